@@ -1,0 +1,3 @@
+import entry from "./index.cjs";
+
+export const { ConnectProviderHandler, ConnectProviderError } = entry;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks: the wasm target, the wasm-bindgen CLI at exactly the
+# version Cargo.lock pins, and the npm packages. Each step is skipped when already in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "setup: adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+wanted=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+if [ "$have" != "$wanted" ]; then
+  echo "setup: installing wasm-bindgen-cli $wanted (have: ${have:-none}); this takes a few minutes"
+  # No --locked: one of the CLI's locked dependencies is gone from the registry.
+  cargo install wasm-bindgen-cli --version "$wanted"
+fi
+
+# npm ci only when package-lock.json changed since the last install.
+stamp=node_modules/.connect-provider-lock
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund
+  cp package-lock.json "$stamp"
+fi

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Everything `npm test` runs, in order: installs, static checks, native tests, wasm tests in
+# Node, the package build, then the JS tests against the installed package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "setup"
+bash scripts/setup.sh
+
+step "cargo fmt --check"
+cargo fmt --check
+
+step "cargo clippy (native and wasm32) -D warnings"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+
+step "native tests"
+cargo test
+
+step "wasm-bindgen-test in Node"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test 'wasm_*'
+
+step "build pkg/"
+node scripts/build.mjs
+bash scripts/install-pkg.sh
+
+step "node --test against the installed package"
+node --test tests/js/

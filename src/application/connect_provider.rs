@@ -1,0 +1,209 @@
+use std::fmt;
+
+use uuid::Uuid;
+
+use super::{Clock, EventBus, IdSource, ProviderConnectionRepository, SystemClock, UuidV7Ids};
+use crate::domain::{
+    DomainError, NewProviderConnection, ProviderConnection, ProviderConnectionAttempted,
+    ProviderConnectionEvent, ProviderConnectionFailed, ProviderConnectionSucceeded,
+    ProviderCredentials,
+};
+
+/// Link a provider to a user's account with credentials that infrastructure already obtained
+/// and encrypted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectProvider {
+    pub user_id: Uuid,
+    pub provider_id: Uuid,
+    pub provider_slug: String,
+    /// `None` is refused with `InvalidCredentials`, as the original checks.
+    pub credentials: Option<ProviderCredentials>,
+    pub alias: Option<String>,
+}
+
+/// Why a ConnectProvider command failed; `Display` gives the original's exact strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectProviderError {
+    InvalidCredentials,
+    InvalidProviderSlug,
+    /// The original let this reach the database and reported a database error.
+    InvalidAlias,
+    /// The repository's own message, shown after "Database error occurred: ".
+    Database(String),
+}
+
+impl ConnectProviderError {
+    pub const INVALID_CREDENTIALS: &'static str = "Invalid or missing credentials";
+    pub const INVALID_PROVIDER_SLUG: &'static str = "Invalid provider slug";
+    pub const INVALID_ALIAS: &'static str = "Alias exceeds maximum length";
+    pub const DATABASE_ERROR: &'static str = "Database error occurred";
+}
+
+impl fmt::Display for ConnectProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidCredentials => f.write_str(Self::INVALID_CREDENTIALS),
+            Self::InvalidProviderSlug => f.write_str(Self::INVALID_PROVIDER_SLUG),
+            Self::InvalidAlias => f.write_str(Self::INVALID_ALIAS),
+            Self::Database(message) => write!(f, "{}: {message}", Self::DATABASE_ERROR),
+        }
+    }
+}
+
+impl std::error::Error for ConnectProviderError {}
+
+impl From<DomainError> for ConnectProviderError {
+    fn from(error: DomainError) -> Self {
+        match error {
+            DomainError::InvalidProviderSlug => Self::InvalidProviderSlug,
+            DomainError::AliasTooLong => Self::InvalidAlias,
+            // What remains of the entity's refusals concerns the credentials.
+            _ => Self::InvalidCredentials,
+        }
+    }
+}
+
+/// Creates an ACTIVE connection, saves it and publishes Attempted, then Succeeded or Failed.
+pub struct ConnectProviderHandler<R, B, C = SystemClock, I = UuidV7Ids> {
+    repository: R,
+    event_bus: B,
+    clock: C,
+    ids: I,
+}
+
+impl<R, B> ConnectProviderHandler<R, B> {
+    pub fn new(repository: R, event_bus: B) -> Self {
+        Self {
+            repository,
+            event_bus,
+            clock: SystemClock,
+            ids: UuidV7Ids::new(),
+        }
+    }
+}
+
+impl<R, B, C, I> ConnectProviderHandler<R, B, C, I> {
+    pub fn with_clock<C2: Clock>(self, clock: C2) -> ConnectProviderHandler<R, B, C2, I> {
+        let Self {
+            repository,
+            event_bus,
+            ids,
+            ..
+        } = self;
+        ConnectProviderHandler {
+            repository,
+            event_bus,
+            clock,
+            ids,
+        }
+    }
+
+    pub fn with_ids<I2: IdSource>(self, ids: I2) -> ConnectProviderHandler<R, B, C, I2> {
+        let Self {
+            repository,
+            event_bus,
+            clock,
+            ..
+        } = self;
+        ConnectProviderHandler {
+            repository,
+            event_bus,
+            clock,
+            ids,
+        }
+    }
+
+    pub fn repository(&self) -> &R {
+        &self.repository
+    }
+
+    pub fn event_bus(&self) -> &B {
+        &self.event_bus
+    }
+}
+
+/// Who and what the events talk about, kept before the command is consumed.
+struct Subject {
+    user_id: Uuid,
+    provider_id: Uuid,
+    provider_slug: String,
+}
+
+impl<R, B, C, I> ConnectProviderHandler<R, B, C, I>
+where
+    R: ProviderConnectionRepository,
+    B: EventBus,
+    C: Clock,
+    I: IdSource,
+{
+    /// Never fails to publish a closing event: Succeeded after a save, Failed otherwise.
+    pub async fn handle(&self, command: ConnectProvider) -> Result<Uuid, ConnectProviderError> {
+        let subject = Subject {
+            user_id: command.user_id,
+            provider_id: command.provider_id,
+            provider_slug: command.provider_slug.clone(),
+        };
+        self.event_bus.publish(&self.attempted(&subject)).await;
+        let outcome = self.connect(command).await;
+        let closing = match &outcome {
+            Ok(connection_id) => self.succeeded(subject, *connection_id),
+            Err(error) => self.failed(subject, error.to_string()),
+        };
+        self.event_bus.publish(&closing).await;
+        outcome
+    }
+
+    async fn connect(&self, command: ConnectProvider) -> Result<Uuid, ConnectProviderError> {
+        let credentials = command
+            .credentials
+            .ok_or(ConnectProviderError::InvalidCredentials)?;
+        let connection = ProviderConnection::connect(
+            NewProviderConnection {
+                id: self.ids.next_id(),
+                user_id: command.user_id,
+                provider_id: command.provider_id,
+                provider_slug: command.provider_slug,
+                alias: command.alias,
+                now: self.clock.now(),
+            },
+            credentials,
+        )?;
+        self.repository
+            .save(&connection)
+            .await
+            .map_err(|error| ConnectProviderError::Database(error.0))?;
+        Ok(connection.id())
+    }
+
+    fn attempted(&self, subject: &Subject) -> ProviderConnectionEvent {
+        ProviderConnectionEvent::Attempted(ProviderConnectionAttempted {
+            event_id: self.ids.next_id(),
+            occurred_at: self.clock.now(),
+            user_id: subject.user_id,
+            provider_id: subject.provider_id,
+            provider_slug: subject.provider_slug.clone(),
+        })
+    }
+
+    fn succeeded(&self, subject: Subject, connection_id: Uuid) -> ProviderConnectionEvent {
+        ProviderConnectionEvent::Succeeded(ProviderConnectionSucceeded {
+            event_id: self.ids.next_id(),
+            occurred_at: self.clock.now(),
+            user_id: subject.user_id,
+            connection_id,
+            provider_id: subject.provider_id,
+            provider_slug: subject.provider_slug,
+        })
+    }
+
+    fn failed(&self, subject: Subject, reason: String) -> ProviderConnectionEvent {
+        ProviderConnectionEvent::Failed(ProviderConnectionFailed {
+            event_id: self.ids.next_id(),
+            occurred_at: self.clock.now(),
+            user_id: subject.user_id,
+            provider_id: subject.provider_id,
+            provider_slug: subject.provider_slug,
+            reason,
+        })
+    }
+}

@@ -1,0 +1,45 @@
+//! What the application needs from the outside world.
+//!
+//! The traits use plain `async fn` without `Send` bounds on purpose: WebAssembly is
+//! single-threaded and the JS adapters hold handles that cannot cross threads.
+#![allow(async_fn_in_trait)]
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::domain::{ProviderConnection, ProviderConnectionEvent};
+
+/// A storage failure, in the storage's own words; the handler prefixes it with
+/// "Database error occurred: ".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepositoryError(pub String);
+
+impl fmt::Display for RepositoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RepositoryError {}
+
+pub trait ProviderConnectionRepository {
+    /// Inserts or replaces the connection with the same id.
+    async fn save(&self, connection: &ProviderConnection) -> Result<(), RepositoryError>;
+}
+
+/// Fail-open, as in the original: an implementation reports its own failures and never
+/// lets them change the command's outcome.
+pub trait EventBus {
+    async fn publish(&self, event: &ProviderConnectionEvent);
+}
+
+pub trait Clock {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// Connection and event ids. One source's ids must be unique and sort in the order made.
+pub trait IdSource {
+    fn next_id(&self) -> Uuid;
+}

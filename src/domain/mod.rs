@@ -1,0 +1,25 @@
+//! Entities, value objects and events of the provider-connection domain: no I/O, no JS.
+
+mod connection_status;
+mod credential_type;
+mod errors;
+mod events;
+mod provider_connection;
+mod provider_credentials;
+
+pub use connection_status::ConnectionStatus;
+pub use credential_type::CredentialType;
+pub use errors::DomainError;
+pub use events::{
+    ProviderConnectionAttempted, ProviderConnectionEvent, ProviderConnectionFailed,
+    ProviderConnectionSucceeded,
+};
+pub use provider_connection::{
+    NewProviderConnection, ProviderConnection, ProviderConnectionRecord,
+};
+pub use provider_credentials::{ProviderCredentials, DEFAULT_EXPIRY_THRESHOLD};
+
+/// Longest provider slug, counted in Unicode code points as the original counts `len(str)`.
+pub const MAX_PROVIDER_SLUG_CHARS: usize = 50;
+/// Longest alias, in Unicode code points.
+pub const MAX_ALIAS_CHARS: usize = 100;

@@ -1,0 +1,28 @@
+//! Turning whatever JS threw into the words of a failure result.
+
+use js_sys::{Error, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::bindings::js_string;
+
+/// `error.message` when it is a string, else `String(error)`; never throws, even for a
+/// throwing `message` getter or `toString`.
+pub fn message_of(error: &JsValue) -> String {
+    if error.is_object() {
+        if let Some(message) = Reflect::get(error, &"message".into())
+            .ok()
+            .and_then(|message| message.as_string())
+        {
+            return message;
+        }
+    }
+    js_string(error)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
+}
+
+/// A real JS `Error`, for failures the bridge itself detects.
+pub fn js_error(message: &str) -> JsValue {
+    Error::new(message).unchecked_into()
+}

@@ -1,0 +1,88 @@
+//! The exported `ConnectProviderHandler` class.
+
+use std::rc::Rc;
+
+use js_sys::{Object, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::adapters::{JsEventBus, JsRepository};
+use super::decode::command_from_js;
+use super::encode::{failure_to_js, success_to_js};
+use super::options::{options_from_js, require_method};
+use crate::application::{ConnectProviderError, ConnectProviderHandler};
+
+const INVALID_COMMAND: &str = "Invalid command";
+
+/// Shared with every in-flight `handle()` call, so `free()` during one cannot pull the
+/// adapters out from under it.
+#[wasm_bindgen(js_name = ConnectProviderHandler)]
+pub struct JsConnectProviderHandler {
+    inner: Rc<ConnectProviderHandler<JsRepository, JsEventBus>>,
+}
+
+#[wasm_bindgen(js_class = ConnectProviderHandler)]
+impl JsConnectProviderHandler {
+    /// Throws a `TypeError` naming the problem when `repository.save` or `eventBus.publish` is
+    /// not a function, or an option is of the wrong kind.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ProviderConnectionRepository")] repository: JsValue,
+        #[wasm_bindgen(js_name = eventBus, unchecked_param_type = "EventBus")] event_bus: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ConnectProviderOptions")] options: Option<
+            Object,
+        >,
+    ) -> Result<JsConnectProviderHandler, JsValue> {
+        require_method(&repository, "repository", "save")?;
+        require_method(&event_bus, "eventBus", "publish")?;
+        let options = options_from_js(&options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED))?;
+        let repository = JsRepository::new(repository, options.timeout_ms);
+        let event_bus = JsEventBus::new(event_bus, options.timeout_ms, options.on_event_bus_error);
+        Ok(Self {
+            inner: Rc::new(ConnectProviderHandler::new(repository, event_bus)),
+        })
+    }
+
+    /// Always resolves, never rejects: `{ ok: true, value: connectionId }` or
+    /// `{ ok: false, error }`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ConnectProviderResult>")]
+    pub fn handle(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConnectProviderCommand")] command: JsValue,
+    ) -> Promise {
+        let handler = Rc::clone(&self.inner);
+        future_to_promise(async move {
+            let command = match command_from_js(&command) {
+                Ok(command) => command,
+                Err(why) => return Ok(failure_to_js(&format!("{INVALID_COMMAND}: {why}"))),
+            };
+            Ok(match handler.handle(command).await {
+                Ok(connection_id) => success_to_js(connection_id.to_string()),
+                Err(error) => failure_to_js(&error.to_string()),
+            })
+        })
+    }
+}
+
+/// The error strings a result can start with, for `ConnectProviderError` in JS; the package
+/// entry freezes the object.
+#[wasm_bindgen(js_name = connectProviderErrors, skip_typescript)]
+pub fn connect_provider_errors() -> Object {
+    let errors = Object::new();
+    for (name, message) in [
+        (
+            "INVALID_CREDENTIALS",
+            ConnectProviderError::INVALID_CREDENTIALS,
+        ),
+        (
+            "INVALID_PROVIDER_SLUG",
+            ConnectProviderError::INVALID_PROVIDER_SLUG,
+        ),
+        ("DATABASE_ERROR", ConnectProviderError::DATABASE_ERROR),
+        ("INVALID_ALIAS", ConnectProviderError::INVALID_ALIAS),
+        ("INVALID_COMMAND", INVALID_COMMAND),
+    ] {
+        let _ = js_sys::Reflect::set(&errors, &name.into(), &message.into());
+    }
+    Object::freeze(&errors)
+}

@@ -1,0 +1,16 @@
+//! The ConnectProvider command of a financial-data aggregation service.
+//!
+//! `domain` and `application` are plain Rust and work natively; `js` is the WebAssembly bridge
+//! that lets JavaScript supply the repository and event bus as promise-returning objects.
+
+pub mod application;
+pub mod domain;
+
+#[cfg(target_arch = "wasm32")]
+pub mod js;
+
+pub use application::{ConnectProvider, ConnectProviderError, ConnectProviderHandler};
+pub use domain::{
+    ConnectionStatus, CredentialType, DomainError, ProviderConnection, ProviderConnectionEvent,
+    ProviderCredentials,
+};

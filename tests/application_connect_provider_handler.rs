@@ -1,0 +1,297 @@
+//! The ConnectProvider handler over in-memory ports: results, events in order, what was saved.
+
+mod support;
+
+use connect_provider::domain::{
+    ProviderConnectionAttempted, ProviderConnectionFailed, ProviderConnectionSucceeded,
+};
+use connect_provider::{
+    ConnectProvider, ConnectProviderError, ConnectProviderHandler, ConnectionStatus,
+    CredentialType, ProviderConnectionEvent,
+};
+use pollster::block_on;
+use support::*;
+
+type TestHandler =
+    ConnectProviderHandler<InMemoryRepository, RecordingBus, FixedClock, SequentialIds>;
+
+fn handler(repository: InMemoryRepository) -> TestHandler {
+    ConnectProviderHandler::new(repository, RecordingBus::default())
+        .with_clock(FixedClock(t0()))
+        .with_ids(SequentialIds::default())
+}
+
+fn attempted(slug: &str) -> ProviderConnectionEvent {
+    ProviderConnectionEvent::Attempted(ProviderConnectionAttempted {
+        event_id: SequentialIds::nth(1),
+        occurred_at: t0(),
+        user_id: uuid(USER_ID),
+        provider_id: uuid(PROVIDER_ID),
+        provider_slug: slug.to_owned(),
+    })
+}
+
+/// A Failed event whose id is left for `assert_refused` to check by order, not value.
+fn failed(slug: &str, reason: &str) -> ProviderConnectionEvent {
+    ProviderConnectionEvent::Failed(ProviderConnectionFailed {
+        event_id: uuid::Uuid::nil(),
+        occurred_at: t0(),
+        user_id: uuid(USER_ID),
+        provider_id: uuid(PROVIDER_ID),
+        provider_slug: slug.to_owned(),
+        reason: reason.to_owned(),
+    })
+}
+
+fn assert_refused(command: ConnectProvider, error: ConnectProviderError, message: &str) {
+    let slug = command.provider_slug.clone();
+    let handler = handler(InMemoryRepository::default());
+    let result = block_on(handler.handle(command));
+    assert_eq!(result, Err(error));
+    assert_eq!(result.unwrap_err().to_string(), message);
+    let mut events = handler.event_bus().events.borrow().clone();
+    assert_eq!(events.len(), 2);
+    assert!(events[0].event_id() < events[1].event_id());
+    if let ProviderConnectionEvent::Failed(event) = &mut events[1] {
+        event.event_id = uuid::Uuid::nil();
+    }
+    assert_eq!(events, vec![attempted(&slug), failed(&slug, message)]);
+    assert_eq!(handler.repository().calls.get(), 0, "nothing may be saved");
+}
+
+#[test]
+fn connects_and_saves_an_active_connection_without_alias() {
+    let handler = handler(InMemoryRepository::default());
+    let result = block_on(handler.handle(command("schwab")));
+
+    let connection_id = SequentialIds::nth(2);
+    assert_eq!(result, Ok(connection_id));
+    let saved = handler.repository().saved.borrow();
+    assert_eq!(saved.len(), 1);
+    let connection = &saved[0];
+    assert_eq!(connection.id(), connection_id);
+    assert_eq!(connection.user_id(), uuid(USER_ID));
+    assert_eq!(connection.provider_id(), uuid(PROVIDER_ID));
+    assert_eq!(connection.provider_slug(), "schwab");
+    assert_eq!(connection.status(), ConnectionStatus::Active);
+    assert_eq!(connection.alias(), None);
+    assert_eq!(
+        connection.credentials(),
+        Some(&credentials(CredentialType::OAuth2))
+    );
+    assert_eq!(connection.connected_at(), Some(t0()));
+    assert_eq!(connection.created_at(), t0());
+    assert_eq!(connection.updated_at(), t0());
+    assert_eq!(connection.last_sync_at(), None);
+}
+
+#[test]
+fn publishes_attempted_then_succeeded_with_the_returned_id() {
+    let handler = handler(InMemoryRepository::default());
+    let connection_id = block_on(handler.handle(command("schwab"))).unwrap();
+
+    let succeeded = ProviderConnectionEvent::Succeeded(ProviderConnectionSucceeded {
+        event_id: SequentialIds::nth(3),
+        occurred_at: t0(),
+        user_id: uuid(USER_ID),
+        connection_id,
+        provider_id: uuid(PROVIDER_ID),
+        provider_slug: "schwab".to_owned(),
+    });
+    assert_eq!(
+        *handler.event_bus().events.borrow(),
+        vec![attempted("schwab"), succeeded]
+    );
+}
+
+#[test]
+fn keeps_the_alias() {
+    let handler = handler(InMemoryRepository::default());
+    let command = ConnectProvider {
+        alias: Some("My Schwab".to_owned()),
+        ..command("schwab")
+    };
+    block_on(handler.handle(command)).unwrap();
+    assert_eq!(
+        handler.repository().saved.borrow()[0].alias(),
+        Some("My Schwab")
+    );
+}
+
+#[test]
+fn accepts_api_key_and_link_token_credentials() {
+    for kind in [CredentialType::ApiKey, CredentialType::LinkToken] {
+        let handler = handler(InMemoryRepository::default());
+        let command = ConnectProvider {
+            credentials: Some(credentials(kind)),
+            ..command("plaid")
+        };
+        assert_eq!(block_on(handler.handle(command)), Ok(SequentialIds::nth(2)));
+        let saved = handler.repository().saved.borrow();
+        assert_eq!(
+            saved[0].credentials().map(|c| c.credential_type()),
+            Some(kind)
+        );
+        assert_eq!(
+            handler.event_bus().types(),
+            ["ProviderConnectionAttempted", "ProviderConnectionSucceeded"]
+        );
+    }
+}
+
+#[test]
+fn refuses_missing_credentials() {
+    let command = ConnectProvider {
+        credentials: None,
+        ..command("schwab")
+    };
+    assert_refused(
+        command,
+        ConnectProviderError::InvalidCredentials,
+        "Invalid or missing credentials",
+    );
+}
+
+#[test]
+fn refuses_an_empty_slug() {
+    assert_refused(
+        command(""),
+        ConnectProviderError::InvalidProviderSlug,
+        "Invalid provider slug",
+    );
+}
+
+#[test]
+fn refuses_a_51_character_slug() {
+    assert_refused(
+        command(&"a".repeat(51)),
+        ConnectProviderError::InvalidProviderSlug,
+        "Invalid provider slug",
+    );
+}
+
+#[test]
+fn counts_slug_length_in_code_points() {
+    let handler = handler(InMemoryRepository::default());
+    assert!(block_on(handler.handle(command(&"é".repeat(50)))).is_ok());
+    assert_refused(
+        command(&"é".repeat(51)),
+        ConnectProviderError::InvalidProviderSlug,
+        "Invalid provider slug",
+    );
+}
+
+#[test]
+fn checks_credentials_before_the_slug() {
+    let command = ConnectProvider {
+        credentials: None,
+        ..command("")
+    };
+    assert_refused(
+        command,
+        ConnectProviderError::InvalidCredentials,
+        "Invalid or missing credentials",
+    );
+}
+
+#[test]
+fn refuses_an_alias_over_100_characters_as_invalid_alias_not_a_database_error() {
+    let command = ConnectProvider {
+        alias: Some("x".repeat(101)),
+        ..command("schwab")
+    };
+    assert_refused(
+        command,
+        ConnectProviderError::InvalidAlias,
+        "Alias exceeds maximum length",
+    );
+}
+
+#[test]
+fn accepts_an_alias_of_exactly_100_characters() {
+    let handler = handler(InMemoryRepository::default());
+    let command = ConnectProvider {
+        alias: Some("x".repeat(100)),
+        ..command("schwab")
+    };
+    assert_eq!(block_on(handler.handle(command)), Ok(SequentialIds::nth(2)));
+}
+
+#[test]
+fn checks_the_slug_before_the_alias() {
+    let command = ConnectProvider {
+        alias: Some("x".repeat(101)),
+        ..command("")
+    };
+    assert_refused(
+        command,
+        ConnectProviderError::InvalidProviderSlug,
+        "Invalid provider slug",
+    );
+}
+
+#[test]
+fn a_failing_save_becomes_a_database_error_with_a_failed_event() {
+    let handler = handler(InMemoryRepository::failing("disk full"));
+    let result = block_on(handler.handle(command("schwab")));
+
+    assert_eq!(
+        result,
+        Err(ConnectProviderError::Database("disk full".to_owned()))
+    );
+    let reason = "Database error occurred: disk full";
+    assert_eq!(result.unwrap_err().to_string(), reason);
+    let failed = ProviderConnectionEvent::Failed(ProviderConnectionFailed {
+        event_id: SequentialIds::nth(3),
+        occurred_at: t0(),
+        user_id: uuid(USER_ID),
+        provider_id: uuid(PROVIDER_ID),
+        provider_slug: "schwab".to_owned(),
+        reason: reason.to_owned(),
+    });
+    assert_eq!(
+        *handler.event_bus().events.borrow(),
+        vec![attempted("schwab"), failed]
+    );
+    assert_eq!(handler.repository().calls.get(), 1);
+    assert!(handler.repository().saved.borrow().is_empty());
+}
+
+#[test]
+fn the_default_clock_and_ids_give_increasing_v7_ids_at_millisecond_precision() {
+    let handler =
+        ConnectProviderHandler::new(InMemoryRepository::default(), RecordingBus::default());
+    let connection_id = block_on(handler.handle(command("schwab"))).unwrap();
+
+    let events = handler.event_bus().events.borrow();
+    let ids = [events[0].event_id(), connection_id, events[1].event_id()];
+    assert!(ids.iter().all(|id| id.get_version_num() == 7));
+    assert!(ids[0] < ids[1] && ids[1] < ids[2]);
+    let saved = handler.repository().saved.borrow();
+    assert_eq!(
+        saved[0].created_at().timestamp_subsec_nanos() % 1_000_000,
+        0
+    );
+    assert_eq!(saved[0].connected_at(), Some(saved[0].created_at()));
+    assert_eq!(saved[0].updated_at(), saved[0].created_at());
+}
+
+#[test]
+fn error_strings_are_the_originals() {
+    assert_eq!(
+        ConnectProviderError::INVALID_CREDENTIALS,
+        "Invalid or missing credentials"
+    );
+    assert_eq!(
+        ConnectProviderError::INVALID_PROVIDER_SLUG,
+        "Invalid provider slug"
+    );
+    assert_eq!(
+        ConnectProviderError::DATABASE_ERROR,
+        "Database error occurred"
+    );
+    assert_eq!(
+        ConnectProviderError::INVALID_ALIAS,
+        "Alias exceeds maximum length"
+    );
+}

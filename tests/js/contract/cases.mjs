@@ -1,0 +1,230 @@
+// The core contract as one table of cases, shared by every runtime's test suite. Each case
+// names a command, how the caller's adapters behave, and the exact outcome: the result, the
+// events in order, what reached `save`.
+import { expectEqual, expectTrue } from "./expect.mjs";
+import { command, credentials, ERRORS, ISO, PROVIDER_ID, UUID_V7 } from "./fixtures.mjs";
+import { never, recordingPorts, rejectWith, throwError } from "./ports.mjs";
+
+const ok = (extra = {}) => ({ ok: true, events: ["Attempted", "Succeeded"], saveCalls: 1, ...extra });
+const refused = (error, extra = {}) => ({ ok: false, error, events: ["Attempted", "Failed"], saveCalls: 0, ...extra });
+const invalidCommand = (why) => ({ ok: false, error: `${ERRORS.INVALID_COMMAND}: ${why}`, events: [], saveCalls: 0 });
+const databaseError = (why) => refused(`${ERRORS.DATABASE_ERROR}: ${why}`, { saveCalls: 1 });
+
+/** @type {{ name: string, command: () => unknown, behaviour?: () => object, options?: object, expect: object }[]} */
+export const contractCases = [
+  { name: "valid command", command: () => command(), expect: ok() },
+  { name: "valid command with alias", command: () => command({ alias: "Retirement" }), expect: ok() },
+  { name: "alias null is no alias", command: () => command({ alias: null }), expect: ok() },
+  ...["api_key", "link_token", "certificate", "file_import", "custom"].map((credentialType) => ({
+    name: `${credentialType} credentials`,
+    command: () => command({ credentials: credentials({ credentialType }) }),
+    expect: ok(),
+  })),
+  {
+    name: "expiresAt with an offset is saved in UTC",
+    command: () => command({ credentials: credentials({ expiresAt: "2027-01-01T02:30:00.250+02:00" }) }),
+    expect: ok({ expiresAt: "2027-01-01T00:30:00.250Z" }),
+  },
+  {
+    name: "upper-case ids are accepted and written lower-case",
+    command: () => command({ providerId: PROVIDER_ID.toUpperCase() }),
+    expect: ok(),
+  },
+  { name: "50 code points of astral characters are a valid slug", command: () => command({ providerSlug: "😀".repeat(50) }), expect: ok() },
+  { name: "alias of exactly 100 characters", command: () => command({ alias: "a".repeat(100) }), expect: ok() },
+  { name: "save returning a plain value", command: () => command(), behaviour: () => ({ save: () => 42 }), expect: ok({ saved: false }) },
+  {
+    name: "save returning a thenable",
+    command: () => command(),
+    behaviour: () => ({ save: () => ({ then: (resolve) => resolve("done") }) }),
+    expect: ok({ saved: false }),
+  },
+
+  ...[
+    ["command null", null, "command must be an object"],
+    ["command undefined", undefined, "command must be an object"],
+    ["command a number", 42, "command must be an object"],
+    ["command a string", "connect", "command must be an object"],
+    ["command an array", [], "command must be an object"],
+  ].map(([name, value, why]) => ({ name, command: () => value, expect: invalidCommand(why) })),
+  ...[
+    ["userId missing", { userId: undefined }, "userId must be a UUID string"],
+    ["userId not a UUID", { userId: "user-1" }, "userId must be a UUID string"],
+    ["userId a number", { userId: 7 }, "userId must be a UUID string"],
+    ["userId without hyphens", { userId: "0190f5b23c4d7e8f9a0b1c2d3e4f5a6b" }, "userId must be a UUID string"],
+    ["providerId not a UUID", { providerId: "schwab" }, "providerId must be a UUID string"],
+    ["providerSlug not a string", { providerSlug: 12 }, "providerSlug must be a string"],
+    ["providerSlug missing", { providerSlug: undefined }, "providerSlug must be a string"],
+    ["alias a number", { alias: 5 }, "alias must be a string or null"],
+    ["alias an object", { alias: { name: "x" } }, "alias must be a string or null"],
+  ].map(([name, overrides, why]) => ({ name, command: () => command(overrides), expect: invalidCommand(why) })),
+
+  { name: "credentials null", command: () => command({ credentials: null }), expect: refused(ERRORS.INVALID_CREDENTIALS) },
+  { name: "credentials absent", command: () => command({ credentials: undefined }), expect: refused(ERRORS.INVALID_CREDENTIALS) },
+  ...[
+    ["credentials not an object", "secret"],
+    ["credentials an array", [1, 2, 3]],
+    ["encryptedData missing", credentials({ encryptedData: undefined })],
+    ["encryptedData empty", credentials({ encryptedData: new Uint8Array(0) })],
+    ["encryptedData an array of numbers", credentials({ encryptedData: [1, 2, 3] })],
+    ["encryptedData a string", credentials({ encryptedData: "c2VjcmV0" })],
+    ["encryptedData an ArrayBuffer", credentials({ encryptedData: new ArrayBuffer(4) })],
+    ["credentialType unknown", credentials({ credentialType: "password" })],
+    ["credentialType missing", credentials({ credentialType: undefined })],
+    ["expiresAt not a timestamp", credentials({ expiresAt: "tomorrow" })],
+    ["expiresAt without an offset", credentials({ expiresAt: "2027-01-01T00:00:00" })],
+    ["expiresAt a number", credentials({ expiresAt: 1798761600000 })],
+  ].map(([name, value]) => ({
+    name: `malformed credentials: ${name}`,
+    command: () => command({ credentials: value }),
+    expect: refused(ERRORS.INVALID_CREDENTIALS),
+  })),
+
+  { name: "slug empty", command: () => command({ providerSlug: "" }), expect: refused(ERRORS.INVALID_PROVIDER_SLUG) },
+  { name: "slug of 51 characters", command: () => command({ providerSlug: "s".repeat(51) }), expect: refused(ERRORS.INVALID_PROVIDER_SLUG) },
+  {
+    name: "slug of 51 code points of astral characters",
+    command: () => command({ providerSlug: "😀".repeat(51) }),
+    expect: refused(ERRORS.INVALID_PROVIDER_SLUG),
+  },
+  { name: "alias of 101 characters", command: () => command({ alias: "a".repeat(101) }), expect: refused(ERRORS.INVALID_ALIAS) },
+  {
+    name: "credentials are checked before the slug",
+    command: () => command({ credentials: null, providerSlug: "" }),
+    expect: refused(ERRORS.INVALID_CREDENTIALS),
+  },
+  {
+    name: "the slug is checked before the alias",
+    command: () => command({ providerSlug: "", alias: "a".repeat(101) }),
+    expect: refused(ERRORS.INVALID_PROVIDER_SLUG),
+  },
+
+  { name: "save throws", command: () => command(), behaviour: () => ({ save: throwError("disk full") }), expect: databaseError("disk full") },
+  {
+    name: "save rejects with an Error",
+    command: () => command(),
+    behaviour: () => ({ save: rejectWith(new Error("unique constraint failed")) }),
+    expect: databaseError("unique constraint failed"),
+  },
+  { name: "save rejects with a string", command: () => command(), behaviour: () => ({ save: rejectWith("boom") }), expect: databaseError("boom") },
+  { name: "save rejects with undefined", command: () => command(), behaviour: () => ({ save: rejectWith(undefined) }), expect: databaseError("undefined") },
+  {
+    name: "save rejects with an object whose message is not a string",
+    command: () => command(),
+    behaviour: () => ({ save: rejectWith({ message: 42 }) }),
+    expect: databaseError("[object Object]"),
+  },
+  {
+    name: "save does not settle within timeoutMs",
+    command: () => command(),
+    behaviour: () => ({ save: never }),
+    options: { timeoutMs: 25 },
+    expect: databaseError("save timed out after 25 ms"),
+  },
+
+  {
+    name: "publish throws: the result is unchanged and every event still goes out",
+    command: () => command(),
+    behaviour: () => ({ publish: throwError("bus down") }),
+    expect: ok({ busErrors: ["bus down", "bus down"] }),
+  },
+  {
+    name: "publish rejects on a refused command: the result is unchanged",
+    command: () => command({ providerSlug: "" }),
+    behaviour: () => ({ publish: rejectWith(new Error("queue full")) }),
+    expect: refused(ERRORS.INVALID_PROVIDER_SLUG, { busErrors: ["queue full", "queue full"] }),
+  },
+  {
+    name: "publish does not settle within timeoutMs: a bus failure, and the command goes on",
+    command: () => command(),
+    behaviour: () => ({ publish: never }),
+    options: { timeoutMs: 25 },
+    expect: ok({ busErrors: ["publish timed out after 25 ms", "publish timed out after 25 ms"] }),
+  },
+];
+
+const EVENT_KEYS = {
+  ProviderConnectionAttempted: [],
+  ProviderConnectionSucceeded: ["connectionId"],
+  ProviderConnectionFailed: ["reason"],
+};
+
+/** Runs one case against a `ConnectProviderHandler` class; throws on the first mismatch. */
+export async function runContractCase(ConnectProviderHandler, contractCase) {
+  const ports = recordingPorts(contractCase.behaviour?.());
+  const options = { onEventBusError: ports.onEventBusError, ...contractCase.options };
+  const handler = new ConnectProviderHandler(ports.repository, ports.eventBus, options);
+  const sent = contractCase.command();
+  const result = await handler.handle(sent);
+  handler.free();
+  const expected = contractCase.expect;
+
+  if (expected.ok) {
+    expectEqual(Object.keys(result), ["ok", "value"], "result keys");
+    expectEqual(result.ok, true, "result.ok");
+    expectTrue(UUID_V7.test(result.value), `result.value is a lower-case UUID v7: ${result.value}`);
+  } else {
+    expectEqual(result, { ok: false, error: expected.error }, "result");
+  }
+
+  expectEqual(ports.events.map((event) => event.eventType), expected.events.map((kind) => `ProviderConnection${kind}`), "event types in order");
+  ports.events.forEach((event, i) => checkEvent(event, sent, result, `event ${i}`));
+  const eventIds = ports.events.map((event) => event.eventId);
+  expectEqual([...eventIds].sort(), eventIds, "event ids sort in publishing order");
+
+  expectEqual(ports.saveCalls, expected.saveCalls, "save calls");
+  if (expected.ok && expected.saved !== false) {
+    expectEqual(ports.saved.length, 1, "connections saved");
+    checkSaved(ports.saved[0], sent, result, expected);
+  }
+  expectEqual(ports.busErrors.map(({ error }) => error?.message ?? String(error)), expected.busErrors ?? [], "event bus errors");
+  for (const { event } of ports.busErrors) expectTrue(ports.events.includes(event), "a bus error names the event that failed");
+}
+
+function checkEvent(event, sent, result, label) {
+  expectTrue(UUID_V7.test(event.eventId), `${label}: eventId is a UUID v7`);
+  expectTrue(ISO.test(event.occurredAt), `${label}: occurredAt is an ISO timestamp`);
+  const extra = {};
+  if (event.eventType === "ProviderConnectionSucceeded") extra.connectionId = result.value;
+  if (event.eventType === "ProviderConnectionFailed") extra.reason = result.error;
+  expectEqual(Object.keys(extra), EVENT_KEYS[event.eventType], `${label}: type-specific keys`);
+  expectEqual(
+    event,
+    {
+      eventType: event.eventType,
+      eventId: event.eventId,
+      occurredAt: event.occurredAt,
+      userId: sent.userId.toLowerCase(),
+      providerId: sent.providerId.toLowerCase(),
+      providerSlug: sent.providerSlug,
+      ...extra,
+    },
+    `${label}: exact fields, never credentials`,
+  );
+}
+
+function checkSaved(record, sent, result, expected) {
+  expectTrue(ISO.test(record.createdAt), "createdAt is an ISO timestamp");
+  expectEqual(new Date(record.createdAt).toISOString(), record.createdAt, "createdAt is what toISOString writes");
+  expectEqual(
+    record,
+    {
+      id: result.value,
+      userId: sent.userId.toLowerCase(),
+      providerId: sent.providerId.toLowerCase(),
+      providerSlug: sent.providerSlug,
+      status: "active",
+      alias: sent.alias ?? null,
+      credentials: {
+        encryptedData: sent.credentials.encryptedData,
+        credentialType: sent.credentials.credentialType,
+        expiresAt: expected.expiresAt ?? null,
+      },
+      connectedAt: record.createdAt,
+      lastSyncAt: null,
+      createdAt: record.createdAt,
+      updatedAt: record.createdAt,
+    },
+    "the saved connection",
+  );
+}

@@ -1,0 +1,130 @@
+// What a Node user of the installed package relies on beyond the contract table.
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { test } from "node:test";
+import { ConnectProviderError, ConnectProviderHandler } from "connect-provider";
+import { command, ERRORS, UUID_V7 } from "./contract/fixtures.mjs";
+import { recordingPorts } from "./contract/ports.mjs";
+
+const require = createRequire(import.meta.url);
+
+test("require() and import give the same module instance", () => {
+  const cjs = require("connect-provider");
+  assert.equal(cjs.ConnectProviderHandler, ConnectProviderHandler);
+  assert.equal(cjs.ConnectProviderError, ConnectProviderError);
+});
+
+test("ConnectProviderError is frozen and holds the exact strings", () => {
+  assert.deepEqual({ ...ConnectProviderError }, ERRORS);
+  assert.ok(Object.isFrozen(ConnectProviderError));
+});
+
+test("the constructor names a missing or wrong method or option in a TypeError", () => {
+  const { repository, eventBus } = recordingPorts();
+  const cases = [
+    [[{}, eventBus], "ConnectProviderHandler: repository.save must be a function"],
+    [[null, eventBus], "ConnectProviderHandler: repository.save must be a function"],
+    [[{ save: "yes" }, eventBus], "ConnectProviderHandler: repository.save must be a function"],
+    [[repository, {}], "ConnectProviderHandler: eventBus.publish must be a function"],
+    [[repository, undefined], "ConnectProviderHandler: eventBus.publish must be a function"],
+    [[repository, eventBus, 5], "ConnectProviderHandler: options must be an object"],
+    [[repository, eventBus, { onEventBusError: "log" }], "ConnectProviderHandler: options.onEventBusError must be a function"],
+  ];
+  for (const timeoutMs of [0, -1, "10", Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]) {
+    cases.push([[repository, eventBus, { timeoutMs }], "ConnectProviderHandler: options.timeoutMs must be a number of milliseconds from 1 to 2147483647"]);
+  }
+  for (const [args, message] of cases) {
+    assert.throws(() => new ConnectProviderHandler(...args), { name: "TypeError", message });
+  }
+});
+
+test("a class instance with save on its prototype is a repository", async () => {
+  class Repository {
+    saved = [];
+    async save(connection) {
+      this.saved.push(connection.id);
+    }
+  }
+  const repository = new Repository();
+  const handler = new ConnectProviderHandler(repository, { publish() {} });
+  const result = await handler.handle(command());
+  assert.deepEqual(repository.saved, [result.value]);
+});
+
+test("without onEventBusError a failed publish goes to console.error", async (t) => {
+  const logged = t.mock.method(console, "error", () => {});
+  const failure = new Error("bus down");
+  const handler = new ConnectProviderHandler({ save() {} }, { publish: () => Promise.reject(failure) });
+  const result = await handler.handle(command());
+  assert.equal(result.ok, true);
+  assert.deepEqual(
+    logged.mock.calls.map((call) => call.arguments),
+    [
+      ["connect-provider: event bus publish failed:", failure],
+      ["connect-provider: event bus publish failed:", failure],
+    ],
+  );
+});
+
+test("an onEventBusError that throws is reported to console.error and changes nothing", async (t) => {
+  const logged = t.mock.method(console, "error", () => {});
+  const handler = new ConnectProviderHandler({ save() {} }, { publish: () => Promise.reject(new Error("down")) }, {
+    onEventBusError() {
+      throw new Error("hook broke");
+    },
+  });
+  const result = await handler.handle(command());
+  assert.equal(result.ok, true);
+  assert.deepEqual(
+    logged.mock.calls.map((call) => call.arguments[0]),
+    [
+      "connect-provider: event bus publish failed:",
+      "connect-provider: onEventBusError threw:",
+      "connect-provider: event bus publish failed:",
+      "connect-provider: onEventBusError threw:",
+    ],
+  );
+});
+
+test("ids made by one handler are unique and sort in the order they were made", async () => {
+  const ports = recordingPorts();
+  const handler = new ConnectProviderHandler(ports.repository, ports.eventBus);
+  const made = [];
+  for (let i = 0; i < 200; i++) {
+    const result = await handler.handle(command());
+    made.push(...ports.events.splice(0).map((event) => event.eventId));
+    made.splice(made.length - 1, 0, result.value);
+  }
+  assert.equal(made.length, 600);
+  assert.ok(made.every((id) => UUID_V7.test(id)));
+  assert.equal(new Set(made).size, made.length);
+  assert.deepEqual([...made].sort(), made);
+});
+
+test("a save method replaced between calls is looked up afresh", async () => {
+  const calls = [];
+  const repository = { save: () => calls.push("first") };
+  const handler = new ConnectProviderHandler(repository, { publish() {} });
+  await handler.handle(command());
+  repository.save = () => calls.push("second");
+  await handler.handle(command());
+  delete repository.save;
+  const result = await handler.handle(command());
+  assert.deepEqual(calls, ["first", "second"]);
+  assert.equal(result.ok, false);
+  assert.match(result.error, /^Database error occurred: .*save is not a function$/);
+});
+
+test("commands in flight all resolve, even when free() is called meanwhile", async () => {
+  const pending = [];
+  const ports = recordingPorts({ save: () => new Promise((resolve) => pending.push(resolve)) });
+  const handler = new ConnectProviderHandler(ports.repository, ports.eventBus);
+  const results = Array.from({ length: 50 }, () => handler.handle(command()));
+  handler.free();
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const resolve of pending.reverse()) resolve();
+  const settled = await Promise.all(results);
+  assert.ok(settled.every((result) => result.ok));
+  assert.equal(new Set(settled.map((result) => result.value)).size, 50);
+  assert.equal(ports.events.length, 100);
+});
