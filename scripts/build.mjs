@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Builds pkg/: a size-optimised release build of the crate, wasm-bindgen's Node output,
-// wasm-opt -Oz from npm's binaryen, and the package files from pkg-template/.
+// Builds pkg/: one size-optimised release build of the crate, bound by wasm-bindgen twice
+// (Node's CommonJS output, and the `web` ES-module output that browsers, bundlers, Deno and
+// workerd share), each wasm shrunk by wasm-opt -Oz from npm's binaryen, plus pkg-template/.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,6 +12,10 @@ const pkg = join(root, "pkg");
 const crate = "connect_provider";
 const wasm = join(root, "target/wasm32-unknown-unknown/release", `${crate}.wasm`);
 const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+const bindings = [
+  { dir: "node", target: "nodejs" },
+  { dir: "web", target: "web" },
+];
 
 function run(command, args) {
   console.log(`build: ${command} ${args.join(" ")}`);
@@ -22,9 +27,26 @@ rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg);
 cpSync(join(root, "pkg-template"), pkg, { recursive: true });
 
-const node = join(pkg, "node");
-run("wasm-bindgen", [wasm, "--target", "nodejs", "--out-dir", node]);
-const bindgenWasm = join(node, `${crate}_bg.wasm`);
-// The npm binaryen, never Debian's: its older wasm-opt breaks the externref table export.
-run(join(root, "node_modules/.bin/wasm-opt"), ["-Oz", bindgenWasm, "-o", bindgenWasm]);
-console.log(`build: pkg/node/${crate}_bg.wasm is ${statSync(bindgenWasm).size} bytes`);
+for (const { dir, target } of bindings) {
+  const out = join(pkg, dir);
+  run("wasm-bindgen", [wasm, "--target", target, "--out-dir", out]);
+  const bound = join(out, `${crate}_bg.wasm`);
+  // The npm binaryen, never Debian's: its older wasm-opt breaks the externref table export.
+  run(join(root, "node_modules/.bin/wasm-opt"), ["-Oz", bound, "-o", bound]);
+  console.log(`build: pkg/${dir}/${crate}_bg.wasm is ${statSync(bound).size} bytes`);
+}
+shareWasm();
+
+/** Both bindings come from one wasm, byte for byte, so the package ships it once: the Node
+ * glue is pointed at web/'s copy. Fails the build if the glue no longer reads it this way. */
+function shareWasm() {
+  const nodeWasm = join(pkg, "node", `${crate}_bg.wasm`);
+  const webWasm = join(pkg, "web", `${crate}_bg.wasm`);
+  if (!readFileSync(nodeWasm).equals(readFileSync(webWasm))) throw new Error("build: node and web wasm differ");
+  const glue = join(pkg, "node", `${crate}.js`);
+  const from = `\`\${__dirname}/${crate}_bg.wasm\``;
+  const source = readFileSync(glue, "utf8");
+  if (source.split(from).length !== 2) throw new Error(`build: expected one ${from} in ${glue}`);
+  writeFileSync(glue, source.replace(from, `\`\${__dirname}/../web/${crate}_bg.wasm\``));
+  rmSync(nodeWasm);
+}

@@ -1,8 +1,0 @@
-"use strict";
-// The Node entry: wasm-bindgen's CommonJS output instantiates the module synchronously on load,
-// so no init call is needed. index.mjs re-exports this file, so import and require share one
-// instance.
-const glue = require("./node/connect_provider.js");
-
-exports.ConnectProviderHandler = glue.ConnectProviderHandler;
-exports.ConnectProviderError = glue.connectProviderErrors();

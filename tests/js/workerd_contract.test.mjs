@@ -1,0 +1,18 @@
+// The contract table inside Cloudflare's workerd, loading the package's "workerd" export.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { ERRORS } from "./contract/fixtures.mjs";
+import { assertContractReport } from "./support/contract-report.mjs";
+import { bundleWorker, startWorker } from "./support/workerd.mjs";
+
+test("every contract case passes in workerd", async (t) => {
+  const entry = fileURLToPath(new URL("../workerd/worker.js", import.meta.url));
+  const script = await bundleWorker(entry, fileURLToPath(new URL("../../target/workerd/contract", import.meta.url)));
+  const { mf, url } = await startWorker(script);
+  t.after(() => mf.dispose());
+  const { report, errors, frozen } = await (await fetch(url)).json();
+  assertContractReport(report, "workerd");
+  assert.deepEqual(errors, ERRORS);
+  assert.equal(frozen, true);
+});

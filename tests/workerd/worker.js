@@ -1,0 +1,11 @@
+// A Worker that runs the contract table inside workerd, within one request (where the clock
+// stands still), and answers with the report.
+import { ConnectProviderError, ConnectProviderHandler } from "connect-provider";
+import { runContractSuite } from "../js/contract/suite.mjs";
+
+export default {
+  async fetch() {
+    const report = await runContractSuite(ConnectProviderHandler);
+    return Response.json({ report, errors: ConnectProviderError, frozen: Object.isFrozen(ConnectProviderError) });
+  },
+};
