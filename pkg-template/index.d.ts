@@ -1,4 +1,5 @@
-export * from "./node/connect_provider.js";
+// Types for every entry of the package. The declarations below the marker are wasm-bindgen's,
+// written in by scripts/build.mjs.
 
 /** The error strings a failed result's `error` starts with. Frozen. */
 export declare const ConnectProviderError: Readonly<{
@@ -8,3 +9,5 @@ export declare const ConnectProviderError: Readonly<{
   INVALID_ALIAS: "Alias exceeds maximum length";
   INVALID_COMMAND: "Invalid command";
 }>;
+
+// @wasm-bindgen-declarations

@@ -36,6 +36,7 @@ for (const { dir, target } of bindings) {
   console.log(`build: pkg/${dir}/${crate}_bg.wasm is ${statSync(bound).size} bytes`);
 }
 shareWasm();
+writeTypes();
 
 /** Both bindings come from one wasm, byte for byte, so the package ships it once: the Node
  * glue is pointed at web/'s copy. Fails the build if the glue no longer reads it this way. */
@@ -49,4 +50,17 @@ function shareWasm() {
   if (source.split(from).length !== 2) throw new Error(`build: expected one ${from} in ${glue}`);
   writeFileSync(glue, source.replace(from, `\`\${__dirname}/../web/${crate}_bg.wasm\``));
   rmSync(nodeWasm);
+}
+
+/** Writes wasm-bindgen's declarations into index.d.ts, less `[Symbol.dispose]`, which would
+ * make every consumer without the esnext lib fail to compile (`free()` does the same). */
+function writeTypes() {
+  const marker = "// @wasm-bindgen-declarations";
+  const dispose = "    [Symbol.dispose](): void;\n";
+  const bindings = readFileSync(join(pkg, "node", `${crate}.d.ts`), "utf8");
+  if (bindings.split(dispose).length !== 2) throw new Error("build: expected one [Symbol.dispose] declaration");
+  const index = join(pkg, "index.d.ts");
+  const template = readFileSync(index, "utf8");
+  if (template.split(marker).length !== 2) throw new Error(`build: expected one ${marker} in index.d.ts`);
+  writeFileSync(index, template.replace(marker, bindings.replace(dispose, "").replace("/* tslint:disable */\n/* eslint-disable */\n", "")));
 }

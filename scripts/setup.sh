@@ -18,6 +18,15 @@ if [ "$have" != "$wanted" ]; then
   cargo install wasm-bindgen-cli --version "$wanted"
 fi
 
+# Debian's Chromium and its driver, for the browser tests (never a downloaded browser build).
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "setup: installing chromium and chromium-driver from Debian"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver
+fi
+
 # npm ci only when package-lock.json changed since the last install.
 stamp=node_modules/.connect-provider-lock
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then

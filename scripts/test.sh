@@ -20,13 +20,16 @@ cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
 step "native tests"
 cargo test
 
-step "wasm-bindgen-test in Node"
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+step "wasm-bindgen-test in Node (wasm_bridge) and headless Chromium (wasm_browser)"
+CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test 'wasm_*'
 
 step "build pkg/"
 node scripts/build.mjs
 bash scripts/install-pkg.sh
 
-step "node --test against the installed package"
+step "deno test against the installed package"
+DENO_NO_UPDATE_CHECK=1 npx deno test --allow-read tests/deno/
+
+step "node --test against the installed package: Node, workerd, Chromium, Vite, types, examples"
 node --test tests/js/

@@ -12,3 +12,8 @@ Deno.test("ConnectProviderError is frozen and holds the exact strings", () => {
   expectEqual({ ...ConnectProviderError }, ERRORS, "ConnectProviderError");
   expectEqual(Object.isFrozen(ConnectProviderError), true, "frozen");
 });
+
+Deno.test("Deno loads the package's deno export", () => {
+  const resolved = import.meta.resolve("connect-provider");
+  expectEqual(resolved.endsWith("/connect-provider/deno.js"), true, `resolved to ${resolved}`);
+});

@@ -128,3 +128,8 @@ test("commands in flight all resolve, even when free() is called meanwhile", asy
   assert.equal(new Set(settled.map((result) => result.value)).size, 50);
   assert.equal(ports.events.length, 100);
 });
+
+test("Node resolves import to the node ESM entry and require to the CommonJS one", () => {
+  assert.match(import.meta.resolve("connect-provider"), /\/connect-provider\/node\/index\.mjs$/);
+  assert.match(require.resolve("connect-provider"), /\/connect-provider\/node\/index\.cjs$/);
+});

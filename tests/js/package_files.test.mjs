@@ -1,0 +1,27 @@
+// What `npm pack` puts in the package: exactly the files a user needs, and how big it is.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const pkg = fileURLToPath(new URL("../../pkg", import.meta.url));
+
+test("npm pack lists only the files a user needs", () => {
+  const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", pkg], { encoding: "utf8" }));
+  assert.deepEqual(packed.files.map((file) => file.path).sort(), [
+    "README.md",
+    "browser.js",
+    "deno.js",
+    "index.d.ts",
+    "node/connect_provider.js",
+    "node/index.cjs",
+    "node/index.mjs",
+    "node/package.json",
+    "package.json",
+    "web/connect_provider.js",
+    "web/connect_provider_bg.wasm",
+    "web/package.json",
+    "workerd.js",
+  ]);
+  console.log(`packed size ${packed.size} bytes, unpacked ${packed.unpackedSize} bytes, ${packed.entryCount} files`);
+});

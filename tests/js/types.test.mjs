@@ -1,0 +1,39 @@
+// The package's TypeScript declarations: correct use compiles under --strict, each wrong shape
+// is a compile error, and the public surface has no `any`.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const strict = ["--strict", "--noEmit", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext"];
+
+function compile(args) {
+  const run = spawnSync(process.execPath, [tsc, ...args], { encoding: "utf8" });
+  return { status: run.status, output: run.stdout + run.stderr };
+}
+
+test("a consumer that uses the API correctly compiles with tsc --strict", () => {
+  const { status, output } = compile(["-p", here("../types/tsconfig.json")]);
+  assert.equal(status, 0, output);
+});
+
+test("each wrong shape in consumer-wrong.ts is a compile error, on exactly the marked lines", () => {
+  const file = here("../types/consumer-wrong.ts");
+  const marked = readFileSync(file, "utf8")
+    .split("\n")
+    .flatMap((line, i) => (line.startsWith("// ERROR:") ? [i + 2] : []));
+  const { status, output } = compile([...strict, file]);
+  assert.equal(status, 2, output);
+  const failing = [...new Set([...output.matchAll(/consumer-wrong\.ts\((\d+),\d+\): error/g)].map((m) => Number(m[1])))];
+  assert.equal(marked.length, 8);
+  assert.deepEqual(failing, marked, output);
+});
+
+test("the declarations have no `any`", () => {
+  const declarations = readFileSync(createRequire(import.meta.url).resolve("connect-provider/package.json").replace("package.json", "index.d.ts"), "utf8");
+  assert.doesNotMatch(declarations, /\bany\b/);
+});

@@ -1,0 +1,21 @@
+// Each marked line passes a wrong shape; each must be a compile error (see types.test.mjs).
+import { ConnectProviderError, ConnectProviderHandler } from "connect-provider";
+
+const handler = new ConnectProviderHandler({ save: async () => {} }, { publish: () => {} });
+
+// ERROR: repository without save
+new ConnectProviderHandler({ store: async () => {} }, { publish: () => {} });
+// ERROR: timeoutMs as a string
+new ConnectProviderHandler({ save: () => {} }, { publish: () => {} }, { timeoutMs: "5s" });
+// ERROR: encryptedData as a string
+handler.handle({ userId: "u", providerId: "p", providerSlug: "s", credentials: { encryptedData: "secret", credentialType: "oauth2" } });
+// ERROR: unknown credential type
+handler.handle({ userId: "u", providerId: "p", providerSlug: "s", credentials: { encryptedData: new Uint8Array(1), credentialType: "password" } });
+// ERROR: providerSlug missing
+handler.handle({ userId: "u", providerId: "p", credentials: null });
+// ERROR: value read without narrowing on ok
+handler.handle({ userId: "u", providerId: "p", providerSlug: "s", credentials: null }).then((result) => result.value);
+// ERROR: connectionId on an event not narrowed to Succeeded
+new ConnectProviderHandler({ save: () => {} }, { publish: (event) => event.connectionId });
+// ERROR: the error strings are read-only
+ConnectProviderError.DATABASE_ERROR = "x";
