@@ -147,3 +147,29 @@ fn debug_text_shows_the_size_never_the_bytes() {
         "ProviderCredentials(credential_type=api_key, expires_at=None, encrypted_data=<3 bytes>)"
     );
 }
+
+#[test]
+fn expiry_names_where_the_credentials_stand() {
+    use connect_provider::domain::CredentialExpiry;
+    let five = Duration::minutes(5);
+    assert_eq!(expiring_in(10).expiry(t0(), five), CredentialExpiry::Valid);
+    assert_eq!(
+        expiring_in(5).expiry(t0(), five),
+        CredentialExpiry::ExpiringSoon
+    );
+    assert_eq!(expiring_in(0).expiry(t0(), five), CredentialExpiry::Expired);
+    assert_eq!(
+        CredentialExpiry::of(None, t0(), five),
+        CredentialExpiry::Never
+    );
+    let names: Vec<_> = [
+        CredentialExpiry::Never,
+        CredentialExpiry::Valid,
+        CredentialExpiry::ExpiringSoon,
+        CredentialExpiry::Expired,
+    ]
+    .iter()
+    .map(|state| state.as_str())
+    .collect();
+    assert_eq!(names, ["never", "valid", "expiring_soon", "expired"]);
+}

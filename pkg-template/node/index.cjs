@@ -4,4 +4,5 @@
 const glue = require("./connect_provider.js");
 
 exports.ConnectProviderHandler = glue.ConnectProviderHandler;
+exports.credentialExpiry = glue.credentialExpiry;
 exports.ConnectProviderError = glue.connectProviderErrors();

@@ -1,3 +1,3 @@
 import entry from "./index.cjs";
 
-export const { ConnectProviderHandler, ConnectProviderError } = entry;
+export const { ConnectProviderHandler, ConnectProviderError, credentialExpiry } = entry;

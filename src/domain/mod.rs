@@ -1,6 +1,7 @@
 //! Entities, value objects and events of the provider-connection domain: no I/O, no JS.
 
 mod connection_status;
+mod credential_expiry;
 mod credential_type;
 mod errors;
 mod events;
@@ -8,6 +9,7 @@ mod provider_connection;
 mod provider_credentials;
 
 pub use connection_status::ConnectionStatus;
+pub use credential_expiry::CredentialExpiry;
 pub use credential_type::CredentialType;
 pub use errors::DomainError;
 pub use events::{

@@ -2,7 +2,7 @@ use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{CredentialType, DomainError};
+use super::{CredentialExpiry, CredentialType, DomainError};
 
 /// How close to expiry counts as "expiring soon" when the caller names no threshold.
 pub const DEFAULT_EXPIRY_THRESHOLD: Duration = Duration::minutes(5);
@@ -45,13 +45,19 @@ impl ProviderCredentials {
 
     /// True from the expiry instant on; credentials without an expiry never expire.
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
-        self.expires_at.is_some_and(|expiry| now >= expiry)
+        self.expiry(now, Duration::zero()) == CredentialExpiry::Expired
     }
 
     /// True when expiry falls within `threshold` of `now` (or has passed).
     pub fn is_expiring_soon(&self, now: DateTime<Utc>, threshold: Duration) -> bool {
-        self.expires_at
-            .is_some_and(|expiry| now + threshold >= expiry)
+        matches!(
+            self.expiry(now, threshold),
+            CredentialExpiry::ExpiringSoon | CredentialExpiry::Expired
+        )
+    }
+
+    pub fn expiry(&self, now: DateTime<Utc>, threshold: Duration) -> CredentialExpiry {
+        CredentialExpiry::of(self.expires_at, now, threshold)
     }
 
     /// Time left before expiry, clamped at zero; `None` when the credentials never expire.

@@ -9,6 +9,7 @@ mod bindings;
 mod decode;
 mod encode;
 mod errors;
+mod expiry;
 pub mod handler;
 mod options;
 mod settle;

@@ -133,3 +133,15 @@ test("Node resolves import to the node ESM entry and require to the CommonJS one
   assert.match(import.meta.resolve("connect-provider"), /\/connect-provider\/node\/index\.mjs$/);
   assert.match(require.resolve("connect-provider"), /\/connect-provider\/node\/index\.cjs$/);
 });
+
+test("credentialExpiry judges expiry by the domain's rules", async () => {
+  const { credentialExpiry } = await import("connect-provider");
+  const now = "2026-11-26T12:00:00.000Z";
+  assert.equal(credentialExpiry(null, now), "never");
+  assert.equal(credentialExpiry("2026-11-26T12:10:00Z", now), "valid");
+  assert.equal(credentialExpiry("2026-11-26T12:05:00Z", now), "expiring_soon");
+  assert.equal(credentialExpiry("2026-11-26T14:00:00+02:00", now), "expired");
+  assert.equal(credentialExpiry("2000-01-01T00:00:00Z"), "expired");
+  assert.throws(() => credentialExpiry("soon", now), { name: "TypeError", message: "credentialExpiry: expiresAt must be an RFC 3339 timestamp with an offset" });
+  assert.throws(() => credentialExpiry(null, "later"), { name: "TypeError", message: "credentialExpiry: now must be an RFC 3339 timestamp with an offset" });
+});

@@ -1,0 +1,50 @@
+//! The domain's expiry rules, exported so a UI flags credentials exactly as the domain judges them.
+
+use chrono::{DateTime, Utc};
+use js_sys::TypeError;
+use wasm_bindgen::prelude::*;
+
+use crate::application::{Clock, SystemClock};
+use crate::domain::{CredentialExpiry, DEFAULT_EXPIRY_THRESHOLD};
+
+#[wasm_bindgen(typescript_custom_section)]
+const EXPIRY_TYPES: &'static str = r#"
+export type CredentialExpiry = "never" | "valid" | "expiring_soon" | "expired";
+"#;
+
+/// `"never"`, `"valid"`, `"expiring_soon"` (within five minutes) or `"expired"`, for an
+/// `expiresAt` as the handler takes it, judged at `now` (the current time when absent).
+#[wasm_bindgen(js_name = credentialExpiry, unchecked_return_type = "CredentialExpiry")]
+pub fn credential_expiry(
+    #[wasm_bindgen(js_name = expiresAt, unchecked_param_type = "string | null")]
+    expires_at: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] now: Option<String>,
+) -> Result<String, JsValue> {
+    let expires_at = match expires_at.as_string() {
+        Some(text) => Some(timestamp(&text, "expiresAt")?),
+        None if expires_at.is_null() || expires_at.is_undefined() => None,
+        None => return Err(type_error("expiresAt")),
+    };
+    let now = match now {
+        Some(text) => timestamp(&text, "now")?,
+        None => SystemClock.now(),
+    };
+    Ok(
+        CredentialExpiry::of(expires_at, now, DEFAULT_EXPIRY_THRESHOLD)
+            .as_str()
+            .to_owned(),
+    )
+}
+
+fn timestamp(text: &str, name: &str) -> Result<DateTime<Utc>, JsValue> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|time| time.with_timezone(&Utc))
+        .map_err(|_| type_error(name))
+}
+
+fn type_error(name: &str) -> JsValue {
+    TypeError::new(&format!(
+        "credentialExpiry: {name} must be an RFC 3339 timestamp with an offset"
+    ))
+    .unchecked_into()
+}

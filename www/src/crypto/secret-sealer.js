@@ -1,0 +1,39 @@
+// @ts-check
+// Encrypts the secret in the page with AES-GCM under a non-extractable key that lives in
+// IndexedDB: script can use the key but never read it, and only ciphertext leaves this module.
+import { committed, settle } from "../storage/database.js";
+
+const KEY_ID = "credentials-aes-gcm";
+const IV_BYTES = 12;
+
+/** @param {IDBDatabase} db */
+async function loadOrCreateKey(db) {
+  const stored = await settle(db.transaction("keys").objectStore("keys").get(KEY_ID));
+  if (stored) return /** @type {CryptoKey} */ (stored);
+  const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+  const transaction = db.transaction("keys", "readwrite");
+  transaction.objectStore("keys").add(key, KEY_ID);
+  try {
+    await committed(transaction);
+    return key;
+  } catch {
+    // Another tab stored its key first: use that one, so every tab can decrypt every secret.
+    return /** @type {CryptoKey} */ (await settle(db.transaction("keys").objectStore("keys").get(KEY_ID)));
+  }
+}
+
+/** @param {IDBDatabase} db */
+export async function secretSealer(db) {
+  const key = await loadOrCreateKey(db);
+  return {
+    /** The IV followed by the ciphertext and tag. @returns {Promise<Uint8Array>} */
+    async seal(/** @type {string} */ plaintext) {
+      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+      const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, new TextEncoder().encode(plaintext)));
+      const out = new Uint8Array(IV_BYTES + sealed.length);
+      out.set(iv);
+      out.set(sealed, IV_BYTES);
+      return out;
+    },
+  };
+}

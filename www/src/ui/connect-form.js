@@ -1,0 +1,89 @@
+// @ts-check
+// The connect form: reads what the user typed, and shows a failure next to the field it concerns.
+import { ConnectProviderError } from "connect-provider";
+import { CREDENTIAL_TYPES, KNOWN_PROVIDERS } from "../providers.js";
+import { h } from "./format.js";
+
+const OTHER = "__other";
+
+/** @param {HTMLFormElement} form */
+export function connectForm(form) {
+  const field = (/** @type {string} */ name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
+  const provider = /** @type {HTMLSelectElement} */ (field("provider"));
+  const otherSlug = field("providerSlug");
+  const status = /** @type {HTMLElement} */ (form.querySelector("#form-status"));
+
+  provider.append(...KNOWN_PROVIDERS.map((p) => h("option", { value: p.slug }, `${p.name} (${p.slug})`)), h("option", { value: OTHER }, "Other…"));
+  field("credentialType").append(...CREDENTIAL_TYPES.map(([value, label]) => h("option", { value }, label)));
+  const toggleOther = () => {
+    const other = provider.value === OTHER;
+    /** @type {HTMLElement} */ (form.querySelector("#other-provider")).hidden = !other;
+    if (other) otherSlug.focus();
+  };
+  provider.addEventListener("change", toggleOther);
+
+  function clearErrors() {
+    for (const message of form.querySelectorAll(".field-error")) message.textContent = "";
+    for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+    status.textContent = "";
+    status.className = "";
+  }
+
+  /** Puts `message` under the field with `name`, marks it invalid and moves focus there. */
+  function fieldError(/** @type {string} */ name, /** @type {string} */ message) {
+    const input = name === "provider" && provider.value === OTHER ? otherSlug : field(name);
+    input.setAttribute("aria-invalid", "true");
+    /** @type {HTMLElement} */ (form.querySelector(`#${name}-error`)).textContent = message;
+    input.focus();
+  }
+
+  return {
+    /** What the user entered; the secret leaves here only to be sealed. */
+    values() {
+      const expiry = field("expiresAt").value;
+      return {
+        providerSlug: provider.value === OTHER ? otherSlug.value.trim() : provider.value,
+        alias: field("alias").value.trim() || null,
+        credentialType: field("credentialType").value,
+        secret: field("secret").value,
+        expiresAt: expiry ? new Date(expiry).toISOString() : null,
+      };
+    },
+
+    /** @param {(values: ReturnType<typeof this.values>) => Promise<void>} submit */
+    onSubmit(submit) {
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        clearErrors();
+        const button = /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
+        button.disabled = true;
+        const values = this.values();
+        field("secret").value = "";
+        try {
+          await submit(values);
+        } finally {
+          button.disabled = false;
+        }
+      });
+    },
+
+    /** @param {import("connect-provider").ConnectProviderResult} result @param {string} slug */
+    showResult(result, slug) {
+      if (result.ok) {
+        status.className = "status-ok";
+        status.textContent = `Connected ${slug}.`;
+        form.reset();
+        toggleOther();
+        return;
+      }
+      const { error } = result;
+      if (error === ConnectProviderError.INVALID_PROVIDER_SLUG) fieldError("provider", "Enter a provider slug of 1 to 50 characters.");
+      else if (error === ConnectProviderError.INVALID_ALIAS) fieldError("alias", "Keep the alias to 100 characters or fewer.");
+      else if (error === ConnectProviderError.INVALID_CREDENTIALS) fieldError("secret", "Enter the secret (and a valid expiry, if any).");
+      status.className = "status-error";
+      status.textContent = error.startsWith(ConnectProviderError.DATABASE_ERROR)
+        ? `Could not save the connection, nothing was stored: ${error}`
+        : `Not connected: ${error}`;
+    },
+  };
+}

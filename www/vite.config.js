@@ -1,0 +1,12 @@
+// The browser app: `npm start` serves it on 127.0.0.1 with Vite's dev server.
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  root: fileURLToPath(new URL(".", import.meta.url)),
+  server: { host: "127.0.0.1", port: 5173 },
+  preview: { host: "127.0.0.1", port: 4173 },
+  // Pre-bundling would move the package's glue away from the .wasm it loads by relative URL.
+  optimizeDeps: { exclude: ["connect-provider"] },
+  build: { outDir: fileURLToPath(new URL("../target/www", import.meta.url)), emptyOutDir: true, target: "es2022" },
+});
