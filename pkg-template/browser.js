@@ -1,8 +1,8 @@
 // Browsers and bundlers: fetches and instantiates the wasm once, on first import (top-level
 // await), from the file beside the glue, which bundlers copy as an asset.
-import init, { ConnectProviderHandler, connectProviderErrors, credentialExpiry } from "./web/connect_provider.js";
+import { createApi } from "./api.js";
+import init, * as glue from "./web/connect_provider.js";
 
 await init({ module_or_path: new URL("./web/connect_provider_bg.wasm", import.meta.url) });
 
-export { ConnectProviderHandler, credentialExpiry };
-export const ConnectProviderError = connectProviderErrors();
+export const { ConnectProviderHandler, ConnectProviderError, credentialExpiry, wasmMemoryBytes } = createApi(glue);

@@ -1,7 +1,7 @@
 // Deno: reads the wasm beside the glue (needs read permission for it, e.g. --allow-read).
-import { ConnectProviderHandler, connectProviderErrors, credentialExpiry, initSync } from "./web/connect_provider.js";
+import { createApi } from "./api.js";
+import * as glue from "./web/connect_provider.js";
 
-initSync({ module: await Deno.readFile(new URL("./web/connect_provider_bg.wasm", import.meta.url)) });
+glue.initSync({ module: await Deno.readFile(new URL("./web/connect_provider_bg.wasm", import.meta.url)) });
 
-export { ConnectProviderHandler, credentialExpiry };
-export const ConnectProviderError = connectProviderErrors();
+export const { ConnectProviderHandler, ConnectProviderError, credentialExpiry, wasmMemoryBytes } = createApi(glue);

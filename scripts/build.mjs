@@ -7,10 +7,17 @@ import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+// Options: --features F (cargo features) and --out DIR (default pkg/), for test-only builds.
+const option = (name) => {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? undefined : process.argv[at + 1];
+};
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const pkg = join(root, "pkg");
+const pkg = join(root, option("--out") ?? "pkg");
+const features = option("--features");
 const crate = "connect_provider";
-const wasm = join(root, "target/wasm32-unknown-unknown/release", `${crate}.wasm`);
+const targetDir = features ? join(root, "target", `features-${features}`) : join(root, "target");
+const wasm = join(targetDir, "wasm32-unknown-unknown/release", `${crate}.wasm`);
 const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
 const bindings = [
   { dir: "node", target: "nodejs" },
@@ -22,7 +29,8 @@ function run(command, args) {
   execFileSync(command, args, { cwd: root, stdio: "inherit", env });
 }
 
-run("cargo", ["build", "--release", "--lib", "--target", "wasm32-unknown-unknown"]);
+const featureArgs = features ? ["--features", features, "--target-dir", targetDir] : [];
+run("cargo", ["build", "--release", "--lib", "--target", "wasm32-unknown-unknown", ...featureArgs]);
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg);
 cpSync(join(root, "pkg-template"), pkg, { recursive: true });
@@ -33,10 +41,12 @@ for (const { dir, target } of bindings) {
   const bound = join(out, `${crate}_bg.wasm`);
   // The npm binaryen, never Debian's: its older wasm-opt breaks the externref table export.
   run(join(root, "node_modules/.bin/wasm-opt"), ["-Oz", bound, "-o", bound]);
-  console.log(`build: pkg/${dir}/${crate}_bg.wasm is ${statSync(bound).size} bytes`);
+  console.log(`build: ${bound} is ${statSync(bound).size} bytes`);
 }
 shareWasm();
+dropStaleCallbacks();
 writeTypes();
+writeCommonJsApi();
 
 /** Both bindings come from one wasm, byte for byte, so the package ships it once: the Node
  * glue is pointed at web/'s copy. Fails the build if the glue no longer reads it this way. */
@@ -63,4 +73,29 @@ function writeTypes() {
   const template = readFileSync(index, "utf8");
   if (template.split(marker).length !== 2) throw new Error(`build: expected one ${marker} in index.d.ts`);
   writeFileSync(index, template.replace(marker, bindings.replace(dispose, "").replace("/* tslint:disable */\n/* eslint-disable */\n", "")));
+}
+
+/** The Node CommonJS entry needs the API wrapper as CommonJS: the same file, its one export
+ * rewritten. */
+function writeCommonJsApi() {
+  const source = readFileSync(join(pkg, "api.js"), "utf8");
+  const from = "export function createApi(";
+  if (source.split("export ").length !== 2 || !source.includes(from)) throw new Error("build: api.js must have exactly one export, createApi");
+  const cjs = `"use strict";\n${source.replace(from, "function createApi(")}\nmodule.exports = { createApi };\n`;
+  writeFileSync(join(pkg, "node", "api.cjs"), cjs);
+}
+
+/** After an internal panic the module restarts on a fresh instance (see api.js); promises the
+ * old instance was awaiting may still settle and call its closures. wasm-bindgen throws there,
+ * from a promise callback, which Node reports as an unhandled rejection; those callbacks belong
+ * to calls already rejected, so they are dropped instead. */
+function dropStaleCallbacks() {
+  const from = "throw new Error('Cannot invoke closure from previous WASM instance');";
+  const to = "return; // connect-provider: a callback of an instance that was restarted";
+  for (const dir of ["node", "web"]) {
+    const glue = join(pkg, dir, `${crate}.js`);
+    const source = readFileSync(glue, "utf8");
+    if (!source.includes(from)) throw new Error(`build: ${glue} no longer guards stale closures as expected`);
+    writeFileSync(glue, source.replaceAll(from, to));
+  }
 }

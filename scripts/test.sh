@@ -24,8 +24,12 @@ step "wasm-bindgen-test in Node (wasm_bridge) and headless Chromium (wasm_browse
 CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test 'wasm_*'
 
-step "build pkg/"
+step "fuzz the decoding path for ${FUZZ_SECONDS:-20} s (cargo fuzz; RUSTC_BOOTSTRAP lets it run on stable)"
+RUSTC_BOOTSTRAP=1 cargo fuzz run decode_command --fuzz-dir fuzz -- -max_total_time="${FUZZ_SECONDS:-20}"
+
+step "build pkg/, and a test-only build that can be made to panic"
 node scripts/build.mjs
+node scripts/build.mjs --features test-panic --out target/pkg-test-panic
 bash scripts/install-pkg.sh
 
 step "deno test against the installed package"

@@ -415,3 +415,61 @@ fn status_names_are_the_originals() {
         ]
     );
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn slug_and_alias_rules_hold_for_any_text(slug in "\\PC{0,60}", alias in proptest::option::of("\\PC{0,110}")) {
+            let result = ProviderConnection::new(NewProviderConnection { alias: alias.clone(), ..new(&slug, None) });
+            let slug_ok = !slug.is_empty() && slug.chars().count() <= 50;
+            let alias_ok = alias.as_ref().is_none_or(|a| a.chars().count() <= 100);
+            match result {
+                Ok(connection) => {
+                    prop_assert!(slug_ok && alias_ok);
+                    prop_assert_eq!(connection.provider_slug(), slug.as_str());
+                }
+                Err(DomainError::InvalidProviderSlug) => prop_assert!(!slug_ok),
+                Err(DomainError::AliasTooLong) => prop_assert!(slug_ok && !alias_ok),
+                Err(other) => prop_assert!(false, "unexpected {other:?}"),
+            }
+        }
+
+        #[test]
+        fn debug_never_shows_the_secret(secret in proptest::collection::vec(any::<u8>(), 8..128)) {
+            let credentials = ProviderCredentials::new(secret.clone(), CredentialType::OAuth2, None).unwrap();
+            let connection = ProviderConnection::connect(new("schwab", None), credentials).unwrap();
+            let text = format!("{connection:?} {connection:#?}");
+            let decimal = secret.iter().map(u8::to_string).collect::<Vec<_>>().join(", ");
+            let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+            prop_assert!(!text.contains(&decimal) && !text.contains(&hex));
+            let expected = format!("encrypted_data=<{} bytes>", secret.len());
+            prop_assert!(text.contains(&expected));
+        }
+
+        #[test]
+        fn a_refused_transition_never_changes_the_connection(steps in proptest::collection::vec(0u8..7, 0..20)) {
+            let mut connection = pending();
+            for (minute, step) in steps.into_iter().enumerate() {
+                let before = connection.clone();
+                let at = later(minute as i64 + 1);
+                let result = match step {
+                    0 => connection.mark_connected(Some(creds()), at),
+                    1 => { connection.mark_disconnected(at); Ok(()) }
+                    2 => connection.mark_expired(at),
+                    3 => connection.mark_revoked(at),
+                    4 => connection.mark_failed(at),
+                    5 => connection.update_credentials(Some(creds()), at),
+                    _ => connection.record_sync(at),
+                };
+                if result.is_err() {
+                    prop_assert_eq!(&connection, &before);
+                }
+                prop_assert!(connection.status() != ConnectionStatus::Active || connection.credentials().is_some());
+            }
+        }
+    }
+}

@@ -1,3 +1,3 @@
-import entry from "./index.cjs";
+import api from "./index.cjs";
 
-export const { ConnectProviderHandler, ConnectProviderError, credentialExpiry } = entry;
+export const { ConnectProviderHandler, ConnectProviderError, credentialExpiry, wasmMemoryBytes } = api;

@@ -1,10 +1,15 @@
 //! Commands and their handlers, written against port traits so any storage or bus fits.
 
+mod command_fields;
 mod connect_provider;
 mod ports;
 mod system_clock;
 mod uuid_v7_ids;
 
+pub use command_fields::{
+    parse_timestamp, too_long, CommandFields, CredentialBytes, CredentialFields, ExpiresAtField,
+    InvalidField, MAX_ENCRYPTED_DATA_BYTES, MAX_TEXT_UNITS,
+};
 pub use connect_provider::{ConnectProvider, ConnectProviderError, ConnectProviderHandler};
 pub use ports::{Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError};
 pub use system_clock::SystemClock;

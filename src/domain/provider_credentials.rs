@@ -1,6 +1,7 @@
 use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
+use zeroize::Zeroize;
 
 use super::{CredentialExpiry, CredentialType, DomainError};
 
@@ -68,6 +69,14 @@ impl ProviderCredentials {
 
     pub fn supports_refresh(&self) -> bool {
         self.credential_type.supports_refresh()
+    }
+}
+
+/// Best effort: overwrites the bytes (the whole allocation) when the value goes away, so a
+/// secret does not linger in wasm memory that is reused for later commands.
+impl Drop for ProviderCredentials {
+    fn drop(&mut self) {
+        self.encrypted_data.zeroize();
     }
 }
 

@@ -29,6 +29,29 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = console, js_name = error)]
     pub fn console_error(context: &str, error: &JsValue) -> Result<(), JsValue>;
 
+    /// Throws only for a revoked Proxy, which is why it is `catch`.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    pub fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+
+    #[wasm_bindgen(catch, js_name = queueMicrotask)]
+    pub fn queue_microtask(callback: &JsValue) -> Result<(), JsValue>;
+
+    /// A plain `Uint8Array` copied from any typed array through its internal slots, never its
+    /// (overridable) getters; throws for a detached buffer, hence `catch`.
+    #[wasm_bindgen(extends = js_sys::Uint8Array)]
+    pub type ByteCopy;
+
+    #[wasm_bindgen(catch, constructor, js_class = "Uint8Array")]
+    pub fn new(source: &JsValue) -> Result<ByteCopy, JsValue>;
+
+    /// A string, for the string methods js-sys lacks.
+    #[wasm_bindgen(extends = JsString)]
+    pub type Text;
+
+    /// `String.prototype.isWellFormed` (ES2024): one call instead of a scan per code unit.
+    #[wasm_bindgen(catch, method, js_name = isWellFormed)]
+    pub fn is_well_formed(this: &Text) -> Result<bool, JsValue>;
+
     /// `String(value)`: throws for a Symbol-keyed trap or a throwing `toString`.
     #[wasm_bindgen(catch, js_name = String)]
     pub fn js_string(value: &JsValue) -> Result<JsString, JsValue>;

@@ -1,98 +1,127 @@
-//! JS command objects into `ConnectProvider`, reading each field once through a `catch`ing
-//! `Reflect.get` so that a throwing getter or Proxy becomes an error naming the field.
+//! JS command objects into `CommandFields`, then a `ConnectProvider` by the application's rules.
+//! Each field is read once through a `catch`ing `Reflect.get`, so a throwing getter or a Proxy
+//! becomes an error naming the field; lengths are checked before anything is copied into wasm.
 
-use chrono::{DateTime, SubsecRound, Utc};
-use js_sys::{Array, JsString, Reflect, Uint8Array};
-use uuid::Uuid;
+use js_sys::{ArrayBuffer, JsString, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::application::ConnectProvider;
-use crate::domain::{CredentialType, ProviderCredentials};
+use super::bindings::{is_array, ByteCopy, Text};
+use crate::application::{
+    too_long, CommandFields, ConnectProvider, CredentialBytes, CredentialFields, ExpiresAtField,
+    InvalidField, MAX_ENCRYPTED_DATA_BYTES, MAX_TEXT_UNITS,
+};
 
-/// Why a command is not a command; the handler prefixes it with "Invalid command: ".
-pub type FieldError = String;
+/// The longest credential type name and timestamp worth reading.
+const MAX_SHORT_TEXT_UNITS: u32 = 64;
 
-pub fn command_from_js(command: &JsValue) -> Result<ConnectProvider, FieldError> {
+pub fn command_from_js(command: &JsValue) -> Result<ConnectProvider, InvalidField> {
     if !is_plain_object(command) {
-        return Err("command must be an object".to_owned());
+        return Err(invalid("command must be an object"));
     }
-    Ok(ConnectProvider {
-        user_id: uuid_field(command, "userId")?,
-        provider_id: uuid_field(command, "providerId")?,
-        provider_slug: string_field(command, "providerSlug")?,
-        alias: optional_string_field(command, "alias")?,
+    CommandFields {
+        user_id: uuid_text(command, "userId")?,
+        provider_id: uuid_text(command, "providerId")?,
+        provider_slug: text(command, "providerSlug")?
+            .ok_or_else(|| invalid("providerSlug must be a string"))?,
+        alias: optional_text(command, "alias")?,
         credentials: field(command, "credentials")
             .ok()
-            .and_then(|credentials| credentials_from_js(&credentials)),
-    })
+            .and_then(|credentials| credential_fields(&credentials)),
+    }
+    .into_command()
 }
 
-/// Missing and malformed credentials get the same answer, "Invalid or missing credentials",
-/// from the handler, after the Attempted event.
-fn credentials_from_js(credentials: &JsValue) -> Option<ProviderCredentials> {
+fn credential_fields(credentials: &JsValue) -> Option<CredentialFields> {
     if !is_plain_object(credentials) {
         return None;
     }
-    let encrypted_data = field(credentials, "encryptedData")
-        .ok()?
-        .dyn_into::<Uint8Array>()
-        .ok()?
-        .to_vec();
-    let credential_type = field(credentials, "credentialType")
-        .ok()?
-        .as_string()?
-        .parse::<CredentialType>()
-        .ok()?;
-    let expires_at = match field(credentials, "expiresAt").ok()? {
-        absent if absent.is_null() || absent.is_undefined() => None,
-        text => Some(parse_timestamp(&text.as_string()?)?),
-    };
-    ProviderCredentials::new(encrypted_data, credential_type, expires_at).ok()
+    Some(CredentialFields {
+        encrypted_data: field(credentials, "encryptedData")
+            .ok()
+            .and_then(|data| bytes(&data)),
+        credential_type: field(credentials, "credentialType")
+            .ok()
+            .and_then(|kind| short_text(&kind)),
+        expires_at: match field(credentials, "expiresAt") {
+            Ok(absent) if absent.is_null() || absent.is_undefined() => None,
+            Ok(value) => {
+                Some(short_text(&value).map_or(ExpiresAtField::NotText, ExpiresAtField::Text))
+            }
+            Err(_) => Some(ExpiresAtField::NotText),
+        },
+    })
 }
 
-/// RFC 3339 with an offset, kept at the millisecond precision of a JS `Date`.
-fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|time| time.with_timezone(&Utc).trunc_subsecs(3))
+/// A copy of a `Uint8Array`'s bytes, unless it is over the size limit. `isView` turns away a
+/// Proxy; the copy is made through internal slots, so a subclass's lying getters do not count.
+fn bytes(value: &JsValue) -> Option<CredentialBytes> {
+    if !ArrayBuffer::is_view(value) || !value.has_type::<Uint8Array>() {
+        return None;
+    }
+    let copy = ByteCopy::new(value).ok()?;
+    (copy.length() as usize <= MAX_ENCRYPTED_DATA_BYTES).then(|| CredentialBytes(copy.to_vec()))
 }
 
 fn is_plain_object(value: &JsValue) -> bool {
-    value.is_object() && !Array::is_array(value)
+    value.is_object() && is_array(value) == Ok(false)
 }
 
-fn field(object: &JsValue, name: &str) -> Result<JsValue, FieldError> {
-    Reflect::get(object, &JsValue::from_str(name)).map_err(|_| format!("{name} could not be read"))
+fn invalid(message: &str) -> InvalidField {
+    InvalidField(message.to_owned())
 }
 
-fn string_field(object: &JsValue, name: &str) -> Result<String, FieldError> {
-    well_formed_string(&field(object, name)?).ok_or_else(|| format!("{name} must be a string"))
+fn field(object: &JsValue, name: &str) -> Result<JsValue, InvalidField> {
+    Reflect::get(object, &JsValue::from_str(name))
+        .map_err(|_| InvalidField(format!("{name} could not be read")))
 }
 
-fn optional_string_field(object: &JsValue, name: &str) -> Result<Option<String>, FieldError> {
+/// `Ok(None)` when the field is not a string; an error when it is one that cannot be used.
+fn text(object: &JsValue, name: &str) -> Result<Option<String>, InvalidField> {
+    let value = field(object, name)?;
+    let Some(text) = value.dyn_ref::<JsString>() else {
+        return Ok(None);
+    };
+    if text.length() as usize > MAX_TEXT_UNITS {
+        return Err(too_long(name));
+    }
+    if !well_formed(text) {
+        return Err(InvalidField(format!(
+            "{name} contains a lone UTF-16 surrogate"
+        )));
+    }
+    Ok(text.as_string())
+}
+
+fn optional_text(object: &JsValue, name: &str) -> Result<Option<String>, InvalidField> {
     let value = field(object, name)?;
     if value.is_null() || value.is_undefined() {
         return Ok(None);
     }
-    well_formed_string(&value)
+    text(object, name)?
         .map(Some)
-        .ok_or_else(|| format!("{name} must be a string or null"))
+        .ok_or_else(|| InvalidField(format!("{name} must be a string or null")))
 }
 
-/// Hyphenated form only: the form every id leaves this module in.
-fn uuid_field(object: &JsValue, name: &str) -> Result<Uuid, FieldError> {
-    well_formed_string(&field(object, name)?)
-        .filter(|text| text.len() == 36)
-        .and_then(|text| Uuid::parse_str(&text).ok())
-        .ok_or_else(|| format!("{name} must be a UUID string"))
+/// Only a 36-character string can be a hyphenated UUID; anything else is refused uncopied.
+fn uuid_text(object: &JsValue, name: &str) -> Result<String, InvalidField> {
+    let value = field(object, name)?;
+    value
+        .dyn_ref::<JsString>()
+        .filter(|text| text.length() == 36)
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| InvalidField(format!("{name} must be a UUID string")))
 }
 
-/// A string without lone surrogates, which would otherwise be silently replaced by U+FFFD.
-fn well_formed_string(value: &JsValue) -> Option<String> {
-    let text = value.dyn_ref::<JsString>()?;
-    if text.is_valid_utf16() {
-        text.as_string()
-    } else {
-        None
-    }
+fn short_text(value: &JsValue) -> Option<String> {
+    value
+        .dyn_ref::<JsString>()
+        .filter(|text| text.length() <= MAX_SHORT_TEXT_UNITS && well_formed(text))
+        .and_then(|text| text.as_string())
+}
+
+/// One call to `isWellFormed` where the runtime has it, else a scan for lone surrogates.
+fn well_formed(text: &JsString) -> bool {
+    text.unchecked_ref::<Text>()
+        .is_well_formed()
+        .unwrap_or_else(|_| text.is_valid_utf16())
 }

@@ -4,12 +4,13 @@ use std::rc::Rc;
 
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::adapters::{JsEventBus, JsRepository};
 use super::decode::command_from_js;
 use super::encode::{failure_to_js, success_to_js};
+use super::executor::spawn;
 use super::options::{options_from_js, require_method};
+use super::panic::panic_if_asked;
 use crate::application::{ConnectProviderError, ConnectProviderHandler};
 
 const INVALID_COMMAND: &str = "Invalid command";
@@ -44,23 +45,36 @@ impl JsConnectProviderHandler {
     }
 
     /// Always resolves, never rejects: `{ ok: true, value: connectionId }` or
-    /// `{ ok: false, error }`.
+    /// `{ ok: false, error }`. (An internal panic is the package JS's to turn into a rejection.)
     #[wasm_bindgen(unchecked_return_type = "Promise<ConnectProviderResult>")]
     pub fn handle(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConnectProviderCommand")] command: JsValue,
     ) -> Promise {
-        let handler = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            let command = match command_from_js(&command) {
-                Ok(command) => command,
-                Err(why) => return Ok(failure_to_js(&format!("{INVALID_COMMAND}: {why}"))),
-            };
-            Ok(match handler.handle(command).await {
-                Ok(connection_id) => success_to_js(connection_id.to_string()),
-                Err(error) => failure_to_js(&error.to_string()),
-            })
+        let mut work = Some((Rc::clone(&self.inner), command));
+        Promise::new(&mut |resolve, _reject| {
+            if let Some((handler, command)) = work.take() {
+                spawn(async move {
+                    let result = run(&handler, &command).await;
+                    let _ = resolve.call1(&JsValue::UNDEFINED, &result);
+                });
+            }
         })
+    }
+}
+
+async fn run(
+    handler: &ConnectProviderHandler<JsRepository, JsEventBus>,
+    command: &JsValue,
+) -> JsValue {
+    let command = match command_from_js(command) {
+        Ok(command) => command,
+        Err(why) => return failure_to_js(&format!("{INVALID_COMMAND}: {}", why.0)),
+    };
+    panic_if_asked(&command.provider_slug);
+    match handler.handle(command).await {
+        Ok(connection_id) => success_to_js(connection_id.to_string()),
+        Err(error) => failure_to_js(&error.to_string()),
     }
 }
 

@@ -9,9 +9,12 @@ mod bindings;
 mod decode;
 mod encode;
 mod errors;
+mod executor;
 mod expiry;
 pub mod handler;
+mod memory;
 mod options;
+mod panic;
 mod settle;
 mod types;
 

@@ -10,9 +10,11 @@ test("npm pack lists only the files a user needs", () => {
   const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", pkg], { encoding: "utf8" }));
   assert.deepEqual(packed.files.map((file) => file.path).sort(), [
     "README.md",
+    "api.js",
     "browser.js",
     "deno.js",
     "index.d.ts",
+    "node/api.cjs",
     "node/connect_provider.js",
     "node/index.cjs",
     "node/index.mjs",

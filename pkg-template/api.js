@@ -1,0 +1,91 @@
+// The package's public API over wasm-bindgen's exports. It only adds crash safety: every poll
+// of the module's tasks runs inside try/catch, and should the module ever trap (an internal
+// panic), the calls in flight reject with a clear Error, the next call gets a fresh instance,
+// and existing handlers re-create themselves on it. Everything else is the wasm's.
+
+export function createApi(glue) {
+  let generation = 0;
+  let panicMessage = "";
+  const inFlight = new Set();
+
+  function recover(trap) {
+    const detail = panicMessage || String(trap?.message ?? trap);
+    const error = new Error(`connect-provider: internal error (${detail}); the module was restarted`, { cause: trap });
+    panicMessage = "";
+    generation += 1;
+    const calls = [...inFlight];
+    inFlight.clear();
+    for (const call of calls) call.reject(error);
+    install();
+    return error;
+  }
+
+  function pollTasks() {
+    try {
+      glue.__pollTasks();
+    } catch (trap) {
+      recover(trap);
+    }
+  }
+
+  function install() {
+    glue.__setPanicListener((message) => {
+      panicMessage = message;
+    });
+    glue.__setScheduler(() => queueMicrotask(pollTasks));
+  }
+  install();
+
+  class ConnectProviderHandler {
+    #args;
+    #inner;
+    #generation;
+
+    constructor(repository, eventBus, options) {
+      this.#args = [repository, eventBus, options];
+      this.#inner = new glue.ConnectProviderHandler(repository, eventBus, options);
+      this.#generation = generation;
+    }
+
+    #current() {
+      if (this.#generation !== generation) {
+        this.#inner = new glue.ConnectProviderHandler(...this.#args);
+        this.#generation = generation;
+      }
+      return this.#inner;
+    }
+
+    handle(command) {
+      return new Promise((resolve, reject) => {
+        const call = { reject };
+        inFlight.add(call);
+        this.#current()
+          .handle(command)
+          .then((result) => {
+            inFlight.delete(call);
+            resolve(result);
+          });
+      });
+    }
+
+    free() {
+      if (this.#generation === generation) this.#inner.free();
+    }
+  }
+
+  function credentialExpiry(expiresAt, now) {
+    try {
+      return glue.credentialExpiry(expiresAt, now);
+    } catch (error) {
+      if (error instanceof TypeError) throw error;
+      throw recover(error);
+    }
+  }
+
+  return {
+    ConnectProviderHandler,
+    ConnectProviderError: glue.connectProviderErrors(),
+    credentialExpiry,
+    wasmMemoryBytes: () => glue.wasmMemoryBytes(),
+  };
+}

@@ -1,0 +1,95 @@
+// Repositories and buses that misbehave in every way JavaScript allows: handle() settles as the
+// contract says, and abandoned calls leave no memory behind.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ConnectProviderHandler, wasmMemoryBytes } from "connect-provider";
+import { command, ERRORS } from "./contract/fixtures.mjs";
+import { outcomeOf } from "./support/outcome.mjs";
+
+const outcome = (behaviour, options) => outcomeOf(ConnectProviderHandler, command(), { behaviour, options });
+const SUCCEEDED = [["ProviderConnectionAttempted"], ["ProviderConnectionSucceeded"]];
+const databaseError = (why) => {
+  const error = `${ERRORS.DATABASE_ERROR}: ${why}`;
+  return { result: { ok: false, error }, events: [["ProviderConnectionAttempted"], ["ProviderConnectionFailed", error]] };
+};
+const hostileError = () => {
+  const error = {};
+  Object.defineProperty(error, "message", { get() { throw new Error("message getter"); } });
+  return error;
+};
+
+const saveFaults = [
+  ["rejects with an object whose message getter throws", () => Promise.reject(hostileError()), "[object Object]"],
+  [
+    "rejects with an object whose message getter and toString both throw",
+    () => Promise.reject(Object.assign(hostileError(), { toString() { throw new Error("toString"); } })),
+    "unknown error",
+  ],
+  ["rejects with a Symbol", () => Promise.reject(Symbol("nope")), "Symbol(nope)"],
+  ["rejects with null", () => Promise.reject(null), "null"],
+  ["throws a string synchronously", () => { throw "sync string"; }, "sync string"],
+  ["returns a thenable whose then getter throws", () => ({ get then() { throw new Error("then getter"); } }), "then getter"],
+  ["returns a thenable that rejects, then resolves", () => ({ then(resolve, reject) { reject(new Error("first")); resolve(); } }), "first"],
+];
+
+for (const [name, save, why] of saveFaults) {
+  test(`save ${name}`, async () => {
+    const { result, events, saveCalls } = await outcome({ save });
+    assert.deepEqual({ result, events }, databaseError(why));
+    assert.equal(saveCalls, 1);
+  });
+}
+
+test("save returning a thenable that resolves, then rejects, counts as saved", async () => {
+  const { result, events } = await outcome({ save: () => ({ then(resolve, reject) { resolve(); reject(new Error("late")); } }) });
+  assert.equal(result.ok, true);
+  assert.deepEqual(events, SUCCEEDED);
+});
+
+test("save resolving with a rejected-looking value still counts as saved", async () => {
+  const { result } = await outcome({ save: () => Promise.resolve(new Error("just a value")) });
+  assert.equal(result.ok, true);
+});
+
+const publishFaults = [
+  ["throws a string", () => { throw "bus string"; }, "bus string"],
+  ["rejects with undefined", () => Promise.reject(undefined), "undefined"],
+  ["rejects with an object whose message getter throws", () => Promise.reject(hostileError()), "<unreadable message>"],
+  ["returns a thenable that never calls back", () => ({ then() {} }), "publish timed out after 20 ms"],
+];
+
+for (const [name, publish, why] of publishFaults) {
+  test(`publish ${name}: the command goes on and both failures are reported`, async () => {
+    const { result, events, busErrors } = await outcome({ publish }, { timeoutMs: 20 });
+    assert.equal(result.ok, true);
+    assert.deepEqual(events, SUCCEEDED);
+    assert.equal(busErrors.length, 2);
+    for (const reported of busErrors) assert.equal(reported === why || reported.endsWith(why), true, reported);
+  });
+}
+
+test("publish deleted from the bus between calls is a bus failure, not a crash", async () => {
+  const bus = { publish() {} };
+  const errors = [];
+  const handler = new ConnectProviderHandler({ save() {} }, bus, { onEventBusError: (error) => errors.push(error.message) });
+  assert.equal((await handler.handle(command())).ok, true);
+  delete bus.publish;
+  assert.equal((await handler.handle(command())).ok, true);
+  assert.equal(errors.length, 2);
+  assert.match(errors[0], /publish is not a function/);
+});
+
+test("timed-out and abandoned adapter calls leave no growing memory behind", async () => {
+  const handler = new ConnectProviderHandler({ save: () => new Promise(() => {}) }, { publish: () => new Promise(() => {}) }, {
+    timeoutMs: 1,
+    onEventBusError() {},
+  });
+  const round = () => Promise.all(Array.from({ length: 200 }, () => handler.handle(command())));
+  for (let i = 0; i < 3; i++) await round();
+  const warm = wasmMemoryBytes();
+  for (let i = 0; i < 10; i++) {
+    const results = await round();
+    assert.ok(results.every((r) => r.error === `${ERRORS.DATABASE_ERROR}: save timed out after 1 ms`));
+  }
+  assert.equal(wasmMemoryBytes(), warm);
+});

@@ -1,0 +1,168 @@
+// Commands built to trip the decoder: each gets the documented failure result naming the field,
+// the events the contract table says, no save, and the handler keeps working afterwards.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ConnectProviderHandler, wasmMemoryBytes } from "connect-provider";
+import { command, credentials, ERRORS } from "./contract/fixtures.mjs";
+import { invalidCommand, outcomeOf, refused } from "./support/outcome.mjs";
+
+const outcome = (value, extra) => outcomeOf(ConnectProviderHandler, value, extra);
+const throwing = (name) =>
+  Object.defineProperty(command(), name, {
+    get() {
+      throw new Error("getter says no");
+    },
+  });
+
+const revokedProxy = () => {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+};
+
+const invalidCases = [
+  ["a throwing userId getter", () => throwing("userId"), "userId could not be read"],
+  ["a throwing providerSlug getter", () => throwing("providerSlug"), "providerSlug could not be read"],
+  ["a Proxy whose get trap throws", () => new Proxy(command(), { get: () => { throw new Error("trap"); } }), "userId could not be read"],
+  ["a revoked Proxy", revokedProxy, "command must be an object"],
+  ["a Symbol", () => Symbol("command"), "command must be an object"],
+  ["a BigInt", () => 10n, "command must be an object"],
+  ["a function", () => () => command(), "command must be an object"],
+  ["true", () => true, "command must be an object"],
+  ["an array holding a command", () => [command()], "command must be an object"],
+  ["userId a Symbol", () => command({ userId: Symbol("id") }), "userId must be a UUID string"],
+  ["userId a BigInt", () => command({ userId: 1n }), "userId must be a UUID string"],
+  ["userId a function", () => command({ userId: () => "x" }), "userId must be a UUID string"],
+  ["userId a String object", () => command({ userId: Object("0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b") }), "userId must be a UUID string"],
+  ["providerId a number", () => command({ providerId: 123 }), "providerId must be a UUID string"],
+  ["providerSlug a number", () => command({ providerSlug: 42 }), "providerSlug must be a string"],
+  ["providerSlug with a lone surrogate", () => command({ providerSlug: "schwab\ud800" }), "providerSlug contains a lone UTF-16 surrogate"],
+  ["alias with a lone low surrogate", () => command({ alias: "\udc00alias" }), "alias contains a lone UTF-16 surrogate"],
+  ["a megabyte providerSlug", () => command({ providerSlug: "s".repeat(1 << 20) }), "providerSlug is longer than 1024 characters"],
+  ["a providerSlug of 1025 characters", () => command({ providerSlug: "s".repeat(1025) }), "providerSlug is longer than 1024 characters"],
+  ["a megabyte alias", () => command({ alias: "a".repeat(1 << 20) }), "alias is longer than 1024 characters"],
+  ["a megabyte userId", () => command({ userId: "u".repeat(1 << 20) }), "userId must be a UUID string"],
+];
+
+for (const [name, make, why] of invalidCases) {
+  test(`invalid command: ${name}`, async () => {
+    assert.deepEqual(await outcome(make()), invalidCommand(why));
+  });
+}
+
+const credentialCases = [
+  ["a throwing credentials getter", () => throwing("credentials")],
+  ["a throwing encryptedData getter", () => command({ credentials: Object.defineProperty(credentials(), "encryptedData", { get() { throw new Error("no"); } }) })],
+  ["encryptedData a Proxy of a Uint8Array", () => command({ credentials: credentials({ encryptedData: new Proxy(new Uint8Array([1, 2]), {}) }) })],
+  ["encryptedData an Int16Array", () => command({ credentials: credentials({ encryptedData: new Int16Array([1, 2]) }) })],
+  ["encryptedData a DataView", () => command({ credentials: credentials({ encryptedData: new DataView(new ArrayBuffer(4)) }) })],
+  ["encryptedData detached", () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+    return command({ credentials: credentials({ encryptedData: bytes }) });
+  }],
+  ["encryptedData over 64 KiB", () => command({ credentials: credentials({ encryptedData: new Uint8Array(64 * 1024 + 1).fill(7) }) })],
+  ["credentialType with a lone surrogate", () => command({ credentials: credentials({ credentialType: "oauth2\ud800" }) })],
+  ["credentialType a megabyte string", () => command({ credentials: credentials({ credentialType: "o".repeat(1 << 20) }) })],
+  ["expiresAt a Date object", () => command({ credentials: credentials({ expiresAt: new Date() }) })],
+  ["credentials a Symbol", () => command({ credentials: Symbol("secret") })],
+];
+
+for (const [name, make] of credentialCases) {
+  test(`malformed credentials: ${name}`, async () => {
+    assert.deepEqual(await outcome(make()), refused(ERRORS.INVALID_CREDENTIALS));
+  });
+}
+
+test("a slug of 1024 characters is still an ordinary slug error, with events", async () => {
+  assert.deepEqual(await outcome(command({ providerSlug: "s".repeat(1024) })), refused(ERRORS.INVALID_PROVIDER_SLUG));
+});
+
+test("unknown keys, a cycle, and __proto__ and constructor keys are ignored", async () => {
+  const value = JSON.parse(
+    `{"__proto__": {"credentials": null}, "constructor": {"prototype": {"polluted": true}}, "extra": [1, 2]}`,
+  );
+  Object.assign(value, command());
+  value.self = value;
+  const { result, events, saved } = await outcome(value);
+  assert.equal(result.ok, true);
+  assert.deepEqual(events, [["ProviderConnectionAttempted"], ["ProviderConnectionSucceeded"]]);
+  assert.deepEqual(Object.keys(saved[0]).sort(), ["alias", "connectedAt", "createdAt", "credentials", "id", "lastSyncAt", "providerId", "providerSlug", "status", "updatedAt", "userId"]);
+  assert.equal({}.polluted, undefined);
+});
+
+test("a Proxy that answers with valid fields is a valid command; so is a Uint8Array subclass", async () => {
+  class Secret extends Uint8Array {
+    get length() {
+      throw new Error("lying getter");
+    }
+  }
+  const target = command({ credentials: credentials({ encryptedData: new Secret([9, 8, 7]) }) });
+  const { result, saved } = await outcome(new Proxy(target, {}));
+  assert.equal(result.ok, true);
+  assert.deepEqual([...saved[0].credentials.encryptedData], [9, 8, 7]);
+});
+
+test("encryptedData of exactly 64 KiB is accepted and saved whole", async () => {
+  const bytes = new Uint8Array(64 * 1024).map((_, i) => i % 251);
+  const { result, saved } = await outcome(command({ credentials: credentials({ encryptedData: bytes }) }));
+  assert.equal(result.ok, true);
+  assert.deepEqual(saved[0].credentials.encryptedData, bytes);
+});
+
+test("oversized input is refused before it is copied: wasm memory does not grow", async () => {
+  await outcome(command());
+  const before = wasmMemoryBytes();
+  for (let i = 0; i < 20; i++) {
+    await outcome(command({ providerSlug: "s".repeat(8 << 20) }));
+    await outcome(command({ credentials: credentials({ encryptedData: new Uint8Array(8 << 20) }) }));
+  }
+  assert.equal(wasmMemoryBytes(), before);
+});
+
+test("after all of the above the same handler still connects", async () => {
+  const { result, events } = await outcome(command());
+  assert.equal(result.ok, true);
+  assert.deepEqual(events, [["ProviderConnectionAttempted"], ["ProviderConnectionSucceeded"]]);
+});
+
+test("one handler fed every hostile command in turn still connects the next valid one", async () => {
+  const saved = [];
+  const handler = new ConnectProviderHandler({ save: (c) => saved.push(c.id) }, { publish() {} });
+  for (const [, make] of [...invalidCases, ...credentialCases]) {
+    const result = await handler.handle(make());
+    assert.equal(result.ok, false);
+  }
+  const result = await handler.handle(command());
+  assert.equal(result.ok, true);
+  assert.deepEqual(saved, [result.value]);
+});
+
+test("property: any JS value as the command, or as any of its fields, gets a well-formed answer", async () => {
+  const { default: fc } = await import("fast-check");
+  const fields = ["userId", "providerId", "providerSlug", "alias", "credentials"];
+  const credentialFields = ["encryptedData", "credentialType", "expiresAt"];
+  const value = fc.anything({ withBigInt: true, withTypedArray: true, withSparseArray: true, withMap: true, withDate: true, withNullPrototype: true });
+  const prefixes = Object.values(ERRORS);
+  await fc.assert(
+    fc.asyncProperty(
+      fc.oneof(
+        value,
+        fc.record({ field: fc.constantFrom(...fields), value }).map(({ field, value }) => command({ [field]: value })),
+        fc.record({ field: fc.constantFrom(...credentialFields), value }).map(({ field, value }) => command({ credentials: credentials({ [field]: value }) })),
+      ),
+      async (input) => {
+        const { result, events, saveCalls } = await outcome(input);
+        if (result.ok) {
+          assert.equal(saveCalls, 1);
+          assert.deepEqual(events, [["ProviderConnectionAttempted"], ["ProviderConnectionSucceeded"]]);
+        } else {
+          assert.ok(prefixes.some((prefix) => result.error.startsWith(prefix)), result.error);
+          assert.equal(saveCalls, 0);
+          assert.equal(events.length, result.error.startsWith(ERRORS.INVALID_COMMAND) ? 0 : 2);
+        }
+      },
+    ),
+    { numRuns: 500 },
+  );
+});

@@ -1,0 +1,61 @@
+// Property test: for random secrets and random ways a command can go, the secret's bytes appear
+// in no event, result, reported error or console line; only `save` receives them.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import { ConnectProviderHandler } from "connect-provider";
+import { command, credentials } from "./contract/fixtures.mjs";
+
+/** Every way the bytes could be spelled out in text. */
+function spellings(bytes) {
+  const buffer = Buffer.from(bytes);
+  return [buffer.toString("hex"), buffer.toString("base64"), [...bytes].join(","), [...bytes].join(", "), buffer.toString("latin1")];
+}
+
+/** Text of everything, with any byte array written out in full. */
+const text = (value) => JSON.stringify(value, (_, v) => (ArrayBuffer.isView(v) ? [...new Uint8Array(v.buffer, v.byteOffset, v.byteLength)].join(",") : v instanceof Error ? `${v.name}: ${v.message}` : v));
+
+const scenarios = fc.constantFrom("valid", "bad slug", "long alias", "save fails", "publish fails", "bad expiry", "bad type");
+
+test("random secrets never leak into events, results, errors or console output", async (t) => {
+  const printed = [];
+  for (const method of ["log", "info", "warn", "error", "debug"]) {
+    t.mock.method(console, method, (...args) => printed.push(args));
+  }
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ minLength: 12, maxLength: 512 }), scenarios, async (secret, scenario) => {
+      const events = [];
+      const received = [];
+      const repository = {
+        save(connection) {
+          received.push(connection.credentials.encryptedData);
+          if (scenario === "save fails") throw new Error("disk full");
+        },
+      };
+      const eventBus = {
+        publish(event) {
+          events.push(event);
+          if (scenario === "publish fails") return Promise.reject(new Error("bus down"));
+        },
+      };
+      const handler = new ConnectProviderHandler(repository, eventBus);
+      const result = await handler.handle(
+        command({
+          providerSlug: scenario === "bad slug" ? "" : "schwab",
+          alias: scenario === "long alias" ? "a".repeat(101) : null,
+          credentials: credentials({
+            encryptedData: secret,
+            credentialType: scenario === "bad type" ? "password" : "oauth2",
+            expiresAt: scenario === "bad expiry" ? "soon" : null,
+          }),
+        }),
+      );
+      handler.free();
+      const emitted = text({ result, events, printed });
+      for (const spelling of spellings(secret)) assert.ok(!emitted.includes(spelling), `leaked as ${spelling}`);
+      for (const bytes of received) assert.deepEqual([...bytes], [...secret], "save gets the bytes unchanged");
+    }),
+    { numRuns: 300 },
+  );
+  assert.ok(printed.length > 0, "the publish-failure scenarios did print, and were searched");
+});
