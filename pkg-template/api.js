@@ -59,12 +59,15 @@ export function createApi(glue) {
       return new Promise((resolve, reject) => {
         const call = { reject };
         inFlight.add(call);
-        this.#current()
-          .handle(command)
-          .then((result) => {
-            inFlight.delete(call);
-            resolve(result);
-          });
+        const done = (result) => {
+          inFlight.delete(call);
+          resolve(result);
+        };
+        try {
+          this.#current().__start(command, done);
+        } catch (trap) {
+          recover(trap);
+        }
       });
     }
 

@@ -82,6 +82,18 @@ impl<R, B> ConnectProviderHandler<R, B> {
     }
 }
 
+impl<R, B, C: Clock + Clone> ConnectProviderHandler<R, B, C, UuidV7Ids<C>> {
+    /// Everything timed by one `clock`: timestamps and the ids' milliseconds.
+    pub fn with_clock_for_all(repository: R, event_bus: B, clock: C) -> Self {
+        Self {
+            repository,
+            event_bus,
+            ids: UuidV7Ids::with_clock(clock.clone()),
+            clock,
+        }
+    }
+}
+
 impl<R, B, C, I> ConnectProviderHandler<R, B, C, I> {
     pub fn with_clock<C2: Clock>(self, clock: C2) -> ConnectProviderHandler<R, B, C2, I> {
         let Self {

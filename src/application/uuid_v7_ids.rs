@@ -1,9 +1,8 @@
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
-use chrono::Utc;
 use uuid::Uuid;
 
-use super::IdSource;
+use super::{Clock, IdSource, SystemClock};
 
 /// Bits of an RFC 9562 v7 id after the 48-bit timestamp, less version and variant.
 const COUNTER_BITS: u32 = 74;
@@ -14,8 +13,10 @@ const RAND_B_MASK: u128 = (1 << RAND_B_BITS) - 1;
 /// (workerd freezes `Date.now()` within a request): RFC 9562's "monotonic random" method,
 /// where the random tail counts up within one millisecond.
 #[derive(Debug, Default)]
-pub struct UuidV7Ids {
+pub struct UuidV7Ids<C = SystemClock> {
+    clock: C,
     last: Cell<Option<(u64, u128)>>,
+    random: RefCell<RandomPool>,
 }
 
 impl UuidV7Ids {
@@ -24,10 +25,24 @@ impl UuidV7Ids {
     }
 }
 
-impl IdSource for UuidV7Ids {
+impl<C: Clock> UuidV7Ids<C> {
+    /// Ids timed by `clock` (the JS bridge passes one that reads `Date.now()` directly).
+    pub fn with_clock(clock: C) -> Self {
+        Self {
+            clock,
+            last: Cell::new(None),
+            random: RefCell::default(),
+        }
+    }
+}
+
+impl<C: Clock> IdSource for UuidV7Ids<C> {
     fn next_id(&self) -> Uuid {
-        let now_ms = u64::try_from(Utc::now().timestamp_millis()).unwrap_or(0);
-        let next = advance(self.last.get(), now_ms, fresh_counter());
+        let now_ms = u64::try_from(self.clock.now().timestamp_millis()).unwrap_or(0);
+        let next = match self.last.get() {
+            Some((last_ms, _)) if now_ms <= last_ms => advance(self.last.get(), now_ms, 0),
+            last => advance(last, now_ms, self.random.borrow_mut().counter()),
+        };
         self.last.set(Some(next));
         compose(next.0, next.1)
     }
@@ -56,12 +71,38 @@ pub(crate) fn compose(ms: u64, counter: u128) -> Uuid {
     Uuid::from_u128((ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b)
 }
 
-/// 73 random bits (the top counter bit stays clear, leaving room to count up) taken from the
-/// random fields of a v4 id, so the crate's one RNG serves natively and in the browser.
-fn fresh_counter() -> u128 {
-    let random = Uuid::new_v4().as_u128();
-    let rand_a = (random >> 64) & 0x7ff;
-    (rand_a << RAND_B_BITS) | (random & RAND_B_MASK)
+/// Random bytes drawn from the system (`crypto.getRandomValues` in wasm) a kilobyte at a time,
+/// since one call per id costs more than everything else the handler does.
+#[derive(Debug)]
+struct RandomPool {
+    bytes: [u8; 1024],
+    at: usize,
+}
+
+impl Default for RandomPool {
+    fn default() -> Self {
+        Self {
+            bytes: [0; 1024],
+            at: 1024,
+        }
+    }
+}
+
+impl RandomPool {
+    /// 73 random bits: the top counter bit stays clear, leaving room to count up. Should the
+    /// system have no randomness, ids stay unique and ordered through the counter alone.
+    fn counter(&mut self) -> u128 {
+        if self.at + 10 > self.bytes.len() {
+            if getrandom::fill(&mut self.bytes).is_err() {
+                self.bytes = [0; 1024];
+            }
+            self.at = 0;
+        }
+        let mut counter = [0u8; 16];
+        counter[6..].copy_from_slice(&self.bytes[self.at..self.at + 10]);
+        self.at += 10;
+        u128::from_be_bytes(counter) & ((1 << (COUNTER_BITS - 1)) - 1)
+    }
 }
 
 #[cfg(test)]

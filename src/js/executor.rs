@@ -2,7 +2,7 @@
 //! internal panic) surfaces there, where it becomes a rejected call and a fresh instance,
 //! instead of escaping from a microtask that no one can catch.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
@@ -21,9 +21,11 @@ thread_local! {
     static FREE_SLOTS: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
     static READY: RefCell<VecDeque<usize>> = const { RefCell::new(VecDeque::new()) };
     static SCHEDULER: RefCell<Option<Function>> = const { RefCell::new(None) };
+    static POLLING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Runs `future` to completion on this runner.
+/// Runs `future` on this runner: at once, up to its first real wait, unless a poll is already
+/// under way (a re-entrant call from an adapter), in which case that poll picks it up.
 pub fn spawn(future: impl Future<Output = ()> + 'static) {
     let task: Task = Box::pin(future);
     let id = match FREE_SLOTS.with_borrow_mut(Vec::pop) {
@@ -36,13 +38,19 @@ pub fn spawn(future: impl Future<Output = ()> + 'static) {
             tasks.len() - 1
         }),
     };
-    wake(id);
+    READY.with_borrow_mut(|ready| ready.push_back(id));
+    if POLLING.get() {
+        schedule_poll();
+    } else {
+        poll_tasks();
+    }
 }
 
 /// Polls every task that was woken. Each task is taken out of its slot while it runs, so a
 /// wake from inside a poll never meets a borrowed table.
 #[wasm_bindgen(js_name = __pollTasks, skip_typescript)]
 pub fn poll_tasks() {
+    let outer = POLLING.replace(true);
     while let Some(id) = READY.with_borrow_mut(VecDeque::pop_front) {
         let Some(mut task) =
             TASKS.with_borrow_mut(|tasks| tasks.get_mut(id).and_then(Option::take))
@@ -55,6 +63,7 @@ pub fn poll_tasks() {
             Poll::Ready(()) => FREE_SLOTS.with_borrow_mut(|free| free.push(id)),
         }
     }
+    POLLING.set(outer);
 }
 
 /// `schedule()` must arrange one call of `__pollTasks` soon (the package's JS wraps it in

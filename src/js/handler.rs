@@ -2,24 +2,27 @@
 
 use std::rc::Rc;
 
-use js_sys::{Object, Promise};
+use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::adapters::{JsEventBus, JsRepository};
 use super::decode::command_from_js;
 use super::encode::{failure_to_js, success_to_js};
 use super::executor::spawn;
+use super::js_clock::JsClock;
 use super::options::{options_from_js, require_method};
 use super::panic::panic_if_asked;
-use crate::application::{ConnectProviderError, ConnectProviderHandler};
+use crate::application::{ConnectProviderError, ConnectProviderHandler, UuidV7Ids};
 
 const INVALID_COMMAND: &str = "Invalid command";
+
+type JsHandler = ConnectProviderHandler<JsRepository, JsEventBus, JsClock, UuidV7Ids<JsClock>>;
 
 /// Shared with every in-flight `handle()` call, so `free()` during one cannot pull the
 /// adapters out from under it.
 #[wasm_bindgen(js_name = ConnectProviderHandler)]
 pub struct JsConnectProviderHandler {
-    inner: Rc<ConnectProviderHandler<JsRepository, JsEventBus>>,
+    inner: Rc<JsHandler>,
 }
 
 #[wasm_bindgen(js_class = ConnectProviderHandler)]
@@ -40,7 +43,9 @@ impl JsConnectProviderHandler {
         let repository = JsRepository::new(repository, options.timeout_ms);
         let event_bus = JsEventBus::new(event_bus, options.timeout_ms, options.on_event_bus_error);
         Ok(Self {
-            inner: Rc::new(ConnectProviderHandler::new(repository, event_bus)),
+            inner: Rc::new(ConnectProviderHandler::with_clock_for_all(
+                repository, event_bus, JsClock,
+            )),
         })
     }
 
@@ -51,22 +56,27 @@ impl JsConnectProviderHandler {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConnectProviderCommand")] command: JsValue,
     ) -> Promise {
-        let mut work = Some((Rc::clone(&self.inner), command));
+        let mut work = Some(command);
         Promise::new(&mut |resolve, _reject| {
-            if let Some((handler, command)) = work.take() {
-                spawn(async move {
-                    let result = run(&handler, &command).await;
-                    let _ = resolve.call1(&JsValue::UNDEFINED, &result);
-                });
+            if let Some(command) = work.take() {
+                self.start(command, resolve);
             }
         })
     }
+
+    /// What the package's JS calls instead of `handle`: it makes the promise itself, so no
+    /// JS promise executor calls into wasm, and a trap surfaces in its `try`.
+    #[wasm_bindgen(js_name = __start, skip_typescript)]
+    pub fn start(&self, command: JsValue, done: Function) {
+        let handler = Rc::clone(&self.inner);
+        spawn(async move {
+            let result = run(&handler, &command).await;
+            let _ = done.call1(&JsValue::UNDEFINED, &result);
+        });
+    }
 }
 
-async fn run(
-    handler: &ConnectProviderHandler<JsRepository, JsEventBus>,
-    command: &JsValue,
-) -> JsValue {
+async fn run(handler: &JsHandler, command: &JsValue) -> JsValue {
     let command = match command_from_js(command) {
         Ok(command) => command,
         Err(why) => return failure_to_js(&format!("{INVALID_COMMAND}: {}", why.0)),

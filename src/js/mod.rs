@@ -12,6 +12,7 @@ mod errors;
 mod executor;
 mod expiry;
 pub mod handler;
+mod js_clock;
 mod memory;
 mod options;
 mod panic;

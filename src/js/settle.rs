@@ -1,6 +1,6 @@
 //! Awaiting whatever an adapter method returned, within a deadline.
 
-use js_sys::{Array, Object, Promise};
+use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -16,6 +16,9 @@ pub enum Settled {
 /// work, and gives up after `timeout_ms`. The timer is cleared either way, so a finished call
 /// keeps no timer (or Node process) alive.
 pub async fn settle(returned: &JsValue, timeout_ms: u32) -> Settled {
+    if !is_thenable(returned) {
+        return Settled::Fulfilled;
+    }
     let call = Promise::resolve(returned);
     let timed_out = Object::new();
     let mut timer = None;
@@ -32,4 +35,12 @@ pub async fn settle(returned: &JsValue, timeout_ms: u32) -> Settled {
         Ok(_) => Settled::Fulfilled,
         Err(error) => Settled::Rejected(error),
     }
+}
+
+/// Only a thenable needs awaiting; a plain value (what in-memory adapters return) is done now,
+/// with no promise, timer or microtask. A `then` getter that throws counts as a thenable, so
+/// `Promise.resolve` turns the throw into the rejection it would be.
+fn is_thenable(value: &JsValue) -> bool {
+    (value.is_object() || value.is_function())
+        && Reflect::get(value, &"then".into()).map_or(true, |then| then.is_function())
 }

@@ -93,3 +93,21 @@ test("timed-out and abandoned adapter calls leave no growing memory behind", asy
   }
   assert.equal(wasmMemoryBytes(), warm);
 });
+
+test("an adapter that calls handle() again from inside publish (re-entrancy) gets its answer too", async () => {
+  const inner = [];
+  let handler;
+  const bus = {
+    publish(event) {
+      if (event.providerSlug === "outer" && event.eventType === "ProviderConnectionAttempted") {
+        inner.push(handler.handle(command({ providerSlug: "inner" })));
+      }
+    },
+  };
+  handler = new ConnectProviderHandler({ save() {} }, bus);
+  const outer = await handler.handle(command({ providerSlug: "outer" }));
+  const [nested] = await Promise.all(inner);
+  assert.equal(outer.ok, true);
+  assert.equal(nested.ok, true);
+  assert.notEqual(outer.value, nested.value);
+});

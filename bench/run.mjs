@@ -1,0 +1,85 @@
+// npm run bench: the wasm handler against the plain-JS baseline, side by side in one process,
+// then cold start, memory per in-flight command and sizes. Prints one table.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { gzipSync } from "node:zlib";
+import { Bench } from "tinybench";
+import { ConnectProviderHandler, wasmMemoryBytes } from "connect-provider";
+import { BaselineConnectProviderHandler } from "./baseline-handler.mjs";
+
+const COMMAND = {
+  userId: "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b",
+  providerId: "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c",
+  providerSlug: "schwab",
+  alias: "Retirement",
+  credentials: { encryptedData: new Uint8Array(256).fill(7), credentialType: "oauth2", expiresAt: "2027-01-01T00:00:00Z" },
+};
+const BAD_SLUG = { ...COMMAND, providerSlug: "" };
+const IN_FLIGHT = 1000;
+
+/** An in-memory repository and bus, the same for both handlers. */
+function inMemory() {
+  const connections = new Map();
+  let events = 0;
+  return { repository: { save: (c) => void connections.set(c.id, c) }, eventBus: { publish: () => void events++ } };
+}
+
+const handlers = {
+  wasm: (() => { const p = inMemory(); return new ConnectProviderHandler(p.repository, p.eventBus); })(),
+  js: (() => { const p = inMemory(); return new BaselineConnectProviderHandler(p.repository, p.eventBus); })(),
+};
+
+const bench = new Bench({ time: Number(process.env.BENCH_MS ?? 2000), warmupTime: 500 });
+for (const [name, handler] of Object.entries(handlers)) {
+  bench.add(`success ${name}`, () => handler.handle(COMMAND));
+  bench.add(`failure ${name}`, () => handler.handle(BAD_SLUG));
+  bench.add(`in-flight ${name}`, () => Promise.all(Array.from({ length: IN_FLIGHT }, () => handler.handle(COMMAND))));
+}
+await bench.run();
+
+const perCommandUs = (name) => {
+  const task = bench.tasks.find((t) => t.name === name);
+  const perRun = task.result.latency.p50;
+  return name.startsWith("in-flight") ? (perRun * 1000) / IN_FLIGHT : perRun * 1000;
+};
+
+function coldStartMs(runs = 15) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    times.push(Number(execFileSync(process.execPath, [new URL("./cold-start.mjs", import.meta.url).pathname], { encoding: "utf8" })));
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+async function wasmBytesPerInFlightCommand(count = 20_000) {
+  const handler = new ConnectProviderHandler({ save: () => new Promise(() => {}) }, { publish() {} }, { timeoutMs: 60_000 });
+  await handler.handle(BAD_SLUG);
+  const before = wasmMemoryBytes();
+  Array.from({ length: count }, () => handler.handle(COMMAND));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return (wasmMemoryBytes() - before) / count;
+}
+
+const file = (path) => readFileSync(new URL(`../node_modules/connect-provider/${path}`, import.meta.url));
+const sizes = (paths) => {
+  const raw = paths.reduce((sum, p) => sum + file(p).length, 0);
+  const gzip = paths.reduce((sum, p) => sum + gzipSync(file(p), { level: 9 }).length, 0);
+  return `${raw.toLocaleString("en")} B raw, ${gzip.toLocaleString("en")} B gzip`;
+};
+
+const rows = [];
+for (const path of ["success", "failure", "in-flight"]) {
+  const wasm = perCommandUs(`${path} wasm`);
+  const js = perCommandUs(`${path} js`);
+  const label = { success: "success path, per command", failure: "failure path (invalid slug), per command", "in-flight": `${IN_FLIGHT} in flight, per command` }[path];
+  rows.push({ measure: label, wasm: `${wasm.toFixed(2)} µs`, "plain JS": `${js.toFixed(2)} µs`, "wasm / JS": (wasm / js).toFixed(2) });
+}
+rows.push({ measure: "cold start: import + instantiate + first handle() (median of 15 fresh processes)", wasm: `${coldStartMs().toFixed(2)} ms`, "plain JS": "", "wasm / JS": "" });
+rows.push({ measure: "wasm memory per in-flight command (20,000 pending)", wasm: `${(await wasmBytesPerInFlightCommand()).toFixed(0)} B`, "plain JS": "", "wasm / JS": "" });
+rows.push({ measure: "browser build: wasm", wasm: sizes(["web/connect_provider_bg.wasm"]), "plain JS": "", "wasm / JS": "" });
+rows.push({ measure: "browser build: JS glue (glue + api.js + browser.js)", wasm: sizes(["web/connect_provider.js", "api.js", "browser.js"]), "plain JS": "", "wasm / JS": "" });
+
+console.log(`\nconnect-provider bench: Node ${process.version}, ${cpus()[0].model}, ${cpus().length} cores\n`);
+console.log("| measure (median of runs) | wasm | plain JS | wasm / JS |\n|---|---|---|---|");
+for (const row of rows) console.log(`| ${row.measure} | ${row.wasm} | ${row["plain JS"]} | ${row["wasm / JS"]} |`);
