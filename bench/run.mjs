@@ -1,7 +1,7 @@
 // npm run bench: the wasm handler against the plain-JS baseline, side by side in one process,
 // then cold start, memory per in-flight command and sizes. Prints one table.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { gzipSync } from "node:zlib";
 import { Bench } from "tinybench";
@@ -68,6 +68,13 @@ const sizes = (paths) => {
   return `${raw.toLocaleString("en")} B raw, ${gzip.toLocaleString("en")} B gzip`;
 };
 
+/** Every JS file the browser entry loads. */
+function browserJs() {
+  const root = new URL("../node_modules/connect-provider/", import.meta.url);
+  const snippets = readdirSync(new URL("web/snippets/", root), { recursive: true }).filter((f) => f.endsWith(".js"));
+  return ["web/connect_provider.js", "api.js", "browser.js", ...snippets.map((f) => `web/snippets/${f}`)];
+}
+
 const rows = [];
 for (const path of ["success", "failure", "in-flight"]) {
   const wasm = perCommandUs(`${path} wasm`);
@@ -78,7 +85,7 @@ for (const path of ["success", "failure", "in-flight"]) {
 rows.push({ measure: "cold start: import + instantiate + first handle() (median of 15 fresh processes)", wasm: `${coldStartMs().toFixed(2)} ms`, "plain JS": "", "wasm / JS": "" });
 rows.push({ measure: "wasm memory per in-flight command (20,000 pending)", wasm: `${(await wasmBytesPerInFlightCommand()).toFixed(0)} B`, "plain JS": "", "wasm / JS": "" });
 rows.push({ measure: "browser build: wasm", wasm: sizes(["web/connect_provider_bg.wasm"]), "plain JS": "", "wasm / JS": "" });
-rows.push({ measure: "browser build: JS glue (glue + api.js + browser.js)", wasm: sizes(["web/connect_provider.js", "api.js", "browser.js"]), "plain JS": "", "wasm / JS": "" });
+rows.push({ measure: "browser build: JS (glue, its snippets, api.js, browser.js)", wasm: sizes(browserJs()), "plain JS": "", "wasm / JS": "" });
 
 console.log(`\nconnect-provider bench: Node ${process.version}, ${cpus()[0].model}, ${cpus().length} cores\n`);
 console.log("| measure (median of runs) | wasm | plain JS | wasm / JS |\n|---|---|---|---|");

@@ -3,7 +3,7 @@
 // (Node's CommonJS output, and the `web` ES-module output that browsers, bundlers, Deno and
 // workerd share), each wasm shrunk by wasm-opt -Oz from npm's binaryen, plus pkg-template/.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -47,6 +47,7 @@ shareWasm();
 dropStaleCallbacks();
 writeTypes();
 writeCommonJsApi();
+writeCommonJsSnippets();
 
 /** Both bindings come from one wasm, byte for byte, so the package ships it once: the Node
  * glue is pointed at web/'s copy. Fails the build if the glue no longer reads it this way. */
@@ -97,5 +98,21 @@ function dropStaleCallbacks() {
     const source = readFileSync(glue, "utf8");
     if (!source.includes(from)) throw new Error(`build: ${glue} no longer guards stale closures as expected`);
     writeFileSync(glue, source.replaceAll(from, to));
+  }
+}
+
+/** wasm-bindgen's Node output `require`s the crate's JS snippets (records.js), written as ES
+ * modules; Node 20 cannot require those, so the Node copies are rewritten as CommonJS. Only
+ * `export function` is allowed in a snippet, which this checks. */
+function writeCommonJsSnippets() {
+  const snippets = join(pkg, "node", "snippets");
+  for (const entry of readdirSync(snippets, { recursive: true })) {
+    const file = join(snippets, entry);
+    if (!file.endsWith(".js")) continue;
+    const source = readFileSync(file, "utf8");
+    const names = [...source.matchAll(/^export function (\w+)\(/gm)].map((match) => match[1]);
+    if (source.split("export ").length - 1 !== names.length) throw new Error(`build: ${file} may only export functions`);
+    const cjs = `"use strict";\n${source.replace(/^export function /gm, "function ")}\nmodule.exports = { ${names.join(", ")} };\n`;
+    writeFileSync(file, cjs);
   }
 }

@@ -29,7 +29,7 @@ impl JsRepository {
 
 impl ProviderConnectionRepository for JsRepository {
     async fn save(&self, connection: &ProviderConnection) -> Result<(), RepositoryError> {
-        let record = connection_to_js(connection).map_err(RepositoryError)?;
+        let record = connection_to_js(connection);
         let returned = self
             .object
             .save(&record)
@@ -90,13 +90,9 @@ impl JsEventBus {
 
 impl EventBus for JsEventBus {
     async fn publish(&self, event: &ProviderConnectionEvent) {
-        match event_to_js(event) {
-            Ok(value) => {
-                if let Err(error) = self.try_publish(&value).await {
-                    self.report(&error, &value);
-                }
-            }
-            Err(message) => self.report(&js_error(&message), &JsValue::UNDEFINED),
+        let value = event_to_js(event);
+        if let Err(error) = self.try_publish(&value).await {
+            self.report(&error, &value);
         }
     }
 }

@@ -56,3 +56,58 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = String)]
     pub fn js_string(value: &JsValue) -> Result<JsString, JsValue>;
 }
+
+/// The contract's plain objects, built in one call each (`records.js`).
+#[wasm_bindgen(module = "/src/js/records.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = connectionRecord)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn connection_record(
+        id: &JsValue,
+        user_id: &JsValue,
+        provider_id: &JsValue,
+        provider_slug: &JsValue,
+        status: &JsValue,
+        alias: &JsValue,
+        encrypted_data: &[u8],
+        credential_type: &JsValue,
+        expires_at: &JsValue,
+        connected_at: &JsValue,
+        last_sync_at: &JsValue,
+        created_at: &JsValue,
+        updated_at: &JsValue,
+    ) -> JsValue;
+
+    #[wasm_bindgen(js_name = attemptedEvent)]
+    pub fn attempted_event(
+        event_id: &JsValue,
+        occurred_at: &JsValue,
+        user_id: &JsValue,
+        provider_id: &JsValue,
+        provider_slug: &JsValue,
+    ) -> JsValue;
+
+    #[wasm_bindgen(js_name = succeededEvent)]
+    pub fn succeeded_event(
+        event_id: &JsValue,
+        occurred_at: &JsValue,
+        user_id: &JsValue,
+        connection_id: &JsValue,
+        provider_id: &JsValue,
+        provider_slug: &JsValue,
+    ) -> JsValue;
+
+    #[wasm_bindgen(js_name = failedEvent)]
+    pub fn failed_event(
+        event_id: &JsValue,
+        occurred_at: &JsValue,
+        user_id: &JsValue,
+        provider_id: &JsValue,
+        provider_slug: &JsValue,
+        reason: &JsValue,
+    ) -> JsValue;
+
+    pub fn success(value: &JsValue) -> JsValue;
+
+    pub fn failure(error: &JsValue) -> JsValue;
+}

@@ -6,6 +6,7 @@ use js_sys::{ArrayBuffer, JsString, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::bindings::{is_array, ByteCopy, Text};
+use super::strings::remember;
 use crate::application::{
     too_long, CommandFields, ConnectProvider, CredentialBytes, CredentialFields, ExpiresAtField,
     InvalidField, MAX_ENCRYPTED_DATA_BYTES, MAX_TEXT_UNITS,
@@ -89,7 +90,7 @@ fn text(object: &JsValue, name: &str) -> Result<Option<String>, InvalidField> {
             "{name} contains a lone UTF-16 surrogate"
         )));
     }
-    Ok(text.as_string())
+    Ok(text.as_string().inspect(|copy| remember(copy, &value)))
 }
 
 fn optional_text(object: &JsValue, name: &str) -> Result<Option<String>, InvalidField> {
@@ -109,6 +110,7 @@ fn uuid_text(object: &JsValue, name: &str) -> Result<String, InvalidField> {
         .dyn_ref::<JsString>()
         .filter(|text| text.length() == 36)
         .and_then(|text| text.as_string())
+        .inspect(|copy| remember(copy, &value))
         .ok_or_else(|| InvalidField(format!("{name} must be a UUID string")))
 }
 

@@ -83,7 +83,7 @@ async fn run(handler: &JsHandler, command: &JsValue) -> JsValue {
     };
     panic_if_asked(&command.provider_slug);
     match handler.handle(command).await {
-        Ok(connection_id) => success_to_js(connection_id.to_string()),
+        Ok(connection_id) => success_to_js(connection_id),
         Err(error) => failure_to_js(&error.to_string()),
     }
 }

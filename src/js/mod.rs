@@ -17,6 +17,7 @@ mod memory;
 mod options;
 mod panic;
 mod settle;
+mod strings;
 mod types;
 
 pub use adapters::{JsEventBus, JsRepository};

@@ -1,11 +1,14 @@
 // Many commands through one handler: wasm memory stays flat after warm-up. `npm test` runs
-// 20,000; `npm run long-run` runs 1,000,000 (LONG_RUN_COMMANDS sets any count).
+// 50,000; `npm run long-run` runs 1,000,000 (LONG_RUN_COMMANDS sets any count). After warm-up the
+// allocator may still take one more 64 KiB page, once, as its high-water mark settles (seen at
+// 21,500 and 77,500 commands, then flat to 1,000,000); anything more is a leak. A leak of even
+// 3 bytes a command shows in `npm test`'s 25,000 commands after warm-up.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ConnectProviderHandler, wasmMemoryBytes } from "connect-provider";
 import { command, credentials } from "./contract/fixtures.mjs";
 
-const TOTAL = Number(process.env.LONG_RUN_COMMANDS ?? 20_000);
+const TOTAL = Number(process.env.LONG_RUN_COMMANDS ?? 50_000);
 const BATCH = 500;
 
 test(`${TOTAL} commands through one handler keep wasm memory flat after warm-up`, async () => {
@@ -18,7 +21,7 @@ test(`${TOTAL} commands through one handler keep wasm memory flat after warm-up`
     command({ providerSlug: "" }),
     command({ credentials: null }),
   ];
-  const warmUp = Math.min(TOTAL / 10, 10_000);
+  const warmUp = Math.min(25_000, TOTAL / 2);
   let warm = 0;
   const started = performance.now();
   for (let done = 0; done < TOTAL; done += BATCH) {
@@ -29,6 +32,7 @@ test(`${TOTAL} commands through one handler keep wasm memory flat after warm-up`
   const seconds = (performance.now() - started) / 1000;
   assert.equal(saved, TOTAL / 2);
   assert.equal(published, TOTAL * 2);
-  assert.equal(wasmMemoryBytes(), warm, `wasm memory grew after warm-up: ${warm} -> ${wasmMemoryBytes()}`);
-  console.log(`long run: ${TOTAL} commands in ${seconds.toFixed(1)} s, wasm memory ${warm} bytes after warm-up and at the end`);
+  const end = wasmMemoryBytes();
+  assert.ok(end - warm <= 65_536, `wasm memory grew after warm-up: ${warm} -> ${end}`);
+  console.log(`long run: ${TOTAL} commands in ${seconds.toFixed(1)} s, wasm memory ${warm} bytes after warm-up, ${end} at the end`);
 });
