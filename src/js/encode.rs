@@ -1,6 +1,8 @@
 //! Domain values into the contract's plain JS objects, one call each (`records.js`), with every
 //! string taken from the recent-strings cache.
 
+use std::cell::RefCell;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
@@ -20,8 +22,22 @@ fn id(uuid: Uuid) -> JsValue {
     js_string(uuid.hyphenated().encode_lower(&mut Uuid::encode_buffer()))
 }
 
+/// Timestamps repeat within a millisecond (a record's three, the events'), so the last one's
+/// JS string is kept and the formatting skipped.
 fn time(at: DateTime<Utc>) -> JsValue {
-    js_string(&iso(at))
+    thread_local! {
+        static LAST: RefCell<Option<(DateTime<Utc>, JsValue)>> = const { RefCell::new(None) };
+    }
+    if let Some(value) = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(when, _)| *when == at)
+            .map(|(_, value)| value.clone())
+    }) {
+        return value;
+    }
+    let value = js_string(&iso(at));
+    LAST.with_borrow_mut(|last| *last = Some((at, value.clone())));
+    value
 }
 
 fn optional_time(at: Option<DateTime<Utc>>) -> JsValue {
