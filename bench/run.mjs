@@ -44,12 +44,18 @@ const perCommandUs = (name) => {
   return name.startsWith("in-flight") ? (perRun * 1000) / IN_FLIGHT : perRun * 1000;
 };
 
+/** Median of fresh processes, the wasm handler's and the baseline's taking turns. */
 function coldStartMs(runs = 15) {
-  const times = [];
+  const times = { wasm: [], js: [] };
+  const script = { wasm: "./cold-start.mjs", js: "./cold-start-baseline.mjs" };
   for (let i = 0; i < runs; i++) {
-    times.push(Number(execFileSync(process.execPath, [new URL("./cold-start.mjs", import.meta.url).pathname], { encoding: "utf8" })));
+    for (const kind of ["wasm", "js"]) {
+      const path = new URL(script[kind], import.meta.url).pathname;
+      times[kind].push(Number(execFileSync(process.execPath, [path], { encoding: "utf8" })));
+    }
   }
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+  const median = (list) => list.sort((a, b) => a - b)[Math.floor(runs / 2)];
+  return { wasm: median(times.wasm), js: median(times.js) };
 }
 
 async function wasmBytesPerInFlightCommand(count = 20_000) {
@@ -82,7 +88,8 @@ for (const path of ["success", "failure", "in-flight"]) {
   const label = { success: "success path, per command", failure: "failure path (invalid slug), per command", "in-flight": `${IN_FLIGHT} in flight, per command` }[path];
   rows.push({ measure: label, wasm: `${wasm.toFixed(2)} µs`, "plain JS": `${js.toFixed(2)} µs`, "wasm / JS": (wasm / js).toFixed(2) });
 }
-rows.push({ measure: "cold start: import + instantiate + first handle() (median of 15 fresh processes)", wasm: `${coldStartMs().toFixed(2)} ms`, "plain JS": "", "wasm / JS": "" });
+const cold = coldStartMs();
+rows.push({ measure: "cold start: import + instantiate + first handle() (median of 15 fresh processes)", wasm: `${cold.wasm.toFixed(2)} ms`, "plain JS": `${cold.js.toFixed(2)} ms`, "wasm / JS": (cold.wasm / cold.js).toFixed(2) });
 rows.push({ measure: "wasm memory per in-flight command (20,000 pending)", wasm: `${(await wasmBytesPerInFlightCommand()).toFixed(0)} B`, "plain JS": "", "wasm / JS": "" });
 rows.push({ measure: "browser build: wasm", wasm: sizes(["web/connect_provider_bg.wasm"]), "plain JS": "", "wasm / JS": "" });
 rows.push({ measure: "browser build: JS (glue, its snippets, api.js, browser.js)", wasm: sizes(browserJs()), "plain JS": "", "wasm / JS": "" });

@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { transformSync } from "esbuild";
 
 // Options: --features F (cargo features) and --out DIR (default pkg/), for test-only builds.
 const option = (name) => {
@@ -48,6 +49,7 @@ dropStaleCallbacks();
 writeTypes();
 writeCommonJsApi();
 writeCommonJsSnippets();
+minifyWebModules();
 
 /** Both bindings come from one wasm, byte for byte, so the package ships it once: the Node
  * glue is pointed at web/'s copy. Fails the build if the glue no longer reads it this way. */
@@ -114,5 +116,17 @@ function writeCommonJsSnippets() {
     if (source.split("export ").length - 1 !== names.length) throw new Error(`build: ${file} may only export functions`);
     const cjs = `"use strict";\n${source.replace(/^export function /gm, "function ")}\nmodule.exports = { ${names.join(", ")} };\n`;
     writeFileSync(file, cjs);
+  }
+}
+
+/** What browsers, Deno and workerd load is minified (esbuild, names kept), since every byte is
+ * downloaded; Node's CommonJS copies stay as written, for readable stack traces. Run last, on
+ * the patched glue. */
+function minifyWebModules() {
+  const web = readdirSync(join(pkg, "web"), { recursive: true }).map((file) => join("web", file));
+  for (const file of [...web, "api.js", "browser.js", "deno.js", "workerd.js"].filter((f) => f.endsWith(".js"))) {
+    const path = join(pkg, file);
+    const { code } = transformSync(readFileSync(path, "utf8"), { minify: true, keepNames: true, format: "esm", target: "es2022", legalComments: "none" });
+    writeFileSync(path, code);
   }
 }

@@ -12,5 +12,5 @@ pub mod js;
 pub use application::{ConnectProvider, ConnectProviderError, ConnectProviderHandler};
 pub use domain::{
     ConnectionStatus, CredentialType, DomainError, ProviderConnection, ProviderConnectionEvent,
-    ProviderCredentials,
+    ProviderCredentials, Timestamp,
 };

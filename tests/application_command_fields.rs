@@ -133,7 +133,7 @@ fn expiry_is_kept_in_utc_to_the_millisecond() {
         .into_command()
         .unwrap();
     let expires_at = command.credentials.unwrap().expires_at().unwrap();
-    assert_eq!(expires_at.to_rfc3339(), "2027-01-01T00:30:00.250+00:00");
+    assert_eq!(expires_at.to_string(), "2027-01-01T00:30:00.250Z");
 }
 
 #[test]
@@ -167,6 +167,14 @@ proptest! {
             prop_assert_eq!(command.provider_slug, slug);
             prop_assert_eq!(command.user_id.to_string().len(), 36);
         }
+    }
+
+    /// The crate's hyphenated-only parser against the uuid crate's, on 36-character text.
+    #[test]
+    fn ids_are_read_as_the_uuid_crate_reads_them(text in "[0-9a-fA-Fg{}:-]{36}|[0-9a-f]{8}-[0-9a-fA-F]{4}-[0-9a-f]{4}-[0-9a-fA-F-]{4}-[0-9a-f]{12}") {
+        let mut input = fields("schwab", None);
+        input.user_id = text.clone();
+        prop_assert_eq!(input.into_command().ok().map(|command| command.user_id), uuid::Uuid::parse_str(&text).ok());
     }
 
     #[test]

@@ -257,20 +257,27 @@ fn a_failing_save_becomes_a_database_error_with_a_failed_event() {
     assert!(handler.repository().saved.borrow().is_empty());
 }
 
+/// wasm32-unknown-unknown has no system clock or randomness: there the defaults do not compile.
 #[test]
-fn the_default_clock_and_ids_give_increasing_v7_ids_at_millisecond_precision() {
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+fn the_default_clock_and_ids_give_increasing_v7_ids_and_the_current_time() {
     let handler =
         ConnectProviderHandler::new(InMemoryRepository::default(), RecordingBus::default());
+    use connect_provider::application::{Clock, SystemClock};
+
+    let before = SystemClock.now();
     let connection_id = block_on(handler.handle(command("schwab"))).unwrap();
+    let after = SystemClock.now();
 
     let events = handler.event_bus().events.borrow();
     let ids = [events[0].event_id(), connection_id, events[1].event_id()];
     assert!(ids.iter().all(|id| id.get_version_num() == 7));
     assert!(ids[0] < ids[1] && ids[1] < ids[2]);
     let saved = handler.repository().saved.borrow();
-    assert_eq!(
-        saved[0].created_at().timestamp_subsec_nanos() % 1_000_000,
-        0
+    assert!(before <= saved[0].created_at() && saved[0].created_at() <= after);
+    assert!(
+        before.unix_millis() > 1_790_000_000_000,
+        "a 2026-or-later clock"
     );
     assert_eq!(saved[0].connected_at(), Some(saved[0].created_at()));
     assert_eq!(saved[0].updated_at(), saved[0].created_at());

@@ -2,7 +2,8 @@
 
 mod support;
 
-use chrono::Duration;
+use std::time::Duration;
+
 use connect_provider::{CredentialType, DomainError, ProviderCredentials};
 use support::t0;
 
@@ -10,7 +11,11 @@ fn expiring_in(minutes: i64) -> ProviderCredentials {
     ProviderCredentials::new(
         vec![1, 2, 3],
         CredentialType::OAuth2,
-        Some(t0() + Duration::minutes(minutes)),
+        Some(if minutes >= 0 {
+            t0() + Duration::from_secs(minutes.unsigned_abs() * 60)
+        } else {
+            t0() - Duration::from_secs(minutes.unsigned_abs() * 60)
+        }),
     )
     .unwrap()
 }
@@ -27,7 +32,7 @@ fn refuses_empty_encrypted_data() {
 
 #[test]
 fn keeps_bytes_type_and_expiry() {
-    let expiry = t0() + Duration::hours(1);
+    let expiry = t0() + Duration::from_secs(3600);
     let credentials =
         ProviderCredentials::new(vec![9, 8, 7], CredentialType::Certificate, Some(expiry)).unwrap();
     assert_eq!(credentials.encrypted_data(), &[9, 8, 7]);
@@ -38,40 +43,40 @@ fn keeps_bytes_type_and_expiry() {
 #[test]
 fn is_expired_from_the_expiry_instant_on() {
     let credentials = expiring_in(0);
-    assert!(!credentials.is_expired(t0() - Duration::milliseconds(1)));
+    assert!(!credentials.is_expired(t0() - Duration::from_millis(1)));
     assert!(credentials.is_expired(t0()));
-    assert!(credentials.is_expired(t0() + Duration::days(1)));
+    assert!(credentials.is_expired(t0() + Duration::from_secs(86_400)));
 }
 
 #[test]
 fn credentials_without_expiry_never_expire() {
     let credentials = ProviderCredentials::new(vec![1], CredentialType::ApiKey, None).unwrap();
-    assert!(!credentials.is_expired(t0() + Duration::days(36_500)));
-    assert!(!credentials.is_expiring_soon(t0(), Duration::minutes(5)));
+    assert!(!credentials.is_expired(t0() + Duration::from_secs(36_500 * 86_400)));
+    assert!(!credentials.is_expiring_soon(t0(), Duration::from_secs(5 * 60)));
     assert_eq!(credentials.time_until_expiry(t0()), None);
 }
 
 #[test]
 fn is_expiring_soon_within_the_threshold() {
-    let five = Duration::minutes(5);
+    let five = Duration::from_secs(5 * 60);
     assert!(expiring_in(5).is_expiring_soon(t0(), five));
     assert!(!expiring_in(6).is_expiring_soon(t0(), five));
     assert!(
         expiring_in(-1).is_expiring_soon(t0(), five),
         "already expired counts as soon"
     );
-    assert!(expiring_in(20).is_expiring_soon(t0(), Duration::minutes(30)));
+    assert!(expiring_in(20).is_expiring_soon(t0(), Duration::from_secs(30 * 60)));
 }
 
 #[test]
 fn time_until_expiry_is_clamped_at_zero() {
     assert_eq!(
         expiring_in(10).time_until_expiry(t0()),
-        Some(Duration::minutes(10))
+        Some(Duration::from_secs(10 * 60))
     );
     assert_eq!(
         expiring_in(-10).time_until_expiry(t0()),
-        Some(Duration::zero())
+        Some(Duration::ZERO)
     );
 }
 
@@ -138,7 +143,7 @@ fn debug_text_shows_the_size_never_the_bytes() {
     let credentials = ProviderCredentials::new(secret, CredentialType::OAuth2, Some(t0())).unwrap();
     assert_eq!(
         format!("{credentials:?}"),
-        "ProviderCredentials(credential_type=oauth2, expires_at=2026-11-26T15:21:29+00:00, encrypted_data=<14 bytes>)"
+        "ProviderCredentials(credential_type=oauth2, expires_at=2026-11-26T15:21:29.000Z, encrypted_data=<14 bytes>)"
     );
     let without_expiry =
         ProviderCredentials::new(vec![0xAB; 3], CredentialType::ApiKey, None).unwrap();
@@ -151,7 +156,7 @@ fn debug_text_shows_the_size_never_the_bytes() {
 #[test]
 fn expiry_names_where_the_credentials_stand() {
     use connect_provider::domain::CredentialExpiry;
-    let five = Duration::minutes(5);
+    let five = Duration::from_secs(5 * 60);
     assert_eq!(expiring_in(10).expiry(t0(), five), CredentialExpiry::Valid);
     assert_eq!(
         expiring_in(5).expiry(t0(), five),

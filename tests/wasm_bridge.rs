@@ -2,12 +2,11 @@
 //! and the exported class end to end.
 #![cfg(target_arch = "wasm32")]
 
-use chrono::{TimeZone, Utc};
 use connect_provider::application::{EventBus, ProviderConnectionRepository, RepositoryError};
 use connect_provider::domain::{NewProviderConnection, ProviderConnectionAttempted};
 use connect_provider::js::{JsConnectProviderHandler, JsEventBus, JsRepository};
 use connect_provider::{
-    CredentialType, ProviderConnection, ProviderConnectionEvent, ProviderCredentials,
+    CredentialType, ProviderConnection, ProviderConnectionEvent, ProviderCredentials, Timestamp,
 };
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use uuid::Uuid;
@@ -32,8 +31,7 @@ fn get(object: &JsValue, path: &str) -> JsValue {
 }
 
 fn connection() -> ProviderConnection {
-    let now = Utc.with_ymd_and_hms(2026, 11, 26, 15, 21, 29).unwrap()
-        + chrono::Duration::milliseconds(123);
+    let now = Timestamp::parse_rfc3339("2026-11-26T15:21:29.123Z").unwrap();
     let credentials =
         ProviderCredentials::new(vec![1, 2, 3], CredentialType::ApiKey, None).unwrap();
     let new = NewProviderConnection {
@@ -50,7 +48,7 @@ fn connection() -> ProviderConnection {
 fn attempted() -> ProviderConnectionEvent {
     ProviderConnectionEvent::Attempted(ProviderConnectionAttempted {
         event_id: Uuid::nil(),
-        occurred_at: Utc.with_ymd_and_hms(2026, 11, 26, 0, 0, 0).unwrap(),
+        occurred_at: Timestamp::parse_rfc3339("2026-11-26T00:00:00Z").unwrap(),
         user_id: Uuid::parse_str(USER_ID).unwrap(),
         provider_id: Uuid::parse_str(PROVIDER_ID).unwrap(),
         provider_slug: "schwab".into(),

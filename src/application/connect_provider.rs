@@ -2,7 +2,9 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use super::{Clock, EventBus, IdSource, ProviderConnectionRepository, SystemClock, UuidV7Ids};
+use super::{
+    Clock, EventBus, IdSource, ProviderConnectionRepository, RandomSource, SystemClock, UuidV7Ids,
+};
 use crate::domain::{
     DomainError, NewProviderConnection, ProviderConnection, ProviderConnectionAttempted,
     ProviderConnectionEvent, ProviderConnectionFailed, ProviderConnectionSucceeded,
@@ -82,13 +84,14 @@ impl<R, B> ConnectProviderHandler<R, B> {
     }
 }
 
-impl<R, B, C: Clock + Clone> ConnectProviderHandler<R, B, C, UuidV7Ids<C>> {
-    /// Everything timed by one `clock`: timestamps and the ids' milliseconds.
-    pub fn with_clock_for_all(repository: R, event_bus: B, clock: C) -> Self {
+impl<R, B, C: Clock + Clone, N: RandomSource> ConnectProviderHandler<R, B, C, UuidV7Ids<C, N>> {
+    /// Everything timed by one `clock` (timestamps and the ids' milliseconds), with the ids'
+    /// randomness from `random`: what a host without an operating system supplies.
+    pub fn with_host_sources(repository: R, event_bus: B, clock: C, random: N) -> Self {
         Self {
             repository,
             event_bus,
-            ids: UuidV7Ids::with_clock(clock.clone()),
+            ids: UuidV7Ids::with_sources(clock.clone(), random),
             clock,
         }
     }

@@ -4,6 +4,7 @@ mod command_fields;
 mod connect_provider;
 mod ports;
 mod system_clock;
+mod system_random;
 mod uuid_v7_ids;
 
 pub use command_fields::{
@@ -11,6 +12,9 @@ pub use command_fields::{
     InvalidField, MAX_ENCRYPTED_DATA_BYTES, MAX_TEXT_UNITS,
 };
 pub use connect_provider::{ConnectProvider, ConnectProviderError, ConnectProviderHandler};
-pub use ports::{Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError};
+pub use ports::{
+    Clock, EventBus, IdSource, ProviderConnectionRepository, RandomSource, RepositoryError,
+};
 pub use system_clock::SystemClock;
+pub use system_random::SystemRandom;
 pub use uuid_v7_ids::UuidV7Ids;

@@ -6,10 +6,9 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::domain::{ProviderConnection, ProviderConnectionEvent};
+use crate::domain::{ProviderConnection, ProviderConnectionEvent, Timestamp};
 
 /// A storage failure, in the storage's own words; the handler prefixes it with
 /// "Database error occurred: ".
@@ -36,7 +35,13 @@ pub trait EventBus {
 }
 
 pub trait Clock {
-    fn now(&self) -> DateTime<Utc>;
+    fn now(&self) -> Timestamp;
+}
+
+/// Unpredictable bytes for the random part of ids.
+pub trait RandomSource {
+    /// Fills `bytes`; false when the system has no randomness to give.
+    fn fill(&self, bytes: &mut [u8]) -> bool;
 }
 
 /// Connection and event ids. One source's ids must be unique and sort in the order made.

@@ -2,7 +2,7 @@ use std::cell::{Cell, RefCell};
 
 use uuid::Uuid;
 
-use super::{Clock, IdSource, SystemClock};
+use super::{Clock, IdSource, RandomSource, SystemClock, SystemRandom};
 
 /// Bits of an RFC 9562 v7 id after the 48-bit timestamp, less version and variant.
 const COUNTER_BITS: u32 = 74;
@@ -13,10 +13,11 @@ const RAND_B_MASK: u128 = (1 << RAND_B_BITS) - 1;
 /// (workerd freezes `Date.now()` within a request): RFC 9562's "monotonic random" method,
 /// where the random tail counts up within one millisecond.
 #[derive(Debug, Default)]
-pub struct UuidV7Ids<C = SystemClock> {
+pub struct UuidV7Ids<C = SystemClock, R = SystemRandom> {
     clock: C,
+    random: R,
     last: Cell<Option<(u64, u128)>>,
-    random: RefCell<RandomPool>,
+    pool: RefCell<RandomPool>,
 }
 
 impl UuidV7Ids {
@@ -25,23 +26,25 @@ impl UuidV7Ids {
     }
 }
 
-impl<C: Clock> UuidV7Ids<C> {
-    /// Ids timed by `clock` (the JS bridge passes one that reads `Date.now()` directly).
-    pub fn with_clock(clock: C) -> Self {
+impl<C: Clock, R: RandomSource> UuidV7Ids<C, R> {
+    /// Ids timed by `clock` and drawn from `random` (the JS bridge passes `Date.now()` and the
+    /// host's own randomness).
+    pub fn with_sources(clock: C, random: R) -> Self {
         Self {
             clock,
+            random,
             last: Cell::new(None),
-            random: RefCell::default(),
+            pool: RefCell::default(),
         }
     }
 }
 
-impl<C: Clock> IdSource for UuidV7Ids<C> {
+impl<C: Clock, R: RandomSource> IdSource for UuidV7Ids<C, R> {
     fn next_id(&self) -> Uuid {
-        let now_ms = u64::try_from(self.clock.now().timestamp_millis()).unwrap_or(0);
+        let now_ms = u64::try_from(self.clock.now().unix_millis()).unwrap_or(0);
         let next = match self.last.get() {
             Some((last_ms, _)) if now_ms <= last_ms => advance(self.last.get(), now_ms, 0),
-            last => advance(last, now_ms, self.random.borrow_mut().counter()),
+            last => advance(last, now_ms, self.pool.borrow_mut().counter(&self.random)),
         };
         self.last.set(Some(next));
         compose(next.0, next.1)
@@ -71,8 +74,8 @@ pub(crate) fn compose(ms: u64, counter: u128) -> Uuid {
     Uuid::from_u128((ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b)
 }
 
-/// Random bytes drawn from the system (`crypto.getRandomValues` in wasm) a kilobyte at a time,
-/// since one call per id costs more than everything else the handler does.
+/// Random bytes drawn a kilobyte at a time, since a call to the system (or a crossing into JS)
+/// per id costs more than everything else the handler does.
 #[derive(Debug)]
 struct RandomPool {
     bytes: [u8; 1024],
@@ -91,9 +94,9 @@ impl Default for RandomPool {
 impl RandomPool {
     /// 73 random bits: the top counter bit stays clear, leaving room to count up. Should the
     /// system have no randomness, ids stay unique and ordered through the counter alone.
-    fn counter(&mut self) -> u128 {
+    fn counter(&mut self, random: &impl RandomSource) -> u128 {
         if self.at + 10 > self.bytes.len() {
-            if getrandom::fill(&mut self.bytes).is_err() {
+            if !random.fill(&mut self.bytes) {
                 self.bytes = [0; 1024];
             }
             self.at = 0;
@@ -140,9 +143,52 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     fn ids_strictly_increase() {
         let ids = UuidV7Ids::new();
         let made: Vec<Uuid> = (0..10_000).map(|_| ids.next_id()).collect();
         assert!(made.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+
+    struct Counting(Cell<u8>, bool);
+
+    impl RandomSource for Counting {
+        fn fill(&self, bytes: &mut [u8]) -> bool {
+            self.0.set(self.0.get() + 1);
+            bytes.fill(self.0.get());
+            self.1
+        }
+    }
+
+    struct Ticking(Cell<i64>);
+
+    impl Clock for Ticking {
+        fn now(&self) -> crate::domain::Timestamp {
+            self.0.set(self.0.get() + 1);
+            crate::domain::Timestamp::from_unix_millis(self.0.get()).unwrap()
+        }
+    }
+
+    #[test]
+    fn the_pool_is_refilled_every_hundred_and_second_id() {
+        let ids = UuidV7Ids::with_sources(Ticking(Cell::new(0)), Counting(Cell::new(0), true));
+        let made: Vec<Uuid> = (0..103).map(|_| ids.next_id()).collect();
+        assert_eq!(
+            ids.random.0.get(),
+            2,
+            "1,024 bytes give 102 ids of 10 bytes"
+        );
+        assert_eq!(made[0].as_bytes()[8..], [0x81, 1, 1, 1, 1, 1, 1, 1]);
+        assert_eq!(made[102].as_bytes()[8..], [0x82, 2, 2, 2, 2, 2, 2, 2]);
+    }
+
+    #[test]
+    fn without_randomness_ids_stay_unique_and_ordered() {
+        let ids = UuidV7Ids::with_sources(Ticking(Cell::new(0)), Counting(Cell::new(0), false));
+        let made: Vec<Uuid> = (0..300).map(|_| ids.next_id()).collect();
+        assert!(made.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(made
+            .iter()
+            .all(|id| id.as_bytes()[8..] == [0x80, 0, 0, 0, 0, 0, 0, 0]));
     }
 }

@@ -1,4 +1,6 @@
-use chrono::{DateTime, Duration, Utc};
+use std::time::Duration;
+
+use super::Timestamp;
 
 /// Where credentials stand against their expiry, for whoever must decide to refresh or ask the
 /// user again.
@@ -13,7 +15,7 @@ pub enum CredentialExpiry {
 }
 
 impl CredentialExpiry {
-    pub fn of(expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>, threshold: Duration) -> Self {
+    pub fn of(expires_at: Option<Timestamp>, now: Timestamp, threshold: Duration) -> Self {
         match expires_at {
             None => Self::Never,
             Some(expiry) if now >= expiry => Self::Expired,

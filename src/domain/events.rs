@@ -1,11 +1,12 @@
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
+
+use super::Timestamp;
 
 /// A connection was asked for; published before anything is checked, so every try leaves a trace.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderConnectionAttempted {
     pub event_id: Uuid,
-    pub occurred_at: DateTime<Utc>,
+    pub occurred_at: Timestamp,
     pub user_id: Uuid,
     pub provider_id: Uuid,
     pub provider_slug: String,
@@ -14,7 +15,7 @@ pub struct ProviderConnectionAttempted {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderConnectionSucceeded {
     pub event_id: Uuid,
-    pub occurred_at: DateTime<Utc>,
+    pub occurred_at: Timestamp,
     pub user_id: Uuid,
     pub connection_id: Uuid,
     pub provider_id: Uuid,
@@ -24,7 +25,7 @@ pub struct ProviderConnectionSucceeded {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderConnectionFailed {
     pub event_id: Uuid,
-    pub occurred_at: DateTime<Utc>,
+    pub occurred_at: Timestamp,
     pub user_id: Uuid,
     pub provider_id: Uuid,
     pub provider_slug: String,
@@ -57,7 +58,7 @@ impl ProviderConnectionEvent {
         }
     }
 
-    pub fn occurred_at(&self) -> DateTime<Utc> {
+    pub fn occurred_at(&self) -> Timestamp {
         match self {
             Self::Attempted(event) => event.occurred_at,
             Self::Succeeded(event) => event.occurred_at,

@@ -7,6 +7,8 @@ mod errors;
 mod events;
 mod provider_connection;
 mod provider_credentials;
+mod rfc3339;
+mod timestamp;
 
 pub use connection_status::ConnectionStatus;
 pub use credential_expiry::CredentialExpiry;
@@ -20,6 +22,7 @@ pub use provider_connection::{
     NewProviderConnection, ProviderConnection, ProviderConnectionRecord,
 };
 pub use provider_credentials::{ProviderCredentials, DEFAULT_EXPIRY_THRESHOLD};
+pub use timestamp::Timestamp;
 
 /// Longest provider slug, counted in Unicode code points as the original counts `len(str)`.
 pub const MAX_PROVIDER_SLUG_CHARS: usize = 50;

@@ -36,25 +36,37 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = queueMicrotask)]
     pub fn queue_microtask(callback: &JsValue) -> Result<(), JsValue>;
 
-    /// A plain `Uint8Array` copied from any typed array through its internal slots, never its
-    /// (overridable) getters; throws for a detached buffer, hence `catch`.
-    #[wasm_bindgen(extends = js_sys::Uint8Array)]
-    pub type ByteCopy;
-
-    #[wasm_bindgen(catch, constructor, js_class = "Uint8Array")]
-    pub fn new(source: &JsValue) -> Result<ByteCopy, JsValue>;
-
-    /// A string, for the string methods js-sys lacks.
-    #[wasm_bindgen(extends = JsString)]
-    pub type Text;
-
-    /// `String.prototype.isWellFormed` (ES2024): one call instead of a scan per code unit.
-    #[wasm_bindgen(catch, method, js_name = isWellFormed)]
-    pub fn is_well_formed(this: &Text) -> Result<bool, JsValue>;
-
     /// `String(value)`: throws for a Symbol-keyed trap or a throwing `toString`.
     #[wasm_bindgen(catch, js_name = String)]
     pub fn js_string(value: &JsValue) -> Result<JsString, JsValue>;
+}
+
+/// The command's fields, read by number (`fields.js`).
+#[wasm_bindgen(module = "/src/js/fields.js")]
+extern "C" {
+    /// Throws what a getter or Proxy trap throws.
+    #[wasm_bindgen(catch, js_name = readField)]
+    pub fn read_field(object: &JsValue, field: u32) -> Result<JsValue, JsValue>;
+
+    /// The length of a string no longer than `max_units`, or -1 (not a string), -2 (longer),
+    /// -3 (a lone surrogate).
+    #[wasm_bindgen(js_name = measureText)]
+    pub fn measure_text(value: &JsValue, max_units: u32) -> i32;
+
+    /// The length of a `Uint8Array` from its internal slot, or -1 for anything else.
+    #[wasm_bindgen(js_name = byteLength)]
+    pub fn byte_length(value: &JsValue) -> f64;
+
+    /// Copies all of a `Uint8Array` that `byte_length` measured; throws if it has changed.
+    #[wasm_bindgen(catch, js_name = copyBytes)]
+    pub fn copy_bytes(source: &JsValue, target: &mut [u8]) -> Result<(), JsValue>;
+}
+
+/// The host's randomness (`host_random.js`): throws where the host has none.
+#[wasm_bindgen(module = "/src/js/host_random.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = fillRandom)]
+    pub fn fill_random(bytes: &mut [u8]) -> Result<(), JsValue>;
 }
 
 /// The contract's plain objects, built in one call each (`records.js`).

@@ -3,30 +3,24 @@
 
 use std::cell::RefCell;
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use super::bindings::{
     attempted_event, connection_record, failed_event, failure, succeeded_event, success,
 };
-use super::strings::js_string;
-use crate::domain::{ProviderConnection, ProviderConnectionEvent};
-
-/// The shape `Date.prototype.toISOString()` writes: `2026-11-26T15:21:29.123Z`.
-pub fn iso(time: DateTime<Utc>) -> String {
-    time.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
+use super::strings::{js_id, js_string};
+use crate::domain::{ProviderConnection, ProviderConnectionEvent, Timestamp};
 
 fn id(uuid: Uuid) -> JsValue {
-    js_string(uuid.hyphenated().encode_lower(&mut Uuid::encode_buffer()))
+    js_id(uuid)
 }
 
 /// Timestamps repeat within a millisecond (a record's three, the events'), so the last one's
 /// JS string is kept and the formatting skipped.
-fn time(at: DateTime<Utc>) -> JsValue {
+fn time(at: Timestamp) -> JsValue {
     thread_local! {
-        static LAST: RefCell<Option<(DateTime<Utc>, JsValue)>> = const { RefCell::new(None) };
+        static LAST: RefCell<Option<(Timestamp, JsValue)>> = const { RefCell::new(None) };
     }
     if let Some(value) = LAST.with_borrow(|last| {
         last.as_ref()
@@ -35,12 +29,12 @@ fn time(at: DateTime<Utc>) -> JsValue {
     }) {
         return value;
     }
-    let value = js_string(&iso(at));
+    let value = js_string(at.write_iso(&mut [0; 27]));
     LAST.with_borrow_mut(|last| *last = Some((at, value.clone())));
     value
 }
 
-fn optional_time(at: Option<DateTime<Utc>>) -> JsValue {
+fn optional_time(at: Option<Timestamp>) -> JsValue {
     at.map_or(JsValue::NULL, time)
 }
 

@@ -1,11 +1,11 @@
 //! The domain's expiry rules, exported so a UI flags credentials exactly as the domain judges them.
 
-use chrono::{DateTime, Utc};
 use js_sys::TypeError;
 use wasm_bindgen::prelude::*;
 
-use crate::application::{Clock, SystemClock};
-use crate::domain::{CredentialExpiry, DEFAULT_EXPIRY_THRESHOLD};
+use super::js_clock::JsClock;
+use crate::application::Clock;
+use crate::domain::{CredentialExpiry, Timestamp, DEFAULT_EXPIRY_THRESHOLD};
 
 #[wasm_bindgen(typescript_custom_section)]
 const EXPIRY_TYPES: &'static str = r#"
@@ -27,7 +27,7 @@ pub fn credential_expiry(
     };
     let now = match now {
         Some(text) => timestamp(&text, "now")?,
-        None => SystemClock.now(),
+        None => JsClock.now(),
     };
     Ok(
         CredentialExpiry::of(expires_at, now, DEFAULT_EXPIRY_THRESHOLD)
@@ -36,10 +36,8 @@ pub fn credential_expiry(
     )
 }
 
-fn timestamp(text: &str, name: &str) -> Result<DateTime<Utc>, JsValue> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|time| time.with_timezone(&Utc))
-        .map_err(|_| type_error(name))
+fn timestamp(text: &str, name: &str) -> Result<Timestamp, JsValue> {
+    Timestamp::parse_rfc3339(text).ok_or_else(|| type_error(name))
 }
 
 fn type_error(name: &str) -> JsValue {

@@ -10,13 +10,15 @@ use super::decode::command_from_js;
 use super::encode::{failure_to_js, success_to_js};
 use super::executor::spawn;
 use super::js_clock::JsClock;
+use super::js_random::JsRandom;
 use super::options::{options_from_js, require_method};
 use super::panic::panic_if_asked;
 use crate::application::{ConnectProviderError, ConnectProviderHandler, UuidV7Ids};
 
 const INVALID_COMMAND: &str = "Invalid command";
 
-type JsHandler = ConnectProviderHandler<JsRepository, JsEventBus, JsClock, UuidV7Ids<JsClock>>;
+type JsHandler =
+    ConnectProviderHandler<JsRepository, JsEventBus, JsClock, UuidV7Ids<JsClock, JsRandom>>;
 
 /// Shared with every in-flight `handle()` call, so `free()` during one cannot pull the
 /// adapters out from under it.
@@ -43,8 +45,8 @@ impl JsConnectProviderHandler {
         let repository = JsRepository::new(repository, options.timeout_ms);
         let event_bus = JsEventBus::new(event_bus, options.timeout_ms, options.on_event_bus_error);
         Ok(Self {
-            inner: Rc::new(ConnectProviderHandler::with_clock_for_all(
-                repository, event_bus, JsClock,
+            inner: Rc::new(ConnectProviderHandler::with_host_sources(
+                repository, event_bus, JsClock, JsRandom,
             )),
         })
     }

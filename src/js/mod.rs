@@ -13,6 +13,7 @@ mod executor;
 mod expiry;
 pub mod handler;
 mod js_clock;
+mod js_random;
 mod memory;
 mod options;
 mod panic;

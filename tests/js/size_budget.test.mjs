@@ -7,15 +7,18 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
 
-const BUDGET = { wasm: 39_500, glue: 8_500 };
+// The issue's limit is 40 KB for both together; each part has its own, tighter budget (about 5%
+// over the current build), so growth shows up early and is attributed.
+const BUDGET = { wasm: 30_000, glue: 6_800, together: 40_000 };
 const pkg = dirname(createRequire(import.meta.url).resolve("connect-provider/package.json"));
 const gzipped = (files) => files.reduce((sum, file) => sum + gzipSync(readFileSync(join(pkg, file)), { level: 9 }).length, 0);
 
-test(`the browser build stays within ${BUDGET.wasm} B of gzipped wasm and ${BUDGET.glue} B of gzipped JS`, () => {
+test(`the browser build stays within ${BUDGET.wasm} B of gzipped wasm, ${BUDGET.glue} B of gzipped JS and ${BUDGET.together} B together`, () => {
   const wasm = gzipped(["web/connect_provider_bg.wasm"]);
   const snippets = readdirSync(join(pkg, "web/snippets"), { recursive: true }).filter((f) => f.endsWith(".js"));
   const glue = gzipped(["web/connect_provider.js", "api.js", "browser.js", ...snippets.map((f) => `web/snippets/${f}`)]);
   console.log(`gzipped: wasm ${wasm} B, JS ${glue} B, together ${wasm + glue} B`);
   assert.ok(wasm <= BUDGET.wasm, `wasm is ${wasm} B gzipped, over its ${BUDGET.wasm} B budget`);
   assert.ok(glue <= BUDGET.glue, `JS glue is ${glue} B gzipped, over its ${BUDGET.glue} B budget`);
+  assert.ok(wasm + glue <= BUDGET.together, `wasm and JS are ${wasm + glue} B gzipped, over ${BUDGET.together} B`);
 });

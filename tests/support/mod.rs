@@ -4,23 +4,20 @@
 
 use std::cell::{Cell, RefCell};
 
-use chrono::{DateTime, TimeZone, Utc};
 use connect_provider::application::{
     Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
 };
 use connect_provider::{
     ConnectProvider, CredentialType, ProviderConnection, ProviderConnectionEvent,
-    ProviderCredentials,
+    ProviderCredentials, Timestamp,
 };
 use uuid::Uuid;
 
 pub const USER_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b";
 pub const PROVIDER_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c";
 
-pub fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 26, 15, 21, 29)
-        .single()
-        .expect("valid time")
+pub fn t0() -> Timestamp {
+    Timestamp::parse_rfc3339("2026-11-26T15:21:29Z").expect("valid time")
 }
 
 pub fn uuid(text: &str) -> Uuid {
@@ -91,10 +88,10 @@ impl EventBus for RecordingBus {
     }
 }
 
-pub struct FixedClock(pub DateTime<Utc>);
+pub struct FixedClock(pub Timestamp);
 
 impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
+    fn now(&self) -> Timestamp {
         self.0
     }
 }
