@@ -17,6 +17,7 @@ const COMMAND = {
 };
 const BAD_SLUG = { ...COMMAND, providerSlug: "" };
 const IN_FLIGHT = 1000;
+const DENO = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
 
 /** An in-memory repository and bus, the same for both handlers. */
 function inMemory() {
@@ -44,14 +45,15 @@ const perCommandUs = (name) => {
   return name.startsWith("in-flight") ? (perRun * 1000) / IN_FLIGHT : perRun * 1000;
 };
 
-/** Median of fresh processes, the wasm handler's and the baseline's taking turns. */
-function coldStartMs(runs = 15) {
+/** Median of fresh processes (Node's, or Deno's), the wasm handler's and the baseline's taking turns. */
+function coldStartMs(runtime, runs = 15) {
   const times = { wasm: [], js: [] };
   const script = { wasm: "./cold-start.mjs", js: "./cold-start-baseline.mjs" };
+  const [command, ...args] = runtime === "deno" ? [DENO, "run", "--allow-read"] : [process.execPath];
   for (let i = 0; i < runs; i++) {
     for (const kind of ["wasm", "js"]) {
       const path = new URL(script[kind], import.meta.url).pathname;
-      times[kind].push(Number(execFileSync(process.execPath, [path], { encoding: "utf8" })));
+      times[kind].push(Number(execFileSync(command, [...args, path], { encoding: "utf8" })));
     }
   }
   const median = (list) => list.sort((a, b) => a - b)[Math.floor(runs / 2)];
@@ -88,8 +90,11 @@ for (const path of ["success", "failure", "in-flight"]) {
   const label = { success: "success path, per command", failure: "failure path (invalid slug), per command", "in-flight": `${IN_FLIGHT} in flight, per command` }[path];
   rows.push({ measure: label, wasm: `${wasm.toFixed(2)} µs`, "plain JS": `${js.toFixed(2)} µs`, "wasm / JS": (wasm / js).toFixed(2) });
 }
-const cold = coldStartMs();
-rows.push({ measure: "cold start: import + instantiate + first handle() (median of 15 fresh processes)", wasm: `${cold.wasm.toFixed(2)} ms`, "plain JS": `${cold.js.toFixed(2)} ms`, "wasm / JS": (cold.wasm / cold.js).toFixed(2) });
+for (const runtime of ["node", "deno"]) {
+  const cold = coldStartMs(runtime);
+  const label = runtime === "node" ? `Node ${process.version}` : `Deno ${execFileSync(DENO, ["--version"], { encoding: "utf8" }).split(/\s/)[1]}`;
+  rows.push({ measure: `cold start, ${label}: import + instantiate + first handle() (median of 15 fresh processes)`, wasm: `${cold.wasm.toFixed(2)} ms`, "plain JS": `${cold.js.toFixed(2)} ms`, "wasm / JS": (cold.wasm / cold.js).toFixed(2) });
+}
 rows.push({ measure: "wasm memory per in-flight command (20,000 pending)", wasm: `${(await wasmBytesPerInFlightCommand()).toFixed(0)} B`, "plain JS": "", "wasm / JS": "" });
 rows.push({ measure: "browser build: wasm", wasm: sizes(["web/connect_provider_bg.wasm"]), "plain JS": "", "wasm / JS": "" });
 rows.push({ measure: "browser build: JS (glue, its snippets, api.js, browser.js)", wasm: sizes(browserJs()), "plain JS": "", "wasm / JS": "" });

@@ -6,15 +6,16 @@
 export function createApi(glue) {
   let generation = 0;
   let panicMessage = "";
-  const inFlight = new Set();
+  /** Calls still waiting on an adapter, by the number `__start` gave them. */
+  const waiting = new Map();
 
   function recover(trap) {
     const detail = panicMessage || String(trap?.message ?? trap);
     const error = new Error(`connect-provider: internal error (${detail}); the module was restarted`, { cause: trap });
     panicMessage = "";
     generation += 1;
-    const calls = [...inFlight];
-    inFlight.clear();
+    const calls = [...waiting.values()];
+    waiting.clear();
     for (const call of calls) call.reject(error);
     install();
     return error;
@@ -28,11 +29,17 @@ export function createApi(glue) {
     }
   }
 
+  function settle(call, result) {
+    waiting.get(call)?.resolve(result);
+    waiting.delete(call);
+  }
+
   function install() {
     glue.__setPanicListener((message) => {
       panicMessage = message;
     });
     glue.__setScheduler(() => queueMicrotask(pollTasks));
+    glue.__setSettler(settle);
   }
   install();
 
@@ -55,20 +62,16 @@ export function createApi(glue) {
       return this.#inner;
     }
 
+    /** The result object when the command finished without waiting, else a call number. */
     handle(command) {
-      return new Promise((resolve, reject) => {
-        const call = { reject };
-        inFlight.add(call);
-        const done = (result) => {
-          inFlight.delete(call);
-          resolve(result);
-        };
-        try {
-          this.#current().__start(command, done);
-        } catch (trap) {
-          recover(trap);
-        }
-      });
+      let started;
+      try {
+        started = this.#current().__start(command);
+      } catch (trap) {
+        return Promise.reject(recover(trap));
+      }
+      if (typeof started !== "number") return Promise.resolve(started);
+      return new Promise((resolve, reject) => waiting.set(started, { resolve, reject }));
     }
 
     free() {

@@ -168,3 +168,27 @@ async fn the_exported_class_connects_end_to_end() {
         6
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_command_that_never_waits_is_answered_at_once_and_one_that_waits_gets_a_number() {
+    let command = js(&format!(
+        "return {{ userId: '{USER_ID}', providerId: '{PROVIDER_ID}', providerSlug: 'schwab', credentials: {{ encryptedData: new Uint8Array([9]), credentialType: 'oauth2' }} }};"
+    ));
+    let plain = js("return { repository: { save() {} }, bus: { publish() {} } };");
+    let handler =
+        JsConnectProviderHandler::new(get(&plain, "repository"), get(&plain, "bus"), None).unwrap();
+    let answered = handler.start(command.clone());
+    assert_eq!(get(&answered, "ok"), JsValue::TRUE);
+    let promised = JsFuture::from(handler.handle(command.clone()))
+        .await
+        .unwrap();
+    assert_eq!(get(&promised, "ok"), JsValue::TRUE);
+
+    let waiting = js("return { repository: { save: async () => {} }, bus: { publish() {} } };");
+    let handler =
+        JsConnectProviderHandler::new(get(&waiting, "repository"), get(&waiting, "bus"), None)
+            .unwrap();
+    let first = handler.start(command.clone()).as_f64().unwrap();
+    let second = handler.start(command).as_f64().unwrap();
+    assert_eq!(second, first + 1.0);
+}

@@ -134,7 +134,12 @@ fn parse_hyphenated(text: &[u8]) -> Option<Uuid> {
             }
             continue;
         }
-        let digit = char::from(byte).to_digit(16)?;
+        let digit = match byte {
+            b'0'..=b'9' => byte - b'0',
+            b'a'..=b'f' => byte - b'a' + 10,
+            b'A'..=b'F' => byte - b'A' + 10,
+            _ => return None,
+        };
         value = value << 4 | u128::from(digit);
     }
     Some(Uuid::from_u128(value))

@@ -1,38 +1,14 @@
 //! Domain values into the contract's plain JS objects, one call each (`records.js`), with every
 //! string taken from the recent-strings cache.
 
-use std::cell::RefCell;
-
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use super::bindings::{
     attempted_event, connection_record, failed_event, failure, succeeded_event, success,
 };
-use super::strings::{js_id, js_string};
+use super::strings::{js_id as id, js_string, js_time as time};
 use crate::domain::{ProviderConnection, ProviderConnectionEvent, Timestamp};
-
-fn id(uuid: Uuid) -> JsValue {
-    js_id(uuid)
-}
-
-/// Timestamps repeat within a millisecond (a record's three, the events'), so the last one's
-/// JS string is kept and the formatting skipped.
-fn time(at: Timestamp) -> JsValue {
-    thread_local! {
-        static LAST: RefCell<Option<(Timestamp, JsValue)>> = const { RefCell::new(None) };
-    }
-    if let Some(value) = LAST.with_borrow(|last| {
-        last.as_ref()
-            .filter(|(when, _)| *when == at)
-            .map(|(_, value)| value.clone())
-    }) {
-        return value;
-    }
-    let value = js_string(at.write_iso(&mut [0; 27]));
-    LAST.with_borrow_mut(|last| *last = Some((at, value.clone())));
-    value
-}
 
 fn optional_time(at: Option<Timestamp>) -> JsValue {
     at.map_or(JsValue::NULL, time)
@@ -82,7 +58,7 @@ pub fn event_to_js(event: &ProviderConnectionEvent) -> JsValue {
             &id(e.user_id),
             &id(e.provider_id),
             &js_string(&e.provider_slug),
-            &JsValue::from_str(&e.reason),
+            &js_string(&e.reason),
         ),
     }
 }
@@ -92,5 +68,5 @@ pub fn success_to_js(connection_id: Uuid) -> JsValue {
 }
 
 pub fn failure_to_js(error: &str) -> JsValue {
-    failure(&JsValue::from_str(error))
+    failure(&js_string(error))
 }

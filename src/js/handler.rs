@@ -2,10 +2,11 @@
 
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Promise};
+use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::adapters::{JsEventBus, JsRepository};
+use super::completion::Completion;
 use super::decode::command_from_js;
 use super::encode::{failure_to_js, success_to_js};
 use super::executor::spawn;
@@ -61,20 +62,27 @@ impl JsConnectProviderHandler {
         let mut work = Some(command);
         Promise::new(&mut |resolve, _reject| {
             if let Some(command) = work.take() {
-                self.start(command, resolve);
+                self.run_to_completion(command).resolve_with(resolve);
             }
         })
     }
 
-    /// What the package's JS calls instead of `handle`: it makes the promise itself, so no
-    /// JS promise executor calls into wasm, and a trap surfaces in its `try`.
+    /// What the package's JS calls instead of `handle`: the result itself when the command
+    /// finished without waiting, else a number that `settle(number, result)` answers later.
+    /// The JS makes any promise itself, so a trap surfaces in its `try`.
     #[wasm_bindgen(js_name = __start, skip_typescript)]
-    pub fn start(&self, command: JsValue, done: Function) {
+    pub fn start(&self, command: JsValue) -> JsValue {
+        self.run_to_completion(command).result_or_number()
+    }
+
+    fn run_to_completion(&self, command: JsValue) -> Completion {
         let handler = Rc::clone(&self.inner);
+        let completion = Completion::new();
+        let task_completion = completion.clone();
         spawn(async move {
-            let result = run(&handler, &command).await;
-            let _ = done.call1(&JsValue::UNDEFINED, &result);
+            task_completion.finish(run(&handler, &command).await);
         });
+        completion
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod adapters;
 mod bindings;
+mod completion;
 mod decode;
 mod encode;
 mod errors;

@@ -4,25 +4,27 @@
 //! again. A slot holds the latest value that hashed to it; a miss only costs a new string.
 
 use std::cell::RefCell;
+use std::thread::LocalKey;
 
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
+use crate::domain::Timestamp;
+
 const SLOTS: usize = 64;
 
+type Slots<K> = RefCell<Vec<Option<(K, JsValue)>>>;
+
 thread_local! {
-    static TEXTS: RefCell<Vec<Option<(String, JsValue)>>> = RefCell::new(vec![None; SLOTS]);
-    static IDS: RefCell<Vec<Option<(Uuid, JsValue)>>> = RefCell::new(vec![None; SLOTS]);
+    static TEXTS: Slots<String> = RefCell::new(vec![None; SLOTS]);
+    static IDS: Slots<Uuid> = RefCell::new(vec![None; SLOTS]);
+    static TIMES: Slots<Timestamp> = RefCell::new(vec![None; SLOTS]);
 }
 
 /// The JS string for `text`, made only if it is not in the cache.
 pub fn js_string(text: &str) -> JsValue {
     let slot = text_slot(text);
-    let cached = TEXTS.with_borrow(|texts| match &texts[slot] {
-        Some((known, value)) if known == text => Some(value.clone()),
-        _ => None,
-    });
-    cached.unwrap_or_else(|| {
+    cached(&TEXTS, slot, |known| known == text).unwrap_or_else(|| {
         let value = JsValue::from_str(text);
         remember(text, &value);
         value
@@ -31,8 +33,7 @@ pub fn js_string(text: &str) -> JsValue {
 
 /// Keeps a JS string the caller passed in, so sending the same text back costs nothing.
 pub fn remember(text: &str, value: &JsValue) {
-    let slot = text_slot(text);
-    TEXTS.with_borrow_mut(|texts| match &mut texts[slot] {
+    TEXTS.with_borrow_mut(|texts| match &mut texts[text_slot(text)] {
         Some((known, _)) if known == text => {}
         entry => *entry = Some((text.to_owned(), value.clone())),
     });
@@ -40,12 +41,7 @@ pub fn remember(text: &str, value: &JsValue) {
 
 /// The lower-case hyphenated JS string of `id`, formatted only if it is not in the cache.
 pub fn js_id(id: Uuid) -> JsValue {
-    let slot = id_slot(id);
-    let cached = IDS.with_borrow(|ids| match &ids[slot] {
-        Some((known, value)) if *known == id => Some(value.clone()),
-        _ => None,
-    });
-    cached.unwrap_or_else(|| {
+    cached(&IDS, id_slot(id), |known| *known == id).unwrap_or_else(|| {
         let value = JsValue::from_str(id.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
         remember_id(id, &value);
         value
@@ -54,8 +50,29 @@ pub fn js_id(id: Uuid) -> JsValue {
 
 /// Keeps the caller's JS string for `id`; it must already be the lower-case hyphenated form.
 pub fn remember_id(id: Uuid, value: &JsValue) {
-    let slot = id_slot(id);
-    IDS.with_borrow_mut(|ids| ids[slot] = Some((id, value.clone())));
+    IDS.with_borrow_mut(|ids| ids[id_slot(id)] = Some((id, value.clone())));
+}
+
+/// The ISO JS string of `at`. A record's timestamps share their millisecond with the events
+/// around it, while its `expiresAt` lies elsewhere, so each has its own slot.
+pub fn js_time(at: Timestamp) -> JsValue {
+    let slot = at.unix_millis().rem_euclid(SLOTS as i64) as usize;
+    cached(&TIMES, slot, |known| *known == at).unwrap_or_else(|| {
+        let value = JsValue::from_str(at.write_iso(&mut [0; 27]));
+        TIMES.with_borrow_mut(|times| times[slot] = Some((at, value.clone())));
+        value
+    })
+}
+
+fn cached<K: 'static>(
+    cache: &'static LocalKey<Slots<K>>,
+    slot: usize,
+    matches: impl Fn(&K) -> bool,
+) -> Option<JsValue> {
+    cache.with_borrow(|slots| match &slots[slot] {
+        Some((known, value)) if matches(known) => Some(value.clone()),
+        _ => None,
+    })
 }
 
 /// Length and the last eight bytes: constant time, and enough to tell apart the few strings a

@@ -55,6 +55,10 @@ const credentialCases = [
   ["a throwing encryptedData getter", () => command({ credentials: Object.defineProperty(credentials(), "encryptedData", { get() { throw new Error("no"); } }) })],
   ["encryptedData a Proxy of a Uint8Array", () => command({ credentials: credentials({ encryptedData: new Proxy(new Uint8Array([1, 2]), {}) }) })],
   ["encryptedData an Int16Array", () => command({ credentials: credentials({ encryptedData: new Int16Array([1, 2]) }) })],
+  ["encryptedData an Int16Array wearing Uint8Array's prototype", () => {
+    const disguised = Object.setPrototypeOf(new Int16Array([1, 2]), Uint8Array.prototype);
+    return command({ credentials: credentials({ encryptedData: disguised }) });
+  }],
   ["encryptedData a DataView", () => command({ credentials: credentials({ encryptedData: new DataView(new ArrayBuffer(4)) }) })],
   ["encryptedData detached", () => {
     const bytes = new Uint8Array([1, 2, 3]);
@@ -101,6 +105,14 @@ test("a Proxy that answers with valid fields is a valid command; so is a Uint8Ar
   const { result, saved } = await outcome(new Proxy(target, {}));
   assert.equal(result.ok, true);
   assert.deepEqual([...saved[0].credentials.encryptedData], [9, 8, 7]);
+});
+
+test("a subarray is copied from its own offset, and a Node Buffer is a Uint8Array", async () => {
+  const whole = new Uint8Array([1, 2, 3, 4, 5, 6]);
+  const view = await outcome(command({ credentials: credentials({ encryptedData: whole.subarray(2, 5) }) }));
+  assert.deepEqual([...view.saved[0].credentials.encryptedData], [3, 4, 5]);
+  const buffer = await outcome(command({ credentials: credentials({ encryptedData: Buffer.from([7, 8]) }) }));
+  assert.deepEqual([...buffer.saved[0].credentials.encryptedData], [7, 8]);
 });
 
 test("encryptedData of exactly 64 KiB is accepted and saved whole", async () => {
