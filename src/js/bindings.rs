@@ -29,10 +29,6 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = console, js_name = error)]
     pub fn console_error(context: &str, error: &JsValue) -> Result<(), JsValue>;
 
-    /// Throws only for a revoked Proxy, which is why it is `catch`.
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    pub fn is_array(value: &JsValue) -> Result<bool, JsValue>;
-
     #[wasm_bindgen(catch, js_name = queueMicrotask)]
     pub fn queue_microtask(callback: &JsValue) -> Result<(), JsValue>;
 
@@ -48,10 +44,15 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = readField)]
     pub fn read_field(object: &JsValue, field: u32) -> Result<JsValue, JsValue>;
 
-    /// The length of a string no longer than `max_units`, or -1 (not a string), -2 (longer),
-    /// -3 (a lone surrogate).
-    #[wasm_bindgen(js_name = measureText)]
-    pub fn measure_text(value: &JsValue, max_units: u32) -> i32;
+    /// The string, if the field holds one of at most `max_units` units without a lone
+    /// surrogate; else a number: -1 (not a string), -2 (longer), -3 (a lone surrogate), -4 (the
+    /// read threw), -5 (null or undefined). Never throws.
+    #[wasm_bindgen(js_name = readText)]
+    pub fn read_text(object: &JsValue, field: u32, max_units: u32) -> JsValue;
+
+    /// An object, not an array. Never throws.
+    #[wasm_bindgen(js_name = isPlainObject)]
+    pub fn is_plain_object(value: &JsValue) -> bool;
 
     /// The length of a `Uint8Array` from its internal slot, or -1 for anything else.
     #[wasm_bindgen(js_name = byteLength)]
@@ -117,6 +118,21 @@ extern "C" {
         provider_id: &JsValue,
         provider_slug: &JsValue,
         reason: &JsValue,
+    ) -> JsValue;
+
+    /// The 36 characters of a formatted id, four to a word, the first in the top byte.
+    #[wasm_bindgen(js_name = idText)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn id_text(
+        w0: u32,
+        w1: u32,
+        w2: u32,
+        w3: u32,
+        w4: u32,
+        w5: u32,
+        w6: u32,
+        w7: u32,
+        w8: u32,
     ) -> JsValue;
 
     pub fn success(value: &JsValue) -> JsValue;

@@ -1,10 +1,10 @@
 //! JS command objects into `CommandFields`, then a `ConnectProvider` by the application's rules.
-//! Each field is read once through a `catch`ing read (`fields.js`), so a throwing getter or a
-//! Proxy becomes an error naming the field; lengths are checked before anything is copied.
+//! Each field is read once, by number, through `fields.js`, which catches: a throwing getter or
+//! a Proxy becomes an error naming the field; lengths are checked before anything is copied.
 
 use wasm_bindgen::JsValue;
 
-use super::bindings::{byte_length, copy_bytes, is_array, measure_text, read_field};
+use super::bindings::{byte_length, copy_bytes, is_plain_object, read_field, read_text};
 use super::strings::{remember, remember_id};
 use crate::application::{
     too_long, CommandFields, ConnectProvider, CredentialBytes, CredentialFields, ExpiresAtField,
@@ -43,6 +43,43 @@ impl Field {
     }
 }
 
+/// What `readText` found in a text field.
+enum Text {
+    /// The copy, and the caller's own JS string.
+    Usable(String, JsValue),
+    /// Not a string.
+    Other,
+    TooLong,
+    LoneSurrogate,
+    /// The getter or Proxy trap threw.
+    Unreadable,
+    /// `null` or `undefined`.
+    Absent,
+}
+
+impl Text {
+    fn read(object: &JsValue, field: Field, max_units: u32) -> Self {
+        let value = read_text(object, field as u32, max_units);
+        if let Some(text) = value.as_string() {
+            return Self::Usable(text, value);
+        }
+        match value.as_f64() {
+            Some(-2.0) => Self::TooLong,
+            Some(-3.0) => Self::LoneSurrogate,
+            Some(-4.0) => Self::Unreadable,
+            Some(-5.0) => Self::Absent,
+            _ => Self::Other,
+        }
+    }
+
+    fn usable(self) -> Option<String> {
+        match self {
+            Self::Usable(text, _) => Some(text),
+            _ => None,
+        }
+    }
+}
+
 pub fn command_from_js(command: &JsValue) -> Result<ConnectProvider, InvalidField> {
     if !is_plain_object(command) {
         return Err(invalid("command must be an object"));
@@ -57,10 +94,10 @@ pub fn command_from_js(command: &JsValue) -> Result<ConnectProvider, InvalidFiel
     let command = CommandFields {
         user_id,
         provider_id,
-        provider_slug: text(&read(command, Field::ProviderSlug)?, Field::ProviderSlug)?
+        provider_slug: text(command, Field::ProviderSlug)?
             .ok_or_else(|| invalid("providerSlug must be a string"))?,
         alias: optional_text(command, Field::Alias)?,
-        credentials: read(command, Field::Credentials)
+        credentials: read_field(command, Field::Credentials as u32)
             .ok()
             .and_then(|credentials| credential_fields(&credentials)),
     }
@@ -77,18 +114,15 @@ fn credential_fields(credentials: &JsValue) -> Option<CredentialFields> {
         return None;
     }
     Some(CredentialFields {
-        encrypted_data: read(credentials, Field::EncryptedData)
+        encrypted_data: read_field(credentials, Field::EncryptedData as u32)
             .ok()
             .and_then(|data| bytes(&data)),
-        credential_type: read(credentials, Field::CredentialType)
-            .ok()
-            .and_then(|kind| short_text(&kind)),
-        expires_at: match read(credentials, Field::ExpiresAt) {
-            Ok(absent) if absent.is_null() || absent.is_undefined() => None,
-            Ok(value) => {
-                Some(short_text(&value).map_or(ExpiresAtField::NotText, ExpiresAtField::Text))
-            }
-            Err(_) => Some(ExpiresAtField::NotText),
+        credential_type: Text::read(credentials, Field::CredentialType, MAX_SHORT_TEXT_UNITS)
+            .usable(),
+        expires_at: match Text::read(credentials, Field::ExpiresAt, MAX_SHORT_TEXT_UNITS) {
+            Text::Absent => None,
+            Text::Usable(text, _) => Some(ExpiresAtField::Text(text)),
+            _ => Some(ExpiresAtField::NotText),
         },
     })
 }
@@ -105,54 +139,53 @@ fn bytes(value: &JsValue) -> Option<CredentialBytes> {
     Some(copy)
 }
 
-fn is_plain_object(value: &JsValue) -> bool {
-    value.is_object() && is_array(value) == Ok(false)
-}
-
 fn invalid(message: &str) -> InvalidField {
     InvalidField(message.to_owned())
 }
 
-fn read(object: &JsValue, field: Field) -> Result<JsValue, InvalidField> {
-    read_field(object, field as u32)
-        .map_err(|_| InvalidField(format!("{} could not be read", field.name())))
+fn unreadable(field: Field) -> InvalidField {
+    InvalidField(format!("{} could not be read", field.name()))
 }
 
-/// `Ok(None)` when the value is not a string; an error when it is one that cannot be used.
-fn text(value: &JsValue, field: Field) -> Result<Option<String>, InvalidField> {
-    match measure_text(value, MAX_TEXT_UNITS as u32) {
-        -1 => Ok(None),
-        -2 => Err(too_long(field.name())),
-        -3 => Err(InvalidField(format!(
-            "{} contains a lone UTF-16 surrogate",
-            field.name()
-        ))),
-        _ => Ok(value.as_string().inspect(|copy| remember(copy, value))),
-    }
+/// `Ok(None)` when the field is not a string (or is absent); an error when it is one that
+/// cannot be used.
+fn text(object: &JsValue, field: Field) -> Result<Option<String>, InvalidField> {
+    usable_text(Text::read(object, field, MAX_TEXT_UNITS as u32), field)
 }
 
 fn optional_text(object: &JsValue, field: Field) -> Result<Option<String>, InvalidField> {
-    let value = read(object, field)?;
-    if value.is_null() || value.is_undefined() {
-        return Ok(None);
+    match Text::read(object, field, MAX_TEXT_UNITS as u32) {
+        Text::Absent => Ok(None),
+        read => usable_text(read, field)?
+            .map(Some)
+            .ok_or_else(|| InvalidField(format!("{} must be a string or null", field.name()))),
     }
-    text(&value, field)?
-        .map(Some)
-        .ok_or_else(|| InvalidField(format!("{} must be a string or null", field.name())))
+}
+
+fn usable_text(read: Text, field: Field) -> Result<Option<String>, InvalidField> {
+    match read {
+        Text::Usable(text, value) => {
+            remember(&text, &value);
+            Ok(Some(text))
+        }
+        Text::Other | Text::Absent => Ok(None),
+        Text::TooLong => Err(too_long(field.name())),
+        Text::LoneSurrogate => Err(InvalidField(format!(
+            "{} contains a lone UTF-16 surrogate",
+            field.name()
+        ))),
+        Text::Unreadable => Err(unreadable(field)),
+    }
 }
 
 /// Only a 36-character string can be a hyphenated UUID; anything else is refused uncopied.
 fn uuid_text(object: &JsValue, field: Field) -> Result<(String, JsValue), InvalidField> {
-    let value = read(object, field)?;
-    Some(measure_text(&value, UUID_UNITS))
-        .filter(|&units| units == UUID_UNITS as i32)
-        .and_then(|_| value.as_string())
-        .map(|text| (text, value))
-        .ok_or_else(|| InvalidField(format!("{} must be a UUID string", field.name())))
-}
-
-fn short_text(value: &JsValue) -> Option<String> {
-    (measure_text(value, MAX_SHORT_TEXT_UNITS) >= 0)
-        .then(|| value.as_string())
-        .flatten()
+    match Text::read(object, field, UUID_UNITS) {
+        Text::Usable(text, value) if text.len() == UUID_UNITS as usize => Ok((text, value)),
+        Text::Unreadable => Err(unreadable(field)),
+        _ => Err(InvalidField(format!(
+            "{} must be a UUID string",
+            field.name()
+        ))),
+    }
 }

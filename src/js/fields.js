@@ -1,7 +1,11 @@
 // Reading the caller's command, by field number so that no key string crosses from wasm. The
-// wasm module decides what each value means; these only fetch and measure.
+// wasm module decides what each value means; these only fetch and measure. Built-ins are taken
+// once, at load, so a prototype patched later cannot change what they do.
 
 const KEYS = ["userId", "providerId", "providerSlug", "alias", "credentials", "encryptedData", "credentialType", "expiresAt"];
+const isArray = Array.isArray;
+const isWellFormed = String.prototype.isWellFormed;
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** One property read; a throwing getter or Proxy trap throws through to the caller's `catch`. */
 export function readField(object, field) {
@@ -9,14 +13,30 @@ export function readField(object, field) {
 }
 
 /**
- * A string's length in UTF-16 units, without copying it: -1 for a non-string, -2 when it is
- * longer than `maxUnits` (then it is not scanned), -3 when it holds a lone surrogate.
+ * A text field in one call: the string itself when it is one of at most `maxUnits` UTF-16 units
+ * without a lone surrogate (then not scanned when longer), else a number saying why not:
+ * -1 not a string, -2 longer, -3 a lone surrogate, -4 the read threw, -5 null or undefined.
  */
-export function measureText(value, maxUnits) {
-  if (typeof value !== "string") return -1;
+export function readText(object, field, maxUnits) {
+  let value;
+  try {
+    value = object[KEYS[field]];
+  } catch {
+    return -4;
+  }
+  if (typeof value !== "string") return value === null || value === undefined ? -5 : -1;
   if (value.length > maxUnits) return -2;
-  if (!(value.isWellFormed?.() ?? !/\p{Surrogate}/u.test(value))) return -3;
-  return value.length;
+  const wellFormed = isWellFormed ? isWellFormed.call(value) : !LONE_SURROGATE.test(value);
+  return wellFormed ? value : -3;
+}
+
+/** An object that is not an array; false for a revoked Proxy, whose `isArray` throws. */
+export function isPlainObject(value) {
+  try {
+    return typeof value === "object" && value !== null && !isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
