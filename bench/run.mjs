@@ -23,7 +23,11 @@ const DENO = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
 function inMemory() {
   const connections = new Map();
   let events = 0;
-  return { repository: { save: (c) => void connections.set(c.id, c) }, eventBus: { publish: () => void events++ } };
+  const save = (c) => {
+    connections.set(c.id, c);
+    if (connections.size >= 10_000) connections.clear(); // kept small, so both pay the same for it
+  };
+  return { repository: { save }, eventBus: { publish: () => void events++ } };
 }
 
 const handlers = {
@@ -31,19 +35,48 @@ const handlers = {
   js: (() => { const p = inMemory(); return new BaselineConnectProviderHandler(p.repository, p.eventBus); })(),
 };
 
-const bench = new Bench({ time: Number(process.env.BENCH_MS ?? 2000), warmupTime: 500 });
-for (const [name, handler] of Object.entries(handlers)) {
-  bench.add(`success ${name}`, () => handler.handle(COMMAND));
-  bench.add(`failure ${name}`, () => handler.handle(BAD_SLUG));
-  bench.add(`in-flight ${name}`, () => Promise.all(Array.from({ length: IN_FLIGHT }, () => handler.handle(COMMAND))));
-}
-await bench.run();
-
-const perCommandUs = (name) => {
-  const task = bench.tasks.find((t) => t.name === name);
-  const perRun = task.result.latency.p50;
-  return name.startsWith("in-flight") ? (perRun * 1000) / IN_FLIGHT : perRun * 1000;
+const PATHS = {
+  success: (handler) => handler.handle(COMMAND),
+  failure: (handler) => handler.handle(BAD_SLUG),
+  "in-flight": (handler) => Promise.all(Array.from({ length: IN_FLIGHT }, () => handler.handle(COMMAND))),
 };
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const ROUND_MS = Number(process.env.BENCH_MS ?? 2000) / 4;
+
+/**
+ * The two handlers take turns, in short rounds, on each path, so that drift in the machine's
+ * speed (this VM's varies by a third) falls on both alike; each round's wasm/JS ratio is kept
+ * and the median ratio reported beside the median times.
+ */
+async function measure() {
+  const samples = {};
+  for (const path of Object.keys(PATHS)) {
+    for (const statistic of ["mean", "p50"]) samples[`${path} ${statistic}`] = { wasm: [], js: [], ratio: [] };
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [path, run] of Object.entries(PATHS)) {
+      const order = round % 2 === 0 ? ["wasm", "js"] : ["js", "wasm"];
+      const latency = {};
+      for (const name of order) {
+        const bench = new Bench({ time: ROUND_MS, warmupTime: round === 0 ? 500 : 50 });
+        bench.add(name, () => run(handlers[name]));
+        await bench.run();
+        latency[name] = bench.tasks[0].result.latency;
+      }
+      for (const statistic of ["mean", "p50"]) {
+        const sample = samples[`${path} ${statistic}`];
+        const perCommand = (name) => (latency[name][statistic] * 1000) / (path === "in-flight" ? IN_FLIGHT : 1);
+        sample.wasm.push(perCommand("wasm"));
+        sample.js.push(perCommand("js"));
+        sample.ratio.push(perCommand("wasm") / perCommand("js"));
+      }
+    }
+  }
+  return samples;
+}
+
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+const samples = await measure();
 
 /** Median of fresh processes (Node's, or Deno's), the wasm handler's and the baseline's taking turns. */
 function coldStartMs(runtime, runs = 15) {
@@ -56,7 +89,6 @@ function coldStartMs(runtime, runs = 15) {
       times[kind].push(Number(execFileSync(command, [...args, path], { encoding: "utf8" })));
     }
   }
-  const median = (list) => list.sort((a, b) => a - b)[Math.floor(runs / 2)];
   return { wasm: median(times.wasm), js: median(times.js) };
 }
 
@@ -84,11 +116,13 @@ function browserJs() {
 }
 
 const rows = [];
-for (const path of ["success", "failure", "in-flight"]) {
-  const wasm = perCommandUs(`${path} wasm`);
-  const js = perCommandUs(`${path} js`);
-  const label = { success: "success path, per command", failure: "failure path (invalid slug), per command", "in-flight": `${IN_FLIGHT} in flight, per command` }[path];
-  rows.push({ measure: label, wasm: `${wasm.toFixed(2)} µs`, "plain JS": `${js.toFixed(2)} µs`, "wasm / JS": (wasm / js).toFixed(2) });
+const LABELS = { success: "success path", failure: "failure path (invalid slug)", "in-flight": `${IN_FLIGHT} in flight` };
+for (const [statistic, what] of [["mean", "mean time per command (GC included)"], ["p50", "median latency per command"]]) {
+  for (const path of Object.keys(PATHS)) {
+    const { wasm, js, ratio } = samples[`${path} ${statistic}`];
+    const spread = `${Math.min(...ratio).toFixed(2)}–${Math.max(...ratio).toFixed(2)}`;
+    rows.push({ measure: `${LABELS[path]}, ${what}`, wasm: `${median(wasm).toFixed(2)} µs`, "plain JS": `${median(js).toFixed(2)} µs`, "wasm / JS": `${median(ratio).toFixed(2)} (rounds ${spread})` });
+  }
 }
 for (const runtime of ["node", "deno"]) {
   const cold = coldStartMs(runtime);
@@ -100,5 +134,5 @@ rows.push({ measure: "browser build: wasm", wasm: sizes(["web/connect_provider_b
 rows.push({ measure: "browser build: JS (glue, its snippets, api.js, browser.js)", wasm: sizes(browserJs()), "plain JS": "", "wasm / JS": "" });
 
 console.log(`\nconnect-provider bench: Node ${process.version}, ${cpus()[0].model}, ${cpus().length} cores\n`);
-console.log("| measure (median of runs) | wasm | plain JS | wasm / JS |\n|---|---|---|---|");
+console.log(`| measure (times: median of ${ROUNDS} rounds) | wasm | plain JS | wasm / JS |\n|---|---|---|---|`);
 for (const row of rows) console.log(`| ${row.measure} | ${row.wasm} | ${row["plain JS"]} | ${row["wasm / JS"]} |`);

@@ -63,6 +63,14 @@ extern "C" {
     pub fn copy_bytes(source: &JsValue, target: &mut [u8]) -> Result<(), JsValue>;
 }
 
+/// Whether an adapter's answer must be awaited (`thenable.js`).
+#[wasm_bindgen(module = "/src/js/thenable.js")]
+extern "C" {
+    /// Never throws: a throwing `then` getter counts as a thenable.
+    #[wasm_bindgen(js_name = isThenable)]
+    pub fn is_thenable(value: &JsValue) -> bool;
+}
+
 /// The host's randomness (`host_random.js`): throws where the host has none.
 #[wasm_bindgen(module = "/src/js/host_random.js")]
 extern "C" {

@@ -1,10 +1,10 @@
 //! Awaiting whatever an adapter method returned, within a deadline.
 
-use js_sys::{Array, Object, Promise, Reflect};
+use js_sys::{Array, Object, Promise};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-use super::bindings::{clear_timeout, set_timeout};
+use super::bindings::{clear_timeout, is_thenable, set_timeout};
 
 pub enum Settled {
     Fulfilled,
@@ -16,6 +16,8 @@ pub enum Settled {
 /// work, and gives up after `timeout_ms`. The timer is cleared either way, so a finished call
 /// keeps no timer (or Node process) alive.
 pub async fn settle(returned: &JsValue, timeout_ms: u32) -> Settled {
+    // Only a thenable needs awaiting; a plain value (what in-memory adapters return) is done
+    // now, with no promise, timer or microtask.
     if !is_thenable(returned) {
         return Settled::Fulfilled;
     }
@@ -35,12 +37,4 @@ pub async fn settle(returned: &JsValue, timeout_ms: u32) -> Settled {
         Ok(_) => Settled::Fulfilled,
         Err(error) => Settled::Rejected(error),
     }
-}
-
-/// Only a thenable needs awaiting; a plain value (what in-memory adapters return) is done now,
-/// with no promise, timer or microtask. A `then` getter that throws counts as a thenable, so
-/// `Promise.resolve` turns the throw into the rejection it would be.
-fn is_thenable(value: &JsValue) -> bool {
-    (value.is_object() || value.is_function())
-        && Reflect::get(value, &"then".into()).map_or(true, |then| then.is_function())
 }

@@ -24,6 +24,7 @@ test("npm pack lists only the files a user needs", () => {
     "node/snippets/connect-provider-HASH/src/js/fields.js",
     "node/snippets/connect-provider-HASH/src/js/host_random.js",
     "node/snippets/connect-provider-HASH/src/js/records.js",
+    "node/snippets/connect-provider-HASH/src/js/thenable.js",
     "package.json",
     "web/connect_provider.js",
     "web/connect_provider_bg.wasm",
@@ -31,6 +32,7 @@ test("npm pack lists only the files a user needs", () => {
     "web/snippets/connect-provider-HASH/src/js/fields.js",
     "web/snippets/connect-provider-HASH/src/js/host_random.js",
     "web/snippets/connect-provider-HASH/src/js/records.js",
+    "web/snippets/connect-provider-HASH/src/js/thenable.js",
     "workerd.js",
   ]);
   console.log(`packed size ${packed.size} bytes, unpacked ${packed.unpackedSize} bytes, ${packed.entryCount} files`);

@@ -9,7 +9,7 @@ import { gzipSync } from "node:zlib";
 
 // The limit is 40 KB for both together; each part has its own, tighter budget (about 5%
 // over the current build), so growth shows up early and is attributed.
-const BUDGET = { wasm: 30_000, glue: 6_800, together: 40_000 };
+const BUDGET = { wasm: 31_000, glue: 7_400, together: 40_000 };
 const pkg = dirname(createRequire(import.meta.url).resolve("connect-provider/package.json"));
 const gzipped = (files) => files.reduce((sum, file) => sum + gzipSync(readFileSync(join(pkg, file)), { level: 9 }).length, 0);
 
