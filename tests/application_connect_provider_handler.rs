@@ -275,6 +275,14 @@ fn the_default_clock_and_ids_give_increasing_v7_ids_and_the_current_time() {
     assert!(ids[0] < ids[1] && ids[1] < ids[2]);
     let saved = handler.repository().saved.borrow();
     assert!(before <= saved[0].created_at() && saved[0].created_at() <= after);
+    let id_millis = (connection_id.as_u128() >> 80) as i64;
+    assert_eq!(
+        id_millis,
+        saved[0].created_at().unix_millis(),
+        "the id carries created_at"
+    );
+    let attempted_millis = (events[0].event_id().as_u128() >> 80) as i64;
+    assert_eq!(attempted_millis, events[0].occurred_at().unix_millis());
     assert!(
         before.unix_millis() > 1_790_000_000_000,
         "a 2026-or-later clock"

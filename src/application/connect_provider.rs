@@ -84,14 +84,14 @@ impl<R, B> ConnectProviderHandler<R, B> {
     }
 }
 
-impl<R, B, C: Clock + Clone, N: RandomSource> ConnectProviderHandler<R, B, C, UuidV7Ids<C, N>> {
-    /// Everything timed by one `clock` (timestamps and the ids' milliseconds), with the ids'
-    /// randomness from `random`: what a host without an operating system supplies.
+impl<R, B, C: Clock, N: RandomSource> ConnectProviderHandler<R, B, C, UuidV7Ids<N>> {
+    /// Time from `clock` and the ids' randomness from `random`: what a host without an
+    /// operating system supplies.
     pub fn with_host_sources(repository: R, event_bus: B, clock: C, random: N) -> Self {
         Self {
             repository,
             event_bus,
-            ids: UuidV7Ids::with_sources(clock.clone(), random),
+            ids: UuidV7Ids::with_random(random),
             clock,
         }
     }
@@ -172,14 +172,15 @@ where
         let credentials = command
             .credentials
             .ok_or(ConnectProviderError::InvalidCredentials)?;
+        let now = self.clock.now();
         let connection = ProviderConnection::connect(
             NewProviderConnection {
-                id: self.ids.next_id(),
+                id: self.ids.next_id(now),
                 user_id: command.user_id,
                 provider_id: command.provider_id,
                 provider_slug: command.provider_slug,
                 alias: command.alias,
-                now: self.clock.now(),
+                now,
             },
             credentials,
         )?;
@@ -191,9 +192,10 @@ where
     }
 
     fn attempted(&self, subject: &Subject) -> ProviderConnectionEvent {
+        let now = self.clock.now();
         ProviderConnectionEvent::Attempted(ProviderConnectionAttempted {
-            event_id: self.ids.next_id(),
-            occurred_at: self.clock.now(),
+            event_id: self.ids.next_id(now),
+            occurred_at: now,
             user_id: subject.user_id,
             provider_id: subject.provider_id,
             provider_slug: subject.provider_slug.clone(),
@@ -201,9 +203,10 @@ where
     }
 
     fn succeeded(&self, subject: Subject, connection_id: Uuid) -> ProviderConnectionEvent {
+        let now = self.clock.now();
         ProviderConnectionEvent::Succeeded(ProviderConnectionSucceeded {
-            event_id: self.ids.next_id(),
-            occurred_at: self.clock.now(),
+            event_id: self.ids.next_id(now),
+            occurred_at: now,
             user_id: subject.user_id,
             connection_id,
             provider_id: subject.provider_id,
@@ -212,9 +215,10 @@ where
     }
 
     fn failed(&self, subject: Subject, reason: String) -> ProviderConnectionEvent {
+        let now = self.clock.now();
         ProviderConnectionEvent::Failed(ProviderConnectionFailed {
-            event_id: self.ids.next_id(),
-            occurred_at: self.clock.now(),
+            event_id: self.ids.next_id(now),
+            occurred_at: now,
             user_id: subject.user_id,
             provider_id: subject.provider_id,
             provider_slug: subject.provider_slug,

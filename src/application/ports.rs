@@ -45,6 +45,8 @@ pub trait RandomSource {
 }
 
 /// Connection and event ids. One source's ids must be unique and sort in the order made.
+/// New ids. The handler reads its clock once per event or entity and passes that moment, so a
+/// time-ordered id carries exactly the timestamp it is created with.
 pub trait IdSource {
-    fn next_id(&self) -> Uuid;
+    fn next_id(&self, now: Timestamp) -> Uuid;
 }

@@ -2,7 +2,8 @@ use std::cell::{Cell, RefCell};
 
 use uuid::Uuid;
 
-use super::{Clock, IdSource, RandomSource, SystemClock, SystemRandom};
+use super::{IdSource, RandomSource, SystemRandom};
+use crate::domain::Timestamp;
 
 /// Bits of an RFC 9562 v7 id after the 48-bit timestamp, less version and variant.
 const COUNTER_BITS: u32 = 74;
@@ -13,8 +14,7 @@ const RAND_B_MASK: u128 = (1 << RAND_B_BITS) - 1;
 /// (workerd freezes `Date.now()` within a request): RFC 9562's "monotonic random" method,
 /// where the random tail counts up within one millisecond.
 #[derive(Debug, Default)]
-pub struct UuidV7Ids<C = SystemClock, R = SystemRandom> {
-    clock: C,
+pub struct UuidV7Ids<R = SystemRandom> {
     random: R,
     last: Cell<Option<(u64, u128)>>,
     pool: RefCell<RandomPool>,
@@ -26,12 +26,10 @@ impl UuidV7Ids {
     }
 }
 
-impl<C: Clock, R: RandomSource> UuidV7Ids<C, R> {
-    /// Ids timed by `clock` and drawn from `random` (the JS bridge passes `Date.now()` and the
-    /// host's own randomness).
-    pub fn with_sources(clock: C, random: R) -> Self {
+impl<R: RandomSource> UuidV7Ids<R> {
+    /// Ids drawn from `random` (the JS bridge passes the host's own randomness).
+    pub fn with_random(random: R) -> Self {
         Self {
-            clock,
             random,
             last: Cell::new(None),
             pool: RefCell::default(),
@@ -39,9 +37,9 @@ impl<C: Clock, R: RandomSource> UuidV7Ids<C, R> {
     }
 }
 
-impl<C: Clock, R: RandomSource> IdSource for UuidV7Ids<C, R> {
-    fn next_id(&self) -> Uuid {
-        let now_ms = u64::try_from(self.clock.now().unix_millis()).unwrap_or(0);
+impl<R: RandomSource> IdSource for UuidV7Ids<R> {
+    fn next_id(&self, now: Timestamp) -> Uuid {
+        let now_ms = u64::try_from(now.unix_millis()).unwrap_or(0);
         let next = match self.last.get() {
             Some((last_ms, _)) if now_ms <= last_ms => advance(self.last.get(), now_ms, 0),
             last => advance(last, now_ms, self.pool.borrow_mut().counter(&self.random)),
@@ -146,7 +144,8 @@ mod tests {
     #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     fn ids_strictly_increase() {
         let ids = UuidV7Ids::new();
-        let made: Vec<Uuid> = (0..10_000).map(|_| ids.next_id()).collect();
+        let now = at(1_795_706_489_123);
+        let made: Vec<Uuid> = (0..10_000).map(|_| ids.next_id(now)).collect();
         assert!(made.windows(2).all(|pair| pair[0] < pair[1]));
     }
 
@@ -160,19 +159,14 @@ mod tests {
         }
     }
 
-    struct Ticking(Cell<i64>);
-
-    impl Clock for Ticking {
-        fn now(&self) -> crate::domain::Timestamp {
-            self.0.set(self.0.get() + 1);
-            crate::domain::Timestamp::from_unix_millis(self.0.get()).unwrap()
-        }
+    fn at(ms: i64) -> Timestamp {
+        Timestamp::from_unix_millis(ms).unwrap()
     }
 
     #[test]
     fn the_pool_is_refilled_every_hundred_and_second_id() {
-        let ids = UuidV7Ids::with_sources(Ticking(Cell::new(0)), Counting(Cell::new(0), true));
-        let made: Vec<Uuid> = (0..103).map(|_| ids.next_id()).collect();
+        let ids = UuidV7Ids::with_random(Counting(Cell::new(0), true));
+        let made: Vec<Uuid> = (1..=103).map(|ms| ids.next_id(at(ms))).collect();
         assert_eq!(
             ids.random.0.get(),
             2,
@@ -184,8 +178,8 @@ mod tests {
 
     #[test]
     fn without_randomness_ids_stay_unique_and_ordered() {
-        let ids = UuidV7Ids::with_sources(Ticking(Cell::new(0)), Counting(Cell::new(0), false));
-        let made: Vec<Uuid> = (0..300).map(|_| ids.next_id()).collect();
+        let ids = UuidV7Ids::with_random(Counting(Cell::new(0), false));
+        let made: Vec<Uuid> = (1..=300).map(|ms| ids.next_id(at(ms))).collect();
         assert!(made.windows(2).all(|pair| pair[0] < pair[1]));
         assert!(made
             .iter()

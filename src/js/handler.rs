@@ -18,8 +18,7 @@ use crate::application::{ConnectProviderError, ConnectProviderHandler, UuidV7Ids
 
 const INVALID_COMMAND: &str = "Invalid command";
 
-type JsHandler =
-    ConnectProviderHandler<JsRepository, JsEventBus, JsClock, UuidV7Ids<JsClock, JsRandom>>;
+type JsHandler = ConnectProviderHandler<JsRepository, JsEventBus, JsClock, UuidV7Ids<JsRandom>>;
 
 /// Shared with every in-flight `handle()` call, so `free()` during one cannot pull the
 /// adapters out from under it.

@@ -107,7 +107,7 @@ impl SequentialIds {
 }
 
 impl IdSource for SequentialIds {
-    fn next_id(&self) -> Uuid {
+    fn next_id(&self, _now: Timestamp) -> Uuid {
         self.0.set(self.0.get() + 1);
         Self::nth(self.0.get())
     }
