@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Builds pkg/: one size-optimised release build of the crate, bound by wasm-bindgen twice
+// Builds pkg/: one speed-optimised release build of the crate, bound by wasm-bindgen twice
 // (Node's CommonJS output, and the `web` ES-module output that browsers, bundlers, Deno and
-// workerd share), each wasm shrunk by wasm-opt -Oz from npm's binaryen, plus pkg-template/.
+// workerd share), each wasm optimised by wasm-opt -O3 from npm's binaryen, plus pkg-template/.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -41,7 +41,7 @@ for (const { dir, target } of bindings) {
   run("wasm-bindgen", [wasm, "--target", target, "--out-dir", out]);
   const bound = join(out, `${crate}_bg.wasm`);
   // The npm binaryen, never Debian's: its older wasm-opt breaks the externref table export.
-  run(join(root, "node_modules/.bin/wasm-opt"), ["-Oz", bound, "-o", bound]);
+  run(join(root, "node_modules/.bin/wasm-opt"), ["-O3", bound, "-o", bound]);
   console.log(`build: ${bound} is ${statSync(bound).size} bytes`);
 }
 shareWasm();
