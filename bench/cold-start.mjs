@@ -1,9 +1,16 @@
-// One cold start, in this fresh process (Node, or Deno through the package's deno entry):
-// import + instantiate + first handle(). Prints ms.
-const entry = globalThis.Deno ? new URL("../node_modules/connect-provider/deno.js", import.meta.url).href : "connect-provider";
+// One cold start in this fresh process (Node, or Deno through the package's deno entry): import +
+// instantiate + first handle(), of the wasm handler or, with the argument "js", of the plain-JS
+// baseline. Prints ms.
+const baseline = (globalThis.Deno?.args ?? process.argv.slice(2))[0] === "js";
+const entry = baseline
+  ? "./baseline-handler.mjs"
+  : globalThis.Deno
+    ? new URL("../node_modules/connect-provider/deno.js", import.meta.url).href
+    : "connect-provider";
 const started = performance.now();
-const { ConnectProviderHandler } = await import(entry);
-const handler = new ConnectProviderHandler({ save() {} }, { publish() {} });
+const module = await import(entry);
+const Handler = baseline ? module.BaselineConnectProviderHandler : module.ConnectProviderHandler;
+const handler = new Handler({ save() {} }, { publish() {} });
 const result = await handler.handle({
   userId: "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b",
   providerId: "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c",

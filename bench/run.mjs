@@ -81,12 +81,11 @@ const samples = await measure();
 /** Median of fresh processes (Node's, or Deno's), the wasm handler's and the baseline's taking turns. */
 function coldStartMs(runtime, runs = 15) {
   const times = { wasm: [], js: [] };
-  const script = { wasm: "./cold-start.mjs", js: "./cold-start-baseline.mjs" };
+  const script = new URL("./cold-start.mjs", import.meta.url).pathname;
   const [command, ...args] = runtime === "deno" ? [DENO, "run", "--allow-read"] : [process.execPath];
   for (let i = 0; i < runs; i++) {
     for (const kind of ["wasm", "js"]) {
-      const path = new URL(script[kind], import.meta.url).pathname;
-      times[kind].push(Number(execFileSync(command, [...args, path], { encoding: "utf8" })));
+      times[kind].push(Number(execFileSync(command, [...args, script, kind], { encoding: "utf8" })));
     }
   }
   return { wasm: median(times.wasm), js: median(times.js) };

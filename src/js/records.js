@@ -1,5 +1,6 @@
-// The plain objects of the JS contract, each built in one call: the wasm module supplies the
-// values, the shapes live here. (A view of wasm memory is copied with slice(), never kept.)
+// The plain objects of the JS contract, each built in one call, and the text of new ids: the
+// wasm module supplies the values, the shapes live here. (A view of wasm memory is copied with
+// slice(), never kept.)
 
 export function connectionRecord(id, userId, providerId, providerSlug, status, alias, encryptedData, credentialType, expiresAt, connectedAt, lastSyncAt, createdAt, updatedAt) {
   return {
