@@ -1,5 +1,6 @@
 //! Entities, value objects and events of the provider-connection domain: no I/O, no JS.
 
+mod calendar;
 mod connection_status;
 mod credential_expiry;
 mod credential_type;
