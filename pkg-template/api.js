@@ -29,7 +29,12 @@ export function createApi(glue) {
     }
   }
 
+  let immediate;
   function settle(call, result) {
+    if (call === 0) {
+      immediate = result;
+      return;
+    }
     waiting.get(call)?.resolve(result);
     waiting.delete(call);
   }
@@ -70,7 +75,11 @@ export function createApi(glue) {
       } catch (trap) {
         return Promise.reject(recover(trap));
       }
-      if (typeof started !== "number") return Promise.resolve(started);
+      if (started === 0) {
+        const result = immediate;
+        immediate = undefined;
+        return Promise.resolve(result);
+      }
       return new Promise((resolve, reject) => waiting.set(started, { resolve, reject }));
     }
 

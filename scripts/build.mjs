@@ -44,12 +44,35 @@ for (const { dir, target } of bindings) {
   run(join(root, "node_modules/.bin/wasm-opt"), ["-O3", bound, "-o", bound]);
   console.log(`build: ${bound} is ${statSync(bound).size} bytes`);
 }
+checkNoExportReturnsJsValue(join(pkg, "web", `${crate}_bg.wasm`));
 shareWasm();
 dropStaleCallbacks();
 writeTypes();
 writeCommonJsApi();
 writeCommonJsSnippets();
 minifyWebModules();
+
+/**
+ * No export the package calls after load may return a JS value (an `externref`). V8 11 and 12
+ * (Node 20 and 22) inline JS-to-wasm calls into optimised JS, and when such a function is lazily
+ * deoptimised while the call is under way, they cannot rebuild a frame whose wasm call returns
+ * a reference: the process aborts ("unreachable code" in DoComputeBuiltinContinuation). So
+ * results reach JS through an import the module calls, and this check fails the build should a
+ * JS-valued return come back. The exceptions are called once, at load, never from hot code.
+ */
+function checkNoExportReturnsJsValue(wasmPath) {
+  const loadTimeOnly = new Set(["connectProviderErrors"]);
+  const text = execFileSync(join(root, "node_modules/.bin/wasm-dis"), [wasmPath], { encoding: "utf8", maxBuffer: 1 << 28 });
+  const returnsRef = new Set();
+  for (const match of text.matchAll(/^ \(func \$(\w+) [^\n]*\(result ([^)]*)\)/gm)) {
+    if (match[2].includes("ref")) returnsRef.add(match[1]);
+  }
+  const offenders = [...text.matchAll(/^ \(export "([^"]+)" \(func \$(\w+)\)\)/gm)]
+    .filter(([, name, func]) => returnsRef.has(func) && !loadTimeOnly.has(name))
+    .map(([, name]) => name);
+  if (offenders.length) throw new Error(`build: these exports return a JS value, which V8 11/12 cannot deoptimise: ${offenders.join(", ")}`);
+  console.log("build: no export called after load returns a JS value");
+}
 
 /** Both bindings come from one wasm, byte for byte, so the package ships it once: the Node
  * glue is pointed at web/'s copy. Fails the build if the glue no longer reads it this way. */

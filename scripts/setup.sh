@@ -32,10 +32,15 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver
 fi
 
-# npm ci only when package-lock.json changed since the last install.
-stamp=node_modules/.connect-provider-lock
-if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
-  echo "setup: installing npm packages"
-  npm ci --no-audit --no-fund
-  cp package-lock.json "$stamp"
-fi
+# npm ci only when a lock file changed since the last install: the workspace's packages, then,
+# apart from them, the Node versions the package is tested on and wrangler (tests/runtimes).
+install_npm() {
+  local dir=$1 stamp=$1/node_modules/.connect-provider-lock
+  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    echo "setup: installing npm packages in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+}
+install_npm .
+install_npm tests/runtimes

@@ -35,5 +35,22 @@ bash scripts/install-pkg.sh
 step "deno test against the installed package"
 DENO_NO_UPDATE_CHECK=1 npx deno test --allow-read tests/deno/
 
-step "node --test against the installed package: Node, workerd, Chromium, Vite, types, examples"
-node --test tests/js/
+# The suites that exercise the package itself run on every Node version it supports; the rest
+# (other runtimes, the app, the examples, types, sizes) once, on the machine's Node.
+per_node_version=(
+  tests/js/contract.test.mjs tests/js/node_package.test.mjs tests/js/hostile_input.test.mjs
+  tests/js/adapter_faults.test.mjs tests/js/secrets.test.mjs tests/js/concurrency.test.mjs
+  tests/js/panic_recovery.test.mjs tests/js/long_run.test.mjs tests/js/load.test.mjs
+)
+for version in 20 22 24; do
+  node_bin=tests/runtimes/node_modules/node$version/bin/node
+  step "node --test on Node $("$node_bin" --version): contract, hostile input, faults, secrets, concurrency, panics, long run, load"
+  "$node_bin" --test "${per_node_version[@]}"
+done
+
+step "node --test on the machine's Node $(node --version): workerd, Chromium, Vite, types, examples, the app, sizes"
+others=()
+for file in tests/js/*.test.mjs; do
+  [[ " ${per_node_version[*]} " == *" $file "* ]] || others+=("$file")
+done
+node --test "${others[@]}"

@@ -55,13 +55,23 @@ impl Completion {
     }
 
     /// The result if the task has finished, else the number `settle` will later be called with.
-    pub fn result_or_number(&self) -> JsValue {
-        self.finished().unwrap_or_else(|| {
-            let call = NEXT_CALL.get();
-            NEXT_CALL.set(call.wrapping_add(1));
-            self.0.replace(State::Numbered(call));
-            call.into()
-        })
+    pub fn result_or_number(&self) -> u32 {
+        match self.finished() {
+            Some(result) => {
+                SETTLER.with_borrow(|settler| {
+                    if let Some(settle) = settler {
+                        let _ = settle.call2(&JsValue::UNDEFINED, &0.into(), &result);
+                    }
+                });
+                0
+            }
+            None => {
+                let call = NEXT_CALL.get().wrapping_add(1).max(1);
+                NEXT_CALL.set(call);
+                self.0.replace(State::Numbered(call));
+                call
+            }
+        }
     }
 
     /// Passes the result to `resolve`, now or when the task finishes.

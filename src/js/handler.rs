@@ -51,27 +51,27 @@ impl JsConnectProviderHandler {
         })
     }
 
+    /// What the package's JS calls instead of `handle`: the result itself when the command
+    /// finished without waiting, else a number that `settle(number, result)` answers later.
+    /// The JS makes any promise itself, so a trap surfaces in its `try`.
+    #[wasm_bindgen(js_name = __start, skip_typescript)]
+    pub fn start(&self, command: JsValue) -> u32 {
+        self.run_to_completion(command).result_or_number()
+    }
+}
+
+/// Not exported: an export returning a JS value is what V8 11 and 12 could not deoptimise (see
+/// scripts/build.mjs). For Rust callers such as the wasm tests.
+impl JsConnectProviderHandler {
     /// Always resolves, never rejects: `{ ok: true, value: connectionId }` or
-    /// `{ ok: false, error }`. (An internal panic is the package JS's to turn into a rejection.)
-    #[wasm_bindgen(unchecked_return_type = "Promise<ConnectProviderResult>")]
-    pub fn handle(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ConnectProviderCommand")] command: JsValue,
-    ) -> Promise {
+    /// `{ ok: false, error }`.
+    pub fn handle(&self, command: JsValue) -> Promise {
         let mut work = Some(command);
         Promise::new(&mut |resolve, _reject| {
             if let Some(command) = work.take() {
                 self.run_to_completion(command).resolve_with(resolve);
             }
         })
-    }
-
-    /// What the package's JS calls instead of `handle`: the result itself when the command
-    /// finished without waiting, else a number that `settle(number, result)` answers later.
-    /// The JS makes any promise itself, so a trap surfaces in its `try`.
-    #[wasm_bindgen(js_name = __start, skip_typescript)]
-    pub fn start(&self, command: JsValue) -> JsValue {
-        self.run_to_completion(command).result_or_number()
     }
 
     fn run_to_completion(&self, command: JsValue) -> Completion {
