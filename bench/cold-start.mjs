@@ -3,7 +3,7 @@
 // baseline. Prints ms.
 const baseline = (globalThis.Deno?.args ?? process.argv.slice(2))[0] === "js";
 const entry = baseline
-  ? "./baseline-handler.mjs"
+  ? "./baseline/connect-provider.mjs"
   : globalThis.Deno
     ? new URL("../node_modules/connect-provider/deno.js", import.meta.url).href
     : "connect-provider";

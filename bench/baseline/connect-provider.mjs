@@ -1,6 +1,8 @@
-// The baseline: the ConnectProvider contract written in plain JavaScript, the way a good JS
-// engineer would write it (pooled random bytes for UUID v7, a hex table, no needless promises).
-// It exists only to be measured against the wasm handler; it is not the product.
+// The baseline: the ConnectProvider contract written in plain JavaScript, the way a careful JS
+// engineer would write it (pooled random bytes for UUID v7, a hex table, no needless promises,
+// one timer for all deadlines). It exists only to be measured against the wasm handler; it is
+// not the product. `tests/js/baseline_contract.test.mjs` holds it to the same contract table.
+import { DeadlineQueue } from "./deadlines.mjs";
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -113,7 +115,7 @@ function credentialsOf(credentials) {
 export class BaselineConnectProviderHandler {
   #repository;
   #eventBus;
-  #timeoutMs;
+  #deadlines;
   #onError;
   #ids = new UuidV7();
 
@@ -122,7 +124,7 @@ export class BaselineConnectProviderHandler {
     if (typeof eventBus?.publish !== "function") throw new TypeError("ConnectProviderHandler: eventBus.publish must be a function");
     this.#repository = repository;
     this.#eventBus = eventBus;
-    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#deadlines = new DeadlineQueue(options.timeoutMs ?? 10_000);
     this.#onError = options.onEventBusError;
   }
 
@@ -134,12 +136,7 @@ export class BaselineConnectProviderHandler {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!isThenable(returned)) return undefined;
-    let timer;
-    const deadline = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} timed out after ${this.#timeoutMs} ms`)), this.#timeoutMs);
-    });
-    return Promise.race([Promise.resolve(returned), deadline]).finally(() => clearTimeout(timer));
+    return isThenable(returned) ? this.#deadlines.watch(returned, what) : undefined;
   }
 
   async #publish(event) {
