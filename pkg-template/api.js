@@ -1,19 +1,42 @@
-// The package's public API over wasm-bindgen's exports. It only adds crash safety: every poll
-// of the module's tasks runs inside try/catch, and should the module ever trap (an internal
-// panic), the calls in flight reject with a clear Error, the next call gets a fresh instance,
-// and existing handlers re-create themselves on it. Everything else is the wasm's.
+// The package's JS half of the bridge, over wasm-bindgen's exports. The wasm module runs each
+// command as a task; this file gives it what only JS has: it awaits what adapters return (one
+// `.then` each), keeps the one timer all deadlines share, and turns results into the promises
+// `handle()` returns. Every call into wasm runs inside try/catch: should the module ever trap
+// (an internal panic), the calls in flight reject with a clear Error, the next call gets a fresh
+// instance, and existing handlers re-create themselves on it.
+
+/** Node's timers have `unref`; Deno's are numbers it can unreference; elsewhere, false. */
+function holdTimer(timer, hold) {
+  if (typeof timer === "object" && typeof timer?.unref === "function") {
+    hold ? timer.ref() : timer.unref();
+    return true;
+  }
+  const deno = globalThis.Deno;
+  if (typeof deno?.unrefTimer === "function") {
+    hold ? deno.refTimer(timer) : deno.unrefTimer(timer);
+    return true;
+  }
+  return false;
+}
 
 export function createApi(glue) {
   let generation = 0;
   let panicMessage = "";
-  /** Calls still waiting on an adapter, by the number `__start` gave them. */
+  /** Calls still waiting, by the number `__start` gave them. */
   const waiting = new Map();
+  /** The result of the call that is starting, when it needed no waiting (call 0). */
+  let immediate;
+  let timer;
+  let busy = false;
 
   function recover(trap) {
     const detail = panicMessage || String(trap?.message ?? trap);
     const error = new Error(`connect-provider: internal error (${detail}); the module was restarted`, { cause: trap });
     panicMessage = "";
     generation += 1;
+    clearTimeout(timer);
+    timer = undefined;
+    busy = false;
     const calls = [...waiting.values()];
     waiting.clear();
     for (const call of calls) call.reject(error);
@@ -21,71 +44,124 @@ export function createApi(glue) {
     return error;
   }
 
-  function pollTasks() {
+  /** Runs a call into wasm, turning a trap into recovery. */
+  function guarded(call) {
     try {
-      glue.__pollTasks();
+      call();
     } catch (trap) {
       recover(trap);
     }
   }
 
-  let immediate;
-  function settle(call, result) {
-    if (call === 0) {
-      immediate = result;
-      return;
-    }
-    waiting.get(call)?.resolve(result);
-    waiting.delete(call);
+  function settle(since, slot, slotGeneration, fulfilled, value) {
+    if (since === generation) guarded(() => glue.__settle(slot, slotGeneration, fulfilled, value));
   }
+
+  function expire() {
+    timer = undefined;
+    guarded(() => glue.__expire());
+  }
+
+  /** What the wasm module calls back (`raw::Runtime` in src/js/raw/runtime.rs). */
+  const runtime = {
+    deliver(call, result) {
+      if (call === 0) {
+        immediate = result;
+        return;
+      }
+      const entry = waiting.get(call);
+      if (entry === undefined) return;
+      waiting.delete(call);
+      entry.resolve(result);
+    },
+    watch(value, slot, slotGeneration) {
+      if ((typeof value !== "object" || value === null) && typeof value !== "function") return false;
+      try {
+        if (typeof value.then !== "function") return false;
+      } catch {
+        // A throwing `then` getter: Promise.resolve turns the throw into the rejection it is.
+      }
+      const since = generation;
+      try {
+        Promise.resolve(value).then(
+          (result) => settle(since, slot, slotGeneration, true, result),
+          (error) => settle(since, slot, slotGeneration, false, error),
+        );
+      } catch (error) {
+        queueMicrotask(() => settle(since, slot, slotGeneration, false, error));
+      }
+      return true;
+    },
+    arm(delayMs) {
+      clearTimeout(timer);
+      timer = setTimeout(expire, Math.max(0, Math.ceil(delayMs)));
+      if (!busy) holdTimer(timer, false);
+    },
+    busy() {
+      busy = true;
+      if (timer !== undefined) holdTimer(timer, true);
+    },
+    idle() {
+      busy = false;
+      if (timer === undefined || holdTimer(timer, false)) return false;
+      clearTimeout(timer);
+      timer = undefined;
+      return true;
+    },
+    schedule() {
+      queueMicrotask(() => guarded(() => glue.__pollTasks()));
+    },
+  };
 
   function install() {
     glue.__setPanicListener((message) => {
       panicMessage = message;
     });
-    glue.__setScheduler(() => queueMicrotask(pollTasks));
-    glue.__setSettler(settle);
+    glue.__setRuntime(runtime);
   }
   install();
 
-  class ConnectProviderHandler {
-    #args;
-    #inner;
-    #generation;
+  /** A public handler class over a generated one: the same constructor, `handle()`, `free()`. */
+  function handlerClass(Generated) {
+    return class {
+      #args;
+      #inner;
+      #generation;
 
-    constructor(repository, eventBus, options) {
-      this.#args = [repository, eventBus, options];
-      this.#inner = new glue.ConnectProviderHandler(repository, eventBus, options);
-      this.#generation = generation;
-    }
-
-    #current() {
-      if (this.#generation !== generation) {
-        this.#inner = new glue.ConnectProviderHandler(...this.#args);
+      constructor(...args) {
+        this.#args = args;
+        this.#inner = new Generated(...args);
         this.#generation = generation;
       }
-      return this.#inner;
-    }
 
-    /** The result object when the command finished without waiting, else a call number. */
-    handle(command) {
-      let started;
-      try {
-        started = this.#current().__start(command);
-      } catch (trap) {
-        return Promise.reject(recover(trap));
+      #current() {
+        if (this.#generation !== generation) {
+          this.#inner = new Generated(...this.#args);
+          this.#generation = generation;
+        }
+        return this.#inner;
       }
-      if (started === 0) {
-        const result = immediate;
-        immediate = undefined;
-        return Promise.resolve(result);
-      }
-      return new Promise((resolve, reject) => waiting.set(started, { resolve, reject }));
-    }
 
-    free() {
-      if (this.#generation === generation) this.#inner.free();
-    }
+      /** Resolves with `{ ok: true, value }` or `{ ok: false, error }`; never rejects but for a trap. */
+      handle(command) {
+        let started;
+        try {
+          started = this.#current().__start(command);
+        } catch (trap) {
+          return Promise.reject(recover(trap));
+        }
+        if (started === 0) {
+          const result = immediate;
+          immediate = undefined;
+          return Promise.resolve(result);
+        }
+        return new Promise((resolve, reject) => waiting.set(started, { resolve, reject }));
+      }
+
+      free() {
+        if (this.#generation === generation) this.#inner.free();
+      }
+    };
   }
 
   function credentialExpiry(expiresAt, now) {
@@ -96,6 +172,9 @@ export function createApi(glue) {
       throw recover(error);
     }
   }
+
+  const ConnectProviderHandler = handlerClass(glue.ConnectProviderHandler);
+  Object.defineProperty(ConnectProviderHandler, "name", { value: "ConnectProviderHandler" });
 
   return {
     ConnectProviderHandler,

@@ -114,15 +114,15 @@ function writeCommonJsApi() {
 /** After an internal panic the module restarts on a fresh instance (see api.js); promises the
  * old instance was awaiting may still settle and call its closures. wasm-bindgen throws there,
  * from a promise callback, which Node reports as an unhandled rejection; those callbacks belong
- * to calls already rejected, so they are dropped instead. */
+ * to calls already rejected, so they are dropped instead. (The package's own awaiting uses no
+ * wasm-bindgen closures, so the glue may have none to patch.) */
 function dropStaleCallbacks() {
   const from = "throw new Error('Cannot invoke closure from previous WASM instance');";
   const to = "return; // connect-provider: a callback of an instance that was restarted";
   for (const dir of ["node", "web"]) {
     const glue = join(pkg, dir, `${crate}.js`);
     const source = readFileSync(glue, "utf8");
-    if (!source.includes(from)) throw new Error(`build: ${glue} no longer guards stale closures as expected`);
-    writeFileSync(glue, source.replaceAll(from, to));
+    if (source.includes(from)) writeFileSync(glue, source.replaceAll(from, to));
   }
 }
 

@@ -11,6 +11,6 @@ pub mod js;
 
 pub use application::{ConnectProvider, ConnectProviderError, ConnectProviderHandler};
 pub use domain::{
-    ConnectionStatus, CredentialType, DomainError, ProviderConnection, ProviderConnectionEvent,
-    ProviderCredentials, Timestamp,
+    ConnectionStatus, CredentialType, DomainError, ProviderConnection, ProviderCredentials,
+    ProviderEvent,
 };

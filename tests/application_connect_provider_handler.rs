@@ -7,7 +7,7 @@ use connect_provider::domain::{
 };
 use connect_provider::{
     ConnectProvider, ConnectProviderError, ConnectProviderHandler, ConnectionStatus,
-    CredentialType, ProviderConnectionEvent,
+    CredentialType, ProviderEvent,
 };
 use pollster::block_on;
 use support::*;
@@ -21,8 +21,8 @@ fn handler(repository: InMemoryRepository) -> TestHandler {
         .with_ids(SequentialIds::default())
 }
 
-fn attempted(slug: &str) -> ProviderConnectionEvent {
-    ProviderConnectionEvent::Attempted(ProviderConnectionAttempted {
+fn attempted(slug: &str) -> ProviderEvent {
+    ProviderEvent::ProviderConnectionAttempted(ProviderConnectionAttempted {
         event_id: SequentialIds::nth(1),
         occurred_at: t0(),
         user_id: uuid(USER_ID),
@@ -32,8 +32,8 @@ fn attempted(slug: &str) -> ProviderConnectionEvent {
 }
 
 /// A Failed event whose id is left for `assert_refused` to check by order, not value.
-fn failed(slug: &str, reason: &str) -> ProviderConnectionEvent {
-    ProviderConnectionEvent::Failed(ProviderConnectionFailed {
+fn failed(slug: &str, reason: &str) -> ProviderEvent {
+    ProviderEvent::ProviderConnectionFailed(ProviderConnectionFailed {
         event_id: uuid::Uuid::nil(),
         occurred_at: t0(),
         user_id: uuid(USER_ID),
@@ -52,7 +52,7 @@ fn assert_refused(command: ConnectProvider, error: ConnectProviderError, message
     let mut events = handler.event_bus().events.borrow().clone();
     assert_eq!(events.len(), 2);
     assert!(events[0].event_id() < events[1].event_id());
-    if let ProviderConnectionEvent::Failed(event) = &mut events[1] {
+    if let ProviderEvent::ProviderConnectionFailed(event) = &mut events[1] {
         event.event_id = uuid::Uuid::nil();
     }
     assert_eq!(events, vec![attempted(&slug), failed(&slug, message)]);
@@ -90,7 +90,7 @@ fn publishes_attempted_then_succeeded_with_the_returned_id() {
     let handler = handler(InMemoryRepository::default());
     let connection_id = block_on(handler.handle(command("schwab"))).unwrap();
 
-    let succeeded = ProviderConnectionEvent::Succeeded(ProviderConnectionSucceeded {
+    let succeeded = ProviderEvent::ProviderConnectionSucceeded(ProviderConnectionSucceeded {
         event_id: SequentialIds::nth(3),
         occurred_at: t0(),
         user_id: uuid(USER_ID),
@@ -241,7 +241,7 @@ fn a_failing_save_becomes_a_database_error_with_a_failed_event() {
     );
     let reason = "Database error occurred: disk full";
     assert_eq!(result.unwrap_err().to_string(), reason);
-    let failed = ProviderConnectionEvent::Failed(ProviderConnectionFailed {
+    let failed = ProviderEvent::ProviderConnectionFailed(ProviderConnectionFailed {
         event_id: SequentialIds::nth(3),
         occurred_at: t0(),
         user_id: uuid(USER_ID),
@@ -278,13 +278,13 @@ fn the_default_clock_and_ids_give_increasing_v7_ids_and_the_current_time() {
     let id_millis = (connection_id.as_u128() >> 80) as i64;
     assert_eq!(
         id_millis,
-        saved[0].created_at().unix_millis(),
+        saved[0].created_at().timestamp_millis(),
         "the id carries created_at"
     );
     let attempted_millis = (events[0].event_id().as_u128() >> 80) as i64;
-    assert_eq!(attempted_millis, events[0].occurred_at().unix_millis());
+    assert_eq!(attempted_millis, events[0].occurred_at().timestamp_millis());
     assert!(
-        before.unix_millis() > 1_790_000_000_000,
+        before.timestamp_millis() > 1_790_000_000_000,
         "a 2026-or-later clock"
     );
     assert_eq!(saved[0].connected_at(), Some(saved[0].created_at()));

@@ -2,24 +2,17 @@
 
 mod support;
 
-use std::time::Duration;
-
+use chrono::{DateTime, TimeDelta, Utc};
 use connect_provider::domain::{NewProviderConnection, ProviderConnectionRecord};
 use connect_provider::{
     ConnectionStatus, CredentialType, DomainError, ProviderConnection, ProviderCredentials,
-    Timestamp,
 };
 use support::{credentials, t0, uuid, PROVIDER_ID, USER_ID};
 
 const CONNECTION_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-000000000001";
 
-fn later(minutes: i64) -> Timestamp {
-    let span = Duration::from_secs(minutes.unsigned_abs() * 60);
-    if minutes >= 0 {
-        t0() + span
-    } else {
-        t0() - span
-    }
+fn later(minutes: i64) -> DateTime<Utc> {
+    t0() + TimeDelta::minutes(minutes)
 }
 
 fn new(slug: &str, alias: Option<&str>) -> NewProviderConnection {
@@ -41,7 +34,7 @@ fn creds() -> ProviderCredentials {
     credentials(CredentialType::OAuth2)
 }
 
-fn expiring_at(at: Timestamp) -> ProviderCredentials {
+fn expiring_at(at: DateTime<Utc>) -> ProviderCredentials {
     ProviderCredentials::new(vec![7], CredentialType::OAuth2, Some(at)).unwrap()
 }
 

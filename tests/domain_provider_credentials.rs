@@ -2,8 +2,7 @@
 
 mod support;
 
-use std::time::Duration;
-
+use chrono::TimeDelta;
 use connect_provider::{CredentialType, DomainError, ProviderCredentials};
 use support::t0;
 
@@ -11,11 +10,7 @@ fn expiring_in(minutes: i64) -> ProviderCredentials {
     ProviderCredentials::new(
         vec![1, 2, 3],
         CredentialType::OAuth2,
-        Some(if minutes >= 0 {
-            t0() + Duration::from_secs(minutes.unsigned_abs() * 60)
-        } else {
-            t0() - Duration::from_secs(minutes.unsigned_abs() * 60)
-        }),
+        Some(t0() + TimeDelta::minutes(minutes)),
     )
     .unwrap()
 }
@@ -32,7 +27,7 @@ fn refuses_empty_encrypted_data() {
 
 #[test]
 fn keeps_bytes_type_and_expiry() {
-    let expiry = t0() + Duration::from_secs(3600);
+    let expiry = t0() + TimeDelta::seconds(3600);
     let credentials =
         ProviderCredentials::new(vec![9, 8, 7], CredentialType::Certificate, Some(expiry)).unwrap();
     assert_eq!(credentials.encrypted_data(), &[9, 8, 7]);
@@ -43,40 +38,40 @@ fn keeps_bytes_type_and_expiry() {
 #[test]
 fn is_expired_from_the_expiry_instant_on() {
     let credentials = expiring_in(0);
-    assert!(!credentials.is_expired(t0() - Duration::from_millis(1)));
+    assert!(!credentials.is_expired(t0() - TimeDelta::milliseconds(1)));
     assert!(credentials.is_expired(t0()));
-    assert!(credentials.is_expired(t0() + Duration::from_secs(86_400)));
+    assert!(credentials.is_expired(t0() + TimeDelta::seconds(86_400)));
 }
 
 #[test]
 fn credentials_without_expiry_never_expire() {
     let credentials = ProviderCredentials::new(vec![1], CredentialType::ApiKey, None).unwrap();
-    assert!(!credentials.is_expired(t0() + Duration::from_secs(36_500 * 86_400)));
-    assert!(!credentials.is_expiring_soon(t0(), Duration::from_secs(5 * 60)));
+    assert!(!credentials.is_expired(t0() + TimeDelta::seconds(36_500 * 86_400)));
+    assert!(!credentials.is_expiring_soon(t0(), TimeDelta::seconds(5 * 60)));
     assert_eq!(credentials.time_until_expiry(t0()), None);
 }
 
 #[test]
 fn is_expiring_soon_within_the_threshold() {
-    let five = Duration::from_secs(5 * 60);
+    let five = TimeDelta::seconds(5 * 60);
     assert!(expiring_in(5).is_expiring_soon(t0(), five));
     assert!(!expiring_in(6).is_expiring_soon(t0(), five));
     assert!(
         expiring_in(-1).is_expiring_soon(t0(), five),
         "already expired counts as soon"
     );
-    assert!(expiring_in(20).is_expiring_soon(t0(), Duration::from_secs(30 * 60)));
+    assert!(expiring_in(20).is_expiring_soon(t0(), TimeDelta::seconds(30 * 60)));
 }
 
 #[test]
 fn time_until_expiry_is_clamped_at_zero() {
     assert_eq!(
         expiring_in(10).time_until_expiry(t0()),
-        Some(Duration::from_secs(10 * 60))
+        Some(TimeDelta::seconds(10 * 60))
     );
     assert_eq!(
         expiring_in(-10).time_until_expiry(t0()),
-        Some(Duration::ZERO)
+        Some(TimeDelta::zero())
     );
 }
 
@@ -156,7 +151,7 @@ fn debug_text_shows_the_size_never_the_bytes() {
 #[test]
 fn expiry_names_where_the_credentials_stand() {
     use connect_provider::domain::CredentialExpiry;
-    let five = Duration::from_secs(5 * 60);
+    let five = TimeDelta::seconds(5 * 60);
     assert_eq!(expiring_in(10).expiry(t0(), five), CredentialExpiry::Valid);
     assert_eq!(
         expiring_in(5).expiry(t0(), five),

@@ -1,14 +1,19 @@
 //! The JS bridge inside real wasm under Node (wasm-bindgen-test): the adapters over JS objects,
-//! and the exported class end to end.
+//! the serde shapes through serde-wasm-bindgen, and the exported class end to end. A small JS
+//! runtime stands in for the package's (`pkg-template/api.js`), calling the module's raw exports.
 #![cfg(target_arch = "wasm32")]
 
+use chrono::{DateTime, Utc};
 use connect_provider::application::{EventBus, ProviderConnectionRepository, RepositoryError};
+use connect_provider::domain::instant::parse_rfc3339;
 use connect_provider::domain::{NewProviderConnection, ProviderConnectionAttempted};
-use connect_provider::js::{JsConnectProviderHandler, JsEventBus, JsRepository};
+use connect_provider::js::handlers::JsConnectProviderHandler;
+use connect_provider::js::shapes::{from_js, to_js, ProviderConnectionRecord};
+use connect_provider::js::{JsEventBus, JsRepository};
 use connect_provider::{
-    CredentialType, ProviderConnection, ProviderConnectionEvent, ProviderCredentials, Timestamp,
+    ConnectionStatus, CredentialType, ProviderConnection, ProviderCredentials, ProviderEvent,
 };
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use uuid::Uuid;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -17,7 +22,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 const USER_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b";
 const PROVIDER_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c";
 
-/// A JS object made by JS source, as a caller would write it.
+/// A JS value made by JS source, as a caller would write it.
 fn js(source: &str) -> JsValue {
     Function::new_no_args(source)
         .call0(&JsValue::UNDEFINED)
@@ -30,8 +35,41 @@ fn get(object: &JsValue, path: &str) -> JsValue {
     })
 }
 
+/// Registers a runtime like the package's: `.then` on thenables, one timer, results kept by
+/// call number in `globalThis.delivered`.
+fn install_runtime() {
+    let install = Function::new_with_args(
+        "exports",
+        r#"
+        if (globalThis.testRuntime) return;
+        let timer;
+        globalThis.delivered = new Map();
+        globalThis.testRuntime = {
+          deliver(call, result) { delivered.set(call, result); },
+          watch(value, slot, generation) {
+            if ((typeof value !== "object" || value === null) && typeof value !== "function") return false;
+            try { if (typeof value.then !== "function") return false; } catch {}
+            Promise.resolve(value).then((v) => exports.__settle(slot, generation, 1, v), (e) => exports.__settle(slot, generation, 0, e));
+            return true;
+          },
+          arm(delay) { clearTimeout(timer); timer = setTimeout(() => exports.__expire(), Math.max(0, Math.ceil(delay))); },
+          busy() {},
+          idle() { clearTimeout(timer); timer = undefined; return true; },
+          schedule() { queueMicrotask(() => exports.__pollTasks()); },
+        };
+        exports.__setRuntime(testRuntime);
+        "#,
+    );
+    install
+        .call1(&JsValue::UNDEFINED, &wasm_bindgen::exports())
+        .unwrap();
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    parse_rfc3339(text).unwrap()
+}
+
 fn connection() -> ProviderConnection {
-    let now = Timestamp::parse_rfc3339("2026-11-26T15:21:29.123Z").unwrap();
     let credentials =
         ProviderCredentials::new(vec![1, 2, 3], CredentialType::ApiKey, None).unwrap();
     let new = NewProviderConnection {
@@ -40,15 +78,15 @@ fn connection() -> ProviderConnection {
         provider_id: Uuid::parse_str(PROVIDER_ID).unwrap(),
         provider_slug: "schwab".into(),
         alias: None,
-        now,
+        now: at("2026-11-26T15:21:29.123Z"),
     };
     ProviderConnection::connect(new, credentials).unwrap()
 }
 
-fn attempted() -> ProviderConnectionEvent {
-    ProviderConnectionEvent::Attempted(ProviderConnectionAttempted {
+fn attempted() -> ProviderEvent {
+    ProviderEvent::from(ProviderConnectionAttempted {
         event_id: Uuid::nil(),
-        occurred_at: Timestamp::parse_rfc3339("2026-11-26T00:00:00Z").unwrap(),
+        occurred_at: at("2026-11-26T00:00:00Z"),
         user_id: Uuid::parse_str(USER_ID).unwrap(),
         provider_id: Uuid::parse_str(PROVIDER_ID).unwrap(),
         provider_slug: "schwab".into(),
@@ -57,11 +95,32 @@ fn attempted() -> ProviderConnectionEvent {
 
 #[wasm_bindgen_test]
 async fn the_repository_adapter_hands_save_the_connection_record() {
+    install_runtime();
     let object = js("const saved = []; return { saved, save(c) { saved.push(c); } };");
     let repository = JsRepository::new(object.clone(), 1_000);
     assert_eq!(repository.save(&connection()).await, Ok(()));
 
     let record = get(&object, "saved.0");
+    let keys: Vec<String> = Object::keys(record.unchecked_ref::<Object>())
+        .iter()
+        .map(|key| key.as_string().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "userId",
+            "providerId",
+            "providerSlug",
+            "status",
+            "alias",
+            "credentials",
+            "connectedAt",
+            "lastSyncAt",
+            "createdAt",
+            "updatedAt"
+        ]
+    );
     assert_eq!(
         get(&record, "id").as_string().unwrap(),
         "0190f5b2-3c4d-7e8f-9a0b-000000000001"
@@ -89,6 +148,7 @@ async fn the_repository_adapter_hands_save_the_connection_record() {
 
 #[wasm_bindgen_test]
 async fn the_repository_adapter_reports_throws_rejections_and_timeouts_in_their_own_words() {
+    install_runtime();
     let cases = [
         (
             "return { save() { throw new TypeError('no table') } };",
@@ -120,6 +180,7 @@ async fn the_repository_adapter_reports_throws_rejections_and_timeouts_in_their_
 
 #[wasm_bindgen_test]
 async fn the_bus_adapter_is_fail_open_and_reports_to_the_hook() {
+    install_runtime();
     let reports = Array::new();
     let hook = Function::new_with_args(
         "error, event",
@@ -141,15 +202,144 @@ async fn the_bus_adapter_is_fail_open_and_reports_to_the_hook() {
     );
 }
 
+/// A small deterministic generator, for properties over many values (proptest does not build
+/// for wasm32).
+struct Seeded(u64);
+
+impl Seeded {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+        from[(self.next() % from.len() as u64) as usize]
+    }
+
+    fn text(&mut self, max: u64) -> String {
+        let alphabet = ['a', 'Z', '9', ' ', 'é', '😀', '-', '\'', '"', '\\'];
+        (0..self.next() % (max + 1))
+            .map(|_| self.pick(&alphabet))
+            .collect()
+    }
+
+    fn instant(&mut self) -> DateTime<Utc> {
+        // Any millisecond from 0000 to 9999.
+        let ms = (self.next() % 315_537_897_600_000) as i64 - 62_167_219_200_000;
+        DateTime::from_timestamp_millis(ms).unwrap()
+    }
+}
+
+fn generated_record(random: &mut Seeded) -> ProviderConnectionRecord {
+    let status = random.pick(&ConnectionStatus::ALL);
+    let credentials = (status == ConnectionStatus::Active || random.next() % 2 == 0).then(|| {
+        let bytes: Vec<u8> = (0..1 + random.next() % 64)
+            .map(|_| random.next() as u8)
+            .collect();
+        ProviderCredentials::new(
+            bytes,
+            random.pick(&CredentialType::ALL),
+            (random.next() % 2 == 0).then(|| random.instant()),
+        )
+        .unwrap()
+    });
+    let record = connect_provider::domain::ProviderConnectionRecord {
+        id: Uuid::from_u128(u128::from(random.next()) << 64 | u128::from(random.next())),
+        user_id: Uuid::from_u128(u128::from(random.next())),
+        provider_id: Uuid::from_u128(u128::from(random.next()) << 64),
+        provider_slug: format!("p{}", random.text(40)),
+        status,
+        alias: (random.next() % 2 == 0).then(|| random.text(90)),
+        credentials,
+        connected_at: (random.next() % 2 == 0).then(|| random.instant()),
+        last_sync_at: (random.next() % 2 == 0).then(|| random.instant()),
+        created_at: random.instant(),
+        updated_at: random.instant(),
+    };
+    ProviderConnectionRecord::from(&ProviderConnection::restore(record).unwrap())
+}
+
+#[wasm_bindgen_test]
+fn every_record_round_trips_through_serde_wasm_bindgen() {
+    let mut random = Seeded(0x2545_f491_4f6c_dd1d);
+    for _ in 0..2_000 {
+        let record = generated_record(&mut random);
+        let expected = format!("{record:?}");
+        let secret = |record: &ProviderConnectionRecord| {
+            record
+                .credentials
+                .as_ref()
+                .map(|c| c.encrypted_data.0.clone())
+        };
+        let value = to_js(&record);
+        let back: ProviderConnectionRecord = from_js(value).unwrap();
+        assert_eq!(format!("{back:?}"), expected);
+        assert_eq!(secret(&back), secret(&record));
+        let connection = ProviderConnection::try_from(back).unwrap();
+        assert_eq!(
+            format!("{:?}", ProviderConnectionRecord::from(&connection)),
+            expected
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_stored_record_that_breaks_an_invariant_is_refused_naming_why() {
+    let base = "{ id: '0190f5b2-3c4d-7e8f-9a0b-000000000001', userId: '0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', providerId: '0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c', providerSlug: 'schwab', status: 'active', alias: null, credentials: { encryptedData: new Uint8Array([1]), credentialType: 'oauth2', expiresAt: null }, connectedAt: null, lastSyncAt: null, createdAt: '2026-11-26T15:21:29.123Z', updatedAt: '2026-11-26T15:21:29.123Z' }";
+    let cases = [
+        ("r.status = 'paused'", "status: unknown status \"paused\""),
+        ("r.id = 'x'", "id: "),
+        (
+            "r.credentials = null",
+            "ACTIVE connection must have credentials",
+        ),
+        ("r.providerSlug = 's'.repeat(51)", "Invalid provider slug"),
+        (
+            "r.createdAt = 'yesterday'",
+            "createdAt: \"yesterday\" is not an RFC 3339 timestamp",
+        ),
+        (
+            "r.credentials.credentialType = 'password'",
+            "credentials.credentialType: unknown credential type \"password\"",
+        ),
+        ("delete r.userId", "missing field `userId`"),
+    ];
+    for (change, why) in cases {
+        let record = js(&format!("const r = {base}; {change}; return r;"));
+        let decoded =
+            from_js::<ProviderConnectionRecord>(record).and_then(ProviderConnection::try_from);
+        let error = decoded.err().unwrap_or_default();
+        assert!(
+            error.starts_with(why) || error.contains(why),
+            "{change}: {error}"
+        );
+    }
+}
+
 #[wasm_bindgen_test]
 async fn the_exported_class_connects_end_to_end() {
+    install_runtime();
     let ports = js("const saved = [], events = []; return { saved, events, repository: { save: async (c) => { saved.push(c) } }, bus: { publish: (e) => { events.push(e) } } };");
-    let handler =
-        JsConnectProviderHandler::new(get(&ports, "repository"), get(&ports, "bus"), None).unwrap();
+    let handler = JsConnectProviderHandler::new(
+        get(&ports, "repository"),
+        get(&ports, "bus"),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
     let command = js(&format!(
         "return {{ userId: '{USER_ID}', providerId: '{PROVIDER_ID}', providerSlug: 'schwab', credentials: {{ encryptedData: new Uint8Array([9]), credentialType: 'oauth2' }} }};"
     ));
-    let result = JsFuture::from(handler.handle(command)).await.unwrap();
+    let call = handler.start(command);
+    assert!(
+        call >= 1,
+        "save returns a promise, so the call waits and is numbered"
+    );
+    JsFuture::from(Promise::resolve(&JsValue::NULL))
+        .await
+        .unwrap();
+    let result = js(&format!("return delivered.get({call});"));
 
     assert_eq!(get(&result, "ok"), JsValue::TRUE);
     let id = get(&result, "value");
@@ -170,23 +360,28 @@ async fn the_exported_class_connects_end_to_end() {
 }
 
 #[wasm_bindgen_test]
-async fn a_command_that_never_waits_is_answered_at_once_and_one_that_waits_gets_a_number() {
+fn a_command_that_never_waits_is_delivered_at_once_as_call_0() {
+    install_runtime();
     let command = js(&format!(
         "return {{ userId: '{USER_ID}', providerId: '{PROVIDER_ID}', providerSlug: 'schwab', credentials: {{ encryptedData: new Uint8Array([9]), credentialType: 'oauth2' }} }};"
     ));
     let plain = js("return { repository: { save() {} }, bus: { publish() {} } };");
-    let handler =
-        JsConnectProviderHandler::new(get(&plain, "repository"), get(&plain, "bus"), None).unwrap();
+    let handler = JsConnectProviderHandler::new(
+        get(&plain, "repository"),
+        get(&plain, "bus"),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
     assert_eq!(handler.start(command.clone()), 0, "finished at once");
-    let promised = JsFuture::from(handler.handle(command.clone()))
-        .await
-        .unwrap();
-    assert_eq!(get(&promised, "ok"), JsValue::TRUE);
+    assert_eq!(get(&js("return delivered.get(0);"), "ok"), JsValue::TRUE);
 
     let waiting = js("return { repository: { save: async () => {} }, bus: { publish() {} } };");
-    let handler =
-        JsConnectProviderHandler::new(get(&waiting, "repository"), get(&waiting, "bus"), None)
-            .unwrap();
+    let handler = JsConnectProviderHandler::new(
+        get(&waiting, "repository"),
+        get(&waiting, "bus"),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
     let first = handler.start(command.clone());
     let second = handler.start(command);
     assert!(first >= 1, "a waiting call is numbered from 1");

@@ -9,7 +9,7 @@ use connect_provider::application::{
     CommandFields, CredentialBytes, CredentialFields, EventBus, ExpiresAtField,
     ProviderConnectionRepository, RepositoryError,
 };
-use connect_provider::{ConnectProviderHandler, ProviderConnection, ProviderConnectionEvent};
+use connect_provider::{ConnectProviderHandler, ProviderConnection, ProviderEvent};
 use libfuzzer_sys::fuzz_target;
 
 /// Ids are mostly well-formed, so inputs get past the id checks and reach the rest.
@@ -60,10 +60,10 @@ impl ProviderConnectionRepository for Store {
 }
 
 #[derive(Default)]
-struct Bus(RefCell<Vec<ProviderConnectionEvent>>);
+struct Bus(RefCell<Vec<ProviderEvent>>);
 
 impl EventBus for Bus {
-    async fn publish(&self, event: &ProviderConnectionEvent) {
+    async fn publish(&self, event: &ProviderEvent) {
         self.0.borrow_mut().push(event.clone());
     }
 }

@@ -2,10 +2,12 @@
 //! and the checks that turn it into a `ConnectProvider`. Plain Rust, so the same rules are
 //! fuzzed and property-tested natively and used by the JS bridge.
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::ConnectProvider;
-use crate::domain::{CredentialType, ProviderCredentials, Timestamp};
+use crate::domain::instant::parse_rfc3339;
+use crate::domain::{CredentialType, ProviderCredentials};
 
 /// Longest string field, in UTF-16 code units, that is read at all; longer ones are refused
 /// before they are copied, so no input can grow the module's memory without bound.
@@ -95,8 +97,8 @@ impl CredentialFields {
 }
 
 /// RFC 3339 with an offset, kept at the millisecond precision of a JS `Date`.
-pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
-    Timestamp::parse_rfc3339(text)
+pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    parse_rfc3339(text)
 }
 
 /// The message for a string field longer than `MAX_TEXT_UNITS`.
@@ -113,34 +115,11 @@ fn bounded(field: &str, text: String) -> Result<String, InvalidField> {
     Ok(text)
 }
 
-/// Hyphenated form only, the form every id leaves this crate in.
-fn uuid_field(field: &str, text: &str) -> Result<Uuid, InvalidField> {
-    parse_hyphenated(text.as_bytes())
+/// Hyphenated form only, the form every id leaves this crate in: uuid's parser, given exactly
+/// 36 characters, reads nothing else.
+pub fn uuid_field(field: &str, text: &str) -> Result<Uuid, InvalidField> {
+    Some(text)
+        .filter(|text| text.len() == 36)
+        .and_then(|text| Uuid::try_parse(text).ok())
         .ok_or_else(|| InvalidField(format!("{field} must be a UUID string")))
-}
-
-/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hex digits of either case. (The uuid crate's parser
-/// also takes the braced, URN and unhyphenated forms, and brings string slicing and its panic
-/// messages into the wasm, a sixteenth of it.)
-fn parse_hyphenated(text: &[u8]) -> Option<Uuid> {
-    if text.len() != 36 {
-        return None;
-    }
-    let mut value = 0u128;
-    for (at, &byte) in text.iter().enumerate() {
-        if matches!(at, 8 | 13 | 18 | 23) {
-            if byte != b'-' {
-                return None;
-            }
-            continue;
-        }
-        let digit = match byte {
-            b'0'..=b'9' => byte - b'0',
-            b'a'..=b'f' => byte - b'a' + 10,
-            b'A'..=b'F' => byte - b'A' + 10,
-            _ => return None,
-        };
-        value = value << 4 | u128::from(digit);
-    }
-    Some(Uuid::from_u128(value))
 }

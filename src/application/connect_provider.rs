@@ -2,13 +2,10 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use super::{
-    Clock, EventBus, IdSource, ProviderConnectionRepository, RandomSource, SystemClock, UuidV7Ids,
-};
+use super::{Clock, EventBus, IdSource, ProviderConnectionRepository, SystemClock, UuidV7Ids};
 use crate::domain::{
     DomainError, NewProviderConnection, ProviderConnection, ProviderConnectionAttempted,
-    ProviderConnectionEvent, ProviderConnectionFailed, ProviderConnectionSucceeded,
-    ProviderCredentials,
+    ProviderConnectionFailed, ProviderConnectionSucceeded, ProviderCredentials, ProviderEvent,
 };
 
 /// Link a provider to a user's account with credentials that infrastructure already obtained
@@ -80,19 +77,6 @@ impl<R, B> ConnectProviderHandler<R, B> {
             event_bus,
             clock: SystemClock,
             ids: UuidV7Ids::new(),
-        }
-    }
-}
-
-impl<R, B, C: Clock, N: RandomSource> ConnectProviderHandler<R, B, C, UuidV7Ids<N>> {
-    /// Time from `clock` and the ids' randomness from `random`: what a host without an
-    /// operating system supplies.
-    pub fn with_host_sources(repository: R, event_bus: B, clock: C, random: N) -> Self {
-        Self {
-            repository,
-            event_bus,
-            ids: UuidV7Ids::with_random(random),
-            clock,
         }
     }
 }
@@ -191,9 +175,9 @@ where
         Ok(connection.id())
     }
 
-    fn attempted(&self, subject: &Subject) -> ProviderConnectionEvent {
+    fn attempted(&self, subject: &Subject) -> ProviderEvent {
         let now = self.clock.now();
-        ProviderConnectionEvent::Attempted(ProviderConnectionAttempted {
+        ProviderEvent::from(ProviderConnectionAttempted {
             event_id: self.ids.next_id(now),
             occurred_at: now,
             user_id: subject.user_id,
@@ -202,9 +186,9 @@ where
         })
     }
 
-    fn succeeded(&self, subject: Subject, connection_id: Uuid) -> ProviderConnectionEvent {
+    fn succeeded(&self, subject: Subject, connection_id: Uuid) -> ProviderEvent {
         let now = self.clock.now();
-        ProviderConnectionEvent::Succeeded(ProviderConnectionSucceeded {
+        ProviderEvent::from(ProviderConnectionSucceeded {
             event_id: self.ids.next_id(now),
             occurred_at: now,
             user_id: subject.user_id,
@@ -214,9 +198,9 @@ where
         })
     }
 
-    fn failed(&self, subject: Subject, reason: String) -> ProviderConnectionEvent {
+    fn failed(&self, subject: Subject, reason: String) -> ProviderEvent {
         let now = self.clock.now();
-        ProviderConnectionEvent::Failed(ProviderConnectionFailed {
+        ProviderEvent::from(ProviderConnectionFailed {
             event_id: self.ids.next_id(now),
             occurred_at: now,
             user_id: subject.user_id,

@@ -6,9 +6,10 @@
 
 use std::fmt;
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::domain::{ProviderConnection, ProviderConnectionEvent, Timestamp};
+use crate::domain::{ProviderConnection, ProviderEvent};
 
 /// A storage failure, in the storage's own words; the handler prefixes it with
 /// "Database error occurred: ".
@@ -31,11 +32,12 @@ pub trait ProviderConnectionRepository {
 /// Fail-open, as in the original: an implementation reports its own failures and never
 /// lets them change the command's outcome.
 pub trait EventBus {
-    async fn publish(&self, event: &ProviderConnectionEvent);
+    async fn publish(&self, event: &ProviderEvent);
 }
 
+/// Millisecond precision: the handlers store what they read, and a JS `Date` holds no more.
 pub trait Clock {
-    fn now(&self) -> Timestamp;
+    fn now(&self) -> DateTime<Utc>;
 }
 
 /// Unpredictable bytes for the random part of ids.
@@ -44,9 +46,9 @@ pub trait RandomSource {
     fn fill(&self, bytes: &mut [u8]) -> bool;
 }
 
-/// Connection and event ids. One source's ids must be unique and sort in the order made.
-/// New ids. The handler reads its clock once per event or entity and passes that moment, so a
-/// time-ordered id carries exactly the timestamp it is created with.
+/// Connection and event ids. One source's ids must be unique and sort in the order made. The
+/// handler reads its clock once per event or entity and passes that moment, so a time-ordered
+/// id carries exactly the timestamp it is created with.
 pub trait IdSource {
-    fn next_id(&self, now: Timestamp) -> Uuid;
+    fn next_id(&self, now: DateTime<Utc>) -> Uuid;
 }

@@ -1,4 +1,5 @@
 use std::fmt;
+use std::str::FromStr;
 
 /// Lifecycle of a provider connection; the transitions themselves live on `ProviderConnection`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,5 +51,17 @@ impl ConnectionStatus {
 impl fmt::Display for ConnectionStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Reads the lower-case name back; `Err` carries nothing, since the caller knows the field.
+impl FromStr for ConnectionStatus {
+    type Err = ();
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == name)
+            .ok_or(())
     }
 }

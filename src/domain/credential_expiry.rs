@@ -1,6 +1,4 @@
-use std::time::Duration;
-
-use super::Timestamp;
+use chrono::{DateTime, TimeDelta, Utc};
 
 /// Where credentials stand against their expiry, for whoever must decide to refresh or ask the
 /// user again.
@@ -15,11 +13,18 @@ pub enum CredentialExpiry {
 }
 
 impl CredentialExpiry {
-    pub fn of(expires_at: Option<Timestamp>, now: Timestamp, threshold: Duration) -> Self {
+    pub fn of(expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>, threshold: TimeDelta) -> Self {
         match expires_at {
             None => Self::Never,
             Some(expiry) if now >= expiry => Self::Expired,
-            Some(expiry) if now + threshold >= expiry => Self::ExpiringSoon,
+            // Past the end of chrono's range counts as within any threshold.
+            Some(expiry)
+                if now
+                    .checked_add_signed(threshold)
+                    .is_none_or(|soon| soon >= expiry) =>
+            {
+                Self::ExpiringSoon
+            }
             Some(_) => Self::Valid,
         }
     }

@@ -1,9 +1,9 @@
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::provider_credentials::DEFAULT_EXPIRY_THRESHOLD;
 use super::{
-    ConnectionStatus, DomainError, ProviderCredentials, Timestamp, MAX_ALIAS_CHARS,
-    MAX_PROVIDER_SLUG_CHARS,
+    ConnectionStatus, DomainError, ProviderCredentials, MAX_ALIAS_CHARS, MAX_PROVIDER_SLUG_CHARS,
 };
 
 /// What it takes to open a connection; every other field starts from the lifecycle's rules.
@@ -14,7 +14,7 @@ pub struct NewProviderConnection {
     pub provider_id: Uuid,
     pub provider_slug: String,
     pub alias: Option<String>,
-    pub now: Timestamp,
+    pub now: DateTime<Utc>,
 }
 
 /// Every stored field of a connection, as a repository reads it back.
@@ -27,10 +27,10 @@ pub struct ProviderConnectionRecord {
     pub status: ConnectionStatus,
     pub alias: Option<String>,
     pub credentials: Option<ProviderCredentials>,
-    pub connected_at: Option<Timestamp>,
-    pub last_sync_at: Option<Timestamp>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
+    pub connected_at: Option<DateTime<Utc>>,
+    pub last_sync_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A user's link to one provider. Fields are private so that every change goes through a
@@ -44,10 +44,10 @@ pub struct ProviderConnection {
     status: ConnectionStatus,
     alias: Option<String>,
     credentials: Option<ProviderCredentials>,
-    connected_at: Option<Timestamp>,
-    last_sync_at: Option<Timestamp>,
-    created_at: Timestamp,
-    updated_at: Timestamp,
+    connected_at: Option<DateTime<Utc>>,
+    last_sync_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
 }
 
 impl ProviderConnection {
@@ -124,16 +124,16 @@ impl ProviderConnection {
     pub fn credentials(&self) -> Option<&ProviderCredentials> {
         self.credentials.as_ref()
     }
-    pub fn connected_at(&self) -> Option<Timestamp> {
+    pub fn connected_at(&self) -> Option<DateTime<Utc>> {
         self.connected_at
     }
-    pub fn last_sync_at(&self) -> Option<Timestamp> {
+    pub fn last_sync_at(&self) -> Option<DateTime<Utc>> {
         self.last_sync_at
     }
-    pub fn created_at(&self) -> Timestamp {
+    pub fn created_at(&self) -> DateTime<Utc> {
         self.created_at
     }
-    pub fn updated_at(&self) -> Timestamp {
+    pub fn updated_at(&self) -> DateTime<Utc> {
         self.updated_at
     }
 
@@ -141,7 +141,7 @@ impl ProviderConnection {
     pub fn mark_connected(
         &mut self,
         credentials: Option<ProviderCredentials>,
-        now: Timestamp,
+        now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
         let credentials = credentials.ok_or(DomainError::CredentialsRequired)?;
         if !self.status.can_activate() {
@@ -155,22 +155,22 @@ impl ProviderConnection {
     }
 
     /// Always allowed; forgets the credentials so nothing secret outlives the link.
-    pub fn mark_disconnected(&mut self, now: Timestamp) {
+    pub fn mark_disconnected(&mut self, now: DateTime<Utc>) {
         self.status = ConnectionStatus::Disconnected;
         self.credentials = None;
         self.updated_at = now;
     }
 
     /// Keeps the credentials: a refresh may still revive them.
-    pub fn mark_expired(&mut self, now: Timestamp) -> Result<(), DomainError> {
+    pub fn mark_expired(&mut self, now: DateTime<Utc>) -> Result<(), DomainError> {
         self.leave_active(ConnectionStatus::Expired, DomainError::CannotExpire, now)
     }
 
-    pub fn mark_revoked(&mut self, now: Timestamp) -> Result<(), DomainError> {
+    pub fn mark_revoked(&mut self, now: DateTime<Utc>) -> Result<(), DomainError> {
         self.leave_active(ConnectionStatus::Revoked, DomainError::CannotRevoke, now)
     }
 
-    pub fn mark_failed(&mut self, now: Timestamp) -> Result<(), DomainError> {
+    pub fn mark_failed(&mut self, now: DateTime<Utc>) -> Result<(), DomainError> {
         if self.status != ConnectionStatus::Pending {
             return Err(DomainError::CannotFail);
         }
@@ -182,7 +182,7 @@ impl ProviderConnection {
     pub fn update_credentials(
         &mut self,
         credentials: Option<ProviderCredentials>,
-        now: Timestamp,
+        now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
         let credentials = credentials.ok_or(DomainError::CredentialsRequired)?;
         self.ensure_active()?;
@@ -191,7 +191,7 @@ impl ProviderConnection {
         Ok(())
     }
 
-    pub fn record_sync(&mut self, now: Timestamp) -> Result<(), DomainError> {
+    pub fn record_sync(&mut self, now: DateTime<Utc>) -> Result<(), DomainError> {
         self.ensure_active()?;
         self.last_sync_at = Some(now);
         self.updated_at = now;
@@ -207,20 +207,20 @@ impl ProviderConnection {
     }
 
     /// False when there are no credentials: nothing can have expired.
-    pub fn is_credentials_expired(&self, now: Timestamp) -> bool {
+    pub fn is_credentials_expired(&self, now: DateTime<Utc>) -> bool {
         self.credentials
             .as_ref()
             .is_some_and(|credentials| credentials.is_expired(now))
     }
 
     /// Uses the credentials' default threshold of five minutes.
-    pub fn is_credentials_expiring_soon(&self, now: Timestamp) -> bool {
+    pub fn is_credentials_expiring_soon(&self, now: DateTime<Utc>) -> bool {
         self.credentials
             .as_ref()
             .is_some_and(|credentials| credentials.is_expiring_soon(now, DEFAULT_EXPIRY_THRESHOLD))
     }
 
-    pub fn can_sync(&self, now: Timestamp) -> bool {
+    pub fn can_sync(&self, now: DateTime<Utc>) -> bool {
         self.is_connected() && !self.is_credentials_expired(now)
     }
 
@@ -236,7 +236,7 @@ impl ProviderConnection {
         &mut self,
         to: ConnectionStatus,
         refusal: DomainError,
-        now: Timestamp,
+        now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
         self.ensure_active().map_err(|_| refusal)?;
         self.status = to;

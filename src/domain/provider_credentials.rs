@@ -1,26 +1,27 @@
 use std::fmt;
 
-use std::time::Duration;
+use chrono::{DateTime, TimeDelta, Utc};
 use zeroize::Zeroize;
 
-use super::{CredentialExpiry, CredentialType, DomainError, Timestamp};
+use super::instant::to_iso_string;
+use super::{CredentialExpiry, CredentialType, DomainError};
 
 /// How close to expiry counts as "expiring soon" when the caller names no threshold.
-pub const DEFAULT_EXPIRY_THRESHOLD: Duration = Duration::from_secs(5 * 60);
+pub const DEFAULT_EXPIRY_THRESHOLD: TimeDelta = TimeDelta::minutes(5);
 
 /// Encrypted provider credentials: opaque bytes that this crate stores and passes on, never reads.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ProviderCredentials {
     encrypted_data: Vec<u8>,
     credential_type: CredentialType,
-    expires_at: Option<Timestamp>,
+    expires_at: Option<DateTime<Utc>>,
 }
 
 impl ProviderCredentials {
     pub fn new(
         encrypted_data: Vec<u8>,
         credential_type: CredentialType,
-        expires_at: Option<Timestamp>,
+        expires_at: Option<DateTime<Utc>>,
     ) -> Result<Self, DomainError> {
         if encrypted_data.is_empty() {
             return Err(DomainError::EmptyEncryptedData);
@@ -40,31 +41,31 @@ impl ProviderCredentials {
         self.credential_type
     }
 
-    pub fn expires_at(&self) -> Option<Timestamp> {
+    pub fn expires_at(&self) -> Option<DateTime<Utc>> {
         self.expires_at
     }
 
     /// True from the expiry instant on; credentials without an expiry never expire.
-    pub fn is_expired(&self, now: Timestamp) -> bool {
-        self.expiry(now, Duration::ZERO) == CredentialExpiry::Expired
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        self.expiry(now, TimeDelta::zero()) == CredentialExpiry::Expired
     }
 
     /// True when expiry falls within `threshold` of `now` (or has passed).
-    pub fn is_expiring_soon(&self, now: Timestamp, threshold: Duration) -> bool {
+    pub fn is_expiring_soon(&self, now: DateTime<Utc>, threshold: TimeDelta) -> bool {
         matches!(
             self.expiry(now, threshold),
             CredentialExpiry::ExpiringSoon | CredentialExpiry::Expired
         )
     }
 
-    pub fn expiry(&self, now: Timestamp, threshold: Duration) -> CredentialExpiry {
+    pub fn expiry(&self, now: DateTime<Utc>, threshold: TimeDelta) -> CredentialExpiry {
         CredentialExpiry::of(self.expires_at, now, threshold)
     }
 
     /// Time left before expiry, clamped at zero; `None` when the credentials never expire.
-    pub fn time_until_expiry(&self, now: Timestamp) -> Option<Duration> {
+    pub fn time_until_expiry(&self, now: DateTime<Utc>) -> Option<TimeDelta> {
         self.expires_at
-            .map(|expiry| expiry.saturating_duration_since(now))
+            .map(|expiry| expiry.signed_duration_since(now).max(TimeDelta::zero()))
     }
 
     pub fn supports_refresh(&self) -> bool {
@@ -89,7 +90,7 @@ impl fmt::Debug for ProviderCredentials {
             self.credential_type
         )?;
         match self.expires_at {
-            Some(expiry) => write!(f, "expires_at={expiry}, ")?,
+            Some(expiry) => write!(f, "expires_at={}, ", to_iso_string(expiry))?,
             None => f.write_str("expires_at=None, ")?,
         }
         write!(f, "encrypted_data=<{} bytes>)", self.encrypted_data.len())

@@ -3,9 +3,11 @@
 use js_sys::TypeError;
 use wasm_bindgen::prelude::*;
 
-use super::js_clock::JsClock;
-use crate::application::Clock;
-use crate::domain::{CredentialExpiry, Timestamp, DEFAULT_EXPIRY_THRESHOLD};
+use chrono::{DateTime, Utc};
+
+use crate::application::{Clock, SystemClock};
+use crate::domain::instant::parse_rfc3339;
+use crate::domain::{CredentialExpiry, DEFAULT_EXPIRY_THRESHOLD};
 
 #[wasm_bindgen(typescript_custom_section)]
 const EXPIRY_TYPES: &'static str = r#"
@@ -27,7 +29,7 @@ pub fn credential_expiry(
     };
     let now = match now {
         Some(text) => timestamp(&text, "now")?,
-        None => JsClock.now(),
+        None => SystemClock.now(),
     };
     Ok(
         CredentialExpiry::of(expires_at, now, DEFAULT_EXPIRY_THRESHOLD)
@@ -36,8 +38,8 @@ pub fn credential_expiry(
     )
 }
 
-fn timestamp(text: &str, name: &str) -> Result<Timestamp, JsValue> {
-    Timestamp::parse_rfc3339(text).ok_or_else(|| type_error(name))
+fn timestamp(text: &str, name: &str) -> Result<DateTime<Utc>, JsValue> {
+    parse_rfc3339(text).ok_or_else(|| type_error(name))
 }
 
 fn type_error(name: &str) -> JsValue {

@@ -1,26 +1,18 @@
 //! The WebAssembly bridge: the only module that touches `wasm-bindgen`, `js-sys` and `JsValue`.
 //!
-//! `bindings` declares the raw JS imports; `adapters` implements the application's ports over
-//! them; `decode` turns JS values into commands, `encode` domain values back into JS; `handler` is
-//! the exported `ConnectProviderHandler` class.
+//! `raw` declares the JS imports and nothing else; `ports` implements the application's ports
+//! over them; `shapes` holds the contract's objects as serde types; `decode` reads commands;
+//! `runtime` runs commands as tasks and awaits adapters; `handlers` are the exported classes.
 
-pub mod adapters;
-mod bindings;
-mod completion;
 mod decode;
-mod encode;
-mod errors;
-mod executor;
 mod expiry;
-pub mod handler;
-mod js_clock;
-mod js_random;
+pub mod handlers;
 mod memory;
-mod options;
-mod panic;
-mod settle;
-mod strings;
+pub mod ports;
+mod raw;
+pub mod runtime;
+pub mod shapes;
 mod types;
 
-pub use adapters::{JsEventBus, JsRepository};
-pub use handler::JsConnectProviderHandler;
+pub use handlers::JsConnectProviderHandler;
+pub use ports::{JsEventBus, JsRepository};

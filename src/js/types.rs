@@ -1,4 +1,6 @@
-//! The TypeScript shapes of the JS contract, so the generated `.d.ts` has no `any`.
+//! TypeScript for what no derive describes: the commands (read field by field, not by serde),
+//! the adapters' interfaces, the options and the results. The records and events are declared
+//! by tsify from their shapes (`shapes/`).
 
 use wasm_bindgen::prelude::*;
 
@@ -26,70 +28,32 @@ export interface ConnectProviderCommand {
   alias?: string | null;
 }
 
-export interface ProviderCredentialsRecord {
-  encryptedData: Uint8Array;
-  credentialType: CredentialType;
-  expiresAt: string | null;
-}
-
-/** What `save` receives. Timestamps are written as `Date.prototype.toISOString()` writes them. */
-export interface ProviderConnectionRecord {
-  id: string;
-  userId: string;
-  providerId: string;
-  providerSlug: string;
-  status: ConnectionStatus;
-  alias: string | null;
-  credentials: ProviderCredentialsRecord | null;
-  connectedAt: string | null;
-  lastSyncAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface ProviderConnectionEventBase {
-  eventId: string;
-  occurredAt: string;
-  userId: string;
-  providerId: string;
-  providerSlug: string;
-}
-
-export interface ProviderConnectionAttempted extends ProviderConnectionEventBase {
-  eventType: "ProviderConnectionAttempted";
-}
-
-export interface ProviderConnectionSucceeded extends ProviderConnectionEventBase {
-  eventType: "ProviderConnectionSucceeded";
-  connectionId: string;
-}
-
-export interface ProviderConnectionFailed extends ProviderConnectionEventBase {
-  eventType: "ProviderConnectionFailed";
-  reason: string;
-}
-
-export type ProviderConnectionEvent =
-  | ProviderConnectionAttempted
-  | ProviderConnectionSucceeded
-  | ProviderConnectionFailed;
-
-/** Any object with `save`; its result (a value, promise or thenable) is awaited. */
+/** Any object with the methods a handler uses; each may return a value, a promise or a thenable. */
 export interface ProviderConnectionRepository {
+  /** Inserts or replaces the connection with the same id. */
   save(connection: ProviderConnectionRecord): unknown;
 }
 
 /** Any object with `publish`; a failure never changes the command's outcome. */
 export interface EventBus {
-  publish(event: ProviderConnectionEvent): unknown;
+  publish(event: ProviderEvent): unknown;
 }
 
-export interface ConnectProviderOptions {
-  /** Deadline for each `save` and `publish` call, 1 to 2147483647 ms; 10000 by default. */
+export interface HandlerOptions {
+  /** Deadline for each repository and bus call, 1 to 2147483647 ms; 10000 by default. */
   timeoutMs?: number;
   /** Receives each failed publish; without it they go to `console.error`. */
-  onEventBusError?: (error: unknown, event: ProviderConnectionEvent) => void;
+  onEventBusError?: (error: unknown, event: ProviderEvent) => void;
 }
 
-export type ConnectProviderResult = { ok: true; value: string } | { ok: false; error: string };
+/** What every `handle()` resolves with; it never rejects. */
+export type HandlerResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export type ConnectProviderResult = HandlerResult<string>;
+
+/** Declared here because the package's JS adds it (the generated class only starts commands). */
+export interface ConnectProviderHandler {
+  /** Resolves with the new connection's id, or the error; never rejects. */
+  handle(command: ConnectProviderCommand): Promise<ConnectProviderResult>;
+}
 "#;

@@ -7,7 +7,7 @@ import { command } from "./contract/fixtures.mjs";
 import { recordingPorts } from "./contract/ports.mjs";
 
 const api = await import(new URL("../../target/pkg-test-panic/node/index.mjs", import.meta.url));
-const INTERNAL_ERROR = { name: "Error", message: /^connect-provider: internal error \(panicked at src\/js\/panic\.rs:\d+:\d+:\ndeliberate test panic\); the module was restarted$/ };
+const INTERNAL_ERROR = { name: "Error", message: /^connect-provider: internal error \(panicked at src\/js\/runtime\/panic\.rs:\d+:\d+:\ndeliberate test panic\); the module was restarted$/ };
 
 test("a panic rejects the call that hit it and every call in flight, then the module works again", async () => {
   let releaseSave;

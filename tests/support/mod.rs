@@ -4,20 +4,26 @@
 
 use std::cell::{Cell, RefCell};
 
+use chrono::{DateTime, Utc};
+use connect_provider::domain::instant::parse_rfc3339;
+
 use connect_provider::application::{
     Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
 };
 use connect_provider::{
-    ConnectProvider, CredentialType, ProviderConnection, ProviderConnectionEvent,
-    ProviderCredentials, Timestamp,
+    ConnectProvider, CredentialType, ProviderConnection, ProviderCredentials, ProviderEvent,
 };
 use uuid::Uuid;
 
 pub const USER_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b";
 pub const PROVIDER_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c";
 
-pub fn t0() -> Timestamp {
-    Timestamp::parse_rfc3339("2026-11-26T15:21:29Z").expect("valid time")
+pub fn t0() -> DateTime<Utc> {
+    at("2026-11-26T15:21:29Z")
+}
+
+pub fn at(text: &str) -> DateTime<Utc> {
+    parse_rfc3339(text).expect("valid time")
 }
 
 pub fn uuid(text: &str) -> Uuid {
@@ -69,7 +75,7 @@ impl ProviderConnectionRepository for InMemoryRepository {
 
 #[derive(Default)]
 pub struct RecordingBus {
-    pub events: RefCell<Vec<ProviderConnectionEvent>>,
+    pub events: RefCell<Vec<ProviderEvent>>,
 }
 
 impl RecordingBus {
@@ -83,15 +89,15 @@ impl RecordingBus {
 }
 
 impl EventBus for RecordingBus {
-    async fn publish(&self, event: &ProviderConnectionEvent) {
+    async fn publish(&self, event: &ProviderEvent) {
         self.events.borrow_mut().push(event.clone());
     }
 }
 
-pub struct FixedClock(pub Timestamp);
+pub struct FixedClock(pub DateTime<Utc>);
 
 impl Clock for FixedClock {
-    fn now(&self) -> Timestamp {
+    fn now(&self) -> DateTime<Utc> {
         self.0
     }
 }
@@ -107,7 +113,7 @@ impl SequentialIds {
 }
 
 impl IdSource for SequentialIds {
-    fn next_id(&self, _now: Timestamp) -> Uuid {
+    fn next_id(&self, _now: DateTime<Utc>) -> Uuid {
         self.0.set(self.0.get() + 1);
         Self::nth(self.0.get())
     }

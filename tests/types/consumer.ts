@@ -5,7 +5,7 @@ import {
   type ConnectProviderCommand,
   type ConnectProviderResult,
   type EventBus,
-  type ProviderConnectionEvent,
+  type ProviderEvent,
   type ProviderConnectionRecord,
   type ProviderConnectionRepository,
 } from "connect-provider";
@@ -18,14 +18,19 @@ const repository: ProviderConnectionRepository = {
   },
 };
 
-function describe(event: ProviderConnectionEvent): string {
+function describe(event: ProviderEvent): string {
   switch (event.eventType) {
     case "ProviderConnectionSucceeded":
       return event.connectionId;
     case "ProviderConnectionFailed":
+    case "ProviderDisconnectionFailed":
       return event.reason;
+    case "ProviderTokenRefreshFailed":
+      return event.needsUserAction ? `reconnect: ${event.reason}` : event.reason;
     case "ProviderConnectionAttempted":
       return event.providerSlug;
+    default:
+      return event.providerSlug ?? event.connectionId;
   }
 }
 

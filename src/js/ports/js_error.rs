@@ -3,7 +3,7 @@
 use js_sys::{Error, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::bindings::js_string;
+use crate::js::raw::js_string;
 
 /// `error.message` when it is a string, else `String(error)`; never throws, even for a
 /// throwing `message` getter or `toString`.

@@ -1,0 +1,91 @@
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+use super::field::{bytes, unreadable, Field, Text};
+use crate::application::{
+    CommandFields, ConnectProvider, CredentialFields, ExpiresAtField, InvalidField, MAX_TEXT_UNITS,
+};
+use crate::js::raw::is_plain_object;
+use crate::js::shapes::{remember, TextKey};
+
+/// The longest credential type name and timestamp worth reading.
+const MAX_SHORT_TEXT_UNITS: u32 = 64;
+const UUID_UNITS: u32 = 36;
+
+pub fn connect_provider_command(command: &JsValue) -> Result<ConnectProvider, InvalidField> {
+    if !is_plain_object(command) {
+        return Err(invalid("command must be an object"));
+    }
+    let (user_id, user_id_value) = uuid_text(command, Field::UserId)?;
+    let (provider_id, provider_id_value) = uuid_text(command, Field::ProviderId)?;
+    let command = CommandFields {
+        user_id,
+        provider_id,
+        provider_slug: Text::read(command, Field::ProviderSlug, MAX_TEXT_UNITS as u32)
+            .into_text(Field::ProviderSlug)?
+            .ok_or_else(|| invalid("providerSlug must be a string"))?,
+        alias: optional_text(command, Field::Alias)?,
+        credentials: Field::Credentials
+            .read(command)
+            .and_then(|credentials| credential_fields(&credentials)),
+    }
+    .into_command()?;
+    remember_id(command.user_id, &user_id_value);
+    remember_id(command.provider_id, &provider_id_value);
+    Ok(command)
+}
+
+/// The caller's id string goes back out in the record and events when it is already in the
+/// form ids leave in (lower case).
+fn remember_id(id: Uuid, value: &JsValue) {
+    if value
+        .as_string()
+        .is_some_and(|text| !text.bytes().any(|byte| byte.is_ascii_uppercase()))
+    {
+        remember(TextKey::Id(id.as_u128()), value);
+    }
+}
+
+fn credential_fields(credentials: &JsValue) -> Option<CredentialFields> {
+    if !is_plain_object(credentials) {
+        return None;
+    }
+    Some(CredentialFields {
+        encrypted_data: Field::EncryptedData
+            .read(credentials)
+            .and_then(|data| bytes(&data)),
+        credential_type: Text::read(credentials, Field::CredentialType, MAX_SHORT_TEXT_UNITS)
+            .usable(),
+        expires_at: match Text::read(credentials, Field::ExpiresAt, MAX_SHORT_TEXT_UNITS) {
+            Text::Absent => None,
+            Text::Usable(text, _) => Some(ExpiresAtField::Text(text)),
+            _ => Some(ExpiresAtField::NotText),
+        },
+    })
+}
+
+fn invalid(message: &str) -> InvalidField {
+    InvalidField(message.to_owned())
+}
+
+fn optional_text(object: &JsValue, field: Field) -> Result<Option<String>, InvalidField> {
+    match Text::read(object, field, MAX_TEXT_UNITS as u32) {
+        Text::Absent => Ok(None),
+        read => read
+            .into_text(field)?
+            .map(Some)
+            .ok_or_else(|| InvalidField(format!("{} must be a string or null", field.name()))),
+    }
+}
+
+/// Only a 36-character string can be a hyphenated UUID; anything else is refused uncopied.
+fn uuid_text(object: &JsValue, field: Field) -> Result<(String, JsValue), InvalidField> {
+    match Text::read(object, field, UUID_UNITS) {
+        Text::Usable(text, value) => Ok((text, value)),
+        Text::Unreadable => Err(unreadable(field)),
+        _ => Err(InvalidField(format!(
+            "{} must be a UUID string",
+            field.name()
+        ))),
+    }
+}

@@ -1,0 +1,134 @@
+//! Reading one field of a command object.
+
+use wasm_bindgen::JsValue;
+
+use crate::application::{too_long, CredentialBytes, InvalidField, MAX_ENCRYPTED_DATA_BYTES};
+use crate::js::raw::{byte_length, copy_bytes, read_field, read_text};
+use crate::js::shapes::{remember, TextKey};
+
+/// The fields commands have, each with its JS key made once per instance (no key string is
+/// decoded per read).
+#[derive(Clone, Copy)]
+pub enum Field {
+    UserId,
+    ProviderId,
+    ProviderSlug,
+    Alias,
+    Credentials,
+    EncryptedData,
+    CredentialType,
+    ExpiresAt,
+}
+
+impl Field {
+    const ALL: [Field; 8] = [
+        Field::UserId,
+        Field::ProviderId,
+        Field::ProviderSlug,
+        Field::Alias,
+        Field::Credentials,
+        Field::EncryptedData,
+        Field::CredentialType,
+        Field::ExpiresAt,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::UserId => "userId",
+            Self::ProviderId => "providerId",
+            Self::ProviderSlug => "providerSlug",
+            Self::Alias => "alias",
+            Self::Credentials => "credentials",
+            Self::EncryptedData => "encryptedData",
+            Self::CredentialType => "credentialType",
+            Self::ExpiresAt => "expiresAt",
+        }
+    }
+
+    /// `f` with this field's JS key, made once per instance.
+    fn with_key<T>(self, f: impl FnOnce(&JsValue) -> T) -> T {
+        thread_local! {
+            static KEYS: Vec<JsValue> =
+                Field::ALL.iter().map(|field| JsValue::from_str(field.name())).collect();
+        }
+        KEYS.with(|keys| f(&keys[self as usize]))
+    }
+
+    /// The raw value; `None` when the getter or Proxy trap threw.
+    pub fn read(self, object: &JsValue) -> Option<JsValue> {
+        self.with_key(|key| read_field(object, key).ok())
+    }
+}
+
+/// What a text field held.
+pub enum Text {
+    /// The copy, and the caller's own JS string.
+    Usable(String, JsValue),
+    /// Not a string.
+    Other,
+    TooLong,
+    LoneSurrogate,
+    /// The getter or Proxy trap threw.
+    Unreadable,
+    /// `null` or `undefined`.
+    Absent,
+}
+
+impl Text {
+    /// Reads `field`, copying it only when it is a string of at most `max_units` UTF-16 units.
+    pub fn read(object: &JsValue, field: Field, max_units: u32) -> Self {
+        let value = field.with_key(|key| read_text(object, key, max_units));
+        if let Some(text) = value.as_string() {
+            return Self::Usable(text, value);
+        }
+        match value.as_f64() {
+            Some(-2.0) => Self::TooLong,
+            Some(-3.0) => Self::LoneSurrogate,
+            Some(-4.0) => Self::Unreadable,
+            Some(-5.0) => Self::Absent,
+            _ => Self::Other,
+        }
+    }
+
+    pub fn usable(self) -> Option<String> {
+        match self {
+            Self::Usable(text, _) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// `Ok(None)` when it is not a string (or is absent); an error when it is one that cannot
+    /// be used. A usable string is remembered as the command's own (`shapes::remember`), so the
+    /// same text goes back out as the caller's string.
+    pub fn into_text(self, field: Field) -> Result<Option<String>, InvalidField> {
+        match self {
+            Self::Usable(text, value) => {
+                remember(TextKey::Text(&text), &value);
+                Ok(Some(text))
+            }
+            Self::Other | Self::Absent => Ok(None),
+            Self::TooLong => Err(too_long(field.name())),
+            Self::LoneSurrogate => Err(InvalidField(format!(
+                "{} contains a lone UTF-16 surrogate",
+                field.name()
+            ))),
+            Self::Unreadable => Err(unreadable(field)),
+        }
+    }
+}
+
+pub fn unreadable(field: Field) -> InvalidField {
+    InvalidField(format!("{} could not be read", field.name()))
+}
+
+/// A copy of a `Uint8Array`'s bytes, unless it is over the size limit; its type and length come
+/// from internal slots, so neither a Proxy nor a subclass's getters can lie about them.
+pub fn bytes(value: &JsValue) -> Option<CredentialBytes> {
+    let length = byte_length(value);
+    if !(0.0..=MAX_ENCRYPTED_DATA_BYTES as f64).contains(&length) {
+        return None;
+    }
+    let mut copy = CredentialBytes(vec![0; length as usize]);
+    copy_bytes(value, &mut copy.0).ok()?;
+    Some(copy)
+}

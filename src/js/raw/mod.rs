@@ -1,0 +1,13 @@
+//! Raw imports only: declarations with no logic. Every import that can run a caller's code is
+//! `catch`, because a JS throw that unwound through wasm would skip Rust destructors and leave
+//! the calling task unfinished.
+
+mod adapters;
+mod host;
+mod reading;
+mod runtime;
+
+pub use adapters::{EventBusObject, RepositoryObject};
+pub use host::{console_error, js_string, performance_now};
+pub use reading::{byte_length, copy_bytes, is_plain_object, plain_copy, read_field, read_text};
+pub use runtime::Runtime;

@@ -1,0 +1,34 @@
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The package's JS half of the bridge (`pkg-template/api.js`), registered once per
+    /// instance: it awaits what adapters return, keeps the one deadline timer and hands each
+    /// result to its caller's promise. Its methods are the package's own and never throw.
+    pub type Runtime;
+
+    /// Hands `result` to the call `__start` numbered `call` (0: the call that is starting).
+    #[wasm_bindgen(method)]
+    pub fn deliver(this: &Runtime, call: u32, result: &JsValue);
+
+    /// Awaits `value` if it is a thenable, then calls `__settle(slot, generation, …)`; false
+    /// (and nothing to await) for a plain value.
+    #[wasm_bindgen(method)]
+    pub fn watch(this: &Runtime, value: &JsValue, slot: u32, generation: u32) -> bool;
+
+    /// (Re)arms the deadline timer to call `__expire` after `delay_ms`.
+    #[wasm_bindgen(method)]
+    pub fn arm(this: &Runtime, delay_ms: f64);
+
+    /// Calls are waiting: the timer must keep the process alive.
+    #[wasm_bindgen(method)]
+    pub fn busy(this: &Runtime);
+
+    /// Nothing is waiting. True when the runtime cleared the timer (it cannot unreference one).
+    #[wasm_bindgen(method)]
+    pub fn idle(this: &Runtime) -> bool;
+
+    /// Arranges one call of `__pollTasks` soon, for a wake from outside the bridge's own calls.
+    #[wasm_bindgen(method)]
+    pub fn schedule(this: &Runtime);
+}

@@ -1,0 +1,168 @@
+// Reading the caller's objects. The wasm module decides what values mean; these only fetch,
+// measure and copy, and never let a getter, a Proxy trap or a huge value through to wasm as an
+// exception or an allocation. Built-ins are taken once, at load, so a prototype patched later
+// cannot change what they do.
+
+const isArray = Array.isArray;
+const objectKeys = Object.keys;
+const isWellFormed = String.prototype.isWellFormed;
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+const typedArrayName = Object.getOwnPropertyDescriptor(typedArrayPrototype, Symbol.toStringTag).get;
+const typedArrayLength = Object.getOwnPropertyDescriptor(typedArrayPrototype, "length").get;
+const typedArraySlice = typedArrayPrototype.slice;
+const dateTime = Date.prototype.getTime;
+const dateIso = Date.prototype.toISOString;
+
+/** The longest string, largest byte array and most keys an object copy takes. */
+const MAX_TEXT_UNITS = 1024;
+const MAX_BYTES = 64 * 1024;
+const MAX_KEYS = 64;
+const MAX_DEPTH = 4;
+
+/** One property read; a throwing getter or Proxy trap throws through to the caller's `catch`. */
+export function readField(object, key) {
+  return object[key];
+}
+
+/**
+ * A text property in one call: the string itself when it is one of at most `maxUnits` UTF-16
+ * units without a lone surrogate (then not scanned when longer), else a number saying why not:
+ * -1 not a string, -2 longer, -3 a lone surrogate, -4 the read threw, -5 null or undefined.
+ */
+export function readText(object, key, maxUnits) {
+  let value;
+  try {
+    value = object[key];
+  } catch {
+    return -4;
+  }
+  if (typeof value !== "string") return value === null || value === undefined ? -5 : -1;
+  if (value.length > maxUnits) return -2;
+  return wellFormed(value) ? value : -3;
+}
+
+function wellFormed(text) {
+  return isWellFormed ? isWellFormed.call(text) : !LONE_SURROGATE.test(text);
+}
+
+/** An object that is not an array; false for a revoked Proxy, whose `isArray` throws. */
+export function isPlainObject(value) {
+  try {
+    return typeof value === "object" && value !== null && !isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The length of a Uint8Array (a Buffer is one), or -1 for anything else, from its internal slots:
+ * a Proxy, a subclass's getters or a borrowed prototype cannot lie about either.
+ */
+export function byteLength(value) {
+  try {
+    return typedArrayName.call(value) === "Uint8Array" ? typedArrayLength.call(value) : -1;
+  } catch {
+    return -1;
+  }
+}
+
+/** Copies a Uint8Array measured by `byteLength` into wasm memory, through internal slots too. */
+export function copyBytes(source, target) {
+  target.set(source);
+}
+
+/**
+ * A copy of what an adapter returned, made only of plain data, so that serde-wasm-bindgen (which
+ * reads without catching) meets no getter, Proxy trap or cycle: objects keep their own
+ * enumerable properties (at most 64), arrays at most `maxItems` items at the top and 64 below,
+ * strings at most 1,024 UTF-16 units, Uint8Arrays at most 64 KiB (copied through their internal
+ * slots), a `Date` becomes its ISO string, a function stays itself (options hold callbacks).
+ * Anything else (a symbol, a bigint, another typed array, a lone surrogate, more depth) is
+ * refused: this throws a string naming where.
+ */
+export function plainCopy(value, maxItems) {
+  try {
+    return copy(value, maxItems, 0, "");
+  } catch (reason) {
+    throw typeof reason === "string" ? reason : `could not be read (${describe(reason)})`;
+  }
+}
+
+function copy(value, maxItems, depth, path) {
+  switch (typeof value) {
+    case "string":
+      if (value.length > MAX_TEXT_UNITS) throw `${where(path)}is longer than ${MAX_TEXT_UNITS} characters`;
+      if (!wellFormed(value)) throw `${where(path)}contains a lone UTF-16 surrogate`;
+      return value;
+    case "number":
+    case "boolean":
+    case "undefined":
+    case "function":
+      return value;
+    case "object":
+      if (value === null) return null;
+      if (depth === MAX_DEPTH) throw `${where(path)}is nested too deeply`;
+      return copyObject(value, maxItems, depth, path);
+    default:
+      throw `${where(path)}is a ${typeof value}`;
+  }
+}
+
+function copyObject(value, maxItems, depth, path) {
+  const bytes = byteLength(value);
+  if (bytes > MAX_BYTES) throw `${where(path)}holds more than ${MAX_BYTES} bytes`;
+  if (bytes >= 0) return typedArraySlice.call(value);
+  if (isTypedArray(value)) throw `${where(path)}is a typed array that is not a Uint8Array`;
+  if (isDate(value)) return isoOf(value, path);
+  if (isArray(value)) {
+    const limit = depth === 0 ? maxItems : MAX_KEYS;
+    const length = value.length;
+    if (length > limit) throw `${where(path)}has more than ${limit} items`;
+    const items = new Array(length);
+    for (let i = 0; i < length; i++) items[i] = copy(value[i], maxItems, depth + 1, `${path}[${i}]`);
+    return items;
+  }
+  const keys = objectKeys(value);
+  if (keys.length > MAX_KEYS) throw `${where(path)}has more than ${MAX_KEYS} properties`;
+  const result = {};
+  for (const key of keys) result[key] = copy(value[key], maxItems, depth + 1, path ? `${path}.${key}` : key);
+  return result;
+}
+
+function isTypedArray(value) {
+  try {
+    return typedArrayName.call(value) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function isDate(value) {
+  try {
+    dateTime.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isoOf(date, path) {
+  try {
+    return dateIso.call(date);
+  } catch {
+    throw `${where(path)}is an invalid Date`;
+  }
+}
+
+function where(path) {
+  return path ? `${path} ` : "";
+}
+
+function describe(error) {
+  try {
+    return typeof error?.message === "string" ? error.message : String(error);
+  } catch {
+    return "unknown error";
+  }
+}

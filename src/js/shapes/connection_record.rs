@@ -1,0 +1,143 @@
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use tsify_next::Tsify;
+use uuid::Uuid;
+
+use super::iso_instant::IsoInstant;
+use super::js_text;
+use super::secret_bytes::SecretBytes;
+use crate::domain::{
+    self, ConnectionStatus, CredentialType, ProviderConnection, ProviderCredentials,
+};
+
+/// A connection as `save` receives it and as a repository's finds return it.
+#[derive(Debug, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+#[tsify(missing_as_null)]
+pub struct ProviderConnectionRecord {
+    #[serde(serialize_with = "js_text::id")]
+    #[tsify(type = "string")]
+    pub id: Uuid,
+    #[serde(serialize_with = "js_text::id")]
+    #[tsify(type = "string")]
+    pub user_id: Uuid,
+    #[serde(serialize_with = "js_text::id")]
+    #[tsify(type = "string")]
+    pub provider_id: Uuid,
+    #[serde(serialize_with = "js_text::any_text")]
+    pub provider_slug: String,
+    #[serde(with = "status_name")]
+    #[tsify(type = "ConnectionStatus")]
+    pub status: ConnectionStatus,
+    #[serde(serialize_with = "js_text::optional_text")]
+    pub alias: Option<String>,
+    pub credentials: Option<ProviderCredentialsRecord>,
+    #[tsify(type = "string | null")]
+    pub connected_at: Option<IsoInstant>,
+    #[tsify(type = "string | null")]
+    pub last_sync_at: Option<IsoInstant>,
+    #[tsify(type = "string")]
+    pub created_at: IsoInstant,
+    #[tsify(type = "string")]
+    pub updated_at: IsoInstant,
+}
+
+/// Credentials as a record carries them: the encrypted bytes as a `Uint8Array`.
+#[derive(Debug, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+#[tsify(missing_as_null)]
+pub struct ProviderCredentialsRecord {
+    #[tsify(type = "Uint8Array")]
+    pub encrypted_data: SecretBytes,
+    #[serde(with = "credential_type_name")]
+    #[tsify(type = "CredentialType")]
+    pub credential_type: CredentialType,
+    #[tsify(type = "string | null")]
+    pub expires_at: Option<IsoInstant>,
+}
+
+impl From<&ProviderConnection> for ProviderConnectionRecord {
+    fn from(connection: &ProviderConnection) -> Self {
+        Self {
+            id: connection.id(),
+            user_id: connection.user_id(),
+            provider_id: connection.provider_id(),
+            provider_slug: connection.provider_slug().to_owned(),
+            status: connection.status(),
+            alias: connection.alias().map(str::to_owned),
+            credentials: connection
+                .credentials()
+                .map(|credentials| ProviderCredentialsRecord {
+                    encrypted_data: SecretBytes(credentials.encrypted_data().to_vec()),
+                    credential_type: credentials.credential_type(),
+                    expires_at: credentials.expires_at().map(IsoInstant),
+                }),
+            connected_at: connection.connected_at().map(IsoInstant),
+            last_sync_at: connection.last_sync_at().map(IsoInstant),
+            created_at: IsoInstant(connection.created_at()),
+            updated_at: IsoInstant(connection.updated_at()),
+        }
+    }
+}
+
+/// A stored record back into the entity, every invariant checked; `Err` says which broke.
+impl TryFrom<ProviderConnectionRecord> for ProviderConnection {
+    type Error = String;
+
+    fn try_from(record: ProviderConnectionRecord) -> Result<Self, String> {
+        let credentials = record
+            .credentials
+            .map(|mut credentials| {
+                ProviderCredentials::new(
+                    std::mem::take(&mut credentials.encrypted_data.0),
+                    credentials.credential_type,
+                    credentials.expires_at.map(|at| at.0),
+                )
+            })
+            .transpose()
+            .map_err(|error| format!("credentials: {error}"))?;
+        ProviderConnection::restore(domain::ProviderConnectionRecord {
+            id: record.id,
+            user_id: record.user_id,
+            provider_id: record.provider_id,
+            provider_slug: record.provider_slug,
+            status: record.status,
+            alias: record.alias,
+            credentials,
+            connected_at: record.connected_at.map(|at| at.0),
+            last_sync_at: record.last_sync_at.map(|at| at.0),
+            created_at: record.created_at.0,
+            updated_at: record.updated_at.0,
+        })
+        .map_err(|error| error.to_string())
+    }
+}
+
+/// The domain's names for its enums, which it defines once (`as_str`, `FromStr`).
+mod status_name {
+    use super::*;
+
+    /// As a unit variant, which serde-wasm-bindgen makes into a JS string once per instance.
+    pub fn serialize<S: Serializer>(status: &ConnectionStatus, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_unit_variant("ConnectionStatus", *status as u32, status.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ConnectionStatus, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse()
+            .map_err(|()| serde::de::Error::custom(format!("unknown status \"{name}\"")))
+    }
+}
+
+mod credential_type_name {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(kind: &CredentialType, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_unit_variant("CredentialType", *kind as u32, kind.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<CredentialType, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse()
+            .map_err(|_| serde::de::Error::custom(format!("unknown credential type \"{name}\"")))
+    }
+}

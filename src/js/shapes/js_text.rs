@@ -1,0 +1,61 @@
+//! Serializing the strings of a shape through the current command's texts (`command_texts`), so
+//! a value that recurs within a command crosses to JS once. Outside a command (in a query, or a
+//! test) they serialize as plain strings.
+
+use serde::{Serialize, Serializer};
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+use super::command_texts::{js_string, TextKey};
+
+pub fn id<S: Serializer>(id: &Uuid, serializer: S) -> Result<S::Ok, S::Error> {
+    let value = js_string(TextKey::Id(id.as_u128()), || {
+        JsValue::from_str(id.hyphenated().encode_lower(&mut Uuid::encode_buffer()))
+    });
+    match value {
+        Some(value) => serde_wasm_bindgen::preserve::serialize(&value, serializer),
+        None => id.serialize(serializer),
+    }
+}
+
+pub fn optional_id<S: Serializer>(id: &Option<Uuid>, serializer: S) -> Result<S::Ok, S::Error> {
+    match id {
+        Some(id) => self::id(id, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+pub fn text<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    let value = js_string(TextKey::Text(text), || JsValue::from_str(text));
+    match value {
+        Some(value) => serde_wasm_bindgen::preserve::serialize(&value, serializer),
+        None => serializer.serialize_str(text),
+    }
+}
+
+pub fn optional_text<S: Serializer, T: AsRef<str>>(
+    text: &Option<T>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match text {
+        Some(text) => self::text(text.as_ref(), serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// A string field typed `&str` or `String` alike.
+pub fn any_text<S: Serializer, T: AsRef<str> + ?Sized>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    text(value.as_ref(), serializer)
+}
+
+/// An id as a result's value.
+pub struct Id(pub Uuid);
+
+impl Serialize for Id {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        id(&self.0, serializer)
+    }
+}
