@@ -19,6 +19,16 @@ function holdTimer(timer, hold) {
   return false;
 }
 
+/** The exported handler classes; each has an error object named after it (`…Error`). */
+const HANDLERS = [
+  "ConnectProviderHandler",
+  "DisconnectProviderHandler",
+  "RefreshProviderTokensHandler",
+  "GetProviderConnectionHandler",
+  "ListProviderConnectionsHandler",
+  "ListExpiringConnectionsHandler",
+];
+
 export function createApi(glue) {
   let generation = 0;
   let panicMessage = "";
@@ -173,13 +183,13 @@ export function createApi(glue) {
     }
   }
 
-  const ConnectProviderHandler = handlerClass(glue.ConnectProviderHandler);
-  Object.defineProperty(ConnectProviderHandler, "name", { value: "ConnectProviderHandler" });
-
-  return {
-    ConnectProviderHandler,
-    ConnectProviderError: glue.connectProviderErrors(),
-    credentialExpiry,
-    wasmMemoryBytes: () => glue.wasmMemoryBytes(),
-  };
+  const api = {};
+  for (const name of HANDLERS) {
+    api[name] = handlerClass(glue[name]);
+    Object.defineProperty(api[name], "name", { value: name });
+  }
+  Object.assign(api, glue.__errorStrings());
+  api.credentialExpiry = credentialExpiry;
+  api.wasmMemoryBytes = () => glue.wasmMemoryBytes();
+  return api;
 }

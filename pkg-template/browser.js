@@ -5,4 +5,19 @@ import init, * as glue from "./web/connect_provider.js";
 
 await init({ module_or_path: new URL("./web/connect_provider_bg.wasm", import.meta.url) });
 
-export const { ConnectProviderHandler, ConnectProviderError, credentialExpiry, wasmMemoryBytes } = createApi(glue);
+export const {
+  ConnectProviderHandler,
+  DisconnectProviderHandler,
+  RefreshProviderTokensHandler,
+  GetProviderConnectionHandler,
+  ListProviderConnectionsHandler,
+  ListExpiringConnectionsHandler,
+  ConnectProviderError,
+  DisconnectProviderError,
+  RefreshProviderTokensError,
+  GetProviderConnectionError,
+  ListProviderConnectionsError,
+  ListExpiringConnectionsError,
+  credentialExpiry,
+  wasmMemoryBytes,
+} = createApi(glue);

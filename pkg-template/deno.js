@@ -4,4 +4,19 @@ import * as glue from "./web/connect_provider.js";
 
 glue.initSync({ module: await Deno.readFile(new URL("./web/connect_provider_bg.wasm", import.meta.url)) });
 
-export const { ConnectProviderHandler, ConnectProviderError, credentialExpiry, wasmMemoryBytes } = createApi(glue);
+export const {
+  ConnectProviderHandler,
+  DisconnectProviderHandler,
+  RefreshProviderTokensHandler,
+  GetProviderConnectionHandler,
+  ListProviderConnectionsHandler,
+  ListExpiringConnectionsHandler,
+  ConnectProviderError,
+  DisconnectProviderError,
+  RefreshProviderTokensError,
+  GetProviderConnectionError,
+  ListProviderConnectionsError,
+  ListExpiringConnectionsError,
+  credentialExpiry,
+  wasmMemoryBytes,
+} = createApi(glue);

@@ -6,4 +6,19 @@ import * as glue from "./web/connect_provider.js";
 
 glue.initSync({ module: wasmModule });
 
-export const { ConnectProviderHandler, ConnectProviderError, credentialExpiry, wasmMemoryBytes } = createApi(glue);
+export const {
+  ConnectProviderHandler,
+  DisconnectProviderHandler,
+  RefreshProviderTokensHandler,
+  GetProviderConnectionHandler,
+  ListProviderConnectionsHandler,
+  ListExpiringConnectionsHandler,
+  ConnectProviderError,
+  DisconnectProviderError,
+  RefreshProviderTokensError,
+  GetProviderConnectionError,
+  ListProviderConnectionsError,
+  ListExpiringConnectionsError,
+  credentialExpiry,
+  wasmMemoryBytes,
+} = createApi(glue);

@@ -16,9 +16,7 @@ type TestHandler =
     ConnectProviderHandler<InMemoryRepository, RecordingBus, FixedClock, SequentialIds>;
 
 fn handler(repository: InMemoryRepository) -> TestHandler {
-    ConnectProviderHandler::new(repository, RecordingBus::default())
-        .with_clock(FixedClock(t0()))
-        .with_ids(SequentialIds::default())
+    context(repository).into()
 }
 
 fn attempted(slug: &str) -> ProviderEvent {
@@ -49,14 +47,18 @@ fn assert_refused(command: ConnectProvider, error: ConnectProviderError, message
     let result = block_on(handler.handle(command));
     assert_eq!(result, Err(error));
     assert_eq!(result.unwrap_err().to_string(), message);
-    let mut events = handler.event_bus().events.borrow().clone();
+    let mut events = handler.context().event_bus().events.borrow().clone();
     assert_eq!(events.len(), 2);
     assert!(events[0].event_id() < events[1].event_id());
     if let ProviderEvent::ProviderConnectionFailed(event) = &mut events[1] {
         event.event_id = uuid::Uuid::nil();
     }
     assert_eq!(events, vec![attempted(&slug), failed(&slug, message)]);
-    assert_eq!(handler.repository().calls.get(), 0, "nothing may be saved");
+    assert_eq!(
+        handler.context().repository().save_calls(),
+        0,
+        "nothing may be saved"
+    );
 }
 
 #[test]
@@ -66,7 +68,7 @@ fn connects_and_saves_an_active_connection_without_alias() {
 
     let connection_id = SequentialIds::nth(2);
     assert_eq!(result, Ok(connection_id));
-    let saved = handler.repository().saved.borrow();
+    let saved = handler.context().repository().saved.borrow();
     assert_eq!(saved.len(), 1);
     let connection = &saved[0];
     assert_eq!(connection.id(), connection_id);
@@ -99,7 +101,7 @@ fn publishes_attempted_then_succeeded_with_the_returned_id() {
         provider_slug: "schwab".to_owned(),
     });
     assert_eq!(
-        *handler.event_bus().events.borrow(),
+        *handler.context().event_bus().events.borrow(),
         vec![attempted("schwab"), succeeded]
     );
 }
@@ -113,7 +115,7 @@ fn keeps_the_alias() {
     };
     block_on(handler.handle(command)).unwrap();
     assert_eq!(
-        handler.repository().saved.borrow()[0].alias(),
+        handler.context().repository().saved.borrow()[0].alias(),
         Some("My Schwab")
     );
 }
@@ -127,13 +129,13 @@ fn accepts_api_key_and_link_token_credentials() {
             ..command("plaid")
         };
         assert_eq!(block_on(handler.handle(command)), Ok(SequentialIds::nth(2)));
-        let saved = handler.repository().saved.borrow();
+        let saved = handler.context().repository().saved.borrow();
         assert_eq!(
             saved[0].credentials().map(|c| c.credential_type()),
             Some(kind)
         );
         assert_eq!(
-            handler.event_bus().types(),
+            handler.context().event_bus().types(),
             ["ProviderConnectionAttempted", "ProviderConnectionSucceeded"]
         );
     }
@@ -250,11 +252,11 @@ fn a_failing_save_becomes_a_database_error_with_a_failed_event() {
         reason: reason.to_owned(),
     });
     assert_eq!(
-        *handler.event_bus().events.borrow(),
+        *handler.context().event_bus().events.borrow(),
         vec![attempted("schwab"), failed]
     );
-    assert_eq!(handler.repository().calls.get(), 1);
-    assert!(handler.repository().saved.borrow().is_empty());
+    assert_eq!(handler.context().repository().save_calls(), 1);
+    assert!(handler.context().repository().saved.borrow().is_empty());
 }
 
 /// wasm32-unknown-unknown has no system clock or randomness: there the defaults do not compile.
@@ -269,11 +271,11 @@ fn the_default_clock_and_ids_give_increasing_v7_ids_and_the_current_time() {
     let connection_id = block_on(handler.handle(command("schwab"))).unwrap();
     let after = SystemClock.now();
 
-    let events = handler.event_bus().events.borrow();
+    let events = handler.context().event_bus().events.borrow();
     let ids = [events[0].event_id(), connection_id, events[1].event_id()];
     assert!(ids.iter().all(|id| id.get_version_num() == 7));
     assert!(ids[0] < ids[1] && ids[1] < ids[2]);
-    let saved = handler.repository().saved.borrow();
+    let saved = handler.context().repository().saved.borrow();
     assert!(before <= saved[0].created_at() && saved[0].created_at() <= after);
     let id_millis = (connection_id.as_u128() >> 80) as i64;
     assert_eq!(

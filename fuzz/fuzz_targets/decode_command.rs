@@ -5,6 +5,8 @@
 use std::cell::RefCell;
 
 use arbitrary::Arbitrary;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
 use connect_provider::application::{
     CommandFields, CredentialBytes, CredentialFields, EventBus, ExpiresAtField,
     ProviderConnectionRepository, RepositoryError,
@@ -57,6 +59,23 @@ impl ProviderConnectionRepository for Store {
         self.saved.borrow_mut().push(connection.clone());
         Ok(())
     }
+
+    // ConnectProvider never reads back.
+    async fn find_by_id(&self, _: Uuid) -> Result<Option<ProviderConnection>, RepositoryError> {
+        Ok(None)
+    }
+
+    async fn find_by_user_id(&self, _: Uuid) -> Result<Vec<ProviderConnection>, RepositoryError> {
+        Ok(Vec::new())
+    }
+
+    async fn find_active_by_user(&self, _: Uuid) -> Result<Vec<ProviderConnection>, RepositoryError> {
+        Ok(Vec::new())
+    }
+
+    async fn find_expiring_before(&self, _: DateTime<Utc>) -> Result<Vec<ProviderConnection>, RepositoryError> {
+        Ok(Vec::new())
+    }
 }
 
 #[derive(Default)]
@@ -86,17 +105,17 @@ fuzz_target!(|input: Input| {
     let store = Store { fail: input.save_fails, ..Store::default() };
     let handler = ConnectProviderHandler::new(store, Bus::default());
     let result = pollster::block_on(handler.handle(command));
-    let events = handler.event_bus().0.borrow();
+    let events = handler.context().event_bus().0.borrow();
     assert_eq!(events.len(), 2);
     assert_eq!(events[0].event_type(), "ProviderConnectionAttempted");
     match result {
         Ok(id) => {
             assert_eq!(events[1].event_type(), "ProviderConnectionSucceeded");
-            assert_eq!(handler.repository().saved.borrow()[0].id(), id);
+            assert_eq!(handler.context().repository().saved.borrow()[0].id(), id);
         }
         Err(_) => {
             assert_eq!(events[1].event_type(), "ProviderConnectionFailed");
-            assert!(handler.repository().saved.borrow().is_empty());
+            assert!(handler.context().repository().saved.borrow().is_empty());
         }
     }
 });

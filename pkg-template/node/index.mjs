@@ -1,3 +1,18 @@
 import api from "./index.cjs";
 
-export const { ConnectProviderHandler, ConnectProviderError, credentialExpiry, wasmMemoryBytes } = api;
+export const {
+  ConnectProviderHandler,
+  DisconnectProviderHandler,
+  RefreshProviderTokensHandler,
+  GetProviderConnectionHandler,
+  ListProviderConnectionsHandler,
+  ListExpiringConnectionsHandler,
+  ConnectProviderError,
+  DisconnectProviderError,
+  RefreshProviderTokensError,
+  GetProviderConnectionError,
+  ListProviderConnectionsError,
+  ListExpiringConnectionsError,
+  credentialExpiry,
+  wasmMemoryBytes,
+} = api;

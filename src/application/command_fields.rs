@@ -9,8 +9,9 @@ use super::ConnectProvider;
 use crate::domain::instant::parse_rfc3339;
 use crate::domain::{CredentialType, ProviderCredentials};
 
-/// Longest string field, in UTF-16 code units, that is read at all; longer ones are refused
-/// before they are copied, so no input can grow the module's memory without bound.
+/// Longest text field, in UTF-16 code units, that the JS bridge copies into wasm, so no input can
+/// grow the module's memory without bound. A longer slug or alias is not copied: it reaches
+/// these rules as its first code points, enough for the domain to refuse it by its own rule.
 pub const MAX_TEXT_UNITS: usize = 1024;
 /// Largest `encryptedData`, in bytes: far above any token or certificate, far below harm.
 pub const MAX_ENCRYPTED_DATA_BYTES: usize = 64 * 1024;
@@ -65,11 +66,8 @@ impl CommandFields {
         Ok(ConnectProvider {
             user_id: uuid_field("userId", &self.user_id)?,
             provider_id: uuid_field("providerId", &self.provider_id)?,
-            provider_slug: bounded("providerSlug", self.provider_slug)?,
-            alias: self
-                .alias
-                .map(|alias| bounded("alias", alias))
-                .transpose()?,
+            provider_slug: self.provider_slug,
+            alias: self.alias,
             credentials: self
                 .credentials
                 .and_then(CredentialFields::into_credentials),
@@ -99,20 +97,6 @@ impl CredentialFields {
 /// RFC 3339 with an offset, kept at the millisecond precision of a JS `Date`.
 pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
     parse_rfc3339(text)
-}
-
-/// The message for a string field longer than `MAX_TEXT_UNITS`.
-pub fn too_long(field: &str) -> InvalidField {
-    InvalidField(format!(
-        "{field} is longer than {MAX_TEXT_UNITS} characters"
-    ))
-}
-
-fn bounded(field: &str, text: String) -> Result<String, InvalidField> {
-    if text.encode_utf16().count() > MAX_TEXT_UNITS {
-        return Err(too_long(field));
-    }
-    Ok(text)
 }
 
 /// Hyphenated form only, the form every id leaves this crate in: uuid's parser, given exactly

@@ -1,19 +1,31 @@
-//! Commands and their handlers, written against port traits so any storage or bus fits.
+//! Commands, queries and their handlers, written against port traits so any storage or bus
+//! fits.
 
 mod command_fields;
-mod connect_provider;
+pub mod commands;
 mod ports;
+pub mod queries;
 mod system_clock;
 mod system_random;
 mod uuid_v7_ids;
 
 pub use command_fields::{
-    parse_timestamp, too_long, CommandFields, CredentialBytes, CredentialFields, ExpiresAtField,
+    parse_timestamp, uuid_field, CommandFields, CredentialBytes, CredentialFields, ExpiresAtField,
     InvalidField, MAX_ENCRYPTED_DATA_BYTES, MAX_TEXT_UNITS,
 };
-pub use connect_provider::{ConnectProvider, ConnectProviderError, ConnectProviderHandler};
+pub use commands::{
+    CommandContext, ConnectProvider, ConnectProviderError, ConnectProviderHandler,
+    DisconnectProvider, DisconnectProviderError, DisconnectProviderHandler, RefreshProviderTokens,
+    RefreshProviderTokensError, RefreshProviderTokensHandler,
+};
 pub use ports::{
     Clock, EventBus, IdSource, ProviderConnectionRepository, RandomSource, RepositoryError,
+};
+pub use queries::{
+    DatabaseError, ExpiringConnections, GetProviderConnection, GetProviderConnectionError,
+    GetProviderConnectionHandler, ListExpiringConnections, ListExpiringConnectionsHandler,
+    ListProviderConnections, ListProviderConnectionsHandler, ProviderConnectionList,
+    ProviderConnectionView, QueryContext,
 };
 pub use system_clock::SystemClock;
 pub use system_random::SystemRandom;

@@ -24,9 +24,32 @@ impl fmt::Display for RepositoryError {
 
 impl std::error::Error for RepositoryError {}
 
+/// Where connections live. A stored connection that breaks an invariant is the repository's
+/// error, not an entity: it never reaches a handler.
 pub trait ProviderConnectionRepository {
     /// Inserts or replaces the connection with the same id.
     async fn save(&self, connection: &ProviderConnection) -> Result<(), RepositoryError>;
+
+    async fn find_by_id(&self, id: Uuid) -> Result<Option<ProviderConnection>, RepositoryError>;
+
+    /// Every status, disconnected included.
+    async fn find_by_user_id(
+        &self,
+        user_id: Uuid,
+    ) -> Result<Vec<ProviderConnection>, RepositoryError>;
+
+    /// The user's active connections.
+    async fn find_active_by_user(
+        &self,
+        user_id: Uuid,
+    ) -> Result<Vec<ProviderConnection>, RepositoryError>;
+
+    /// Active connections whose credentials expire at or before `instant`, expired ones
+    /// included.
+    async fn find_expiring_before(
+        &self,
+        instant: DateTime<Utc>,
+    ) -> Result<Vec<ProviderConnection>, RepositoryError>;
 }
 
 /// Fail-open, as in the original: an implementation reports its own failures and never
@@ -51,4 +74,17 @@ pub trait RandomSource {
 /// id carries exactly the timestamp it is created with.
 pub trait IdSource {
     fn next_id(&self, now: DateTime<Utc>) -> Uuid;
+}
+
+/// A shared id source is still one source, so ids stay ordered across the handlers using it.
+impl<T: IdSource + ?Sized> IdSource for &T {
+    fn next_id(&self, now: DateTime<Utc>) -> Uuid {
+        (**self).next_id(now)
+    }
+}
+
+impl<T: IdSource + ?Sized> IdSource for std::rc::Rc<T> {
+    fn next_id(&self, now: DateTime<Utc>) -> Uuid {
+        (**self).next_id(now)
+    }
 }

@@ -19,6 +19,9 @@ const MAX_TEXT_UNITS = 1024;
 const MAX_BYTES = 64 * 1024;
 const MAX_KEYS = 64;
 const MAX_DEPTH = 4;
+/** All the bytes one copy may hold, however many Uint8Arrays they come in. */
+const MAX_TOTAL_BYTES = 16 * 1024 * 1024;
+let bytesLeft = 0;
 
 /** One property read; a throwing getter or Proxy trap throws through to the caller's `catch`. */
 export function readField(object, key) {
@@ -27,8 +30,9 @@ export function readField(object, key) {
 
 /**
  * A text property in one call: the string itself when it is one of at most `maxUnits` UTF-16
- * units without a lone surrogate (then not scanned when longer), else a number saying why not:
- * -1 not a string, -2 longer, -3 a lone surrogate, -4 the read threw, -5 null or undefined.
+ * units without a lone surrogate; a longer string wrapped in an array, unscanned, for the
+ * module to keep as a JS value without copying it; else a number saying why not: -1 not a
+ * string, -3 a lone surrogate, -4 the read threw, -5 null or undefined.
  */
 export function readText(object, key, maxUnits) {
   let value;
@@ -38,7 +42,7 @@ export function readText(object, key, maxUnits) {
     return -4;
   }
   if (typeof value !== "string") return value === null || value === undefined ? -5 : -1;
-  if (value.length > maxUnits) return -2;
+  if (value.length > maxUnits) return [value];
   return wellFormed(value) ? value : -3;
 }
 
@@ -50,6 +54,15 @@ function wellFormed(text) {
 export function isPlainObject(value) {
   try {
     return typeof value === "object" && value !== null && !isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** An array (a Proxy of one too); false for a revoked Proxy, whose `isArray` throws. */
+export function isList(value) {
+  try {
+    return isArray(value);
   } catch {
     return false;
   }
@@ -76,12 +89,14 @@ export function copyBytes(source, target) {
  * A copy of what an adapter returned, made only of plain data, so that serde-wasm-bindgen (which
  * reads without catching) meets no getter, Proxy trap or cycle: objects keep their own
  * enumerable properties (at most 64), arrays at most `maxItems` items at the top and 64 below,
- * strings at most 1,024 UTF-16 units, Uint8Arrays at most 64 KiB (copied through their internal
- * slots), a `Date` becomes its ISO string, a function stays itself (options hold callbacks).
+ * strings at most 1,024 UTF-16 units, Uint8Arrays at most 64 KiB each and 16 MiB together
+ * (copied through their internal slots), a `Date` becomes its ISO string, a function stays
+ * itself (options hold callbacks).
  * Anything else (a symbol, a bigint, another typed array, a lone surrogate, more depth) is
  * refused: this throws a string naming where.
  */
 export function plainCopy(value, maxItems) {
+  bytesLeft = MAX_TOTAL_BYTES;
   try {
     return copy(value, maxItems, 0, "");
   } catch (reason) {
@@ -112,7 +127,11 @@ function copy(value, maxItems, depth, path) {
 function copyObject(value, maxItems, depth, path) {
   const bytes = byteLength(value);
   if (bytes > MAX_BYTES) throw `${where(path)}holds more than ${MAX_BYTES} bytes`;
-  if (bytes >= 0) return typedArraySlice.call(value);
+  if (bytes > bytesLeft) throw `${where(path)}is past ${MAX_TOTAL_BYTES} bytes in all`;
+  if (bytes >= 0) {
+    bytesLeft -= bytes;
+    return typedArraySlice.call(value);
+  }
   if (isTypedArray(value)) throw `${where(path)}is a typed array that is not a Uint8Array`;
   if (isDate(value)) return isoOf(value, path);
   if (isArray(value)) {

@@ -28,10 +28,25 @@ export interface ConnectProviderCommand {
   alias?: string | null;
 }
 
-/** Any object with the methods a handler uses; each may return a value, a promise or a thenable. */
+/** What a find may answer with: the value itself, or a promise or thenable of it. */
+export type Found<T> = T | PromiseLike<T>;
+
+/**
+ * Any object with the methods a handler uses (each handler's constructor names the ones it
+ * needs); each may return a value, a promise or a thenable. A record read back has the shape
+ * `save` receives, in any status.
+ */
 export interface ProviderConnectionRepository {
   /** Inserts or replaces the connection with the same id. */
   save(connection: ProviderConnectionRecord): unknown;
+  /** The connection with this id, or `null`/`undefined`. */
+  findById(connectionId: string): Found<ProviderConnectionRecord | null | undefined>;
+  /** The user's connections in every status. */
+  findByUserId(userId: string): Found<ProviderConnectionRecord[]>;
+  /** The user's connections with status `"active"`. */
+  findActiveByUser(userId: string): Found<ProviderConnectionRecord[]>;
+  /** Active connections whose `credentials.expiresAt` is at or before `instant` (an ISO string). */
+  findExpiringBefore(instant: string): Found<ProviderConnectionRecord[]>;
 }
 
 /** Any object with `publish`; a failure never changes the command's outcome. */
@@ -46,14 +61,67 @@ export interface HandlerOptions {
   onEventBusError?: (error: unknown, event: ProviderEvent) => void;
 }
 
+export interface QueryOptions {
+  /** Deadline for each repository call, 1 to 2147483647 ms; 10000 by default. */
+  timeoutMs?: number;
+}
+
+export interface DisconnectProviderCommand {
+  userId: string;
+  connectionId: string;
+}
+
+export interface RefreshProviderTokensCommand {
+  userId: string;
+  connectionId: string;
+  credentials: ProviderCredentialsInput | null | undefined;
+}
+
+export interface GetProviderConnectionQuery {
+  userId: string;
+  connectionId: string;
+}
+
+export interface ListProviderConnectionsQuery {
+  userId: string;
+  /** Only the active ones (`findActiveByUser`); false by default (`findByUserId`). */
+  activeOnly?: boolean | null;
+}
+
+export interface ListExpiringConnectionsQuery {
+  /** A whole number from 0 to 10080; 30 by default. */
+  withinMinutes?: number | null;
+}
+
 /** What every `handle()` resolves with; it never rejects. */
 export type HandlerResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export type ConnectProviderResult = HandlerResult<string>;
 
-/** Declared here because the package's JS adds it (the generated class only starts commands). */
+/* `handle()` is declared here because the package's JS adds it to each class. */
+
 export interface ConnectProviderHandler {
-  /** Resolves with the new connection's id, or the error; never rejects. */
+  /** Resolves with the new connection's id, or the error. */
   handle(command: ConnectProviderCommand): Promise<ConnectProviderResult>;
+}
+
+export interface DisconnectProviderHandler {
+  handle(command: DisconnectProviderCommand): Promise<HandlerResult<null>>;
+}
+
+export interface RefreshProviderTokensHandler {
+  handle(command: RefreshProviderTokensCommand): Promise<HandlerResult<null>>;
+}
+
+export interface GetProviderConnectionHandler {
+  handle(query: GetProviderConnectionQuery): Promise<HandlerResult<ProviderConnectionView>>;
+}
+
+export interface ListProviderConnectionsHandler {
+  handle(query: ListProviderConnectionsQuery): Promise<HandlerResult<ProviderConnectionList>>;
+}
+
+export interface ListExpiringConnectionsHandler {
+  handle(query: ListExpiringConnectionsQuery): Promise<HandlerResult<ExpiringConnections>>;
 }
 "#;

@@ -1,22 +1,26 @@
-//! In-memory ports for native tests: a repository that can be told to fail, a bus that
-//! records, a clock that stands still and ids that count.
+//! In-memory ports for native tests: a repository that can be told to fail (or to answer
+//! wrongly), a bus that records, a clock that stands still and ids that count.
 #![allow(dead_code)]
 
 use std::cell::{Cell, RefCell};
 
-use chrono::{DateTime, Utc};
-use connect_provider::domain::instant::parse_rfc3339;
-
+use chrono::{DateTime, TimeDelta, Utc};
 use connect_provider::application::{
-    Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
+    Clock, CommandContext, EventBus, IdSource, ProviderConnectionRepository, QueryContext,
+    RepositoryError,
 };
+use connect_provider::domain::instant::parse_rfc3339;
+use connect_provider::domain::{NewProviderConnection, ProviderConnectionRecord};
 use connect_provider::{
-    ConnectProvider, CredentialType, ProviderConnection, ProviderCredentials, ProviderEvent,
+    ConnectProvider, ConnectionStatus, CredentialType, ProviderConnection, ProviderCredentials,
+    ProviderEvent,
 };
 use uuid::Uuid;
 
 pub const USER_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b";
+pub const OTHER_USER_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-ffffffffffff";
 pub const PROVIDER_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c";
+pub const CONNECTION_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-000000000001";
 
 pub fn t0() -> DateTime<Utc> {
     at("2026-11-26T15:21:29Z")
@@ -26,12 +30,21 @@ pub fn at(text: &str) -> DateTime<Utc> {
     parse_rfc3339(text).expect("valid time")
 }
 
+pub fn minutes(count: i64) -> DateTime<Utc> {
+    t0() + TimeDelta::minutes(count)
+}
+
 pub fn uuid(text: &str) -> Uuid {
     Uuid::parse_str(text).expect("valid uuid")
 }
 
 pub fn credentials(kind: CredentialType) -> ProviderCredentials {
     ProviderCredentials::new(b"ciphertext".to_vec(), kind, None).expect("valid credentials")
+}
+
+pub fn expiring(at: DateTime<Utc>) -> ProviderCredentials {
+    ProviderCredentials::new(b"ciphertext".to_vec(), CredentialType::OAuth2, Some(at))
+        .expect("valid credentials")
 }
 
 pub fn command(slug: &str) -> ConnectProvider {
@@ -44,11 +57,73 @@ pub fn command(slug: &str) -> ConnectProvider {
     }
 }
 
+/// A stored connection of `user` in `status`, created at `created`.
+pub fn stored(
+    id: &str,
+    user: &str,
+    status: ConnectionStatus,
+    created: DateTime<Utc>,
+) -> ProviderConnection {
+    stored_with(
+        id,
+        user,
+        status,
+        created,
+        (status == ConnectionStatus::Active).then(|| credentials(CredentialType::OAuth2)),
+    )
+}
+
+pub fn stored_with(
+    id: &str,
+    user: &str,
+    status: ConnectionStatus,
+    created: DateTime<Utc>,
+    credentials: Option<ProviderCredentials>,
+) -> ProviderConnection {
+    let pending = ProviderConnection::new(NewProviderConnection {
+        id: uuid(id),
+        user_id: uuid(user),
+        provider_id: uuid(PROVIDER_ID),
+        provider_slug: "schwab".into(),
+        alias: None,
+        now: created,
+    })
+    .expect("valid connection");
+    ProviderConnection::restore(ProviderConnectionRecord {
+        status,
+        credentials,
+        connected_at: (status != ConnectionStatus::Pending).then_some(created),
+        ..record_of(&pending)
+    })
+    .expect("consistent connection")
+}
+
+pub fn record_of(connection: &ProviderConnection) -> ProviderConnectionRecord {
+    ProviderConnectionRecord {
+        id: connection.id(),
+        user_id: connection.user_id(),
+        provider_id: connection.provider_id(),
+        provider_slug: connection.provider_slug().to_owned(),
+        status: connection.status(),
+        alias: connection.alias().map(str::to_owned),
+        credentials: connection.credentials().cloned(),
+        connected_at: connection.connected_at(),
+        last_sync_at: connection.last_sync_at(),
+        created_at: connection.created_at(),
+        updated_at: connection.updated_at(),
+    }
+}
+
+/// Connections in memory. Each method can be made to fail, and the finds can be made to answer
+/// with a fixed list (to show what a handler does with records it should not have been given).
 #[derive(Default)]
 pub struct InMemoryRepository {
     pub saved: RefCell<Vec<ProviderConnection>>,
-    pub calls: Cell<usize>,
+    pub calls: RefCell<Vec<&'static str>>,
     pub fail_with: Option<String>,
+    pub find_fails_with: Option<String>,
+    pub answer: Option<Vec<ProviderConnection>>,
+    pub asked_instant: Cell<Option<DateTime<Utc>>>,
 }
 
 impl InMemoryRepository {
@@ -58,11 +133,54 @@ impl InMemoryRepository {
             ..Self::default()
         }
     }
+
+    pub fn holding(connections: Vec<ProviderConnection>) -> Self {
+        Self {
+            saved: RefCell::new(connections),
+            ..Self::default()
+        }
+    }
+
+    pub fn answering(connections: Vec<ProviderConnection>) -> Self {
+        Self {
+            answer: Some(connections),
+            ..Self::default()
+        }
+    }
+
+    pub fn save_calls(&self) -> usize {
+        self.calls
+            .borrow()
+            .iter()
+            .filter(|call| **call == "save")
+            .count()
+    }
+
+    fn find(
+        &self,
+        call: &'static str,
+        keep: impl Fn(&ProviderConnection) -> bool,
+    ) -> Result<Vec<ProviderConnection>, RepositoryError> {
+        self.calls.borrow_mut().push(call);
+        if let Some(message) = &self.find_fails_with {
+            return Err(RepositoryError(message.clone()));
+        }
+        if let Some(answer) = &self.answer {
+            return Ok(answer.clone());
+        }
+        Ok(self
+            .saved
+            .borrow()
+            .iter()
+            .filter(|c| keep(c))
+            .cloned()
+            .collect())
+    }
 }
 
 impl ProviderConnectionRepository for InMemoryRepository {
     async fn save(&self, connection: &ProviderConnection) -> Result<(), RepositoryError> {
-        self.calls.set(self.calls.get() + 1);
+        self.calls.borrow_mut().push("save");
         if let Some(message) = &self.fail_with {
             return Err(RepositoryError(message.clone()));
         }
@@ -70,6 +188,42 @@ impl ProviderConnectionRepository for InMemoryRepository {
         saved.retain(|existing| existing.id() != connection.id());
         saved.push(connection.clone());
         Ok(())
+    }
+
+    async fn find_by_id(&self, id: Uuid) -> Result<Option<ProviderConnection>, RepositoryError> {
+        Ok(self
+            .find("find_by_id", |c| c.id() == id)?
+            .into_iter()
+            .next())
+    }
+
+    async fn find_by_user_id(
+        &self,
+        user_id: Uuid,
+    ) -> Result<Vec<ProviderConnection>, RepositoryError> {
+        self.find("find_by_user_id", |c| c.user_id() == user_id)
+    }
+
+    async fn find_active_by_user(
+        &self,
+        user_id: Uuid,
+    ) -> Result<Vec<ProviderConnection>, RepositoryError> {
+        self.find("find_active_by_user", |c| {
+            c.user_id() == user_id && c.status() == ConnectionStatus::Active
+        })
+    }
+
+    async fn find_expiring_before(
+        &self,
+        instant: DateTime<Utc>,
+    ) -> Result<Vec<ProviderConnection>, RepositoryError> {
+        self.asked_instant.set(Some(instant));
+        self.find("find_expiring_before", |c| {
+            c.status() == ConnectionStatus::Active
+                && c.credentials()
+                    .and_then(|credentials| credentials.expires_at())
+                    .is_some_and(|expiry| expiry <= instant)
+        })
     }
 }
 
@@ -116,5 +270,55 @@ impl IdSource for SequentialIds {
     fn next_id(&self, _now: DateTime<Utc>) -> Uuid {
         self.0.set(self.0.get() + 1);
         Self::nth(self.0.get())
+    }
+}
+
+pub type TestContext = CommandContext<InMemoryRepository, RecordingBus, FixedClock, SequentialIds>;
+
+/// A command handler's ports at t0, with counting ids.
+pub fn context(repository: InMemoryRepository) -> TestContext {
+    CommandContext::new(repository, RecordingBus::default())
+        .with_clock(FixedClock(t0()))
+        .with_ids(SequentialIds::default())
+}
+
+/// A query handler's ports at t0.
+pub fn query_context(
+    repository: InMemoryRepository,
+) -> QueryContext<InMemoryRepository, FixedClock> {
+    QueryContext::new(repository).with_clock(FixedClock(t0()))
+}
+
+/// A borrowed repository reads and writes the same connections: a query handler, which gives
+/// no access to its ports, can be handed `&repository` so the test still sees `calls` and
+/// `asked_instant`.
+impl ProviderConnectionRepository for &InMemoryRepository {
+    async fn save(&self, connection: &ProviderConnection) -> Result<(), RepositoryError> {
+        (**self).save(connection).await
+    }
+
+    async fn find_by_id(&self, id: Uuid) -> Result<Option<ProviderConnection>, RepositoryError> {
+        (**self).find_by_id(id).await
+    }
+
+    async fn find_by_user_id(
+        &self,
+        user_id: Uuid,
+    ) -> Result<Vec<ProviderConnection>, RepositoryError> {
+        (**self).find_by_user_id(user_id).await
+    }
+
+    async fn find_active_by_user(
+        &self,
+        user_id: Uuid,
+    ) -> Result<Vec<ProviderConnection>, RepositoryError> {
+        (**self).find_active_by_user(user_id).await
+    }
+
+    async fn find_expiring_before(
+        &self,
+        instant: DateTime<Utc>,
+    ) -> Result<Vec<ProviderConnection>, RepositoryError> {
+        (**self).find_expiring_before(instant).await
     }
 }

@@ -5,6 +5,7 @@ use super::field::{bytes, unreadable, Field, Text};
 use crate::application::{
     CommandFields, ConnectProvider, CredentialFields, ExpiresAtField, InvalidField, MAX_TEXT_UNITS,
 };
+use crate::domain::{MAX_ALIAS_CHARS, MAX_PROVIDER_SLUG_CHARS};
 use crate::js::raw::is_plain_object;
 use crate::js::shapes::{remember, TextKey};
 
@@ -22,9 +23,9 @@ pub fn connect_provider_command(command: &JsValue) -> Result<ConnectProvider, In
         user_id,
         provider_id,
         provider_slug: Text::read(command, Field::ProviderSlug, MAX_TEXT_UNITS as u32)
-            .into_text(Field::ProviderSlug)?
+            .into_text(Field::ProviderSlug, MAX_PROVIDER_SLUG_CHARS as u32)?
             .ok_or_else(|| invalid("providerSlug must be a string"))?,
-        alias: optional_text(command, Field::Alias)?,
+        alias: optional_text(command, Field::Alias, MAX_ALIAS_CHARS as u32)?,
         credentials: Field::Credentials
             .read(command)
             .and_then(|credentials| credential_fields(&credentials)),
@@ -46,7 +47,9 @@ fn remember_id(id: Uuid, value: &JsValue) {
     }
 }
 
-fn credential_fields(credentials: &JsValue) -> Option<CredentialFields> {
+/// Credentials as ConnectProvider and RefreshProviderTokens take them; `None` when absent or
+/// not an object.
+pub fn credential_fields(credentials: &JsValue) -> Option<CredentialFields> {
     if !is_plain_object(credentials) {
         return None;
     }
@@ -68,11 +71,15 @@ fn invalid(message: &str) -> InvalidField {
     InvalidField(message.to_owned())
 }
 
-fn optional_text(object: &JsValue, field: Field) -> Result<Option<String>, InvalidField> {
+fn optional_text(
+    object: &JsValue,
+    field: Field,
+    max_chars: u32,
+) -> Result<Option<String>, InvalidField> {
     match Text::read(object, field, MAX_TEXT_UNITS as u32) {
         Text::Absent => Ok(None),
         read => read
-            .into_text(field)?
+            .into_text(field, max_chars)?
             .map(Some)
             .ok_or_else(|| InvalidField(format!("{} must be a string or null", field.name()))),
     }

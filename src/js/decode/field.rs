@@ -1,8 +1,9 @@
 //! Reading one field of a command object.
 
-use wasm_bindgen::JsValue;
+use js_sys::{Array, JsString};
+use wasm_bindgen::{JsCast, JsValue};
 
-use crate::application::{too_long, CredentialBytes, InvalidField, MAX_ENCRYPTED_DATA_BYTES};
+use crate::application::{CredentialBytes, InvalidField, MAX_ENCRYPTED_DATA_BYTES};
 use crate::js::raw::{byte_length, copy_bytes, read_field, read_text};
 use crate::js::shapes::{remember, TextKey};
 
@@ -18,10 +19,13 @@ pub enum Field {
     EncryptedData,
     CredentialType,
     ExpiresAt,
+    ConnectionId,
+    ActiveOnly,
+    WithinMinutes,
 }
 
 impl Field {
-    const ALL: [Field; 8] = [
+    const ALL: [Field; 11] = [
         Field::UserId,
         Field::ProviderId,
         Field::ProviderSlug,
@@ -30,6 +34,9 @@ impl Field {
         Field::EncryptedData,
         Field::CredentialType,
         Field::ExpiresAt,
+        Field::ConnectionId,
+        Field::ActiveOnly,
+        Field::WithinMinutes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -42,6 +49,9 @@ impl Field {
             Self::EncryptedData => "encryptedData",
             Self::CredentialType => "credentialType",
             Self::ExpiresAt => "expiresAt",
+            Self::ConnectionId => "connectionId",
+            Self::ActiveOnly => "activeOnly",
+            Self::WithinMinutes => "withinMinutes",
         }
     }
 
@@ -66,7 +76,8 @@ pub enum Text {
     Usable(String, JsValue),
     /// Not a string.
     Other,
-    TooLong,
+    /// Longer than asked for: the caller's string, not copied.
+    TooLong(JsValue),
     LoneSurrogate,
     /// The getter or Proxy trap threw.
     Unreadable,
@@ -81,8 +92,10 @@ impl Text {
         if let Some(text) = value.as_string() {
             return Self::Usable(text, value);
         }
+        if value.is_object() {
+            return Self::TooLong(value.unchecked_ref::<Array>().get(0));
+        }
         match value.as_f64() {
-            Some(-2.0) => Self::TooLong,
             Some(-3.0) => Self::LoneSurrogate,
             Some(-4.0) => Self::Unreadable,
             Some(-5.0) => Self::Absent,
@@ -99,15 +112,25 @@ impl Text {
 
     /// `Ok(None)` when it is not a string (or is absent); an error when it is one that cannot
     /// be used. A usable string is remembered as the command's own (`shapes::remember`), so the
-    /// same text goes back out as the caller's string.
-    pub fn into_text(self, field: Field) -> Result<Option<String>, InvalidField> {
+    /// same text goes back out as the caller's string. A string too long to copy stands in as
+    /// its first code points, more than `max_chars`, so the domain refuses it by its own rule
+    /// (whatever its length), while the events show the caller's whole string.
+    pub fn into_text(self, field: Field, max_chars: u32) -> Result<Option<String>, InvalidField> {
         match self {
             Self::Usable(text, value) => {
                 remember(TextKey::Text(&text), &value);
                 Ok(Some(text))
             }
+            Self::TooLong(value) => {
+                let prefix = value
+                    .unchecked_ref::<JsString>()
+                    .slice(0, 2 * (max_chars + 1))
+                    .as_string()
+                    .unwrap_or_default();
+                remember(TextKey::Text(&prefix), &value);
+                Ok(Some(prefix))
+            }
             Self::Other | Self::Absent => Ok(None),
-            Self::TooLong => Err(too_long(field.name())),
             Self::LoneSurrogate => Err(InvalidField(format!(
                 "{} contains a lone UTF-16 surrogate",
                 field.name()
@@ -131,4 +154,25 @@ pub fn bytes(value: &JsValue) -> Option<CredentialBytes> {
     let mut copy = CredentialBytes(vec![0; length as usize]);
     copy_bytes(value, &mut copy.0).ok()?;
     Some(copy)
+}
+
+/// Only a 36-character string can be a hyphenated UUID; anything else is refused uncopied. The
+/// caller's string is kept for the id when it is already in the form ids leave in (lower case),
+/// so it goes back out as it came.
+pub fn uuid_field(object: &JsValue, field: Field) -> Result<uuid::Uuid, InvalidField> {
+    let (text, value) = match Text::read(object, field, 36) {
+        Text::Usable(text, value) => (text, value),
+        Text::Unreadable => return Err(unreadable(field)),
+        _ => {
+            return Err(InvalidField(format!(
+                "{} must be a UUID string",
+                field.name()
+            )))
+        }
+    };
+    let id = crate::application::uuid_field(field.name(), &text)?;
+    if !text.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        remember(TextKey::Id(id.as_u128()), &value);
+    }
+    Ok(id)
 }

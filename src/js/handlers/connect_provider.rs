@@ -4,16 +4,15 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::options::{options_from_js, require_method};
-use super::{error_object, start};
-use crate::application::{ConnectProviderError, ConnectProviderHandler};
+use super::options::command_ports;
+use super::{start, INVALID_COMMAND};
+use crate::application::ConnectProviderHandler;
 use crate::js::decode::connect_provider_command;
 use crate::js::ports::{JsEventBus, JsRepository};
 use crate::js::runtime::panic_if_asked;
 use crate::js::shapes::{to_js, Failure, Id, Success};
 
 const CLASS: &str = "ConnectProviderHandler";
-pub const INVALID_COMMAND: &str = "Invalid command";
 
 type Handler = ConnectProviderHandler<JsRepository, JsEventBus>;
 
@@ -35,14 +34,10 @@ impl JsConnectProviderHandler {
         #[wasm_bindgen(js_name = eventBus, unchecked_param_type = "EventBus")] event_bus: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "HandlerOptions")] options: JsValue,
     ) -> Result<JsConnectProviderHandler, JsValue> {
-        require_method(CLASS, &repository, "repository", "save")?;
-        require_method(CLASS, &event_bus, "eventBus", "publish")?;
-        let options = options_from_js(CLASS, &options)?;
+        let (repository, event_bus) =
+            command_ports(CLASS, &["save"], repository, event_bus, options)?;
         Ok(Self {
-            inner: Rc::new(ConnectProviderHandler::new(
-                JsRepository::new(repository, options.timeout_ms),
-                JsEventBus::new(event_bus, options.timeout_ms, options.on_event_bus_error),
-            )),
+            inner: Rc::new(ConnectProviderHandler::new(repository, event_bus)),
         })
     }
 
@@ -65,23 +60,4 @@ async fn run(handler: &Handler, command: &JsValue) -> JsValue {
         Ok(connection_id) => to_js(&Success::new(Id(connection_id))),
         Err(error) => to_js(&Failure::new(&error.to_string())),
     }
-}
-
-/// The strings a failed result's `error` starts with; the package's JS exports the object as
-/// `ConnectProviderError`.
-#[wasm_bindgen(js_name = connectProviderErrors, skip_typescript)]
-pub fn connect_provider_errors() -> js_sys::Object {
-    error_object(&[
-        (
-            "INVALID_CREDENTIALS",
-            ConnectProviderError::INVALID_CREDENTIALS,
-        ),
-        (
-            "INVALID_PROVIDER_SLUG",
-            ConnectProviderError::INVALID_PROVIDER_SLUG,
-        ),
-        ("DATABASE_ERROR", ConnectProviderError::DATABASE_ERROR),
-        ("INVALID_ALIAS", ConnectProviderError::INVALID_ALIAS),
-        ("INVALID_COMMAND", INVALID_COMMAND),
-    ])
 }

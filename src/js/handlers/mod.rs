@@ -1,10 +1,22 @@
 //! The exported classes, one per handler, all built the same way: check the adapters and
-//! options, then `__start` each command as a task whose result the package's JS receives.
+//! options, then `__start` each command or query as a task whose result the package's JS
+//! receives.
 
 mod connect_provider;
+mod disconnect_provider;
+mod error_strings;
+mod get_provider_connection;
+mod list_expiring_connections;
+mod list_provider_connections;
 mod options;
+mod refresh_provider_tokens;
 
 pub use connect_provider::JsConnectProviderHandler;
+pub use disconnect_provider::JsDisconnectProviderHandler;
+pub use get_provider_connection::JsGetProviderConnectionHandler;
+pub use list_expiring_connections::JsListExpiringConnectionsHandler;
+pub use list_provider_connections::JsListProviderConnectionsHandler;
+pub use refresh_provider_tokens::JsRefreshProviderTokensHandler;
 
 use std::future::Future;
 
@@ -12,6 +24,9 @@ use wasm_bindgen::JsValue;
 
 use crate::js::runtime::{spawn, Completion};
 use crate::js::shapes::with_command_texts;
+
+/// What a result's `error` starts with when the command itself is not one.
+pub const INVALID_COMMAND: &str = "Invalid command";
 
 /// Runs `work` as a task: its result is delivered at once (and 0 returned) when it needs no
 /// waiting, else later under the number returned.
@@ -21,17 +36,4 @@ fn start(work: impl Future<Output = JsValue> + 'static) -> u32 {
     let work = with_command_texts(work);
     spawn(async move { task_completion.finish(work.await) });
     completion.deliver_or_number()
-}
-
-/// The frozen error object a handler exports (`ConnectProviderError` and its like).
-fn error_object(entries: &[(&str, &str)]) -> js_sys::Object {
-    let errors = js_sys::Object::new();
-    for (name, message) in entries {
-        let _ = js_sys::Reflect::set(
-            &errors,
-            &JsValue::from_str(name),
-            &JsValue::from_str(message),
-        );
-    }
-    js_sys::Object::freeze(&errors)
 }

@@ -4,6 +4,7 @@
 use js_sys::{Function, Reflect, TypeError};
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::js::ports::{JsEventBus, JsRepository};
 use crate::js::raw::plain_copy;
 use crate::js::shapes::{from_js, HandlerOptions};
 
@@ -97,4 +98,38 @@ fn hook_error(class: &str) -> JsValue {
 
 fn type_error(class: &str, message: &str) -> JsValue {
     TypeError::new(&format!("{class}: {message}")).unchecked_into()
+}
+
+/// A command handler's adapters, once `repository` has each of `methods` and `event_bus` has
+/// `publish` (and no other method is required of either).
+pub fn command_ports(
+    class: &str,
+    methods: &[&str],
+    repository: JsValue,
+    event_bus: JsValue,
+    options: JsValue,
+) -> Result<(JsRepository, JsEventBus), JsValue> {
+    for method in methods {
+        require_method(class, &repository, "repository", method)?;
+    }
+    require_method(class, &event_bus, "eventBus", "publish")?;
+    let options = options_from_js(class, &options)?;
+    Ok((
+        JsRepository::new(repository, options.timeout_ms),
+        JsEventBus::new(event_bus, options.timeout_ms, options.on_event_bus_error),
+    ))
+}
+
+/// A query handler's repository, once it has each of `methods`.
+pub fn query_repository(
+    class: &str,
+    methods: &[&str],
+    repository: JsValue,
+    options: JsValue,
+) -> Result<JsRepository, JsValue> {
+    for method in methods {
+        require_method(class, &repository, "repository", method)?;
+    }
+    let options = options_from_js(class, &options)?;
+    Ok(JsRepository::new(repository, options.timeout_ms))
 }

@@ -9,5 +9,7 @@ mod runtime;
 
 pub use adapters::{EventBusObject, RepositoryObject};
 pub use host::{console_error, js_string, performance_now};
-pub use reading::{byte_length, copy_bytes, is_plain_object, plain_copy, read_field, read_text};
+pub use reading::{
+    byte_length, copy_bytes, is_list, is_plain_object, plain_copy, read_field, read_text,
+};
 pub use runtime::Runtime;

@@ -9,14 +9,18 @@ extern "C" {
     pub fn read_field(object: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
 
     /// The string, if the property holds one of at most `max_units` UTF-16 units without a lone
-    /// surrogate; else a number: -1 (not a string), -2 (longer), -3 (a lone surrogate), -4 (the
-    /// read threw), -5 (null or undefined). Never throws.
+    /// surrogate; a longer one inside a one-item array; else a number: -1 (not a string), -3 (a
+    /// lone surrogate), -4 (the read threw), -5 (null or undefined). Never throws.
     #[wasm_bindgen(js_name = readText)]
     pub fn read_text(object: &JsValue, key: &JsValue, max_units: u32) -> JsValue;
 
     /// An object, not an array. Never throws.
     #[wasm_bindgen(js_name = isPlainObject)]
     pub fn is_plain_object(value: &JsValue) -> bool;
+
+    /// An array (a Proxy of one too). Never throws.
+    #[wasm_bindgen(js_name = isList)]
+    pub fn is_list(value: &JsValue) -> bool;
 
     /// The length of a `Uint8Array` from its internal slot, or -1 for anything else.
     #[wasm_bindgen(js_name = byteLength)]

@@ -1,7 +1,8 @@
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use tsify_next::Tsify;
 use uuid::Uuid;
 
+use super::domain_names::{credential_type_name, status_name};
 use super::iso_instant::IsoInstant;
 use super::js_text;
 use super::secret_bytes::SecretBytes;
@@ -109,35 +110,5 @@ impl TryFrom<ProviderConnectionRecord> for ProviderConnection {
             updated_at: record.updated_at.0,
         })
         .map_err(|error| error.to_string())
-    }
-}
-
-/// The domain's names for its enums, which it defines once (`as_str`, `FromStr`).
-mod status_name {
-    use super::*;
-
-    /// As a unit variant, which serde-wasm-bindgen makes into a JS string once per instance.
-    pub fn serialize<S: Serializer>(status: &ConnectionStatus, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_unit_variant("ConnectionStatus", *status as u32, status.as_str())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ConnectionStatus, D::Error> {
-        let name = String::deserialize(d)?;
-        name.parse()
-            .map_err(|()| serde::de::Error::custom(format!("unknown status \"{name}\"")))
-    }
-}
-
-mod credential_type_name {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(kind: &CredentialType, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_unit_variant("CredentialType", *kind as u32, kind.as_str())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<CredentialType, D::Error> {
-        let name = String::deserialize(d)?;
-        name.parse()
-            .map_err(|_| serde::de::Error::custom(format!("unknown credential type \"{name}\"")))
     }
 }

@@ -59,3 +59,9 @@ impl Serialize for Id {
         id(&self.0, serializer)
     }
 }
+
+/// The JS string of `id`, the current command's when it has one (such as the caller's own).
+pub fn js_id(id: Uuid) -> JsValue {
+    let make = || JsValue::from_str(id.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
+    js_string(TextKey::Id(id.as_u128()), make).unwrap_or_else(make)
+}

@@ -3,6 +3,8 @@
 
 mod command_texts;
 mod connection_record;
+mod connection_view;
+mod domain_names;
 mod handler_options;
 mod handler_result;
 mod iso_instant;
@@ -17,10 +19,11 @@ use wasm_bindgen::JsValue;
 
 pub use command_texts::{remember, with_command_texts, TextKey};
 pub use connection_record::{ProviderConnectionRecord, ProviderCredentialsRecord};
+pub use connection_view::{ExpiringConnections, ProviderConnectionList, ProviderConnectionView};
 pub use handler_options::HandlerOptions;
 pub use handler_result::{Failure, Success};
 pub use iso_instant::IsoInstant;
-pub use js_text::Id;
+pub use js_text::{js_id, Id};
 pub use provider_event::ProviderEvent;
 
 /// `None` is written as `null`, as the contract has it, not left `undefined`.

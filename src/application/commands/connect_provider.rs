@@ -2,7 +2,8 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use super::{Clock, EventBus, IdSource, ProviderConnectionRepository, SystemClock, UuidV7Ids};
+use super::CommandContext;
+use crate::application::{Clock, EventBus, IdSource, ProviderConnectionRepository};
 use crate::domain::{
     DomainError, NewProviderConnection, ProviderConnection, ProviderConnectionAttempted,
     ProviderConnectionFailed, ProviderConnectionSucceeded, ProviderCredentials, ProviderEvent,
@@ -63,61 +64,30 @@ impl From<DomainError> for ConnectProviderError {
 }
 
 /// Creates an ACTIVE connection, saves it and publishes Attempted, then Succeeded or Failed.
-pub struct ConnectProviderHandler<R, B, C = SystemClock, I = UuidV7Ids> {
-    repository: R,
-    event_bus: B,
-    clock: C,
-    ids: I,
+pub struct ConnectProviderHandler<
+    R,
+    B,
+    C = crate::application::SystemClock,
+    I = crate::application::UuidV7Ids,
+> {
+    context: CommandContext<R, B, C, I>,
 }
 
 impl<R, B> ConnectProviderHandler<R, B> {
     pub fn new(repository: R, event_bus: B) -> Self {
-        Self {
-            repository,
-            event_bus,
-            clock: SystemClock,
-            ids: UuidV7Ids::new(),
-        }
+        CommandContext::new(repository, event_bus).into()
+    }
+}
+
+impl<R, B, C, I> From<CommandContext<R, B, C, I>> for ConnectProviderHandler<R, B, C, I> {
+    fn from(context: CommandContext<R, B, C, I>) -> Self {
+        Self { context }
     }
 }
 
 impl<R, B, C, I> ConnectProviderHandler<R, B, C, I> {
-    pub fn with_clock<C2: Clock>(self, clock: C2) -> ConnectProviderHandler<R, B, C2, I> {
-        let Self {
-            repository,
-            event_bus,
-            ids,
-            ..
-        } = self;
-        ConnectProviderHandler {
-            repository,
-            event_bus,
-            clock,
-            ids,
-        }
-    }
-
-    pub fn with_ids<I2: IdSource>(self, ids: I2) -> ConnectProviderHandler<R, B, C, I2> {
-        let Self {
-            repository,
-            event_bus,
-            clock,
-            ..
-        } = self;
-        ConnectProviderHandler {
-            repository,
-            event_bus,
-            clock,
-            ids,
-        }
-    }
-
-    pub fn repository(&self) -> &R {
-        &self.repository
-    }
-
-    pub fn event_bus(&self) -> &B {
-        &self.event_bus
+    pub fn context(&self) -> &CommandContext<R, B, C, I> {
+        &self.context
     }
 }
 
@@ -142,13 +112,14 @@ where
             provider_id: command.provider_id,
             provider_slug: command.provider_slug.clone(),
         };
-        self.event_bus.publish(&self.attempted(&subject)).await;
+        let bus = self.context.event_bus();
+        bus.publish(&self.attempted(&subject)).await;
         let outcome = self.connect(command).await;
         let closing = match &outcome {
             Ok(connection_id) => self.succeeded(subject, *connection_id),
             Err(error) => self.failed(subject, error.to_string()),
         };
-        self.event_bus.publish(&closing).await;
+        bus.publish(&closing).await;
         outcome
     }
 
@@ -156,10 +127,10 @@ where
         let credentials = command
             .credentials
             .ok_or(ConnectProviderError::InvalidCredentials)?;
-        let now = self.clock.now();
+        let (now, id) = self.context.moment();
         let connection = ProviderConnection::connect(
             NewProviderConnection {
-                id: self.ids.next_id(now),
+                id,
                 user_id: command.user_id,
                 provider_id: command.provider_id,
                 provider_slug: command.provider_slug,
@@ -168,7 +139,8 @@ where
             },
             credentials,
         )?;
-        self.repository
+        self.context
+            .repository()
             .save(&connection)
             .await
             .map_err(|error| ConnectProviderError::Database(error.0))?;
@@ -176,10 +148,10 @@ where
     }
 
     fn attempted(&self, subject: &Subject) -> ProviderEvent {
-        let now = self.clock.now();
+        let (occurred_at, event_id) = self.context.moment();
         ProviderEvent::from(ProviderConnectionAttempted {
-            event_id: self.ids.next_id(now),
-            occurred_at: now,
+            event_id,
+            occurred_at,
             user_id: subject.user_id,
             provider_id: subject.provider_id,
             provider_slug: subject.provider_slug.clone(),
@@ -187,10 +159,10 @@ where
     }
 
     fn succeeded(&self, subject: Subject, connection_id: Uuid) -> ProviderEvent {
-        let now = self.clock.now();
+        let (occurred_at, event_id) = self.context.moment();
         ProviderEvent::from(ProviderConnectionSucceeded {
-            event_id: self.ids.next_id(now),
-            occurred_at: now,
+            event_id,
+            occurred_at,
             user_id: subject.user_id,
             connection_id,
             provider_id: subject.provider_id,
@@ -199,10 +171,10 @@ where
     }
 
     fn failed(&self, subject: Subject, reason: String) -> ProviderEvent {
-        let now = self.clock.now();
+        let (occurred_at, event_id) = self.context.moment();
         ProviderEvent::from(ProviderConnectionFailed {
-            event_id: self.ids.next_id(now),
-            occurred_at: now,
+            event_id,
+            occurred_at,
             user_id: subject.user_id,
             provider_id: subject.provider_id,
             provider_slug: subject.provider_slug,

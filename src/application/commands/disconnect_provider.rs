@@ -1,0 +1,156 @@
+use std::fmt;
+
+use uuid::Uuid;
+
+use super::{CommandContext, ConnectionSubject};
+use crate::application::{
+    Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
+};
+use crate::domain::{
+    ProviderConnection, ProviderDisconnectionAttempted, ProviderDisconnectionFailed,
+    ProviderDisconnectionSucceeded, ProviderEvent,
+};
+
+/// End a user's link to a provider. The connection is kept, disconnected and without
+/// credentials (a soft delete).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisconnectProvider {
+    pub user_id: Uuid,
+    pub connection_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DisconnectProviderError {
+    ConnectionNotFound,
+    NotOwnedByUser,
+    /// The repository's own message (a failed find or save), after "Database error occurred: ".
+    Database(String),
+}
+
+impl DisconnectProviderError {
+    pub const CONNECTION_NOT_FOUND: &'static str = "Connection not found";
+    pub const NOT_OWNED_BY_USER: &'static str = "Connection not owned by user";
+    pub const DATABASE_ERROR: &'static str = "Database error occurred";
+}
+
+impl fmt::Display for DisconnectProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ConnectionNotFound => f.write_str(Self::CONNECTION_NOT_FOUND),
+            Self::NotOwnedByUser => f.write_str(Self::NOT_OWNED_BY_USER),
+            Self::Database(message) => write!(f, "{}: {message}", Self::DATABASE_ERROR),
+        }
+    }
+}
+
+impl std::error::Error for DisconnectProviderError {}
+
+impl From<RepositoryError> for DisconnectProviderError {
+    fn from(error: RepositoryError) -> Self {
+        Self::Database(error.0)
+    }
+}
+
+/// Looks the connection up, publishes Attempted, disconnects and saves it, then publishes
+/// Succeeded or Failed. Disconnecting a disconnected connection succeeds again, as in the
+/// original (the operation is idempotent).
+pub struct DisconnectProviderHandler<
+    R,
+    B,
+    C = crate::application::SystemClock,
+    I = crate::application::UuidV7Ids,
+> {
+    context: CommandContext<R, B, C, I>,
+}
+
+impl<R, B> DisconnectProviderHandler<R, B> {
+    pub fn new(repository: R, event_bus: B) -> Self {
+        CommandContext::new(repository, event_bus).into()
+    }
+}
+
+impl<R, B, C, I> From<CommandContext<R, B, C, I>> for DisconnectProviderHandler<R, B, C, I> {
+    fn from(context: CommandContext<R, B, C, I>) -> Self {
+        Self { context }
+    }
+}
+
+impl<R, B, C, I> DisconnectProviderHandler<R, B, C, I> {
+    pub fn context(&self) -> &CommandContext<R, B, C, I> {
+        &self.context
+    }
+}
+
+impl<R, B, C, I> DisconnectProviderHandler<R, B, C, I>
+where
+    R: ProviderConnectionRepository,
+    B: EventBus,
+    C: Clock,
+    I: IdSource,
+{
+    pub async fn handle(&self, command: DisconnectProvider) -> Result<(), DisconnectProviderError> {
+        let repository = self.context.repository();
+        let bus = self.context.event_bus();
+        let found = repository.find_by_id(command.connection_id).await;
+        let subject = ConnectionSubject::of(command.user_id, command.connection_id, &found);
+        bus.publish(&self.attempted(&subject)).await;
+        let outcome = self.disconnect(found, command.user_id).await;
+        let closing = match &outcome {
+            Ok(()) => self.succeeded(subject),
+            Err(error) => self.failed(subject, error.to_string()),
+        };
+        bus.publish(&closing).await;
+        outcome
+    }
+
+    async fn disconnect(
+        &self,
+        found: Result<Option<ProviderConnection>, RepositoryError>,
+        user_id: Uuid,
+    ) -> Result<(), DisconnectProviderError> {
+        let mut connection = found?.ok_or(DisconnectProviderError::ConnectionNotFound)?;
+        if connection.user_id() != user_id {
+            return Err(DisconnectProviderError::NotOwnedByUser);
+        }
+        connection.mark_disconnected(self.context.now());
+        self.context.repository().save(&connection).await?;
+        Ok(())
+    }
+
+    fn attempted(&self, subject: &ConnectionSubject) -> ProviderEvent {
+        let (occurred_at, event_id) = self.context.moment();
+        ProviderEvent::from(ProviderDisconnectionAttempted {
+            event_id,
+            occurred_at,
+            user_id: subject.user_id,
+            connection_id: subject.connection_id,
+            provider_id: subject.provider_id,
+            provider_slug: subject.provider_slug.clone(),
+        })
+    }
+
+    fn succeeded(&self, subject: ConnectionSubject) -> ProviderEvent {
+        let (occurred_at, event_id) = self.context.moment();
+        ProviderEvent::from(ProviderDisconnectionSucceeded {
+            event_id,
+            occurred_at,
+            user_id: subject.user_id,
+            connection_id: subject.connection_id,
+            provider_id: subject.provider_id,
+            provider_slug: subject.provider_slug,
+        })
+    }
+
+    fn failed(&self, subject: ConnectionSubject, reason: String) -> ProviderEvent {
+        let (occurred_at, event_id) = self.context.moment();
+        ProviderEvent::from(ProviderDisconnectionFailed {
+            event_id,
+            occurred_at,
+            user_id: subject.user_id,
+            connection_id: subject.connection_id,
+            provider_id: subject.provider_id,
+            provider_slug: subject.provider_slug,
+            reason,
+        })
+    }
+}

@@ -1,0 +1,182 @@
+use std::fmt;
+
+use uuid::Uuid;
+
+use super::{CommandContext, ConnectionSubject};
+use crate::application::{
+    Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
+};
+use crate::domain::{
+    ProviderConnection, ProviderCredentials, ProviderEvent, ProviderTokenRefreshAttempted,
+    ProviderTokenRefreshFailed, ProviderTokenRefreshSucceeded,
+};
+
+/// Replace an active connection's credentials with new ones that infrastructure obtained and
+/// encrypted. Unlike the original, the command names the user, and only the owner may.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshProviderTokens {
+    pub user_id: Uuid,
+    pub connection_id: Uuid,
+    /// `None` (absent or malformed) is refused with `InvalidCredentials`.
+    pub credentials: Option<ProviderCredentials>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshProviderTokensError {
+    ConnectionNotFound,
+    NotOwnedByUser,
+    InvalidCredentials,
+    /// The connection is no longer active: only the user, by connecting again, can mend it.
+    NotActive,
+    /// The repository's own message (a failed find or save), after "Database error occurred: ".
+    Database(String),
+}
+
+impl RefreshProviderTokensError {
+    pub const CONNECTION_NOT_FOUND: &'static str = "Connection not found";
+    pub const NOT_OWNED_BY_USER: &'static str = "Connection not owned by user";
+    pub const INVALID_CREDENTIALS: &'static str = "Invalid or missing credentials";
+    pub const NOT_ACTIVE: &'static str = "Connection is not active";
+    pub const DATABASE_ERROR: &'static str = "Database error occurred";
+
+    /// What the Failed event's `needs_user_action` says: true only when the user must act.
+    pub fn needs_user_action(&self) -> bool {
+        matches!(self, Self::NotActive)
+    }
+}
+
+impl fmt::Display for RefreshProviderTokensError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ConnectionNotFound => f.write_str(Self::CONNECTION_NOT_FOUND),
+            Self::NotOwnedByUser => f.write_str(Self::NOT_OWNED_BY_USER),
+            Self::InvalidCredentials => f.write_str(Self::INVALID_CREDENTIALS),
+            Self::NotActive => f.write_str(Self::NOT_ACTIVE),
+            Self::Database(message) => write!(f, "{}: {message}", Self::DATABASE_ERROR),
+        }
+    }
+}
+
+impl std::error::Error for RefreshProviderTokensError {}
+
+impl From<RepositoryError> for RefreshProviderTokensError {
+    fn from(error: RepositoryError) -> Self {
+        Self::Database(error.0)
+    }
+}
+
+/// Looks the connection up, publishes Attempted, checks (found, owned, credentials, active, in
+/// that order), saves the new credentials, then publishes Succeeded or Failed.
+pub struct RefreshProviderTokensHandler<
+    R,
+    B,
+    C = crate::application::SystemClock,
+    I = crate::application::UuidV7Ids,
+> {
+    context: CommandContext<R, B, C, I>,
+}
+
+impl<R, B> RefreshProviderTokensHandler<R, B> {
+    pub fn new(repository: R, event_bus: B) -> Self {
+        CommandContext::new(repository, event_bus).into()
+    }
+}
+
+impl<R, B, C, I> From<CommandContext<R, B, C, I>> for RefreshProviderTokensHandler<R, B, C, I> {
+    fn from(context: CommandContext<R, B, C, I>) -> Self {
+        Self { context }
+    }
+}
+
+impl<R, B, C, I> RefreshProviderTokensHandler<R, B, C, I> {
+    pub fn context(&self) -> &CommandContext<R, B, C, I> {
+        &self.context
+    }
+}
+
+impl<R, B, C, I> RefreshProviderTokensHandler<R, B, C, I>
+where
+    R: ProviderConnectionRepository,
+    B: EventBus,
+    C: Clock,
+    I: IdSource,
+{
+    pub async fn handle(
+        &self,
+        command: RefreshProviderTokens,
+    ) -> Result<(), RefreshProviderTokensError> {
+        let repository = self.context.repository();
+        let bus = self.context.event_bus();
+        let found = repository.find_by_id(command.connection_id).await;
+        let subject = ConnectionSubject::of(command.user_id, command.connection_id, &found);
+        bus.publish(&self.attempted(&subject)).await;
+        let outcome = self.refresh(found, command).await;
+        let closing = match &outcome {
+            Ok(()) => self.succeeded(subject),
+            Err(error) => self.failed(subject, error),
+        };
+        bus.publish(&closing).await;
+        outcome
+    }
+
+    async fn refresh(
+        &self,
+        found: Result<Option<ProviderConnection>, RepositoryError>,
+        command: RefreshProviderTokens,
+    ) -> Result<(), RefreshProviderTokensError> {
+        let mut connection = found?.ok_or(RefreshProviderTokensError::ConnectionNotFound)?;
+        if connection.user_id() != command.user_id {
+            return Err(RefreshProviderTokensError::NotOwnedByUser);
+        }
+        let credentials = command
+            .credentials
+            .ok_or(RefreshProviderTokensError::InvalidCredentials)?;
+        connection
+            .update_credentials(Some(credentials), self.context.now())
+            .map_err(|_| RefreshProviderTokensError::NotActive)?;
+        self.context.repository().save(&connection).await?;
+        Ok(())
+    }
+
+    fn attempted(&self, subject: &ConnectionSubject) -> ProviderEvent {
+        let (occurred_at, event_id) = self.context.moment();
+        ProviderEvent::from(ProviderTokenRefreshAttempted {
+            event_id,
+            occurred_at,
+            user_id: subject.user_id,
+            connection_id: subject.connection_id,
+            provider_id: subject.provider_id,
+            provider_slug: subject.provider_slug.clone(),
+        })
+    }
+
+    fn succeeded(&self, subject: ConnectionSubject) -> ProviderEvent {
+        let (occurred_at, event_id) = self.context.moment();
+        ProviderEvent::from(ProviderTokenRefreshSucceeded {
+            event_id,
+            occurred_at,
+            user_id: subject.user_id,
+            connection_id: subject.connection_id,
+            provider_id: subject.provider_id,
+            provider_slug: subject.provider_slug,
+        })
+    }
+
+    fn failed(
+        &self,
+        subject: ConnectionSubject,
+        error: &RefreshProviderTokensError,
+    ) -> ProviderEvent {
+        let (occurred_at, event_id) = self.context.moment();
+        ProviderEvent::from(ProviderTokenRefreshFailed {
+            event_id,
+            occurred_at,
+            user_id: subject.user_id,
+            connection_id: subject.connection_id,
+            provider_id: subject.provider_id,
+            provider_slug: subject.provider_slug,
+            reason: error.to_string(),
+            needs_user_action: error.needs_user_action(),
+        })
+    }
+}

@@ -1,0 +1,58 @@
+//! The exported `ListProviderConnectionsHandler` class.
+
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::options::query_repository;
+use super::{start, INVALID_COMMAND};
+use crate::application::ListProviderConnectionsHandler;
+use crate::js::decode::list_provider_connections_query;
+use crate::js::ports::JsRepository;
+use crate::js::shapes::{to_js, Failure, ProviderConnectionList, Success};
+
+const CLASS: &str = "ListProviderConnectionsHandler";
+
+type Handler = ListProviderConnectionsHandler<JsRepository>;
+
+#[wasm_bindgen(js_name = ListProviderConnectionsHandler)]
+pub struct JsListProviderConnectionsHandler {
+    inner: Rc<Handler>,
+}
+
+#[wasm_bindgen(js_class = ListProviderConnectionsHandler)]
+impl JsListProviderConnectionsHandler {
+    /// Throws a `TypeError` when `repository.findByUserId` or `repository.findActiveByUser` is
+    /// not a function, or an option is of the wrong kind.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(
+            unchecked_param_type = "Pick<ProviderConnectionRepository, \"findByUserId\" | \"findActiveByUser\">"
+        )]
+        repository: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "QueryOptions")] options: JsValue,
+    ) -> Result<JsListProviderConnectionsHandler, JsValue> {
+        let methods = ["findByUserId", "findActiveByUser"];
+        let repository = query_repository(CLASS, &methods, repository, options)?;
+        Ok(Self {
+            inner: Rc::new(ListProviderConnectionsHandler::new(repository)),
+        })
+    }
+
+    #[wasm_bindgen(js_name = __start, skip_typescript)]
+    pub fn start(&self, query: JsValue) -> u32 {
+        let handler = Rc::clone(&self.inner);
+        start(async move { run(&handler, &query).await })
+    }
+}
+
+async fn run(handler: &Handler, query: &JsValue) -> JsValue {
+    let query = match list_provider_connections_query(query) {
+        Ok(query) => query,
+        Err(why) => return to_js(&Failure::new(&format!("{INVALID_COMMAND}: {}", why.0))),
+    };
+    match handler.handle(query).await {
+        Ok(list) => to_js(&Success::new(ProviderConnectionList::from(&list))),
+        Err(error) => to_js(&Failure::new(&error.to_string())),
+    }
+}

@@ -1,0 +1,115 @@
+use serde::Serialize;
+use tsify_next::Tsify;
+use uuid::Uuid;
+
+use super::domain_names::{credential_type_name, expiry_name, status_name};
+use super::iso_instant::IsoInstant;
+use super::js_text;
+use crate::application;
+use crate::domain::{ConnectionStatus, CredentialExpiry, CredentialType};
+
+/// A connection as the queries return it; never the credential bytes.
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+#[tsify(missing_as_null)]
+pub struct ProviderConnectionView<'a> {
+    #[serde(serialize_with = "js_text::id")]
+    #[tsify(type = "string")]
+    id: Uuid,
+    #[serde(serialize_with = "js_text::id")]
+    #[tsify(type = "string")]
+    user_id: Uuid,
+    #[serde(serialize_with = "js_text::id")]
+    #[tsify(type = "string")]
+    provider_id: Uuid,
+    #[serde(serialize_with = "js_text::any_text")]
+    provider_slug: &'a str,
+    #[serde(serialize_with = "js_text::optional_text")]
+    alias: Option<&'a str>,
+    #[serde(serialize_with = "status_name::serialize")]
+    #[tsify(type = "ConnectionStatus")]
+    status: ConnectionStatus,
+    is_connected: bool,
+    needs_reauthentication: bool,
+    can_sync: bool,
+    #[serde(serialize_with = "credential_type_name::serialize_optional")]
+    #[tsify(type = "CredentialType | null")]
+    credential_type: Option<CredentialType>,
+    #[tsify(type = "string | null")]
+    credentials_expire_at: Option<IsoInstant>,
+    #[serde(serialize_with = "expiry_name::serialize_optional")]
+    #[tsify(type = "CredentialExpiry | null")]
+    credential_expiry: Option<CredentialExpiry>,
+    #[tsify(type = "string | null")]
+    connected_at: Option<IsoInstant>,
+    #[tsify(type = "string | null")]
+    last_sync_at: Option<IsoInstant>,
+    #[tsify(type = "string")]
+    created_at: IsoInstant,
+    #[tsify(type = "string")]
+    updated_at: IsoInstant,
+}
+
+impl<'a> From<&'a application::ProviderConnectionView> for ProviderConnectionView<'a> {
+    fn from(view: &'a application::ProviderConnectionView) -> Self {
+        Self {
+            id: view.id,
+            user_id: view.user_id,
+            provider_id: view.provider_id,
+            provider_slug: &view.provider_slug,
+            alias: view.alias.as_deref(),
+            status: view.status,
+            is_connected: view.is_connected,
+            needs_reauthentication: view.needs_reauthentication,
+            can_sync: view.can_sync,
+            credential_type: view.credential_type,
+            credentials_expire_at: view.credentials_expire_at.map(IsoInstant),
+            credential_expiry: view.credential_expiry,
+            connected_at: view.connected_at.map(IsoInstant),
+            last_sync_at: view.last_sync_at.map(IsoInstant),
+            created_at: IsoInstant(view.created_at),
+            updated_at: IsoInstant(view.updated_at),
+        }
+    }
+}
+
+/// What `ListProviderConnectionsHandler` resolves with.
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderConnectionList<'a> {
+    connections: Vec<ProviderConnectionView<'a>>,
+    total_count: usize,
+    active_count: usize,
+}
+
+impl<'a> From<&'a application::ProviderConnectionList> for ProviderConnectionList<'a> {
+    fn from(list: &'a application::ProviderConnectionList) -> Self {
+        Self {
+            connections: list
+                .connections
+                .iter()
+                .map(ProviderConnectionView::from)
+                .collect(),
+            total_count: list.total_count,
+            active_count: list.active_count,
+        }
+    }
+}
+
+/// What `ListExpiringConnectionsHandler` resolves with.
+#[derive(Serialize, Tsify)]
+pub struct ExpiringConnections<'a> {
+    connections: Vec<ProviderConnectionView<'a>>,
+}
+
+impl<'a> From<&'a application::ExpiringConnections> for ExpiringConnections<'a> {
+    fn from(list: &'a application::ExpiringConnections) -> Self {
+        Self {
+            connections: list
+                .connections
+                .iter()
+                .map(ProviderConnectionView::from)
+                .collect(),
+        }
+    }
+}
