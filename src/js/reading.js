@@ -5,6 +5,8 @@
 
 const isArray = Array.isArray;
 const objectKeys = Object.keys;
+const getPrototypeOf = Object.getPrototypeOf;
+const objectPrototype = Object.prototype;
 const isWellFormed = String.prototype.isWellFormed;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
@@ -125,22 +127,20 @@ function copy(value, maxItems, depth, path) {
 }
 
 function copyObject(value, maxItems, depth, path) {
-  const bytes = byteLength(value);
-  if (bytes > MAX_BYTES) throw `${where(path)}holds more than ${MAX_BYTES} bytes`;
-  if (bytes > bytesLeft) throw `${where(path)}is past ${MAX_TOTAL_BYTES} bytes in all`;
-  if (bytes >= 0) {
-    bytesLeft -= bytes;
-    return typedArraySlice.call(value);
-  }
-  if (isTypedArray(value)) throw `${where(path)}is a typed array that is not a Uint8Array`;
-  if (isDate(value)) return isoOf(value, path);
-  if (isArray(value)) {
-    const limit = depth === 0 ? maxItems : MAX_KEYS;
-    const length = value.length;
-    if (length > limit) throw `${where(path)}has more than ${limit} items`;
-    const items = new Array(length);
-    for (let i = 0; i < length; i++) items[i] = copy(value[i], maxItems, depth + 1, `${path}[${i}]`);
-    return items;
+  // The common case first: a plain object (no exception is thrown to find that out).
+  const prototype = getPrototypeOf(value);
+  if (prototype !== objectPrototype && prototype !== null) {
+    const bytes = byteLength(value);
+    if (bytes > MAX_BYTES) throw `${where(path)}holds more than ${MAX_BYTES} bytes`;
+    if (bytes > bytesLeft) throw `${where(path)}is past ${MAX_TOTAL_BYTES} bytes in all`;
+    if (bytes >= 0) {
+      bytesLeft -= bytes;
+      return typedArraySlice.call(value);
+    }
+    if (typedArrayName.call(value) !== undefined) throw `${where(path)}is a typed array that is not a Uint8Array`;
+    if (isArray(value)) return copyArray(value, depth === 0 ? maxItems : MAX_KEYS, maxItems, depth, path);
+    const iso = isoOfDate(value, path);
+    if (iso !== undefined) return iso;
   }
   const keys = objectKeys(value);
   if (keys.length > MAX_KEYS) throw `${where(path)}has more than ${MAX_KEYS} properties`;
@@ -149,26 +149,23 @@ function copyObject(value, maxItems, depth, path) {
   return result;
 }
 
-function isTypedArray(value) {
-  try {
-    return typedArrayName.call(value) !== undefined;
-  } catch {
-    return false;
-  }
+function copyArray(value, limit, maxItems, depth, path) {
+  const length = value.length;
+  if (length > limit) throw `${where(path)}has more than ${limit} items`;
+  const items = new Array(length);
+  for (let i = 0; i < length; i++) items[i] = copy(value[i], maxItems, depth + 1, `${path}[${i}]`);
+  return items;
 }
 
-function isDate(value) {
+/** A `Date`'s ISO string (an invalid one is refused); `undefined` for anything else. */
+function isoOfDate(value, path) {
   try {
     dateTime.call(value);
-    return true;
   } catch {
-    return false;
+    return undefined;
   }
-}
-
-function isoOf(date, path) {
   try {
-    return dateIso.call(date);
+    return dateIso.call(value);
   } catch {
     throw `${where(path)}is an invalid Date`;
   }

@@ -1,11 +1,14 @@
-// The core contract table in Deno, against the installed package (its "deno" export).
-import { ConnectProviderError, ConnectProviderHandler } from "connect-provider";
-import { contractCases, runContractCase } from "../js/contract/cases.mjs";
+// Every contract table in Deno, against the installed package (its "deno" export).
+import * as api from "connect-provider";
+import { ConnectProviderError } from "connect-provider";
+import { contractTables } from "../js/contract/tables.mjs";
 import { ERRORS } from "../js/contract/fixtures.mjs";
 import { expectEqual } from "../js/contract/expect.mjs";
 
-for (const contractCase of contractCases) {
-  Deno.test(contractCase.name, () => runContractCase(ConnectProviderHandler, contractCase));
+for (const table of contractTables) {
+  for (const contractCase of table.cases) {
+    Deno.test(`${table.handler}: ${contractCase.name}`, () => table.run(api[table.handler], contractCase));
+  }
 }
 
 Deno.test("ConnectProviderError is frozen and holds the exact strings", () => {

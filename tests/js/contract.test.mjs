@@ -1,8 +1,10 @@
-// The core contract table against the installed package, in Node.
+// Every handler's contract table against the installed package, in Node.
 import { test } from "node:test";
-import { ConnectProviderHandler } from "connect-provider";
-import { contractCases, runContractCase } from "./contract/cases.mjs";
+import * as api from "connect-provider";
+import { contractTables } from "./contract/tables.mjs";
 
-for (const contractCase of contractCases) {
-  test(contractCase.name, () => runContractCase(ConnectProviderHandler, contractCase));
+for (const table of contractTables) {
+  for (const contractCase of table.cases) {
+    test(`${table.handler}: ${contractCase.name}`, () => table.run(api[table.handler], contractCase));
+  }
 }

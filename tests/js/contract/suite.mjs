@@ -1,16 +1,19 @@
-// Runs the whole contract table and reports each case, for runtimes where node:test is not
-// at hand (workerd, a browser page): the Node side then asserts on the report.
-import { contractCases, runContractCase } from "./cases.mjs";
+// Runs every contract table and reports each case, for runtimes where node:test is not at
+// hand (workerd, a browser page): the Node side then asserts on the report.
+import { contractTables } from "./tables.mjs";
 
-/** @returns {Promise<{ name: string, ok: boolean, error?: string }[]>} */
-export async function runContractSuite(ConnectProviderHandler) {
+/** @param {Record<string, any>} api the package's exports */
+export async function runContractSuite(api) {
   const report = [];
-  for (const contractCase of contractCases) {
-    try {
-      await runContractCase(ConnectProviderHandler, contractCase);
-      report.push({ name: contractCase.name, ok: true });
-    } catch (error) {
-      report.push({ name: contractCase.name, ok: false, error: String(error?.stack ?? error) });
+  for (const table of contractTables) {
+    for (const contractCase of table.cases) {
+      const name = `${table.handler}: ${contractCase.name}`;
+      try {
+        await table.run(api[table.handler], contractCase);
+        report.push({ name, ok: true });
+      } catch (error) {
+        report.push({ name, ok: false, error: String(error?.stack ?? error) });
+      }
     }
   }
   return report;

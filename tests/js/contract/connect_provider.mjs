@@ -1,6 +1,6 @@
-// The core contract as one table of cases, shared by every runtime's test suite. Each case
-// names a command, how the caller's adapters behave, and the exact outcome: the result, the
-// events in order, what reached `save`.
+// ConnectProvider's contract as one table of cases, shared by every runtime's test suite. Each
+// case names a command, how the caller's adapters behave, and the exact outcome: the result,
+// the events in order, what reached `save`.
 import { expectEqual, expectTrue } from "./expect.mjs";
 import { command, credentials, ERRORS, ISO, PROVIDER_ID, UUID_V7 } from "./fixtures.mjs";
 import { never, recordingPorts, rejectWith, throwError } from "./ports.mjs";
@@ -11,7 +11,7 @@ const invalidCommand = (why) => ({ ok: false, error: `${ERRORS.INVALID_COMMAND}:
 const databaseError = (why) => refused(`${ERRORS.DATABASE_ERROR}: ${why}`, { saveCalls: 1 });
 
 /** @type {{ name: string, command: () => unknown, behaviour?: () => object, options?: object, expect: object }[]} */
-export const contractCases = [
+const cases = [
   { name: "valid command", command: () => command(), expect: ok() },
   { name: "valid command with alias", command: () => command({ alias: "Retirement" }), expect: ok() },
   { name: "alias null is no alias", command: () => command({ alias: null }), expect: ok() },
@@ -89,6 +89,17 @@ export const contractCases = [
   },
   { name: "alias of 101 characters", command: () => command({ alias: "a".repeat(101) }), expect: refused(ERRORS.INVALID_ALIAS) },
   {
+    name: "slug of 1,025 characters: its own error and events, which carry the whole slug",
+    command: () => command({ providerSlug: "s".repeat(1025) }),
+    expect: refused(ERRORS.INVALID_PROVIDER_SLUG),
+  },
+  {
+    name: "slug of a million astral characters: the same",
+    command: () => command({ providerSlug: "😀".repeat(1_000_000) }),
+    expect: refused(ERRORS.INVALID_PROVIDER_SLUG),
+  },
+  { name: "alias of 5,000 characters", command: () => command({ alias: "a".repeat(5000) }), expect: refused(ERRORS.INVALID_ALIAS) },
+  {
     name: "credentials are checked before the slug",
     command: () => command({ credentials: null, providerSlug: "" }),
     expect: refused(ERRORS.INVALID_CREDENTIALS),
@@ -150,7 +161,7 @@ const EVENT_KEYS = {
 };
 
 /** Runs one case against a `ConnectProviderHandler` class; throws on the first mismatch. */
-export async function runContractCase(ConnectProviderHandler, contractCase) {
+async function run(ConnectProviderHandler, contractCase) {
   const ports = recordingPorts(contractCase.behaviour?.());
   const options = { onEventBusError: ports.onEventBusError, ...contractCase.options };
   const handler = new ConnectProviderHandler(ports.repository, ports.eventBus, options);
@@ -228,3 +239,5 @@ function checkSaved(record, sent, result, expected) {
     "the saved connection",
   );
 }
+
+export const connectProviderTable = { handler: "ConnectProviderHandler", cases, run };

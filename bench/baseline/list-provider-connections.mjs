@@ -1,0 +1,49 @@
+// The ListProviderConnections contract in plain JavaScript, for the bench
+// (`tests/js/baseline_contract.test.mjs` holds it to the same table as the wasm handler).
+import { messageOf, Ports, requireMethods, UUID } from "./common.mjs";
+import { storedError, viewOf } from "./stored-connection.mjs";
+
+const MAX_FOUND = 10_000;
+
+function queryError(query) {
+  if (query === null || typeof query !== "object" || Array.isArray(query)) return "command must be an object";
+  if (typeof query.userId !== "string" || !UUID.test(query.userId)) return "userId must be a UUID string";
+  if (query.activeOnly != null && typeof query.activeOnly !== "boolean") return "activeOnly must be a boolean";
+  return null;
+}
+
+const newestFirst = (a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : Date.parse(b.createdAt) - Date.parse(a.createdAt));
+
+export class BaselineListProviderConnectionsHandler {
+  #ports;
+
+  constructor(repository, options = {}) {
+    requireMethods("ListProviderConnectionsHandler", "repository", repository, ["findByUserId", "findActiveByUser"]);
+    this.#ports = new Ports(repository, { publish() {} }, options);
+  }
+
+  async handle(query) {
+    const invalid = queryError(query);
+    if (invalid) return { ok: false, error: `Invalid command: ${invalid}` };
+    const userId = query.userId.toLowerCase();
+    const method = query.activeOnly ? "findActiveByUser" : "findByUserId";
+    let found;
+    try {
+      found = await this.#ports.settle(() => this.#ports.repository[method](userId), method);
+    } catch (error) {
+      return { ok: false, error: `Database error occurred: ${messageOf(error)}` };
+    }
+    if (!Array.isArray(found)) return { ok: false, error: `Database error occurred: ${method} did not return an array` };
+    if (found.length > MAX_FOUND) return { ok: false, error: `Database error occurred: ${method} returned more than ${MAX_FOUND} connections` };
+    for (let i = 0; i < found.length; i++) {
+      const why = storedError(found[i]);
+      if (why) return { ok: false, error: `Database error occurred: invalid stored connection: [${i}].${why}` };
+    }
+    const now = Date.now();
+    const mine = found.filter((record) => record.userId.toLowerCase() === userId && (!query.activeOnly || record.status === "active"));
+    const connections = mine.sort(newestFirst).map((record) => viewOf(record, now));
+    let activeCount = 0;
+    for (const view of connections) if (view.status === "active") activeCount++;
+    return { ok: true, value: { connections, totalCount: connections.length, activeCount } };
+  }
+}
