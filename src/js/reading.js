@@ -20,7 +20,7 @@ const dateIso = Date.prototype.toISOString;
 const MAX_TEXT_UNITS = 1024;
 const MAX_BYTES = 64 * 1024;
 const MAX_KEYS = 64;
-const MAX_DEPTH = 4;
+const MAX_DEPTH = 6;
 /** All the bytes one copy may hold, however many Uint8Arrays they come in. */
 const MAX_TOTAL_BYTES = 16 * 1024 * 1024;
 let bytesLeft = 0;

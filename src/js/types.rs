@@ -34,7 +34,7 @@ export type Found<T> = T | PromiseLike<T>;
 /**
  * Any object with the methods a handler uses (each handler's constructor names the ones it
  * needs); each may return a value, a promise or a thenable. A record read back has the shape
- * `save` receives, in any status.
+ * `save` receives, whatever its status.
  */
 export interface ProviderConnectionRepository {
   /** Inserts or replaces the connection with the same id. */

@@ -38,9 +38,6 @@ const invalidCases = [
   ["providerSlug a number", () => command({ providerSlug: 42 }), "providerSlug must be a string"],
   ["providerSlug with a lone surrogate", () => command({ providerSlug: "schwab\ud800" }), "providerSlug contains a lone UTF-16 surrogate"],
   ["alias with a lone low surrogate", () => command({ alias: "\udc00alias" }), "alias contains a lone UTF-16 surrogate"],
-  ["a megabyte providerSlug", () => command({ providerSlug: "s".repeat(1 << 20) }), "providerSlug is longer than 1024 characters"],
-  ["a providerSlug of 1025 characters", () => command({ providerSlug: "s".repeat(1025) }), "providerSlug is longer than 1024 characters"],
-  ["a megabyte alias", () => command({ alias: "a".repeat(1 << 20) }), "alias is longer than 1024 characters"],
   ["a megabyte userId", () => command({ userId: "u".repeat(1 << 20) }), "userId must be a UUID string"],
 ];
 
@@ -78,8 +75,24 @@ for (const [name, make] of credentialCases) {
   });
 }
 
-test("a slug of 1024 characters is still an ordinary slug error, with events", async () => {
-  assert.deepEqual(await outcome(command({ providerSlug: "s".repeat(1024) })), refused(ERRORS.INVALID_PROVIDER_SLUG));
+for (const [name, make, error] of [
+  ["a slug of 1024 characters", () => command({ providerSlug: "s".repeat(1024) }), ERRORS.INVALID_PROVIDER_SLUG],
+  ["a slug of 1025 characters", () => command({ providerSlug: "s".repeat(1025) }), ERRORS.INVALID_PROVIDER_SLUG],
+  ["a megabyte slug", () => command({ providerSlug: "s".repeat(1 << 20) }), ERRORS.INVALID_PROVIDER_SLUG],
+  ["a megabyte slug with a lone surrogate at its end", () => command({ providerSlug: `${"s".repeat(1 << 20)}\ud800` }), ERRORS.INVALID_PROVIDER_SLUG],
+  ["a megabyte alias", () => command({ alias: "a".repeat(1 << 20) }), ERRORS.INVALID_ALIAS],
+]) {
+  test(`${name}: the field's own error and events, whatever its length`, async () => {
+    assert.deepEqual(await outcome(make()), refused(error));
+  });
+}
+
+test("the events of a refused megabyte slug carry the caller's whole slug", async () => {
+  const slug = "s".repeat(1 << 20);
+  const events = [];
+  const handler = new ConnectProviderHandler({ save() {} }, { publish: (event) => events.push(event) });
+  assert.deepEqual(await handler.handle(command({ providerSlug: slug })), { ok: false, error: ERRORS.INVALID_PROVIDER_SLUG });
+  assert.deepEqual(events.map((event) => [event.eventType, event.providerSlug === slug]), [["ProviderConnectionAttempted", true], ["ProviderConnectionFailed", true]]);
 });
 
 test("unknown keys, a cycle, and __proto__ and constructor keys are ignored", async () => {

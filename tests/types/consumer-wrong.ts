@@ -1,5 +1,5 @@
 // Each marked line passes a wrong shape; each must be a compile error (see types.test.mjs).
-import { ConnectProviderError, ConnectProviderHandler } from "connect-provider";
+import { ConnectProviderError, ConnectProviderHandler, DisconnectProviderHandler, ListExpiringConnectionsHandler, ListProviderConnectionsHandler } from "connect-provider";
 
 const handler = new ConnectProviderHandler({ save: async () => {} }, { publish: () => {} });
 
@@ -19,3 +19,9 @@ handler.handle({ userId: "u", providerId: "p", providerSlug: "s", credentials: n
 new ConnectProviderHandler({ save: () => {} }, { publish: (event) => event.connectionId });
 // ERROR: the error strings are read-only
 ConnectProviderError.DATABASE_ERROR = "x";
+// ERROR: a disconnecting repository without findById
+new DisconnectProviderHandler({ save: () => {} }, { publish: () => {} });
+// ERROR: withinMinutes as a string
+new ListExpiringConnectionsHandler({ findExpiringBefore: () => [] }).handle({ withinMinutes: "30" });
+// ERROR: a view has no credential bytes
+new ListProviderConnectionsHandler({ findByUserId: () => [], findActiveByUser: () => [] }).handle({ userId: "u" }).then((result) => result.ok && result.value.connections[0].credentials);

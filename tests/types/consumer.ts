@@ -2,6 +2,13 @@
 import {
   ConnectProviderError,
   ConnectProviderHandler,
+  DisconnectProviderHandler,
+  ListExpiringConnectionsHandler,
+  ListProviderConnectionsHandler,
+  RefreshProviderTokensError,
+  RefreshProviderTokensHandler,
+  type CredentialExpiry,
+  type ProviderConnectionView,
   type ConnectProviderCommand,
   type ConnectProviderResult,
   type EventBus,
@@ -11,11 +18,20 @@ import {
 } from "connect-provider";
 
 const saved: ProviderConnectionRecord[] = [];
-const repository: ProviderConnectionRepository = {
+const repository: Pick<ProviderConnectionRepository, "save"> = {
   async save(connection) {
     const bytes: Uint8Array | undefined = connection.credentials?.encryptedData;
     if (bytes) saved.push(connection);
   },
+};
+
+/** A repository for every handler: each find may answer with a value or a promise. */
+const everything: ProviderConnectionRepository = {
+  save: (connection) => void saved.push(connection),
+  findById: async (id) => saved.find((record) => record.id === id) ?? null,
+  findByUserId: (userId) => saved.filter((record) => record.userId === userId),
+  findActiveByUser: async (userId) => saved.filter((record) => record.userId === userId && record.status === "active"),
+  findExpiringBefore: (instant) => saved.filter((record) => (record.credentials?.expiresAt ?? "9999") <= instant),
 };
 
 function describe(event: ProviderEvent): string {
@@ -55,4 +71,28 @@ export async function run(): Promise<string> {
   if (result.ok) return result.value;
   const known: string = ConnectProviderError.INVALID_PROVIDER_SLUG;
   return result.error.startsWith(known) ? known : result.error;
+}
+
+export async function lifecycle(userId: string, connectionId: string): Promise<string[]> {
+  const notes: string[] = [];
+  const disconnected = await new DisconnectProviderHandler(everything, eventBus).handle({ userId, connectionId });
+  if (disconnected.ok) {
+    const nothing: null = disconnected.value;
+    notes.push(String(nothing));
+  }
+  const refreshed = await new RefreshProviderTokensHandler(everything, eventBus, { timeoutMs: 1000 }).handle({
+    userId,
+    connectionId,
+    credentials: { encryptedData: new Uint8Array([2]), credentialType: "oauth2", expiresAt: "2027-01-01T00:00:00Z" },
+  });
+  if (!refreshed.ok && refreshed.error === RefreshProviderTokensError.NOT_ACTIVE) notes.push("reconnect");
+  const listed = await new ListProviderConnectionsHandler(everything).handle({ userId, activeOnly: true });
+  if (listed.ok) {
+    const views: ProviderConnectionView[] = listed.value.connections;
+    const expiry: (CredentialExpiry | null)[] = views.map((view) => view.credentialExpiry);
+    notes.push(`${listed.value.totalCount}/${listed.value.activeCount}`, ...expiry.map(String));
+  }
+  const expiring = await new ListExpiringConnectionsHandler(everything).handle({ withinMinutes: 30 });
+  if (expiring.ok) notes.push(...expiring.value.connections.map((view) => view.credentialsExpireAt ?? "never"));
+  return notes;
 }

@@ -48,6 +48,7 @@ pub fn from_js<T: DeserializeOwned>(copy: JsValue) -> Result<T, String> {
         let message = js_sys::Reflect::get(&error, &JsValue::from_str("message"))
             .ok()
             .and_then(|message| message.as_string())
+            .map(|message| without_quoted_value(&message))
             .unwrap_or_default();
         if path == "." {
             message
@@ -55,4 +56,21 @@ pub fn from_js<T: DeserializeOwned>(copy: JsValue) -> Result<T, String> {
             format!("{path}: {message}")
         }
     })
+}
+
+/// serde-wasm-bindgen describes an object or array of the wrong type by printing it
+/// (`invalid type: JsValue(Object({…})), expected …`); what it prints may hold credentials in an
+/// unexpected form, so only the kind of value is kept.
+fn without_quoted_value(message: &str) -> String {
+    const QUOTED: &str = "JsValue(";
+    let Some(start) = message.find(QUOTED) else {
+        return message.to_owned();
+    };
+    let kind = if message[start + QUOTED.len()..].starts_with("Array") {
+        "an array"
+    } else {
+        "an object"
+    };
+    let rest = message.rfind(", expected ").map_or("", |at| &message[at..]);
+    format!("{}{kind}{rest}", &message[..start])
 }

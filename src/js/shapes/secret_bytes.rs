@@ -1,6 +1,8 @@
 use std::fmt;
 
+use js_sys::Uint8Array;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use wasm_bindgen::{JsCast, JsValue};
 use zeroize::Zeroize;
 
 /// The encrypted credential bytes on their way across: a `Uint8Array` in JS, overwritten when
@@ -26,8 +28,15 @@ impl Serialize for SecretBytes {
     }
 }
 
+/// Taken as the JS value itself (serde-wasm-bindgen's `preserve`), so that anything but a
+/// `Uint8Array` is refused in words that never quote the value: serde-wasm-bindgen's own
+/// "invalid type" message would print it, and it may be the secret in another form.
 impl<'de> Deserialize<'de> for SecretBytes {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        serde_bytes::deserialize(deserializer).map(SecretBytes)
+        let value: JsValue = serde_wasm_bindgen::preserve::deserialize(deserializer)?;
+        value
+            .dyn_ref::<Uint8Array>()
+            .map(|bytes| SecretBytes(bytes.to_vec()))
+            .ok_or_else(|| serde::de::Error::custom("expected a Uint8Array"))
     }
 }
