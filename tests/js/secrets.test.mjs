@@ -59,3 +59,50 @@ test("random secrets never leak into events, results, errors or console output",
   );
   assert.ok(printed.length > 0, "the publish-failure scenarios did print, and were searched");
 });
+
+const lifecycleScenarios = fc.constantFrom("refresh", "refresh not active", "refresh not owned", "refresh save fails", "disconnect", "get", "list", "expiring", "refresh bad type");
+
+test("random secrets, stored and new, never leak from the lifecycle handlers either", async (t) => {
+  const { DisconnectProviderHandler, GetProviderConnectionHandler, ListExpiringConnectionsHandler, ListProviderConnectionsHandler, RefreshProviderTokensHandler } = await import("connect-provider");
+  const { CONNECTION_ID, OTHER_USER_ID, storedRecord, USER_ID } = await import("./contract/fixtures.mjs");
+  const printed = [];
+  for (const method of ["log", "info", "warn", "error", "debug"]) t.mock.method(console, method, (...args) => printed.push(args));
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ minLength: 12, maxLength: 512 }), fc.uint8Array({ minLength: 12, maxLength: 512 }), lifecycleScenarios, async (stored, fresh, scenario) => {
+      const events = [];
+      const received = [];
+      const record = storedRecord({
+        status: scenario === "refresh not active" ? "expired" : "active",
+        userId: scenario === "refresh not owned" ? OTHER_USER_ID : USER_ID,
+        credentials: { encryptedData: stored, credentialType: "oauth2", expiresAt: new Date(Date.now() + 60_000).toISOString() },
+      });
+      const repository = {
+        findById: async () => record,
+        findByUserId: async () => [record],
+        findActiveByUser: async () => [record],
+        findExpiringBefore: async () => [record],
+        save(connection) {
+          received.push(connection.credentials?.encryptedData);
+          if (scenario === "refresh save fails") return Promise.reject(new Error("disk full"));
+        },
+      };
+      const eventBus = { publish: (event) => void events.push(event) };
+      const ref = { userId: USER_ID, connectionId: CONNECTION_ID };
+      const credentials = { encryptedData: fresh, credentialType: scenario === "refresh bad type" ? "password" : "api_key" };
+      const result = scenario.startsWith("refresh")
+        ? await new RefreshProviderTokensHandler(repository, eventBus).handle({ ...ref, credentials })
+        : scenario === "disconnect"
+          ? await new DisconnectProviderHandler(repository, eventBus).handle(ref)
+          : scenario === "get"
+            ? await new GetProviderConnectionHandler(repository).handle(ref)
+            : scenario === "list"
+              ? await new ListProviderConnectionsHandler(repository).handle({ userId: USER_ID })
+              : await new ListExpiringConnectionsHandler(repository).handle({});
+      const emitted = text({ result, events, printed });
+      for (const secret of [stored, fresh]) for (const spelling of spellings(secret)) assert.ok(!emitted.includes(spelling), `${scenario}: leaked as ${spelling}`);
+      if (scenario === "refresh" || scenario === "refresh save fails") assert.deepEqual(received.map((bytes) => [...bytes]), [[...fresh]], "save gets the new bytes unchanged");
+      if (scenario === "disconnect") assert.deepEqual(received, [undefined], "a disconnected connection is saved without credentials");
+    }),
+    { numRuns: 300 },
+  );
+});

@@ -1,6 +1,6 @@
 use chrono::TimeDelta;
 
-use super::{DatabaseError, ProviderConnectionView, QueryContext};
+use super::{sorted_by, DatabaseError, ProviderConnectionView, QueryContext};
 use crate::application::{Clock, ProviderConnectionRepository};
 use crate::domain::ConnectionStatus;
 
@@ -57,7 +57,9 @@ impl<R: ProviderConnectionRepository, C: Clock> ListExpiringConnectionsHandler<R
             connection.status() == ConnectionStatus::Active
                 && expiry(connection).is_some_and(|at| at <= by)
         });
-        found.sort_by_key(|connection| (expiry(connection), connection.id()));
+        let found = sorted_by(found, |connection| {
+            expiry(connection).map_or(i64::MAX, |at| at.timestamp_millis())
+        });
         Ok(ExpiringConnections {
             connections: found
                 .iter()

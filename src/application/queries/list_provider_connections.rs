@@ -1,8 +1,6 @@
-use std::cmp::Reverse;
-
 use uuid::Uuid;
 
-use super::{DatabaseError, ProviderConnectionView, QueryContext};
+use super::{sorted_by, DatabaseError, ProviderConnectionView, QueryContext};
 use crate::application::{Clock, ProviderConnectionRepository};
 use crate::domain::ConnectionStatus;
 
@@ -55,7 +53,9 @@ impl<R: ProviderConnectionRepository, C: Clock> ListProviderConnectionsHandler<R
             connection.user_id() == query.user_id
                 && (!query.active_only || connection.status() == ConnectionStatus::Active)
         });
-        found.sort_by_key(|connection| (Reverse(connection.created_at()), connection.id()));
+        let found = sorted_by(found, |connection| {
+            -connection.created_at().timestamp_millis()
+        });
         let now = self.context.now();
         let connections: Vec<_> = found
             .iter()

@@ -19,6 +19,7 @@ pub use list_provider_connections::JsListProviderConnectionsHandler;
 pub use refresh_provider_tokens::JsRefreshProviderTokensHandler;
 
 use std::future::Future;
+use std::pin::Pin;
 
 use wasm_bindgen::JsValue;
 
@@ -31,6 +32,12 @@ pub const INVALID_COMMAND: &str = "Invalid command";
 /// Runs `work` as a task: its result is delivered at once (and 0 returned) when it needs no
 /// waiting, else later under the number returned.
 fn start(work: impl Future<Output = JsValue> + 'static) -> u32 {
+    start_boxed(Box::pin(work))
+}
+
+/// One copy for every handler (the work is boxed anyway, as a task).
+#[inline(never)]
+fn start_boxed(work: Pin<Box<dyn Future<Output = JsValue>>>) -> u32 {
     let completion = Completion::new();
     let task_completion = completion.clone();
     let work = with_command_texts(work);
