@@ -93,6 +93,9 @@ export interface ListExpiringConnectionsQuery {
   withinMinutes?: number | null;
 }
 
+/** The events ConnectProvider publishes (the name the package had before the lifecycle). */
+export type ProviderConnectionEvent = Extract<ProviderEvent, { eventType: `ProviderConnection${string}` }>;
+
 /** What every `handle()` resolves with; it never rejects. */
 export type HandlerResult<T> = { ok: true; value: T } | { ok: false; error: string };
 

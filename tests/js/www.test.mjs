@@ -1,87 +1,24 @@
 // The browser app (npm start's Vite server) in headless Chromium, with real IndexedDB.
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { createServer as createNetServer } from "node:net";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { createServer } from "vite";
 import { launchChromium } from "./support/chromium.mjs";
+import { PLAINTEXT, connect, connections, dumpIndexedDb, openApp, replaceCredentials, row, startApp, storedConnections, timeline } from "./support/www-app.mjs";
 
-const PLAINTEXT = "hunter2-correct-horse-battery";
+const REPLACED = "second-secret-tr0ub4dor-and-3";
 const output = fileURLToPath(new URL("../../test-output", import.meta.url));
-let vite;
-let appUrl;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = createNetServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
+let app;
 
 before(async () => {
-  vite = await createServer({
-    configFile: fileURLToPath(new URL("../../www/vite.config.js", import.meta.url)),
-    server: { port: await freePort(), strictPort: true },
-    logLevel: "warn",
-  });
-  await vite.listen();
-  appUrl = vite.resolvedUrls.local[0];
+  app = await startApp();
 });
-after(() => vite?.close());
-
-async function openApp(context) {
-  const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (error) => page.errors.push(error));
-  await page.goto(appUrl);
-  await page.waitForSelector("body[data-ready=true]");
-  return page;
-}
-
-async function connect(page, { provider = "schwab", slug, alias = "", secret = PLAINTEXT } = {}) {
-  await page.selectOption("#provider", provider);
-  if (slug !== undefined) await page.fill("#provider-slug", slug);
-  await page.fill("#alias", alias);
-  await page.fill("#secret", secret);
-  await page.click("button[type=submit]");
-  await page.waitForFunction(() => document.querySelector("#form-status").textContent !== "");
-}
-
-const connections = (page) =>
-  page.$$eval(".connection", (items) =>
-    items.map((item) => [item.querySelector(".slug").textContent, item.querySelector(".alias")?.textContent ?? null, item.querySelector(".badge").textContent]),
-  );
-const timeline = (page) =>
-  page.$$eval(".event", (items) => items.map((item) => [item.dataset.eventType, item.querySelector(".event-reason")?.textContent ?? null]));
-
-/** Every record of every store, with bytes decoded as text so a plaintext search sees them. */
-const dumpIndexedDb = (page) =>
-  page.evaluate(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const open = indexedDB.open("connect-provider");
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    const decode = (value) =>
-      JSON.stringify(value, (_, v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) + Array.from(v).join(",") : v));
-    const dump = {};
-    for (const name of db.objectStoreNames) {
-      const records = await new Promise((resolve) => {
-        const request = db.transaction(name).objectStore(name).getAll();
-        request.onsuccess = () => resolve(request.result);
-      });
-      dump[name] = records.map(decode);
-    }
-    return dump;
-  });
+after(() => app?.close());
 
 test("connecting lists the connection with its Attempted and Succeeded events, and both survive a reload", async (t) => {
   const context = await launchChromium();
   t.after(() => context.close());
-  const page = await openApp(context);
+  const page = await openApp(context, app.url);
   await connect(page, { alias: "Retirement" });
 
   assert.equal(await page.textContent("#form-status"), "Connected schwab.");
@@ -104,7 +41,7 @@ test("connecting lists the connection with its Attempted and Succeeded events, a
 test("a too-long slug shows the error at the field, records a Failed event and adds no connection", async (t) => {
   const context = await launchChromium();
   t.after(() => context.close());
-  const page = await openApp(context);
+  const page = await openApp(context, app.url);
   await connect(page, { provider: "__other", slug: "x".repeat(51) });
 
   assert.equal(await page.textContent("#provider-error"), "Enter a provider slug of 1 to 50 characters.");
@@ -117,7 +54,7 @@ test("a too-long slug shows the error at the field, records a Failed event and a
 test("a too-long alias shows the error at the alias field", async (t) => {
   const context = await launchChromium();
   t.after(() => context.close());
-  const page = await openApp(context);
+  const page = await openApp(context, app.url);
   await connect(page, { alias: "a".repeat(101) });
   assert.equal(await page.textContent("#alias-error"), "Keep the alias to 100 characters or fewer.");
   assert.deepEqual(await connections(page), []);
@@ -134,7 +71,7 @@ test("a storage failure (quota exceeded) is shown at the form and nothing is hal
       return put.apply(this, args);
     };
   });
-  const page = await openApp(context);
+  const page = await openApp(context, app.url);
   await connect(page);
   const reason = "Database error occurred: The quota has been exceeded.";
   assert.equal(await page.textContent("#form-status"), `Could not save the connection, nothing was stored: ${reason}`);
@@ -146,18 +83,18 @@ test("a storage failure (quota exceeded) is shown at the form and nothing is hal
 test("a second tab sees a connection made in the first", async (t) => {
   const context = await launchChromium();
   t.after(() => context.close());
-  const first = await openApp(context);
-  const second = await openApp(context);
+  const first = await openApp(context, app.url);
+  const second = await openApp(context, app.url);
   await connect(first, { provider: "vanguard", alias: "IRA" });
   await second.waitForSelector(".connection");
   assert.deepEqual(await connections(second), [["vanguard", "IRA", "active"]]);
   assert.deepEqual((await timeline(second)).map(([type]) => type), ["ProviderConnectionSucceeded", "ProviderConnectionAttempted"]);
 });
 
-test("the secret's plaintext appears nowhere in IndexedDB, only its ciphertext", async (t) => {
+test("neither the first secret's plaintext nor a replacement's appears in IndexedDB, the page or the console", async (t) => {
   const context = await launchChromium();
   t.after(() => context.close());
-  const page = await openApp(context);
+  const page = await openApp(context, app.url);
   await connect(page, { provider: "fidelity" });
   const dump = await dumpIndexedDb(page);
   assert.equal(dump.connections.length, 1);
@@ -167,12 +104,44 @@ test("the secret's plaintext appears nowhere in IndexedDB, only its ciphertext",
   // 12-byte IV + ciphertext + 16-byte tag
   const bytes = JSON.parse(dump.connections[0]).credentials.encryptedData;
   assert.equal(bytes.split(",").length >= 12 + PLAINTEXT.length + 16, true);
+  const [first] = await storedConnections(page);
+
+  await replaceCredentials(page, "fidelity", { credentialType: "api_key", secret: REPLACED });
+  assert.equal(await row(page, "fidelity").locator(".row-status").textContent(), "Replaced the credentials of fidelity.");
+  assert.equal(await row(page, "fidelity").getByLabel("New secret").inputValue(), "", "the new secret is not left in the form");
+  const after = await dumpIndexedDb(page);
+  for (const secret of [PLAINTEXT, REPLACED]) {
+    assert.ok(!JSON.stringify(after).includes(secret), `plaintext ${secret} found in IndexedDB`);
+    assert.ok(!(await page.evaluate(() => document.body.innerText)).includes(secret), `plaintext ${secret} shown on the page`);
+    assert.ok(!page.logs.some((line) => line.includes(secret)), `plaintext ${secret} logged`);
+  }
+  const [replaced] = await storedConnections(page);
+  assert.equal(replaced.credentials.credentialType, "api_key");
+  assert.equal(replaced.credentials.bytesAreUint8Array, true);
+  assert.equal(replaced.credentials.encryptedData.length, 12 + REPLACED.length + 16);
+  assert.notDeepEqual(replaced.credentials.encryptedData.slice(0, 12), first.credentials.encryptedData.slice(0, 12), "a fresh IV");
+  // Sealed like the first: the key kept in IndexedDB opens it.
+  const opened = await page.evaluate(async (sealed) => {
+    const db = await new Promise((resolve) => {
+      const open = indexedDB.open("connect-provider");
+      open.onsuccess = () => resolve(open.result);
+    });
+    const key = await new Promise((resolve) => {
+      const request = db.transaction("keys").objectStore("keys").get("credentials-aes-gcm");
+      request.onsuccess = () => resolve(request.result);
+    });
+    db.close();
+    const bytes = new Uint8Array(sealed);
+    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.slice(0, 12) }, key, bytes.slice(12));
+    return new TextDecoder().decode(plain);
+  }, replaced.credentials.encryptedData);
+  assert.equal(opened, REPLACED);
 });
 
 test("works from the keyboard and at phone width", async (t) => {
   const context = await launchChromium();
   t.after(() => context.close());
-  const page = await openApp(context);
+  const page = await openApp(context, app.url);
   await page.setViewportSize({ width: 375, height: 800 });
   await page.focus("#provider");
   await page.keyboard.press("Tab");

@@ -3,18 +3,52 @@
 // callback API.
 
 export const DATABASE_NAME = "connect-provider";
-const VERSION = 1;
 
-/** Opens the database, creating its stores on first use. */
-export function openDatabase(name = DATABASE_NAME) {
-  const opening = indexedDB.open(name, VERSION);
-  opening.onupgradeneeded = () => {
-    const db = opening.result;
+/**
+ * 1: the stores `connections` (with `byUser`), `events` (with `byUser`) and `keys`.
+ * 2: two indexes on `connections` for the lifecycle queries (see indexeddb-repository.js):
+ *    `byUserStatus` on [userId, status] and `byStatusExpiry` on [status, credentials.expiresAt].
+ *    Adding an index re-reads the records already stored, so a version 1 database keeps all it has.
+ */
+export const VERSION = 2;
+
+/** @type {Record<number, (db: IDBDatabase, transaction: IDBTransaction) => void>} */
+const UPGRADES = {
+  1(db) {
     db.createObjectStore("connections", { keyPath: "id" }).createIndex("byUser", "userId");
     db.createObjectStore("events", { keyPath: "eventId" }).createIndex("byUser", "userId");
     db.createObjectStore("keys");
+  },
+  2(_db, transaction) {
+    const connections = transaction.objectStore("connections");
+    connections.createIndex("byUserStatus", ["userId", "status"]);
+    // A record without credentials or without an expiry has no key here, so it is not indexed.
+    connections.createIndex("byStatusExpiry", ["status", "credentials.expiresAt"]);
+  },
+};
+
+/**
+ * Opens the database, creating or upgrading its stores as needed.
+ * @param {string} [name]
+ * @param {{ onBlocked?: () => void, onVersionChange?: () => void }} [options]
+ *   `onBlocked`: another tab holds an older version open, so the upgrade waits for it to close;
+ *   `onVersionChange`: a newer version (another tab, newer code) wants the database, so this
+ *   connection has been closed and the page needs reloading.
+ * @returns {Promise<IDBDatabase>}
+ */
+export async function openDatabase(name = DATABASE_NAME, options = {}) {
+  const opening = indexedDB.open(name, VERSION);
+  opening.onupgradeneeded = (event) => {
+    const transaction = /** @type {IDBTransaction} */ (opening.transaction);
+    for (let version = event.oldVersion + 1; version <= VERSION; version += 1) UPGRADES[version](opening.result, transaction);
   };
-  return settle(opening);
+  opening.onblocked = () => options.onBlocked?.();
+  const db = await settle(opening);
+  db.onversionchange = () => {
+    db.close();
+    options.onVersionChange?.();
+  };
+  return db;
 }
 
 /**

@@ -2,15 +2,15 @@
 // An EventBus that keeps every domain event in IndexedDB, then tells the page.
 import { allForUser, committed } from "./database.js";
 
-/** @typedef {import("connect-provider").ProviderConnectionEvent} ProviderConnectionEvent */
+/** @typedef {import("connect-provider").ProviderEvent} ProviderEvent */
 
 /**
  * @param {IDBDatabase} db
- * @param {{ onPublished?: (event: ProviderConnectionEvent) => void }} [options]
+ * @param {{ onPublished?: (event: ProviderEvent) => void }} [options]
  */
 export function indexedDbEventBus(db, options = {}) {
   return {
-    /** @param {ProviderConnectionEvent} event */
+    /** @param {ProviderEvent} event */
     async publish(event) {
       const transaction = db.transaction("events", "readwrite");
       transaction.objectStore("events").put(event);
@@ -18,7 +18,7 @@ export function indexedDbEventBus(db, options = {}) {
       options.onPublished?.(event);
     },
 
-    /** The user's events, newest first (UUID v7 ids sort by time). @returns {Promise<ProviderConnectionEvent[]>} */
+    /** The user's events, newest first (UUID v7 ids sort by time). @returns {Promise<ProviderEvent[]>} */
     async listForUser(/** @type {string} */ userId) {
       const events = await allForUser(db, "events", userId);
       return events.sort((a, b) => (a.eventId < b.eventId ? 1 : -1));

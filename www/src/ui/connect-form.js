@@ -2,14 +2,14 @@
 // The connect form: reads what the user typed, and shows a failure next to the field it concerns.
 import { ConnectProviderError } from "connect-provider";
 import { CREDENTIAL_TYPES, KNOWN_PROVIDERS } from "../providers.js";
-import { h } from "./format.js";
+import { expiryFromInput, h } from "./format.js";
 
 const OTHER = "__other";
 
 /** @param {HTMLFormElement} form */
 export function connectForm(form) {
   const field = (/** @type {string} */ name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
-  const provider = /** @type {HTMLSelectElement} */ (field("provider"));
+  const provider = /** @type {HTMLSelectElement} */ (form.elements.namedItem("provider"));
   const otherSlug = field("providerSlug");
   const status = /** @type {HTMLElement} */ (form.querySelector("#form-status"));
 
@@ -40,13 +40,12 @@ export function connectForm(form) {
   return {
     /** What the user entered; the secret leaves here only to be sealed. */
     values() {
-      const expiry = field("expiresAt").value;
       return {
         providerSlug: provider.value === OTHER ? otherSlug.value.trim() : provider.value,
         alias: field("alias").value.trim() || null,
         credentialType: field("credentialType").value,
         secret: field("secret").value,
-        expiresAt: expiry ? new Date(expiry).toISOString() : null,
+        expiresAt: expiryFromInput(field("expiresAt").value),
       };
     },
 
@@ -65,6 +64,21 @@ export function connectForm(form) {
           button.disabled = false;
         }
       });
+    },
+
+    /**
+     * Fills in the provider and alias of a connection to make again, and puts the cursor at the
+     * secret: what "Connect again" does for a connection that can no longer take credentials.
+     * @param {{ providerSlug: string, alias: string | null }} connection
+     */
+    prefill({ providerSlug, alias }) {
+      clearErrors();
+      const known = KNOWN_PROVIDERS.some((p) => p.slug === providerSlug);
+      provider.value = known ? providerSlug : OTHER;
+      otherSlug.value = known ? "" : providerSlug;
+      toggleOther();
+      field("alias").value = alias ?? "";
+      field("secret").focus();
     },
 
     /** @param {import("connect-provider").ConnectProviderResult} result @param {string} slug */

@@ -1,31 +1,35 @@
 // @ts-check
-// Every event the handler published, newest first.
+// Every event the handlers published, newest first: connecting, disconnecting and replacing
+// credentials, each Attempted, Succeeded or Failed (with its reason, and whether the user must act).
+import { EVENT_KINDS, OUTCOME_LABELS } from "./event-kinds.js";
 import { formatTime, h } from "./format.js";
 
-/** @typedef {import("connect-provider").ProviderConnectionEvent} ProviderConnectionEvent */
+/** @typedef {import("connect-provider").ProviderEvent} ProviderEvent */
 
-const LABELS = {
-  ProviderConnectionAttempted: "Attempted",
-  ProviderConnectionSucceeded: "Succeeded",
-  ProviderConnectionFailed: "Failed",
-};
+/** Which provider the event concerns; lifecycle events name none when the connection was not found. */
+function subjectOf(/** @type {ProviderEvent} */ event) {
+  if (event.providerSlug === null) return "(unknown connection)";
+  return event.providerSlug || "(no slug)";
+}
 
-/** @param {ProviderConnectionEvent} event */
+/** @param {ProviderEvent} event */
 function eventItem(event) {
-  const label = LABELS[event.eventType];
+  const { action, outcome } = EVENT_KINDS[event.eventType];
+  const needsAction = event.eventType === "ProviderTokenRefreshFailed" && event.needsUserAction;
   return h(
     "li",
-    { class: `event event-${label.toLowerCase()}`, "data-event-type": event.eventType },
-    h("span", { class: "event-label" }, label),
-    h("span", { class: "event-slug" }, event.providerSlug || "(no slug)"),
+    { class: `event event-${outcome}`, "data-event-type": event.eventType },
+    h("span", { class: "event-label" }, OUTCOME_LABELS[outcome]),
+    h("span", { class: "event-subject" }, h("span", { class: "event-action" }, action), " ", h("span", { class: "event-slug" }, subjectOf(event))),
     h("time", { datetime: event.occurredAt }, formatTime(event.occurredAt)),
-    event.eventType === "ProviderConnectionFailed" ? h("span", { class: "event-reason" }, event.reason) : null,
+    "reason" in event ? h("span", { class: "event-reason" }, event.reason) : null,
+    needsAction ? h("span", { class: "event-needs-action" }, "Needs the user: connect again") : null,
   );
 }
 
 /**
  * @param {HTMLElement} container
- * @param {ProviderConnectionEvent[]} events
+ * @param {ProviderEvent[]} events
  */
 export function renderTimeline(container, events) {
   container.replaceChildren(
