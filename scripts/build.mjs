@@ -47,6 +47,7 @@ for (const { dir, target } of bindings) {
 checkNoExportReturnsJsValue(join(pkg, "web", `${crate}_bg.wasm`));
 shareWasm();
 dropStaleCallbacks();
+dedupeSnippetImports();
 writeTypes();
 writeCommonJsApi();
 writeCommonJsSnippets();
@@ -123,6 +124,31 @@ function dropStaleCallbacks() {
     const glue = join(pkg, dir, `${crate}.js`);
     const source = readFileSync(glue, "utf8");
     if (source.includes(from)) writeFileSync(glue, source.replaceAll(from, to));
+  }
+}
+
+/** wasm-bindgen 0.2.130 imports a snippet module once for each function the wasm imports from
+ * it directly (`import * as import1 …`, `import2`, … of the same file) and lists each under the
+ * same key of its import object: bundlers warn `Duplicate key "./snippets/…"` (wrangler did, in
+ * a user's build). The copies are one module, so one import and one key remain. */
+function dedupeSnippetImports() {
+  for (const dir of ["node", "web"]) {
+    const path = join(pkg, dir, `${crate}.js`);
+    let source = readFileSync(path, "utf8");
+    const imports = [...source.matchAll(/^(?:import \* as (import\d+) from "([^"]+)"|const (import\d+) = require\("([^"]+)"\);)\n/gm)];
+    const first = new Map();
+    for (const match of imports) {
+      const name = match[1] ?? match[3];
+      const module = match[2] ?? match[4];
+      if (!first.has(module)) {
+        first.set(module, name);
+        continue;
+      }
+      const entry = `        "${module}": ${name},\n`;
+      if (!source.includes(entry)) throw new Error(`build: ${path} has no import object entry ${entry.trim()}`);
+      source = source.replace(match[0], "").replace(entry, "");
+    }
+    writeFileSync(path, source);
   }
 }
 

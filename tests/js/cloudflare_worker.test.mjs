@@ -1,12 +1,19 @@
-// examples/cloudflare-worker in workerd (Miniflare), with real D1, over loopback HTTP.
+// examples/cloudflare-worker in workerd (Miniflare), with real D1, over loopback HTTP; its cron
+// trigger through Miniflare's scheduled() on the Worker. The /providers routes' tests are shared
+// with the Node service's (support/provider-routes.mjs).
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { bundleWorker, migrate, startWorker } from "./support/workerd.mjs";
-import { PROVIDER_ID, USER_ID } from "./contract/fixtures.mjs";
+import { testProviderRoutes } from "./support/provider-routes.mjs";
+import { ISO, PROVIDER_ID, USER_ID } from "./contract/fixtures.mjs";
+import { FIND_ACTIVE_BY_USER, FIND_BY_USER, FIND_EXPIRING_BEFORE } from "../../examples/cloudflare-worker/src/d1-store.js";
 
 const example = (path) => fileURLToPath(new URL(`../../examples/cloudflare-worker/${path}`, import.meta.url));
 const outdir = fileURLToPath(new URL("../../target/workerd/example", import.meta.url));
+/** The cron of wrangler.toml, so the test triggers what a deployment would. */
+const CRON = readFileSync(example("wrangler.toml"), "utf8").match(/^crons = \["([^"]+)"\]$/m)[1];
 let worker;
 let db;
 
@@ -14,7 +21,7 @@ before(async () => {
   const script = await bundleWorker(example("src/worker.js"), outdir);
   worker = await startWorker(script, { d1Databases: ["DB"] });
   db = await worker.mf.getD1Database("DB");
-  await migrate(db, example("migrations/0001_provider_connections.sql"));
+  for (const file of readdirSync(example("migrations")).sort()) await migrate(db, example(`migrations/${file}`));
 });
 after(() => worker?.mf.dispose());
 
@@ -71,4 +78,29 @@ test("connection ids from successive requests are unique and ordered", async () 
   for (let i = 0; i < 5; i++) ids.push((await (await post(body({ providerSlug: `p${i}` }))).json()).id);
   assert.equal(new Set(ids).size, 5);
   assert.deepEqual([...ids].sort(), ids);
+});
+
+testProviderRoutes({
+  call: (method, path, body) =>
+    fetch(new URL(path, worker.url), { method, body: body === undefined || typeof body === "string" ? body : JSON.stringify(body) }),
+  query: async (sql, ...params) => (await db.prepare(sql).bind(...params).all()).results,
+  exec: async (sql) => void (await db.exec(sql)),
+  finds: { byUser: FIND_BY_USER, activeByUser: FIND_ACTIVE_BY_USER, expiringBefore: FIND_EXPIRING_BEFORE },
+  /** Fires the cron trigger as the platform does, due at the last quarter hour. */
+  async expiringRun() {
+    const scheduledTime = new Date(Math.floor(Date.now() / 900_000) * 900_000);
+    const startedAt = new Date().toISOString();
+    const outcome = await (await worker.mf.getWorker()).scheduled({ cron: CRON, scheduledTime });
+    assert.deepEqual(outcome, { outcome: "ok", noRetry: false });
+    const runs = (await db.prepare("SELECT * FROM refresh_runs ORDER BY id").all()).results;
+    const run = runs.at(-1);
+    assert.match(run.ran_at, ISO);
+    assert.ok(run.ran_at >= startedAt, `${run.ran_at} from ${startedAt} on`);
+    assert.deepEqual(
+      { id: run.id, cron: run.cron, scheduled_at: run.scheduled_at },
+      { id: runs.length, cron: "*/15 * * * *", scheduled_at: scheduledTime.toISOString() },
+    );
+    assert.deepEqual(Object.keys(run), ["id", "cron", "scheduled_at", "ran_at", "within_minutes", "connection_ids", "error"]);
+    return run;
+  },
 });

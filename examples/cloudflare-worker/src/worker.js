@@ -1,53 +1,54 @@
-// A Worker that connects providers: POST /connections runs the wasm handler with a D1 repository
-// and a D1 event outbox; GET /connections?userId=… lists a user's connections (never the secret).
-import { ConnectProviderHandler } from "connect-provider";
-import { d1EventBus, d1Repository } from "./d1-store.js";
+// A Worker over D1 for a user's provider connections, each route one wasm handler:
+//   POST   /connections                    connect                    -> 201 { id } | 422 { error }
+//   GET    /connections?userId=            the user's rows, never the secret
+//   GET    /providers?userId=[&active_only=true]                      -> 200 { connections, totalCount, activeCount }
+//   GET    /providers/:id?userId=          one connection's view      -> 200
+//   DELETE /providers/:id?userId=          disconnect                 -> 204
+//   POST   /providers/:id/token-refreshes  { userId, credentials }    -> 201 { connectionId }
+// Refusals: not found 404, not owned or not active 403, invalid 400, a database error 500.
+// The cron trigger (wrangler.toml) runs the expiring-credentials job.
+import { connect, listConnectionRows } from "./connections.js";
+import { runExpiringJob } from "./expiring-job.js";
+import { HttpError, json } from "./http.js";
+import { disconnect, getProvider, listProviders, refreshTokens } from "./providers.js";
 
-const json = (body, status = 200) => Response.json(body, { status });
+/** @typedef {{ DB: D1Database }} Env */
+/**
+ * A request as the routes get it; `id` is the path's connection id (on the routes without one, undefined).
+ * @typedef {{ request: Request, env: Env, url: URL, id: string }} RouteContext
+ */
 
-/** The request carries the encrypted credential as base64; the handler wants bytes. */
-function toCommand(body) {
-  const credentials = body?.credentials;
-  if (credentials && typeof credentials.encryptedData === "string") {
-    const binary = atob(credentials.encryptedData);
-    credentials.encryptedData = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  }
-  return body;
-}
-
-async function connect(request, env) {
-  let body;
-  try {
-    body = await request.json();
-  } catch {
-    return json({ error: "Request body must be JSON" }, 400);
-  }
-  const handler = new ConnectProviderHandler(d1Repository(env.DB), d1EventBus(env.DB), { timeoutMs: 5000 });
-  try {
-    const result = await handler.handle(toCommand(body));
-    return result.ok ? json({ id: result.value }, 201) : json({ error: result.error }, 422);
-  } finally {
-    handler.free();
-  }
-}
-
-async function list(url, env) {
-  const userId = url.searchParams.get("userId");
-  const { results } = await env.DB.prepare(
-    "SELECT id, provider_slug, status, alias, credential_type, expires_at, connected_at FROM provider_connections WHERE user_id = ?1 ORDER BY id",
-  )
-    .bind(userId)
-    .all();
-  return json(results);
-}
+// The id is passed on as the path has it: a connection id is a UUID, which needs no decoding, and
+// anything else is refused by the handler as an invalid command.
+/** @type {[RegExp, Record<string, (context: RouteContext) => Promise<Response> | Response>][]} */
+const ROUTES = [
+  [/^\/connections$/, { POST: connect, GET: listConnectionRows }],
+  [/^\/providers$/, { GET: listProviders }],
+  [/^\/providers\/([^/]+)$/, { GET: getProvider, DELETE: disconnect }],
+  [/^\/providers\/([^/]+)\/token-refreshes$/, { POST: refreshTokens }],
+];
 
 export default {
-  /** @param {Request} request */
+  /** @param {Request} request @param {Env} env */
   async fetch(request, env) {
     const url = new URL(request.url);
-    if (url.pathname !== "/connections") return json({ error: "Not found" }, 404);
-    if (request.method === "POST") return connect(request, env);
-    if (request.method === "GET") return list(url, env);
-    return json({ error: "Method not allowed" }, 405);
+    for (const [pattern, methods] of ROUTES) {
+      const match = pattern.exec(url.pathname);
+      if (!match) continue;
+      const route = methods[request.method];
+      if (!route) return json({ error: "Method not allowed" }, 405, { allow: Object.keys(methods).join(", ") });
+      try {
+        return await route({ request, env, url, id: match[1] });
+      } catch (error) {
+        if (error instanceof HttpError) return json({ error: error.message }, error.status);
+        throw error;
+      }
+    }
+    return json({ error: "Not found" }, 404);
+  },
+
+  /** @param {ScheduledController} controller @param {Env} env */
+  async scheduled(controller, env) {
+    await runExpiringJob(controller, env);
   },
 };

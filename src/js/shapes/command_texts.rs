@@ -47,9 +47,32 @@ impl From<&TextKey<'_>> for OwnedKey {
     }
 }
 
-/// A few strings at most, so a list searched in order is the fastest map.
+/// The most strings kept. A command has about ten; a query that lists many connections keeps
+/// the ones that recur (the user's id, a shared time) while the rest pass through.
+const CAPACITY: usize = 16;
+
+/// Few strings, so a list searched in order is the fastest map; the most recently used last.
 #[derive(Default)]
 pub struct CommandTexts(RefCell<Vec<(OwnedKey, JsValue)>>);
+
+impl CommandTexts {
+    fn find(&self, key: &TextKey<'_>) -> Option<JsValue> {
+        let mut texts = self.0.borrow_mut();
+        let at = texts.iter().position(|(known, _)| known.matches(key))?;
+        let entry = texts.remove(at);
+        let value = entry.1.clone();
+        texts.push(entry);
+        Some(value)
+    }
+
+    fn keep(&self, key: &TextKey<'_>, value: &JsValue) {
+        let mut texts = self.0.borrow_mut();
+        if texts.len() == CAPACITY {
+            texts.remove(0);
+        }
+        texts.push((OwnedKey::from(key), value.clone()));
+    }
+}
 
 thread_local! {
     static CURRENT: RefCell<Option<Rc<CommandTexts>>> = const { RefCell::new(None) };
@@ -59,10 +82,7 @@ thread_local! {
 pub fn remember(key: TextKey<'_>, value: &JsValue) {
     CURRENT.with_borrow(|current| {
         if let Some(texts) = current {
-            texts
-                .0
-                .borrow_mut()
-                .push((OwnedKey::from(&key), value.clone()));
+            texts.keep(&key, value);
         }
     });
 }
@@ -71,18 +91,9 @@ pub fn remember(key: TextKey<'_>, value: &JsValue) {
 /// command's task.
 pub fn js_string(key: TextKey<'_>, make: impl FnOnce() -> JsValue) -> Option<JsValue> {
     let texts = CURRENT.with_borrow(Option::clone)?;
-    let known = texts
-        .0
-        .borrow()
-        .iter()
-        .find(|(known, _)| known.matches(&key))
-        .map(|(_, value)| value.clone());
-    Some(known.unwrap_or_else(|| {
+    Some(texts.find(&key).unwrap_or_else(|| {
         let value = make();
-        texts
-            .0
-            .borrow_mut()
-            .push((OwnedKey::from(&key), value.clone()));
+        texts.keep(&key, &value);
         value
     }))
 }
