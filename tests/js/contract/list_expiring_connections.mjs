@@ -31,7 +31,7 @@ const cases = [
   {
     name: "records the repository should not have returned are left out",
     records,
-    behaviour: () => ({ findExpiringBefore: () => [...records(), storedRecord({ id: id(9), credentials: { ...storedRecord().credentials, expiresAt: null } })] }),
+    behaviour: () => ({ findExpiringBefore: (_, store) => [...store, storedRecord({ id: id(9), credentials: { ...storedRecord().credentials, expiresAt: null } })] }),
     query: () => ({ withinMinutes: 30 }),
     expect: { result: listed(3, 1), calls: ["findExpiringBefore"] },
   },

@@ -35,7 +35,7 @@ const cases = [
   {
     name: "another user's record in the answer is left out, and not counted",
     records,
-    behaviour: () => ({ findByUserId: () => records() }),
+    behaviour: () => ({ findByUserId: (_, store) => store }),
     query: () => ({ userId: USER_ID }),
     expect: { result: (stored) => listOf(stored), calls: ["findByUserId"] },
   },

@@ -44,7 +44,7 @@ export const throwError = (message) => () => {
 /**
  * A repository over `records` (kept as given, so a test can store what a real one never would)
  * and a recording bus, for the lifecycle handlers. Every repository call is logged with its
- * argument; `behaviour.<method>` replaces a method's answer.
+ * argument; `behaviour.<method>(argument, store)` replaces a method's answer.
  * @param {{ records?: object[], behaviour?: Record<string, Behaviour> }} [setup]
  */
 export function lifecyclePorts({ records = [], behaviour = {} } = {}) {
@@ -54,7 +54,7 @@ export function lifecyclePorts({ records = [], behaviour = {} } = {}) {
   const busErrors = [];
   const answer = (method, argument, fallback) => {
     calls.push([method, argument]);
-    return behaviour[method] ? behaviour[method](argument) : Promise.resolve(fallback());
+    return behaviour[method] ? behaviour[method](argument, store) : Promise.resolve(fallback());
   };
   const isActive = (record) => record.status === "active";
   const ports = {
