@@ -1,4 +1,3 @@
-use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use super::field::{bytes, unreadable, Field, Text};
@@ -19,6 +18,7 @@ pub fn connect_provider_command(command: &JsValue) -> Result<ConnectProvider, In
     }
     let (user_id, user_id_value) = uuid_text(command, Field::UserId)?;
     let (provider_id, provider_id_value) = uuid_text(command, Field::ProviderId)?;
+    let canonical = [lower_case(&user_id), lower_case(&provider_id)];
     let command = CommandFields {
         user_id,
         provider_id,
@@ -31,20 +31,21 @@ pub fn connect_provider_command(command: &JsValue) -> Result<ConnectProvider, In
             .and_then(|credentials| credential_fields(&credentials)),
     }
     .into_command()?;
-    remember_id(command.user_id, &user_id_value);
-    remember_id(command.provider_id, &provider_id_value);
+    // The caller's id strings go back out in the record and events when they are already in
+    // the form ids leave in (lower case).
+    for (id, value, canonical) in [
+        (command.user_id, user_id_value, canonical[0]),
+        (command.provider_id, provider_id_value, canonical[1]),
+    ] {
+        if canonical {
+            remember(TextKey::Id(id.as_u128()), &value);
+        }
+    }
     Ok(command)
 }
 
-/// The caller's id string goes back out in the record and events when it is already in the
-/// form ids leave in (lower case).
-fn remember_id(id: Uuid, value: &JsValue) {
-    if value
-        .as_string()
-        .is_some_and(|text| !text.bytes().any(|byte| byte.is_ascii_uppercase()))
-    {
-        remember(TextKey::Id(id.as_u128()), value);
-    }
+fn lower_case(text: &str) -> bool {
+    !text.bytes().any(|byte| byte.is_ascii_uppercase())
 }
 
 /// Credentials as ConnectProvider and RefreshProviderTokens take them; `None` when absent or
