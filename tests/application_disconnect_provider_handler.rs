@@ -12,7 +12,6 @@ use connect_provider::domain::{
 use connect_provider::{ConnectionStatus, CredentialType, ProviderConnection, ProviderEvent};
 use pollster::block_on;
 use support::*;
-use uuid::Uuid;
 
 const SECOND_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-000000000002";
 
@@ -51,76 +50,38 @@ fn disconnected(connection: &ProviderConnection) -> ProviderConnection {
     .unwrap()
 }
 
-/// The provider the events name: the found connection's, or none.
-fn provider(found: bool) -> (Option<Uuid>, Option<String>) {
-    if found {
-        (Some(uuid(PROVIDER_ID)), Some("schwab".to_owned()))
-    } else {
-        (None, None)
-    }
-}
-
 fn attempted(user: &str, found: bool) -> ProviderEvent {
-    let (provider_id, provider_slug) = provider(found);
     ProviderEvent::ProviderDisconnectionAttempted(ProviderDisconnectionAttempted {
         event_id: SequentialIds::nth(1),
         occurred_at: t0(),
-        user_id: uuid(user),
-        connection_id: uuid(CONNECTION_ID),
-        provider_id,
-        provider_slug,
+        subject: subject(user, found),
     })
 }
 
 fn succeeded(user: &str) -> ProviderEvent {
-    let (provider_id, provider_slug) = provider(true);
     ProviderEvent::ProviderDisconnectionSucceeded(ProviderDisconnectionSucceeded {
         event_id: SequentialIds::nth(2),
         occurred_at: t0(),
-        user_id: uuid(user),
-        connection_id: uuid(CONNECTION_ID),
-        provider_id,
-        provider_slug,
+        subject: subject(user, true),
     })
 }
 
 fn failed(user: &str, found: bool, reason: &str) -> ProviderEvent {
-    let (provider_id, provider_slug) = provider(found);
     ProviderEvent::ProviderDisconnectionFailed(ProviderDisconnectionFailed {
         event_id: SequentialIds::nth(2),
         occurred_at: t0(),
-        user_id: uuid(user),
-        connection_id: uuid(CONNECTION_ID),
-        provider_id,
-        provider_slug,
+        subject: subject(user, found),
         reason: reason.to_owned(),
     })
 }
 
-fn events(handler: &TestHandler) -> Vec<ProviderEvent> {
-    handler.context().event_bus().events.borrow().clone()
-}
-
-fn saved(handler: &TestHandler) -> Vec<ProviderConnection> {
-    handler.context().repository().saved.borrow().clone()
-}
-
-fn calls(handler: &TestHandler) -> Vec<&'static str> {
-    handler.context().repository().calls.borrow().clone()
-}
-
+/// The user's active connection, in a repository whose finds fail.
 fn repository_whose_find_fails(message: &str) -> InMemoryRepository {
-    InMemoryRepository {
-        find_fails_with: Some(message.to_owned()),
-        ..InMemoryRepository::holding(vec![active()])
-    }
+    InMemoryRepository::holding(vec![active()]).whose_find_fails(message)
 }
 
 fn repository_whose_save_fails(message: &str) -> InMemoryRepository {
-    InMemoryRepository {
-        fail_with: Some(message.to_owned()),
-        ..InMemoryRepository::holding(vec![active()])
-    }
+    InMemoryRepository::holding(vec![active()]).whose_save_fails(message)
 }
 
 /// Runs `command` and checks the refusal: the error and its text, Attempted then Failed with
@@ -141,11 +102,15 @@ fn assert_refused(
     assert_eq!(result, Err(error));
     assert_eq!(result.unwrap_err().to_string(), message);
     assert_eq!(
-        events(&handler),
+        events(handler.context()),
         vec![attempted(&user, found), failed(&user, found, message)]
     );
-    assert_eq!(calls(&handler), ["find_by_id"], "nothing may be saved");
-    assert_eq!(saved(&handler), before);
+    assert_eq!(
+        calls(handler.context()),
+        ["find_by_id"],
+        "nothing may be saved"
+    );
+    assert_eq!(saved(handler.context()), before);
 }
 
 #[test]
@@ -156,8 +121,11 @@ fn disconnects_the_connection_asked_for_and_keeps_it_stored_without_credentials(
     let result = block_on(handler.handle(disconnect(USER_ID)));
 
     assert_eq!(result, Ok(()));
-    assert_eq!(calls(&handler), ["find_by_id", "save"]);
-    assert_eq!(saved(&handler), vec![other, disconnected(&active())]);
+    assert_eq!(calls(handler.context()), ["find_by_id", "save"]);
+    assert_eq!(
+        saved(handler.context()),
+        vec![other, disconnected(&active())]
+    );
 }
 
 #[test]
@@ -165,7 +133,7 @@ fn the_saved_connection_is_disconnected_at_now_and_keeps_its_creation_and_connec
     let handler = handler(InMemoryRepository::holding(vec![active()]));
     block_on(handler.handle(disconnect(USER_ID))).unwrap();
 
-    let saved = saved(&handler);
+    let saved = saved(handler.context());
     assert_eq!(saved.len(), 1);
     let connection = &saved[0];
     assert_eq!(connection.id(), uuid(CONNECTION_ID));
@@ -187,7 +155,7 @@ fn publishes_attempted_then_succeeded_naming_the_connections_provider() {
     block_on(handler.handle(disconnect(USER_ID))).unwrap();
 
     assert_eq!(
-        events(&handler),
+        events(handler.context()),
         vec![attempted(USER_ID, true), succeeded(USER_ID)]
     );
 }
@@ -205,11 +173,11 @@ fn disconnecting_a_disconnected_connection_succeeds_again() {
     let result = block_on(handler.handle(disconnect(USER_ID)));
 
     assert_eq!(result, Ok(()));
-    assert_eq!(calls(&handler), ["find_by_id", "save"]);
-    assert_eq!(saved(&handler), vec![disconnected(&already)]);
-    assert_eq!(saved(&handler)[0].updated_at(), t0());
+    assert_eq!(calls(handler.context()), ["find_by_id", "save"]);
+    assert_eq!(saved(handler.context()), vec![disconnected(&already)]);
+    assert_eq!(saved(handler.context())[0].updated_at(), t0());
     assert_eq!(
-        events(&handler),
+        events(handler.context()),
         vec![attempted(USER_ID, true), succeeded(USER_ID)]
     );
 }
@@ -222,7 +190,7 @@ fn disconnecting_twice_in_a_row_succeeds_both_times() {
     assert_eq!(block_on(handler.handle(disconnect(USER_ID))), Ok(()));
 
     assert_eq!(handler.context().repository().save_calls(), 2);
-    assert_eq!(saved(&handler), vec![disconnected(&active())]);
+    assert_eq!(saved(handler.context()), vec![disconnected(&active())]);
     assert_eq!(
         handler.context().event_bus().types(),
         [
@@ -247,8 +215,8 @@ fn forgets_the_credentials_of_an_expired_connection() {
 
     assert_eq!(block_on(handler.handle(disconnect(USER_ID))), Ok(()));
 
-    assert_eq!(saved(&handler), vec![disconnected(&expired)]);
-    assert_eq!(saved(&handler)[0].credentials(), None);
+    assert_eq!(saved(handler.context()), vec![disconnected(&expired)]);
+    assert_eq!(saved(handler.context())[0].credentials(), None);
 }
 
 #[test]
@@ -265,12 +233,7 @@ fn refuses_an_unknown_connection_and_saves_nothing() {
 
 #[test]
 fn refuses_another_users_connection_and_saves_nothing() {
-    let theirs = stored(
-        CONNECTION_ID,
-        OTHER_USER_ID,
-        ConnectionStatus::Active,
-        minutes(-120),
-    );
+    let theirs = theirs();
     assert_refused(
         InMemoryRepository::holding(vec![theirs]),
         disconnect(USER_ID),
@@ -304,12 +267,12 @@ fn a_failing_save_is_a_database_error_with_a_failed_event() {
     );
     assert_eq!(result.unwrap_err().to_string(), reason);
     assert_eq!(
-        events(&handler),
+        events(handler.context()),
         vec![attempted(USER_ID, true), failed(USER_ID, true, reason)]
     );
-    assert_eq!(calls(&handler), ["find_by_id", "save"]);
+    assert_eq!(calls(handler.context()), ["find_by_id", "save"]);
     assert_eq!(
-        saved(&handler),
+        saved(handler.context()),
         vec![active()],
         "the stored one is unchanged"
     );
@@ -317,16 +280,11 @@ fn a_failing_save_is_a_database_error_with_a_failed_event() {
 
 #[test]
 fn the_events_name_the_requester_not_the_owner() {
-    let theirs = stored(
-        CONNECTION_ID,
-        OTHER_USER_ID,
-        ConnectionStatus::Active,
-        minutes(-120),
-    );
+    let theirs = theirs();
     let handler = handler(InMemoryRepository::holding(vec![theirs]));
     let _ = block_on(handler.handle(disconnect(USER_ID)));
 
-    let users: Vec<_> = events(&handler)
+    let users: Vec<_> = events(handler.context())
         .iter()
         .map(ProviderEvent::user_id)
         .collect();
@@ -369,12 +327,15 @@ fn original_disconnect_provider_success() {
 
     assert!(block_on(handler.handle(disconnect(USER_ID))).is_ok());
 
-    let calls = calls(&handler);
+    let calls = calls(handler.context());
     assert_eq!(calls.iter().filter(|c| **c == "find_by_id").count(), 1);
     assert_eq!(handler.context().repository().save_calls(), 1);
-    assert_eq!(saved(&handler)[0].id(), uuid(CONNECTION_ID));
-    assert_eq!(saved(&handler)[0].status(), ConnectionStatus::Disconnected);
-    assert_eq!(events(&handler).len(), 2);
+    assert_eq!(saved(handler.context())[0].id(), uuid(CONNECTION_ID));
+    assert_eq!(
+        saved(handler.context())[0].status(),
+        ConnectionStatus::Disconnected
+    );
+    assert_eq!(events(handler.context()).len(), 2);
 }
 
 #[test]
@@ -382,7 +343,7 @@ fn original_disconnect_provider_emits_attempted_event() {
     let handler = handler(InMemoryRepository::holding(vec![active()]));
     block_on(handler.handle(disconnect(USER_ID))).unwrap();
 
-    assert_eq!(events(&handler)[0], attempted(USER_ID, true));
+    assert_eq!(events(handler.context())[0], attempted(USER_ID, true));
 }
 
 #[test]
@@ -390,11 +351,9 @@ fn original_disconnect_provider_emits_succeeded_event() {
     let handler = handler(InMemoryRepository::holding(vec![active()]));
     block_on(handler.handle(disconnect(USER_ID))).unwrap();
 
-    match &events(&handler)[1] {
+    match &events(handler.context())[1] {
         ProviderEvent::ProviderDisconnectionSucceeded(event) => {
-            assert_eq!(event.user_id, uuid(USER_ID));
-            assert_eq!(event.connection_id, uuid(CONNECTION_ID));
-            assert_eq!(event.provider_slug.as_deref(), Some("schwab"));
+            assert_eq!(event.subject, subject(USER_ID, true));
         }
         other => panic!("expected ProviderDisconnectionSucceeded, got {other:?}"),
     }
@@ -413,12 +372,7 @@ fn original_disconnect_provider_fails_when_connection_not_found() {
 
 #[test]
 fn original_disconnect_provider_fails_when_user_unauthorized() {
-    let theirs = stored(
-        CONNECTION_ID,
-        OTHER_USER_ID,
-        ConnectionStatus::Active,
-        minutes(-120),
-    );
+    let theirs = theirs();
     let handler = handler(InMemoryRepository::holding(vec![theirs]));
 
     let result = block_on(handler.handle(disconnect(USER_ID)));
@@ -437,7 +391,7 @@ fn original_disconnect_provider_emits_failed_event_on_not_found() {
     let _ = block_on(handler.handle(disconnect(USER_ID)));
 
     assert_eq!(
-        events(&handler)[1],
+        events(handler.context())[1],
         failed(USER_ID, false, "Connection not found")
     );
 }
@@ -461,7 +415,7 @@ fn original_disconnect_provider_emits_failed_event_on_database_error() {
     let _ = block_on(handler.handle(disconnect(USER_ID)));
 
     assert_eq!(
-        events(&handler),
+        events(handler.context()),
         vec![
             attempted(USER_ID, true),
             failed(
@@ -485,5 +439,5 @@ fn an_api_key_connection_disconnects_the_same_way() {
     let handler = handler(InMemoryRepository::holding(vec![api_key.clone()]));
 
     assert_eq!(block_on(handler.handle(disconnect(USER_ID))), Ok(()));
-    assert_eq!(saved(&handler), vec![disconnected(&api_key)]);
+    assert_eq!(saved(handler.context()), vec![disconnected(&api_key)]);
 }

@@ -311,12 +311,7 @@ fn refuses_an_unknown_connection() {
 
 #[test]
 fn refuses_another_users_connection() {
-    let theirs = stored(
-        CONNECTION_ID,
-        OTHER_USER_ID,
-        ConnectionStatus::Active,
-        minutes(-120),
-    );
+    let theirs = theirs();
     assert_refused(
         InMemoryRepository::holding(vec![theirs]),
         GetProviderConnectionError::NotOwnedByUser,

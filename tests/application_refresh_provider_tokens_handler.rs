@@ -14,7 +14,6 @@ use connect_provider::{
 };
 use pollster::block_on;
 use support::*;
-use uuid::Uuid;
 
 const SECOND_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-000000000002";
 
@@ -88,76 +87,39 @@ fn refreshed(connection: &ProviderConnection) -> ProviderConnection {
     .unwrap()
 }
 
-fn provider(found: bool) -> (Option<Uuid>, Option<String>) {
-    if found {
-        (Some(uuid(PROVIDER_ID)), Some("schwab".to_owned()))
-    } else {
-        (None, None)
-    }
-}
-
 fn attempted(user: &str, found: bool) -> ProviderEvent {
-    let (provider_id, provider_slug) = provider(found);
     ProviderEvent::ProviderTokenRefreshAttempted(ProviderTokenRefreshAttempted {
         event_id: SequentialIds::nth(1),
         occurred_at: t0(),
-        user_id: uuid(user),
-        connection_id: uuid(CONNECTION_ID),
-        provider_id,
-        provider_slug,
+        subject: subject(user, found),
     })
 }
 
 fn succeeded(user: &str) -> ProviderEvent {
-    let (provider_id, provider_slug) = provider(true);
     ProviderEvent::ProviderTokenRefreshSucceeded(ProviderTokenRefreshSucceeded {
         event_id: SequentialIds::nth(2),
         occurred_at: t0(),
-        user_id: uuid(user),
-        connection_id: uuid(CONNECTION_ID),
-        provider_id,
-        provider_slug,
+        subject: subject(user, true),
     })
 }
 
 fn failed(user: &str, found: bool, reason: &str, needs_user_action: bool) -> ProviderEvent {
-    let (provider_id, provider_slug) = provider(found);
     ProviderEvent::ProviderTokenRefreshFailed(ProviderTokenRefreshFailed {
         event_id: SequentialIds::nth(2),
         occurred_at: t0(),
-        user_id: uuid(user),
-        connection_id: uuid(CONNECTION_ID),
-        provider_id,
-        provider_slug,
+        subject: subject(user, found),
         reason: reason.to_owned(),
         needs_user_action,
     })
 }
 
-fn events(handler: &TestHandler) -> Vec<ProviderEvent> {
-    handler.context().event_bus().events.borrow().clone()
-}
-
-fn saved(handler: &TestHandler) -> Vec<ProviderConnection> {
-    handler.context().repository().saved.borrow().clone()
-}
-
-fn calls(handler: &TestHandler) -> Vec<&'static str> {
-    handler.context().repository().calls.borrow().clone()
-}
-
+/// The user's active connection, in a repository whose finds fail.
 fn repository_whose_find_fails(message: &str) -> InMemoryRepository {
-    InMemoryRepository {
-        find_fails_with: Some(message.to_owned()),
-        ..InMemoryRepository::holding(vec![active()])
-    }
+    InMemoryRepository::holding(vec![active()]).whose_find_fails(message)
 }
 
 fn repository_whose_save_fails(message: &str) -> InMemoryRepository {
-    InMemoryRepository {
-        fail_with: Some(message.to_owned()),
-        ..InMemoryRepository::holding(vec![active()])
-    }
+    InMemoryRepository::holding(vec![active()]).whose_save_fails(message)
 }
 
 /// The outcome of a refusal: what `assert_refused` checks.
@@ -212,7 +174,7 @@ fn assert_refused(
     assert_eq!(result, Err(refusal.error));
     assert_eq!(result.unwrap_err().to_string(), refusal.message);
     assert_eq!(
-        events(&handler),
+        events(handler.context()),
         vec![
             attempted(&user, refusal.found),
             failed(
@@ -223,8 +185,12 @@ fn assert_refused(
             ),
         ]
     );
-    assert_eq!(calls(&handler), ["find_by_id"], "nothing may be saved");
-    assert_eq!(saved(&handler), before);
+    assert_eq!(
+        calls(handler.context()),
+        ["find_by_id"],
+        "nothing may be saved"
+    );
+    assert_eq!(saved(handler.context()), before);
 }
 
 #[test]
@@ -235,8 +201,8 @@ fn stores_the_new_credentials_of_an_active_connection_and_changes_nothing_else()
     let result = block_on(handler.handle(refresh(USER_ID)));
 
     assert_eq!(result, Ok(()));
-    assert_eq!(calls(&handler), ["find_by_id", "save"]);
-    assert_eq!(saved(&handler), vec![other, refreshed(&active())]);
+    assert_eq!(calls(handler.context()), ["find_by_id", "save"]);
+    assert_eq!(saved(handler.context()), vec![other, refreshed(&active())]);
 }
 
 #[test]
@@ -244,7 +210,7 @@ fn the_saved_connection_stays_active_with_every_other_field_as_it_was() {
     let handler = handler(InMemoryRepository::holding(vec![active()]));
     block_on(handler.handle(refresh(USER_ID))).unwrap();
 
-    let saved = saved(&handler);
+    let saved = saved(handler.context());
     assert_eq!(saved.len(), 1);
     let connection = &saved[0];
     assert_eq!(connection.id(), uuid(CONNECTION_ID));
@@ -266,7 +232,7 @@ fn publishes_attempted_then_succeeded_naming_the_connections_provider() {
     block_on(handler.handle(refresh(USER_ID))).unwrap();
 
     assert_eq!(
-        events(&handler),
+        events(handler.context()),
         vec![attempted(USER_ID, true), succeeded(USER_ID)]
     );
 }
@@ -283,7 +249,7 @@ fn replaces_credentials_that_have_already_expired() {
     let handler = handler(InMemoryRepository::holding(vec![stale.clone()]));
 
     assert_eq!(block_on(handler.handle(refresh(USER_ID))), Ok(()));
-    assert_eq!(saved(&handler), vec![refreshed(&stale)]);
+    assert_eq!(saved(handler.context()), vec![refreshed(&stale)]);
 }
 
 #[test]
@@ -298,12 +264,7 @@ fn refuses_an_unknown_connection_and_saves_nothing() {
 
 #[test]
 fn refuses_another_users_connection_and_saves_nothing() {
-    let theirs = stored(
-        CONNECTION_ID,
-        OTHER_USER_ID,
-        ConnectionStatus::Active,
-        minutes(-120),
-    );
+    let theirs = theirs();
     assert_refused(
         InMemoryRepository::holding(vec![theirs]),
         refresh(USER_ID),
@@ -349,12 +310,7 @@ fn refuses_an_expired_connection_that_still_holds_credentials() {
 
 #[test]
 fn checks_ownership_before_the_credentials() {
-    let theirs = stored(
-        CONNECTION_ID,
-        OTHER_USER_ID,
-        ConnectionStatus::Active,
-        minutes(-120),
-    );
+    let theirs = theirs();
     assert_refused(
         InMemoryRepository::holding(vec![theirs]),
         refresh_without_credentials(USER_ID),
@@ -424,15 +380,15 @@ fn a_failing_save_is_a_database_error_not_needing_the_user() {
     );
     assert_eq!(result.unwrap_err().to_string(), reason);
     assert_eq!(
-        events(&handler),
+        events(handler.context()),
         vec![
             attempted(USER_ID, true),
             failed(USER_ID, true, reason, false)
         ]
     );
-    assert_eq!(calls(&handler), ["find_by_id", "save"]);
+    assert_eq!(calls(handler.context()), ["find_by_id", "save"]);
     assert_eq!(
-        saved(&handler),
+        saved(handler.context()),
         vec![active()],
         "the stored one is unchanged"
     );
@@ -488,9 +444,9 @@ fn original_refresh_tokens_success() {
     assert!(block_on(handler.handle(refresh(USER_ID))).is_ok());
 
     assert_eq!(handler.context().repository().save_calls(), 1);
-    let saved = saved(&handler);
+    let saved = saved(handler.context());
     assert_eq!(saved[0].credentials(), Some(&new_credentials()));
-    assert_eq!(events(&handler).len(), 2);
+    assert_eq!(events(handler.context()).len(), 2);
 }
 
 #[test]
@@ -498,11 +454,9 @@ fn original_refresh_tokens_emits_attempted_event() {
     let handler = handler(InMemoryRepository::holding(vec![active()]));
     block_on(handler.handle(refresh(USER_ID))).unwrap();
 
-    match &events(&handler)[0] {
+    match &events(handler.context())[0] {
         ProviderEvent::ProviderTokenRefreshAttempted(event) => {
-            assert_eq!(event.user_id, uuid(USER_ID));
-            assert_eq!(event.connection_id, uuid(CONNECTION_ID));
-            assert_eq!(event.provider_slug.as_deref(), Some("schwab"));
+            assert_eq!(event.subject, subject(USER_ID, true));
         }
         other => panic!("expected ProviderTokenRefreshAttempted, got {other:?}"),
     }
@@ -513,7 +467,7 @@ fn original_refresh_tokens_emits_succeeded_event() {
     let handler = handler(InMemoryRepository::holding(vec![active()]));
     block_on(handler.handle(refresh(USER_ID))).unwrap();
 
-    assert_eq!(events(&handler)[1], succeeded(USER_ID));
+    assert_eq!(events(handler.context())[1], succeeded(USER_ID));
 }
 
 #[test]
@@ -533,7 +487,7 @@ fn original_refresh_tokens_emits_failed_event_on_not_found() {
     let _ = block_on(handler.handle(refresh(USER_ID)));
 
     assert_eq!(
-        events(&handler)[1],
+        events(handler.context())[1],
         failed(USER_ID, false, "Connection not found", false)
     );
 }
@@ -563,7 +517,7 @@ fn original_refresh_tokens_emits_failed_event_on_inactive_connection() {
     let handler = handler(InMemoryRepository::holding(vec![expired]));
     let _ = block_on(handler.handle(refresh(USER_ID)));
 
-    match &events(&handler)[1] {
+    match &events(handler.context())[1] {
         ProviderEvent::ProviderTokenRefreshFailed(event) => {
             assert_eq!(event.reason, "Connection is not active");
             assert!(event.needs_user_action);
@@ -591,7 +545,7 @@ fn original_refresh_tokens_emits_failed_event_on_database_error() {
     let _ = block_on(handler.handle(refresh(USER_ID)));
 
     assert_eq!(
-        events(&handler)[1],
+        events(handler.context())[1],
         failed(
             USER_ID,
             true,

@@ -10,7 +10,9 @@ use connect_provider::application::{
     RepositoryError,
 };
 use connect_provider::domain::instant::parse_rfc3339;
-use connect_provider::domain::{NewProviderConnection, ProviderConnectionRecord};
+use connect_provider::domain::{
+    ConnectionSubject, NewProviderConnection, ProviderConnectionRecord,
+};
 use connect_provider::{
     ConnectProvider, ConnectionStatus, CredentialType, ProviderConnection, ProviderCredentials,
     ProviderEvent,
@@ -148,6 +150,22 @@ impl InMemoryRepository {
         }
     }
 
+    /// This repository, with every find failing with `message`.
+    pub fn whose_find_fails(self, message: &str) -> Self {
+        Self {
+            find_fails_with: Some(message.to_owned()),
+            ..self
+        }
+    }
+
+    /// This repository, with `save` failing with `message`.
+    pub fn whose_save_fails(self, message: &str) -> Self {
+        Self {
+            fail_with: Some(message.to_owned()),
+            ..self
+        }
+    }
+
     pub fn save_calls(&self) -> usize {
         self.calls
             .borrow()
@@ -280,6 +298,42 @@ pub fn context(repository: InMemoryRepository) -> TestContext {
     CommandContext::new(repository, RecordingBus::default())
         .with_clock(FixedClock(t0()))
         .with_ids(SequentialIds::default())
+}
+
+/// Another user's active connection with the id `CONNECTION_ID`, created two hours before t0.
+pub fn theirs() -> ProviderConnection {
+    stored(
+        CONNECTION_ID,
+        OTHER_USER_ID,
+        ConnectionStatus::Active,
+        minutes(-120),
+    )
+}
+
+/// What a command handler published, in order.
+pub fn events(context: &TestContext) -> Vec<ProviderEvent> {
+    context.event_bus().events.borrow().clone()
+}
+
+/// What the repository holds after the command.
+pub fn saved(context: &TestContext) -> Vec<ProviderConnection> {
+    context.repository().saved.borrow().clone()
+}
+
+/// The repository methods the command called, in order.
+pub fn calls(context: &TestContext) -> Vec<&'static str> {
+    context.repository().calls.borrow().clone()
+}
+
+/// Whom a disconnection or refresh of `CONNECTION_ID` by `user` is about: with the stored
+/// connection's provider when it was `found`.
+pub fn subject(user: &str, found: bool) -> ConnectionSubject {
+    ConnectionSubject {
+        user_id: uuid(user),
+        connection_id: uuid(CONNECTION_ID),
+        provider_id: found.then(|| uuid(PROVIDER_ID)),
+        provider_slug: found.then(|| "schwab".to_owned()),
+    }
 }
 
 /// A query handler's ports at t0.

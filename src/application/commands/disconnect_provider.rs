@@ -2,13 +2,13 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use super::{CommandContext, ConnectionSubject};
+use super::CommandContext;
 use crate::application::{
     Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
 };
 use crate::domain::{
-    ProviderConnection, ProviderDisconnectionAttempted, ProviderDisconnectionFailed,
-    ProviderDisconnectionSucceeded, ProviderEvent,
+    ConnectionSubject, ProviderConnection, ProviderDisconnectionAttempted,
+    ProviderDisconnectionFailed, ProviderDisconnectionSucceeded, ProviderEvent,
 };
 
 /// End a user's link to a provider. The connection is kept, disconnected and without
@@ -92,7 +92,8 @@ where
         let repository = self.context.repository();
         let bus = self.context.event_bus();
         let found = repository.find_by_id(command.connection_id).await;
-        let subject = ConnectionSubject::of(command.user_id, command.connection_id, &found);
+        let connection = found.as_ref().ok().and_then(Option::as_ref);
+        let subject = ConnectionSubject::new(command.user_id, command.connection_id, connection);
         bus.publish(&self.attempted(&subject)).await;
         let outcome = self.disconnect(found, command.user_id).await;
         let closing = match &outcome {
@@ -122,10 +123,7 @@ where
         ProviderEvent::from(ProviderDisconnectionAttempted {
             event_id,
             occurred_at,
-            user_id: subject.user_id,
-            connection_id: subject.connection_id,
-            provider_id: subject.provider_id,
-            provider_slug: subject.provider_slug.clone(),
+            subject: subject.clone(),
         })
     }
 
@@ -134,10 +132,7 @@ where
         ProviderEvent::from(ProviderDisconnectionSucceeded {
             event_id,
             occurred_at,
-            user_id: subject.user_id,
-            connection_id: subject.connection_id,
-            provider_id: subject.provider_id,
-            provider_slug: subject.provider_slug,
+            subject,
         })
     }
 
@@ -146,10 +141,7 @@ where
         ProviderEvent::from(ProviderDisconnectionFailed {
             event_id,
             occurred_at,
-            user_id: subject.user_id,
-            connection_id: subject.connection_id,
-            provider_id: subject.provider_id,
-            provider_slug: subject.provider_slug,
+            subject,
             reason,
         })
     }

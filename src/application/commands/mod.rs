@@ -2,13 +2,11 @@
 
 mod command_context;
 mod connect_provider;
-mod connection_subject;
 mod disconnect_provider;
 mod refresh_provider_tokens;
 
 pub use command_context::CommandContext;
 pub use connect_provider::{ConnectProvider, ConnectProviderError, ConnectProviderHandler};
-use connection_subject::ConnectionSubject;
 pub use disconnect_provider::{
     DisconnectProvider, DisconnectProviderError, DisconnectProviderHandler,
 };

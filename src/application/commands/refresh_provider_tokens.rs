@@ -2,13 +2,13 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use super::{CommandContext, ConnectionSubject};
+use super::CommandContext;
 use crate::application::{
     Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
 };
 use crate::domain::{
-    ProviderConnection, ProviderCredentials, ProviderEvent, ProviderTokenRefreshAttempted,
-    ProviderTokenRefreshFailed, ProviderTokenRefreshSucceeded,
+    ConnectionSubject, ProviderConnection, ProviderCredentials, ProviderEvent,
+    ProviderTokenRefreshAttempted, ProviderTokenRefreshFailed, ProviderTokenRefreshSucceeded,
 };
 
 /// Replace an active connection's credentials with new ones that infrastructure obtained and
@@ -108,7 +108,8 @@ where
         let repository = self.context.repository();
         let bus = self.context.event_bus();
         let found = repository.find_by_id(command.connection_id).await;
-        let subject = ConnectionSubject::of(command.user_id, command.connection_id, &found);
+        let connection = found.as_ref().ok().and_then(Option::as_ref);
+        let subject = ConnectionSubject::new(command.user_id, command.connection_id, connection);
         bus.publish(&self.attempted(&subject)).await;
         let outcome = self.refresh(found, command).await;
         let closing = match &outcome {
@@ -143,10 +144,7 @@ where
         ProviderEvent::from(ProviderTokenRefreshAttempted {
             event_id,
             occurred_at,
-            user_id: subject.user_id,
-            connection_id: subject.connection_id,
-            provider_id: subject.provider_id,
-            provider_slug: subject.provider_slug.clone(),
+            subject: subject.clone(),
         })
     }
 
@@ -155,10 +153,7 @@ where
         ProviderEvent::from(ProviderTokenRefreshSucceeded {
             event_id,
             occurred_at,
-            user_id: subject.user_id,
-            connection_id: subject.connection_id,
-            provider_id: subject.provider_id,
-            provider_slug: subject.provider_slug,
+            subject,
         })
     }
 
@@ -171,10 +166,7 @@ where
         ProviderEvent::from(ProviderTokenRefreshFailed {
             event_id,
             occurred_at,
-            user_id: subject.user_id,
-            connection_id: subject.connection_id,
-            provider_id: subject.provider_id,
-            provider_slug: subject.provider_slug,
+            subject,
             reason: error.to_string(),
             needs_user_action: error.needs_user_action(),
         })

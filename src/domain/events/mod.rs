@@ -2,6 +2,7 @@
 //! credentials.
 
 mod connection_events;
+mod connection_subject;
 mod disconnection_events;
 mod token_refresh_events;
 
@@ -11,6 +12,7 @@ use uuid::Uuid;
 pub use connection_events::{
     ProviderConnectionAttempted, ProviderConnectionFailed, ProviderConnectionSucceeded,
 };
+pub use connection_subject::ConnectionSubject;
 pub use disconnection_events::{
     ProviderDisconnectionAttempted, ProviderDisconnectionFailed, ProviderDisconnectionSucceeded,
 };
@@ -47,12 +49,6 @@ macro_rules! provider_events {
                     $(Self::$variant(event) => event.occurred_at,)*
                 }
             }
-
-            pub fn user_id(&self) -> Uuid {
-                match self {
-                    $(Self::$variant(event) => event.user_id,)*
-                }
-            }
         }
 
         $(impl From<$variant> for ProviderEvent {
@@ -74,3 +70,20 @@ provider_events!(
     ProviderTokenRefreshSucceeded,
     ProviderTokenRefreshFailed,
 );
+
+impl ProviderEvent {
+    /// The user the event is about: for a disconnection or refresh, the requester.
+    pub fn user_id(&self) -> Uuid {
+        match self {
+            Self::ProviderConnectionAttempted(event) => event.user_id,
+            Self::ProviderConnectionSucceeded(event) => event.user_id,
+            Self::ProviderConnectionFailed(event) => event.user_id,
+            Self::ProviderDisconnectionAttempted(event) => event.subject.user_id,
+            Self::ProviderDisconnectionSucceeded(event) => event.subject.user_id,
+            Self::ProviderDisconnectionFailed(event) => event.subject.user_id,
+            Self::ProviderTokenRefreshAttempted(event) => event.subject.user_id,
+            Self::ProviderTokenRefreshSucceeded(event) => event.subject.user_id,
+            Self::ProviderTokenRefreshFailed(event) => event.subject.user_id,
+        }
+    }
+}

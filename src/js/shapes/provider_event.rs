@@ -183,65 +183,37 @@ impl<'a> From<&'a domain::ProviderEvent> for ProviderEvent<'a> {
                     reason: &e.reason,
                 })
             }
-            Domain::ProviderDisconnectionAttempted(e) => {
-                Self::ProviderDisconnectionAttempted(lifecycle(
-                    e.event_id,
-                    e.occurred_at,
-                    e.user_id,
-                    e.connection_id,
-                    e.provider_id,
-                    &e.provider_slug,
-                ))
-            }
-            Domain::ProviderDisconnectionSucceeded(e) => {
-                Self::ProviderDisconnectionSucceeded(lifecycle(
-                    e.event_id,
-                    e.occurred_at,
-                    e.user_id,
-                    e.connection_id,
-                    e.provider_id,
-                    &e.provider_slug,
-                ))
-            }
+            Domain::ProviderDisconnectionAttempted(e) => Self::ProviderDisconnectionAttempted(
+                lifecycle(e.event_id, e.occurred_at, &e.subject),
+            ),
+            Domain::ProviderDisconnectionSucceeded(e) => Self::ProviderDisconnectionSucceeded(
+                lifecycle(e.event_id, e.occurred_at, &e.subject),
+            ),
             Domain::ProviderDisconnectionFailed(e) => {
                 Self::ProviderDisconnectionFailed(ConnectionLifecycleFailed {
                     event_id: e.event_id,
                     occurred_at: IsoInstant(e.occurred_at),
-                    user_id: e.user_id,
-                    connection_id: e.connection_id,
-                    provider_id: e.provider_id,
-                    provider_slug: e.provider_slug.as_deref(),
+                    user_id: e.subject.user_id,
+                    connection_id: e.subject.connection_id,
+                    provider_id: e.subject.provider_id,
+                    provider_slug: e.subject.provider_slug.as_deref(),
                     reason: &e.reason,
                 })
             }
-            Domain::ProviderTokenRefreshAttempted(e) => {
-                Self::ProviderTokenRefreshAttempted(lifecycle(
-                    e.event_id,
-                    e.occurred_at,
-                    e.user_id,
-                    e.connection_id,
-                    e.provider_id,
-                    &e.provider_slug,
-                ))
-            }
-            Domain::ProviderTokenRefreshSucceeded(e) => {
-                Self::ProviderTokenRefreshSucceeded(lifecycle(
-                    e.event_id,
-                    e.occurred_at,
-                    e.user_id,
-                    e.connection_id,
-                    e.provider_id,
-                    &e.provider_slug,
-                ))
-            }
+            Domain::ProviderTokenRefreshAttempted(e) => Self::ProviderTokenRefreshAttempted(
+                lifecycle(e.event_id, e.occurred_at, &e.subject),
+            ),
+            Domain::ProviderTokenRefreshSucceeded(e) => Self::ProviderTokenRefreshSucceeded(
+                lifecycle(e.event_id, e.occurred_at, &e.subject),
+            ),
             Domain::ProviderTokenRefreshFailed(e) => {
                 Self::ProviderTokenRefreshFailed(ProviderTokenRefreshFailed {
                     event_id: e.event_id,
                     occurred_at: IsoInstant(e.occurred_at),
-                    user_id: e.user_id,
-                    connection_id: e.connection_id,
-                    provider_id: e.provider_id,
-                    provider_slug: e.provider_slug.as_deref(),
+                    user_id: e.subject.user_id,
+                    connection_id: e.subject.connection_id,
+                    provider_id: e.subject.provider_id,
+                    provider_slug: e.subject.provider_slug.as_deref(),
                     reason: &e.reason,
                     needs_user_action: e.needs_user_action,
                 })
@@ -250,20 +222,17 @@ impl<'a> From<&'a domain::ProviderEvent> for ProviderEvent<'a> {
     }
 }
 
-fn lifecycle<'a>(
+fn lifecycle(
     event_id: Uuid,
     occurred_at: DateTime<Utc>,
-    user_id: Uuid,
-    connection_id: Uuid,
-    provider_id: Option<Uuid>,
-    provider_slug: &'a Option<String>,
-) -> ConnectionLifecycleEvent<'a> {
+    subject: &domain::ConnectionSubject,
+) -> ConnectionLifecycleEvent<'_> {
     ConnectionLifecycleEvent {
         event_id,
         occurred_at: IsoInstant(occurred_at),
-        user_id,
-        connection_id,
-        provider_id,
-        provider_slug: provider_slug.as_deref(),
+        user_id: subject.user_id,
+        connection_id: subject.connection_id,
+        provider_id: subject.provider_id,
+        provider_slug: subject.provider_slug.as_deref(),
     }
 }
