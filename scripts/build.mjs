@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { transformSync } from "esbuild";
+import { buildSync, transformSync } from "esbuild";
 
 // Options: --features F (cargo features) and --out DIR (default pkg/), for test-only builds.
 const option = (name) => {
@@ -51,6 +51,8 @@ dedupeSnippetImports();
 writeTypes();
 writeCommonJsApi();
 writeCommonJsSnippets();
+writeStoreSchemas();
+writeCommonJsStores();
 minifyWebModules();
 
 /**
@@ -165,6 +167,33 @@ function writeCommonJsSnippets() {
     if (source.split("export ").length - 1 !== names.length) throw new Error(`build: ${file} may only export functions`);
     const cjs = `"use strict";\n${source.replace(/^export function /gm, "function ")}\nmodule.exports = { ${names.join(", ")} };\n`;
     writeFileSync(file, cjs);
+  }
+}
+
+/** The stores run the schema's .sql files (stores/sql/<dialect>/NNNN_name.sql, shipped as they are
+ * for users who run their own migrations) from one module, since a Worker or a browser cannot read
+ * a file: the build writes each file's text into stores/schema.js. */
+function writeStoreSchemas() {
+  const sql = join(pkg, "stores", "sql");
+  const dialects = { SQLITE_MIGRATIONS: "sqlite", POSTGRES_MIGRATIONS: "postgres" };
+  const lines = ["// Written by scripts/build.mjs from stores/sql/: each migration's version, name and SQL."];
+  for (const [name, dialect] of Object.entries(dialects)) {
+    const migrations = readdirSync(join(sql, dialect)).filter((file) => /^\d{4}_\w+\.sql$/.test(file)).sort().map((file) => ({
+      version: Number(file.slice(0, 4)),
+      name: file.slice(0, -4),
+      sql: readFileSync(join(sql, dialect, file), "utf8"),
+    }));
+    if (migrations.length === 0) throw new Error(`build: no migrations in ${join(sql, dialect)}`);
+    lines.push(`export const ${name} = ${JSON.stringify(migrations, null, 2)};`);
+  }
+  writeFileSync(join(pkg, "stores", "schema.js"), `${lines.join("\n")}\n`);
+}
+
+/** The Node stores (and the conformance suite) for `require` too: each bundled by esbuild as one
+ * CommonJS file, the modules it shares with the others inlined. */
+function writeCommonJsStores() {
+  for (const name of ["sqlite", "postgres", "conformance"]) {
+    buildSync({ entryPoints: [join(pkg, "stores", `${name}.js`)], outfile: join(pkg, "stores", `${name}.cjs`), bundle: true, format: "cjs", platform: "node", target: "node20", logLevel: "warning" });
   }
 }
 

@@ -1,0 +1,17 @@
+import type { ConnectionStore } from "./index.js";
+export type { ConnectionStore, EventQuery, StoreEventBus, StoreRepository } from "./index.js";
+
+/** What the store uses of a Cloudflare `D1Database` binding. */
+export interface D1Database {
+  prepare(sql: string): D1PreparedStatement;
+  batch(statements: D1PreparedStatement[]): Promise<unknown[]>;
+}
+export interface D1PreparedStatement {
+  bind(...values: unknown[]): D1PreparedStatement;
+  first(): Promise<Record<string, unknown> | null>;
+  all(): Promise<{ results: Record<string, unknown>[] }>;
+  run(): Promise<unknown>;
+}
+
+/** A store on Cloudflare D1, through the Worker's binding (`env.DB`). */
+export declare function d1Store(db: D1Database): ConnectionStore;

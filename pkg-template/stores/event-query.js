@@ -1,0 +1,67 @@
+// The query events() takes, checked the same way by every store: a bad field is a TypeError or a
+// RangeError naming it, before the store is asked anything.
+
+export const DEFAULT_EVENT_LIMIT = 1000;
+export const MAX_EVENT_LIMIT = 10_000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * @param {unknown} query
+ * @returns {{ userId: string | null, after: string | null, limit: number }}
+ */
+export function eventQuery(query = {}) {
+  if (query === null || typeof query !== "object") throw new TypeError("events: the query must be an object");
+  const { userId, after, limit } = /** @type {Record<string, unknown>} */ (query);
+  return {
+    userId: optionalUuid("userId", userId),
+    after: optionalUuid("after", after),
+    limit: eventLimit(limit),
+  };
+}
+
+/** @param {string} field @param {unknown} value */
+function optionalUuid(field, value) {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string" || !UUID.test(value)) throw new TypeError(`events: ${field} must be a UUID string`);
+  return value.toLowerCase();
+}
+
+/** @param {unknown} limit */
+function eventLimit(limit) {
+  if (limit === undefined || limit === null) return DEFAULT_EVENT_LIMIT;
+  if (!Number.isInteger(limit) || /** @type {number} */ (limit) < 1 || /** @type {number} */ (limit) > MAX_EVENT_LIMIT) {
+    throw new RangeError(`events: limit must be a whole number from 1 to ${MAX_EVENT_LIMIT}`);
+  }
+  return /** @type {number} */ (limit);
+}
+
+/** The error of an `after` that names no event of the log (of that user's events, with `userId`). */
+export function unknownAfter() {
+  return new RangeError("events: after is not the eventId of an event in this log");
+}
+
+/**
+ * The columns an event is filed under: its id, type, user and instant. A published value without
+ * them is refused, naming the field.
+ * @param {unknown} event
+ */
+export function eventColumns(event) {
+  if (event === null || typeof event !== "object") throw new TypeError("publish: the event must be an object");
+  const { eventId, eventType, userId, occurredAt } = /** @type {Record<string, unknown>} */ (event);
+  for (const [field, value] of Object.entries({ eventId, userId })) {
+    if (typeof value !== "string" || !UUID.test(value)) throw new TypeError(`publish: event.${field} must be a UUID string`);
+  }
+  if (typeof eventType !== "string" || eventType.length === 0 || eventType.length > 100) {
+    throw new TypeError("publish: event.eventType must be a string of 1 to 100 characters");
+  }
+  if (typeof occurredAt !== "string" || Number.isNaN(Date.parse(occurredAt))) {
+    throw new TypeError("publish: event.occurredAt must be an ISO instant");
+  }
+  return {
+    eventId: /** @type {string} */ (eventId).toLowerCase(),
+    eventType,
+    userId: /** @type {string} */ (userId).toLowerCase(),
+    occurredAt,
+  };
+}

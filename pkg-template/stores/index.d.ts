@@ -1,0 +1,37 @@
+// What every store module returns: the repository and event bus the handlers take, its schema's
+// migration, and its event log read back.
+import type { ProviderConnectionRecord, ProviderEvent } from "../index.js";
+
+export interface StoreRepository {
+  /** An upsert by `id`. Rejects, with nothing written, a value the store cannot hold, naming its limit. */
+  save(record: ProviderConnectionRecord): Promise<void>;
+  findById(connectionId: string): Promise<ProviderConnectionRecord | null>;
+  /** Every status, the disconnected ones included. */
+  findByUserId(userId: string): Promise<ProviderConnectionRecord[]>;
+  findActiveByUser(userId: string): Promise<ProviderConnectionRecord[]>;
+  /** Active records whose credentials expire at or before `instant` (an ISO string), expired ones included. */
+  findExpiringBefore(instant: string): Promise<ProviderConnectionRecord[]>;
+}
+
+export interface StoreEventBus {
+  /** Appends the event to the store's log, in the same database as the connections. */
+  publish(event: ProviderEvent): Promise<void>;
+}
+
+export interface EventQuery {
+  /** Only this user's events. */
+  userId?: string | null;
+  /** Only events published after the one with this `eventId` (of this user's, with `userId`). */
+  after?: string | null;
+  /** At most this many, from 1 to 10,000; 1,000 when absent. */
+  limit?: number | null;
+}
+
+export interface ConnectionStore {
+  repository: StoreRepository;
+  eventBus: StoreEventBus;
+  /** Creates or upgrades the store's tables, indexes, keyspace or object stores; safe to run again, and from two processes at once. */
+  migrate(): Promise<void>;
+  /** The event log in publishing order (the store's own sequence), each event as it was published. */
+  events(query?: EventQuery): Promise<ProviderEvent[]>;
+}

@@ -1,0 +1,11 @@
+import type { ConnectionStore } from "./index.js";
+export type { ConnectionStore, EventQuery, StoreEventBus, StoreRepository } from "./index.js";
+
+/** What the store uses of a node-postgres (`pg`) `Pool` or `Client`. */
+export interface PgQueryable {
+  query(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+  connect?(): unknown;
+}
+
+/** A store on PostgreSQL, on the original service's provider_connections table, through your pg Pool or Client. */
+export declare function postgresStore(db: PgQueryable): ConnectionStore;
