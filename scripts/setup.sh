@@ -23,13 +23,22 @@ if ! cargo fuzz --version > /dev/null 2>&1; then
   cargo install cargo-fuzz
 fi
 
-# Debian's Chromium and its driver, for the browser tests (never a downloaded browser build).
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  echo "setup: installing chromium and chromium-driver from Debian"
+# From Debian: Chromium and its driver for the browser tests (never a downloaded browser build), and
+# the PostgreSQL server the store and service tests start on a Unix socket of their own. Debian's
+# package would create and start a cluster on TCP port 5432; the tests need none, so it creates none.
+apt_packages=()
+[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || apt_packages+=(chromium chromium-driver)
+compgen -G "/usr/lib/postgresql/*/bin/postgres" > /dev/null || apt_packages+=(postgresql)
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  echo "setup: installing ${apt_packages[*]} from Debian"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  if [[ " ${apt_packages[*]} " == *" postgresql "* ]] && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    $sudo_cmd mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | $sudo_cmd tee /etc/postgresql-common/createcluster.conf > /dev/null
+  fi
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${apt_packages[@]}"
 fi
 
 # npm ci only when a lock file changed since the last install: the workspace's packages, then,

@@ -33,7 +33,7 @@ node scripts/build.mjs --features test-panic --out target/pkg-test-panic
 bash scripts/install-pkg.sh
 
 step "deno test against the installed package"
-DENO_NO_UPDATE_CHECK=1 npx deno test --allow-read tests/deno/
+DENO_NO_UPDATE_CHECK=1 npx deno test --allow-read --allow-write --allow-run --allow-env --unstable-kv tests/deno/
 
 # The suites that exercise the package itself run on every Node version it supports; the rest
 # (other runtimes, the app, the examples, types, sizes) once, on the machine's Node.
@@ -47,6 +47,9 @@ for version in 20 22 24; do
   step "node --test on Node $("$node_bin" --version): contract, hostile input, faults, secrets, concurrency, panics, long run, load"
   "$node_bin" --test "${per_node_version[@]}"
 done
+
+step "the SQLite store's conformance suite through node:sqlite, on Node 24 (better-sqlite3 runs below)"
+SQLITE_CLIENTS=node:sqlite tests/runtimes/node_modules/node24/bin/node --test tests/js/store_sqlite.test.mjs
 
 step "node --test on the machine's Node $(node --version): workerd, Chromium, Vite, types, examples, the app, sizes"
 others=()

@@ -1,13 +1,12 @@
 // @ts-check
 // Wires the wasm handlers to IndexedDB, the page and the other open tabs.
 import { ConnectProviderHandler, DisconnectProviderHandler, ListExpiringConnectionsHandler, ListProviderConnectionsHandler } from "connect-provider";
+import { indexedDbStore } from "connect-provider/stores/indexeddb";
 import { refreshCredentials } from "./commands/refresh-credentials.js";
 import { sealedCredentials } from "./commands/sealed-credentials.js";
 import { secretSealer } from "./crypto/secret-sealer.js";
 import { providerIdFor } from "./providers.js";
-import { openDatabase } from "./storage/database.js";
-import { indexedDbEventBus } from "./storage/indexeddb-event-bus.js";
-import { indexedDbRepository } from "./storage/indexeddb-repository.js";
+import { openKeyDatabase } from "./storage/database.js";
 import { coalesced } from "./sync/coalesced.js";
 import { tabSync } from "./sync/tab-sync.js";
 import { connectForm } from "./ui/connect-form.js";
@@ -16,6 +15,8 @@ import { renderTimeline } from "./ui/event-timeline.js";
 
 /** Connections whose credentials expire within this many minutes are flagged. */
 const DUE_WITHIN_MINUTES = 30;
+/** The timeline reads the event log this many at a time. */
+const EVENT_PAGE = 10_000;
 
 /** This browser's user: the app has no sign-in, so one id per browser profile. */
 function currentUserId() {
@@ -36,15 +37,36 @@ function upgradeNotice(/** @type {string} */ message = "") {
 }
 
 const userId = currentUserId();
-const db = await openDatabase(undefined, {
-  onBlocked: () => upgradeNotice("This app's database is being updated. Close its other tabs (or reload them) to continue."),
-  // Not reloaded for the user, who may be typing: the database is closed and this page says so.
+const blocked = () => upgradeNotice("This app's database is being updated. Close its other tabs (or reload them) to continue.");
+// The one database `connect-provider` holds the sealing key (the app's `keys`) and the package
+// store's `connections` and `events`. The key is read first, and its connection closed.
+const keys = await openKeyDatabase(undefined, { onBlocked: blocked });
+const sealer = await secretSealer(keys);
+keys.close();
+const store = indexedDbStore({
+  onBlocked: blocked,
+  // Not reloaded for the user, who may be typing: the store lets go of the database and this page says so.
   onVersionChange: () => upgradeNotice("A newer version of this app is open in another tab. Reload this page to keep using it."),
 });
+await store.migrate();
 upgradeNotice();
-const sealer = await secretSealer(db);
-const repository = indexedDbRepository(db);
-const eventBus = indexedDbEventBus(db, { onPublished: () => void render() });
+const repository = store.repository;
+/** The user's events, newest first (the store's log is in publishing order). */
+async function timelineOf(/** @type {string} */ userId) {
+  const events = [];
+  for (;;) {
+    const after = events.length ? events[events.length - 1].eventId : undefined;
+    const page = await store.events({ userId, after, limit: EVENT_PAGE });
+    events.push(...page);
+    if (page.length < EVENT_PAGE) return events.reverse();
+  }
+}
+const eventBus = {
+  async publish(/** @type {import("connect-provider").ProviderEvent} */ event) {
+    await store.eventBus.publish(event);
+    void render();
+  },
+};
 const options = {
   onEventBusError: (/** @type {unknown} */ error, /** @type {{ eventType: string }} */ event) =>
     console.warn(`event ${event.eventType} was not stored:`, error),
@@ -84,7 +106,7 @@ const render = coalesced(async () => {
   const [listed, due, events] = await Promise.all([
     lister.handle({ userId, activeOnly: activeOnly.checked }),
     expiring.handle({ withinMinutes: DUE_WITHIN_MINUTES }),
-    eventBus.listForUser(userId),
+    timelineOf(userId),
   ]);
   if (!listed.ok) list.notice(`Could not read the connections: ${listed.error}`, false);
   else {

@@ -1,53 +1,46 @@
 // @ts-check
-// The app's IndexedDB database: one store per kind of record, and promise helpers over the
-// callback API.
+// The app's own corner of the `connect-provider` database: the object store `keys`, which holds
+// the sealing key (see crypto/secret-sealer.js), beside the `connections` and `events` of the
+// package's IndexedDB store (see main.js). Each adds what it lacks one version up and leaves the
+// other's stores alone, so a database of the app's earlier versions is used in place.
 
 export const DATABASE_NAME = "connect-provider";
+const KEYS = "keys";
+/** How many times opening retries when another tab moves the version on meanwhile. */
+const OPEN_ATTEMPTS = 10;
 
 /**
- * 1: the stores `connections` (with `byUser`), `events` (with `byUser`) and `keys`.
- * 2: two indexes on `connections` for the lifecycle queries (see indexeddb-repository.js):
- *    `byUserStatus` on [userId, status] and `byStatusExpiry` on [status, credentials.expiresAt].
- *    Adding an index re-reads the records already stored, so a version 1 database keeps all it has.
- */
-export const VERSION = 2;
-
-/** @type {Record<number, (db: IDBDatabase, transaction: IDBTransaction) => void>} */
-const UPGRADES = {
-  1(db) {
-    db.createObjectStore("connections", { keyPath: "id" }).createIndex("byUser", "userId");
-    db.createObjectStore("events", { keyPath: "eventId" }).createIndex("byUser", "userId");
-    db.createObjectStore("keys");
-  },
-  2(_db, transaction) {
-    const connections = transaction.objectStore("connections");
-    connections.createIndex("byUserStatus", ["userId", "status"]);
-    // A record without credentials or without an expiry has no key here, so it is not indexed.
-    connections.createIndex("byStatusExpiry", ["status", "credentials.expiresAt"]);
-  },
-};
-
-/**
- * Opens the database, creating or upgrading its stores as needed.
+ * Opens the database with its `keys` store, making the store (one version up) in a database that
+ * lacks it. The caller closes the connection once it has the key, so it never blocks an upgrade.
  * @param {string} [name]
- * @param {{ onBlocked?: () => void, onVersionChange?: () => void }} [options]
- *   `onBlocked`: another tab holds an older version open, so the upgrade waits for it to close;
- *   `onVersionChange`: a newer version (another tab, newer code) wants the database, so this
- *   connection has been closed and the page needs reloading.
+ * @param {{ onBlocked?: () => void }} [options] `onBlocked`: another tab holds the database open, so
+ *   the upgrade waits for it to close.
  * @returns {Promise<IDBDatabase>}
  */
-export async function openDatabase(name = DATABASE_NAME, options = {}) {
-  const opening = indexedDB.open(name, VERSION);
-  opening.onupgradeneeded = (event) => {
-    const transaction = /** @type {IDBTransaction} */ (opening.transaction);
-    for (let version = event.oldVersion + 1; version <= VERSION; version += 1) UPGRADES[version](opening.result, transaction);
+export async function openKeyDatabase(name = DATABASE_NAME, options = {}) {
+  for (let attempt = 1; ; attempt += 1) {
+    const found = await open(name);
+    if (found.objectStoreNames.contains(KEYS)) return found;
+    found.close();
+    try {
+      const upgraded = await open(name, found.version + 1, options.onBlocked);
+      if (upgraded.objectStoreNames.contains(KEYS)) return upgraded;
+      upgraded.close();
+    } catch (error) {
+      if (/** @type {DOMException} */ (error)?.name !== "VersionError" || attempt >= OPEN_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Opens `version` (or the current one; a new database is made at 1), making `keys` in any upgrade. */
+async function open(/** @type {string} */ name, /** @type {number | undefined} */ version = undefined, /** @type {(() => void) | undefined} */ onBlocked = undefined) {
+  const opening = version === undefined ? indexedDB.open(name) : indexedDB.open(name, version);
+  opening.onupgradeneeded = () => {
+    if (!opening.result.objectStoreNames.contains(KEYS)) opening.result.createObjectStore(KEYS);
   };
-  opening.onblocked = () => options.onBlocked?.();
+  opening.onblocked = () => onBlocked?.();
   const db = await settle(opening);
-  db.onversionchange = () => {
-    db.close();
-    options.onVersionChange?.();
-  };
+  db.onversionchange = () => db.close();
   return db;
 }
 
@@ -70,14 +63,4 @@ export function committed(/** @type {IDBTransaction} */ transaction) {
     transaction.onerror = () => reject(transaction.error);
     transaction.onabort = () => reject(transaction.error ?? new DOMException("Transaction aborted", "AbortError"));
   });
-}
-
-/**
- * Every record of a store that belongs to `userId`.
- * @param {IDBDatabase} db
- * @param {"connections" | "events"} store
- * @param {string} userId
- */
-export function allForUser(db, store, userId) {
-  return settle(db.transaction(store).objectStore(store).index("byUser").getAll(userId));
 }

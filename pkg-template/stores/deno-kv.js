@@ -1,0 +1,531 @@
+// The store over Deno KV (`await Deno.openKv()`, locally a SQLite file, on Deno Deploy
+// FoundationDB). KV has no schema and no secondary indexes, so the store keeps its own, written in
+// the same atomic operation as what they index, each save checked against the versionstamps it read.
+//
+// Keys, under "connect_provider" (ids lower-case):
+//   ["connections", userId, id]        the record without its secret bytes, and how they are split
+//   ["connections", userId, id, i]     the i-th chunk of the secret (a value holds 65,536 bytes)
+//   ["owners", id]                     userId, for findById
+//   ["expiring", epochMs, id]          userId, for an active record whose credentials expire
+//   ["event_sequence"]                 the last sequence given to an event
+//   ["events", sequence]               an event: its JSON as UTF-8, or the blob holding it
+//   ["user_events", userId, sequence]  the same, for events({ userId })
+//   ["event_ids", eventId]             { sequence, userId }, for `after`
+//   ["event_parts", blobId, i]         the i-th part of an event over one value
+//   ["schema"]                         { version, migratedAt }
+// A secret's chunks sit under their record's key, so a user's records and secrets are one ordered
+// range; every chunk carries the versionstamp of the atomic operation that wrote it with its record,
+// which is how a read that straddled a concurrent save is told apart and read again.
+import { eventColumns, eventQuery, unknownAfter } from "./event-query.js";
+
+/** @typedef {import("./deno-kv.js").DenoKv} DenoKv */
+/** @typedef {import("./deno-kv.js").DenoKvKey} DenoKvKey */
+/** @typedef {import("./deno-kv.js").DenoKvEntryMaybe} DenoKvEntryMaybe */
+/** @typedef {import("./deno-kv.js").DenoKvAtomicOperation} DenoKvAtomicOperation */
+/** @typedef {import("../index.js").ProviderConnectionRecord} ProviderConnectionRecord */
+/**
+ * What ["connections", userId, id] holds.
+ * @typedef {{ record: Record<string, unknown>, secretChunks: number, secretBytes: number, expiring: number | null }} StoredConnection
+ */
+/**
+ * What ["events", sequence] and ["user_events", userId, sequence] hold.
+ * @typedef {{ eventId: string, userId: string, byteLength: number, data: Uint8Array | null, blob: string | null, parts: number }} StoredEvent
+ */
+
+const ROOT = "connect_provider";
+const SCHEMA_VERSION = 1;
+/** Deno KV's limits: a value, a key, and one atomic operation's total size. */
+const VALUE_LIMIT = 65_536;
+const KEY_LIMIT = 2_048;
+const ATOMIC_LIMIT = 819_200;
+/** A secret or an event is split into chunks of this size, each a value of its own. */
+const CHUNK_BYTES = 60_000;
+/** A save writes the whole secret in its one atomic operation, under ATOMIC_LIMIT with the record. */
+const MAX_SECRET_CHUNKS = 12;
+const MAX_SECRET_BYTES = MAX_SECRET_CHUNKS * CHUNK_BYTES;
+/** An event's parts go in its atomic operation up to this many (with two 60,000-byte copies at most otherwise). */
+const INLINE_EVENT_PARTS = 11;
+/** An id is part of several keys; this leaves room for the rest of the longest one. */
+const MAX_ID_BYTES = 500;
+/** What the stored record's strings may take of one value, leaving room for the rest of it. */
+const RECORD_TEXT_BUDGET = VALUE_LIMIT - 4_096;
+/** getMany reads at most 10 keys at once. */
+const GET_MANY = 10;
+/** Tries of a write whose checks another writer made fail, and of a read that straddled a write. */
+const WRITE_TRIES = 100;
+const READ_TRIES = 20;
+/** How long a call waits for a local KV file another process has locked. */
+const BUSY_WAIT_MS = 10_000;
+/** findExpiringBefore loads this many records at once. */
+const LOAD_CONCURRENCY = 16;
+
+const LIMITS = `Deno KV holds ${VALUE_LIMIT.toLocaleString("en")} bytes a value, ${KEY_LIMIT.toLocaleString("en")} bytes a key and ${ATOMIC_LIMIT.toLocaleString("en")} bytes an atomic operation`;
+
+const key = {
+  schema: () => [ROOT, "schema"],
+  connections: (/** @type {string} */ userId) => [ROOT, "connections", userId],
+  connection: (/** @type {string} */ userId, /** @type {string} */ id) => [ROOT, "connections", userId, id],
+  chunk: (/** @type {string} */ userId, /** @type {string} */ id, /** @type {number} */ i) => [ROOT, "connections", userId, id, i],
+  owner: (/** @type {string} */ id) => [ROOT, "owners", id],
+  expiringAll: () => [ROOT, "expiring"],
+  expiringAt: (/** @type {number} */ at) => [ROOT, "expiring", at],
+  expiring: (/** @type {number} */ at, /** @type {string} */ id) => [ROOT, "expiring", at, id],
+  sequence: () => [ROOT, "event_sequence"],
+  events: () => [ROOT, "events"],
+  event: (/** @type {number} */ sequence) => [ROOT, "events", sequence],
+  userEvents: (/** @type {string} */ userId) => [ROOT, "user_events", userId],
+  userEvent: (/** @type {string} */ userId, /** @type {number} */ sequence) => [ROOT, "user_events", userId, sequence],
+  eventId: (/** @type {string} */ eventId) => [ROOT, "event_ids", eventId],
+  eventPart: (/** @type {string} */ blob, /** @type {number} */ i) => [ROOT, "event_parts", blob, i],
+};
+
+/** A read that saw part of a concurrent save, to be read again. */
+const TORN = Symbol("torn");
+
+/**
+ * @param {DenoKv} kv
+ * @returns {import("./index.js").ConnectionStore}
+ */
+export function denoKvStore(kv) {
+  if (!kv || typeof kv.get !== "function" || typeof kv.getMany !== "function" || typeof kv.list !== "function" || typeof kv.atomic !== "function") {
+    throw new TypeError("denoKvStore: kv must be a Deno.Kv (from Deno.openKv())");
+  }
+
+  /**
+   * The record at ["connections", userId, id], with its secret, read consistently; null when there is none.
+   * @param {string} userId @param {string} id @param {string} what
+   */
+  async function loadRecord(userId, id, what) {
+    for (let attempt = 1; attempt <= READ_TRIES; attempt += 1) {
+      const entry = await kvCall(what, () => kv.get(key.connection(userId, id)));
+      if (entry.versionstamp === null) return null;
+      const stored = storedConnection(entry.value, what);
+      const chunks = await getAll(kv, Array.from({ length: stored.secretChunks }, (_, i) => key.chunk(userId, id, i)), what);
+      const record = assemble(stored, /** @type {string} */ (entry.versionstamp), chunks, what);
+      if (record !== TORN) return record;
+    }
+    throw kvStoreError(`${what}: connection ${id} kept changing while it was read (${READ_TRIES} tries)`);
+  }
+
+  /** @param {string} connectionId */
+  async function findById(connectionId) {
+    const id = lookupId(connectionId, "findById", "connectionId");
+    for (let attempt = 1; attempt <= READ_TRIES; attempt += 1) {
+      const owner = await kvCall("findById", () => kv.get(key.owner(id)));
+      if (owner.versionstamp === null) return null;
+      if (typeof owner.value !== "string") throw kvStoreError(`findById: the owner of connection ${id} is not a user id this store wrote`);
+      const record = await loadRecord(owner.value, id, "findById");
+      // The record moved to another user between the two reads: read its owner again.
+      if (record !== null) return record;
+    }
+    throw kvStoreError(`findById: connection ${id} kept changing while it was read (${READ_TRIES} tries)`);
+  }
+
+  /** Every record of the user, from one ordered range of records and their chunks. @param {string} userId */
+  async function findByUserId(userId, what = "findByUserId") {
+    const user = lookupId(userId, what, "userId");
+    /** @type {{ id: string, entry: DenoKvEntryMaybe, chunks: DenoKvEntryMaybe[] }[]} */
+    const found = [];
+    await kvCall(what, async () => {
+      for await (const entry of kv.list({ prefix: key.connections(user) }, { batchSize: 1000 })) {
+        const [, , , id, index] = entry.key;
+        if (typeof id !== "string") throw kvStoreError(`${what}: a key this store did not write is under the user's connections`);
+        if (entry.key.length === 4) found.push({ id, entry, chunks: [] });
+        else if (found.length > 0 && found[found.length - 1].id === id && typeof index === "number") found[found.length - 1].chunks[index] = entry;
+        // A chunk without its record was read in another page than a save that moved it: the
+        // records of this id are read again below if it is still the user's.
+        else found.push({ id, entry: { key: key.connection(user, id), value: null, versionstamp: null }, chunks: [] });
+      }
+    });
+    /** @type {ProviderConnectionRecord[]} */
+    const records = [];
+    for (const { id, entry, chunks } of found) {
+      const read = entry.versionstamp === null ? TORN : assemble(storedConnection(entry.value, what), entry.versionstamp, chunks, what);
+      const record = read === TORN ? await loadRecord(user, id, what) : read;
+      if (record !== null) records.push(record);
+    }
+    return records;
+  }
+
+  /** Serializes this instance's publishes, so they do not fail each other's checks. */
+  let publishing = Promise.resolve();
+
+  return {
+    repository: {
+      async save(record) {
+        const { id, userId, value, chunks, expiring } = connectionToStore(record);
+        for (let attempt = 1; ; attempt += 1) {
+          const owner = await kvCall("save", () => kv.get(key.owner(id)));
+          if (owner.versionstamp !== null && typeof owner.value !== "string") {
+            throw kvStoreError(`save: the owner of connection ${id} is not a user id this store wrote`);
+          }
+          const previousUser = /** @type {string | null} */ (owner.versionstamp === null ? null : owner.value);
+          const previous = previousUser === null ? null : await kvCall("save", () => kv.get(key.connection(previousUser, id)));
+          const result = await kvCall("save", () => {
+            const op = kv.atomic().check({ key: key.owner(id), versionstamp: owner.versionstamp });
+            if (previousUser !== null && previous !== null) {
+              op.check({ key: key.connection(previousUser, id), versionstamp: previous.versionstamp });
+              if (previous.versionstamp !== null) {
+                const old = storedConnection(previous.value, "save");
+                const moved = previousUser !== userId;
+                if (moved) op.delete(key.connection(previousUser, id));
+                for (let i = moved ? 0 : chunks.length; i < old.secretChunks; i += 1) op.delete(key.chunk(previousUser, id, i));
+                if (old.expiring !== null && old.expiring !== expiring) op.delete(key.expiring(old.expiring, id));
+              }
+            }
+            op.set(key.owner(id), userId).set(key.connection(userId, id), value);
+            chunks.forEach((chunk, i) => op.set(key.chunk(userId, id, i), chunk));
+            if (expiring !== null) op.set(key.expiring(expiring, id), userId);
+            return op.commit();
+          });
+          if (result.ok) return;
+          if (attempt >= WRITE_TRIES) throw kvStoreError(`save: connection ${id} kept changing under other writers (${WRITE_TRIES} tries)`);
+          await backoff(attempt);
+        }
+      },
+      findById,
+      findByUserId: (userId) => findByUserId(userId),
+      async findActiveByUser(userId) {
+        return (await findByUserId(userId, "findActiveByUser")).filter((record) => record.status === "active");
+      },
+      async findExpiringBefore(instant) {
+        const bound = instantMs(instant);
+        if (bound === null) throw new TypeError("deno-kv store: findExpiringBefore: instant must be an ISO instant string");
+        /** @type {{ userId: string, id: string }[]} */
+        const expiring = [];
+        await kvCall("findExpiringBefore", async () => {
+          // The end is exclusive and instants are whole milliseconds: bound + 1 ends the range at the bound.
+          for await (const entry of kv.list({ prefix: key.expiringAll(), end: key.expiringAt(bound + 1) }, { batchSize: 1000 })) {
+            const id = entry.key[3];
+            if (typeof id !== "string" || typeof entry.value !== "string") throw kvStoreError("findExpiringBefore: an expiring key this store did not write");
+            expiring.push({ userId: entry.value, id });
+          }
+        });
+        /** @type {ProviderConnectionRecord[]} */
+        const records = [];
+        for (let i = 0; i < expiring.length; i += LOAD_CONCURRENCY) {
+          const loaded = await Promise.all(expiring.slice(i, i + LOAD_CONCURRENCY).map(({ userId, id }) => loadRecord(userId, id, "findExpiringBefore")));
+          // A record saved again since the range was read is answered as it is now.
+          for (const record of loaded) {
+            if (record === null || record.status !== "active") continue;
+            const at = record.credentials ? instantMs(record.credentials.expiresAt) : null;
+            if (at !== null && at <= bound) records.push(record);
+          }
+        }
+        return records;
+      },
+    },
+    eventBus: {
+      async publish(event) {
+        const { eventId, userId } = eventColumns(event);
+        const bytes = eventBytes(event);
+        const run = publishing.then(() => append(kv, eventId, userId, bytes));
+        publishing = run.catch(() => {});
+        return run;
+      },
+    },
+    async events(query) {
+      const { userId, after, limit } = eventQuery(query);
+      let from = 0;
+      if (after !== null) {
+        const found = await kvCall("events", () => kv.get(key.eventId(after)));
+        const filed = /** @type {{ sequence?: unknown, userId?: unknown } | null} */ (found.value);
+        if (!filed || typeof filed.sequence !== "number" || (userId !== null && filed.userId !== userId)) throw unknownAfter();
+        from = filed.sequence;
+      }
+      const prefix = userId === null ? key.events() : key.userEvents(userId);
+      /** @type {StoredEvent[]} */
+      const headers = [];
+      await kvCall("events", async () => {
+        for await (const entry of kv.list({ prefix, start: [...prefix, from + 1] }, { limit, batchSize: Math.min(limit, 1000) })) {
+          headers.push(storedEvent(entry.value, entry.key));
+        }
+      });
+      const events = [];
+      for (const header of headers) events.push(await readEvent(kv, header));
+      return events;
+    },
+    async migrate() {
+      for (let attempt = 1; ; attempt += 1) {
+        const schema = await kvCall("migrate", () => kv.get(key.schema()));
+        const version = /** @type {{ version?: unknown } | null} */ (schema.value)?.version;
+        if (schema.versionstamp !== null) {
+          if (typeof version !== "number") throw kvStoreError("migrate: the schema key holds a value this store did not write");
+          if (version > SCHEMA_VERSION) throw kvStoreError(`migrate: the keyspace is at schema version ${version}, newer than this store's ${SCHEMA_VERSION}`);
+          if (version === SCHEMA_VERSION) return;
+        }
+        const result = await kvCall("migrate", () =>
+          kv.atomic().check(schema).set(key.schema(), { version: SCHEMA_VERSION, migratedAt: new Date().toISOString() }).commit(),
+        );
+        if (result.ok) return;
+        // Another client wrote the schema key first: read what it wrote.
+        if (attempt >= WRITE_TRIES) throw kvStoreError(`migrate: the schema key kept changing under other writers (${WRITE_TRIES} tries)`);
+        await backoff(attempt);
+      }
+    },
+  };
+}
+
+/**
+ * Appends one event: the next sequence, both copies of its header and its eventId in one atomic
+ * operation, checked against the sequence and the eventId read. Parts too many for that operation
+ * are written first, under a blob id only the header names, so nothing is visible until it commits.
+ * @param {DenoKv} kv @param {string} eventId @param {string} userId @param {Uint8Array} bytes
+ */
+async function append(kv, eventId, userId, bytes) {
+  const parts = bytes.length <= CHUNK_BYTES ? [] : chunksOf(bytes);
+  const blob = parts.length > 0 ? crypto.randomUUID() : null;
+  /** @type {StoredEvent} */
+  const header = { eventId, userId, byteLength: bytes.length, data: blob === null ? bytes : null, blob, parts: parts.length };
+  const staged = parts.length > INLINE_EVENT_PARTS;
+  if (staged) {
+    for (let i = 0; i < parts.length; i += INLINE_EVENT_PARTS) {
+      await kvCall("publish", () => {
+        const op = kv.atomic();
+        parts.slice(i, i + INLINE_EVENT_PARTS).forEach((part, j) => op.set(key.eventPart(/** @type {string} */ (blob), i + j), part));
+        return op.commit();
+      });
+    }
+  }
+  for (let attempt = 1; ; attempt += 1) {
+    const [counter, filed] = await kvCall("publish", () => kv.getMany([key.sequence(), key.eventId(eventId)]));
+    if (filed.versionstamp !== null) throw kvStoreError(`publish: the log already has an event with eventId ${eventId}`);
+    const last = counter.versionstamp === null ? 0 : counter.value;
+    if (typeof last !== "number" || !Number.isSafeInteger(last)) throw kvStoreError("publish: the event sequence key holds a value this store did not write");
+    const sequence = last + 1;
+    const result = await kvCall("publish", () => {
+      const op = kv.atomic()
+        .check(counter, filed)
+        .set(key.sequence(), sequence)
+        .set(key.event(sequence), header)
+        .set(key.userEvent(userId, sequence), header)
+        .set(key.eventId(eventId), { sequence, userId });
+      if (!staged) parts.forEach((part, i) => op.set(key.eventPart(/** @type {string} */ (blob), i), part));
+      return op.commit();
+    });
+    if (result.ok) return;
+    if (attempt >= WRITE_TRIES) throw kvStoreError(`publish: the event sequence kept changing under other writers (${WRITE_TRIES} tries)`);
+    await backoff(attempt);
+  }
+}
+
+/** The event as it was published, from its header and, for a large one, its blob's parts. @param {DenoKv} kv @param {StoredEvent} header */
+async function readEvent(kv, header) {
+  let bytes = header.data;
+  if (bytes === null) {
+    const blob = /** @type {string} */ (header.blob);
+    const parts = await getAll(kv, Array.from({ length: header.parts }, (_, i) => key.eventPart(blob, i)), "events");
+    const missing = parts.findIndex((part) => !(part.value instanceof Uint8Array));
+    if (missing !== -1) throw kvStoreError(`events: part ${missing} of event ${header.eventId} is missing`);
+    bytes = concat(parts.map((part) => /** @type {Uint8Array} */ (part.value)), header.byteLength);
+  }
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw kvStoreError(`events: event ${header.eventId} is not readable: ${messageOf(error)}`, error);
+  }
+}
+
+/**
+ * The keys and values one save writes, checked against KV's limits before anything is written.
+ * @param {ProviderConnectionRecord} record
+ */
+function connectionToStore(record) {
+  if (record === null || typeof record !== "object") throw new TypeError("deno-kv store: save: the record must be an object");
+  const id = keyId(record.id, "save", "record.id");
+  const userId = keyId(record.userId, "save", "record.userId");
+  const credentials = record.credentials ?? null;
+  if (credentials !== null && typeof credentials !== "object") throw new TypeError("deno-kv store: save: record.credentials must be an object or null");
+  const secret = credentials === null ? null : bytesOf(credentials.encryptedData);
+  if (credentials !== null && secret === null) throw new TypeError("deno-kv store: save: credentials.encryptedData must be a Uint8Array");
+  if (secret !== null && secret.length > MAX_SECRET_BYTES) {
+    throw new RangeError(
+      `deno-kv store: save: a secret of ${secret.length.toLocaleString("en")} bytes is over the ${MAX_SECRET_BYTES.toLocaleString("en")} bytes one save can write (${LIMITS})`,
+    );
+  }
+  let expiring = null;
+  if (record.status === "active" && credentials !== null && credentials.expiresAt != null) {
+    expiring = instantMs(credentials.expiresAt);
+    if (expiring === null) throw new TypeError("deno-kv store: save: credentials.expiresAt must be an ISO instant, or null");
+  }
+  const stored = {
+    id: record.id,
+    userId: record.userId,
+    providerId: record.providerId,
+    providerSlug: record.providerSlug,
+    status: record.status,
+    alias: record.alias ?? null,
+    credentials: credentials === null
+      ? null
+      : { encryptedData: null, credentialType: credentials.credentialType, expiresAt: credentials.expiresAt ?? null },
+    connectedAt: record.connectedAt ?? null,
+    lastSyncAt: record.lastSyncAt ?? null,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+  const text = textBytes(stored);
+  if (text > RECORD_TEXT_BUDGET) {
+    throw new RangeError(`deno-kv store: save: the record's text takes about ${text.toLocaleString("en")} bytes, over the ${RECORD_TEXT_BUDGET.toLocaleString("en")} bytes of one value it may use (${LIMITS})`);
+  }
+  const chunks = secret === null ? [] : chunksOf(secret);
+  /** @type {StoredConnection} */
+  const value = { record: stored, secretChunks: chunks.length, secretBytes: secret === null ? 0 : secret.length, expiring };
+  return { id, userId, value, chunks, expiring };
+}
+
+/**
+ * The record of a stored value and its chunks, or TORN when a chunk is missing or was written by
+ * another save than the record.
+ * @param {StoredConnection} stored @param {string} versionstamp @param {DenoKvEntryMaybe[]} chunks @param {string} what
+ * @returns {ProviderConnectionRecord | typeof TORN}
+ */
+function assemble(stored, versionstamp, chunks, what) {
+  const record = /** @type {any} */ ({ ...stored.record });
+  if (record.credentials !== null) {
+    const parts = [];
+    for (let i = 0; i < stored.secretChunks; i += 1) {
+      const chunk = chunks[i];
+      if (!chunk || chunk.versionstamp !== versionstamp) return TORN;
+      if (!(chunk.value instanceof Uint8Array)) throw kvStoreError(`${what}: a secret chunk of connection ${record.id} is not bytes`);
+      parts.push(chunk.value);
+    }
+    record.credentials = { ...record.credentials, encryptedData: concat(parts, stored.secretBytes) };
+  }
+  return record;
+}
+
+/** @param {unknown} value @param {string} what @returns {StoredConnection} */
+function storedConnection(value, what) {
+  const stored = /** @type {any} */ (value);
+  if (
+    stored === null || typeof stored !== "object" || stored.record === null || typeof stored.record !== "object" ||
+    !Number.isSafeInteger(stored.secretChunks) || !Number.isSafeInteger(stored.secretBytes)
+  ) {
+    throw kvStoreError(`${what}: a connection key holds a value this store did not write`);
+  }
+  return stored;
+}
+
+/** @param {unknown} value @param {DenoKvKey} at @returns {StoredEvent} */
+function storedEvent(value, at) {
+  const stored = /** @type {any} */ (value);
+  const usable = stored !== null && typeof stored === "object" && typeof stored.eventId === "string" &&
+    Number.isSafeInteger(stored.byteLength) && (stored.data instanceof Uint8Array || (typeof stored.blob === "string" && Number.isSafeInteger(stored.parts)));
+  if (!usable) throw kvStoreError(`events: the key ${JSON.stringify(at.map(String))} holds a value this store did not write`);
+  return stored;
+}
+
+/** An event's JSON as UTF-8, as publish stores it. @param {unknown} event */
+function eventBytes(event) {
+  let json;
+  try {
+    json = JSON.stringify(event);
+  } catch (error) {
+    throw new TypeError(`deno-kv store: publish: the event cannot be written as JSON: ${messageOf(error)}`);
+  }
+  return new TextEncoder().encode(json);
+}
+
+/** A lower-case id for a key, short enough for KV's key limit. @param {unknown} value @param {string} what @param {string} field */
+function keyId(value, what, field) {
+  if (typeof value !== "string" || value.length === 0) throw new TypeError(`deno-kv store: ${what}: ${field} must be a non-empty string`);
+  const id = value.toLowerCase();
+  if (new TextEncoder().encode(id).length > MAX_ID_BYTES) {
+    throw new RangeError(`deno-kv store: ${what}: ${field} is over ${MAX_ID_BYTES} bytes, too long for its keys (${LIMITS})`);
+  }
+  return id;
+}
+
+/** An id looked up: one that no save could have written finds nothing. @param {unknown} value @param {string} what @param {string} field */
+function lookupId(value, what, field) {
+  if (typeof value !== "string") throw new TypeError(`deno-kv store: ${what}: ${field} must be a string`);
+  const id = value.toLowerCase();
+  // Longer than any saved id: a key that names nothing.
+  return new TextEncoder().encode(id).length > MAX_ID_BYTES ? "" : id;
+}
+
+/** Milliseconds since the epoch of an ISO string or a Date, or null. @param {unknown} value */
+function instantMs(value) {
+  const ms = typeof value === "string" ? Date.parse(value) : value instanceof Date ? value.getTime() : Number.NaN;
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/** A plain Uint8Array view of a secret's bytes, or null when it is not bytes. @param {unknown} value */
+function bytesOf(value) {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  return null;
+}
+
+/** Copies of `bytes` in CHUNK_BYTES pieces. @param {Uint8Array} bytes */
+function chunksOf(bytes) {
+  const chunks = [];
+  for (let at = 0; at < bytes.length; at += CHUNK_BYTES) chunks.push(bytes.slice(at, at + CHUNK_BYTES));
+  return chunks;
+}
+
+/** @param {Uint8Array[]} parts @param {number} length */
+function concat(parts, length) {
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    if (at + part.length > length) throw kvStoreError("a stored value is longer than its record says");
+    bytes.set(part, at);
+    at += part.length;
+  }
+  if (at !== length) throw kvStoreError("a stored value is shorter than its record says");
+  return bytes;
+}
+
+/** An upper bound of what the strings of a value take once KV serializes it (two bytes a UTF-16 unit). @param {unknown} value @returns {number} */
+function textBytes(value) {
+  if (typeof value === "string") return 2 * value.length + 8;
+  if (value === null || typeof value !== "object") return 16;
+  return Object.entries(value).reduce((sum, [name, field]) => sum + textBytes(name) + textBytes(field), 16);
+}
+
+/** Reads keys in getMany's batches of 10, all at once. @param {DenoKv} kv @param {DenoKvKey[]} keys @param {string} what */
+async function getAll(kv, keys, what) {
+  const batches = [];
+  for (let i = 0; i < keys.length; i += GET_MANY) batches.push(keys.slice(i, i + GET_MANY));
+  return (await Promise.all(batches.map((batch) => kvCall(what, () => kv.getMany(batch))))).flat();
+}
+
+/**
+ * Runs a KV call, again while a local KV file is locked by another process (for up to
+ * BUSY_WAIT_MS); what KV throws rejects as a deno-kv store error, naming KV's limits when it
+ * refused a value. `call` builds its atomic operation anew each time.
+ * @template T @param {string} what @param {() => Promise<T>} call @returns {Promise<T>}
+ */
+async function kvCall(what, call) {
+  const deadline = Date.now() + BUSY_WAIT_MS;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith("deno-kv store:")) throw error;
+      const message = messageOf(error);
+      if (/database is locked|SQLITE_BUSY/i.test(message) && Date.now() < deadline) {
+        await backoff(attempt);
+        continue;
+      }
+      const refused = /too large|too many|\bmax\b|exceed|could not be cloned/i.test(message) || (error instanceof Error && error.name === "DataCloneError");
+      throw kvStoreError(refused ? `${what}: Deno KV cannot hold it (${LIMITS}): ${message}` : `${what}: Deno KV failed: ${message}`, error);
+    }
+  }
+}
+
+/** @param {string} message @param {unknown} [cause] */
+function kvStoreError(message, cause) {
+  return new Error(`deno-kv store: ${message}`, cause === undefined ? undefined : { cause });
+}
+
+/** @param {unknown} error */
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Waits a random while, longer after each failed try, up to 50 ms. @param {number} attempt */
+function backoff(attempt) {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+}

@@ -1,0 +1,406 @@
+// The store over IndexedDB, for a page or a worker: one database holding the object stores
+// `connections` and `events`. Records and events are kept by structured clone, so they read back as
+// they were saved (the secret a plain Uint8Array), and every write is one transaction: a failed one
+// (QuotaExceededError, an abort) leaves nothing behind and rejects with its error.
+//
+// The schema is checked, not inferred from the version number: migrate() (or the first call) opens
+// the database at whatever version it has, and if a store or index is missing or has another shape
+// it opens it again one version up and makes what is missing, in that one upgrade. So a database
+// another app keeps its own object stores in (at its own versions) is used in place, its other
+// stores left alone, and an events store keyed by eventId (the shape of the browser app's first
+// versions) is rewritten once as the log, in eventId order.
+import { eventColumns, eventQuery, unknownAfter } from "./event-query.js";
+
+/** @typedef {import("../index.js").ProviderConnectionRecord} ProviderConnectionRecord */
+/** @typedef {import("../index.js").ProviderEvent} ProviderEvent */
+/** @typedef {import("./indexeddb.js").IndexedDbStoreOptions} IndexedDbStoreOptions */
+
+const CONNECTIONS = "connections";
+const EVENTS = "events";
+
+/** @typedef {{ keyPath: string | string[], unique?: boolean }} IndexShape */
+/**
+ * Each object store's key and indexes; an index of another shape is made again.
+ * @type {Record<string, { options: IDBObjectStoreParameters, indexes: Record<string, IndexShape> }>}
+ */
+const SCHEMA = {
+  [CONNECTIONS]: {
+    options: { keyPath: "id" },
+    indexes: {
+      byUser: { keyPath: "userId" },
+      byUserStatus: { keyPath: ["userId", "status"] },
+      // A record without credentials or without an expiry has no key here, so it is not indexed.
+      byStatusExpiry: { keyPath: ["status", "credentials.expiresAt"] },
+    },
+  },
+  [EVENTS]: {
+    // `sequence` is the order of publishing, which events() reads back.
+    options: { keyPath: "sequence", autoIncrement: true },
+    indexes: {
+      byEventId: { keyPath: "eventId", unique: true },
+      byUserSequence: { keyPath: ["userId", "sequence"] },
+    },
+  },
+};
+
+/** How many times opening retries when other clients move the version on meanwhile. */
+const OPEN_ATTEMPTS = 10;
+/** An ISO instant's local time is within a day of its UTC time; two days leave the date part clear. */
+const OFFSET_MARGIN_MS = 2 * 86_400_000;
+/** The last instant toISOString writes with a four-digit year. */
+const LAST_FOUR_DIGIT_YEAR = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * @param {IndexedDbStoreOptions} [options]
+ * @returns {import("./indexeddb.js").IndexedDbStore}
+ */
+export function indexedDbStore(options = {}) {
+  const {
+    name = "connect-provider",
+    indexedDB: factory = globalThis.indexedDB,
+    IDBKeyRange: KeyRange = globalThis.IDBKeyRange,
+    onBlocked,
+    onVersionChange,
+  } = options;
+  if (typeof name !== "string" || name === "") throw new TypeError("indexedDbStore: name must be a non-empty string");
+  if (!factory || typeof factory.open !== "function") throw new TypeError("indexedDbStore: no indexedDB here; pass options.indexedDB");
+  if (typeof KeyRange?.bound !== "function") throw new TypeError("indexedDbStore: no IDBKeyRange here; pass options.IDBKeyRange");
+
+  /** @type {Promise<IDBDatabase> | null} */
+  let opening = null;
+  /** @type {IDBDatabase | null} */
+  let current = null;
+
+  /** Drops the connection if it is this one; the next call opens the database again. */
+  const forget = (/** @type {IDBDatabase} */ db) => {
+    if (current === db) {
+      current = null;
+      opening = null;
+    }
+  };
+
+  /** Opens `version` (or the current one), making the schema in any upgrade it runs. */
+  const open = (/** @type {number | undefined} */ version) =>
+    new Promise((resolve, reject) => {
+      const request = version === undefined ? factory.open(name) : factory.open(name, version);
+      request.onupgradeneeded = () => {
+        const transaction = /** @type {IDBTransaction} */ (request.transaction);
+        try {
+          makeSchema(request.result, transaction);
+        } catch (error) {
+          transaction.abort();
+          reject(error);
+        }
+      };
+      request.onblocked = () => onBlocked?.();
+      request.onsuccess = () => {
+        const db = request.result;
+        // Never hold up another client's upgrade (or a deletion): let go, and open again when next used.
+        db.onversionchange = () => {
+          db.close();
+          const wasCurrent = current === db;
+          forget(db);
+          if (wasCurrent) onVersionChange?.();
+        };
+        db.onclose = () => forget(db);
+        resolve(db);
+      };
+      request.onerror = () => reject(request.error);
+    });
+
+  /** The database at a version whose schema is whole: the current one, or one up from it. */
+  const connect = async () => {
+    for (let attempt = 1; ; attempt += 1) {
+      const found = await open(undefined);
+      if (schemaIsWhole(found)) return found;
+      found.close();
+      try {
+        // Two clients that both found it short ask for the same version: the second waits for the
+        // first's upgrade, then opens without one.
+        const upgraded = await open(found.version + 1);
+        if (schemaIsWhole(upgraded)) return upgraded;
+        upgraded.close();
+      } catch (error) {
+        // Another client moved past that version meanwhile: look again.
+        if (/** @type {DOMException} */ (error)?.name !== "VersionError" || attempt >= OPEN_ATTEMPTS) throw error;
+        continue;
+      }
+      if (attempt >= OPEN_ATTEMPTS) throw new Error(`indexedDbStore: the schema of ${name} keeps changing under it`);
+    }
+  };
+
+  const database = () => {
+    if (!opening) {
+      const pending = connect().then(
+        (db) => {
+          if (opening === pending) current = db;
+          else db.close();
+          return db;
+        },
+        (error) => {
+          if (opening === pending) opening = null;
+          throw error;
+        },
+      );
+      opening = pending;
+    }
+    return opening;
+  };
+
+  /** A transaction on the open database (opening it again if it was closed under us). */
+  const begin = async (/** @type {string | string[]} */ stores, /** @type {IDBTransactionMode} */ mode) => {
+    const db = await database();
+    try {
+      return db.transaction(stores, mode);
+    } catch (error) {
+      if (/** @type {DOMException} */ (error)?.name !== "InvalidStateError") throw error;
+      forget(db);
+      return (await database()).transaction(stores, mode);
+    }
+  };
+
+  /**
+   * Runs `body` in one readwrite transaction and resolves when it commits. `fail` aborts it with
+   * an error of the caller's (a throw inside a request's callback would otherwise escape as an
+   * uncaught error and abort with a bare AbortError).
+   * @param {string} store
+   * @param {(objectStore: IDBObjectStore, fail: (error: unknown) => void) => void} body
+   */
+  const write = async (store, body) => {
+    const transaction = await begin(store, "readwrite");
+    /** @type {unknown} */
+    let failure = null;
+    const fail = (/** @type {unknown} */ error) => {
+      failure ??= error;
+      try {
+        transaction.abort();
+      } catch {
+        // already finished
+      }
+    };
+    const done = committed(transaction, () => failure);
+    try {
+      body(transaction.objectStore(store), fail);
+    } catch (error) {
+      fail(error);
+    }
+    return done;
+  };
+
+  /** Runs `body` in one readonly transaction; it calls `resolve` or `reject` from its callbacks. */
+  const read = async (/** @type {string} */ store, /** @type {(objectStore: IDBObjectStore, resolve: (value: any) => void, reject: (error: unknown) => void) => void} */ body) => {
+    const transaction = await begin(store, "readonly");
+    return new Promise((resolve, reject) => {
+      transaction.onabort = () => reject(transaction.error ?? new DOMException("The transaction was aborted", "AbortError"));
+      try {
+        body(transaction.objectStore(store), resolve, reject);
+      } catch (error) {
+        reject(error);
+      }
+    });
+  };
+
+  /** The result of one request, in a readonly transaction of its own. */
+  const ask = (/** @type {string} */ store, /** @type {(objectStore: IDBObjectStore) => IDBRequest} */ make) =>
+    read(store, (objectStore, resolve, reject) => {
+      const request = make(objectStore);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+
+  return {
+    repository: {
+      async save(record) {
+        const stored = storedRecord(record);
+        await write(CONNECTIONS, (connections, fail) => {
+          // An upsert that keeps the first createdAt, as the SQL stores' does.
+          const existing = connections.get(stored.id);
+          existing.onsuccess = () => {
+            const createdAt = existing.result?.createdAt ?? stored.createdAt;
+            try {
+              connections.put({ ...stored, createdAt });
+            } catch (error) {
+              fail(error);
+            }
+          };
+        });
+      },
+      async findById(connectionId) {
+        return (await ask(CONNECTIONS, (connections) => connections.get(connectionId))) ?? null;
+      },
+      findByUserId: async (userId) => ask(CONNECTIONS, (connections) => connections.index("byUser").getAll(userId)),
+      findActiveByUser: async (userId) => ask(CONNECTIONS, (connections) => connections.index("byUserStatus").getAll([userId, "active"])),
+      /**
+       * Read from the [status, credentials.expiresAt] index rather than by scanning: records without
+       * credentials or expiry are not in it. The range starts below every string and stops two days
+       * past the bound, which any ISO instant at or before the bound sorts under whatever its offset;
+       * each candidate is then compared as a time (so `+01:00` offsets and six-digit years, which
+       * sort below four-digit ones, are judged right).
+       */
+      async findExpiringBefore(instant) {
+        const bound = typeof instant === "string" ? Date.parse(instant) : Number.NaN;
+        if (Number.isNaN(bound)) throw new TypeError("findExpiringBefore: instant must be an ISO instant");
+        const last = bound + OFFSET_MARGIN_MS;
+        const upper = last > LAST_FOUR_DIGIT_YEAR ? [] : new Date(last).toISOString();
+        const range = KeyRange.bound(["active", ""], ["active", upper]);
+        /** @type {ProviderConnectionRecord[]} */
+        const candidates = await ask(CONNECTIONS, (connections) => connections.index("byStatusExpiry").getAll(range));
+        return candidates.filter((record) => Date.parse(record.credentials?.expiresAt ?? "") <= bound);
+      },
+    },
+    eventBus: {
+      async publish(event) {
+        const columns = eventColumns(event);
+        await write(EVENTS, (events) => {
+          events.add({ ...columns, event });
+        });
+      },
+    },
+    async events(query) {
+      const { userId, after, limit } = eventQuery(query);
+      return read(EVENTS, (events, resolve, reject) => {
+        const list = (/** @type {number} */ from) => {
+          const request =
+            userId === null
+              ? events.getAll(KeyRange.lowerBound(from, true), limit)
+              : events.index("byUserSequence").getAll(KeyRange.bound([userId, from], [userId, Infinity], true, false), limit);
+          request.onsuccess = () => resolve(request.result.map((row) => row.event));
+          request.onerror = () => reject(request.error);
+        };
+        if (after === null) return list(0);
+        const found = events.index("byEventId").get(after);
+        found.onsuccess = () => {
+          const row = found.result;
+          if (!row || (userId !== null && row.userId !== userId)) reject(unknownAfter());
+          else list(row.sequence);
+        };
+        found.onerror = () => reject(found.error);
+      });
+    },
+    async migrate() {
+      await database();
+    },
+    close() {
+      const db = current;
+      opening = null;
+      current = null;
+      db?.close();
+    },
+  };
+}
+
+/**
+ * The record as it is kept: the fields of ProviderConnectionRecord, absent ones null, and the
+ * secret copied into a Uint8Array of its own (not the whole buffer a view may sit on).
+ * @param {ProviderConnectionRecord} record
+ * @returns {ProviderConnectionRecord}
+ */
+function storedRecord(record) {
+  if (record === null || typeof record !== "object") throw new TypeError("save: the record must be an object");
+  if (typeof record.id !== "string" || record.id === "") throw new TypeError("save: record.id must be a non-empty string");
+  const credentials = record.credentials;
+  const hasCredentials = credentials != null && credentials.credentialType != null && credentials.encryptedData != null;
+  return {
+    id: record.id,
+    userId: record.userId,
+    providerId: record.providerId,
+    providerSlug: record.providerSlug,
+    status: record.status,
+    alias: record.alias ?? null,
+    credentials: hasCredentials
+      ? { encryptedData: bytesOf(credentials.encryptedData), credentialType: credentials.credentialType, expiresAt: credentials.expiresAt ?? null }
+      : null,
+    connectedAt: record.connectedAt ?? null,
+    lastSyncAt: record.lastSyncAt ?? null,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+/** @param {unknown} value */
+function bytesOf(value) {
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+  if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
+  throw new TypeError("save: credentials.encryptedData must be a Uint8Array");
+}
+
+/** Resolves when the transaction commits; rejects with its error, or with `failure()` when it was aborted for one. */
+function committed(/** @type {IDBTransaction} */ transaction, /** @type {() => unknown} */ failure) {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve(undefined);
+    transaction.onabort = () => reject(failure() ?? transaction.error ?? new DOMException("The transaction was aborted", "AbortError"));
+  });
+}
+
+/** Whether every object store and index of SCHEMA is there, in its shape. */
+function schemaIsWhole(/** @type {IDBDatabase} */ db) {
+  const names = Object.keys(SCHEMA);
+  if (!names.every((store) => db.objectStoreNames.contains(store))) return false;
+  const transaction = db.transaction(names, "readonly");
+  return names.every((store) => {
+    const { options, indexes } = SCHEMA[store];
+    const objectStore = transaction.objectStore(store);
+    return sameStore(objectStore, options) && Object.entries(indexes).every(([index, shape]) => sameIndex(objectStore, index, shape));
+  });
+}
+
+function sameStore(/** @type {IDBObjectStore} */ store, /** @type {IDBObjectStoreParameters} */ options) {
+  return sameKeyPath(store.keyPath, options.keyPath) && store.autoIncrement === Boolean(options.autoIncrement);
+}
+
+function sameIndex(/** @type {IDBObjectStore} */ store, /** @type {string} */ name, /** @type {IndexShape} */ shape) {
+  if (!store.indexNames.contains(name)) return false;
+  const index = store.index(name);
+  return sameKeyPath(index.keyPath, shape.keyPath) && index.unique === Boolean(shape.unique) && !index.multiEntry;
+}
+
+const sameKeyPath = (/** @type {unknown} */ a, /** @type {unknown} */ b) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * In an upgrade: makes each missing store and index, and an index of another shape again. A
+ * connections store keyed otherwise is refused (its records cannot be read as connections); an
+ * events store keyed otherwise (by eventId, as the browser app's kept it) is rewritten as the log.
+ */
+function makeSchema(/** @type {IDBDatabase} */ db, /** @type {IDBTransaction} */ transaction) {
+  for (const [name, { options, indexes }] of Object.entries(SCHEMA)) {
+    if (!db.objectStoreNames.contains(name)) {
+      withIndexes(db.createObjectStore(name, options), indexes);
+      continue;
+    }
+    const store = transaction.objectStore(name);
+    if (sameStore(store, options)) {
+      withIndexes(store, indexes);
+      continue;
+    }
+    if (name !== EVENTS) {
+      throw new Error(`indexedDbStore: the object store ${name} of ${db.name} is keyed by ${JSON.stringify(store.keyPath)}, not ${JSON.stringify(options.keyPath)}`);
+    }
+    const reading = store.getAll();
+    reading.onsuccess = () => {
+      db.deleteObjectStore(name);
+      const log = withIndexes(db.createObjectStore(name, options), indexes);
+      for (const event of reading.result) log.add({ ...legacyColumns(event), event });
+    };
+  }
+}
+
+function withIndexes(/** @type {IDBObjectStore} */ store, /** @type {Record<string, IndexShape>} */ indexes) {
+  for (const [name, { keyPath, unique = false }] of Object.entries(indexes)) {
+    if (store.indexNames.contains(name)) {
+      if (sameIndex(store, name, { keyPath, unique })) continue;
+      store.deleteIndex(name);
+    }
+    store.createIndex(name, keyPath, { unique });
+  }
+  return store;
+}
+
+/** The columns of an event kept before the log was; one that is not quite an event keeps what it has. */
+function legacyColumns(/** @type {any} */ event) {
+  try {
+    return eventColumns(event);
+  } catch {
+    const text = (/** @type {unknown} */ value) => (typeof value === "string" ? value.toLowerCase() : String(value));
+    return { eventId: text(event?.eventId), eventType: event?.eventType, userId: text(event?.userId), occurredAt: event?.occurredAt };
+  }
+}

@@ -1,0 +1,122 @@
+// The store conformance suite on IndexedDB in headless Chromium (Debian's, through playwright-core):
+// tests/browser/store-indexeddb.html loads the installed package through an import map and runs
+// each case when asked; migrate() from other clients runs in module workers of that page.
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { storeConformanceCases } from "connect-provider/stores/conformance";
+import { launchChromium } from "./support/chromium.mjs";
+import { serveDirectory } from "./support/static-server.mjs";
+
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+// The suite's names, read here so each case is a test of its own; the page runs them.
+const names = storeConformanceCases(/** @type {any} */ ({ api: {}, fresh: () => Promise.reject() })).map((c) => c.name);
+let context;
+let server;
+let page;
+const pageErrors = [];
+
+before(async () => {
+  server = await serveDirectory(repo);
+  context = await launchChromium();
+  page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(error));
+  await page.goto(`${server.url}/tests/browser/store-indexeddb.html`);
+  try {
+    await page.waitForFunction(() => "storeConformance" in window, null, { timeout: 30_000 });
+  } catch (error) {
+    throw new Error(`the page never set window.storeConformance; page errors: ${pageErrors.join("; ")}`, { cause: error });
+  }
+});
+after(async () => {
+  await context?.close();
+  await server?.close();
+});
+
+test("the page has every case of the suite, and only those", async () => {
+  const inPage = await page.evaluate(() => window.storeConformance.names);
+  if (JSON.stringify(inPage) !== JSON.stringify(names)) throw new Error(`the page's cases differ: ${JSON.stringify(inPage)}`);
+});
+
+for (const name of names) {
+  test(`indexedDbStore (Chromium): ${name}`, { timeout: 120_000 }, async () => {
+    const failure = await page.evaluate((n) => window.storeConformance.run(n), name);
+    if (failure) {
+      const error = new Error(`${failure.message} (in Chromium)`);
+      error.stack = `${error.message}\n${failure.stack}`;
+      throw error;
+    }
+    if (pageErrors.length) throw new Error(`page errors: ${pageErrors.splice(0).join("; ")}`);
+  });
+}
+
+test("a database of the app's version 2 (events keyed by eventId, its own keys) is upgraded in place by four clients at once", async () => {
+  const outcome = await page.evaluate(async () => {
+    const { indexedDbStore, migrateInWorkers, deleteDatabase } = window.storeTools;
+    const name = `legacy-${crypto.randomUUID()}`;
+    const settle = (request) => new Promise((resolve, reject) => { request.onsuccess = () => resolve(request.result); request.onerror = () => reject(request.error); });
+    const userId = crypto.randomUUID();
+    const legacy = await new Promise((resolve, reject) => {
+      const open = indexedDB.open(name, 2);
+      open.onupgradeneeded = () => {
+        const connections = open.result.createObjectStore("connections", { keyPath: "id" });
+        connections.createIndex("byUser", "userId");
+        connections.createIndex("byUserStatus", ["userId", "status"]);
+        connections.createIndex("byStatusExpiry", ["status", "credentials.expiresAt"]);
+        open.result.createObjectStore("events", { keyPath: "eventId" }).createIndex("byUser", "userId");
+        open.result.createObjectStore("keys");
+      };
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    // UUID v7 ids: their order is the order the old app published them in.
+    const ids = ["0190f5b2-0000-7000-8000-000000000001", "0190f5b2-0000-7000-8000-000000000002", "0190f5b2-0000-7000-8000-000000000003"];
+    const events = ids.map((eventId, n) => ({ eventType: "ProviderConnectionAttempted", eventId, occurredAt: new Date(n).toISOString(), userId, providerId: ids[0], providerSlug: "schwab" }));
+    const record = { id: ids[2], userId, providerId: ids[0], providerSlug: "schwab", status: "active", alias: null, credentials: { encryptedData: new Uint8Array([1, 2, 3]), credentialType: "oauth2", expiresAt: "2027-01-01T00:00:00.000Z" }, connectedAt: null, lastSyncAt: null, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z" };
+    const transaction = legacy.transaction(["connections", "events", "keys"], "readwrite");
+    for (const e of [events[2], events[0], events[1]]) transaction.objectStore("events").put(e);
+    transaction.objectStore("connections").put(record);
+    transaction.objectStore("keys").put("the app's key", "credentials-aes-gcm");
+    await new Promise((resolve) => (transaction.oncomplete = resolve));
+    legacy.close();
+
+    let versionChanges = 0;
+    const store = indexedDbStore({ name, onVersionChange: () => (versionChanges += 1) });
+    await Promise.all([store.migrate(), migrateInWorkers(name, 3)]);
+    const raw = await settle(indexedDB.open(name));
+    const log = raw.transaction("events").objectStore("events");
+    const found = {
+      version: raw.version,
+      stores: [...raw.objectStoreNames],
+      eventKey: [log.keyPath, log.autoIncrement, [...log.indexNames]],
+      key: await settle(raw.transaction("keys").objectStore("keys").get("credentials-aes-gcm")),
+      events: (await store.events({ userId })).map((e) => e.eventId),
+      after: (await store.events({ after: ids[0], limit: 1 })).map((e) => e.eventId),
+      record: JSON.stringify(await store.repository.findById(record.id), (_, v) => (v instanceof Uint8Array ? [...v] : v)),
+    };
+    raw.close();
+    // A newer version elsewhere is not blocked: the store lets go, says so, and opens again when used.
+    const newer = await new Promise((resolve, reject) => {
+      const open = indexedDB.open(name, found.version + 1);
+      open.onblocked = () => reject(new Error("blocked by the store"));
+      open.onsuccess = () => { open.result.close(); resolve(open.result.version); };
+    });
+    found.newer = newer;
+    found.versionChanges = versionChanges;
+    found.afterNewer = (await store.events()).length;
+    store.close();
+    await deleteDatabase(name);
+    return { found, ids, record: JSON.stringify(record, (_, v) => (v instanceof Uint8Array ? [...v] : v)) };
+  });
+  const { found, ids, record } = outcome;
+  const expect = (what, actual, expected) => {
+    if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`${what}: ${JSON.stringify(actual)} against ${JSON.stringify(expected)}`);
+  };
+  expect("the version", found.version, 3);
+  expect("the object stores", found.stores, ["connections", "events", "keys"]);
+  expect("the events store", found.eventKey, ["sequence", true, ["byEventId", "byUserSequence"]]);
+  expect("the app's key", found.key, "the app's key");
+  expect("the events, in eventId order", found.events, ids);
+  expect("the event after the first", found.after, [ids[1]]);
+  expect("the record", found.record, record);
+  expect("the newer version", [found.newer, found.versionChanges, found.afterNewer], [4, 1, 3]);
+});

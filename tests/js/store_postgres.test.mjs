@@ -1,0 +1,130 @@
+// The store conformance suite on a real PostgreSQL server that this file starts and stops: each case
+// on a new database, through a pg Pool (and once through a Client), migrate() from other processes.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import pg from "pg";
+import * as api from "connect-provider";
+import { storeConformanceCases } from "connect-provider/stores/conformance";
+import { postgresStore } from "connect-provider/stores/postgres";
+import { startPostgres } from "./support/postgres.mjs";
+
+const run = promisify(execFile);
+const migrateScript = fileURLToPath(new URL("./stores/migrate-postgres.mjs", import.meta.url));
+/** @type {ReturnType<typeof startPostgres>} */
+let server;
+before(() => {
+  server = startPostgres();
+});
+after(() => server?.stop());
+
+/** @param {"Pool" | "Client"} kind */
+function harness(kind) {
+  const connect = async (database) => {
+    if (kind === "Pool") return new pg.Pool({ ...server.config(database), max: 20 });
+    const client = new pg.Client(server.config(database));
+    await client.connect();
+    return client;
+  };
+  return {
+    api,
+    async fresh() {
+      const database = await server.createDatabase();
+      const open = [await connect(database)];
+      return {
+        store: postgresStore(open[0]),
+        async reopen() {
+          await open.shift().end();
+          open.push(await connect(database));
+          return postgresStore(open[0]);
+        },
+        async migrateConcurrently(count) {
+          await Promise.all(Array.from({ length: count }, () => run(process.execPath, [migrateScript, server.url(database)])));
+        },
+        async close() {
+          for (const db of open) await db.end();
+          await server.dropDatabase(database);
+        },
+      };
+    },
+  };
+}
+
+for (const kind of ["Pool", "Client"]) {
+  for (const { name, run: body } of storeConformanceCases(harness(kind))) test(`postgresStore (${kind}): ${name}`, body);
+}
+
+test("postgresStore: migrate() leaves the original service's table and its rows as they are", async () => {
+  const database = await server.createDatabase("original");
+  const pool = new pg.Pool(server.config(database));
+  try {
+    // The original's table, as its SQLAlchemy model creates it (with its users and providers).
+    await pool.query(`
+      CREATE TABLE users (id uuid PRIMARY KEY);
+      CREATE TABLE providers (id uuid PRIMARY KEY);
+      CREATE TABLE provider_connections (
+        id uuid PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(),
+        user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE, provider_id uuid NOT NULL REFERENCES providers (id),
+        provider_slug varchar(50) NOT NULL, status varchar(20) NOT NULL, alias varchar(100), credential_type varchar(20),
+        encrypted_credentials bytea, credentials_expires_at timestamptz, connected_at timestamptz, last_sync_at timestamptz);
+      CREATE INDEX idx_provider_connections_user_provider ON provider_connections (user_id, provider_id);
+      INSERT INTO users VALUES ('0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b');
+      INSERT INTO providers VALUES ('00000000-0000-0000-0000-000000000001');
+      INSERT INTO provider_connections (id, user_id, provider_id, provider_slug, status, credential_type, encrypted_credentials,
+        credentials_expires_at, connected_at, created_at, updated_at)
+      VALUES ('0190f5b2-3c4d-7e8f-9a0b-000000000001', '0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', '00000000-0000-0000-0000-000000000001',
+        'schwab', 'active', 'oauth2', '\\xdeadbeef', '2027-01-01 00:00:00.123456+00', '2026-01-02 03:04:05.678+00',
+        '2026-01-02 03:04:05.678+00', '2026-01-02 03:04:05.678+00');`);
+    const columns = async () => (await pool.query(
+      "SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_name = 'provider_connections' ORDER BY column_name",
+    )).rows;
+    const before = await columns();
+    const store = postgresStore(pool);
+    await store.migrate();
+    await store.migrate();
+    assert.deepEqual(await columns(), before);
+    const indexes = (await pool.query("SELECT indexname FROM pg_indexes WHERE tablename = 'provider_connections' ORDER BY indexname")).rows.map((r) => r.indexname);
+    assert.deepEqual(indexes, ["idx_provider_connections_active", "idx_provider_connections_expiring", "idx_provider_connections_user_provider", "provider_connections_pkey"]);
+    const view = await new api.GetProviderConnectionHandler(store.repository).handle({
+      userId: "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b", connectionId: "0190f5b2-3c4d-7e8f-9a0b-000000000001",
+    });
+    assert.equal(view.ok, true);
+    assert.deepEqual(
+      { slug: view.value.providerSlug, expires: view.value.credentialsExpireAt, connected: view.value.connectedAt, isConnected: view.value.isConnected },
+      { slug: "schwab", expires: "2027-01-01T00:00:00.123Z", connected: "2026-01-02T03:04:05.678Z", isConnected: true },
+    );
+    const disconnected = await new api.DisconnectProviderHandler(store.repository, store.eventBus).handle({
+      userId: "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b", connectionId: "0190f5b2-3c4d-7e8f-9a0b-000000000001",
+    });
+    assert.deepEqual(disconnected, { ok: true, value: null });
+    const [row] = (await pool.query("SELECT status, credential_type, encrypted_credentials, credentials_expires_at FROM provider_connections")).rows;
+    assert.deepEqual(row, { status: "disconnected", credential_type: null, encrypted_credentials: null, credentials_expires_at: null });
+  } finally {
+    await pool.end();
+    await server.dropDatabase(database);
+  }
+});
+
+test("postgresStore: the schema is the original's: names, types and lengths", async () => {
+  const database = await server.createDatabase("schema");
+  const pool = new pg.Pool(server.config(database));
+  try {
+    await postgresStore(pool).migrate();
+    const { rows } = await pool.query(
+      "SELECT column_name AS name, data_type AS type, character_maximum_length AS length FROM information_schema.columns WHERE table_name = 'provider_connections' ORDER BY ordinal_position",
+    );
+    assert.deepEqual(rows.map((r) => [r.name, r.type, r.length]), [
+      ["id", "uuid", null], ["user_id", "uuid", null], ["provider_id", "uuid", null],
+      ["provider_slug", "character varying", 50], ["status", "character varying", 20], ["alias", "character varying", 100],
+      ["credential_type", "character varying", 20], ["encrypted_credentials", "bytea", null],
+      ["credentials_expires_at", "timestamp with time zone", null], ["connected_at", "timestamp with time zone", null],
+      ["last_sync_at", "timestamp with time zone", null], ["created_at", "timestamp with time zone", null],
+      ["updated_at", "timestamp with time zone", null],
+    ]);
+  } finally {
+    await pool.end();
+    await server.dropDatabase(database);
+  }
+});

@@ -1,0 +1,44 @@
+// The store conformance suite inside workerd, on the Worker's own D1 binding: `GET /cases` lists the
+// cases, `POST /run/N` runs the N-th and answers { ok } or { ok: false, error }. One D1 database
+// serves every case, emptied before each (the suite's cases run one at a time). Run by
+// tests/js/store_d1.test.mjs in Miniflare and under `wrangler dev`.
+import * as api from "connect-provider";
+import { storeConformanceCases } from "connect-provider/stores/conformance";
+import { d1Store } from "connect-provider/stores/d1";
+
+const TABLES = ["provider_connections", "provider_connection_events", "connect_provider_migrations"];
+
+function harness(env) {
+  return {
+    api,
+    async fresh() {
+      await env.DB.batch(TABLES.map((table) => env.DB.prepare(`DROP TABLE IF EXISTS ${table}`)));
+      return {
+        store: d1Store(env.DB),
+        // A Worker's connection to D1 is its binding: a second binding to the same database.
+        reopen: async () => d1Store(env.SAME_DB),
+        // Two stores, one on each binding, migrating at once.
+        async migrateConcurrently(count) {
+          await Promise.all(Array.from({ length: count }, (_, i) => d1Store(i % 2 ? env.SAME_DB : env.DB).migrate()));
+        },
+        close: async () => {},
+      };
+    },
+  };
+}
+
+export default {
+  async fetch(request, env) {
+    const cases = storeConformanceCases(harness(env));
+    const { pathname } = new URL(request.url);
+    if (pathname === "/cases") return Response.json(cases.map((c) => c.name));
+    const chosen = cases[Number(pathname.slice("/run/".length))];
+    if (request.method !== "POST" || !chosen) return new Response("not found", { status: 404 });
+    try {
+      await chosen.run();
+      return Response.json({ ok: true });
+    } catch (error) {
+      return Response.json({ ok: false, error: String(error?.stack ?? error) });
+    }
+  },
+};
