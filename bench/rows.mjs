@@ -5,9 +5,8 @@ import { createRequire } from "node:module";
 import { ConnectProviderHandler } from "connect-provider";
 import { BaselineConnectProviderHandler } from "./baseline/connect-provider.mjs";
 import { rowsOfLifecycle } from "./lifecycle-rows.mjs";
+import { measure, ROUND_MS, ROUNDS, timedLoop } from "./measure.mjs";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 300);
 
 const COMMAND = {
   userId: "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b",
@@ -76,47 +75,10 @@ export function rowsOfConnect(Database) {
   return rows;
 }
 
-/** Runs `run(handler)` again and again for about `ms`; µs per command, GC included. */
-async function timed(row, name, ms) {
-  const handler = row[name];
-  let commands = 0;
-  const started = performance.now();
-  let now = started;
-  while (now - started < ms) {
-    for (let i = 0; i < 16; i++) await row.run(handler);
-    commands += 16 * row.commands;
-    now = performance.now();
-  }
-  return ((now - started) * 1000) / commands;
-}
-
-const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
-
-/** The two handlers take turns, the order swapped each round, so drift falls on both alike. */
-async function measure(row) {
-  await timed(row, "wasm", ROUND_MS);
-  await timed(row, "js", ROUND_MS);
-  const samples = { wasm: [], js: [], ratio: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? ["wasm", "js"] : ["js", "wasm"];
-    const us = {};
-    for (const name of order) us[name] = await timed(row, name, ROUND_MS);
-    samples.wasm.push(us.wasm);
-    samples.js.push(us.js);
-    samples.ratio.push(us.wasm / us.js);
-  }
-  return {
-    label: row.label,
-    wasmUs: median(samples.wasm),
-    jsUs: median(samples.js),
-    ratio: median(samples.ratio),
-    ratioMin: Math.min(...samples.ratio),
-    ratioMax: Math.max(...samples.ratio),
-  };
-}
-
 const sqlitePath = process.argv[2];
 const Database = sqlitePath ? createRequire(import.meta.url)(sqlitePath) : undefined;
 const results = [];
-for (const row of [...rowsOfConnect(Database), ...(await rowsOfLifecycle())]) results.push(await measure(row));
+for (const row of [...rowsOfConnect(Database), ...(await rowsOfLifecycle())]) {
+  results.push(await measure(row.label, (name, ms) => timedLoop(row.run, row[name], row.commands, ms)));
+}
 console.log(JSON.stringify({ node: process.version, rounds: ROUNDS, roundMs: ROUND_MS, rows: results }));

@@ -43,6 +43,9 @@ for (const major of VERSIONS) {
   perVersion.push(JSON.parse(output.trim().split("\n").at(-1)));
 }
 
+console.error(`bench: stores on Node ${process.version} …`);
+const storeRows = JSON.parse(execFileSync(process.execPath, [path("bench/store-rows.mjs")], { encoding: "utf8", maxBuffer: 1 << 24 }).trim().split("\n").at(-1));
+
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 /** Median of fresh processes (Node's or Deno's), the wasm handler's and the baseline's taking turns. */
@@ -85,6 +88,7 @@ const denoVersion = execFileSync(DENO, ["--version"], { encoding: "utf8" }).spli
 const results = {
   machine: `${cpus()[0].model}, ${cpus().length} cores`,
   perVersion,
+  storeRows,
   coldStart: { node: { version: process.version, ...coldStartMs("node") }, deno: { version: denoVersion, ...coldStartMs("deno") } },
   wasmBytesPerInFlightCommand: await wasmBytesPerInFlightCommand(),
   sizes: { wasm: sizes(["web/connect_provider_bg.wasm"]), js: sizes(browserJs()) },
@@ -101,6 +105,11 @@ for (const { node, rows } of perVersion) {
   }
   console.log("");
 }
+console.log(`Real stores, Node ${storeRows.node}: end to end through the package's stores\n\n| row | wasm | plain JS | wasm / JS (range over rounds) |\n|---|---|---|---|`);
+for (const row of storeRows.rows) {
+  console.log(`| ${row.label} | ${us(row.wasmUs)} | ${us(row.jsUs)} | ${row.ratio.toFixed(2)} (${row.ratioMin.toFixed(2)}–${row.ratioMax.toFixed(2)}) |`);
+}
+console.log("");
 const { node, deno } = results.coldStart;
 console.log("| measure | wasm | plain JS |\n|---|---|---|");
 console.log(`| cold start, Node ${node.version}: import + instantiate + first handle(), median of 15 processes | ${node.wasm.toFixed(2)} ms | ${node.js.toFixed(2)} ms |`);

@@ -1,4 +1,5 @@
-// The README's Node example, run as a user runs it, against a fresh SQLite file.
+// The README's Node example, run as a user runs it: on a fresh SQLite file, and on a real PostgreSQL
+// (DATABASE_URL) that this file starts and stops.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -7,33 +8,54 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import pg from "pg";
+import { startPostgres } from "./support/postgres.mjs";
 
 const example = fileURLToPath(new URL("../../examples/node/connect.mjs", import.meta.url));
+const EVENT_TYPES = ["ProviderConnectionAttempted", "ProviderConnectionSucceeded", "ProviderConnectionAttempted", "ProviderConnectionFailed"];
 
-test("examples/node/connect.mjs stores one connection and four events, and prints them", (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "connect-provider-example-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, "connections.sqlite");
-
-  const lines = execFileSync(process.execPath, [example, path], { encoding: "utf8" }).trim().split("\n");
-
+/** Runs the example and checks what it prints; answers the connection id it made. */
+function runExample(args, env = process.env) {
+  const lines = execFileSync(process.execPath, [example, ...args], { encoding: "utf8", env }).trim().split("\n");
   const results = lines.filter((line) => line.startsWith("result ")).map((line) => JSON.parse(line.slice(7)));
   assert.equal(results.length, 2);
   assert.equal(results[0].ok, true);
   assert.deepEqual(results[1], { ok: false, error: "Invalid provider slug" });
+  const events = lines.filter((line) => line.startsWith("event "));
+  assert.deepEqual(events.map((line) => line.split(/\s+/)[2]), EVENT_TYPES);
+  assert.match(events[1], new RegExp(`connection=${results[0].value}$`));
+  assert.match(events[3], /reason="Invalid provider slug"$/);
+  const rows = lines.filter((line) => line.startsWith("row ")).map((line) => JSON.parse(line.slice(4).trim()));
+  assert.deepEqual(rows.map(({ id, providerSlug, status, alias, credentialType, secretBytes }) => ({ id, providerSlug, status, alias, credentialType, secretBytes })), [
+    { id: results[0].value, providerSlug: "schwab", status: "active", alias: "Brokerage", credentialType: "oauth2", secretBytes: 32 },
+  ]);
+  return results[0].value;
+}
 
+test("examples/node/connect.mjs on SQLite stores one connection and logs four events", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "connect-provider-example-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, "connections.sqlite");
+  const id = runExample([path]);
   const db = new Database(path, { readonly: true });
   t.after(() => db.close());
-  const rows = db.prepare("SELECT id, provider_slug, status, alias, credential_type, length(encrypted_data) AS bytes FROM provider_connections").all();
-  assert.deepEqual(rows, [
-    { id: results[0].value, provider_slug: "schwab", status: "active", alias: "Brokerage", credential_type: "oauth2", bytes: 32 },
-  ]);
-  const events = db.prepare("SELECT event_type, payload FROM domain_events ORDER BY event_id").all();
   assert.deepEqual(
-    events.map((event) => event.event_type),
-    ["ProviderConnectionAttempted", "ProviderConnectionSucceeded", "ProviderConnectionAttempted", "ProviderConnectionFailed"],
+    db.prepare("SELECT id, provider_slug, status, alias, credential_type, length(encrypted_credentials) AS bytes FROM provider_connections").all(),
+    [{ id, provider_slug: "schwab", status: "active", alias: "Brokerage", credential_type: "oauth2", bytes: 32 }],
   );
-  assert.equal(JSON.parse(events[1].payload).connectionId, results[0].value);
-  assert.equal(JSON.parse(events[3].payload).reason, "Invalid provider slug");
-  assert.equal(lines.filter((line) => line.startsWith("event ")).length, 4);
+  assert.deepEqual(db.prepare("SELECT event_type FROM provider_connection_events ORDER BY sequence").all().map((r) => r.event_type), EVENT_TYPES);
+});
+
+test("examples/node/connect.mjs on PostgreSQL (DATABASE_URL) stores one connection and logs four events", async (t) => {
+  const server = startPostgres();
+  t.after(() => server.stop());
+  const database = await server.createDatabase("example");
+  const id = runExample([], { ...process.env, DATABASE_URL: server.url(database) });
+  const client = new pg.Client(server.config(database));
+  await client.connect();
+  t.after(() => client.end());
+  const { rows } = await client.query("SELECT id, provider_slug, status, alias, credential_type, length(encrypted_credentials) AS bytes FROM provider_connections");
+  assert.deepEqual(rows, [{ id, provider_slug: "schwab", status: "active", alias: "Brokerage", credential_type: "oauth2", bytes: 32 }]);
+  const events = await client.query("SELECT event_type FROM provider_connection_events ORDER BY sequence");
+  assert.deepEqual(events.rows.map((r) => r.event_type), EVENT_TYPES);
 });

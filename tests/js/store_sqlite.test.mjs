@@ -1,5 +1,7 @@
 // The store conformance suite on SQLite files, through better-sqlite3 and, where Node has it
 // (22.5 and later), node:sqlite.
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { test } from "node:test";
 import * as api from "connect-provider";
 import { storeConformanceCases } from "connect-provider/stores/conformance";
@@ -15,3 +17,22 @@ for (const client of clients) {
     test(`sqliteStore (${client}): ${name}`, { skip }, run);
   }
 }
+
+test("the SQLite and PostgreSQL stores and the suite load through require too, and a CommonJS store passes the suite", { skip: !clients.includes("better-sqlite3") }, async () => {
+  const require = createRequire(import.meta.url);
+  const { sqliteStore } = require("connect-provider/stores/sqlite");
+  const { postgresStore } = require("connect-provider/stores/postgres");
+  const { storeConformanceCases } = require("connect-provider/stores/conformance");
+  assert.equal(typeof postgresStore, "function");
+  const Database = require("better-sqlite3");
+  const harness = {
+    api: require("connect-provider"),
+    async fresh() {
+      const db = new Database(":memory:");
+      return { store: sqliteStore(db), reopen: async () => sqliteStore(db), migrateConcurrently: async () => {}, close: async () => db.close() };
+    },
+  };
+  const cases = storeConformanceCases(harness);
+  assert.equal(cases.length, storeConformanceCases(sqliteHarness("better-sqlite3", api)).length);
+  for (const { run } of cases) await run();
+});

@@ -1,5 +1,7 @@
 // Each marked line passes a wrong shape; each must be a compile error (see types.test.mjs).
 import { ConnectProviderError, ConnectProviderHandler, DisconnectProviderHandler, ListExpiringConnectionsHandler, ListProviderConnectionsHandler } from "connect-provider";
+import { sqliteStore } from "connect-provider/stores/sqlite";
+import { postgresStore } from "connect-provider/stores/postgres";
 
 const handler = new ConnectProviderHandler({ save: async () => {} }, { publish: () => {} });
 
@@ -25,3 +27,7 @@ new DisconnectProviderHandler({ save: () => {} }, { publish: () => {} });
 new ListExpiringConnectionsHandler({ findExpiringBefore: () => [] }).handle({ withinMinutes: "30" });
 // ERROR: a view has no credential bytes
 new ListProviderConnectionsHandler({ findByUserId: () => [], findActiveByUser: () => [] }).handle({ userId: "u" }).then((result) => result.ok && result.value.connections[0].credentials);
+// ERROR: a SQLite store needs a database, not its path
+sqliteStore("connections.sqlite");
+// ERROR: an event query's limit is a number
+postgresStore({ query: async () => ({ rows: [] }) }).events({ limit: "10" });
