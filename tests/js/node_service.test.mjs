@@ -1,130 +1,258 @@
-// examples/node-service as its own process, driven over loopback HTTP, its SQLite read back. The
-// /providers routes' tests are shared with the Worker's (support/provider-routes.mjs); the
-// expiring job runs on its timer, every 100 ms here.
+// examples/node-service as its own process, as its README starts it: the service contract
+// (support/service-contract.mjs) on SQLite and on a real PostgreSQL, with the sealed secrets read
+// back from each store; key rotation across a restart; the dev-token script; HOST, PORT and SIGTERM.
+// Then the edge modules it shares with the Deno service and the Worker (examples/service-edge),
+// directly: configuration, sealing and rotation, the rate limit's window, the body's media type.
+// The attacks on it are in service_attacks.test.mjs.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
-import { testProviderRoutes } from "./support/provider-routes.mjs";
-import { sleep } from "./support/provider-http.mjs";
-import { ISO, PROVIDER_ID, USER_ID } from "./contract/fixtures.mjs";
-import { FIND_ACTIVE_BY_USER, FIND_BY_USER, FIND_EXPIRING_BEFORE } from "../../examples/node/sqlite-store.mjs";
+import pg from "pg";
+import { ConfigError, readConfig, readListenAddress } from "../../examples/service-edge/config.js";
+import { SealError, createSealer, keyIdOf } from "../../examples/service-edge/seal.js";
+import { inProcessLimiter, takeFromLog } from "../../examples/service-edge/rate-limit.js";
+import { isJson } from "../../examples/service-edge/body.js";
+import { startPostgres } from "./support/postgres.mjs";
+import { serviceContract } from "./support/service-contract.mjs";
+import { EXAMPLES, assertReadmeRun, runReadme, runToEnd, serviceSecrets, startNodeService } from "./support/services.mjs";
+import { freePort } from "./support/wrangler.mjs";
 
-const server = fileURLToPath(new URL("../../examples/node-service/server.mjs", import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), "connect-provider-service-"));
-const database = join(dir, "service.sqlite");
-let child;
-let base;
-let stdout = "";
-let reader;
+const home = mkdtempSync(join(tmpdir(), "connect-provider-node-service-"));
+after(() => rmSync(home, { recursive: true, force: true }));
+const PROVIDER_ID = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c";
 
-before(async () => {
-  const env = { ...process.env, DATABASE: database, PORT: "0", EXPIRING_JOB_INTERVAL_MS: "100" };
-  child = spawn(process.execPath, [server], { env, stdio: ["ignore", "pipe", "inherit"] });
-  child.stdout.setEncoding("utf8").on("data", (text) => (stdout += text));
-  base = await new Promise((resolve, reject) => {
-    child.stdout.on("data", () => {
-      const match = stdout.match(/listening on (http:\/\/\S+)/);
-      if (match) resolve(match[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`service exited with ${code}`)));
+describe("on SQLite (DATABASE)", () => {
+  const vars = serviceSecrets({ EXPIRING_JOB_INTERVAL_MS: "200" });
+  let service;
+  let reader;
+  before(async () => {
+    service = await startNodeService({ dir: join(home, "sqlite"), vars });
+    reader = new Database(service.database, { readonly: true });
   });
-  reader = new Database(database, { readonly: true });
-});
-after(() => {
-  reader?.close();
-  if (child?.exitCode === null) child.kill();
-  rmSync(dir, { recursive: true, force: true });
-});
+  after(async () => {
+    if (reader?.open) reader.close();
+    await service?.stop();
+  });
+  serviceContract({
+    service: () => service,
+    vars,
+    async readSealed(id) {
+      const row = reader.prepare("SELECT encrypted_credentials FROM provider_connections WHERE id = ?").get(id);
+      return row.encrypted_credentials === null ? null : new Uint8Array(row.encrypted_credentials);
+    },
+    expiringRun: async () => {}, // the service's timer runs it every 200 ms here
+  });
 
-const post = (body) => fetch(`${base}/connections`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
-const command = (overrides = {}) => ({
-  userId: USER_ID,
-  providerId: PROVIDER_ID,
-  providerSlug: "fidelity",
-  credentials: { encryptedData: Buffer.from("sealed").toString("base64"), credentialType: "api_key" },
-  ...overrides,
-});
+  test("it prints the address it listens on; the database file is the service user's alone", () => {
+    assert.match(service.output(), /^connect-provider service listening on http:\/\/127\.0\.0\.1:\d+ \(store: sqlite\)$/m);
+    assert.notEqual(service.url, "http://127.0.0.1:0", "PORT=0 picked a free port");
+    assert.equal(statSync(service.database).mode & 0o777, 0o600);
+    assert.equal(statSync(`${service.database}-wal`).mode & 0o777, 0o600, "SQLite gives its WAL the database's mode");
+  });
 
-test("POST /connections stores the connection and its events in SQLite", async () => {
-  const response = await post(command({ alias: "401k" }));
-  assert.equal(response.status, 201);
-  const { id } = await response.json();
-
-  const db = new Database(database, { readonly: true });
-  const row = db.prepare("SELECT * FROM provider_connections WHERE id = ?").get(id);
-  db.close();
-  assert.equal(row.provider_slug, "fidelity");
-  assert.equal(row.alias, "401k");
-  assert.equal(row.status, "active");
-  assert.equal(row.credential_type, "api_key");
-  assert.equal(row.expires_at, null);
-  assert.equal(Buffer.from(row.encrypted_data).toString(), "sealed");
-
-  const listed = await (await fetch(`${base}/connections?userId=${USER_ID}`)).json();
-  assert.deepEqual(listed.map((c) => c.id), [id]);
-  const events = await (await fetch(`${base}/events?userId=${USER_ID}`)).json();
-  assert.deepEqual(events.map((e) => e.eventType), ["ProviderConnectionAttempted", "ProviderConnectionSucceeded"]);
-  assert.equal(events[1].connectionId, id);
+  test("SIGTERM stops the server and the job, closes the database (its WAL checkpointed away) and exits 0", async () => {
+    reader.close(); // the last connection to close checkpoints the WAL
+    await service.stop();
+    assert.deepEqual(await service.exited, { code: 0, signal: null });
+    assert.equal(existsSync(`${service.database}-wal`), false);
+  });
 });
 
-test("a refused command answers 422 with the error and records a Failed event", async () => {
-  const response = await post(command({ alias: "x".repeat(101) }));
-  assert.equal(response.status, 422);
-  assert.deepEqual(await response.json(), { error: "Alias exceeds maximum length" });
-  const events = await (await fetch(`${base}/events?userId=${USER_ID}`)).json();
-  assert.deepEqual(events.at(-1).reason, "Alias exceeds maximum length");
-  const listed = await (await fetch(`${base}/connections?userId=${USER_ID}`)).json();
-  assert.equal(listed.length, 1, "nothing new saved");
+describe("on PostgreSQL (DATABASE_URL)", () => {
+  const vars = serviceSecrets();
+  let postgres;
+  let service;
+  let client;
+  before(async () => {
+    postgres = startPostgres();
+    const database = await postgres.createDatabase("node_service");
+    service = await startNodeService({ dir: join(home, "postgres"), vars, databaseUrl: postgres.url(database) });
+    client = new pg.Client(postgres.config(database));
+    await client.connect();
+  });
+  after(async () => {
+    await client?.end();
+    await service?.stop();
+    await postgres?.stop();
+  });
+  serviceContract({
+    service: () => service,
+    vars,
+    async readSealed(id) {
+      const { rows } = await client.query("SELECT encrypted_credentials FROM provider_connections WHERE id = $1", [id]);
+      return rows[0].encrypted_credentials === null ? null : new Uint8Array(rows[0].encrypted_credentials);
+    },
+  });
+
+  test("it names its store, never the connection string", () => {
+    assert.match(service.output(), /listening on http:\/\/127\.0\.0\.1:\d+ \(store: postgresql\)/);
+    assert.ok(!service.output().includes(postgres.socketDir));
+  });
 });
 
-test("a body that is not JSON answers 400, an unknown path 404", async () => {
-  assert.equal((await post("{not json")).status, 400);
-  assert.equal((await fetch(`${base}/nowhere`)).status, 404);
-});
+describe("key rotation across a restart", () => {
+  test("a new CREDENTIALS_KEY seals from then on; what the old one sealed still opens with it in CREDENTIALS_OLD_KEYS", async () => {
+    const dir = join(home, "rotation");
+    const first = serviceSecrets();
+    const userId = randomUUID();
+    const { tokenFactory } = await import("./support/tokens.mjs");
+    const token = await (await tokenFactory(first)).valid(userId);
+    const call = (service, method, path, body) =>
+      fetch(`${service.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body && JSON.stringify(body) });
+    const sealedOf = (database, id) => {
+      const db = new Database(database, { readonly: true });
+      try {
+        return new Uint8Array(db.prepare("SELECT encrypted_credentials FROM provider_connections WHERE id = ?").get(id).encrypted_credentials);
+      } finally {
+        db.close();
+      }
+    };
+    const credentials = (secret) => ({ secret, credentialType: "oauth2" });
 
-testProviderRoutes({
-  call: (method, path, body) => fetch(`${base}${path}`, { method, body: body === undefined || typeof body === "string" ? body : JSON.stringify(body) }),
-  query: async (sql, ...params) => reader.prepare(sql).all(...params),
-  async exec(sql) {
-    const writer = new Database(database);
+    let service = await startNodeService({ dir, vars: first });
+    const ids = [];
+    for (const secret of ["sk_old_one", "sk_old_two"]) {
+      ids.push((await (await call(service, "POST", "/connections", { providerId: PROVIDER_ID, providerSlug: "schwab", credentials: credentials(secret) })).json()).id);
+    }
+    await service.stop();
+
+    const second = { ...first, CREDENTIALS_KEY: randomBytes(32).toString("base64"), CREDENTIALS_OLD_KEYS: first.CREDENTIALS_KEY };
+    service = await startNodeService({ dir, vars: second });
     try {
-      writer.exec(sql);
+      assert.equal((await call(service, "GET", `/providers/${ids[0]}`)).status, 200, "connections survive the rotation");
+      assert.equal((await call(service, "POST", `/providers/${ids[1]}/token-refreshes`, { credentials: credentials("sk_new_two") })).status, 201);
     } finally {
-      writer.close();
+      await service.stop();
     }
-  },
-  finds: { byUser: FIND_BY_USER, activeByUser: FIND_ACTIVE_BY_USER, expiringBefore: FIND_EXPIRING_BEFORE },
-  /** Waits for the timer's next run, and for the line the service prints about it. */
-  async expiringRun() {
-    const from = new Date().toISOString();
-    const deadline = Date.now() + 5000;
-    let run;
-    while (!(run = reader.prepare("SELECT * FROM refresh_runs WHERE ran_at >= ? ORDER BY id LIMIT 1").get(from))) {
-      assert.ok(Date.now() < deadline, "a run within 5 s of a 100 ms timer");
-      await sleep(20);
-    }
-    assert.match(run.ran_at, ISO);
-    assert.deepEqual(Object.keys(run), ["id", "ran_at", "within_minutes", "connection_ids", "error"]);
-    const line = `refresh run at ${run.ran_at}: ${run.connection_ids} expire within 30 minutes\n`;
-    while (!stdout.includes(line)) {
-      assert.ok(Date.now() < deadline, `the service prints ${line}`);
-      await sleep(20);
-    }
-    return run;
-  },
+    const oldKey = Buffer.from(first.CREDENTIALS_KEY, "base64");
+    const newKey = Buffer.from(second.CREDENTIALS_KEY, "base64");
+    const [untouched, resealed] = ids.map((id) => sealedOf(service.database, id));
+    assert.deepEqual(untouched.subarray(1, 9), await keyIdOf(oldKey));
+    assert.deepEqual(resealed.subarray(1, 9), await keyIdOf(newKey));
+    const rotating = await createSealer({ key: newKey, oldKeys: [oldKey] });
+    assert.equal(await rotating.open(untouched, userId), "sk_old_one");
+    assert.equal(await rotating.open(resealed, userId), "sk_new_two");
+    assert.equal(rotating.isCurrent(untouched), false);
+    const moved = await rotating.reseal(untouched, userId);
+    assert.equal(rotating.isCurrent(moved), true);
+    assert.equal(await (await createSealer({ key: newKey })).open(moved, userId), "sk_old_one", "resealed, it needs only the new key");
+    await assert.rejects((await createSealer({ key: newKey })).open(untouched, userId), SealError, "without the old key, the old seal does not open");
+  });
 });
 
-test("SIGTERM stops the job and the server, closes the database and exits 0", async () => {
-  child.kill("SIGTERM");
-  const [code, signal] = await once(child, "exit");
-  assert.deepEqual({ code, signal }, { code: 0, signal: null });
-  const runs = reader.prepare("SELECT count(*) AS n FROM refresh_runs").get().n;
-  await sleep(300);
-  assert.equal(reader.prepare("SELECT count(*) AS n FROM refresh_runs").get().n, runs, "no run after the exit");
+describe("dev-token.mjs", () => {
+  test("prints a token for the user that the service accepts, under the configured secret, issuer and audience", async () => {
+    const vars = serviceSecrets({ AUTH_ISSUER: "https://issuer.example/", AUTH_AUDIENCE: "connect-provider" });
+    const service = await startNodeService({ dir: join(home, "dev-token"), vars });
+    try {
+      const userId = randomUUID();
+      const minted = await runToEnd(process.execPath, [EXAMPLES.nodeDevToken, userId], vars);
+      assert.equal(minted.code, 0, minted.stderr);
+      assert.match(minted.stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+      const token = minted.stdout.trim();
+      const claims = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
+      assert.deepEqual([claims.sub, claims.iss, claims.aud, claims.exp - claims.iat], [userId, "https://issuer.example/", "connect-provider", 3600]);
+      const listed = await fetch(`${service.url}/providers`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(listed.status, 200);
+      const fresh = await runToEnd(process.execPath, [EXAMPLES.nodeDevToken], vars);
+      assert.match(fresh.stderr, /^dev token for user [0-9a-f-]{36}\n$/, "a new user when none is given");
+      assert.equal((await fetch(`${service.url}/providers`, { headers: { authorization: `Bearer ${fresh.stdout.trim()}` } })).status, 200);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  test("refuses without a secret, with a weak one, with a JWKS configuration, or for a user id that is not a UUID", async () => {
+    const vars = serviceSecrets();
+    for (const [env, args, pattern] of [
+      [{}, [], /no authentication is configured/],
+      [{ AUTH_JWT_SECRET: "short" }, [], /AUTH_JWT_SECRET is 5 bytes/],
+      [{ AUTH_JWKS_URL: "https://idp.example/jwks", AUTH_ISSUER: "i", AUTH_AUDIENCE: "a" }, [], /tokens come from the identity provider/],
+      [vars, ["admin"], /user id must be a UUID/],
+      [vars, [randomUUID(), "100000"], /minutes must be/],
+    ]) {
+      const { code, stdout, stderr } = await runToEnd(process.execPath, [EXAMPLES.nodeDevToken, ...args], env);
+      assert.equal(code, 1, stderr);
+      assert.equal(stdout, "");
+      assert.match(stderr, pattern);
+    }
+  });
+});
+
+test("the README's commands run as written: secrets, start, a dev token, connect, list, get, refresh, disconnect, events", async () => {
+  const dir = mkdtempSync(join(home, "readme-"));
+  const { stdout, stderr } = await runReadme(join(EXAMPLES.nodeDir, "README.md"), { port: await freePort(), vars: { DATABASE: join(dir, "readme.sqlite") } });
+  assertReadmeRun(stdout, stderr, "sqlite");
+});
+
+describe("the edge modules (examples/service-edge)", () => {
+  const key = () => randomBytes(32).toString("base64");
+
+  test("readConfig takes HS256 or a JWKS with issuer and audience, the keys, the limit and the origins, and names every problem at once", () => {
+    const secret = randomBytes(32).toString("base64");
+    const config = readConfig({ AUTH_JWT_SECRET: secret, CREDENTIALS_KEY: key(), CREDENTIALS_OLD_KEYS: `${key()}, ${key()}`, ALLOWED_ORIGINS: "https://a.example, http://localhost:5173" });
+    assert.equal(config.auth.kind, "hs256");
+    assert.deepEqual(config.auth.secret, new TextEncoder().encode(secret));
+    assert.equal(config.credentials.key.length, 32);
+    assert.equal(config.credentials.oldKeys.length, 2);
+    assert.equal(config.writesPerMinute, 60);
+    assert.deepEqual(config.allowedOrigins, ["https://a.example", "http://localhost:5173"]);
+    const jwks = readConfig({ AUTH_JWKS_URL: "https://idp.example/.well-known/jwks.json", AUTH_ISSUER: "https://idp.example/", AUTH_AUDIENCE: "api", CREDENTIALS_KEY: key(), RATE_LIMIT_WRITES_PER_MINUTE: "5" });
+    assert.deepEqual([jwks.auth.kind, String(jwks.auth.url), jwks.writesPerMinute], ["jwks", "https://idp.example/.well-known/jwks.json", 5]);
+    assert.throws(
+      () => readConfig({ RATE_LIMIT_WRITES_PER_MINUTE: "0", ALLOWED_ORIGINS: "https://a.example/path" }),
+      (error) => error instanceof ConfigError && error.problems.length === 4,
+    );
+    for (const limit of ["-1", "1.5", "10001", "many"]) assert.throws(() => readConfig({ AUTH_JWT_SECRET: secret, CREDENTIALS_KEY: key(), RATE_LIMIT_WRITES_PER_MINUTE: limit }), /RATE_LIMIT/);
+    assert.deepEqual(readListenAddress({}), { host: "127.0.0.1", port: 8787 });
+    assert.deepEqual(readListenAddress({ HOST: "0.0.0.0", PORT: "0" }), { host: "0.0.0.0", port: 0 });
+    for (const port of ["-1", "65536", "http", "80.5"]) assert.throws(() => readListenAddress({ PORT: port }), ConfigError);
+  });
+
+  test("a seal is version | key id | 96-bit nonce | ciphertext | tag, a fresh nonce each time, bound to its user and to its bytes", async () => {
+    const raw = randomBytes(32);
+    const sealer = await createSealer({ key: raw });
+    const userId = randomUUID();
+    const sealed = await sealer.seal("sk_live_é✓", userId);
+    assert.equal(sealed.length, 1 + 8 + 12 + Buffer.byteLength("sk_live_é✓") + 16);
+    assert.equal(sealed[0], 1);
+    assert.deepEqual(sealed.subarray(1, 9), await keyIdOf(raw));
+    assert.equal(sealer.keyId, Buffer.from(await keyIdOf(raw)).toString("hex"));
+    assert.equal(await sealer.open(sealed, userId.toUpperCase()), "sk_live_é✓", "the user id in any case");
+    const nonces = new Set();
+    for (let i = 0; i < 200; i += 1) nonces.add(Buffer.from((await sealer.seal("same", userId)).subarray(9, 21)).toString("hex"));
+    assert.equal(nonces.size, 200);
+    await assert.rejects(sealer.open(sealed, randomUUID()), SealError, "another user's");
+    for (const at of [0, 1, 9, 21, sealed.length - 1]) {
+      const altered = sealed.slice();
+      altered[at] ^= 1;
+      await assert.rejects(sealer.open(altered, userId), SealError, `a bit flipped at ${at}`);
+    }
+    await assert.rejects(sealer.open(sealed.subarray(0, 30), userId), SealError, "cut short");
+    await assert.rejects((await createSealer({ key: randomBytes(32) })).open(sealed, userId), /does not hold/);
+  });
+
+  test("the rate limit counts a user's writes in any sliding minute and says when the oldest leaves it", async () => {
+    const log = [];
+    for (let i = 0; i < 3; i += 1) assert.deepEqual(takeFromLog(log, 1000 + i * 10_000, 3), { allowed: true });
+    assert.deepEqual(takeFromLog(log, 30_000, 3), { allowed: false, retryAfterSeconds: 31 }, "the write at 1 s leaves at 61 s");
+    assert.deepEqual(takeFromLog(log, 60_999, 3), { allowed: false, retryAfterSeconds: 1 });
+    assert.deepEqual(takeFromLog(log, 61_000, 3), { allowed: true }, "a minute after the first, one more");
+    assert.deepEqual(log, [11_000, 21_000, 61_000]);
+    let now = 0;
+    const limiter = inProcessLimiter({ limit: 2, now: () => now });
+    assert.deepEqual([await limiter.take("a"), await limiter.take("a"), await limiter.take("a")].map((d) => d.allowed), [true, true, false]);
+    assert.equal((await limiter.take("b")).allowed, true, "another user has a window of its own");
+    now = 60_001;
+    assert.equal((await limiter.take("a")).allowed, true);
+  });
+
+  test("a body's media type must be JSON, with at most a UTF-8 charset", () => {
+    for (const type of ["application/json", "application/json; charset=utf-8", "Application/JSON;charset=\"UTF-8\""]) assert.equal(isJson(type), true, type);
+    for (const type of [null, "", "text/json", "application/json-patch+json", "application/json; charset=latin1", "application/json; boundary=x", "text/plain"]) assert.equal(isJson(type), false, String(type));
+  });
 });

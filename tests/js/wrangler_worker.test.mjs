@@ -1,28 +1,26 @@
-// examples/cloudflare-worker through wrangler itself, as a user builds and runs it: `wrangler
-// deploy --dry-run`, then `wrangler dev` over a local D1 that `wrangler d1 migrations apply
-// --local` made. Offline: nothing here needs the network. Miniflare alone runs the same Worker in
-// cloudflare_worker.test.mjs.
+// examples/cloudflare-worker through wrangler itself (4.164, on Node 22 from tests/runtimes),
+// offline, as its README builds and runs it, in a user's project (the example beside the shared
+// edge, the package and jose in node_modules): `wrangler deploy --dry-run`; then `.dev.vars` with
+// the two secrets, `wrangler d1 migrations apply --local` and `wrangler dev`, under the service
+// contract (support/service-contract.mjs), the cron through /cdn-cgi/local/scheduled and the
+// dev-token script; then the local D1 read back with `wrangler d1 execute`. Miniflare alone runs
+// the same Worker in cloudflare_worker.test.mjs; the attacks are in service_attacks.test.mjs.
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { freePort, startDev, userProject, wrangler, wranglerEnv } from "./support/wrangler.mjs";
-import { ISO, PROVIDER_ID, USER_ID, UUID_V7 } from "./contract/fixtures.mjs";
+import { after, before, describe, test } from "node:test";
+import { createSealer } from "../../examples/service-edge/seal.js";
+import { serviceContract } from "./support/service-contract.mjs";
+import { INSTALLED, devVars, serviceSecrets, startWorkerUnderWrangler, workerProject } from "./support/services.mjs";
+import { freePort, startDev, wrangler, wranglerEnv } from "./support/wrangler.mjs";
 
-const example = fileURLToPath(new URL("../../examples/cloudflare-worker", import.meta.url));
-const installed = fileURLToPath(new URL("../../node_modules/connect-provider", import.meta.url));
 const home = mkdtempSync(join(tmpdir(), "connect-provider-wrangler-"));
-const env = wranglerEnv(home);
-const project = join(home, "project");
-const state = join(home, "state"); // the local D1, shared by `d1 migrations apply` and `dev`
-
-before(() => userProject(example, project, installed, "copy"));
+const env = wranglerEnv(join(home, "home"));
 after(() => rmSync(home, { recursive: true, force: true }));
 
 /** Fails with wrangler's output, which says why. */
-function succeeds(args, cwd = project) {
+function succeeds(args, cwd) {
   const { status, output } = wrangler(args, { cwd, env });
   assert.equal(status, 0, output);
   return output;
@@ -37,108 +35,104 @@ function duplicateKeys(output) {
   return [...plain.matchAll(/Duplicate key ("[^"]*") in object literal.*\n\s*\n\s*(\S+):\n/g)].map(([, key, at]) => `${key} at ${at}`);
 }
 
-test("wrangler deploy --dry-run bundles the Worker with the package's workerd entry and its wasm, printing no Duplicate key warning", () => {
+test("wrangler deploy --dry-run bundles the Worker, its Durable Object, jose and the package's workerd entry with its wasm, with no Duplicate key warning", () => {
+  const project = workerProject(join(home, "dry-run"));
   const outdir = join(home, "dist");
-  const output = succeeds(["deploy", "--dry-run", "--outdir", outdir]);
-
-  // esbuild does not warn about code under node_modules, so this holds even for a package whose glue
-  // has duplicate keys; the next test is the one that sees them.
+  const output = succeeds(["deploy", "--dry-run", "--outdir", outdir], project);
   assert.deepEqual(duplicateKeys(output), []);
   assert.match(output, /env\.DB \(connect-provider\)\s+D1 Database/);
+  assert.match(output, /env\.WRITE_LIMITER \(WriteRateLimiter\)\s+Durable Object/);
   assert.match(output, /--dry-run: exiting now\./);
   const files = readdirSync(outdir).sort();
   const wasm = files.find((file) => file.endsWith("-connect_provider_bg.wasm"));
-  assert.deepEqual(files, [wasm, "README.md", "worker.js", "worker.js.map"].sort());
-  assert.deepEqual(readFileSync(join(outdir, wasm)), readFileSync(join(installed, "web/connect_provider_bg.wasm")));
+  assert.deepEqual(readFileSync(join(outdir, wasm)), readFileSync(join(INSTALLED, "web/connect_provider_bg.wasm")));
   const bundle = readFileSync(join(outdir, "worker.js"), "utf8");
-  assert.match(bundle, /^\/\/ node_modules\/connect-provider\/workerd\.js$/m, "the package's workerd export, resolved from node_modules");
+  assert.match(bundle, /^\/\/ \.\.\/\.\.\/node_modules\/connect-provider\/workerd\.js$/m, "the package's workerd export, resolved from node_modules");
+  assert.match(bundle, /^\/\/ \.\.\/\.\.\/node_modules\/jose\/dist\/webapi\//m, "jose's web API build");
+  assert.match(bundle, /^export \{[^}]*\bWriteRateLimiter\b[^}]*\};?$/m, "the Durable Object class is exported");
   const [, module] = bundle.match(new RegExp(`^import (\\w+) from "\\./${wasm}";$`, "m"));
   assert.match(bundle, new RegExp(`^\\w+\\(\\{ module: ${module} \\}\\);$`, "m"), "initialised with the wasm imported as a compiled module");
 });
 
 test("the same build with the package linked from a folder outside node_modules (npm install <dir>, workspaces) prints no Duplicate key warning either", () => {
   // esbuild keeps quiet about code under node_modules; a linked folder is the user's own code to it.
-  const linked = join(home, "linked");
-  cpSync(installed, join(linked, "connect-provider"), { recursive: true });
-  const linkedProject = join(home, "linked-project");
-  userProject(example, linkedProject, join(linked, "connect-provider"), "link");
-
-  const output = succeeds(["deploy", "--dry-run", "--outdir", join(home, "linked-dist")], linkedProject);
-  assert.deepEqual(duplicateKeys(output), []);
+  const linked = join(home, "linked", "connect-provider");
+  cpSync(INSTALLED, linked, { recursive: true });
+  const project = workerProject(join(home, "linked-project"), { packageDir: linked });
+  assert.deepEqual(duplicateKeys(succeeds(["deploy", "--dry-run", "--outdir", join(home, "linked-dist")], project)), []);
 });
 
-test("wrangler dev serves the Worker over the local D1 its migrations made: connect, list, disconnect, the cron", async (t) => {
-  const applied = succeeds(["d1", "migrations", "apply", "connect-provider", "--local", "--persist-to", state]);
-  for (const migration of readdirSync(join(example, "migrations"))) assert.match(applied, new RegExp(`${migration}\\s+│\\s+✅`));
-
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const dev = await startDev(
-    ["--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", state],
-    { cwd: project, env },
-  );
-  t.after(() => dev.stop());
-  assert.equal(dev.url, `http://127.0.0.1:${port}`);
-  const call = (method, path, body) => fetch(`${dev.url}${path}`, { method, body: body && JSON.stringify(body) });
-
-  const connected = await call("POST", "/connections", {
-    userId: USER_ID,
-    providerId: PROVIDER_ID,
-    providerSlug: "schwab",
-    alias: "Brokerage",
-    credentials: { encryptedData: btoa("ciphertext-bytes"), credentialType: "oauth2", expiresAt: "2099-01-01T00:00:00Z" },
+describe("wrangler dev, with .dev.vars and a local D1 its migrations made", () => {
+  const vars = serviceSecrets();
+  let worker;
+  before(async () => {
+    worker = await startWorkerUnderWrangler({ dir: join(home, "dev"), vars });
   });
-  assert.equal(connected.status, 201);
-  const { id } = await connected.json();
-  assert.match(id, UUID_V7);
+  after(() => worker?.stop());
 
-  const view = await (await call("GET", `/providers/${id}?userId=${USER_ID}`)).json();
-  assert.match(view.createdAt, ISO);
-  const stamps = { id, connectedAt: view.createdAt, lastSyncAt: null, createdAt: view.createdAt, updatedAt: view.createdAt };
-  const active = {
-    ...stamps, userId: USER_ID, providerId: PROVIDER_ID, providerSlug: "schwab", alias: "Brokerage", status: "active",
-    isConnected: true, needsReauthentication: false, canSync: true,
-    credentialType: "oauth2", credentialsExpireAt: "2099-01-01T00:00:00.000Z", credentialExpiry: "valid",
-  };
-  assert.deepEqual(view, active);
-  const listed = await call("GET", `/providers?userId=${USER_ID}`);
-  assert.equal(listed.status, 200);
-  assert.deepEqual(await listed.json(), { connections: [active], totalCount: 1, activeCount: 1 });
-
-  const deleted = await call("DELETE", `/providers/${id}?userId=${USER_ID}`);
-  assert.equal(deleted.status, 204);
-  const [disconnected] = (await (await call("GET", `/providers?userId=${USER_ID}`)).json()).connections;
-  assert.deepEqual(disconnected, {
-    ...active, status: "disconnected", isConnected: false, canSync: false,
-    credentialType: null, credentialsExpireAt: null, credentialExpiry: null, updatedAt: disconnected.updatedAt,
+  test("the migrations applied are the example's", () => {
+    for (const migration of readdirSync(join(worker.project, "migrations"))) assert.match(worker.migrationsOutput, new RegExp(`${migration}\\s+│\\s+✅`));
+    assert.match(worker.url, /^http:\/\/127\.0\.0\.1:\d+$/, "on 127.0.0.1");
+    assert.match(worker.output(), /env\.AUTH_JWT_SECRET\s+\("\(hidden\)"\)\s+Environment Variable/, "wrangler shows the secrets hidden");
   });
-  assert.deepEqual(await (await call("GET", `/providers?userId=${USER_ID}&active_only=true`)).json(), { connections: [], totalCount: 0, activeCount: 0 });
 
-  // wrangler dev runs the cron handler when asked, at the address it prints for it.
-  const cron = await fetch(`${dev.url}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("*/15 * * * *")}`);
-  assert.equal(cron.status, 200);
-  await cron.arrayBuffer();
+  serviceContract({
+    service: () => worker,
+    vars,
+    /** wrangler dev runs the cron handler when asked, at the address it prints for it. */
+    async expiringRun() {
+      const cron = await fetch(`${worker.url}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("*/15 * * * *")}`);
+      assert.equal(cron.status, 200);
+      await cron.arrayBuffer();
+    },
+  });
 
-  assert.equal(await dev.stop(), true, "wrangler and workerd end on SIGTERM");
-  assert.match(dev.output, /GET \/providers 200 OK/);
-  assert.match(dev.output, /^refresh run: 0 connection\(s\) expire within 30 minutes$/m);
-  assert.deepEqual(duplicateKeys(dev.output), []);
+  test("dev-token.mjs reads AUTH_JWT_SECRET from .dev.vars and prints a token the Worker accepts", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const userId = crypto.randomUUID();
+    const minted = spawnSync(process.execPath, ["dev-token.mjs", userId], { cwd: worker.project, env: { PATH: process.env.PATH }, encoding: "utf8" });
+    assert.equal(minted.status, 0, minted.stderr);
+    const listed = await fetch(`${worker.url}/providers`, { headers: { authorization: `Bearer ${minted.stdout.trim()}` } });
+    assert.equal(listed.status, 200);
+    assert.deepEqual(await listed.json(), { connections: [], totalCount: 0, activeCount: 0 });
+  });
 
-  // What the local D1 holds, read back with wrangler (one run, three statements) once dev has let go of it.
-  const [connections, events, runs] = JSON.parse(
-    succeeds([
-      "d1", "execute", "connect-provider", "--local", "--persist-to", state, "--json", "--command",
-      "SELECT status, credential_type, encrypted_data, expires_at FROM provider_connections; " +
-        "SELECT event_type FROM domain_events ORDER BY event_id; " +
-        "SELECT cron, within_minutes, connection_ids, error FROM refresh_runs",
-    ]),
-  ).map((statement) => statement.results);
-  assert.deepEqual(connections, [{ status: "disconnected", credential_type: null, encrypted_data: null, expires_at: null }]);
-  assert.deepEqual(events.map((row) => row.event_type), [
-    "ProviderConnectionAttempted",
-    "ProviderConnectionSucceeded",
-    "ProviderDisconnectionAttempted",
-    "ProviderDisconnectionSucceeded",
-  ]);
-  assert.deepEqual(runs, [{ cron: "*/15 * * * *", within_minutes: 30, connection_ids: "[]", error: null }]);
+  test("once wrangler has stopped, the local D1 holds each connection's secret sealed for its user, and no secret", async () => {
+    assert.ok(await worker.stop().then(() => true));
+    assert.match(worker.output(), /GET \/providers 200 OK/);
+    assert.deepEqual(duplicateKeys(worker.output()), []);
+    const [connections, events] = JSON.parse(
+      succeeds(
+        ["d1", "execute", "connect-provider", "--local", "--persist-to", worker.state, "--json", "--command",
+          "SELECT user_id, status, encrypted_credentials FROM provider_connections; SELECT payload FROM provider_connection_events"],
+        worker.project,
+      ),
+    ).map((statement) => statement.results);
+    const sealer = await createSealer({ key: Uint8Array.from(Buffer.from(vars.CREDENTIALS_KEY, "base64")) });
+    const active = connections.filter((row) => row.status === "active");
+    assert.ok(active.length > 3);
+    // wrangler writes a BLOB out as the text of an array of byte values.
+    for (const row of active) assert.match(await sealer.open(Uint8Array.from(JSON.parse(row.encrypted_credentials)), row.user_id), /^sk_/);
+    for (const row of connections.filter((row) => row.status === "disconnected")) assert.equal(row.encrypted_credentials, null);
+    assert.ok(!events.some((row) => row.payload.includes("sk_")), "events never carry a secret");
+  });
+});
+
+test("wrangler dev without CREDENTIALS_KEY in .dev.vars answers 500 to every route", async () => {
+  const project = workerProject(join(home, "misconfigured"));
+  writeFileSync(join(project, ".dev.vars"), devVars({ AUTH_JWT_SECRET: serviceSecrets().AUTH_JWT_SECRET }));
+  const dev = await startDev(["--ip", "127.0.0.1", "--port", String(await freePort()), "--inspector-port", String(await freePort()), "--persist-to", join(home, "misconfigured-state")], {
+    cwd: project,
+    env,
+  });
+  try {
+    for (const path of ["/providers", "/events", "/connections", "/nowhere"]) {
+      const response = await fetch(`${dev.url}${path}`);
+      assert.equal(response.status, 500, path);
+      assert.deepEqual(await response.json(), { error: "Internal error" });
+    }
+  } finally {
+    await dev.stop();
+  }
+  assert.match(dev.output, /CREDENTIALS_KEY is not set/);
 });

@@ -1,54 +1,55 @@
-// A Worker over D1 for a user's provider connections, each route one wasm handler:
-//   POST   /connections                    connect                    -> 201 { id } | 422 { error }
-//   GET    /connections?userId=            the user's rows, never the secret
-//   GET    /providers?userId=[&active_only=true]                      -> 200 { connections, totalCount, activeCount }
-//   GET    /providers/:id?userId=          one connection's view      -> 200
-//   DELETE /providers/:id?userId=          disconnect                 -> 204
-//   POST   /providers/:id/token-refreshes  { userId, credentials }    -> 201 { connectionId }
-// Refusals: not found 404, not owned or not active 403, invalid 400, a database error 500.
-// The cron trigger (wrangler.toml) runs the expiring-credentials job.
-import { connect, listConnectionRows } from "./connections.js";
-import { runExpiringJob } from "./expiring-job.js";
-import { HttpError, json } from "./http.js";
-import { disconnect, getProvider, listProviders, refreshTokens } from "./providers.js";
+// The connect-provider service as a Cloudflare Worker over D1: the routes of
+// ../../service-edge/app.js behind a Bearer JWT, credentials sealed before they are stored, writes
+// rate-limited per user by a Durable Object. Configured by vars and secrets (README). A Worker
+// whose configuration would run open, or with a weak secret or key, answers 500 to every request
+// and never touches D1. The cron trigger (wrangler.toml) lists the connections about to expire.
+import { d1Store } from "connect-provider/stores/d1";
+import { ConfigError, readConfig } from "../../service-edge/config.js";
+import { runExpiringJob } from "../../service-edge/expiring-job.js";
+import { jsonLog } from "../../service-edge/request-log.js";
+import { internalError } from "../../service-edge/responses.js";
+import { createService } from "../../service-edge/service.js";
+import { durableObjectLimiter } from "./write-limiter.js";
 
-/** @typedef {{ DB: D1Database }} Env */
-/**
- * A request as the routes get it; `id` is the path's connection id (on the routes without one, undefined).
- * @typedef {{ request: Request, env: Env, url: URL, id: string }} RouteContext
- */
+export { WriteRateLimiter } from "./write-limiter.js";
 
-// The id is passed on as the path has it: a connection id is a UUID, which needs no decoding, and
-// anything else is refused by the handler as an invalid command.
-/** @type {[RegExp, Record<string, (context: RouteContext) => Promise<Response> | Response>][]} */
-const ROUTES = [
-  [/^\/connections$/, { POST: connect, GET: listConnectionRows }],
-  [/^\/providers$/, { GET: listProviders }],
-  [/^\/providers\/([^/]+)$/, { GET: getProvider, DELETE: disconnect }],
-  [/^\/providers\/([^/]+)\/token-refreshes$/, { POST: refreshTokens }],
-];
+/** @typedef {{ DB: import("connect-provider/stores/d1").D1Database, WRITE_LIMITER: DurableObjectNamespace } & Record<string, unknown>} Env */
+
+const log = jsonLog();
+/** One app per isolate and env (bindings do not change within an isolate); a refused configuration is kept too. */
+const apps = new WeakMap();
+
+/** @param {Env} env @returns {Promise<(request: Request) => Promise<Response>>} */
+function appOf(env) {
+  let app = apps.get(env);
+  if (app === undefined) {
+    app = (async () => {
+      const config = readConfig(env);
+      const missing = ["DB", "WRITE_LIMITER"].filter((name) => !env[name]);
+      if (missing.length > 0) throw new ConfigError(missing.map((name) => `the ${name} binding is missing (wrangler.toml)`));
+      return createService({ config, store: d1Store(env.DB), limiter: durableObjectLimiter(env.WRITE_LIMITER, config.writesPerMinute), log });
+    })();
+    app.catch((error) => log.error({ msg: "configuration refused: every request answers 500", error: error instanceof ConfigError ? error.problems : String(error) }));
+    apps.set(env, app);
+  }
+  return app;
+}
 
 export default {
   /** @param {Request} request @param {Env} env */
   async fetch(request, env) {
-    const url = new URL(request.url);
-    for (const [pattern, methods] of ROUTES) {
-      const match = pattern.exec(url.pathname);
-      if (!match) continue;
-      const route = methods[request.method];
-      if (!route) return json({ error: "Method not allowed" }, 405, { allow: Object.keys(methods).join(", ") });
-      try {
-        return await route({ request, env, url, id: match[1] });
-      } catch (error) {
-        if (error instanceof HttpError) return json({ error: error.message }, error.status);
-        throw error;
-      }
+    let app;
+    try {
+      app = await appOf(env);
+    } catch {
+      return internalError(crypto.randomUUID());
     }
-    return json({ error: "Not found" }, 404);
+    return app(request);
   },
 
   /** @param {ScheduledController} controller @param {Env} env */
   async scheduled(controller, env) {
-    await runExpiringJob(controller, env);
+    const { ok } = await runExpiringJob(d1Store(env.DB).repository, log);
+    if (!ok) throw new Error("expiring job failed"); // so the cron's history shows the run as failed
   },
 };

@@ -1,0 +1,64 @@
+// The connect-provider service on Deno.serve over Deno KV (KV_PATH, or Deno's default KV when
+// unset): the routes of ../service-edge/app.js behind a Bearer JWT, credentials sealed before they
+// are stored, writes rate-limited per user in this process. A configuration that would run open,
+// or with a weak secret or key, is refused before anything listens.
+//   AUTH_JWT_SECRET=… CREDENTIALS_KEY=… KV_PATH=service.kv deno run --allow-net --allow-env --allow-read --allow-write --unstable-kv main.ts
+import { denoKvStore } from "connect-provider/stores/deno-kv";
+import { ConfigError, readConfig, readJobIntervalMs, readListenAddress } from "../service-edge/config.js";
+import { everyInterval, runExpiringJob } from "../service-edge/expiring-job.js";
+import { inProcessLimiter } from "../service-edge/rate-limit.js";
+import { jsonLog } from "../service-edge/request-log.js";
+import { createService } from "../service-edge/service.js";
+
+const env = Deno.env.toObject();
+
+let config;
+let address;
+let jobIntervalMs;
+try {
+  config = readConfig(env);
+  address = readListenAddress(env);
+  jobIntervalMs = readJobIntervalMs(env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  Deno.exit(1);
+}
+
+const log = jsonLog();
+const kvPath = env.KV_PATH?.trim() || undefined;
+const kv = await Deno.openKv(kvPath);
+// Readable by the service's user only; SQLite gives the KV file's -wal and -shm the same mode.
+if (kvPath !== undefined) await Deno.chmod(kvPath, 0o600);
+const store = denoKvStore(kv);
+await store.migrate();
+const app = await createService({ config, store, limiter: inProcessLimiter({ limit: config.writesPerMinute }), log });
+
+const server = Deno.serve(
+  {
+    hostname: address.host,
+    port: address.port,
+    onListen: ({ hostname, port }) => {
+      console.log(`connect-provider service listening on http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port} (store: deno-kv)`);
+    },
+  },
+  app,
+);
+const job = everyInterval(
+  () => runExpiringJob(store.repository, log),
+  jobIntervalMs,
+  (timer) => Deno.unrefTimer(timer),
+);
+
+// KV closes once no request and no job run can still use it.
+let stopping: Promise<void> | undefined;
+const stop = () => {
+  stopping ??= (async () => {
+    await Promise.all([server.shutdown(), job.stop()]);
+    kv.close();
+  })();
+};
+Deno.addSignalListener("SIGINT", stop);
+Deno.addSignalListener("SIGTERM", stop);
+await server.finished;
+await stopping;

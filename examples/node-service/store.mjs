@@ -1,0 +1,41 @@
+// The service's store: PostgreSQL when DATABASE_URL is set (a pg Pool), else SQLite at DATABASE
+// (better-sqlite3; `service.sqlite` beside this file by default). Its tables are made or upgraded
+// on open (migrate() is safe to run again, and from two processes at once).
+import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
+
+/**
+ * @param {Record<string, string | undefined>} env
+ * @param {(error: unknown) => void} onError what to do with an error of an idle pooled connection
+ *   (the server restarting, the network): it is reported, and the pool opens another
+ * @returns {Promise<{ store: import("connect-provider/stores/sqlite").ConnectionStore, kind: string, close(): Promise<void> }>}
+ */
+export async function openStore(env, onError) {
+  if (env.DATABASE_URL) {
+    const { default: pg } = await import("pg");
+    const { postgresStore } = await import("connect-provider/stores/postgres");
+    // A statement that hangs holds a pooled connection; bound it, and the wait for a connection.
+    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 5_000, statement_timeout: 10_000 });
+    pool.on("error", onError);
+    const store = postgresStore(pool);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return { store, kind: "postgresql", close: () => pool.end() };
+  }
+  const path = env.DATABASE || new URL("./service.sqlite", import.meta.url).pathname;
+  // Readable by the service's user only; SQLite gives its -wal and -shm files the same mode.
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  chmodSync(path, 0o600);
+  const { default: Database } = await import("better-sqlite3");
+  const { sqliteStore } = await import("connect-provider/stores/sqlite");
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("secure_delete = ON"); // a disconnected connection's sealed bytes are overwritten, not left in free pages
+  const store = sqliteStore(db);
+  await store.migrate();
+  return { store, kind: "sqlite", close: async () => db.close() };
+}

@@ -1,0 +1,100 @@
+// The service as one fetch-style function, `(request) => Promise<Response>`, shared by the Node,
+// Deno and Worker entries. Every request goes through the same gates, in this order:
+//   1. an Origin that ALLOWED_ORIGINS does not list        403 (an allowed origin's preflight: 204)
+//   2. no valid Bearer token                                401, WWW-Authenticate: Bearer error="invalid_token"
+//   3. an unknown path or method                            404, 405
+//   4. a write over the caller's rate limit                 429, Retry-After
+//   5. the route: body checks (415, 413, 400), then one handler, its error mapped by error-status.js
+// Then what is left of an unread body is dropped (up to a cap, so the connection can be kept), and
+// one log line is written. Unexpected failures answer 500 with the request id only.
+import { AuthUnavailable } from "./authenticate.js";
+import { discardUnread } from "./body.js";
+import { corsPolicy } from "./cors.js";
+import { messageOf } from "./routes.js";
+import { HttpError, refusal, toResponse } from "./responses.js";
+
+const UNAUTHORIZED = Object.freeze({ status: 401, body: { error: "invalid_token" }, headers: { "www-authenticate": 'Bearer error="invalid_token"' } });
+
+/**
+ * The routes: a path pattern, its template for the log, and per method the route's name and
+ * whether it is a write (rate-limited).
+ * @type {{ pattern: RegExp, template: string, methods: Record<string, { name: string, write: boolean }> }[]}
+ */
+const ROUTES = [
+  { pattern: /^\/connections$/, template: "/connections", methods: { POST: { name: "connect", write: true } } },
+  { pattern: /^\/providers$/, template: "/providers", methods: { GET: { name: "list", write: false } } },
+  {
+    pattern: /^\/providers\/([^/]+)$/,
+    template: "/providers/:id",
+    methods: { GET: { name: "get", write: false }, DELETE: { name: "disconnect", write: true } },
+  },
+  { pattern: /^\/providers\/([^/]+)\/token-refreshes$/, template: "/providers/:id/token-refreshes", methods: { POST: { name: "refresh", write: true } } },
+  { pattern: /^\/events$/, template: "/events", methods: { GET: { name: "events", write: false } } },
+];
+
+/**
+ * @param {{
+ *   allowedOrigins: string[],
+ *   authenticate: (request: Request) => Promise<string | null>,
+ *   limiter: import("./rate-limit.js").Limiter,
+ *   routes: ReturnType<typeof import("./routes.js").connectionRoutes>,
+ *   log: import("./request-log.js").Log,
+ * }} parts
+ * @returns {(request: Request) => Promise<Response>}
+ */
+export function createApp({ allowedOrigins, authenticate, limiter, routes, log }) {
+  const cors = corsPolicy(allowedOrigins);
+
+  /** @param {Request} request @param {URL} url @param {Record<string, unknown>} entry @param {string} requestId */
+  async function answer(request, url, entry, requestId) {
+    if (!cors.admits(request)) return refusal(403, "Origin not allowed");
+    if (cors.isPreflight(request)) return { status: 204, headers: cors.preflightHeaders() };
+
+    const route = ROUTES.find(({ pattern }) => pattern.test(url.pathname));
+    entry.route = route?.template ?? null;
+    let userId;
+    try {
+      userId = await authenticate(request);
+    } catch (error) {
+      if (!(error instanceof AuthUnavailable)) throw error;
+      log.error({ requestId, msg: "authentication unavailable", error: messageOf(error.cause ?? error) });
+      return refusal(503, "Authentication unavailable", { "retry-after": "5" });
+    }
+    if (userId === null) return UNAUTHORIZED;
+    entry.userId = userId;
+
+    if (route === undefined) return refusal(404, "Not found");
+    const method = route.methods[request.method];
+    if (method === undefined) return refusal(405, "Method not allowed", { allow: Object.keys(route.methods).join(", ") });
+
+    if (method.write) {
+      const decision = await limiter.take(userId);
+      if (!decision.allowed) return refusal(429, "Too many requests", { "retry-after": String(decision.retryAfterSeconds) });
+    }
+    const id = route.pattern.exec(url.pathname)?.[1];
+    const note = (/** @type {Record<string, unknown>} */ fields) => Object.assign(entry, fields);
+    return routes[/** @type {keyof typeof routes} */ (method.name)]({ request, url, id, userId, requestId, note });
+  }
+
+  return async function app(request) {
+    const started = Date.now();
+    const requestId = crypto.randomUUID();
+    /** @type {Record<string, unknown>} */
+    const entry = { requestId, method: request.method, route: null };
+    let reply;
+    try {
+      reply = await answer(request, new URL(request.url), entry, requestId);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        reply = refusal(error.status, error.message, error.headers);
+      } else {
+        log.error({ requestId, msg: "request failed", error: messageOf(error) });
+        reply = { status: 500, body: { error: "Internal error", requestId } };
+      }
+    }
+    await discardUnread(request);
+    const response = toResponse(reply, { "x-request-id": requestId, ...cors.responseHeaders(request) });
+    log.request({ ...entry, status: response.status, durationMs: Date.now() - started });
+    return response;
+  };
+}

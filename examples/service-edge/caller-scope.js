@@ -1,0 +1,31 @@
+// The store as one caller may see it. The handlers are given this repository, not the store's:
+// another user's connection is not found (so the handlers answer, publish and time exactly as for
+// a missing one), lists are the caller's whatever they ask, and a save of another user's record is
+// refused. The handlers check ownership too; this makes the edge the owner of that rule.
+
+/**
+ * @param {import("connect-provider/stores/sqlite").StoreRepository} repository
+ * @param {string} userId the authenticated caller, lower case
+ * @param {() => void} [onForeign] called when a find met another user's connection (for the log)
+ */
+export function callerRepository(repository, userId, onForeign = () => {}) {
+  return {
+    async save(record) {
+      if (record.userId !== userId) throw new Error("refused: a record of another user");
+      await repository.save(record);
+    },
+    async findById(connectionId) {
+      const record = await repository.findById(connectionId);
+      if (record && record.userId !== userId) {
+        onForeign();
+        return null;
+      }
+      return record;
+    },
+    findByUserId: () => repository.findByUserId(userId),
+    findActiveByUser: () => repository.findActiveByUser(userId),
+    async findExpiringBefore() {
+      throw new Error("refused: the expiring list is the scheduled job's, not a caller's");
+    },
+  };
+}

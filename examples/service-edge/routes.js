@@ -1,0 +1,165 @@
+// The routes over the package's handlers, one handler each, for the authenticated caller. No route
+// reads a user id from the request: the caller is the token's `sub`, and a `userId` anywhere in a
+// query or a body is ignored. A body's fields are picked by name, so nothing else reaches a handler;
+// the provider's secret is sealed here, and only its sealed bytes go on.
+import {
+  ConnectProviderHandler,
+  DisconnectProviderHandler,
+  GetProviderConnectionHandler,
+  ListProviderConnectionsHandler,
+  RefreshProviderTokensHandler,
+} from "connect-provider";
+import { readJsonObject } from "./body.js";
+import { callerRepository } from "./caller-scope.js";
+import { statusOf } from "./error-status.js";
+import { HttpError, refusal } from "./responses.js";
+
+/** The longest secret a client may send (UTF-8 bytes); sealed, it stays under the handlers' 64 KiB. */
+export const MAX_SECRET_BYTES = 32 * 1024;
+const DEFAULT_EVENT_PAGE = 100;
+const MAX_EVENT_PAGE = 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * What a route is given.
+ * @typedef {{ request: Request, url: URL, id?: string, userId: string, requestId: string, note: (fields: Record<string, unknown>) => void }} RouteContext
+ * @typedef {import("./responses.js").Reply} Reply
+ */
+
+/**
+ * @param {{
+ *   store: import("connect-provider/stores/sqlite").ConnectionStore,
+ *   sealer: Awaited<ReturnType<typeof import("./seal.js").createSealer>>,
+ *   logError: (fields: Record<string, unknown>) => void,
+ * }} services
+ */
+export function connectionRoutes({ store, sealer, logError }) {
+  /**
+   * A handler made for this request over the caller's view of the store, run once, then freed.
+   * @param {RouteContext} context
+   * @param {(repository: object, options: object) => { handle(input: object): Promise<any>, free(): void }} make
+   * @param {object} input
+   * @param {(value: any) => Reply} answer what a success looks like
+   * @returns {Promise<Reply>}
+   */
+  async function run(context, make, input, answer) {
+    const repository = callerRepository(store.repository, context.userId, () => context.note({ foreignConnection: true }));
+    const handler = make(repository, {
+      timeoutMs: 5000,
+      onEventBusError: (/** @type {unknown} */ error, /** @type {{ eventType?: string }} */ event) =>
+        logError({ requestId: context.requestId, msg: "event not published", eventType: event?.eventType, error: messageOf(error) }),
+    });
+    let result;
+    try {
+      result = await handler.handle(input);
+    } finally {
+      handler.free();
+    }
+    if (result.ok) return answer(result.value);
+    const { status, error } = statusOf(result.error);
+    if (status === 500) {
+      logError({ requestId: context.requestId, msg: "handler failed", error: result.error });
+      return { status, body: { error: "Internal error", requestId: context.requestId } };
+    }
+    context.note({ refused: error });
+    return refusal(status, /** @type {string} */ (error));
+  }
+
+  /**
+   * `credentials: { secret, credentialType, expiresAt? }` as the handlers take them, the secret
+   * sealed for the caller; null (which the handlers refuse as missing credentials) when there is no
+   * usable secret.
+   * @param {unknown} credentials @param {string} userId
+   */
+  async function sealed(credentials, userId) {
+    if (credentials === null || typeof credentials !== "object" || Array.isArray(credentials)) return null;
+    const { secret, credentialType, expiresAt } = /** @type {Record<string, unknown>} */ (credentials);
+    if (typeof secret !== "string" || secret.length === 0 || !wellFormed(secret)) return null;
+    if (new TextEncoder().encode(secret).length > MAX_SECRET_BYTES) return null;
+    const encryptedData = await sealer.seal(secret, userId);
+    return expiresAt === undefined ? { encryptedData, credentialType } : { encryptedData, credentialType, expiresAt };
+  }
+
+  return {
+    /** POST /connections { providerId, providerSlug, alias?, credentials } -> 201 { id } */
+    async connect(/** @type {RouteContext} */ context) {
+      const body = await readJsonObject(context.request);
+      const command = {
+        userId: context.userId,
+        providerId: body.providerId,
+        providerSlug: body.providerSlug,
+        ...(body.alias === undefined ? {} : { alias: body.alias }),
+        credentials: await sealed(body.credentials, context.userId),
+      };
+      return run(context, (repository, options) => new ConnectProviderHandler(repository, store.eventBus, options), command, (id) => ({
+        status: 201,
+        body: { id },
+        headers: { location: `/providers/${id}` },
+      }));
+    },
+
+    /** GET /providers[?active_only=true] -> 200 { connections, totalCount, activeCount }, newest first */
+    list(/** @type {RouteContext} */ context) {
+      const query = { userId: context.userId, activeOnly: activeOnly(context.url.searchParams) };
+      return run(context, (repository, options) => new ListProviderConnectionsHandler(repository, options), query, (body) => ({ status: 200, body }));
+    },
+
+    /** GET /providers/:id -> 200 the connection's view (never its credentials) */
+    get(/** @type {RouteContext} */ context) {
+      const query = { userId: context.userId, connectionId: context.id };
+      return run(context, (repository, options) => new GetProviderConnectionHandler(repository, options), query, (body) => ({ status: 200, body }));
+    },
+
+    /** DELETE /providers/:id -> 204; the row stays, disconnected and without credentials */
+    disconnect(/** @type {RouteContext} */ context) {
+      const command = { userId: context.userId, connectionId: context.id };
+      return run(context, (repository, options) => new DisconnectProviderHandler(repository, store.eventBus, options), command, () => ({ status: 204 }));
+    },
+
+    /** POST /providers/:id/token-refreshes { credentials } -> 201 { connectionId }, Location the connection */
+    async refresh(/** @type {RouteContext} */ context) {
+      const body = await readJsonObject(context.request);
+      const command = { userId: context.userId, connectionId: context.id, credentials: await sealed(body.credentials, context.userId) };
+      return run(context, (repository, options) => new RefreshProviderTokensHandler(repository, store.eventBus, options), command, () => ({
+        status: 201,
+        body: { connectionId: context.id },
+        headers: { location: `/providers/${context.id}` },
+      }));
+    },
+
+    /** GET /events[?after=<eventId>&limit=n] -> 200 the caller's events, oldest first */
+    async events(/** @type {RouteContext} */ context) {
+      const params = context.url.searchParams;
+      const after = params.get("after");
+      if (after !== null && !UUID.test(after)) throw new HttpError(400, "after must be an event id");
+      const limitText = params.get("limit");
+      const limit = limitText === null ? DEFAULT_EVENT_PAGE : Number(limitText);
+      if (!/^\d+$/.test(limitText ?? "1") || limit < 1 || limit > MAX_EVENT_PAGE) throw new HttpError(400, `limit must be a whole number from 1 to ${MAX_EVENT_PAGE}`);
+      try {
+        return { status: 200, body: await store.events({ userId: context.userId, after, limit }) };
+      } catch (error) {
+        // The one refusal events() makes of a checked query: an `after` that is none of the caller's events.
+        if (error instanceof RangeError) throw new HttpError(400, "after is not one of your events");
+        throw error;
+      }
+    },
+  };
+}
+
+/** `?active_only=true|false`, false when absent. @param {URLSearchParams} params */
+function activeOnly(params) {
+  const value = params.get("active_only");
+  if (value === null || value === "false") return false;
+  if (value === "true") return true;
+  throw new HttpError(400, "active_only must be true or false");
+}
+
+/** A string without a lone surrogate, which UTF-8 cannot carry (it would be sealed as U+FFFD). @param {string} text */
+function wellFormed(text) {
+  return typeof text.isWellFormed === "function" ? text.isWellFormed() : !/[\uD800-\uDFFF]/.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""));
+}
+
+/** @param {unknown} error */
+export function messageOf(error) {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
+}

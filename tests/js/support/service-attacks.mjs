@@ -1,0 +1,402 @@
+// The attack table every service is held to, whatever runs it (Node on SQLite or PostgreSQL, Deno
+// on KV, the Worker in Miniflare or under wrangler dev): registered as node:test tests by
+// `attackSuite`, against one service started by `start` with the configuration of `attackVars`.
+import assert from "node:assert/strict";
+import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { findSecrets } from "./at-rest.mjs";
+import { exchange, rawRequest } from "./raw-http.mjs";
+import { serviceSecrets } from "./services.mjs";
+import { tokenFactory } from "./tokens.mjs";
+
+export const ISSUER = "https://issuer.connect-provider.test/";
+export const AUDIENCE = "connect-provider-service";
+export const ALLOWED_ORIGIN = "https://app.connect-provider.test";
+export const WRITES_PER_MINUTE = 40;
+const PROVIDER_ID = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c";
+const MAX_BODY = 64 * 1024;
+const UNAUTHORIZED_BODY = '{"error":"invalid_token"}';
+const CHALLENGE = 'Bearer error="invalid_token"';
+
+/** The configuration the attacks run under: issuer and audience checked, one allowed origin, a limit of 40. */
+export const attackVars = () =>
+  serviceSecrets({ AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, ALLOWED_ORIGINS: ALLOWED_ORIGIN, RATE_LIMIT_WRITES_PER_MINUTE: String(WRITES_PER_MINUTE) });
+
+/** The headers every answer carries. @param {Headers} headers */
+function assertHardened(headers, what) {
+  assert.equal(headers.get("cache-control"), "no-store", `${what}: Cache-Control`);
+  assert.equal(headers.get("x-content-type-options"), "nosniff", `${what}: X-Content-Type-Options`);
+  assert.match(headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/, `${what}: X-Request-Id`);
+}
+
+/**
+ * @param {{
+ *   start: (options: { dir: string, vars: Record<string, string> }) => Promise<import("./services.mjs").RunningService>,
+ *   atRest?: (service: any) => Promise<string[]>,
+ * }} runtime `atRest` answers the files to scan once the service has stopped (its restFiles by
+ *   default); they are scanned while it runs too
+ */
+export function attackSuite({ start, atRest = async (service) => service.restFiles() }) {
+  const dir = mkdtempSync(join(tmpdir(), "connect-provider-attacks-"));
+  const vars = attackVars();
+  /** Every secret and token sent, none of which may be found at rest or in a log. */
+  const sent = new Set();
+  /** Every answer's body, for the check that none carries a stack or an internal message. */
+  const bodies = [];
+  const CANARY = `canary-alias-${randomBytes(6).toString("hex")}`;
+  const userA = randomUUID();
+  const userB = randomUUID();
+  let service;
+  let tokens;
+  let tokenA;
+  let tokenB;
+  /** A's connections (one with the canary alias) and the events A had before the attacks. */
+  const a = { ids: /** @type {string[]} */ ([]), views: /** @type {any[]} */ ([]), events: /** @type {any[]} */ ([]) };
+  let idB;
+
+  const secret = (label) => {
+    const value = `sk_live_${label}_${randomBytes(12).toString("hex")}`;
+    sent.add(value);
+    return value;
+  };
+  const credentials = (label, expiresAt = "2099-01-01T00:00:00Z") => ({ secret: secret(label), credentialType: "oauth2", expiresAt });
+  const connectBody = (label, overrides = {}) => ({ providerId: PROVIDER_ID, providerSlug: "schwab", credentials: credentials(label), ...overrides });
+
+  /**
+   * One request. A body that is an object is sent as JSON (with its Content-Type unless `headers`
+   * has one); a string or bytes as they are.
+   * @returns {Promise<{ status: number, headers: Headers, text: string, json: any }>}
+   */
+  async function call(method, path, { token, headers = {}, body } = {}) {
+    const sentHeaders = { ...headers };
+    if (token) sentHeaders.authorization = `Bearer ${token}`;
+    let payload = body;
+    if (body !== undefined && typeof body === "object" && !(body instanceof Uint8Array) && !(body instanceof ReadableStream)) {
+      payload = JSON.stringify(body);
+      if (!Object.keys(sentHeaders).some((name) => name.toLowerCase() === "content-type")) sentHeaders["content-type"] = "application/json";
+    }
+    const response = await fetch(`${service.url}${path}`, { method, headers: sentHeaders, body: payload, duplex: "half" });
+    const text = await response.text();
+    bodies.push(text);
+    let json;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  }
+
+  /** What a client can observe of an answer, to compare two of them. */
+  const observable = (response) => ({
+    status: response.status,
+    text: response.text,
+    contentType: response.headers.get("content-type"),
+    location: response.headers.get("location"),
+    challenge: response.headers.get("www-authenticate"),
+  });
+  const eventsOf = async (token) => (await call("GET", "/events?limit=1000", { token })).json;
+
+  before(async () => {
+    service = await start({ dir, vars });
+    tokens = await tokenFactory(vars);
+    tokenA = await tokens.valid(userA);
+    tokenB = await tokens.valid(userB);
+    sent.add(tokenA).add(tokenB);
+    for (const body of [connectBody("a-first", { alias: CANARY }), connectBody("a-second")]) {
+      const connected = await call("POST", "/connections", { token: tokenA, body });
+      assert.equal(connected.status, 201, connected.text);
+      a.ids.push(connected.json.id);
+    }
+    const refreshed = await call("POST", `/providers/${a.ids[0]}/token-refreshes`, { token: tokenA, body: { credentials: credentials("a-refresh", "2099-02-01T00:00:00Z") } });
+    assert.equal(refreshed.status, 201, refreshed.text);
+    const connectedB = await call("POST", "/connections", { token: tokenB, body: connectBody("b-first") });
+    assert.equal(connectedB.status, 201, connectedB.text);
+    idB = connectedB.json.id;
+    for (const id of a.ids) a.views.push((await call("GET", `/providers/${id}`, { token: tokenA })).json);
+    a.events = await eventsOf(tokenA);
+    assert.equal(a.views[0].alias, CANARY);
+    assert.equal(a.views[0].credentialsExpireAt, "2099-02-01T00:00:00.000Z");
+  });
+  after(async () => {
+    await service?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A's connections and events are as they were before the attacks. */
+  async function assertAUntouched() {
+    for (const [i, id] of a.ids.entries()) assert.deepEqual((await call("GET", `/providers/${id}`, { token: tokenA })).json, a.views[i]);
+    assert.deepEqual(await eventsOf(tokenA), a.events);
+  }
+
+  /** Every route, as a well-formed request would call it (bodies carry a fresh secret). */
+  const everyRoute = () => [
+    ["POST", "/connections", connectBody("unauthenticated-connect")],
+    ["GET", "/providers"],
+    ["GET", `/providers/${a.ids[0]}`],
+    ["DELETE", `/providers/${a.ids[0]}`],
+    ["POST", `/providers/${a.ids[0]}/token-refreshes`, { credentials: credentials("unauthenticated-refresh") }],
+    ["GET", "/events"],
+    ["GET", "/nowhere"],
+    ["OPTIONS", "/providers"],
+  ];
+
+  test("every route, with no token and with each kind of bad token, answers 401 with WWW-Authenticate: Bearer error=\"invalid_token\" and nothing more", async () => {
+    const kinds = await tokens.badCredentials(userA);
+    // The tokens among them (the parts of a JWT, or a whole one) must not be logged either.
+    for (const { headers } of kinds) for (const token of (headers.authorization ?? "").match(/[\w-]{20,}(\.[\w-]+)*/g) ?? []) sent.add(token);
+    for (const { kind, headers } of kinds) {
+      const answers = await Promise.all(everyRoute().map(([method, path, body]) => call(method, path, { headers, body }).then((response) => [method, path, response])));
+      for (const [method, path, response] of answers) {
+        const what = `${kind}: ${method} ${path}`;
+        assert.equal(response.status, 401, `${what} answered ${response.status} ${response.text}`);
+        assert.equal(response.headers.get("www-authenticate"), CHALLENGE, what);
+        assert.equal(response.text, UNAUTHORIZED_BODY, what);
+        assert.equal(response.headers.get("location"), null, what);
+        assertHardened(response.headers, what);
+      }
+    }
+    await assertAUntouched();
+  });
+
+  test("a token anywhere but the Authorization header is no credential: query string, cookie, another header", async () => {
+    for (const [path, headers] of [
+      [`/providers?access_token=${tokenA}`, {}],
+      ["/providers", { cookie: `token=${tokenA}; access_token=${tokenA}` }],
+      ["/providers", { "x-access-token": tokenA, "x-user-id": userA }],
+    ]) {
+      const response = await call("GET", path, { headers });
+      assert.equal(response.status, 401, path);
+      assert.equal(response.text, UNAUTHORIZED_BODY);
+    }
+  });
+
+  test("user B cannot read A's connection: 404, answered exactly as for one that does not exist, by any id spelling or query", async () => {
+    const missing = observable(await call("GET", `/providers/${randomUUID()}`, { token: tokenB }));
+    assert.equal(missing.status, 404);
+    assert.equal(missing.text, '{"error":"Connection not found"}');
+    for (const path of [`/providers/${a.ids[0]}`, `/providers/${a.ids[0].toUpperCase()}`, `/providers/${a.ids[0]}?userId=${userA}`, `/providers/${a.ids[1]}?user_id=${userA}&userId=${userA}`]) {
+      assert.deepEqual(observable(await call("GET", path, { token: tokenB, headers: { "x-user-id": userA } })), missing, path);
+    }
+  });
+
+  test("user B cannot disconnect A's connection: 404 as for a missing one, whatever the query or body says; A's stays active", async () => {
+    const missing = observable(await call("DELETE", `/providers/${randomUUID()}`, { token: tokenB }));
+    assert.equal(missing.status, 404);
+    for (const [path, body] of [
+      [`/providers/${a.ids[1]}`, undefined],
+      [`/providers/${a.ids[1]}?userId=${userA}`, undefined],
+      [`/providers/${a.ids[1]}`, { userId: userA }],
+    ]) {
+      assert.deepEqual(observable(await call("DELETE", path, { token: tokenB, body })), missing, path);
+    }
+    await assertAUntouched();
+  });
+
+  test("user B cannot refresh A's connection, with any body: 404 as for a missing one; A's credentials stay as they were", async () => {
+    const missing = observable(await call("POST", `/providers/${randomUUID()}/token-refreshes`, { token: tokenB, body: { credentials: credentials("b-refresh-missing") } }));
+    assert.equal(missing.status, 404);
+    for (const body of [
+      { credentials: credentials("b-refresh-a") },
+      { userId: userA, credentials: credentials("b-refresh-a-as-a") },
+      { credentials: { ...credentials("b-refresh-a-userid"), userId: userA } },
+    ]) {
+      assert.deepEqual(observable(await call("POST", `/providers/${a.ids[0]}/token-refreshes?userId=${userA}`, { token: tokenB, body })), missing);
+    }
+    // Without usable credentials too: the connection is looked up (and not found) before they are judged.
+    assert.deepEqual(
+      observable(await call("POST", `/providers/${a.ids[0]}/token-refreshes`, { token: tokenB, body: { credentials: null } })),
+      observable(await call("POST", `/providers/${randomUUID()}/token-refreshes`, { token: tokenB, body: { credentials: null } })),
+    );
+    await assertAUntouched();
+  });
+
+  test("lists and events are the caller's alone: B never sees A's connections or events, by any query, header or body field", async () => {
+    const own = await call("GET", "/providers", { token: tokenB });
+    assert.equal(own.status, 200);
+    assert.deepEqual(own.json.connections.map((connection) => connection.userId), own.json.connections.map(() => userB));
+    for (const path of [`/providers?userId=${userA}`, `/providers?active_only=true&userId=${userA}`, `/providers?user_id=${userA}`]) {
+      const listed = (await call("GET", path, { token: tokenB, headers: { "x-user-id": userA } })).json;
+      assert.ok(!listed.connections.some((connection) => a.ids.includes(connection.id)), path);
+      assert.ok(listed.connections.every((connection) => connection.userId === userB), path);
+    }
+    const eventsB = await eventsOf(tokenB);
+    assert.ok(eventsB.length > 0);
+    assert.ok(eventsB.every((event) => event.userId === userB), "only B's events");
+    assert.deepEqual((await call("GET", `/events?limit=1000&userId=${userA}`, { token: tokenB })).json, eventsB);
+    // B's failed attempts on A's connection read exactly like B's attempts on a missing one.
+    const shape = ({ eventId, occurredAt, connectionId, ...rest }) => rest;
+    const probes = eventsB.filter((event) => a.ids.includes(event.connectionId));
+    assert.ok(probes.length > 0, "B's probes are in B's log");
+    for (const probe of probes) {
+      assert.equal(probe.providerId, null, "A's provider is not in B's log");
+      assert.equal(probe.providerSlug, null);
+      if (probe.reason !== undefined) assert.equal(probe.reason, "Connection not found");
+    }
+    const missingProbes = eventsB.filter((event) => event.connectionId && !a.ids.includes(event.connectionId) && event.connectionId !== idB && event.providerId === null);
+    assert.deepEqual(new Set(probes.map((event) => JSON.stringify(shape(event)))), new Set(missingProbes.map((event) => JSON.stringify(shape(event)))));
+    // An `after` that is one of A's events is as unknown to B as any other id.
+    const afterA = observable(await call("GET", `/events?after=${a.events[0].eventId}`, { token: tokenB }));
+    assert.equal(afterA.status, 400);
+    assert.deepEqual(afterA, observable(await call("GET", `/events?after=${randomUUID()}`, { token: tokenB })));
+  });
+
+  test("a userId in a body or a token's other claims changes nothing: the connection is the token's sub's", async () => {
+    const connected = await call("POST", `/connections?userId=${userA}`, { token: tokenB, body: connectBody("b-as-a", { userId: userA, user_id: userA }) });
+    assert.equal(connected.status, 201, connected.text);
+    const view = (await call("GET", `/providers/${connected.json.id}`, { token: tokenB })).json;
+    assert.equal(view.userId, userB);
+    assert.equal((await call("GET", `/providers/${connected.json.id}`, { token: tokenA })).status, 404);
+    const claimsA = await tokens.valid(userB, { claims: { userId: userA, uid: userA, user_id: userA } });
+    sent.add(claimsA);
+    assert.ok((await call("GET", "/providers", { token: claimsA })).json.connections.every((connection) => connection.userId === userB));
+    await assertAUntouched();
+  });
+
+  const payloadUser = randomUUID();
+  test("415 for a body of another content type than JSON, on both routes that take one", async () => {
+    const token = await tokens.valid(payloadUser);
+    sent.add(token);
+    for (const type of [undefined, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", "application/json; charset=latin1", "text/json"]) {
+      for (const path of ["/connections", `/providers/${randomUUID()}/token-refreshes`]) {
+        const headers = type === undefined ? {} : { "content-type": type };
+        const body = JSON.stringify(connectBody("wrong-type"));
+        const response = await call("POST", path, { token, headers, body: type === undefined ? new TextEncoder().encode(body) : body });
+        assert.equal(response.status, 415, `${type} on ${path}: ${response.text}`);
+        assertHardened(response.headers, `${type}`);
+      }
+    }
+    const accepted = await call("POST", "/connections", { token, headers: { "content-type": "Application/JSON; Charset=UTF-8" }, body: JSON.stringify(connectBody("right-type")) });
+    assert.equal(accepted.status, 201, accepted.text);
+  });
+
+  test("413 for a body over 64 KiB, declared or streamed; a body of exactly 64 KiB is read", async () => {
+    const token = await tokens.valid(payloadUser);
+    const padded = (size, label) => {
+      const json = JSON.stringify(connectBody(label));
+      return json.slice(0, -1) + " ".repeat(size - Buffer.byteLength(json)) + "}";
+    };
+    const exactly = await call("POST", "/connections", { token, body: padded(MAX_BODY, "exactly-64k"), headers: { "content-type": "application/json" } });
+    assert.equal(exactly.status, 201, exactly.text);
+    const declared = await call("POST", "/connections", { token, body: padded(MAX_BODY + 1, "declared-64k-plus-1"), headers: { "content-type": "application/json" } });
+    assert.equal(declared.status, 413, declared.text);
+    const big = padded(4 * MAX_BODY, "streamed");
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let at = 0; at < big.length; at += 8192) controller.enqueue(new TextEncoder().encode(big.slice(at, at + 8192)));
+        controller.close();
+      },
+    });
+    const streamed = await call("POST", "/connections", { token, body: stream, headers: { "content-type": "application/json" } });
+    assert.equal(streamed.status, 413, streamed.text);
+    const refresh = await call("POST", `/providers/${randomUUID()}/token-refreshes`, { token, body: padded(MAX_BODY + 100, "refresh-too-big"), headers: { "content-type": "application/json" } });
+    assert.equal(refresh.status, 413);
+  });
+
+  test("400 for a body that is not a JSON object: malformed, an array, a string, null, not UTF-8, empty", async () => {
+    const token = await tokens.valid(payloadUser);
+    const leaked = secret("malformed");
+    for (const body of [`{"credentials": {"secret": "${leaked}"`, `[{"secret":"${leaked}"}]`, '"a string"', "null", new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), ""]) {
+      const response = await call("POST", "/connections", { token, body, headers: { "content-type": "application/json" } });
+      assert.equal(response.status, 400, `${body}: ${response.status} ${response.text}`);
+      assert.ok(!response.text.includes(leaked), "the refusal does not echo the body");
+    }
+  });
+
+  test("a refused request leaves its connection usable, or closes it cleanly, at once", async () => {
+    const token = await tokens.valid(payloadUser);
+    const next = rawRequest("GET", "/providers", { authorization: `Bearer ${token}` });
+    const overBody = Buffer.from(`{"credentials":{"secret":"${secret("raw-413")}"}}`.padEnd(MAX_BODY + 36 * 1024, " "));
+    const cases = [
+      ["413, declared", rawRequest("POST", "/connections", { authorization: `Bearer ${token}`, "content-type": "application/json" }, overBody), 413],
+      ["413, chunked", rawRequest("POST", "/connections", { authorization: `Bearer ${token}`, "content-type": "application/json" }, overBody, { chunked: true }), 413],
+      ["401 with a body", rawRequest("POST", "/connections", { "content-type": "application/json" }, overBody), 401],
+      ["415 with a body", rawRequest("POST", "/connections", { authorization: `Bearer ${token}`, "content-type": "text/plain" }, overBody), 415],
+    ];
+    for (const [what, request, status] of cases) {
+      const { statuses, ended, ms } = await exchange(service.url, [request, next]);
+      assert.equal(statuses[0], status, `${what}: ${statuses}`);
+      assert.ok(statuses[1] === 200 || ended === "fin", `${what}: the next request answered (${statuses}) or the connection closed cleanly (${ended})`);
+      assert.ok(ms < 3000, `${what}: ${ms} ms`);
+    }
+  });
+
+  test("429 with Retry-After once a user's writes pass the limit; other users' writes and the user's reads go on", async () => {
+    const flooder = randomUUID();
+    const token = await tokens.valid(flooder);
+    sent.add(token);
+    const writes = [
+      () => call("POST", "/connections", { token, body: connectBody("flood") }),
+      () => call("DELETE", `/providers/${randomUUID()}`, { token }),
+      () => call("POST", `/providers/${randomUUID()}/token-refreshes`, { token, body: { credentials: credentials("flood-refresh") } }),
+    ];
+    let connected = 0;
+    for (let i = 0; i < WRITES_PER_MINUTE; i += 1) {
+      const response = await writes[i % 3]();
+      assert.notEqual(response.status, 429, `write ${i + 1} of ${WRITES_PER_MINUTE}`);
+      if (response.status === 201 && i % 3 === 0) connected += 1;
+    }
+    for (const write of writes) {
+      const refused = await write();
+      assert.equal(refused.status, 429, refused.text);
+      assert.deepEqual(refused.json, { error: "Too many requests" });
+      const retryAfter = refused.headers.get("retry-after");
+      assert.match(retryAfter ?? "", /^\d+$/);
+      assert.ok(Number(retryAfter) >= 1 && Number(retryAfter) <= 60, retryAfter);
+      assertHardened(refused.headers, "429");
+    }
+    const listed = await call("GET", "/providers", { token });
+    assert.equal(listed.status, 200, "reads are not limited");
+    assert.equal(listed.json.totalCount, connected, "a refused connect made nothing");
+    const other = await call("POST", "/connections", { token: await tokens.valid(randomUUID()), body: connectBody("other-user") });
+    assert.equal(other.status, 201, "another user's write goes on");
+  });
+
+  test("cross-origin access only for ALLOWED_ORIGINS: its preflight and answers carry CORS headers, any other origin is refused", async () => {
+    const preflight = (origin) =>
+      call("OPTIONS", "/providers", { headers: { origin, "access-control-request-method": "GET", "access-control-request-headers": "authorization" } });
+    const allowed = await preflight(ALLOWED_ORIGIN);
+    assert.equal(allowed.status, 204);
+    assert.equal(allowed.headers.get("access-control-allow-origin"), ALLOWED_ORIGIN);
+    assert.match(allowed.headers.get("access-control-allow-headers") ?? "", /authorization/);
+    assert.equal(allowed.headers.get("access-control-allow-credentials"), null);
+    for (const origin of ["https://evil.example", "null", `${ALLOWED_ORIGIN}.evil.example`, ALLOWED_ORIGIN.replace("https", "http")]) {
+      const refused = await preflight(origin);
+      assert.equal(refused.status, 403, origin);
+      assert.equal(refused.headers.get("access-control-allow-origin"), null, origin);
+      const read = await call("GET", "/providers", { token: tokenA, headers: { origin } });
+      assert.equal(read.status, 403, origin);
+      assert.equal(read.headers.get("access-control-allow-origin"), null);
+      assert.ok(!read.text.includes(a.ids[0]));
+    }
+    const read = await call("GET", "/providers", { token: tokenA, headers: { origin: ALLOWED_ORIGIN } });
+    assert.equal(read.status, 200);
+    assert.equal(read.headers.get("access-control-allow-origin"), ALLOWED_ORIGIN);
+    assert.match(read.headers.get("vary") ?? "", /Origin/i);
+  });
+
+  test("no answer carries a stack trace, an internal message or a secret", async () => {
+    for (const text of bodies) {
+      assert.doesNotMatch(text, /\bat [\w.<>]+ \(|node:internal|file:\/\/|Database error occurred|deno-kv store|SQLITE|postgres/i, text.slice(0, 200));
+    }
+    assert.deepEqual(findSecrets(sent, { texts: { "the answers": bodies.join("\n") } }), []);
+  });
+
+  test("no secret sent, in any encoding, is found at rest (the store's files) or in the service's logs; the alias canary is, so the scan sees the data", async () => {
+    const whileRunning = service.restFiles();
+    const beforeStop = findSecrets(sent, { files: whileRunning });
+    await service.stop();
+    const files = [...new Set([...whileRunning.filter((file) => existsSync(file)), ...(await atRest(service))])];
+    assert.deepEqual(beforeStop, [], "nothing sent is in the files of the running service");
+    assert.ok(files.length > 0, "there are files to scan");
+    assert.deepEqual(findSecrets([CANARY], { files }).length > 0, true, `the canary alias is in ${files.join(", ")}`);
+    assert.deepEqual(findSecrets(sent, { files }), [], "nothing sent is at rest");
+    const logs = service.output();
+    assert.match(logs, /"msg":"request"/, "the service logged its requests");
+    assert.deepEqual(findSecrets(sent, { texts: { "the service's logs": logs } }), [], "nothing sent is in the logs");
+    assert.ok(!logs.includes(CANARY), "no body reaches the logs");
+  });
+}

@@ -1,0 +1,218 @@
+// What every service does for a well-behaved client, asserted over HTTP (and, where the test can
+// read the store, at rest): connect, list, get, refresh, disconnect and events for the token's
+// user, the handlers' refusals as statuses, the headers and the log line of every answer. The
+// Node service (node_service.test.mjs), the Worker in Miniflare (cloudflare_worker.test.mjs) and
+// under wrangler dev (wrangler_worker.test.mjs), and the Deno service (service_attacks.test.mjs)
+// register these same tests.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { before, test } from "node:test";
+import { createSealer, keyIdOf } from "../../../examples/service-edge/seal.js";
+import { tokenFactory } from "./tokens.mjs";
+
+const PROVIDER_ID = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c";
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const VIEW_KEYS = [
+  "id", "userId", "providerId", "providerSlug", "alias", "status", "isConnected", "needsReauthentication", "canSync",
+  "credentialType", "credentialsExpireAt", "credentialExpiry", "connectedAt", "lastSyncAt", "createdAt", "updatedAt",
+].sort();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * @param {{
+ *   service: () => { url: string, output: () => string },
+ *   vars: Record<string, string>,
+ *   readSealed?: (connectionId: string) => Promise<Uint8Array | null>,
+ *   expiringRun?: () => Promise<void>,
+ * }} options `service` answers the running service; `readSealed` the stored sealed credentials of
+ *   a connection (null when there are none); `expiringRun` makes the expiring job run once now
+ *   (for a service that runs it on its own timer, waits for the next run)
+ */
+export function serviceContract({ service, vars, readSealed, expiringRun }) {
+  const key = Uint8Array.from(Buffer.from(vars.CREDENTIALS_KEY, "base64"));
+  let tokens;
+  let sealer;
+  before(async () => {
+    tokens = await tokenFactory(vars);
+    sealer = await createSealer({ key });
+  });
+
+  /** A client for one user. */
+  async function as(userId) {
+    const token = await tokens.valid(userId);
+    return async function call(method, path, body) {
+      const headers = { authorization: `Bearer ${token}` };
+      if (body !== undefined) headers["content-type"] = "application/json";
+      const response = await fetch(`${service().url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
+    };
+  }
+  const connectBody = (secret, overrides = {}) => ({
+    providerId: PROVIDER_ID,
+    providerSlug: "schwab",
+    alias: "Brokerage",
+    credentials: { secret, credentialType: "oauth2", expiresAt: "2099-01-01T00:00:00Z" },
+    ...overrides,
+  });
+
+  test("POST /connections seals the secret for the token's user and answers 201 { id } with the connection's Location", async () => {
+    const userId = randomUUID();
+    const call = await as(userId);
+    const connected = await call("POST", "/connections", connectBody("sk_live_contract_connect"));
+    assert.equal(connected.status, 201);
+    assert.match(connected.json.id, UUID_V7);
+    assert.equal(connected.headers.get("location"), `/providers/${connected.json.id}`);
+    const view = (await call("GET", connected.headers.get("location"))).json;
+    assert.deepEqual(Object.keys(view).sort(), VIEW_KEYS, "a view, never the credentials");
+    assert.deepEqual(
+      { ...view, createdAt: undefined, connectedAt: undefined, updatedAt: undefined },
+      {
+        id: connected.json.id, userId, providerId: PROVIDER_ID, providerSlug: "schwab", alias: "Brokerage", status: "active",
+        isConnected: true, needsReauthentication: false, canSync: true, credentialType: "oauth2",
+        credentialsExpireAt: "2099-01-01T00:00:00.000Z", credentialExpiry: "valid", lastSyncAt: null,
+        createdAt: undefined, connectedAt: undefined, updatedAt: undefined,
+      },
+    );
+    assert.match(view.createdAt, ISO);
+    if (readSealed) {
+      const sealed = await readSealed(connected.json.id);
+      assert.equal(sealed[0], 1, "version 1");
+      assert.deepEqual(sealed.subarray(1, 9), await keyIdOf(key), "the current key's id");
+      assert.equal(sealed.length, 1 + 8 + 12 + Buffer.byteLength("sk_live_contract_connect") + 16);
+      assert.equal(await sealer.open(sealed, userId), "sk_live_contract_connect", "it opens, for its user");
+      await assert.rejects(sealer.open(sealed, randomUUID()), /does not open/, "and for no other user");
+    }
+  });
+
+  test("GET /providers lists the user's connections newest first with counts; active_only=true only the active ones", async () => {
+    const call = await as(randomUUID());
+    const ids = [];
+    for (const slug of ["first", "second", "third"]) {
+      ids.push((await call("POST", "/connections", connectBody(`sk_${slug}`, { providerSlug: slug }))).json.id);
+      await sleep(3);
+    }
+    assert.equal((await call("DELETE", `/providers/${ids[1]}`)).status, 204);
+    const all = (await call("GET", "/providers")).json;
+    assert.deepEqual(all.connections.map((connection) => connection.id), [...ids].reverse());
+    assert.deepEqual([all.totalCount, all.activeCount], [3, 2]);
+    const active = (await call("GET", "/providers?active_only=true")).json;
+    assert.deepEqual(active.connections.map((connection) => connection.id), [ids[2], ids[0]]);
+    assert.deepEqual([active.totalCount, active.activeCount], [2, 2]);
+    assert.equal((await call("GET", "/providers?active_only=yes")).status, 400);
+  });
+
+  test("POST /providers/:id/token-refreshes seals the new secret afresh and answers 201 { connectionId }; the view has the new expiry", async () => {
+    const userId = randomUUID();
+    const call = await as(userId);
+    const { id } = (await call("POST", "/connections", connectBody("sk_before"))).json;
+    const before = readSealed ? await readSealed(id) : null;
+    const refreshed = await call("POST", `/providers/${id}/token-refreshes`, { credentials: { secret: "sk_before", credentialType: "api_key", expiresAt: "2099-03-01T12:00:00+02:00" } });
+    assert.equal(refreshed.status, 201);
+    assert.deepEqual(refreshed.json, { connectionId: id });
+    assert.equal(refreshed.headers.get("location"), `/providers/${id}`);
+    const view = (await call("GET", `/providers/${id}`)).json;
+    assert.deepEqual([view.credentialType, view.credentialsExpireAt, view.status], ["api_key", "2099-03-01T10:00:00.000Z", "active"]);
+    if (readSealed) {
+      const after = await readSealed(id);
+      assert.notDeepEqual(after, before, "the same secret sealed again is other bytes (a fresh nonce)");
+      assert.equal(await sealer.open(after, userId), "sk_before");
+    }
+  });
+
+  test("DELETE /providers/:id answers 204 and forgets the credentials; a refresh after it is 403, a second disconnect 204", async () => {
+    const call = await as(randomUUID());
+    const { id } = (await call("POST", "/connections", connectBody("sk_to_forget"))).json;
+    const deleted = await call("DELETE", `/providers/${id}`);
+    assert.equal(deleted.status, 204);
+    assert.equal(deleted.json, undefined);
+    const view = (await call("GET", `/providers/${id}`)).json;
+    assert.deepEqual([view.status, view.isConnected, view.credentialType, view.credentialsExpireAt], ["disconnected", false, null, null]);
+    if (readSealed) assert.equal(await readSealed(id), null, "no sealed secret is kept");
+    const refresh = await call("POST", `/providers/${id}/token-refreshes`, { credentials: { secret: "sk_too_late", credentialType: "oauth2" } });
+    assert.deepEqual([refresh.status, refresh.json], [403, { error: "Connection is not active" }]);
+    assert.equal((await call("DELETE", `/providers/${id}`)).status, 204);
+  });
+
+  test("GET /events answers the user's events oldest first, paged by after and limit", async () => {
+    const call = await as(randomUUID());
+    const { id } = (await call("POST", "/connections", connectBody("sk_events"))).json;
+    await call("DELETE", `/providers/${id}`);
+    const events = (await call("GET", "/events")).json;
+    assert.deepEqual(events.map((event) => event.eventType), [
+      "ProviderConnectionAttempted", "ProviderConnectionSucceeded", "ProviderDisconnectionAttempted", "ProviderDisconnectionSucceeded",
+    ]);
+    assert.equal(events[1].connectionId, id);
+    assert.ok(!JSON.stringify(events).includes("sk_events"), "events never carry a secret");
+    const page = (await call("GET", `/events?after=${events[0].eventId}&limit=2`)).json;
+    assert.deepEqual(page.map((event) => event.eventId), [events[1].eventId, events[2].eventId]);
+    for (const query of ["limit=0", "limit=1001", "limit=two", "after=not-an-id"]) assert.equal((await call("GET", `/events?${query}`)).status, 400, query);
+  });
+
+  test("the handlers' refusals answer 400 with their message; unknown paths 404, other methods 405 with Allow", async () => {
+    const call = await as(randomUUID());
+    const refusals = [
+      [connectBody("sk_x", { providerSlug: "" }), "Invalid provider slug"],
+      [connectBody("sk_x", { alias: "x".repeat(101) }), "Alias exceeds maximum length"],
+      [connectBody("sk_x", { credentials: { secret: "sk_x", credentialType: "password" } }), "Invalid or missing credentials"],
+      [connectBody("sk_x", { credentials: { credentialType: "oauth2" } }), "Invalid or missing credentials"],
+      [connectBody("sk_x", { credentials: { secret: "", credentialType: "oauth2" } }), "Invalid or missing credentials"],
+      [connectBody("sk_x", { credentials: { secret: "x".repeat(33 * 1024), credentialType: "oauth2" } }), "Invalid or missing credentials"],
+      [connectBody("sk_x", { credentials: { encryptedData: "c2VhbGVk", credentialType: "oauth2" } }), "Invalid or missing credentials"],
+      [connectBody("sk_x", { providerId: "not-a-uuid" }), /^Invalid command: /],
+    ];
+    for (const [body, error] of refusals) {
+      const response = await call("POST", "/connections", body);
+      assert.equal(response.status, 400, JSON.stringify(response.json));
+      if (typeof error === "string") assert.deepEqual(response.json, { error });
+      else assert.match(response.json.error, error);
+    }
+    assert.equal((await call("GET", "/providers/not-a-uuid")).status, 400);
+    assert.deepEqual((await call("GET", `/providers/${randomUUID()}`)).json, { error: "Connection not found" });
+    assert.deepEqual([(await call("GET", "/providers/x/y")).status, (await call("GET", "/connections/")).status], [404, 404]);
+    const wrong = await call("PUT", "/providers");
+    assert.deepEqual([wrong.status, wrong.headers.get("allow")], [405, "GET"]);
+    assert.equal((await call("PATCH", `/providers/${randomUUID()}`)).headers.get("allow"), "GET, DELETE");
+  });
+
+  test("every answer is JSON (or empty), never cached or sniffed, with a request id; each request is one log line without body or token", async () => {
+    const call = await as(randomUUID());
+    const response = await call("POST", "/connections", connectBody("sk_live_logged", { alias: "alias-not-logged" }));
+    assert.equal(response.headers.get("content-type"), "application/json; charset=utf-8");
+    for (const [name, value] of [["cache-control", "no-store"], ["x-content-type-options", "nosniff"], ["x-frame-options", "DENY"], ["referrer-policy", "no-referrer"]]) {
+      assert.equal(response.headers.get(name), value, name);
+    }
+    const requestId = response.headers.get("x-request-id");
+    let line;
+    for (let waited = 0; !(line = service().output().split("\n").find((text) => text.includes(requestId))) && waited < 3000; waited += 20) await sleep(20);
+    assert.ok(line, "the request's log line");
+    const entry = JSON.parse(line.slice(line.indexOf("{")));
+    assert.deepEqual(
+      { ...entry, time: undefined, durationMs: undefined, userId: undefined },
+      { time: undefined, level: "info", msg: "request", requestId, method: "POST", route: "/connections", status: 201, durationMs: undefined, userId: undefined },
+    );
+    assert.equal(typeof entry.durationMs, "number");
+    assert.ok(!service().output().includes("sk_live_logged") && !service().output().includes("alias-not-logged"));
+  });
+
+  if (expiringRun) {
+    test("the expiring job logs the active connections whose credentials expire within 30 minutes", async () => {
+      const call = await as(randomUUID());
+      const soon = new Date(Date.now() + 10 * 60_000).toISOString();
+      const { id } = (await call("POST", "/connections", connectBody("sk_soon", { credentials: { secret: "sk_soon", credentialType: "oauth2", expiresAt: soon } }))).json;
+      const later = (await call("POST", "/connections", connectBody("sk_later"))).json.id;
+      const from = service().output().length;
+      await expiringRun();
+      let line;
+      for (let waited = 0; !(line = service().output().slice(from).split("\n").find((text) => text.includes('"msg":"expiring connections"') && text.includes(id))) && waited < 5000; waited += 20) {
+        await sleep(20);
+      }
+      assert.ok(line, "a run lists the connection that expires soon");
+      const run = JSON.parse(line.slice(line.indexOf("{")));
+      assert.equal(run.withinMinutes, 30);
+      assert.ok(!run.connectionIds.includes(later), "not the one that expires in 2099");
+      assert.ok(!line.includes("sk_soon"));
+    });
+  }
+}

@@ -1,0 +1,354 @@
+// The three services of examples/, each started for real as its README starts it, on 127.0.0.1:
+// the Node service on SQLite or PostgreSQL, the Deno service on a KV file, the Worker in Miniflare
+// and under `wrangler dev`. Every runner answers the same shape: its URL, everything it logged, the
+// files it keeps at rest, and `stop` (safe to call twice).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { freePort, startDev, stopGroup, wrangler, wranglerEnv } from "./wrangler.mjs";
+
+const repo = (path) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
+export const EXAMPLES = {
+  nodeDir: repo("examples/node-service"),
+  denoDir: repo("examples/deno-service"),
+  node: repo("examples/node-service/server.mjs"),
+  nodeDevToken: repo("examples/node-service/dev-token.mjs"),
+  deno: repo("examples/deno-service/main.ts"),
+  denoDevToken: repo("examples/deno-service/dev-token.ts"),
+  worker: repo("examples/cloudflare-worker"),
+  edge: repo("examples/service-edge"),
+};
+export const DENO = repo("node_modules/.bin/deno");
+/** The Deno service's flags, as its README gives them. */
+export const DENO_FLAGS = ["--allow-net", "--allow-env", "--allow-read", "--allow-write", "--unstable-kv"];
+export const INSTALLED = repo("node_modules/connect-provider");
+const JOSE = repo("node_modules/jose");
+
+/**
+ * @typedef {{
+ *   name: string,
+ *   url: string,
+ *   output: () => string,
+ *   restFiles: () => string[],
+ *   stop: () => Promise<void>,
+ * }} RunningService
+ */
+
+/** A fresh, valid configuration: the two secrets, and the settings the tests rely on. */
+export function serviceSecrets(overrides = {}) {
+  return {
+    AUTH_JWT_SECRET: randomBytes(32).toString("base64"),
+    CREDENTIALS_KEY: randomBytes(32).toString("base64"),
+    ...overrides,
+  };
+}
+
+/** Every file under `dir`, recursively (none when it does not exist). @param {string} dir @returns {string[]} */
+export function filesUnder(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
+}
+
+/** The environment a child runs with: this one's PATH and HOME, none of its secrets, `vars` on top. */
+function childEnv(vars) {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...vars };
+}
+
+/**
+ * Spawns a service process and waits for the line that names its address.
+ * @param {string} name @param {string} command @param {string[]} args @param {Record<string, string>} env
+ */
+async function startProcess(name, command, args, env, { cwd = repo(""), timeoutMs = 30_000 } = {}) {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  child.stdout.setEncoding("utf8").on("data", (text) => (output += text));
+  child.stderr.setEncoding("utf8").on("data", (text) => (output += text));
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not listen within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const look = () => {
+      const match = output.match(/listening on (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on("data", look);
+    exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before listening:\n${output}`));
+    });
+  });
+  let stopped;
+  return {
+    child,
+    url,
+    output: () => output,
+    exited,
+    /** SIGTERM, as Ctrl-C or a supervisor stops it; SIGKILL to the group if it has not exited in 10 s. */
+    stop: () =>
+      (stopped ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill("SIGTERM");
+          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+          if (child.exitCode === null && child.signalCode === null) await stopGroup(child, 0);
+        }
+        return exited;
+      })()),
+  };
+}
+
+/**
+ * Runs a service's command to its end (a refused configuration, a dev-token script).
+ * @param {string} command @param {string[]} args @param {Record<string, string>} vars
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
+ */
+export function runToEnd(command, args, vars, { timeoutMs = 30_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: repo(""), env: childEnv(vars), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (text) => (stdout += text));
+    child.stderr.setEncoding("utf8").on("data", (text) => (stderr += text));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${command} ${args.join(" ")} still running after ${timeoutMs} ms:\n${stdout}${stderr}`));
+    }, timeoutMs);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * `node examples/node-service/server.mjs`, on SQLite at DATABASE (in `dir`) or on PostgreSQL at `databaseUrl`.
+ * @param {{ dir: string, vars: Record<string, string>, databaseUrl?: string, name?: string }} options
+ * @returns {Promise<RunningService & { database?: string }>}
+ */
+export async function startNodeService({ dir, vars, databaseUrl, name = databaseUrl ? "node-postgres" : "node-sqlite" }) {
+  mkdirSync(dir, { recursive: true });
+  const database = join(dir, "service.sqlite");
+  const env = childEnv({ HOST: "127.0.0.1", PORT: "0", ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE: database }), ...vars });
+  const running = await startProcess(name, process.execPath, [EXAMPLES.node], env);
+  return {
+    name,
+    url: running.url,
+    output: running.output,
+    database: databaseUrl ? undefined : database,
+    restFiles: () => (databaseUrl ? [] : filesUnder(dir).filter((file) => file.startsWith(database))),
+    stop: async () => void (await running.stop()),
+    exited: running.exited,
+  };
+}
+
+/**
+ * `deno run <flags> examples/deno-service/main.ts` on a KV file in `dir`.
+ * @param {{ dir: string, vars: Record<string, string>, name?: string }} options
+ * @returns {Promise<RunningService & { kvPath: string }>}
+ */
+export async function startDenoService({ dir, vars, name = "deno-kv" }) {
+  mkdirSync(dir, { recursive: true });
+  const kvPath = join(dir, "service.kv");
+  const env = childEnv({ HOST: "127.0.0.1", PORT: "0", KV_PATH: kvPath, ...vars });
+  const running = await startProcess(name, DENO, ["run", ...DENO_FLAGS, EXAMPLES.deno], env);
+  return {
+    name,
+    url: running.url,
+    output: running.output,
+    kvPath,
+    restFiles: () => filesUnder(dir).filter((file) => file.startsWith(kvPath)),
+    stop: async () => void (await running.stop()),
+    exited: running.exited,
+  };
+}
+
+/**
+ * The Worker bundled as wrangler bundles it (esbuild, the `workerd` condition, .wasm kept as a
+ * compiled module, `cloudflare:` modules left to the runtime), for Miniflare.
+ * @param {string} outdir
+ */
+export async function bundleServiceWorker(outdir) {
+  await build({
+    entryPoints: [join(EXAMPLES.worker, "src/worker.js")],
+    outdir,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    external: ["cloudflare:*"],
+    loader: { ".wasm": "copy" },
+    logLevel: "warning",
+  });
+  return join(outdir, "worker.js");
+}
+
+/**
+ * The Worker in workerd through Miniflare, with a persisted local D1 (migrated with the example's
+ * migrations/), the rate limiter's Durable Object, and `vars` as its vars and secrets.
+ * @param {{ dir: string, vars: Record<string, string>, migrate?: boolean, name?: string }} options
+ * @returns {Promise<RunningService & { mf: Miniflare, db: any }>}
+ */
+export async function startWorkerInMiniflare({ dir, vars, migrate = true, name = "worker-miniflare" }) {
+  const bundle = join(dir, "bundle");
+  const script = await bundleServiceWorker(bundle);
+  const persist = join(dir, "persist");
+  let output = "";
+  const capture = (stream) => stream.setEncoding("utf8").on("data", (text) => (output += text));
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: script,
+    modulesRoot: bundle,
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2026-04-01",
+    host: "127.0.0.1",
+    port: await freePort(),
+    bindings: vars,
+    d1Databases: { DB: "connect-provider" },
+    d1Persist: join(persist, "d1"),
+    durableObjects: { WRITE_LIMITER: "WriteRateLimiter" },
+    durableObjectsPersist: join(persist, "do"),
+    handleRuntimeStdio(stdout, stderr) {
+      capture(stdout);
+      capture(stderr);
+    },
+  });
+  const url = String(await mf.ready).replace(/\/$/, "");
+  const db = await mf.getD1Database("DB");
+  if (migrate) {
+    for (const file of readdirSync(join(EXAMPLES.worker, "migrations")).sort()) {
+      const { statementsOf } = await sqlStatements();
+      await db.batch(statementsOf(readFileSync(join(EXAMPLES.worker, "migrations", file), "utf8")).map((sql) => db.prepare(sql)));
+    }
+  }
+  let stopped;
+  return {
+    name,
+    url,
+    mf,
+    db,
+    output: () => output,
+    restFiles: () => filesUnder(persist),
+    stop: () => (stopped ??= mf.dispose()),
+  };
+}
+
+/** The package's own splitting of a schema file into statements. */
+async function sqlStatements() {
+  return import(`${INSTALLED}/stores/sql-statements.js`);
+}
+
+/**
+ * A user's project for the Worker: the example and the shared edge side by side, as in this
+ * repository, with jose and connect-provider in its node_modules: the package copied there as
+ * `npm install connect-provider` puts it, or (`packageDir`) linked from a folder outside any
+ * node_modules, as npm links a folder dependency or a workspace.
+ * @param {string} root
+ * @param {{ packageDir?: string }} [options]
+ */
+export function workerProject(root, { packageDir } = {}) {
+  const skip = (path) => !/\/(\.wrangler|node_modules|\.dev\.vars)$/.test(path);
+  cpSync(EXAMPLES.worker, join(root, "examples/cloudflare-worker"), { recursive: true, filter: skip });
+  cpSync(EXAMPLES.edge, join(root, "examples/service-edge"), { recursive: true });
+  mkdirSync(join(root, "node_modules"), { recursive: true });
+  if (packageDir) symlinkSync(packageDir, join(root, "node_modules/connect-provider"), "dir");
+  else cpSync(INSTALLED, join(root, "node_modules/connect-provider"), { recursive: true });
+  cpSync(JOSE, join(root, "node_modules/jose"), { recursive: true });
+  return join(root, "examples/cloudflare-worker");
+}
+
+/** .dev.vars, as the README has the user write it. @param {Record<string, string>} vars */
+export const devVars = (vars) => Object.entries(vars).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join("\n") + "\n";
+
+/**
+ * The Worker under `wrangler dev` (on Node 22, offline), as its README starts it: `.dev.vars` with
+ * the secrets, `wrangler d1 migrations apply --local`, then `wrangler dev`, all in a copy of the
+ * example under `dir` with its local state in `dir/state`.
+ * @param {{ dir: string, vars: Record<string, string>, name?: string }} options
+ * @returns {Promise<RunningService & { project: string, state: string, env: Record<string, string> }>}
+ */
+export async function startWorkerUnderWrangler({ dir, vars, name = "worker-wrangler" }) {
+  const project = workerProject(join(dir, "project"));
+  writeFileSync(join(project, ".dev.vars"), devVars(vars), { mode: 0o600 });
+  const state = join(dir, "state");
+  const env = wranglerEnv(join(dir, "home"));
+  const applied = wrangler(["d1", "migrations", "apply", "connect-provider", "--local", "--persist-to", state], { cwd: project, env });
+  if (applied.status !== 0) throw new Error(`wrangler d1 migrations apply failed:\n${applied.output}`);
+  const dev = await startDev(
+    ["--ip", "127.0.0.1", "--port", String(await freePort()), "--inspector-port", String(await freePort()), "--persist-to", state],
+    { cwd: project, env },
+  );
+  let stopped;
+  return {
+    name,
+    url: dev.url.replace(/\/$/, ""),
+    project,
+    state,
+    env,
+    migrationsOutput: applied.output,
+    output: () => dev.output,
+    // The Worker's own state: its D1 database and the rate limiter's Durable Objects. (Beside them,
+    // wrangler's local trace store, state/v3/observability, records each request's full URL, query
+    // string included, as any proxy's access log would: the reason tokens go only in a header.)
+    restFiles: () => [...filesUnder(join(state, "v3/d1")), ...filesUnder(join(state, "v3/do"))],
+    stop: () => (stopped ??= dev.stop().then(() => {})),
+  };
+}
+
+/**
+ * The first `sh` block of a README, run as a user would paste it (from the repository's root, with
+ * bash -e -o pipefail), minus its `npm install` lines, with PORT set to `port` and its 8787s
+ * replaced by it, and `vars` set. Bash runs in a process group of its own, which is ended
+ * afterwards whatever happened, so that a server it started in the background cannot outlive it.
+ * Answers its output; a failing command fails it.
+ * @param {string} readme @param {{ port: number, vars: Record<string, string>, replace?: [string, string][], timeoutMs?: number }} options
+ */
+export async function runReadme(readme, { port, vars, replace = [], timeoutMs = 60_000 }) {
+  const block = readFileSync(readme, "utf8").match(/```sh\n([\s\S]*?)```/)[1];
+  let script = block
+    .split("\n")
+    .filter((line) => !/^npm install/.test(line))
+    .join("\n")
+    .replaceAll("8787", String(port));
+  for (const [from, to] of replace) script = script.replaceAll(from, to);
+  const env = childEnv({ ...vars, PORT: String(port), PATH: `${repo("node_modules/.bin")}:${process.env.PATH}` });
+  const child = spawn("bash", ["-e", "-o", "pipefail", "-c", script], { cwd: repo(""), env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (text) => (stdout += text));
+  child.stderr.setEncoding("utf8").on("data", (text) => (stderr += text));
+  const code = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    child.once("exit", (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
+  });
+  await stopGroup(child, 5_000);
+  if (code !== 0) throw new Error(`the README's commands failed (${code}):\n${script}\n${stdout}\n${stderr}`);
+  return { stdout, stderr };
+}
+
+/**
+ * What a run of a service README's commands printed: the service's address, the dev token's user,
+ * and each route's answer in turn; and never the secrets it sent.
+ * @param {string} stdout @param {string} stderr @param {string} store
+ */
+export function assertReadmeRun(stdout, stderr, store) {
+  assert.match(stdout, new RegExp(`connect-provider service listening on http://127\\.0\\.0\\.1:\\d+ \\(store: ${store}\\)`));
+  assert.match(stderr, /^dev token for user [0-9a-f-]{36}$/m);
+  assert.match(stdout, /\{"connections":\[\{"id":"[0-9a-f-]{36}".*"totalCount":1,"activeCount":1\}/, "the list");
+  assert.match(stdout, /\{"connectionId":"[0-9a-f-]{36}"\}/, "the refresh");
+  assert.match(stdout, /"eventType":"ProviderDisconnectionSucceeded"/, "the disconnect, in the events");
+  assert.ok(!`${stdout}${stderr}`.includes("the-provider-token") && !`${stdout}${stderr}`.includes("the-new-token"), "no secret in any output");
+}
