@@ -43,6 +43,9 @@ for (const major of VERSIONS) {
   perVersion.push(JSON.parse(output.trim().split("\n").at(-1)));
 }
 
+console.error("bench: the Python original …");
+const python = JSON.parse(execFileSync("python3", [path("bench/python/connect_provider.py")], { encoding: "utf8" }).trim());
+
 console.error(`bench: stores on Node ${process.version} …`);
 const storeRows = JSON.parse(execFileSync(process.execPath, [path("bench/store-rows.mjs")], { encoding: "utf8", maxBuffer: 1 << 24 }).trim().split("\n").at(-1));
 
@@ -89,6 +92,7 @@ const results = {
   machine: `${cpus()[0].model}, ${cpus().length} cores`,
   perVersion,
   storeRows,
+  python,
   coldStart: { node: { version: process.version, ...coldStartMs("node") }, deno: { version: denoVersion, ...coldStartMs("deno") } },
   wasmBytesPerInFlightCommand: await wasmBytesPerInFlightCommand(),
   sizes: { wasm: sizes(["web/connect_provider_bg.wasm"]), js: sizes(browserJs()) },
@@ -105,6 +109,14 @@ for (const { node, rows } of perVersion) {
   }
   console.log("");
 }
+const asyncRow = (rows) => rows.find((row) => row.label.startsWith("async adapters (resolve at once)"));
+console.log(`The Python original's ConnectProvider on asyncio (bench/python, Python ${python.python}, in-memory async adapters): ${us(python.us)} a command\n`);
+console.log("| Node | wasm, async adapters, 1 in flight | wasm / Python | plain JS / Python |\n|---|---|---|---|");
+for (const { node, rows } of perVersion) {
+  const row = asyncRow(rows);
+  console.log(`| ${node} | ${us(row.wasmUs)} | ${(row.wasmUs / python.us).toFixed(2)} | ${(row.jsUs / python.us).toFixed(2)} |`);
+}
+console.log("");
 console.log(`Real stores, Node ${storeRows.node}: end to end through the package's stores\n\n| row | wasm | plain JS | wasm / JS (range over rounds) |\n|---|---|---|---|`);
 for (const row of storeRows.rows) {
   console.log(`| ${row.label} | ${us(row.wasmUs)} | ${us(row.jsUs)} | ${row.ratio.toFixed(2)} (${row.ratioMin.toFixed(2)}–${row.ratioMax.toFixed(2)}) |`);

@@ -52,8 +52,21 @@ export function startPostgres() {
       await admin.query(`CREATE DATABASE ${name}`);
       return name;
     },
+    /**
+     * Drops a database once its clients have gone. Not WITH (FORCE): a pg Pool's end() resolves
+     * while its clients' sockets are still closing, and a connection the server terminated then
+     * errors on a client nobody listens to any more (an uncaught exception in the test).
+     */
     async dropDatabase(name) {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      for (const deadline = Date.now() + 10_000; ; ) {
+        try {
+          await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+          return;
+        } catch (error) {
+          if (error?.code !== "55006" || Date.now() > deadline) throw error; // object_in_use
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
     },
     async stop() {
       await admin.end();
