@@ -25,20 +25,30 @@ fi
 
 # From Debian: Chromium and its driver for the browser tests (never a downloaded browser build), and
 # the PostgreSQL server the store and service tests start on a Unix socket of their own. Debian's
-# package would create and start a cluster on TCP port 5432; the tests need none, so it creates none.
-apt_packages=()
-[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || apt_packages+=(chromium chromium-driver)
-compgen -G "/usr/lib/postgresql/*/bin/postgres" > /dev/null || apt_packages+=(postgresql)
-if [ ${#apt_packages[@]} -gt 0 ]; then
-  echo "setup: installing ${apt_packages[*]} from Debian"
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  if [[ " ${apt_packages[*]} " == *" postgresql "* ]] && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
-    $sudo_cmd mkdir -p /etc/postgresql-common
-    echo "create_main_cluster = false" | $sudo_cmd tee /etc/postgresql-common/createcluster.conf > /dev/null
+# server package would create (and try to start) a cluster on TCP port 5432; the tests need none, so
+# postgresql-common goes first and is told to create none, as PostgreSQL's own Docker image does.
+sudo_cmd=""
+[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+apt_updated=""
+apt_install() {
+  [ -n "$apt_updated" ] || { $sudo_cmd apt-get update -qq; apt_updated=1; }
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive UCF_FORCE_CONFFOLD=1 apt-get install -y -qq \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@" < /dev/null
+}
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "setup: installing chromium and chromium-driver from Debian"
+  apt_install chromium chromium-driver
+fi
+if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" > /dev/null; then
+  echo "setup: installing the PostgreSQL server from Debian (no cluster; the tests start their own)"
+  apt_install postgresql-common
+  conf=/etc/postgresql-common/createcluster.conf
+  if grep -Eq '^[#[:space:]]*create_main_cluster' "$conf"; then
+    $sudo_cmd sed -ri 's/^[#[:space:]]*create_main_cluster.*/create_main_cluster = false/' "$conf"
+  else
+    echo "create_main_cluster = false" | $sudo_cmd tee -a "$conf" > /dev/null
   fi
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${apt_packages[@]}"
+  apt_install postgresql
 fi
 
 # npm ci only when a lock file changed since the last install: the workspace's packages, then,
