@@ -1,10 +1,11 @@
 // The per-command rows of `npm run bench`, in the Node that runs this file: the wasm handlers
 // against the plain-JS baseline, interleaved in this one process. Prints one JSON line of rows.
-// Usage: node bench/rows.mjs [path/to/better-sqlite3]
+// Usage: node bench/rows.mjs [path/to/better-sqlite3] [path/to/the built floor module]
 import { createRequire } from "node:module";
 import { ConnectProviderHandler } from "connect-provider";
 import { BaselineConnectProviderHandler } from "./baseline/connect-provider.mjs";
 import { rowsOfLifecycle } from "./lifecycle-rows.mjs";
+import { floorRow } from "./floor-row.mjs";
 import { measure, ROUND_MS, ROUNDS, timedLoop } from "./measure.mjs";
 
 
@@ -78,7 +79,8 @@ export function rowsOfConnect(Database) {
 const sqlitePath = process.argv[2];
 const Database = sqlitePath ? createRequire(import.meta.url)(sqlitePath) : undefined;
 const results = [];
-for (const row of [...rowsOfConnect(Database), ...(await rowsOfLifecycle())]) {
+const floor = process.argv[3] ? [floorRow(process.argv[3], COMMAND)] : [];
+for (const row of [...floor, ...rowsOfConnect(Database), ...(await rowsOfLifecycle())]) {
   results.push(await measure(row.label, (name, ms) => timedLoop(row.run, row[name], row.commands, ms)));
 }
 console.log(JSON.stringify({ node: process.version, rounds: ROUNDS, roundMs: ROUND_MS, rows: results }));

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { cpus } from "node:os";
 import { gzipSync } from "node:zlib";
 import { ConnectProviderHandler, wasmMemoryBytes } from "connect-provider";
+import { buildFloor } from "./floor.mjs";
 
 const root = new URL("../", import.meta.url);
 const path = (relative) => new URL(relative, root).pathname;
@@ -35,11 +36,12 @@ function sqliteFor(node, major) {
   return module;
 }
 
+const floorModule = buildFloor();
 const perVersion = [];
 for (const major of VERSIONS) {
   const node = path(`tests/runtimes/node_modules/node${major}/bin/node`);
   console.error(`bench: Node ${major} …`);
-  const output = execFileSync(node, [path("bench/rows.mjs"), sqliteFor(node, major)], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const output = execFileSync(node, [path("bench/rows.mjs"), sqliteFor(node, major), floorModule], { encoding: "utf8", maxBuffer: 1 << 24 });
   perVersion.push(JSON.parse(output.trim().split("\n").at(-1)));
 }
 
