@@ -10,12 +10,14 @@ step() { printf '\n== %s\n' "$*"; }
 step "setup"
 bash scripts/setup.sh
 
-step "cargo fmt --check"
+step "cargo fmt --check (the crate, and the bench's floor crate)"
 cargo fmt --check
+cargo fmt --check --manifest-path bench/floor/Cargo.toml
 
 step "cargo clippy (native and wasm32) -D warnings"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+cargo clippy --release --target wasm32-unknown-unknown --manifest-path bench/floor/Cargo.toml --target-dir target/floor -- -D warnings
 
 step "native tests"
 cargo test
