@@ -2,6 +2,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
+use super::workflow::{Moment, Workflow};
 use super::CommandContext;
 use crate::application::{Clock, EventBus, IdSource, ProviderConnectionRepository};
 use crate::domain::{
@@ -92,7 +93,7 @@ impl<R, B, C, I> ConnectProviderHandler<R, B, C, I> {
 }
 
 /// Who and what the events talk about, kept before the command is consumed.
-struct Subject {
+pub(super) struct Subject {
     user_id: Uuid,
     provider_id: Uuid,
     provider_slug: String,
@@ -112,15 +113,7 @@ where
             provider_id: command.provider_id,
             provider_slug: command.provider_slug.clone(),
         };
-        let bus = self.context.event_bus();
-        bus.publish(&self.attempted(&subject)).await;
-        let outcome = self.connect(command).await;
-        let closing = match &outcome {
-            Ok(connection_id) => self.succeeded(subject, *connection_id),
-            Err(error) => self.failed(subject, error.to_string()),
-        };
-        bus.publish(&closing).await;
-        outcome
+        ConnectProvider::run(&self.context, subject, self.connect(command)).await
     }
 
     async fn connect(&self, command: ConnectProvider) -> Result<Uuid, ConnectProviderError> {
@@ -146,9 +139,15 @@ where
             .map_err(|error| ConnectProviderError::Database(error.0))?;
         Ok(connection.id())
     }
+}
 
-    fn attempted(&self, subject: &Subject) -> ProviderEvent {
-        let (occurred_at, event_id) = self.context.moment();
+impl Workflow for ConnectProvider {
+    type Subject = Subject;
+    /// The new connection's id.
+    type Output = Uuid;
+    type Error = ConnectProviderError;
+
+    fn attempted(subject: &Subject, (occurred_at, event_id): Moment) -> ProviderEvent {
         ProviderEvent::from(ProviderConnectionAttempted {
             event_id,
             occurred_at,
@@ -158,20 +157,27 @@ where
         })
     }
 
-    fn succeeded(&self, subject: Subject, connection_id: Uuid) -> ProviderEvent {
-        let (occurred_at, event_id) = self.context.moment();
+    fn succeeded(
+        subject: Subject,
+        (occurred_at, event_id): Moment,
+        connection_id: &Uuid,
+    ) -> ProviderEvent {
         ProviderEvent::from(ProviderConnectionSucceeded {
             event_id,
             occurred_at,
             user_id: subject.user_id,
-            connection_id,
+            connection_id: *connection_id,
             provider_id: subject.provider_id,
             provider_slug: subject.provider_slug,
         })
     }
 
-    fn failed(&self, subject: Subject, reason: String) -> ProviderEvent {
-        let (occurred_at, event_id) = self.context.moment();
+    fn failed(
+        subject: Subject,
+        (occurred_at, event_id): Moment,
+        reason: String,
+        _error: &ConnectProviderError,
+    ) -> ProviderEvent {
         ProviderEvent::from(ProviderConnectionFailed {
             event_id,
             occurred_at,

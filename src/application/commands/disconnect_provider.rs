@@ -2,6 +2,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
+use super::workflow::{Moment, Workflow};
 use super::CommandContext;
 use crate::application::{
     Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
@@ -90,18 +91,11 @@ where
 {
     pub async fn handle(&self, command: DisconnectProvider) -> Result<(), DisconnectProviderError> {
         let repository = self.context.repository();
-        let bus = self.context.event_bus();
         let found = repository.find_by_id(command.connection_id).await;
         let connection = found.as_ref().ok().and_then(Option::as_ref);
         let subject = ConnectionSubject::new(command.user_id, command.connection_id, connection);
-        bus.publish(&self.attempted(&subject)).await;
-        let outcome = self.disconnect(found, command.user_id).await;
-        let closing = match &outcome {
-            Ok(()) => self.succeeded(subject),
-            Err(error) => self.failed(subject, error.to_string()),
-        };
-        bus.publish(&closing).await;
-        outcome
+        let work = self.disconnect(found, command.user_id);
+        DisconnectProvider::run(&self.context, subject, work).await
     }
 
     async fn disconnect(
@@ -117,9 +111,14 @@ where
         self.context.repository().save(&connection).await?;
         Ok(())
     }
+}
 
-    fn attempted(&self, subject: &ConnectionSubject) -> ProviderEvent {
-        let (occurred_at, event_id) = self.context.moment();
+impl Workflow for DisconnectProvider {
+    type Subject = ConnectionSubject;
+    type Output = ();
+    type Error = DisconnectProviderError;
+
+    fn attempted(subject: &ConnectionSubject, (occurred_at, event_id): Moment) -> ProviderEvent {
         ProviderEvent::from(ProviderDisconnectionAttempted {
             event_id,
             occurred_at,
@@ -127,8 +126,11 @@ where
         })
     }
 
-    fn succeeded(&self, subject: ConnectionSubject) -> ProviderEvent {
-        let (occurred_at, event_id) = self.context.moment();
+    fn succeeded(
+        subject: ConnectionSubject,
+        (occurred_at, event_id): Moment,
+        _output: &(),
+    ) -> ProviderEvent {
         ProviderEvent::from(ProviderDisconnectionSucceeded {
             event_id,
             occurred_at,
@@ -136,8 +138,12 @@ where
         })
     }
 
-    fn failed(&self, subject: ConnectionSubject, reason: String) -> ProviderEvent {
-        let (occurred_at, event_id) = self.context.moment();
+    fn failed(
+        subject: ConnectionSubject,
+        (occurred_at, event_id): Moment,
+        reason: String,
+        _error: &DisconnectProviderError,
+    ) -> ProviderEvent {
         ProviderEvent::from(ProviderDisconnectionFailed {
             event_id,
             occurred_at,

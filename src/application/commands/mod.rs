@@ -4,6 +4,7 @@ mod command_context;
 mod connect_provider;
 mod disconnect_provider;
 mod refresh_provider_tokens;
+mod workflow;
 
 pub use command_context::CommandContext;
 pub use connect_provider::{ConnectProvider, ConnectProviderError, ConnectProviderHandler};

@@ -2,6 +2,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
+use super::workflow::{Moment, Workflow};
 use super::CommandContext;
 use crate::application::{
     Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
@@ -106,18 +107,10 @@ where
         command: RefreshProviderTokens,
     ) -> Result<(), RefreshProviderTokensError> {
         let repository = self.context.repository();
-        let bus = self.context.event_bus();
         let found = repository.find_by_id(command.connection_id).await;
         let connection = found.as_ref().ok().and_then(Option::as_ref);
         let subject = ConnectionSubject::new(command.user_id, command.connection_id, connection);
-        bus.publish(&self.attempted(&subject)).await;
-        let outcome = self.refresh(found, command).await;
-        let closing = match &outcome {
-            Ok(()) => self.succeeded(subject),
-            Err(error) => self.failed(subject, error),
-        };
-        bus.publish(&closing).await;
-        outcome
+        RefreshProviderTokens::run(&self.context, subject, self.refresh(found, command)).await
     }
 
     async fn refresh(
@@ -138,9 +131,14 @@ where
         self.context.repository().save(&connection).await?;
         Ok(())
     }
+}
 
-    fn attempted(&self, subject: &ConnectionSubject) -> ProviderEvent {
-        let (occurred_at, event_id) = self.context.moment();
+impl Workflow for RefreshProviderTokens {
+    type Subject = ConnectionSubject;
+    type Output = ();
+    type Error = RefreshProviderTokensError;
+
+    fn attempted(subject: &ConnectionSubject, (occurred_at, event_id): Moment) -> ProviderEvent {
         ProviderEvent::from(ProviderTokenRefreshAttempted {
             event_id,
             occurred_at,
@@ -148,8 +146,11 @@ where
         })
     }
 
-    fn succeeded(&self, subject: ConnectionSubject) -> ProviderEvent {
-        let (occurred_at, event_id) = self.context.moment();
+    fn succeeded(
+        subject: ConnectionSubject,
+        (occurred_at, event_id): Moment,
+        _output: &(),
+    ) -> ProviderEvent {
         ProviderEvent::from(ProviderTokenRefreshSucceeded {
             event_id,
             occurred_at,
@@ -158,16 +159,16 @@ where
     }
 
     fn failed(
-        &self,
         subject: ConnectionSubject,
+        (occurred_at, event_id): Moment,
+        reason: String,
         error: &RefreshProviderTokensError,
     ) -> ProviderEvent {
-        let (occurred_at, event_id) = self.context.moment();
         ProviderEvent::from(ProviderTokenRefreshFailed {
             event_id,
             occurred_at,
             subject,
-            reason: error.to_string(),
+            reason,
             needs_user_action: error.needs_user_action(),
         })
     }
