@@ -118,9 +118,6 @@ export function createApi(glue) {
       timer = undefined;
       return true;
     },
-    schedule() {
-      queueMicrotask(() => guarded(() => glue.__pollTasks()));
-    },
   };
 
   function install() {

@@ -6,7 +6,7 @@
 pub mod application;
 pub mod domain;
 
-#[cfg(target_arch = "wasm32")]
+/// Only the runtime builds natively, for its unit tests; the rest needs a JS host.
 pub mod js;
 
 pub use application::{ConnectProvider, ConnectProviderError, ConnectProviderHandler};

@@ -23,7 +23,7 @@ use std::pin::Pin;
 
 use wasm_bindgen::JsValue;
 
-use crate::js::runtime::{spawn, Completion};
+use crate::js::runtime;
 use crate::js::shapes::with_command_texts;
 
 /// What a result's `error` starts with when the command itself is not one.
@@ -38,9 +38,5 @@ fn start(work: impl Future<Output = JsValue> + 'static) -> u32 {
 /// One copy for every handler (the work is boxed anyway, as a task).
 #[inline(never)]
 fn start_boxed(work: Pin<Box<dyn Future<Output = JsValue>>>) -> u32 {
-    let completion = Completion::new();
-    let task_completion = completion.clone();
-    let work = with_command_texts(work);
-    spawn(async move { task_completion.finish(work.await) });
-    completion.deliver_or_number()
+    runtime::start(with_command_texts(work))
 }

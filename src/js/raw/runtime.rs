@@ -11,7 +11,7 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn deliver(this: &Runtime, call: u32, result: &JsValue);
 
-    /// Awaits `value` if it is a thenable, then calls `__settle(slot, generation, …)`; false
+    /// Awaits `value` if it is a thenable, then calls `__settle(index, generation, …)`; false
     /// (and nothing to await) for a plain value.
     #[wasm_bindgen(method)]
     pub fn watch(this: &Runtime, value: &JsValue, slot: u32, generation: u32) -> bool;
@@ -27,8 +27,4 @@ extern "C" {
     /// Nothing is waiting. True when the runtime cleared the timer (it cannot unreference one).
     #[wasm_bindgen(method)]
     pub fn idle(this: &Runtime) -> bool;
-
-    /// Arranges one call of `__pollTasks` soon, for a wake from outside the bridge's own calls.
-    #[wasm_bindgen(method)]
-    pub fn schedule(this: &Runtime);
 }

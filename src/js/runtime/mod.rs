@@ -1,35 +1,27 @@
-//! How commands run: a small task runner polled from JS, the awaiting of what adapters return
-//! (one `.then` per call, deadlines on one timer), results handed back through the package's JS,
-//! and recovery from a panic.
+//! How commands run: a small task runner, the awaiting of what adapters return (one `.then`
+//! per call, all deadlines on one timer), and results handed back through the package's JS.
+//! The logic is plain Rust over a `Host`, built and unit-tested natively (tests/runtime.rs);
+//! `js_host` binds it to `pkg-template/api.js`, and `panic` recovers from a trap.
 
-mod completion;
+mod adapter_call;
+mod calls;
 mod deadlines;
-mod executor;
+mod host;
+mod ids;
+#[cfg(target_arch = "wasm32")]
+mod js_host;
+#[cfg(target_arch = "wasm32")]
 mod panic;
-mod pending_calls;
+#[allow(clippy::module_inception)]
+mod runtime;
+mod tasks;
 
-use std::cell::RefCell;
-
-use wasm_bindgen::prelude::*;
-
-use super::raw::Runtime;
-
-pub use completion::Completion;
-pub use executor::spawn;
+pub use adapter_call::AdapterCall;
+pub use calls::Settled;
+pub use host::Host;
+pub use ids::{CallId, CommandId, TaskId};
+#[cfg(target_arch = "wasm32")]
+pub use js_host::{call_adapter, start};
+#[cfg(target_arch = "wasm32")]
 pub use panic::panic_if_asked;
-pub use pending_calls::{call_adapter, Settled};
-
-thread_local! {
-    static RUNTIME: RefCell<Option<Runtime>> = const { RefCell::new(None) };
-}
-
-/// The package's JS registers its half of the bridge once per instance (see `raw::Runtime`).
-#[wasm_bindgen(js_name = __setRuntime, skip_typescript)]
-pub fn set_runtime(runtime: Runtime) {
-    RUNTIME.with_borrow_mut(|slot| *slot = Some(runtime));
-}
-
-/// `f` with the registered runtime; `None` before one is registered (which only a test can see).
-fn with_runtime<T>(f: impl FnOnce(&Runtime) -> T) -> Option<T> {
-    RUNTIME.with_borrow(|runtime| runtime.as_ref().map(f))
-}
+pub use runtime::Runtime;

@@ -1,0 +1,90 @@
+//! The runtime of this instance, over the package's JS half of the bridge
+//! (`pkg-template/api.js`, declared in `raw::Runtime`), and the exports that JS calls.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::{AdapterCall, CallId, CommandId, Host, Runtime, Settled};
+use crate::js::raw::{self, performance_now};
+
+impl Host for raw::Runtime {
+    type Value = JsValue;
+
+    fn now(&self) -> f64 {
+        performance_now()
+    }
+
+    fn watch(&self, value: &JsValue, call: CallId) -> bool {
+        raw::Runtime::watch(self, value, call.index, call.generation)
+    }
+
+    fn deliver(&self, command: CommandId, result: &JsValue) {
+        raw::Runtime::deliver(self, command.0, result);
+    }
+
+    fn arm(&self, delay_ms: f64) {
+        raw::Runtime::arm(self, delay_ms);
+    }
+
+    fn busy(&self) {
+        raw::Runtime::busy(self);
+    }
+
+    fn idle(&self) -> bool {
+        raw::Runtime::idle(self)
+    }
+}
+
+thread_local! {
+    static RUNTIME: RefCell<Option<Rc<Runtime<raw::Runtime>>>> = const { RefCell::new(None) };
+}
+
+/// The runtime, once the package's JS has registered (only a test can see `None`).
+fn runtime() -> Option<Rc<Runtime<raw::Runtime>>> {
+    RUNTIME.with_borrow(Option::clone)
+}
+
+/// The package's JS registers its half of the bridge once per instance.
+#[wasm_bindgen(js_name = __setRuntime, skip_typescript)]
+pub fn set_runtime(host: raw::Runtime) {
+    RUNTIME.set(Some(Rc::new(Runtime::new(host))));
+}
+
+/// What the runtime's `.then` reports: `fulfilled` with the value, or rejected with the reason.
+#[wasm_bindgen(js_name = __settle, skip_typescript)]
+pub fn settle(index: u32, generation: u32, fulfilled: bool, value: JsValue) {
+    let outcome = if fulfilled {
+        Settled::Value(value)
+    } else {
+        Settled::Error(value)
+    };
+    if let Some(runtime) = runtime() {
+        runtime.settle(CallId { index, generation }, outcome);
+    }
+}
+
+#[wasm_bindgen(js_name = __expire, skip_typescript)]
+pub fn expire() {
+    if let Some(runtime) = runtime() {
+        runtime.expire();
+    }
+}
+
+/// Starts a command (see `Runtime::start`); 0 with no runtime registered.
+pub fn start(work: impl Future<Output = JsValue> + 'static) -> u32 {
+    runtime().map_or(0, |runtime| runtime.start(work).0)
+}
+
+/// An adapter call's outcome; without a runtime, what it returned, not awaited.
+pub async fn call_adapter(returned: Result<JsValue, JsValue>, timeout_ms: u32) -> Settled<JsValue> {
+    match runtime() {
+        Some(runtime) => AdapterCall::new(&runtime, returned, timeout_ms).await,
+        None => match returned {
+            Ok(value) => Settled::Value(value),
+            Err(error) => Settled::Error(error),
+        },
+    }
+}
