@@ -1,6 +1,5 @@
 //! The domain's expiry rules, exported so a UI flags credentials exactly as the domain judges them.
 
-use js_sys::TypeError;
 use wasm_bindgen::prelude::*;
 
 use chrono::{DateTime, Utc};
@@ -8,6 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::application::{Clock, SystemClock};
 use crate::domain::instant::parse_rfc3339;
 use crate::domain::{CredentialExpiry, DEFAULT_EXPIRY_THRESHOLD};
+use crate::js::bridge_error::{BridgeError, Setup};
 
 #[wasm_bindgen(typescript_custom_section)]
 const EXPIRY_TYPES: &'static str = r#"
@@ -38,13 +38,10 @@ pub fn credential_expiry(
     )
 }
 
-fn timestamp(text: &str, name: &str) -> Result<DateTime<Utc>, JsValue> {
+fn timestamp(text: &str, name: &'static str) -> Result<DateTime<Utc>, JsValue> {
     parse_rfc3339(text).ok_or_else(|| type_error(name))
 }
 
-fn type_error(name: &str) -> JsValue {
-    TypeError::new(&format!(
-        "credentialExpiry: {name} must be an RFC 3339 timestamp with an offset"
-    ))
-    .unchecked_into()
+fn type_error(name: &'static str) -> JsValue {
+    BridgeError::setup("credentialExpiry", Setup::Timestamp(name))
 }

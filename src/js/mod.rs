@@ -5,6 +5,8 @@
 //! `runtime` runs commands as tasks and awaits adapters; `handlers` are the exported classes.
 
 #[cfg(target_arch = "wasm32")]
+mod bridge_error;
+#[cfg(target_arch = "wasm32")]
 mod decode;
 #[cfg(target_arch = "wasm32")]
 mod expiry;
@@ -17,6 +19,8 @@ pub mod ports;
 #[cfg(target_arch = "wasm32")]
 mod raw;
 pub mod runtime;
+#[cfg(target_arch = "wasm32")]
+mod seam;
 #[cfg(target_arch = "wasm32")]
 pub mod shapes;
 #[cfg(target_arch = "wasm32")]

@@ -16,14 +16,18 @@ const typedArraySlice = typedArrayPrototype.slice;
 const dateTime = Date.prototype.getTime;
 const dateIso = Date.prototype.toISOString;
 
-/** The longest string, largest byte array and most keys an object copy takes. */
-const MAX_TEXT_UNITS = 1024;
-const MAX_BYTES = 64 * 1024;
-const MAX_KEYS = 64;
-const MAX_DEPTH = 6;
-/** All the bytes one copy may hold, however many Uint8Arrays they come in. */
-const MAX_TOTAL_BYTES = 16 * 1024 * 1024;
+/**
+ * The limits and tags, set once at load by the wasm module (src/js/seam.rs), where each is
+ * defined: nothing here restates a number the module checks against.
+ */
+let limits;
+let tag;
 let bytesLeft = 0;
+
+export function configure(fromModule) {
+  limits = fromModule.limits;
+  tag = fromModule.tags;
+}
 
 /** One property read; a throwing getter or Proxy trap throws through to the caller's `catch`. */
 export function readField(object, key) {
@@ -33,19 +37,18 @@ export function readField(object, key) {
 /**
  * A text property in one call: the string itself when it is one of at most `maxUnits` UTF-16
  * units without a lone surrogate; a longer string wrapped in an array, unscanned, for the
- * module to keep as a JS value without copying it; else a number saying why not: -1 not a
- * string, -3 a lone surrogate, -4 the read threw, -5 null or undefined.
+ * module to keep as a JS value without copying it; else the tag saying why not.
  */
 export function readText(object, key, maxUnits) {
   let value;
   try {
     value = object[key];
   } catch {
-    return -4;
+    return tag.UNREADABLE;
   }
-  if (typeof value !== "string") return value === null || value === undefined ? -5 : -1;
+  if (typeof value !== "string") return value === null || value === undefined ? tag.ABSENT : tag.NOT_TEXT;
   if (value.length > maxUnits) return [value];
-  return wellFormed(value) ? value : -3;
+  return wellFormed(value) ? value : tag.LONE_SURROGATE;
 }
 
 function wellFormed(text) {
@@ -71,14 +74,14 @@ export function isList(value) {
 }
 
 /**
- * The length of a Uint8Array (a Buffer is one), or -1 for anything else, from its internal slots:
+ * The length of a Uint8Array (a Buffer is one), or undefined for anything else, from its internal slots:
  * a Proxy, a subclass's getters or a borrowed prototype cannot lie about either.
  */
 export function byteLength(value) {
   try {
-    return typedArrayName.call(value) === "Uint8Array" ? typedArrayLength.call(value) : -1;
+    return typedArrayName.call(value) === "Uint8Array" ? typedArrayLength.call(value) : undefined;
   } catch {
-    return -1;
+    return undefined;
   }
 }
 
@@ -90,27 +93,39 @@ export function copyBytes(source, target) {
 /**
  * A copy of what an adapter returned, made only of plain data, so that serde-wasm-bindgen (which
  * reads without catching) meets no getter, Proxy trap or cycle: objects keep their own
- * enumerable properties (at most 64), arrays at most `maxItems` items at the top and 64 below,
- * strings at most 1,024 UTF-16 units, Uint8Arrays at most 64 KiB each and 16 MiB together
- * (copied through their internal slots), a `Date` becomes its ISO string, a function stays
- * itself (options hold callbacks).
- * Anything else (a symbol, a bigint, another typed array, a lone surrogate, more depth) is
- * refused: this throws a string naming where.
+ * enumerable properties, arrays their items (`maxItems` at the top), strings and Uint8Arrays
+ * (copied through their internal slots) up to the module's limits, a `Date` becomes its ISO
+ * string, a function stays itself (options hold callbacks). Anything else (a symbol, a bigint,
+ * another typed array, a lone surrogate, more depth) is refused: this throws a `Refusal` (tag, path,
+ * detail), which the module puts into words.
  */
 export function plainCopy(value, maxItems) {
-  bytesLeft = MAX_TOTAL_BYTES;
+  bytesLeft = limits.maxTotalBytes;
   try {
     return copy(value, maxItems, 0, "");
   } catch (reason) {
-    throw typeof reason === "string" ? reason : `could not be read (${describe(reason)})`;
+    throw reason instanceof Refusal ? reason : new Refusal(tag.UNREADABLE, "", describe(reason));
   }
+}
+
+/** Why a copy was refused; a class of this file's own, so nothing a getter throws passes for one. */
+class Refusal {
+  constructor(refusal, path, detail) {
+    this.tag = refusal;
+    this.path = path;
+    this.detail = detail;
+  }
+}
+
+function refuse(refusal, path, detail) {
+  return new Refusal(refusal, path, detail);
 }
 
 function copy(value, maxItems, depth, path) {
   switch (typeof value) {
     case "string":
-      if (value.length > MAX_TEXT_UNITS) throw `${where(path)}is longer than ${MAX_TEXT_UNITS} characters`;
-      if (!wellFormed(value)) throw `${where(path)}contains a lone UTF-16 surrogate`;
+      if (value.length > limits.maxTextUnits) throw refuse(tag.TOO_LONG, path);
+      if (!wellFormed(value)) throw refuse(tag.LONE_SURROGATE, path);
       return value;
     case "number":
     case "boolean":
@@ -119,10 +134,10 @@ function copy(value, maxItems, depth, path) {
       return value;
     case "object":
       if (value === null) return null;
-      if (depth === MAX_DEPTH) throw `${where(path)}is nested too deeply`;
+      if (depth === limits.maxDepth) throw refuse(tag.TOO_DEEP, path);
       return copyObject(value, maxItems, depth, path);
     default:
-      throw `${where(path)}is a ${typeof value}`;
+      throw refuse(tag.OTHER_TYPE, path, typeof value);
   }
 }
 
@@ -131,19 +146,19 @@ function copyObject(value, maxItems, depth, path) {
   const prototype = getPrototypeOf(value);
   if (prototype !== objectPrototype && prototype !== null) {
     const bytes = byteLength(value);
-    if (bytes > MAX_BYTES) throw `${where(path)}holds more than ${MAX_BYTES} bytes`;
-    if (bytes > bytesLeft) throw `${where(path)}is past ${MAX_TOTAL_BYTES} bytes in all`;
-    if (bytes >= 0) {
+    if (bytes !== undefined) {
+      if (bytes > limits.maxBytes) throw refuse(tag.TOO_MANY_BYTES, path);
+      if (bytes > bytesLeft) throw refuse(tag.PAST_TOTAL_BYTES, path);
       bytesLeft -= bytes;
       return typedArraySlice.call(value);
     }
-    if (typedArrayName.call(value) !== undefined) throw `${where(path)}is a typed array that is not a Uint8Array`;
-    if (isArray(value)) return copyArray(value, depth === 0 ? maxItems : MAX_KEYS, maxItems, depth, path);
+    if (typedArrayName.call(value) !== undefined) throw refuse(tag.OTHER_TYPED_ARRAY, path);
+    if (isArray(value)) return copyArray(value, depth === 0 ? maxItems : limits.maxKeys, maxItems, depth, path);
     const iso = isoOfDate(value, path);
     if (iso !== undefined) return iso;
   }
   const keys = objectKeys(value);
-  if (keys.length > MAX_KEYS) throw `${where(path)}has more than ${MAX_KEYS} properties`;
+  if (keys.length > limits.maxKeys) throw refuse(tag.TOO_MANY_PROPERTIES, path);
   const result = {};
   for (const key of keys) result[key] = copy(value[key], maxItems, depth + 1, path ? `${path}.${key}` : key);
   return result;
@@ -151,7 +166,7 @@ function copyObject(value, maxItems, depth, path) {
 
 function copyArray(value, limit, maxItems, depth, path) {
   const length = value.length;
-  if (length > limit) throw `${where(path)}has more than ${limit} items`;
+  if (length > limit) throw refuse(tag.TOO_MANY_ITEMS, path, limit);
   const items = new Array(length);
   for (let i = 0; i < length; i++) items[i] = copy(value[i], maxItems, depth + 1, `${path}[${i}]`);
   return items;
@@ -167,12 +182,8 @@ function isoOfDate(value, path) {
   try {
     return dateIso.call(value);
   } catch {
-    throw `${where(path)}is an invalid Date`;
+    throw refuse(tag.INVALID_DATE, path);
   }
-}
-
-function where(path) {
-  return path ? `${path} ` : "";
 }
 
 function describe(error) {

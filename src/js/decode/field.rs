@@ -5,6 +5,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::application::{CredentialBytes, InvalidField, MAX_ENCRYPTED_DATA_BYTES};
 use crate::js::raw::{byte_length, copy_bytes, read_field, read_text};
+use crate::js::seam::Tag;
 use crate::js::shapes::{remember, TextKey};
 
 /// The fields commands have, each with its JS key made once per instance (no key string is
@@ -95,10 +96,10 @@ impl Text {
         if value.is_object() {
             return Self::TooLong(value.unchecked_ref::<Array>().get(0));
         }
-        match value.as_f64() {
-            Some(-3.0) => Self::LoneSurrogate,
-            Some(-4.0) => Self::Unreadable,
-            Some(-5.0) => Self::Absent,
+        match Tag::of(&value) {
+            Tag::LoneSurrogate => Self::LoneSurrogate,
+            Tag::Unreadable => Self::Unreadable,
+            Tag::Absent => Self::Absent,
             _ => Self::Other,
         }
     }
@@ -147,8 +148,8 @@ pub fn unreadable(field: Field) -> InvalidField {
 /// A copy of a `Uint8Array`'s bytes, unless it is over the size limit; its type and length come
 /// from internal slots, so neither a Proxy nor a subclass's getters can lie about them.
 pub fn bytes(value: &JsValue) -> Option<CredentialBytes> {
-    let length = byte_length(value);
-    if !(0.0..=MAX_ENCRYPTED_DATA_BYTES as f64).contains(&length) {
+    let length = byte_length(value)?;
+    if length > MAX_ENCRYPTED_DATA_BYTES as f64 {
         return None;
     }
     let mut copy = CredentialBytes(vec![0; length as usize]);

@@ -4,11 +4,11 @@
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::INVALID_COMMAND;
 use crate::application::{
     ConnectProviderError as Connect, DatabaseError, DisconnectProviderError as Disconnect,
     GetProviderConnectionError as Get, RefreshProviderTokensError as Refresh,
 };
+use crate::js::bridge_error::INVALID_COMMAND;
 
 /// `{ ConnectProviderError: { INVALID_CREDENTIALS: "…", … }, … }`, called once at load.
 #[wasm_bindgen(js_name = __errorStrings, skip_typescript)]

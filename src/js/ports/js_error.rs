@@ -1,7 +1,7 @@
 //! Turning whatever JS threw into the words of a failure result.
 
-use js_sys::{Error, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
 
 use crate::js::raw::js_string;
 
@@ -20,9 +20,4 @@ pub fn message_of(error: &JsValue) -> String {
         .ok()
         .and_then(|text| text.as_string())
         .unwrap_or_else(|| "unknown error".to_owned())
-}
-
-/// A real JS `Error`, for failures the bridge itself detects.
-pub fn js_error(message: &str) -> JsValue {
-    Error::new(message).unchecked_into()
 }

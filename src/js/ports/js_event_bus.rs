@@ -1,9 +1,9 @@
 use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::js_error;
 use crate::application::EventBus;
 use crate::domain::ProviderEvent;
+use crate::js::bridge_error::BridgeError;
 use crate::js::raw::{console_error, EventBusObject};
 use crate::js::runtime::{call_adapter, Settled};
 use crate::js::shapes::{self, to_js};
@@ -30,10 +30,11 @@ impl JsEventBus {
         match call_adapter(self.object.publish(event), self.timeout_ms).await {
             Settled::Value(_) => Ok(()),
             Settled::Error(error) => Err(error),
-            Settled::TimedOut => Err(js_error(&format!(
-                "publish timed out after {} ms",
-                self.timeout_ms
-            ))),
+            Settled::TimedOut => Err(BridgeError::TimedOut {
+                method: "publish",
+                timeout_ms: self.timeout_ms,
+            }
+            .into_js_error()),
         }
     }
 

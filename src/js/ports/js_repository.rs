@@ -6,14 +6,11 @@ use super::message_of;
 use crate::application::{ProviderConnectionRepository, RepositoryError};
 use crate::domain::instant::to_iso_string;
 use crate::domain::ProviderConnection;
+use crate::js::bridge_error::{BridgeError, Refused, MAX_FOUND};
 use crate::js::raw::{is_list, is_plain_object, plain_copy, RepositoryObject};
 use crate::js::runtime::{call_adapter, Settled};
+use crate::js::seam::Tag;
 use crate::js::shapes::{from_js, js_id, to_js, ProviderConnectionRecord};
-
-/// Most connections a find may return: a user has a handful, and a refresh job that finds more
-/// expiring at once should look less far ahead. A longer answer is a database error, refused
-/// before any of it is read.
-pub const MAX_FOUND: u32 = 10_000;
 
 /// The caller's repository object. A throw, a rejection or a missed deadline is a repository
 /// error in the JS error's own words; a record that is not a valid connection is one too.
@@ -34,53 +31,52 @@ impl JsRepository {
     /// Awaits what `method` returned, within the deadline.
     async fn settle(
         &self,
-        method: &str,
+        method: &'static str,
         returned: Result<JsValue, JsValue>,
     ) -> Result<JsValue, RepositoryError> {
         match call_adapter(returned, self.timeout_ms).await {
             Settled::Value(value) => Ok(value),
             Settled::Error(error) => Err(RepositoryError(message_of(&error))),
-            Settled::TimedOut => Err(RepositoryError(format!(
-                "{method} timed out after {} ms",
-                self.timeout_ms
-            ))),
+            Settled::TimedOut => Err(BridgeError::TimedOut {
+                method,
+                timeout_ms: self.timeout_ms,
+            }
+            .into()),
         }
     }
 
     async fn find_many(
         &self,
-        method: &str,
+        method: &'static str,
         returned: Result<JsValue, JsValue>,
     ) -> Result<Vec<ProviderConnection>, RepositoryError> {
         let value = self.settle(method, returned).await?;
         if !is_list(&value) {
-            return Err(RepositoryError(format!("{method} did not return an array")));
+            return Err(BridgeError::NotAList { method }.into());
         }
-        let copy = plain_copy(&value, MAX_FOUND).map_err(|why| {
-            let why = why.as_string().unwrap_or_default();
-            if why.starts_with("has more than") {
-                RepositoryError(format!(
-                    "{method} returned more than {MAX_FOUND} connections"
-                ))
+        let copy = plain_copy(&value, MAX_FOUND).map_err(|thrown| {
+            let refused = Refused::from(thrown);
+            if refused.tag == Tag::TooManyItems && refused.at_top {
+                BridgeError::TooMany { method }.into()
             } else {
-                invalid(&why)
+                invalid(refused.words)
             }
         })?;
-        let records: Vec<ProviderConnectionRecord> = from_js(copy).map_err(|why| invalid(&why))?;
+        let records: Vec<ProviderConnectionRecord> =
+            from_js(copy).map_err(|why| invalid(why.to_string()))?;
         records
             .into_iter()
             .enumerate()
             .map(|(at, record)| {
                 ProviderConnection::try_from(record)
-                    .map_err(|why| invalid(&format!("[{at}]: {why}")))
+                    .map_err(|why| invalid(format!("[{at}]: {why}")))
             })
             .collect()
     }
 }
 
-/// "invalid stored connection: <why>", which the handlers show after "Database error occurred: ".
-fn invalid(why: &str) -> RepositoryError {
-    RepositoryError(format!("invalid stored connection: {why}"))
+fn invalid(why: String) -> RepositoryError {
+    BridgeError::InvalidStored(why).into()
 }
 
 impl ProviderConnectionRepository for JsRepository {
@@ -100,14 +96,14 @@ impl ProviderConnectionRepository for JsRepository {
             return Ok(None);
         }
         if !is_plain_object(&value) {
-            return Err(invalid("not an object"));
+            return Err(invalid("not an object".to_owned()));
         }
-        let copy =
-            plain_copy(&value, 0).map_err(|why| invalid(&why.as_string().unwrap_or_default()))?;
-        let record: ProviderConnectionRecord = from_js(copy).map_err(|why| invalid(&why))?;
+        let copy = plain_copy(&value, 0).map_err(|thrown| invalid(Refused::from(thrown).words))?;
+        let record: ProviderConnectionRecord =
+            from_js(copy).map_err(|why| invalid(why.to_string()))?;
         ProviderConnection::try_from(record)
             .map(Some)
-            .map_err(|why| invalid(&why))
+            .map_err(invalid)
     }
 
     async fn find_by_user_id(

@@ -4,6 +4,6 @@ mod js_error;
 mod js_event_bus;
 mod js_repository;
 
-pub use js_error::{js_error, message_of};
+pub use js_error::message_of;
 pub use js_event_bus::JsEventBus;
 pub use js_repository::JsRepository;

@@ -10,6 +10,7 @@ mod runtime;
 pub use adapters::{EventBusObject, RepositoryObject};
 pub use host::{console_error, js_string, performance_now};
 pub use reading::{
-    byte_length, copy_bytes, is_list, is_plain_object, plain_copy, read_field, read_text,
+    byte_length, configure_reading, copy_bytes, is_list, is_plain_object, plain_copy, read_field,
+    read_text, Refusal,
 };
 pub use runtime::Runtime;

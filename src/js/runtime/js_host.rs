@@ -47,9 +47,11 @@ fn runtime() -> Option<Rc<Runtime<raw::Runtime>>> {
     RUNTIME.with_borrow(Option::clone)
 }
 
-/// The package's JS registers its half of the bridge once per instance.
+/// The package's JS registers its half of the bridge once per instance; the readers are
+/// handed their limits at the same moment (a test build runs no start function).
 #[wasm_bindgen(js_name = __setRuntime, skip_typescript)]
 pub fn set_runtime(host: raw::Runtime) {
+    crate::js::seam::configure();
     RUNTIME.set(Some(Rc::new(Runtime::new(host))));
 }
 

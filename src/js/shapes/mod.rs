@@ -38,9 +38,34 @@ pub fn to_js<T: Serialize + ?Sized>(shape: &T) -> JsValue {
         .unwrap_or_else(|error| js_sys::Error::new(&error.to_string()).into())
 }
 
+/// Why a plain copy is not the shape wanted: where, and what is wrong there.
+pub struct ShapeError {
+    /// "." for the value itself, else a path such as "credentials.expiresAt".
+    pub path: String,
+    message: String,
+}
+
+impl ShapeError {
+    /// The top-level property the problem is in.
+    pub fn field(&self) -> &str {
+        self.path.split(['.', '[']).next().unwrap_or_default()
+    }
+}
+
+/// "status: unknown variant …", or the message alone for the value itself.
+impl std::fmt::Display for ShapeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path == "." {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
 /// `T` read from a plain copy (`raw::plain_copy`; never the caller's own object, which could
-/// run code as it is read), or why not, naming the property: "status: unknown variant …".
-pub fn from_js<T: DeserializeOwned>(copy: JsValue) -> Result<T, String> {
+/// run code as it is read), or why not.
+pub fn from_js<T: DeserializeOwned>(copy: JsValue) -> Result<T, ShapeError> {
     serde_path_to_error::deserialize(Deserializer::from(copy)).map_err(|error| {
         let path = error.path().to_string();
         // serde-wasm-bindgen's errors are JS `Error`s; their message is the words wanted.
@@ -50,11 +75,7 @@ pub fn from_js<T: DeserializeOwned>(copy: JsValue) -> Result<T, String> {
             .and_then(|message| message.as_string())
             .map(|message| without_quoted_value(&message))
             .unwrap_or_default();
-        if path == "." {
-            message
-        } else {
-            format!("{path}: {message}")
-        }
+        ShapeError { path, message }
     })
 }
 

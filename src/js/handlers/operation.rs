@@ -1,0 +1,99 @@
+//! What every exported handler class is, written once: its adapters checked at construction,
+//! then each command or query read, handled and answered as a task. Each class is an
+//! `Operation` (operations.rs) and a few lines of wasm-bindgen surface (classes.rs).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use wasm_bindgen::JsValue;
+
+use super::options::{options_from_js, require_method};
+use crate::application::InvalidField;
+use crate::js::bridge_error::BridgeError;
+use crate::js::ports::{JsEventBus, JsRepository};
+use crate::js::runtime;
+use crate::js::shapes::{to_js, with_command_texts, Failure};
+
+/// One handler of the application, as the bridge exports it.
+pub trait Operation: 'static {
+    /// The exported class's name, which its `TypeError`s start with.
+    const CLASS: &'static str;
+    /// The repository methods it calls.
+    const METHODS: &'static [&'static str];
+    type Handler: 'static;
+    type Input;
+
+    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField>;
+
+    /// Handles `input` and answers `{ ok, value }` or `{ ok, error }`.
+    fn run(handler: &Self::Handler, input: Self::Input) -> impl Future<Output = JsValue>;
+}
+
+/// A command's handler is built over both adapters.
+pub trait Command: Operation {
+    fn build(repository: JsRepository, event_bus: JsEventBus) -> Self::Handler;
+}
+
+/// A query's handler is built over the repository alone.
+pub trait Query: Operation {
+    fn build(repository: JsRepository) -> Self::Handler;
+}
+
+/// Shared with every call in flight, so `free()` during one cannot pull the adapters out from
+/// under it.
+pub struct Exported<O: Operation>(Rc<O::Handler>);
+
+impl<O: Command> Exported<O> {
+    /// A `TypeError` naming the problem when a method it needs (or `eventBus.publish`) is not a
+    /// function, or an option is of the wrong kind.
+    pub fn command(
+        repository: JsValue,
+        event_bus: JsValue,
+        options: JsValue,
+    ) -> Result<Self, JsValue> {
+        require_methods::<O>(&repository)?;
+        require_method(O::CLASS, &event_bus, "eventBus", "publish")?;
+        let options = options_from_js(O::CLASS, &options)?;
+        let repository = JsRepository::new(repository, options.timeout_ms);
+        let event_bus = JsEventBus::new(event_bus, options.timeout_ms, options.on_event_bus_error);
+        Ok(Self(Rc::new(O::build(repository, event_bus))))
+    }
+}
+
+impl<O: Query> Exported<O> {
+    pub fn query(repository: JsValue, options: JsValue) -> Result<Self, JsValue> {
+        require_methods::<O>(&repository)?;
+        let options = options_from_js(O::CLASS, &options)?;
+        Ok(Self(Rc::new(O::build(JsRepository::new(
+            repository,
+            options.timeout_ms,
+        )))))
+    }
+}
+
+impl<O: Operation> Exported<O> {
+    /// Starts a command: its result is delivered at once (and 0 returned) when it needs no
+    /// waiting, else later under the number returned (see `runtime::Runtime::start`).
+    pub fn start(&self, input: JsValue) -> u32 {
+        let handler = Rc::clone(&self.0);
+        start_boxed(Box::pin(async move {
+            match O::decode(&input) {
+                Ok(input) => O::run(&handler, input).await,
+                Err(why) => to_js(&Failure::new(&BridgeError::InvalidCommand(why).to_string())),
+            }
+        }))
+    }
+}
+
+fn require_methods<O: Operation>(repository: &JsValue) -> Result<(), JsValue> {
+    O::METHODS
+        .iter()
+        .try_for_each(|method| require_method(O::CLASS, repository, "repository", method))
+}
+
+/// One copy for every handler (the work is boxed anyway, as a task).
+#[inline(never)]
+fn start_boxed(work: Pin<Box<dyn Future<Output = JsValue>>>) -> u32 {
+    runtime::start(with_command_texts(work))
+}

@@ -1,0 +1,164 @@
+//! The six handlers: for each, what it needs, how its input is read and how its result is
+//! written.
+
+use std::fmt::Display;
+
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+use super::operation::{Command, Operation, Query};
+use crate::application::{self as app, InvalidField};
+use crate::js::decode;
+use crate::js::ports::{JsEventBus, JsRepository};
+use crate::js::runtime::panic_if_asked;
+use crate::js::shapes::{self, to_js, Failure, Id, Success};
+
+/// `{ ok: true, value }` or `{ ok: false, error }` with the contract's string.
+fn answer<T: Serialize, E: Display>(outcome: Result<T, E>) -> JsValue {
+    match outcome {
+        Ok(value) => to_js(&Success::new(value)),
+        Err(error) => to_js(&Failure::new(&error.to_string())),
+    }
+}
+
+pub struct ConnectProvider;
+
+impl Operation for ConnectProvider {
+    const CLASS: &'static str = "ConnectProviderHandler";
+    const METHODS: &'static [&'static str] = &["save"];
+    type Handler = app::ConnectProviderHandler<JsRepository, JsEventBus>;
+    type Input = app::ConnectProvider;
+
+    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
+        decode::connect_provider_command(input)
+    }
+
+    async fn run(handler: &Self::Handler, command: Self::Input) -> JsValue {
+        panic_if_asked(&command.provider_slug);
+        answer(handler.handle(command).await.map(Id))
+    }
+}
+
+impl Command for ConnectProvider {
+    fn build(repository: JsRepository, event_bus: JsEventBus) -> Self::Handler {
+        app::ConnectProviderHandler::new(repository, event_bus)
+    }
+}
+
+pub struct DisconnectProvider;
+
+impl Operation for DisconnectProvider {
+    const CLASS: &'static str = "DisconnectProviderHandler";
+    const METHODS: &'static [&'static str] = &["findById", "save"];
+    type Handler = app::DisconnectProviderHandler<JsRepository, JsEventBus>;
+    type Input = app::DisconnectProvider;
+
+    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
+        decode::disconnect_provider_command(input)
+    }
+
+    async fn run(handler: &Self::Handler, command: Self::Input) -> JsValue {
+        answer(handler.handle(command).await)
+    }
+}
+
+impl Command for DisconnectProvider {
+    fn build(repository: JsRepository, event_bus: JsEventBus) -> Self::Handler {
+        app::DisconnectProviderHandler::new(repository, event_bus)
+    }
+}
+
+pub struct RefreshProviderTokens;
+
+impl Operation for RefreshProviderTokens {
+    const CLASS: &'static str = "RefreshProviderTokensHandler";
+    const METHODS: &'static [&'static str] = &["findById", "save"];
+    type Handler = app::RefreshProviderTokensHandler<JsRepository, JsEventBus>;
+    type Input = app::RefreshProviderTokens;
+
+    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
+        decode::refresh_provider_tokens_command(input)
+    }
+
+    async fn run(handler: &Self::Handler, command: Self::Input) -> JsValue {
+        answer(handler.handle(command).await)
+    }
+}
+
+impl Command for RefreshProviderTokens {
+    fn build(repository: JsRepository, event_bus: JsEventBus) -> Self::Handler {
+        app::RefreshProviderTokensHandler::new(repository, event_bus)
+    }
+}
+
+pub struct GetProviderConnection;
+
+impl Operation for GetProviderConnection {
+    const CLASS: &'static str = "GetProviderConnectionHandler";
+    const METHODS: &'static [&'static str] = &["findById"];
+    type Handler = app::GetProviderConnectionHandler<JsRepository>;
+    type Input = app::GetProviderConnection;
+
+    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
+        decode::get_provider_connection_query(input)
+    }
+
+    async fn run(handler: &Self::Handler, query: Self::Input) -> JsValue {
+        let outcome = handler.handle(query).await;
+        answer(outcome.as_ref().map(shapes::ProviderConnectionView::from))
+    }
+}
+
+impl Query for GetProviderConnection {
+    fn build(repository: JsRepository) -> Self::Handler {
+        app::GetProviderConnectionHandler::new(repository)
+    }
+}
+
+pub struct ListProviderConnections;
+
+impl Operation for ListProviderConnections {
+    const CLASS: &'static str = "ListProviderConnectionsHandler";
+    const METHODS: &'static [&'static str] = &["findByUserId", "findActiveByUser"];
+    type Handler = app::ListProviderConnectionsHandler<JsRepository>;
+    type Input = app::ListProviderConnections;
+
+    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
+        decode::list_provider_connections_query(input)
+    }
+
+    async fn run(handler: &Self::Handler, query: Self::Input) -> JsValue {
+        let outcome = handler.handle(query).await;
+        answer(outcome.as_ref().map(shapes::ProviderConnectionList::from))
+    }
+}
+
+impl Query for ListProviderConnections {
+    fn build(repository: JsRepository) -> Self::Handler {
+        app::ListProviderConnectionsHandler::new(repository)
+    }
+}
+
+pub struct ListExpiringConnections;
+
+impl Operation for ListExpiringConnections {
+    const CLASS: &'static str = "ListExpiringConnectionsHandler";
+    const METHODS: &'static [&'static str] = &["findExpiringBefore"];
+    type Handler = app::ListExpiringConnectionsHandler<JsRepository>;
+    type Input = app::ListExpiringConnections;
+
+    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
+        decode::list_expiring_connections_query(input)
+    }
+
+    async fn run(handler: &Self::Handler, query: Self::Input) -> JsValue {
+        let outcome = handler.handle(query).await;
+        answer(outcome.as_ref().map(shapes::ExpiringConnections::from))
+    }
+}
+
+impl Query for ListExpiringConnections {
+    fn build(repository: JsRepository) -> Self::Handler {
+        app::ListExpiringConnectionsHandler::new(repository)
+    }
+}
