@@ -1,13 +1,17 @@
-//! The JS bridge inside real wasm under Node (wasm-bindgen-test): the adapters over JS objects,
-//! the serde shapes through serde-wasm-bindgen, and the exported class end to end. A small JS
-//! runtime stands in for the package's (`pkg-template/api.js`), calling the module's raw exports.
+//! The JS bridge inside real wasm under Node (wasm-bindgen-test; `wasm_browser.rs` runs the same
+//! tests in headless Chromium): the adapters over JS objects, the serde shapes through
+//! serde-wasm-bindgen, and the handler classes end to end. The tests drive the package's real
+//! `pkg-template/api.js`: `createApi(glue)` over the glue the runner generated
+//! (`tests/support/wasm_glue.js` finds it) registers the real runtime, its handler classes'
+//! `handle()` runs the commands, and the adapters used directly wait through that runtime.
 #![cfg(target_arch = "wasm32")]
+
+use std::cell::OnceCell;
 
 use chrono::{DateTime, Utc};
 use connect_provider::application::{EventBus, ProviderConnectionRepository, RepositoryError};
 use connect_provider::domain::instant::parse_rfc3339;
 use connect_provider::domain::{NewProviderConnection, ProviderConnectionAttempted};
-use connect_provider::js::handlers::JsConnectProviderHandler;
 use connect_provider::js::shapes::{from_js, to_js, ProviderConnectionRecord};
 use connect_provider::js::{JsEventBus, JsRepository};
 use connect_provider::{
@@ -15,12 +19,66 @@ use connect_provider::{
 };
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use uuid::Uuid;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const USER_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b";
 const PROVIDER_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c";
+
+#[wasm_bindgen(module = "/tests/support/wasm_glue.js")]
+extern "C" {
+    /// Resolves with the glue's exports, as the runner loaded them.
+    #[wasm_bindgen(js_name = testGlue)]
+    fn test_glue() -> Promise;
+}
+
+#[wasm_bindgen(module = "/pkg-template/api.js")]
+extern "C" {
+    /// The package's runtime over `glue`: it registers itself with the module and returns the
+    /// public handler classes.
+    #[wasm_bindgen(js_name = createApi)]
+    fn create_api(glue: JsValue) -> JsValue;
+}
+
+thread_local! {
+    static API: OnceCell<JsValue> = const { OnceCell::new() };
+}
+
+/// The package's api, made once: `createApi` registers the runtime every adapter waits
+/// through, so every test that waits on one forces this first.
+async fn api() -> JsValue {
+    if let Some(api) = API.with(|api| api.get().cloned()) {
+        return api;
+    }
+    let glue = JsFuture::from(test_glue()).await.unwrap();
+    API.with(|api| api.get_or_init(|| create_api(glue)).clone())
+}
+
+/// `new api[class](...args)`.
+async fn new_handler(class: &str, args: &[JsValue]) -> JsValue {
+    let class: Function = get(&api().await, class).unchecked_into();
+    let args: Array = args.iter().collect();
+    Reflect::construct(&class, &args).unwrap()
+}
+
+/// `handler.handle(command)`: the promise of its result.
+fn handle(handler: &JsValue, command: &JsValue) -> Promise {
+    get(handler, "handle")
+        .unchecked_into::<Function>()
+        .call1(handler, command)
+        .unwrap()
+        .unchecked_into()
+}
+
+/// Whether `promise` had settled before this was called: it wins a race against a value that
+/// is already there only if it had.
+async fn settled_already(promise: &Promise) -> bool {
+    let pending = Object::new();
+    let race = Promise::race(&Array::of2(promise, &pending));
+    JsFuture::from(race).await.unwrap() != JsValue::from(pending)
+}
 
 /// A JS value made by JS source, as a caller would write it.
 fn js(source: &str) -> JsValue {
@@ -33,36 +91,6 @@ fn get(object: &JsValue, path: &str) -> JsValue {
     path.split('.').fold(object.clone(), |value, key| {
         Reflect::get(&value, &key.into()).unwrap()
     })
-}
-
-/// Registers a runtime like the package's: `.then` on thenables, one timer, results kept by
-/// call number in `globalThis.delivered`.
-fn install_runtime() {
-    let install = Function::new_with_args(
-        "exports",
-        r#"
-        if (globalThis.testRuntime) return;
-        let timer;
-        globalThis.delivered = new Map();
-        globalThis.testRuntime = {
-          deliver(call, result) { delivered.set(call, result); },
-          watch(value, slot, generation) {
-            if ((typeof value !== "object" || value === null) && typeof value !== "function") return false;
-            try { if (typeof value.then !== "function") return false; } catch {}
-            Promise.resolve(value).then((v) => exports.__settle(slot, generation, 1, v), (e) => exports.__settle(slot, generation, 0, e));
-            return true;
-          },
-          arm(delay) { clearTimeout(timer); timer = setTimeout(() => exports.__expire(), Math.max(0, Math.ceil(delay))); },
-          busy() {},
-          idle() { clearTimeout(timer); timer = undefined; return true; },
-          schedule() { queueMicrotask(() => exports.__pollTasks()); },
-        };
-        exports.__setRuntime(testRuntime);
-        "#,
-    );
-    install
-        .call1(&JsValue::UNDEFINED, &wasm_bindgen::exports())
-        .unwrap();
 }
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -95,7 +123,7 @@ fn attempted() -> ProviderEvent {
 
 #[wasm_bindgen_test]
 async fn the_repository_adapter_hands_save_the_connection_record() {
-    install_runtime();
+    api().await;
     let object = js("const saved = []; return { saved, save(c) { saved.push(c); } };");
     let repository = JsRepository::new(object.clone(), 1_000);
     assert_eq!(repository.save(&connection()).await, Ok(()));
@@ -148,7 +176,7 @@ async fn the_repository_adapter_hands_save_the_connection_record() {
 
 #[wasm_bindgen_test]
 async fn the_repository_adapter_reports_throws_rejections_and_timeouts_in_their_own_words() {
-    install_runtime();
+    api().await;
     let cases = [
         (
             "return { save() { throw new TypeError('no table') } };",
@@ -180,7 +208,7 @@ async fn the_repository_adapter_reports_throws_rejections_and_timeouts_in_their_
 
 #[wasm_bindgen_test]
 async fn the_bus_adapter_is_fail_open_and_reports_to_the_hook() {
-    install_runtime();
+    api().await;
     let reports = Array::new();
     let hook = Function::new_with_args(
         "error, event",
@@ -274,7 +302,8 @@ fn every_record_round_trips_through_serde_wasm_bindgen() {
                 .map(|c| c.encrypted_data.0.clone())
         };
         let value = to_js(&record);
-        let back: ProviderConnectionRecord = from_js(value).unwrap();
+        let back: ProviderConnectionRecord =
+            from_js(value).map_err(|error| error.to_string()).unwrap();
         assert_eq!(format!("{back:?}"), expected);
         assert_eq!(secret(&back), secret(&record));
         let connection = ProviderConnection::try_from(back).unwrap();
@@ -308,8 +337,9 @@ fn a_stored_record_that_breaks_an_invariant_is_refused_naming_why() {
     ];
     for (change, why) in cases {
         let record = js(&format!("const r = {base}; {change}; return r;"));
-        let decoded =
-            from_js::<ProviderConnectionRecord>(record).and_then(ProviderConnection::try_from);
+        let decoded = from_js::<ProviderConnectionRecord>(record)
+            .map_err(|error| error.to_string())
+            .and_then(ProviderConnection::try_from);
         let error = decoded.err().unwrap_or_default();
         assert!(
             error.starts_with(why) || error.contains(why),
@@ -318,28 +348,26 @@ fn a_stored_record_that_breaks_an_invariant_is_refused_naming_why() {
     }
 }
 
+fn connect_command() -> JsValue {
+    js(&format!(
+        "return {{ userId: '{USER_ID}', providerId: '{PROVIDER_ID}', providerSlug: 'schwab', credentials: {{ encryptedData: new Uint8Array([9]), credentialType: 'oauth2' }} }};"
+    ))
+}
+
 #[wasm_bindgen_test]
 async fn the_exported_class_connects_end_to_end() {
-    install_runtime();
     let ports = js("const saved = [], events = []; return { saved, events, repository: { save: async (c) => { saved.push(c) } }, bus: { publish: (e) => { events.push(e) } } };");
-    let handler = JsConnectProviderHandler::new(
-        get(&ports, "repository"),
-        get(&ports, "bus"),
-        JsValue::UNDEFINED,
+    let handler = new_handler(
+        "ConnectProviderHandler",
+        &[get(&ports, "repository"), get(&ports, "bus")],
     )
-    .unwrap();
-    let command = js(&format!(
-        "return {{ userId: '{USER_ID}', providerId: '{PROVIDER_ID}', providerSlug: 'schwab', credentials: {{ encryptedData: new Uint8Array([9]), credentialType: 'oauth2' }} }};"
-    ));
-    let call = handler.start(command);
+    .await;
+    let call = handle(&handler, &connect_command());
     assert!(
-        call >= 1,
-        "save returns a promise, so the call waits and is numbered"
+        !settled_already(&call).await,
+        "save returns a promise, so the call waits"
     );
-    JsFuture::from(Promise::resolve(&JsValue::NULL))
-        .await
-        .unwrap();
-    let result = js(&format!("return delivered.get({call});"));
+    let result = JsFuture::from(call).await.unwrap();
 
     assert_eq!(get(&result, "ok"), JsValue::TRUE);
     let id = get(&result, "value");
@@ -360,30 +388,39 @@ async fn the_exported_class_connects_end_to_end() {
 }
 
 #[wasm_bindgen_test]
-fn a_command_that_never_waits_is_delivered_at_once_as_call_0() {
-    install_runtime();
-    let command = js(&format!(
-        "return {{ userId: '{USER_ID}', providerId: '{PROVIDER_ID}', providerSlug: 'schwab', credentials: {{ encryptedData: new Uint8Array([9]), credentialType: 'oauth2' }} }};"
-    ));
+async fn a_command_that_never_waits_is_delivered_at_once_as_call_0() {
+    let command = connect_command();
     let plain = js("return { repository: { save() {} }, bus: { publish() {} } };");
-    let handler = JsConnectProviderHandler::new(
-        get(&plain, "repository"),
-        get(&plain, "bus"),
-        JsValue::UNDEFINED,
+    let handler = new_handler(
+        "ConnectProviderHandler",
+        &[get(&plain, "repository"), get(&plain, "bus")],
     )
-    .unwrap();
-    assert_eq!(handler.start(command.clone()), 0, "finished at once");
-    assert_eq!(get(&js("return delivered.get(0);"), "ok"), JsValue::TRUE);
+    .await;
+    let call = handle(&handler, &command);
+    assert!(settled_already(&call).await, "finished at once");
+    assert_eq!(
+        get(&JsFuture::from(call).await.unwrap(), "ok"),
+        JsValue::TRUE
+    );
 
-    let waiting = js("return { repository: { save: async () => {} }, bus: { publish() {} } };");
-    let handler = JsConnectProviderHandler::new(
-        get(&waiting, "repository"),
-        get(&waiting, "bus"),
-        JsValue::UNDEFINED,
+    let waiting = js("const saved = []; return { saved, repository: { save: async (c) => { saved.push(c) } }, bus: { publish() {} } };");
+    let handler = new_handler(
+        "ConnectProviderHandler",
+        &[get(&waiting, "repository"), get(&waiting, "bus")],
     )
-    .unwrap();
-    let first = handler.start(command.clone());
-    let second = handler.start(command);
-    assert!(first >= 1, "a waiting call is numbered from 1");
-    assert_eq!(second, first + 1);
+    .await;
+    let first = handle(&handler, &command);
+    let second = handle(&handler, &command);
+    assert!(!settled_already(&first).await, "a waiting call is numbered");
+    let first = JsFuture::from(first).await.unwrap();
+    let second = JsFuture::from(second).await.unwrap();
+    assert_eq!(get(&first, "ok"), JsValue::TRUE);
+    assert_eq!(get(&second, "ok"), JsValue::TRUE);
+    assert_eq!(get(&waiting, "saved.0.id"), get(&first, "value"));
+    assert_eq!(
+        get(&waiting, "saved.1.id"),
+        get(&second, "value"),
+        "each waiting call gets its own result"
+    );
+    assert_ne!(get(&first, "value"), get(&second, "value"));
 }
