@@ -1,5 +1,5 @@
-// Types for every entry of the package. The declarations below the marker are wasm-bindgen's,
-// written in by scripts/build.mjs.
+// Types for every entry of the package: the contract, written here, and below the marker the
+// declarations wasm-bindgen makes from the Rust shapes, written in by scripts/build.mjs.
 
 /* The error strings a failed result's `error` starts with, one frozen object per handler. */
 
@@ -43,5 +43,131 @@ export declare const ListExpiringConnectionsError: Readonly<{
   DATABASE_ERROR: "Database error occurred";
   INVALID_COMMAND: "Invalid command";
 }>;
+
+/* The contract's commands, adapters, options and results (the records, events and views below
+   the marker are declared by tsify from the Rust shapes). */
+export type CredentialType = "oauth2" | "api_key" | "link_token" | "certificate" | "file_import" | "custom";
+export type ConnectionStatus = "pending" | "active" | "expired" | "revoked" | "failed" | "disconnected";
+
+/** Credentials as a command carries them: already encrypted by the caller. */
+export interface ProviderCredentialsInput {
+  encryptedData: Uint8Array;
+  credentialType: CredentialType;
+  /** RFC 3339 with an offset; kept to the millisecond. */
+  expiresAt?: string | null;
+}
+
+export interface ConnectProviderCommand {
+  /** Hyphenated UUID strings. */
+  userId: string;
+  providerId: string;
+  /** 1 to 50 Unicode code points. */
+  providerSlug: string;
+  credentials: ProviderCredentialsInput | null | undefined;
+  /** At most 100 Unicode code points. */
+  alias?: string | null;
+}
+
+/** What a find may answer with: the value itself, or a promise or thenable of it. */
+export type Found<T> = T | PromiseLike<T>;
+
+/**
+ * Any object with the methods a handler uses (each handler's constructor names the ones it
+ * needs); each may return a value, a promise or a thenable. A record read back has the shape
+ * `save` receives, whatever its status.
+ */
+export interface ProviderConnectionRepository {
+  /** Inserts or replaces the connection with the same id. */
+  save(connection: ProviderConnectionRecord): unknown;
+  /** The connection with this id, or `null`/`undefined`. */
+  findById(connectionId: string): Found<ProviderConnectionRecord | null | undefined>;
+  /** The user's connections in every status. */
+  findByUserId(userId: string): Found<ProviderConnectionRecord[]>;
+  /** The user's connections with status `"active"`. */
+  findActiveByUser(userId: string): Found<ProviderConnectionRecord[]>;
+  /** Active connections whose `credentials.expiresAt` is at or before `instant` (an ISO string). */
+  findExpiringBefore(instant: string): Found<ProviderConnectionRecord[]>;
+}
+
+/** Any object with `publish`; a failure never changes the command's outcome. */
+export interface EventBus {
+  publish(event: ProviderEvent): unknown;
+}
+
+export interface HandlerOptions {
+  /** Deadline for each repository and bus call, 1 to 2147483647 ms; 10000 by default. */
+  timeoutMs?: number;
+  /** Receives each failed publish; without it they go to `console.error`. */
+  onEventBusError?: (error: unknown, event: ProviderEvent) => void;
+}
+
+export interface QueryOptions {
+  /** Deadline for each repository call, 1 to 2147483647 ms; 10000 by default. */
+  timeoutMs?: number;
+}
+
+export interface DisconnectProviderCommand {
+  userId: string;
+  connectionId: string;
+}
+
+export interface RefreshProviderTokensCommand {
+  userId: string;
+  connectionId: string;
+  credentials: ProviderCredentialsInput | null | undefined;
+}
+
+export interface GetProviderConnectionQuery {
+  userId: string;
+  connectionId: string;
+}
+
+export interface ListProviderConnectionsQuery {
+  userId: string;
+  /** Only the active ones (`findActiveByUser`); false by default (`findByUserId`). */
+  activeOnly?: boolean | null;
+}
+
+export interface ListExpiringConnectionsQuery {
+  /** A whole number from 0 to 10080; 30 by default. */
+  withinMinutes?: number | null;
+}
+
+/** The events ConnectProvider publishes (the name the package had before the lifecycle). */
+export type ProviderConnectionEvent = Extract<ProviderEvent, { eventType: `ProviderConnection${string}` }>;
+
+/** What every `handle()` resolves with; it never rejects. */
+export type HandlerResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export type ConnectProviderResult = HandlerResult<string>;
+
+/* `handle()` is declared here because the package's JS adds it to each class. */
+
+export interface ConnectProviderHandler {
+  /** Resolves with the new connection's id, or the error. */
+  handle(command: ConnectProviderCommand): Promise<ConnectProviderResult>;
+}
+
+export interface DisconnectProviderHandler {
+  handle(command: DisconnectProviderCommand): Promise<HandlerResult<null>>;
+}
+
+export interface RefreshProviderTokensHandler {
+  handle(command: RefreshProviderTokensCommand): Promise<HandlerResult<null>>;
+}
+
+export interface GetProviderConnectionHandler {
+  handle(query: GetProviderConnectionQuery): Promise<HandlerResult<ProviderConnectionView>>;
+}
+
+export interface ListProviderConnectionsHandler {
+  handle(query: ListProviderConnectionsQuery): Promise<HandlerResult<ProviderConnectionList>>;
+}
+
+export interface ListExpiringConnectionsHandler {
+  handle(query: ListExpiringConnectionsQuery): Promise<HandlerResult<ExpiringConnections>>;
+}
+
+export type CredentialExpiry = "never" | "valid" | "expiring_soon" | "expired";
 
 // @wasm-bindgen-declarations

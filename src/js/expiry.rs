@@ -9,11 +9,6 @@ use crate::domain::instant::parse_rfc3339;
 use crate::domain::{CredentialExpiry, DEFAULT_EXPIRY_THRESHOLD};
 use crate::js::bridge_error::{BridgeError, Setup};
 
-#[wasm_bindgen(typescript_custom_section)]
-const EXPIRY_TYPES: &'static str = r#"
-export type CredentialExpiry = "never" | "valid" | "expiring_soon" | "expired";
-"#;
-
 /// `"never"`, `"valid"`, `"expiring_soon"` (within five minutes) or `"expired"`, for an
 /// `expiresAt` as the handler takes it, judged at `now` (the current time when absent).
 #[wasm_bindgen(js_name = credentialExpiry, unchecked_return_type = "CredentialExpiry")]

@@ -1,32 +1,28 @@
 //! The WebAssembly bridge: the only module that touches `wasm-bindgen`, `js-sys` and `JsValue`.
 //!
-//! `raw` declares the JS imports and nothing else; `ports` implements the application's ports
-//! over them; `shapes` holds the contract's objects as serde types; `decode` reads commands;
-//! `runtime` runs commands as tasks and awaits adapters; `handlers` are the exported classes.
+//! `raw` declares the JS imports and nothing else; `seam` defines what `reading.js` is told;
+//! `ports` implements the application's ports over the imports; `shapes` holds the contract's
+//! objects as serde types; `decode` reads commands; `runtime` runs commands as tasks and
+//! awaits adapters (its logic builds natively too, for its tests); `handlers` are the exported
+//! classes; `bridge_error` words every failure the bridge detects.
 
-#[cfg(target_arch = "wasm32")]
-mod bridge_error;
-#[cfg(target_arch = "wasm32")]
-mod decode;
-#[cfg(target_arch = "wasm32")]
-mod expiry;
-#[cfg(target_arch = "wasm32")]
-pub mod handlers;
-#[cfg(target_arch = "wasm32")]
-mod memory;
-#[cfg(target_arch = "wasm32")]
-pub mod ports;
-#[cfg(target_arch = "wasm32")]
-mod raw;
 pub mod runtime;
-#[cfg(target_arch = "wasm32")]
-mod seam;
-#[cfg(target_arch = "wasm32")]
-pub mod shapes;
-#[cfg(target_arch = "wasm32")]
-mod types;
 
-#[cfg(target_arch = "wasm32")]
-pub use handlers::JsConnectProviderHandler;
-#[cfg(target_arch = "wasm32")]
-pub use ports::{JsEventBus, JsRepository};
+/// Everything else needs a JS host.
+macro_rules! wasm_only {
+    ($($item:item)*) => { $(#[cfg(target_arch = "wasm32")] $item)* };
+}
+
+wasm_only! {
+    mod bridge_error;
+    mod decode;
+    mod expiry;
+    pub mod handlers;
+    mod memory;
+    pub mod ports;
+    mod raw;
+    mod seam;
+    pub mod shapes;
+    pub use handlers::JsConnectProviderHandler;
+    pub use ports::{JsEventBus, JsRepository};
+}

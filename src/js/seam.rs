@@ -7,44 +7,39 @@ use wasm_bindgen::JsValue;
 use crate::application::{MAX_ENCRYPTED_DATA_BYTES, MAX_TEXT_UNITS};
 use crate::js::raw::configure_reading;
 
-/// Why a value read from the caller cannot be used as it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tag {
-    NotText = 1,
-    LoneSurrogate,
+/// `pub enum Tag { … }` and `Tag::ALL`, its variants with the names `reading.js` knows them by.
+macro_rules! tags {
+    ($($(#[$doc:meta])* $tag:ident = $name:literal,)*) => {
+        /// Why a value read from the caller cannot be used as it is.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Tag { $($(#[$doc])* $tag,)* }
+
+        impl Tag {
+            const ALL: &[(Tag, &str)] = &[$((Tag::$tag, $name),)*];
+        }
+    };
+}
+
+tags! {
+    NotText = "NOT_TEXT",
+    LoneSurrogate = "LONE_SURROGATE",
     /// A getter or Proxy trap threw.
-    Unreadable,
+    Unreadable = "UNREADABLE",
     /// `null` or `undefined`.
-    Absent,
-    TooLong,
-    TooDeep,
-    TooManyItems,
-    TooManyProperties,
-    TooManyBytes,
-    PastTotalBytes,
-    OtherTypedArray,
-    InvalidDate,
+    Absent = "ABSENT",
+    TooLong = "TOO_LONG",
+    TooDeep = "TOO_DEEP",
+    TooManyItems = "TOO_MANY_ITEMS",
+    TooManyProperties = "TOO_MANY_PROPERTIES",
+    TooManyBytes = "TOO_MANY_BYTES",
+    PastTotalBytes = "PAST_TOTAL_BYTES",
+    OtherTypedArray = "OTHER_TYPED_ARRAY",
+    InvalidDate = "INVALID_DATE",
     /// A symbol or a bigint.
-    OtherType,
+    OtherType = "OTHER_TYPE",
 }
 
 impl Tag {
-    const ALL: [(Tag, &'static str); 13] = [
-        (Tag::NotText, "NOT_TEXT"),
-        (Tag::LoneSurrogate, "LONE_SURROGATE"),
-        (Tag::Unreadable, "UNREADABLE"),
-        (Tag::Absent, "ABSENT"),
-        (Tag::TooLong, "TOO_LONG"),
-        (Tag::TooDeep, "TOO_DEEP"),
-        (Tag::TooManyItems, "TOO_MANY_ITEMS"),
-        (Tag::TooManyProperties, "TOO_MANY_PROPERTIES"),
-        (Tag::TooManyBytes, "TOO_MANY_BYTES"),
-        (Tag::PastTotalBytes, "PAST_TOTAL_BYTES"),
-        (Tag::OtherTypedArray, "OTHER_TYPED_ARRAY"),
-        (Tag::InvalidDate, "INVALID_DATE"),
-        (Tag::OtherType, "OTHER_TYPE"),
-    ];
-
     /// The tag `reading.js` answered with; `Unreadable` for anything it never sends.
     pub fn of(value: &JsValue) -> Tag {
         let number = value.as_f64().unwrap_or_default();
@@ -70,7 +65,7 @@ pub fn configure() {
         ("maxDepth", MAX_DEPTH),
         ("maxTotalBytes", MAX_TOTAL_BYTES),
     ];
-    let tags = Tag::ALL.map(|(tag, name)| (name, tag as u8 as u32));
+    let tags: Vec<(&str, u32)> = Tag::ALL.iter().map(|(tag, name)| (*name, *tag as u32)).collect();
     let setup = object(&[("limits", object(&limits)), ("tags", object(&tags))]);
     configure_reading(&setup);
 }

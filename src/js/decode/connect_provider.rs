@@ -1,16 +1,14 @@
 use wasm_bindgen::JsValue;
 
-use super::field::{bytes, unreadable, Field, Text};
+use super::field::{bytes, canonical, remember_id, uuid_text, Field, Text};
 use crate::application::{
     CommandFields, ConnectProvider, CredentialFields, ExpiresAtField, InvalidField, MAX_TEXT_UNITS,
 };
 use crate::domain::{MAX_ALIAS_CHARS, MAX_PROVIDER_SLUG_CHARS};
 use crate::js::raw::is_plain_object;
-use crate::js::shapes::{remember, TextKey};
 
 /// The longest credential type name and timestamp worth reading.
 const MAX_SHORT_TEXT_UNITS: u32 = 64;
-const UUID_UNITS: u32 = 36;
 
 pub fn connect_provider_command(command: &JsValue) -> Result<ConnectProvider, InvalidField> {
     if !is_plain_object(command) {
@@ -18,7 +16,7 @@ pub fn connect_provider_command(command: &JsValue) -> Result<ConnectProvider, In
     }
     let (user_id, user_id_value) = uuid_text(command, Field::UserId)?;
     let (provider_id, provider_id_value) = uuid_text(command, Field::ProviderId)?;
-    let canonical = [lower_case(&user_id), lower_case(&provider_id)];
+    let canonical = [canonical(&user_id), canonical(&provider_id)];
     let command = CommandFields {
         user_id,
         provider_id,
@@ -31,21 +29,10 @@ pub fn connect_provider_command(command: &JsValue) -> Result<ConnectProvider, In
             .and_then(|credentials| credential_fields(&credentials)),
     }
     .into_command()?;
-    // The caller's id strings go back out in the record and events when they are already in
-    // the form ids leave in (lower case).
-    for (id, value, canonical) in [
-        (command.user_id, user_id_value, canonical[0]),
-        (command.provider_id, provider_id_value, canonical[1]),
-    ] {
-        if canonical {
-            remember(TextKey::Id(id.as_u128()), &value);
-        }
-    }
+    // The caller's id strings go back out in the record and events.
+    remember_id(command.user_id, canonical[0], &user_id_value);
+    remember_id(command.provider_id, canonical[1], &provider_id_value);
     Ok(command)
-}
-
-fn lower_case(text: &str) -> bool {
-    !text.bytes().any(|byte| byte.is_ascii_uppercase())
 }
 
 /// Credentials as ConnectProvider and RefreshProviderTokens take them; `None` when absent or
@@ -83,17 +70,5 @@ fn optional_text(
             .into_text(field, max_chars)?
             .map(Some)
             .ok_or_else(|| InvalidField(format!("{} must be a string or null", field.name()))),
-    }
-}
-
-/// Only a 36-character string can be a hyphenated UUID; anything else is refused uncopied.
-fn uuid_text(object: &JsValue, field: Field) -> Result<(String, JsValue), InvalidField> {
-    match Text::read(object, field, UUID_UNITS) {
-        Text::Usable(text, value) => Ok((text, value)),
-        Text::Unreadable => Err(unreadable(field)),
-        _ => Err(InvalidField(format!(
-            "{} must be a UUID string",
-            field.name()
-        ))),
     }
 }

@@ -8,59 +8,43 @@ use crate::js::raw::{byte_length, copy_bytes, read_field, read_text};
 use crate::js::seam::Tag;
 use crate::js::shapes::{remember, TextKey};
 
-/// The fields commands have, each with its JS key made once per instance (no key string is
-/// decoded per read).
-#[derive(Clone, Copy)]
-pub enum Field {
-    UserId,
-    ProviderId,
-    ProviderSlug,
-    Alias,
-    Credentials,
-    EncryptedData,
-    CredentialType,
-    ExpiresAt,
-    ConnectionId,
-    ActiveOnly,
-    WithinMinutes,
+/// `pub enum Field { … }` with each field's name.
+macro_rules! fields {
+    ($($field:ident = $name:literal,)*) => {
+        /// The fields commands have, each with its JS key made once per instance (no key string
+        /// is decoded per read).
+        #[derive(Clone, Copy)]
+        pub enum Field { $($field,)* }
+
+        impl Field {
+            const NAMES: &[&str] = &[$($name,)*];
+        }
+    };
+}
+
+fields! {
+    UserId = "userId",
+    ProviderId = "providerId",
+    ProviderSlug = "providerSlug",
+    Alias = "alias",
+    Credentials = "credentials",
+    EncryptedData = "encryptedData",
+    CredentialType = "credentialType",
+    ExpiresAt = "expiresAt",
+    ConnectionId = "connectionId",
+    ActiveOnly = "activeOnly",
+    WithinMinutes = "withinMinutes",
 }
 
 impl Field {
-    const ALL: [Field; 11] = [
-        Field::UserId,
-        Field::ProviderId,
-        Field::ProviderSlug,
-        Field::Alias,
-        Field::Credentials,
-        Field::EncryptedData,
-        Field::CredentialType,
-        Field::ExpiresAt,
-        Field::ConnectionId,
-        Field::ActiveOnly,
-        Field::WithinMinutes,
-    ];
-
     pub fn name(self) -> &'static str {
-        match self {
-            Self::UserId => "userId",
-            Self::ProviderId => "providerId",
-            Self::ProviderSlug => "providerSlug",
-            Self::Alias => "alias",
-            Self::Credentials => "credentials",
-            Self::EncryptedData => "encryptedData",
-            Self::CredentialType => "credentialType",
-            Self::ExpiresAt => "expiresAt",
-            Self::ConnectionId => "connectionId",
-            Self::ActiveOnly => "activeOnly",
-            Self::WithinMinutes => "withinMinutes",
-        }
+        Self::NAMES[self as usize]
     }
 
     /// `f` with this field's JS key, made once per instance.
     fn with_key<T>(self, f: impl FnOnce(&JsValue) -> T) -> T {
         thread_local! {
-            static KEYS: Vec<JsValue> =
-                Field::ALL.iter().map(|field| JsValue::from_str(field.name())).collect();
+            static KEYS: Vec<JsValue> = Field::NAMES.iter().map(|name| JsValue::from_str(name)).collect();
         }
         KEYS.with(|keys| f(&keys[self as usize]))
     }
@@ -157,23 +141,30 @@ pub fn bytes(value: &JsValue) -> Option<CredentialBytes> {
     Some(copy)
 }
 
-/// Only a 36-character string can be a hyphenated UUID; anything else is refused uncopied. The
-/// caller's string is kept for the id when it is already in the form ids leave in (lower case),
-/// so it goes back out as it came.
-pub fn uuid_field(object: &JsValue, field: Field) -> Result<uuid::Uuid, InvalidField> {
-    let (text, value) = match Text::read(object, field, 36) {
-        Text::Usable(text, value) => (text, value),
-        Text::Unreadable => return Err(unreadable(field)),
-        _ => {
-            return Err(InvalidField(format!(
-                "{} must be a UUID string",
-                field.name()
-            )))
-        }
-    };
-    let id = crate::application::uuid_field(field.name(), &text)?;
-    if !text.bytes().any(|byte| byte.is_ascii_uppercase()) {
-        remember(TextKey::Id(id.as_u128()), &value);
+/// Only a 36-character string can be a hyphenated UUID; anything else is refused uncopied.
+pub fn uuid_text(object: &JsValue, field: Field) -> Result<(String, JsValue), InvalidField> {
+    match Text::read(object, field, 36) {
+        Text::Usable(text, value) => Ok((text, value)),
+        Text::Unreadable => Err(unreadable(field)),
+        _ => Err(InvalidField(format!("{} must be a UUID string", field.name()))),
     }
+}
+
+/// Whether an id's text is in the form ids leave in (lower case).
+pub fn canonical(text: &str) -> bool {
+    !text.bytes().any(|byte| byte.is_ascii_uppercase())
+}
+
+/// The caller's string is kept for the id when it is canonical, so it goes back out as it came.
+pub fn remember_id(id: uuid::Uuid, canonical: bool, value: &JsValue) {
+    if canonical {
+        remember(TextKey::Id(id.as_u128()), value);
+    }
+}
+
+pub fn uuid_field(object: &JsValue, field: Field) -> Result<uuid::Uuid, InvalidField> {
+    let (text, value) = uuid_text(object, field)?;
+    let id = crate::application::uuid_field(field.name(), &text)?;
+    remember_id(id, canonical(&text), &value);
     Ok(id)
 }

@@ -23,6 +23,10 @@ pub trait Operation: 'static {
     const METHODS: &'static [&'static str];
     type Handler: 'static;
     type Input;
+    /// The adapters its handler is built over: the repository, and a command's event bus.
+    type Ports;
+
+    fn build(ports: Self::Ports) -> Self::Handler;
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField>;
 
@@ -30,21 +34,11 @@ pub trait Operation: 'static {
     fn run(handler: &Self::Handler, input: Self::Input) -> impl Future<Output = JsValue>;
 }
 
-/// A command's handler is built over both adapters.
-pub trait Command: Operation {
-    fn build(repository: JsRepository, event_bus: JsEventBus) -> Self::Handler;
-}
-
-/// A query's handler is built over the repository alone.
-pub trait Query: Operation {
-    fn build(repository: JsRepository) -> Self::Handler;
-}
-
 /// Shared with every call in flight, so `free()` during one cannot pull the adapters out from
 /// under it.
 pub struct Exported<O: Operation>(Rc<O::Handler>);
 
-impl<O: Command> Exported<O> {
+impl<O: Operation<Ports = (JsRepository, JsEventBus)>> Exported<O> {
     /// A `TypeError` naming the problem when a method it needs (or `eventBus.publish`) is not a
     /// function, or an option is of the wrong kind.
     pub fn command(
@@ -57,11 +51,11 @@ impl<O: Command> Exported<O> {
         let options = options_from_js(O::CLASS, &options)?;
         let repository = JsRepository::new(repository, options.timeout_ms);
         let event_bus = JsEventBus::new(event_bus, options.timeout_ms, options.on_event_bus_error);
-        Ok(Self(Rc::new(O::build(repository, event_bus))))
+        Ok(Self(Rc::new(O::build((repository, event_bus)))))
     }
 }
 
-impl<O: Query> Exported<O> {
+impl<O: Operation<Ports = JsRepository>> Exported<O> {
     pub fn query(repository: JsValue, options: JsValue) -> Result<Self, JsValue> {
         require_methods::<O>(&repository)?;
         let options = options_from_js(O::CLASS, &options)?;

@@ -6,7 +6,7 @@ use std::fmt::Display;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use super::operation::{Command, Operation, Query};
+use super::operation::Operation;
 use crate::application::{self as app, InvalidField};
 use crate::js::decode;
 use crate::js::ports::{JsEventBus, JsRepository};
@@ -28,6 +28,11 @@ impl Operation for ConnectProvider {
     const METHODS: &'static [&'static str] = &["save"];
     type Handler = app::ConnectProviderHandler<JsRepository, JsEventBus>;
     type Input = app::ConnectProvider;
+    type Ports = (JsRepository, JsEventBus);
+
+    fn build((repository, event_bus): Self::Ports) -> Self::Handler {
+        app::ConnectProviderHandler::new(repository, event_bus)
+    }
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
         decode::connect_provider_command(input)
@@ -39,12 +44,6 @@ impl Operation for ConnectProvider {
     }
 }
 
-impl Command for ConnectProvider {
-    fn build(repository: JsRepository, event_bus: JsEventBus) -> Self::Handler {
-        app::ConnectProviderHandler::new(repository, event_bus)
-    }
-}
-
 pub struct DisconnectProvider;
 
 impl Operation for DisconnectProvider {
@@ -52,6 +51,11 @@ impl Operation for DisconnectProvider {
     const METHODS: &'static [&'static str] = &["findById", "save"];
     type Handler = app::DisconnectProviderHandler<JsRepository, JsEventBus>;
     type Input = app::DisconnectProvider;
+    type Ports = (JsRepository, JsEventBus);
+
+    fn build((repository, event_bus): Self::Ports) -> Self::Handler {
+        app::DisconnectProviderHandler::new(repository, event_bus)
+    }
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
         decode::disconnect_provider_command(input)
@@ -62,12 +66,6 @@ impl Operation for DisconnectProvider {
     }
 }
 
-impl Command for DisconnectProvider {
-    fn build(repository: JsRepository, event_bus: JsEventBus) -> Self::Handler {
-        app::DisconnectProviderHandler::new(repository, event_bus)
-    }
-}
-
 pub struct RefreshProviderTokens;
 
 impl Operation for RefreshProviderTokens {
@@ -75,6 +73,11 @@ impl Operation for RefreshProviderTokens {
     const METHODS: &'static [&'static str] = &["findById", "save"];
     type Handler = app::RefreshProviderTokensHandler<JsRepository, JsEventBus>;
     type Input = app::RefreshProviderTokens;
+    type Ports = (JsRepository, JsEventBus);
+
+    fn build((repository, event_bus): Self::Ports) -> Self::Handler {
+        app::RefreshProviderTokensHandler::new(repository, event_bus)
+    }
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
         decode::refresh_provider_tokens_command(input)
@@ -85,12 +88,6 @@ impl Operation for RefreshProviderTokens {
     }
 }
 
-impl Command for RefreshProviderTokens {
-    fn build(repository: JsRepository, event_bus: JsEventBus) -> Self::Handler {
-        app::RefreshProviderTokensHandler::new(repository, event_bus)
-    }
-}
-
 pub struct GetProviderConnection;
 
 impl Operation for GetProviderConnection {
@@ -98,6 +95,11 @@ impl Operation for GetProviderConnection {
     const METHODS: &'static [&'static str] = &["findById"];
     type Handler = app::GetProviderConnectionHandler<JsRepository>;
     type Input = app::GetProviderConnection;
+    type Ports = JsRepository;
+
+    fn build(repository: Self::Ports) -> Self::Handler {
+        app::GetProviderConnectionHandler::new(repository)
+    }
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
         decode::get_provider_connection_query(input)
@@ -109,12 +111,6 @@ impl Operation for GetProviderConnection {
     }
 }
 
-impl Query for GetProviderConnection {
-    fn build(repository: JsRepository) -> Self::Handler {
-        app::GetProviderConnectionHandler::new(repository)
-    }
-}
-
 pub struct ListProviderConnections;
 
 impl Operation for ListProviderConnections {
@@ -122,6 +118,11 @@ impl Operation for ListProviderConnections {
     const METHODS: &'static [&'static str] = &["findByUserId", "findActiveByUser"];
     type Handler = app::ListProviderConnectionsHandler<JsRepository>;
     type Input = app::ListProviderConnections;
+    type Ports = JsRepository;
+
+    fn build(repository: Self::Ports) -> Self::Handler {
+        app::ListProviderConnectionsHandler::new(repository)
+    }
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
         decode::list_provider_connections_query(input)
@@ -133,12 +134,6 @@ impl Operation for ListProviderConnections {
     }
 }
 
-impl Query for ListProviderConnections {
-    fn build(repository: JsRepository) -> Self::Handler {
-        app::ListProviderConnectionsHandler::new(repository)
-    }
-}
-
 pub struct ListExpiringConnections;
 
 impl Operation for ListExpiringConnections {
@@ -146,6 +141,11 @@ impl Operation for ListExpiringConnections {
     const METHODS: &'static [&'static str] = &["findExpiringBefore"];
     type Handler = app::ListExpiringConnectionsHandler<JsRepository>;
     type Input = app::ListExpiringConnections;
+    type Ports = JsRepository;
+
+    fn build(repository: Self::Ports) -> Self::Handler {
+        app::ListExpiringConnectionsHandler::new(repository)
+    }
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
         decode::list_expiring_connections_query(input)
@@ -154,11 +154,5 @@ impl Operation for ListExpiringConnections {
     async fn run(handler: &Self::Handler, query: Self::Input) -> JsValue {
         let outcome = handler.handle(query).await;
         answer(outcome.as_ref().map(shapes::ExpiringConnections::from))
-    }
-}
-
-impl Query for ListExpiringConnections {
-    fn build(repository: JsRepository) -> Self::Handler {
-        app::ListExpiringConnectionsHandler::new(repository)
     }
 }

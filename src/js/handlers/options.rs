@@ -5,8 +5,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::js::bridge_error::{BridgeError, Setup};
-use crate::js::raw::plain_copy;
-use crate::js::shapes::{from_js, HandlerOptions};
+use crate::js::raw::read_field;
 
 /// How long an adapter call may take when the caller does not say.
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
@@ -26,61 +25,38 @@ pub fn require_method(
     owner: &'static str,
     method: &'static str,
 ) -> Result<(), JsValue> {
-    let found = if object.is_object() || object.is_function() {
-        Reflect::get(object, &JsValue::from_str(method)).ok()
-    } else {
-        None
-    };
+    let found = (object.is_object() || object.is_function())
+        .then(|| Reflect::get(object, &JsValue::from_str(method)).ok())
+        .flatten();
     match found {
         Some(method) if method.is_function() => Ok(()),
-        _ => Err(BridgeError::setup(
-            class,
-            Setup::NotAFunction { owner, method },
-        )),
+        _ => Err(BridgeError::setup(class, Setup::NotAFunction { owner, method })),
     }
 }
 
-/// The options object through serde-wasm-bindgen (from a plain copy, so no getter runs twice).
+/// The two options, each read once (a getter or Proxy trap that throws is "could not be read");
+/// other properties are not read at all.
 pub fn options_from_js(class: &'static str, options: &JsValue) -> Result<Options, JsValue> {
+    let fail = |problem| BridgeError::setup(class, problem);
     if options.is_undefined() || options.is_null() {
-        return Ok(Options {
-            timeout_ms: DEFAULT_TIMEOUT_MS,
-            on_event_bus_error: None,
-        });
+        return Ok(Options { timeout_ms: DEFAULT_TIMEOUT_MS, on_event_bus_error: None });
     }
     if !options.is_object() {
-        return Err(BridgeError::setup(class, Setup::OptionsNotAnObject));
+        return Err(fail(Setup::OptionsNotAnObject));
     }
-    let copy =
-        plain_copy(options, 0).map_err(|_| BridgeError::setup(class, Setup::OptionsUnreadable))?;
-    let options: HandlerOptions = from_js(copy).map_err(|why| {
-        let problem = match why.field() {
-            "timeoutMs" => Setup::TimeoutMs,
-            "onEventBusError" => Setup::OnEventBusError,
-            _ => Setup::OptionsUnreadable,
-        };
-        BridgeError::setup(class, problem)
-    })?;
-    Ok(Options {
-        timeout_ms: timeout(class, options.timeout_ms)?,
-        on_event_bus_error: hook(class, options.on_event_bus_error)?,
-    })
-}
-
-fn timeout(class: &'static str, value: Option<f64>) -> Result<u32, JsValue> {
-    match value {
-        None => Ok(DEFAULT_TIMEOUT_MS),
-        Some(ms) if ms > 0.0 && ms <= MAX_TIMEOUT_MS => Ok(ms.ceil() as u32),
-        Some(_) => Err(BridgeError::setup(class, Setup::TimeoutMs)),
-    }
-}
-
-fn hook(class: &'static str, value: JsValue) -> Result<Option<Function>, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    value
-        .dyn_into::<Function>()
-        .map(Some)
-        .map_err(|_| BridgeError::setup(class, Setup::OnEventBusError))
+    let read = |key: &str| {
+        let value = read_field(options, &JsValue::from_str(key))
+            .map_err(|_| fail(Setup::OptionsUnreadable))?;
+        Ok::<_, JsValue>((!value.is_undefined() && !value.is_null()).then_some(value))
+    };
+    let timeout_ms = match read("timeoutMs")?.map(|ms| ms.as_f64()) {
+        None => DEFAULT_TIMEOUT_MS,
+        Some(Some(ms)) if ms > 0.0 && ms <= MAX_TIMEOUT_MS => ms.ceil() as u32,
+        Some(_) => return Err(fail(Setup::TimeoutMs)),
+    };
+    let on_event_bus_error = match read("onEventBusError")? {
+        None => None,
+        Some(hook) => Some(hook.dyn_into::<Function>().map_err(|_| fail(Setup::OnEventBusError))?),
+    };
+    Ok(Options { timeout_ms, on_event_bus_error })
 }

@@ -63,7 +63,7 @@ impl JsRepository {
             }
         })?;
         let records: Vec<ProviderConnectionRecord> =
-            from_js(copy).map_err(|why| invalid(why.to_string()))?;
+            from_js(copy).map_err(invalid)?;
         records
             .into_iter()
             .enumerate()
@@ -100,7 +100,7 @@ impl ProviderConnectionRepository for JsRepository {
         }
         let copy = plain_copy(&value, 0).map_err(|thrown| invalid(Refused::from(thrown).words))?;
         let record: ProviderConnectionRecord =
-            from_js(copy).map_err(|why| invalid(why.to_string()))?;
+            from_js(copy).map_err(invalid)?;
         ProviderConnection::try_from(record)
             .map(Some)
             .map_err(invalid)

@@ -8,21 +8,18 @@ use super::{CommandId, TaskId};
 
 pub type Work<V> = Pin<Box<dyn Future<Output = V>>>;
 
-enum Slot<V> {
-    Free,
-    /// `work` is out of its slot (`None`) while it is polled, so a start from inside a poll
-    /// never meets it borrowed.
-    Running {
-        work: Option<Work<V>>,
-        command: Option<CommandId>,
-    },
-    /// Finished before `start` returned: the result waits to be taken as `CommandId::NOW`.
-    Finished(V),
+struct Task<V> {
+    /// Out of its slot (`None`) while it is polled, so a start from inside a poll never meets
+    /// it borrowed.
+    work: Option<Work<V>>,
+    /// Set by `start` once it has returned; until then a result waits in `finished`.
+    command: Option<CommandId>,
+    finished: Option<V>,
 }
 
 pub struct Tasks<V> {
-    slots: Vec<Slot<V>>,
-    free: Vec<u32>,
+    slots: Vec<Option<Task<V>>>,
+    free: Vec<usize>,
     ready: VecDeque<TaskId>,
 }
 
@@ -39,22 +36,32 @@ impl<V> Default for Tasks<V> {
 impl<V> Tasks<V> {
     /// A new task, ready to run.
     pub fn insert(&mut self, work: Work<V>) -> TaskId {
-        let slot = Slot::Running {
+        let task = Some(Task {
             work: Some(work),
             command: None,
-        };
-        let id = match self.free.pop() {
+            finished: None,
+        });
+        let index = match self.free.pop() {
             Some(index) => {
-                self.slots[index as usize] = slot;
-                TaskId(index)
+                self.slots[index] = task;
+                index
             }
             None => {
-                self.slots.push(slot);
-                TaskId(self.slots.len() as u32 - 1)
+                self.slots.push(task);
+                self.slots.len() - 1
             }
         };
-        self.ready.push_back(id);
-        id
+        self.ready.push_back(TaskId(index as u32));
+        TaskId(index as u32)
+    }
+
+    fn task(&mut self, id: TaskId) -> Option<&mut Task<V>> {
+        self.slots.get_mut(id.0 as usize).and_then(Option::as_mut)
+    }
+
+    fn remove(&mut self, id: TaskId) {
+        self.slots[id.0 as usize] = None;
+        self.free.push(id.0 as usize);
     }
 
     pub fn wake(&mut self, id: TaskId) {
@@ -64,10 +71,8 @@ impl<V> Tasks<V> {
     /// The next ready task's work, taken out of its slot to be polled.
     pub fn next_ready(&mut self) -> Option<(TaskId, Work<V>)> {
         while let Some(id) = self.ready.pop_front() {
-            if let Some(Slot::Running { work, .. }) = self.slots.get_mut(id.0 as usize) {
-                if let Some(work) = work.take() {
-                    return Some((id, work));
-                }
+            if let Some(work) = self.task(id).and_then(|task| task.work.take()) {
+                return Some((id, work));
             }
         }
         None
@@ -75,46 +80,34 @@ impl<V> Tasks<V> {
 
     /// Puts back a task that is waiting.
     pub fn suspend(&mut self, id: TaskId, work: Work<V>) {
-        if let Some(Slot::Running { work: slot, .. }) = self.slots.get_mut(id.0 as usize) {
-            *slot = Some(work);
+        if let Some(task) = self.task(id) {
+            task.work = Some(work);
         }
     }
 
-    /// Records a task's result: returned with its number when `start` has numbered it (the
+    /// A task's result: returned with its number to be delivered when it has one (and the
     /// slot is free again), else kept for `take_finished`.
     pub fn finish(&mut self, id: TaskId, result: V) -> Option<(CommandId, V)> {
-        let slot = self.slots.get_mut(id.0 as usize)?;
-        if let Slot::Running {
-            command: Some(command),
-            ..
-        } = slot
-        {
-            let command = *command;
-            *slot = Slot::Free;
-            self.free.push(id.0);
-            return Some((command, result));
-        }
-        *slot = Slot::Finished(result);
-        None
+        let task = self.task(id)?;
+        let Some(command) = task.command else {
+            task.finished = Some(result);
+            return None;
+        };
+        self.remove(id);
+        Some((command, result))
     }
 
-    /// The result of a task that finished before it was numbered; its slot is free again.
+    /// The result of a task that finished before `start` numbered it; the slot is free again.
     pub fn take_finished(&mut self, id: TaskId) -> Option<V> {
-        let slot = self.slots.get_mut(id.0 as usize)?;
-        if !matches!(slot, Slot::Finished(_)) {
-            return None;
-        }
-        self.free.push(id.0);
-        match std::mem::replace(slot, Slot::Free) {
-            Slot::Finished(result) => Some(result),
-            _ => None,
-        }
+        let result = self.task(id)?.finished.take()?;
+        self.remove(id);
+        Some(result)
     }
 
     /// Gives a task still running the number its result will be delivered under.
     pub fn number(&mut self, id: TaskId, number: CommandId) {
-        if let Some(Slot::Running { command, .. }) = self.slots.get_mut(id.0 as usize) {
-            *command = Some(number);
+        if let Some(task) = self.task(id) {
+            task.command = Some(number);
         }
     }
 

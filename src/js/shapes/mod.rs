@@ -5,7 +5,6 @@ mod command_texts;
 mod connection_record;
 mod connection_view;
 mod domain_names;
-mod handler_options;
 mod handler_result;
 mod iso_instant;
 mod js_text;
@@ -20,7 +19,6 @@ use wasm_bindgen::JsValue;
 pub use command_texts::{remember, with_command_texts, TextKey};
 pub use connection_record::{ProviderConnectionRecord, ProviderCredentialsRecord};
 pub use connection_view::{ExpiringConnections, ProviderConnectionList, ProviderConnectionView};
-pub use handler_options::HandlerOptions;
 pub use handler_result::{Failure, Success};
 pub use iso_instant::IsoInstant;
 pub use js_text::{js_id, Id};
@@ -38,34 +36,9 @@ pub fn to_js<T: Serialize + ?Sized>(shape: &T) -> JsValue {
         .unwrap_or_else(|error| js_sys::Error::new(&error.to_string()).into())
 }
 
-/// Why a plain copy is not the shape wanted: where, and what is wrong there.
-pub struct ShapeError {
-    /// "." for the value itself, else a path such as "credentials.expiresAt".
-    pub path: String,
-    message: String,
-}
-
-impl ShapeError {
-    /// The top-level property the problem is in.
-    pub fn field(&self) -> &str {
-        self.path.split(['.', '[']).next().unwrap_or_default()
-    }
-}
-
-/// "status: unknown variant …", or the message alone for the value itself.
-impl std::fmt::Display for ShapeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.path == "." {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
-    }
-}
-
 /// `T` read from a plain copy (`raw::plain_copy`; never the caller's own object, which could
-/// run code as it is read), or why not.
-pub fn from_js<T: DeserializeOwned>(copy: JsValue) -> Result<T, ShapeError> {
+/// run code as it is read), or why not, naming the property: "status: unknown variant …".
+pub fn from_js<T: DeserializeOwned>(copy: JsValue) -> Result<T, String> {
     serde_path_to_error::deserialize(Deserializer::from(copy)).map_err(|error| {
         let path = error.path().to_string();
         // serde-wasm-bindgen's errors are JS `Error`s; their message is the words wanted.
@@ -75,7 +48,11 @@ pub fn from_js<T: DeserializeOwned>(copy: JsValue) -> Result<T, ShapeError> {
             .and_then(|message| message.as_string())
             .map(|message| without_quoted_value(&message))
             .unwrap_or_default();
-        ShapeError { path, message }
+        if path == "." {
+            message
+        } else {
+            format!("{path}: {message}")
+        }
     })
 }
 
