@@ -52,18 +52,19 @@ const nextMacrotask = () => new Promise((resolve) => setImmediate(resolve));
 const plain = () => undefined;
 
 /** One call of `run(handler)` handles `commands` commands. */
-function connectRow(label, { save, publish, command = COMMAND, inFlight = 1, repository }) {
-  const make = (Handler) => new Handler(repository?.() ?? memoryRepository(save), { publish });
+function connectRow(label, { save, publish, command = COMMAND, inFlight = 1, repository, jsOptions }) {
+  const make = (Handler, options) => new Handler(repository?.() ?? memoryRepository(save), { publish }, options);
   const run =
     inFlight === 1
       ? (handler) => handler.handle(command)
       : (handler) => Promise.all(Array.from({ length: inFlight }, () => handler.handle(command)));
-  return { label, commands: inFlight, wasm: make(ConnectProviderHandler), js: make(BaselineConnectProviderHandler), run };
+  return { label, commands: inFlight, wasm: make(ConnectProviderHandler), js: make(BaselineConnectProviderHandler, jsOptions), run };
 }
 
 export function rowsOfConnect(Database) {
   const rows = [
     connectRow("async adapters (resolve at once), 1 in flight", { save: asyncNow, publish: asyncNow }),
+    connectRow("async adapters, 1 in flight, against plain JS without a default deadline", { save: asyncNow, publish: asyncNow, jsOptions: { deadline: false } }),
     connectRow("async adapters, 100 in flight", { save: asyncNow, publish: asyncNow, inFlight: 100 }),
     connectRow("async adapters, 1,000 in flight", { save: asyncNow, publish: asyncNow, inFlight: 1000 }),
     connectRow("save settles on the next macrotask, 100 in flight", { save: nextMacrotask, publish: asyncNow, inFlight: 100 }),

@@ -119,6 +119,22 @@ for (const { node, rows } of perVersion) {
   console.log(`| ${node} | ${us(row.wasmUs)} | ${(row.wasmUs / python.us).toFixed(2)} | ${(row.jsUs / python.us).toFixed(2)} |`);
 }
 console.log("");
+// The bridge issue's targets (#17), each against its figure on every Node; "met" only when all are.
+const byLabel = (rows, start) => rows.find((row) => row.label.startsWith(start));
+const perNode = (value) => perVersion.map(({ rows }) => value(rows));
+const targets = [
+  ["ConnectProvider, async adapters: wasm / Python ≤ 0.5", 0.5, perNode((rows) => asyncRow(rows).wasmUs / python.us)],
+  ["ConnectProvider: wasm / plain JS without a default deadline ≤ 2.0", 2.0, perNode((rows) => byLabel(rows, "async adapters, 1 in flight, against plain JS without").ratio)],
+  ["Disconnect: wasm / plain JS ≤ 1.5", 1.5, perNode((rows) => byLabel(rows, "Disconnect").ratio)],
+  ["List 20: wasm / plain JS ≤ 3.0", 3.0, perNode((rows) => byLabel(rows, "List 20").ratio)],
+];
+console.log(`Targets of the bridge issue\n\n| target | ${perVersion.map(({ node }) => `Node ${node}`).join(" | ")} | met |\n|---|${perVersion.map(() => "---|").join("")}---|`);
+for (const [name, limit, values] of targets) {
+  console.log(`| ${name} | ${values.map((value) => value.toFixed(2)).join(" | ")} | ${values.every((value) => value <= limit) ? "yes" : "no"} |`);
+}
+const coldRatios = [["Node", results.coldStart.node], ["Deno", results.coldStart.deno]].map(([name, cold]) => [name, cold.wasm / cold.js]);
+for (const [name, ratio] of coldRatios) console.log(`| cold start, ${name}: wasm / plain JS ≤ 2.0 | ${ratio.toFixed(2)} | ${ratio <= 2 ? "yes" : "no"} |`);
+console.log(`| browser wasm ≤ 85,109 B gzipped (the size before the issue) | ${results.sizes.wasm.gzip.toLocaleString("en")} B | ${results.sizes.wasm.gzip <= 85_109 ? "yes" : "no"} |\n`);
 console.log(`Real stores, Node ${storeRows.node}: end to end through the package's stores\n\n| row | wasm | plain JS | wasm / JS (range over rounds) |\n|---|---|---|---|`);
 for (const row of storeRows.rows) {
   console.log(`| ${row.label} | ${us(row.wasmUs)} | ${us(row.jsUs)} | ${row.ratio.toFixed(2)} (${row.ratioMin.toFixed(2)}–${row.ratioMax.toFixed(2)}) |`);
