@@ -44,8 +44,8 @@ export declare const ListExpiringConnectionsError: Readonly<{
   INVALID_COMMAND: "Invalid command";
 }>;
 
-/* The contract's commands, adapters, options and results (the records, events and views below
-   the marker are declared by tsify from the Rust shapes). */
+/* The contract's commands, adapters, options and results (the records and views below the
+   marker are declared by tsify from the Rust shapes). */
 export type CredentialType = "oauth2" | "api_key" | "link_token" | "certificate" | "file_import" | "custom";
 export type ConnectionStatus = "pending" | "active" | "expired" | "revoked" | "failed" | "disconnected";
 
@@ -169,5 +169,65 @@ export interface ListExpiringConnectionsHandler {
 }
 
 export type CredentialExpiry = "never" | "valid" | "expiring_soon" | "expired";
+
+/* The events `publish` receives (src/js/shapes/provider_event.rs writes them). */
+
+export interface ProviderConnectionAttempted {
+  eventId: string;
+  occurredAt: string;
+  userId: string;
+  providerId: string;
+  providerSlug: string;
+}
+
+export interface ProviderConnectionSucceeded {
+  eventId: string;
+  occurredAt: string;
+  userId: string;
+  connectionId: string;
+  providerId: string;
+  providerSlug: string;
+}
+
+export interface ProviderConnectionFailed {
+  eventId: string;
+  occurredAt: string;
+  userId: string;
+  providerId: string;
+  providerSlug: string;
+  reason: string;
+}
+
+/**
+ * Attempted and Succeeded of disconnecting and of refreshing credentials. `userId` is the
+ * requester's; `providerId` and `providerSlug` are `null` when no connection was found.
+ */
+export interface ConnectionLifecycleEvent {
+  eventId: string;
+  occurredAt: string;
+  userId: string;
+  connectionId: string;
+  providerId: string | null;
+  providerSlug: string | null;
+}
+
+export interface ConnectionLifecycleFailed extends ConnectionLifecycleEvent {
+  reason: string;
+}
+
+export interface ProviderTokenRefreshFailed extends ConnectionLifecycleFailed {
+  needsUserAction: boolean;
+}
+
+export type ProviderEvent =
+  | ({ eventType: "ProviderConnectionAttempted" } & ProviderConnectionAttempted)
+  | ({ eventType: "ProviderConnectionSucceeded" } & ProviderConnectionSucceeded)
+  | ({ eventType: "ProviderConnectionFailed" } & ProviderConnectionFailed)
+  | ({ eventType: "ProviderDisconnectionAttempted" } & ConnectionLifecycleEvent)
+  | ({ eventType: "ProviderDisconnectionSucceeded" } & ConnectionLifecycleEvent)
+  | ({ eventType: "ProviderDisconnectionFailed" } & ConnectionLifecycleFailed)
+  | ({ eventType: "ProviderTokenRefreshAttempted" } & ConnectionLifecycleEvent)
+  | ({ eventType: "ProviderTokenRefreshSucceeded" } & ConnectionLifecycleEvent)
+  | ({ eventType: "ProviderTokenRefreshFailed" } & ProviderTokenRefreshFailed);
 
 // @wasm-bindgen-declarations

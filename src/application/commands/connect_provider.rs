@@ -1,4 +1,5 @@
 use std::fmt;
+use std::future::Future;
 
 use uuid::Uuid;
 
@@ -107,13 +108,17 @@ where
     I: IdSource,
 {
     /// Never fails to publish a closing event: Succeeded after a save, Failed otherwise.
-    pub async fn handle(&self, command: ConnectProvider) -> Result<Uuid, ConnectProviderError> {
+    /// Not an `async fn`, which would hold its command twice while it waits (rust-lang/rust#62958).
+    pub fn handle(
+        &self,
+        command: ConnectProvider,
+    ) -> impl Future<Output = Result<Uuid, ConnectProviderError>> + '_ {
         let subject = Subject {
             user_id: command.user_id,
             provider_id: command.provider_id,
             provider_slug: command.provider_slug.clone(),
         };
-        ConnectProvider::run(&self.context, subject, self.connect(command)).await
+        ConnectProvider::run(&self.context, subject, || self.connect(command))
     }
 
     async fn connect(&self, command: ConnectProvider) -> Result<Uuid, ConnectProviderError> {

@@ -94,7 +94,7 @@ where
         let found = repository.find_by_id(command.connection_id).await;
         let connection = found.as_ref().ok().and_then(Option::as_ref);
         let subject = ConnectionSubject::new(command.user_id, command.connection_id, connection);
-        let work = self.disconnect(found, command.user_id);
+        let work = || self.disconnect(found, command.user_id);
         DisconnectProvider::run(&self.context, subject, work).await
     }
 

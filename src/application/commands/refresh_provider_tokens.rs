@@ -110,7 +110,7 @@ where
         let found = repository.find_by_id(command.connection_id).await;
         let connection = found.as_ref().ok().and_then(Option::as_ref);
         let subject = ConnectionSubject::new(command.user_id, command.connection_id, connection);
-        RefreshProviderTokens::run(&self.context, subject, self.refresh(found, command)).await
+        RefreshProviderTokens::run(&self.context, subject, || self.refresh(found, command)).await
     }
 
     async fn refresh(

@@ -34,16 +34,21 @@ pub(super) trait Workflow {
         error: &Self::Error,
     ) -> ProviderEvent;
 
-    /// `work` is a future, so none of it runs before Attempted is published.
-    async fn run<R, B: EventBus, C: Clock, I: IdSource>(
+    /// `work` makes the work's future once Attempted is published, so none of it runs before,
+    /// and the future is held once: an async fn keeps a future it takes as an argument twice
+    /// (rust-lang/rust#62958), which a command waiting on its adapter pays for in memory.
+    async fn run<R, B: EventBus, C: Clock, I: IdSource, W>(
         context: &CommandContext<R, B, C, I>,
         subject: Self::Subject,
-        work: impl Future<Output = Result<Self::Output, Self::Error>>,
-    ) -> Result<Self::Output, Self::Error> {
+        work: impl FnOnce() -> W,
+    ) -> Result<Self::Output, Self::Error>
+    where
+        W: Future<Output = Result<Self::Output, Self::Error>>,
+    {
         let bus = context.event_bus();
         bus.publish(&Self::attempted(&subject, context.moment()))
             .await;
-        let outcome = work.await;
+        let outcome = work().await;
         let closing = match &outcome {
             Ok(output) => Self::succeeded(subject, context.moment(), output),
             Err(error) => Self::failed(subject, context.moment(), error.to_string(), error),
@@ -166,7 +171,7 @@ mod tests {
             context.moment();
             outcome
         };
-        let result = pollster::block_on(Probe::run(&context, Uuid::from_u128(7), work));
+        let result = pollster::block_on(Probe::run(&context, Uuid::from_u128(7), || work));
         let events = context.event_bus().0.borrow().clone();
         (result, seen.get(), events)
     }

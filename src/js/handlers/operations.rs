@@ -2,6 +2,7 @@
 //! written.
 
 use std::fmt::Display;
+use std::future::Future;
 
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -11,7 +12,7 @@ use crate::application::{self as app, InvalidField};
 use crate::js::decode;
 use crate::js::ports::{JsEventBus, JsRepository};
 use crate::js::runtime::panic_if_asked;
-use crate::js::shapes::{self, to_js, Failure, Id, Success};
+use crate::js::shapes::{self, to_js, Failure, JsId, Success};
 
 /// `{ ok: true, value }` or `{ ok: false, error }` with the contract's string.
 fn answer<T: Serialize, E: Display>(outcome: Result<T, E>) -> JsValue {
@@ -38,9 +39,14 @@ impl Operation for ConnectProvider {
         decode::connect_provider_command(input)
     }
 
-    async fn run(handler: &Self::Handler, command: Self::Input) -> JsValue {
-        panic_if_asked(&command.provider_slug);
-        answer(handler.handle(command).await.map(Id))
+    /// A block, not an `async fn`, which would hold the command twice while it waits
+    /// (rust-lang/rust#62958).
+    #[allow(clippy::manual_async_fn)]
+    fn run(handler: &Self::Handler, command: Self::Input) -> impl Future<Output = JsValue> {
+        async move {
+            panic_if_asked(&command.provider_slug);
+            answer(handler.handle(command).await.map(JsId))
+        }
     }
 }
 

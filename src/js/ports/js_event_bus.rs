@@ -59,7 +59,7 @@ impl JsEventBus {
 
 impl EventBus for JsEventBus {
     async fn publish(&self, event: &ProviderEvent) {
-        let value = to_js(&shapes::ProviderEvent::from(event));
+        let value = to_js(&shapes::ProviderEvent(event));
         if let Err(error) = self.try_publish(&value).await {
             self.report(&error, &value);
         }

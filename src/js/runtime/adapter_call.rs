@@ -12,12 +12,26 @@ use super::runtime::{Runtime, State};
 use super::{CallId, Host};
 
 pub struct AdapterCall<H: Host> {
-    runtime: Rc<Runtime<H>>,
+    /// Set while the call waits in a slot (`call`).
+    runtime: Option<Rc<Runtime<H>>>,
     outcome: Option<Settled<H::Value>>,
     call: Option<CallId>,
 }
 
 impl<H: Host> AdapterCall<H> {
+    /// A call that has ended already: what it returned, or what it threw.
+    pub fn ready(returned: Result<H::Value, H::Value>) -> Self {
+        let outcome = match returned {
+            Ok(value) => Settled::Value(value),
+            Err(thrown) => Settled::Error(thrown),
+        };
+        Self {
+            runtime: None,
+            outcome: Some(outcome),
+            call: None,
+        }
+    }
+
     /// The outcome of `returned` (what the method call gave: its value, or what it threw),
     /// awaited if it is a thenable, for at most `timeout_ms`.
     pub fn new(
@@ -25,19 +39,14 @@ impl<H: Host> AdapterCall<H> {
         returned: Result<H::Value, H::Value>,
         timeout_ms: u32,
     ) -> Self {
-        let ready = |outcome| Self {
-            runtime: Rc::clone(runtime),
-            outcome: Some(outcome),
-            call: None,
-        };
         let value = match returned {
             Ok(value) => value,
-            Err(thrown) => return ready(Settled::Error(thrown)),
+            thrown => return Self::ready(thrown),
         };
         let call = runtime.with(|state| state.calls.open());
         if !runtime.host().watch(&value, call) {
             runtime.with(|state| state.calls.close(call));
-            return ready(Settled::Value(value));
+            return Self::ready(Ok(value));
         }
         let now = runtime.host().now();
         let (first, arm) = runtime.with(|state| {
@@ -55,7 +64,7 @@ impl<H: Host> AdapterCall<H> {
             runtime.host().arm(delay);
         }
         Self {
-            runtime: Rc::clone(runtime),
+            runtime: Some(Rc::clone(runtime)),
             outcome: None,
             call: Some(call),
         }
@@ -67,10 +76,10 @@ impl<H: Host> Future for AdapterCall<H> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let Some(call) = this.call else {
+        let (Some(call), Some(runtime)) = (this.call, &this.runtime) else {
             return this.outcome.take().map_or(Poll::Pending, Poll::Ready);
         };
-        let outcome = this.runtime.with(|state| {
+        let outcome = runtime.with(|state| {
             let waiter = match state.polling {
                 Some(task) => Waiter::Task(task),
                 None => Waiter::Foreign(cx.waker().clone()),
@@ -97,9 +106,9 @@ impl<H: Host> Unpin for AdapterCall<H> {}
 /// A call dropped while waiting frees its slot; a late answer is then ignored.
 impl<H: Host> Drop for AdapterCall<H> {
     fn drop(&mut self) {
-        if let Some(call) = self.call.take() {
-            self.runtime.with(|state| state.calls.close(call));
-            self.runtime.after_end();
+        if let (Some(call), Some(runtime)) = (self.call.take(), &self.runtime) {
+            runtime.with(|state| state.calls.close(call));
+            runtime.after_end();
         }
     }
 }

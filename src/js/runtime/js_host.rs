@@ -81,12 +81,12 @@ pub fn start(work: impl Future<Output = JsValue> + 'static) -> u32 {
 }
 
 /// An adapter call's outcome; without a runtime, what it returned, not awaited.
-pub async fn call_adapter(returned: Result<JsValue, JsValue>, timeout_ms: u32) -> Settled<JsValue> {
+pub fn call_adapter(
+    returned: Result<JsValue, JsValue>,
+    timeout_ms: u32,
+) -> AdapterCall<raw::Runtime> {
     match runtime() {
-        Some(runtime) => AdapterCall::new(&runtime, returned, timeout_ms).await,
-        None => match returned {
-            Ok(value) => Settled::Value(value),
-            Err(error) => Settled::Error(error),
-        },
+        Some(runtime) => AdapterCall::new(&runtime, returned, timeout_ms),
+        None => AdapterCall::ready(returned),
     }
 }

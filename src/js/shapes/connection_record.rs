@@ -1,10 +1,9 @@
 use serde::{Deserialize, Serialize};
 use tsify_next::Tsify;
-use uuid::Uuid;
 
 use super::domain_names::{credential_type_name, status_name};
 use super::iso_instant::IsoInstant;
-use super::js_text;
+use super::js_text::{self, JsId};
 use super::secret_bytes::SecretBytes;
 use crate::domain::{
     self, ConnectionStatus, CredentialType, ProviderConnection, ProviderCredentials,
@@ -15,15 +14,12 @@ use crate::domain::{
 #[serde(rename_all = "camelCase")]
 #[tsify(missing_as_null)]
 pub struct ProviderConnectionRecord {
-    #[serde(serialize_with = "js_text::id")]
     #[tsify(type = "string")]
-    pub id: Uuid,
-    #[serde(serialize_with = "js_text::id")]
+    pub id: JsId,
     #[tsify(type = "string")]
-    pub user_id: Uuid,
-    #[serde(serialize_with = "js_text::id")]
+    pub user_id: JsId,
     #[tsify(type = "string")]
-    pub provider_id: Uuid,
+    pub provider_id: JsId,
     #[serde(serialize_with = "js_text::any_text")]
     pub provider_slug: String,
     #[serde(with = "status_name")]
@@ -59,9 +55,9 @@ pub struct ProviderCredentialsRecord {
 impl From<&ProviderConnection> for ProviderConnectionRecord {
     fn from(connection: &ProviderConnection) -> Self {
         Self {
-            id: connection.id(),
-            user_id: connection.user_id(),
-            provider_id: connection.provider_id(),
+            id: JsId(connection.id()),
+            user_id: JsId(connection.user_id()),
+            provider_id: JsId(connection.provider_id()),
             provider_slug: connection.provider_slug().to_owned(),
             status: connection.status(),
             alias: connection.alias().map(str::to_owned),
@@ -97,9 +93,9 @@ impl TryFrom<ProviderConnectionRecord> for ProviderConnection {
             .transpose()
             .map_err(|error| format!("credentials: {error}"))?;
         ProviderConnection::restore(domain::ProviderConnectionRecord {
-            id: record.id,
-            user_id: record.user_id,
-            provider_id: record.provider_id,
+            id: record.id.0,
+            user_id: record.user_id.0,
+            provider_id: record.provider_id.0,
             provider_slug: record.provider_slug,
             status: record.status,
             alias: record.alias,

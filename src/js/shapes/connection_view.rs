@@ -1,10 +1,9 @@
 use serde::Serialize;
 use tsify_next::Tsify;
-use uuid::Uuid;
 
 use super::domain_names::{credential_type_name, expiry_name, status_name};
 use super::iso_instant::IsoInstant;
-use super::js_text;
+use super::js_text::{self, JsId};
 use crate::application;
 use crate::domain::{ConnectionStatus, CredentialExpiry, CredentialType};
 
@@ -13,15 +12,12 @@ use crate::domain::{ConnectionStatus, CredentialExpiry, CredentialType};
 #[serde(rename_all = "camelCase")]
 #[tsify(missing_as_null)]
 pub struct ProviderConnectionView<'a> {
-    #[serde(serialize_with = "js_text::id")]
     #[tsify(type = "string")]
-    id: Uuid,
-    #[serde(serialize_with = "js_text::id")]
+    id: JsId,
     #[tsify(type = "string")]
-    user_id: Uuid,
-    #[serde(serialize_with = "js_text::id")]
+    user_id: JsId,
     #[tsify(type = "string")]
-    provider_id: Uuid,
+    provider_id: JsId,
     #[serde(serialize_with = "js_text::any_text")]
     provider_slug: &'a str,
     #[serde(serialize_with = "js_text::optional_text")]
@@ -53,9 +49,9 @@ pub struct ProviderConnectionView<'a> {
 impl<'a> From<&'a application::ProviderConnectionView> for ProviderConnectionView<'a> {
     fn from(view: &'a application::ProviderConnectionView) -> Self {
         Self {
-            id: view.id,
-            user_id: view.user_id,
-            provider_id: view.provider_id,
+            id: JsId(view.id),
+            user_id: JsId(view.user_id),
+            provider_id: JsId(view.provider_id),
             provider_slug: &view.provider_slug,
             alias: view.alias.as_deref(),
             status: view.status,

@@ -2,7 +2,7 @@
 //! a value that recurs within a command crosses to JS once. Outside a command (in a query, or a
 //! test) they serialize as plain strings.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
@@ -15,13 +15,6 @@ pub fn id<S: Serializer>(id: &Uuid, serializer: S) -> Result<S::Ok, S::Error> {
     match value {
         Some(value) => serde_wasm_bindgen::preserve::serialize(&value, serializer),
         None => id.serialize(serializer),
-    }
-}
-
-pub fn optional_id<S: Serializer>(id: &Option<Uuid>, serializer: S) -> Result<S::Ok, S::Error> {
-    match id {
-        Some(id) => self::id(id, serializer),
-        None => serializer.serialize_none(),
     }
 }
 
@@ -51,12 +44,28 @@ pub fn any_text<S: Serializer, T: AsRef<str> + ?Sized>(
     text(value.as_ref(), serializer)
 }
 
-/// An id as a result's value.
-pub struct Id(pub Uuid);
+/// An id, written as the command's JS string for it; read as uuid reads one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JsId(pub Uuid);
 
-impl Serialize for Id {
+impl Serialize for JsId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         id(&self.0, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for JsId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Uuid::deserialize(deserializer).map(Self)
+    }
+}
+
+/// Text, written as the command's JS string for it.
+pub struct JsText<T>(pub T);
+
+impl<T: AsRef<str>> Serialize for JsText<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        text(self.0.as_ref(), serializer)
     }
 }
 

@@ -21,7 +21,7 @@ pub use connection_record::{ProviderConnectionRecord, ProviderCredentialsRecord}
 pub use connection_view::{ExpiringConnections, ProviderConnectionList, ProviderConnectionView};
 pub use handler_result::{Failure, Success};
 pub use iso_instant::IsoInstant;
-pub use js_text::{js_id, Id};
+pub use js_text::{js_id, JsId};
 pub use provider_event::ProviderEvent;
 
 /// `None` is written as `null`, as the contract has it, not left `undefined`.
