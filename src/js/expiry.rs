@@ -4,10 +4,11 @@ use wasm_bindgen::prelude::*;
 
 use chrono::{DateTime, Utc};
 
-use crate::application::{Clock, SystemClock};
+use crate::application::Clock;
 use crate::domain::instant::parse_rfc3339;
 use crate::domain::{CredentialExpiry, DEFAULT_EXPIRY_THRESHOLD};
 use crate::js::bridge_error::{BridgeError, Setup};
+use crate::js::ports::JsClock;
 
 /// `"never"`, `"valid"`, `"expiring_soon"` (within five minutes) or `"expired"`, for an
 /// `expiresAt` as the handler takes it, judged at `now` (the current time when absent).
@@ -24,7 +25,7 @@ pub fn credential_expiry(
     };
     let now = match now {
         Some(text) => timestamp(&text, "now")?,
-        None => SystemClock.now(),
+        None => JsClock.now(),
     };
     Ok(
         CredentialExpiry::of(expires_at, now, DEFAULT_EXPIRY_THRESHOLD)

@@ -9,9 +9,9 @@ use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
 use super::options::{options_from_js, require_method};
-use crate::application::InvalidField;
+use crate::application::{CommandContext, InvalidField, QueryContext};
 use crate::js::bridge_error::BridgeError;
-use crate::js::ports::{JsEventBus, JsRepository};
+use crate::js::ports::{JsClock, JsEventBus, JsRepository};
 use crate::js::runtime;
 use crate::js::shapes::{to_js, with_command_texts, Failure};
 
@@ -21,12 +21,9 @@ pub trait Operation: 'static {
     const CLASS: &'static str;
     /// The repository methods it calls.
     const METHODS: &'static [&'static str];
+    /// Built from a `CommandContext` (a command) or a `QueryContext` (a query), on the JS clock.
     type Handler: 'static;
     type Input;
-    /// The adapters its handler is built over: the repository, and a command's event bus.
-    type Ports;
-
-    fn build(ports: Self::Ports) -> Self::Handler;
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField>;
 
@@ -38,7 +35,10 @@ pub trait Operation: 'static {
 /// under it.
 pub struct Exported<O: Operation>(Rc<O::Handler>);
 
-impl<O: Operation<Ports = (JsRepository, JsEventBus)>> Exported<O> {
+impl<O: Operation> Exported<O>
+where
+    O::Handler: From<CommandContext<JsRepository, JsEventBus, JsClock>>,
+{
     /// A `TypeError` naming the problem when a method it needs (or `eventBus.publish`) is not a
     /// function, or an option is of the wrong kind.
     pub fn command(
@@ -51,18 +51,20 @@ impl<O: Operation<Ports = (JsRepository, JsEventBus)>> Exported<O> {
         let options = options_from_js(O::CLASS, &options)?;
         let repository = JsRepository::new(repository, options.timeout_ms);
         let event_bus = JsEventBus::new(event_bus, options.timeout_ms, options.on_event_bus_error);
-        Ok(Self(Rc::new(O::build((repository, event_bus)))))
+        let context = CommandContext::new(repository, event_bus).with_clock(JsClock);
+        Ok(Self(Rc::new(context.into())))
     }
 }
 
-impl<O: Operation<Ports = JsRepository>> Exported<O> {
+impl<O: Operation> Exported<O>
+where
+    O::Handler: From<QueryContext<JsRepository, JsClock>>,
+{
     pub fn query(repository: JsValue, options: JsValue) -> Result<Self, JsValue> {
         require_methods::<O>(&repository)?;
         let options = options_from_js(O::CLASS, &options)?;
-        Ok(Self(Rc::new(O::build(JsRepository::new(
-            repository,
-            options.timeout_ms,
-        )))))
+        let repository = JsRepository::new(repository, options.timeout_ms);
+        Ok(Self(Rc::new(QueryContext::new(repository).with_clock(JsClock).into())))
     }
 }
 

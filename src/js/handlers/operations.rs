@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 use super::operation::Operation;
 use crate::application::{self as app, InvalidField};
 use crate::js::decode;
-use crate::js::ports::{JsEventBus, JsRepository};
+use crate::js::ports::{JsClock, JsEventBus, JsRepository};
 use crate::js::runtime::panic_if_asked;
 use crate::js::shapes::{self, to_js, Failure, JsId, Success};
 
@@ -27,13 +27,8 @@ pub struct ConnectProvider;
 impl Operation for ConnectProvider {
     const CLASS: &'static str = "ConnectProviderHandler";
     const METHODS: &'static [&'static str] = &["save"];
-    type Handler = app::ConnectProviderHandler<JsRepository, JsEventBus>;
+    type Handler = app::ConnectProviderHandler<JsRepository, JsEventBus, JsClock>;
     type Input = app::ConnectProvider;
-    type Ports = (JsRepository, JsEventBus);
-
-    fn build((repository, event_bus): Self::Ports) -> Self::Handler {
-        app::ConnectProviderHandler::new(repository, event_bus)
-    }
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
         decode::connect_provider_command(input)
@@ -55,13 +50,8 @@ pub struct DisconnectProvider;
 impl Operation for DisconnectProvider {
     const CLASS: &'static str = "DisconnectProviderHandler";
     const METHODS: &'static [&'static str] = &["findById", "save"];
-    type Handler = app::DisconnectProviderHandler<JsRepository, JsEventBus>;
+    type Handler = app::DisconnectProviderHandler<JsRepository, JsEventBus, JsClock>;
     type Input = app::DisconnectProvider;
-    type Ports = (JsRepository, JsEventBus);
-
-    fn build((repository, event_bus): Self::Ports) -> Self::Handler {
-        app::DisconnectProviderHandler::new(repository, event_bus)
-    }
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
         decode::disconnect_provider_command(input)
@@ -77,13 +67,8 @@ pub struct RefreshProviderTokens;
 impl Operation for RefreshProviderTokens {
     const CLASS: &'static str = "RefreshProviderTokensHandler";
     const METHODS: &'static [&'static str] = &["findById", "save"];
-    type Handler = app::RefreshProviderTokensHandler<JsRepository, JsEventBus>;
+    type Handler = app::RefreshProviderTokensHandler<JsRepository, JsEventBus, JsClock>;
     type Input = app::RefreshProviderTokens;
-    type Ports = (JsRepository, JsEventBus);
-
-    fn build((repository, event_bus): Self::Ports) -> Self::Handler {
-        app::RefreshProviderTokensHandler::new(repository, event_bus)
-    }
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
         decode::refresh_provider_tokens_command(input)
@@ -99,13 +84,8 @@ pub struct GetProviderConnection;
 impl Operation for GetProviderConnection {
     const CLASS: &'static str = "GetProviderConnectionHandler";
     const METHODS: &'static [&'static str] = &["findById"];
-    type Handler = app::GetProviderConnectionHandler<JsRepository>;
+    type Handler = app::GetProviderConnectionHandler<JsRepository, JsClock>;
     type Input = app::GetProviderConnection;
-    type Ports = JsRepository;
-
-    fn build(repository: Self::Ports) -> Self::Handler {
-        app::GetProviderConnectionHandler::new(repository)
-    }
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
         decode::get_provider_connection_query(input)
@@ -122,13 +102,8 @@ pub struct ListProviderConnections;
 impl Operation for ListProviderConnections {
     const CLASS: &'static str = "ListProviderConnectionsHandler";
     const METHODS: &'static [&'static str] = &["findByUserId", "findActiveByUser"];
-    type Handler = app::ListProviderConnectionsHandler<JsRepository>;
+    type Handler = app::ListProviderConnectionsHandler<JsRepository, JsClock>;
     type Input = app::ListProviderConnections;
-    type Ports = JsRepository;
-
-    fn build(repository: Self::Ports) -> Self::Handler {
-        app::ListProviderConnectionsHandler::new(repository)
-    }
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
         decode::list_provider_connections_query(input)
@@ -145,13 +120,8 @@ pub struct ListExpiringConnections;
 impl Operation for ListExpiringConnections {
     const CLASS: &'static str = "ListExpiringConnectionsHandler";
     const METHODS: &'static [&'static str] = &["findExpiringBefore"];
-    type Handler = app::ListExpiringConnectionsHandler<JsRepository>;
+    type Handler = app::ListExpiringConnectionsHandler<JsRepository, JsClock>;
     type Input = app::ListExpiringConnections;
-    type Ports = JsRepository;
-
-    fn build(repository: Self::Ports) -> Self::Handler {
-        app::ListExpiringConnectionsHandler::new(repository)
-    }
 
     fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
         decode::list_expiring_connections_query(input)

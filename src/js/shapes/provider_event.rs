@@ -16,7 +16,7 @@ impl Serialize for ProviderEvent<'_> {
         use domain::ProviderEvent as Event;
         let event = self.0;
         let mut out = serializer.serialize_struct("ProviderEvent", 9)?;
-        out.serialize_field("eventType", &JsText(event.event_type()))?;
+        out.serialize_field("eventType", &EventType(event.event_type()))?;
         out.serialize_field("eventId", &JsId(event.event_id()))?;
         out.serialize_field("occurredAt", &IsoInstant(event.occurred_at()))?;
         out.serialize_field("userId", &JsId(event.user_id()))?;
@@ -50,6 +50,15 @@ impl Serialize for ProviderEvent<'_> {
             }
         }
         out.end()
+    }
+}
+
+/// A unit variant, so serde-wasm-bindgen makes each type's JS string once per instance.
+struct EventType(&'static str);
+
+impl Serialize for EventType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit_variant("ProviderEvent", 0, self.0)
     }
 }
 
