@@ -21,12 +21,15 @@ const dateIso = Date.prototype.toISOString;
  * defined: nothing here restates a number the module checks against.
  */
 let limits;
-let tag;
+const tag = {};
 let bytesLeft = 0;
 
-export function configure(fromModule) {
-  limits = fromModule.limits;
-  tag = fromModule.tags;
+/** `tagNames`: the tags' names in the order of their numbers, separated by spaces. */
+export function configure(maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes, tagNames) {
+  limits = { maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes };
+  tagNames.split(" ").forEach((name, number) => {
+    tag[name] = number;
+  });
 }
 
 /** One property read; a throwing getter or Proxy trap throws through to the caller's `catch`. */

@@ -1,13 +1,12 @@
 //! The seam with `reading.js`, defined on this side only: the limits its copies keep to and the
 //! tags its answers carry, handed to it once at load.
 
-use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use crate::application::{MAX_ENCRYPTED_DATA_BYTES, MAX_TEXT_UNITS};
 use crate::js::raw::configure_reading;
 
-/// `pub enum Tag { … }` and `Tag::ALL`, its variants with the names `reading.js` knows them by.
+/// `pub enum Tag { … }`, with `Tag::ALL` and the names `reading.js` knows the tags by.
 macro_rules! tags {
     ($($(#[$doc:meta])* $tag:ident = $name:literal,)*) => {
         /// Why a value read from the caller cannot be used as it is.
@@ -15,7 +14,9 @@ macro_rules! tags {
         pub enum Tag { $($(#[$doc])* $tag,)* }
 
         impl Tag {
-            const ALL: &[(Tag, &str)] = &[$((Tag::$tag, $name),)*];
+            const ALL: &[Tag] = &[$(Tag::$tag,)*];
+            /// The names, in the order of the numbers.
+            const NAMES: &str = concat!($($name, " ",)*).trim_ascii_end();
         }
     };
 }
@@ -42,11 +43,11 @@ tags! {
 impl Tag {
     /// The tag `reading.js` answered with; `Unreadable` for anything it never sends.
     pub fn of(value: &JsValue) -> Tag {
-        let number = value.as_f64().unwrap_or_default();
+        let number = value.as_f64().unwrap_or(-1.0);
         Self::ALL
             .iter()
-            .find(|(tag, _)| f64::from(*tag as u8) == number)
-            .map_or(Tag::Unreadable, |(tag, _)| *tag)
+            .find(|tag| f64::from(**tag as u8) == number)
+            .map_or(Tag::Unreadable, |tag| *tag)
     }
 }
 
@@ -56,24 +57,14 @@ pub const MAX_DEPTH: u32 = 6;
 /// All the bytes one copy may hold, however many Uint8Arrays they come in.
 pub const MAX_TOTAL_BYTES: u32 = 16 * 1024 * 1024;
 
-/// Called once, as the instance starts.
+/// Called once per instance, when the package registers its runtime.
 pub fn configure() {
-    let limits: [(&str, u32); 5] = [
-        ("maxTextUnits", MAX_TEXT_UNITS as u32),
-        ("maxBytes", MAX_ENCRYPTED_DATA_BYTES as u32),
-        ("maxKeys", MAX_KEYS),
-        ("maxDepth", MAX_DEPTH),
-        ("maxTotalBytes", MAX_TOTAL_BYTES),
-    ];
-    let tags: Vec<(&str, u32)> = Tag::ALL.iter().map(|(tag, name)| (*name, *tag as u32)).collect();
-    let setup = object(&[("limits", object(&limits)), ("tags", object(&tags))]);
-    configure_reading(&setup);
-}
-
-fn object<V: Into<JsValue> + Clone>(entries: &[(&str, V)]) -> JsValue {
-    let object = Object::new();
-    for (key, value) in entries {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), &value.clone().into());
-    }
-    object.into()
+    configure_reading(
+        MAX_TEXT_UNITS as u32,
+        MAX_ENCRYPTED_DATA_BYTES as u32,
+        MAX_KEYS,
+        MAX_DEPTH,
+        MAX_TOTAL_BYTES,
+        Tag::NAMES,
+    );
 }

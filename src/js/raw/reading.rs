@@ -5,9 +5,16 @@ use wasm_bindgen::prelude::*;
 /// are `seam.rs`'s.
 #[wasm_bindgen(module = "/src/js/reading.js")]
 extern "C" {
-    /// Hands over the limits and tags, once at load.
+    /// Hands over the limits, and the tags' names in the order of their numbers, once at load.
     #[wasm_bindgen(js_name = configure)]
-    pub fn configure_reading(setup: &JsValue);
+    pub fn configure_reading(
+        max_text_units: u32,
+        max_bytes: u32,
+        max_keys: u32,
+        max_depth: u32,
+        max_total_bytes: u32,
+        tag_names: &str,
+    );
 
     /// One property read; throws what a getter or Proxy trap throws.
     #[wasm_bindgen(catch, js_name = readField)]
