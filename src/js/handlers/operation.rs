@@ -15,6 +15,9 @@ use crate::js::ports::{JsClock, JsEventBus, JsRepository};
 use crate::js::runtime;
 use crate::js::shapes::{to_js, with_command_texts, Failure};
 
+/// Reads a command or query from the caller's object.
+pub type Decode<T> = fn(&JsValue) -> Result<T, InvalidField>;
+
 /// One handler of the application, as the bridge exports it.
 pub trait Operation: 'static {
     /// The exported class's name, which its `TypeError`s start with.
@@ -25,7 +28,7 @@ pub trait Operation: 'static {
     type Handler: 'static;
     type Input;
 
-    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField>;
+    const DECODE: Decode<Self::Input>;
 
     /// Handles `input` and answers `{ ok, value }` or `{ ok, error }`.
     fn run(handler: &Self::Handler, input: Self::Input) -> impl Future<Output = JsValue>;
@@ -74,7 +77,7 @@ impl<O: Operation> Exported<O> {
     pub fn start(&self, input: JsValue) -> u32 {
         let handler = Rc::clone(&self.0);
         start_boxed(Box::pin(async move {
-            match O::decode(&input) {
+            match (O::DECODE)(&input) {
                 Ok(input) => O::run(&handler, input).await,
                 Err(why) => to_js(&Failure::new(&BridgeError::InvalidCommand(why).to_string())),
             }

@@ -7,8 +7,8 @@ use std::future::Future;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use super::operation::Operation;
-use crate::application::{self as app, InvalidField};
+use super::operation::{Decode, Operation};
+use crate::application as app;
 use crate::js::decode;
 use crate::js::ports::{JsClock, JsEventBus, JsRepository};
 use crate::js::runtime::panic_if_asked;
@@ -30,9 +30,7 @@ impl Operation for ConnectProvider {
     type Handler = app::ConnectProviderHandler<JsRepository, JsEventBus, JsClock>;
     type Input = app::ConnectProvider;
 
-    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
-        decode::connect_provider_command(input)
-    }
+    const DECODE: Decode<Self::Input> = decode::connect_provider_command;
 
     /// A block, not an `async fn`, which would hold the command twice while it waits
     /// (rust-lang/rust#62958).
@@ -53,9 +51,7 @@ impl Operation for DisconnectProvider {
     type Handler = app::DisconnectProviderHandler<JsRepository, JsEventBus, JsClock>;
     type Input = app::DisconnectProvider;
 
-    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
-        decode::disconnect_provider_command(input)
-    }
+    const DECODE: Decode<Self::Input> = decode::disconnect_provider_command;
 
     async fn run(handler: &Self::Handler, command: Self::Input) -> JsValue {
         answer(handler.handle(command).await)
@@ -70,9 +66,7 @@ impl Operation for RefreshProviderTokens {
     type Handler = app::RefreshProviderTokensHandler<JsRepository, JsEventBus, JsClock>;
     type Input = app::RefreshProviderTokens;
 
-    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
-        decode::refresh_provider_tokens_command(input)
-    }
+    const DECODE: Decode<Self::Input> = decode::refresh_provider_tokens_command;
 
     async fn run(handler: &Self::Handler, command: Self::Input) -> JsValue {
         answer(handler.handle(command).await)
@@ -87,9 +81,7 @@ impl Operation for GetProviderConnection {
     type Handler = app::GetProviderConnectionHandler<JsRepository, JsClock>;
     type Input = app::GetProviderConnection;
 
-    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
-        decode::get_provider_connection_query(input)
-    }
+    const DECODE: Decode<Self::Input> = decode::get_provider_connection_query;
 
     async fn run(handler: &Self::Handler, query: Self::Input) -> JsValue {
         let outcome = handler.handle(query).await;
@@ -105,9 +97,7 @@ impl Operation for ListProviderConnections {
     type Handler = app::ListProviderConnectionsHandler<JsRepository, JsClock>;
     type Input = app::ListProviderConnections;
 
-    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
-        decode::list_provider_connections_query(input)
-    }
+    const DECODE: Decode<Self::Input> = decode::list_provider_connections_query;
 
     async fn run(handler: &Self::Handler, query: Self::Input) -> JsValue {
         let outcome = handler.handle(query).await;
@@ -123,9 +113,7 @@ impl Operation for ListExpiringConnections {
     type Handler = app::ListExpiringConnectionsHandler<JsRepository, JsClock>;
     type Input = app::ListExpiringConnections;
 
-    fn decode(input: &JsValue) -> Result<Self::Input, InvalidField> {
-        decode::list_expiring_connections_query(input)
-    }
+    const DECODE: Decode<Self::Input> = decode::list_expiring_connections_query;
 
     async fn run(handler: &Self::Handler, query: Self::Input) -> JsValue {
         let outcome = handler.handle(query).await;

@@ -4,7 +4,7 @@
 //! The texts belong to the command's task: they are current while the task is polled (polls
 //! never nest), and they go when it ends.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell, RefMut};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -12,22 +12,16 @@ use std::task::{Context, Poll};
 
 use wasm_bindgen::JsValue;
 
-/// What a string stands for.
+/// What a string stands for: looked up by `TextKey<&str>`, kept as `TextKey` (its own text).
 #[derive(PartialEq, Eq)]
-pub enum TextKey<'a> {
+pub enum TextKey<T = String> {
     Id(u128),
     Millis(i64),
-    Text(&'a str),
+    Text(T),
 }
 
-enum OwnedKey {
-    Id(u128),
-    Millis(i64),
-    Text(String),
-}
-
-impl OwnedKey {
-    fn matches(&self, key: &TextKey<'_>) -> bool {
+impl TextKey {
+    fn matches(&self, key: &TextKey<&str>) -> bool {
         match (self, key) {
             (Self::Id(a), TextKey::Id(b)) => a == b,
             (Self::Millis(a), TextKey::Millis(b)) => a == b,
@@ -37,12 +31,12 @@ impl OwnedKey {
     }
 }
 
-impl From<&TextKey<'_>> for OwnedKey {
-    fn from(key: &TextKey<'_>) -> Self {
-        match key {
-            TextKey::Id(id) => Self::Id(*id),
-            TextKey::Millis(ms) => Self::Millis(*ms),
-            TextKey::Text(text) => Self::Text((*text).to_owned()),
+impl TextKey<&str> {
+    fn owned(&self) -> TextKey {
+        match *self {
+            Self::Id(id) => TextKey::Id(id),
+            Self::Millis(ms) => TextKey::Millis(ms),
+            Self::Text(text) => TextKey::Text(text.to_owned()),
         }
     }
 }
@@ -51,26 +45,57 @@ impl From<&TextKey<'_>> for OwnedKey {
 /// the ones that recur (the user's id, a shared time) while the rest pass through.
 const CAPACITY: usize = 16;
 
-/// Few strings, so a list searched in order is the fastest map; the most recently used last.
+/// Few strings, so a list searched in order is the fastest map. When it is full, the one used
+/// longest ago makes room; nothing moves on a hit.
 #[derive(Default)]
-pub struct CommandTexts(RefCell<Vec<(OwnedKey, JsValue)>>);
+pub struct CommandTexts {
+    texts: RefCell<Vec<(TextKey, JsValue, u32)>>,
+    clock: Cell<u32>,
+}
 
 impl CommandTexts {
-    fn find(&self, key: &TextKey<'_>) -> Option<JsValue> {
-        let mut texts = self.0.borrow_mut();
-        let at = texts.iter().position(|(known, _)| known.matches(key))?;
-        let entry = texts.remove(at);
-        let value = entry.1.clone();
-        texts.push(entry);
-        Some(value)
+    fn tick(&self) -> u32 {
+        let now = self.clock.get().wrapping_add(1);
+        self.clock.set(now);
+        now
     }
 
-    fn keep(&self, key: &TextKey<'_>, value: &JsValue) {
-        let mut texts = self.0.borrow_mut();
-        if texts.len() == CAPACITY {
-            texts.remove(0);
+    /// The string kept for `key`, borrowed (no copy of its handle).
+    fn found(&self, key: &TextKey<&str>) -> Option<RefMut<'_, JsValue>> {
+        let now = self.tick();
+        let texts = self.texts.borrow_mut();
+        RefMut::filter_map(texts, |texts| {
+            let (_, value, used) = texts.iter_mut().find(|(known, ..)| known.matches(key))?;
+            *used = now;
+            Some(value)
+        })
+        .ok()
+    }
+
+    /// `f` of the JS string for `key`, made by `make` the first time.
+    pub fn with<T>(
+        &self,
+        key: TextKey<&str>,
+        make: impl FnOnce() -> JsValue,
+        f: impl FnOnce(&JsValue) -> T,
+    ) -> T {
+        if let Some(value) = self.found(&key) {
+            return f(&value);
         }
-        texts.push((OwnedKey::from(key), value.clone()));
+        let value = make();
+        let result = f(&value);
+        self.keep(&key, value);
+        result
+    }
+
+    fn keep(&self, key: &TextKey<&str>, value: JsValue) {
+        let entry = (key.owned(), value, self.tick());
+        let mut texts = self.texts.borrow_mut();
+        if texts.len() < CAPACITY {
+            texts.push(entry);
+        } else if let Some(oldest) = texts.iter_mut().min_by_key(|(.., used)| *used) {
+            *oldest = entry;
+        }
     }
 }
 
@@ -79,23 +104,17 @@ thread_local! {
 }
 
 /// Keeps `value`, a JS string the caller passed in, as the current command's string for `key`.
-pub fn remember(key: TextKey<'_>, value: &JsValue) {
+pub fn remember(key: TextKey<&str>, value: &JsValue) {
     CURRENT.with_borrow(|current| {
         if let Some(texts) = current {
-            texts.keep(&key, value);
+            texts.keep(&key, value.clone());
         }
     });
 }
 
-/// The current command's JS string for `key`, made by `make` the first time; `None` outside a
-/// command's task.
-pub fn js_string(key: TextKey<'_>, make: impl FnOnce() -> JsValue) -> Option<JsValue> {
-    let texts = CURRENT.with_borrow(Option::clone)?;
-    Some(texts.find(&key).unwrap_or_else(|| {
-        let value = make();
-        texts.keep(&key, &value);
-        value
-    }))
+/// The current command's texts; `None` outside a command's task.
+pub fn current_texts() -> Option<Rc<CommandTexts>> {
+    CURRENT.with_borrow(Option::clone)
 }
 
 /// `future` with its own command texts, current whenever it is polled.

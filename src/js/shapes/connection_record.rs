@@ -20,7 +20,7 @@ pub struct ProviderConnectionRecord {
     pub user_id: JsId,
     #[tsify(type = "string")]
     pub provider_id: JsId,
-    #[serde(serialize_with = "js_text::any_text")]
+    #[serde(serialize_with = "js_text::text")]
     pub provider_slug: String,
     #[serde(with = "status_name")]
     #[tsify(type = "ConnectionStatus")]

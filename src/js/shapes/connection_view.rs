@@ -18,7 +18,7 @@ pub struct ProviderConnectionView<'a> {
     user_id: JsId,
     #[tsify(type = "string")]
     provider_id: JsId,
-    #[serde(serialize_with = "js_text::any_text")]
+    #[serde(serialize_with = "js_text::text")]
     provider_slug: &'a str,
     #[serde(serialize_with = "js_text::optional_text")]
     alias: Option<&'a str>,

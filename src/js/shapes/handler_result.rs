@@ -17,7 +17,7 @@ impl<T> Success<T> {
 #[derive(Serialize)]
 pub struct Failure<'a> {
     ok: bool,
-    #[serde(serialize_with = "super::js_text::any_text")]
+    #[serde(serialize_with = "super::js_text::text")]
     error: &'a str,
 }
 

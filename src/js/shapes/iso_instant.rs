@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wasm_bindgen::JsValue;
 
-use super::command_texts::{js_string, TextKey};
+use super::command_texts::{current_texts, TextKey};
 use crate::domain::instant::{parse_rfc3339, to_iso_string};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,11 +13,11 @@ pub struct IsoInstant(pub DateTime<Utc>);
 /// A command's record and events mostly share a millisecond, so its text is made once.
 impl Serialize for IsoInstant {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let value = js_string(TextKey::Millis(self.0.timestamp_millis()), || {
-            JsValue::from_str(&to_iso_string(self.0))
-        });
-        match value {
-            Some(value) => serde_wasm_bindgen::preserve::serialize(&value, serializer),
+        let make = || JsValue::from_str(&to_iso_string(self.0));
+        match current_texts() {
+            Some(texts) => texts.with(TextKey::Millis(self.0.timestamp_millis()), make, |value| {
+                serde_wasm_bindgen::preserve::serialize(value, serializer)
+            }),
             None => serializer.serialize_str(&to_iso_string(self.0)),
         }
     }

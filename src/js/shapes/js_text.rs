@@ -6,22 +6,33 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::command_texts::{js_string, TextKey};
+use serde_wasm_bindgen::preserve;
+
+use super::command_texts::{current_texts, TextKey};
 
 pub fn id<S: Serializer>(id: &Uuid, serializer: S) -> Result<S::Ok, S::Error> {
-    let value = js_string(TextKey::Id(id.as_u128()), || {
-        JsValue::from_str(id.hyphenated().encode_lower(&mut Uuid::encode_buffer()))
-    });
-    match value {
-        Some(value) => serde_wasm_bindgen::preserve::serialize(&value, serializer),
+    match current_texts() {
+        Some(texts) => texts.with(TextKey::Id(id.as_u128()), || make_id(*id), |value| {
+            preserve::serialize(value, serializer)
+        }),
         None => id.serialize(serializer),
     }
 }
 
-pub fn text<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
-    let value = js_string(TextKey::Text(text), || JsValue::from_str(text));
-    match value {
-        Some(value) => serde_wasm_bindgen::preserve::serialize(&value, serializer),
+fn make_id(id: Uuid) -> JsValue {
+    JsValue::from_str(id.hyphenated().encode_lower(&mut Uuid::encode_buffer()))
+}
+
+/// A string field typed `&str` or `String` alike.
+pub fn text<S: Serializer, T: AsRef<str> + ?Sized>(
+    text: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let text = text.as_ref();
+    match current_texts() {
+        Some(texts) => texts.with(TextKey::Text(text), || JsValue::from_str(text), |value| {
+            preserve::serialize(value, serializer)
+        }),
         None => serializer.serialize_str(text),
     }
 }
@@ -34,14 +45,6 @@ pub fn optional_text<S: Serializer, T: AsRef<str>>(
         Some(text) => self::text(text.as_ref(), serializer),
         None => serializer.serialize_none(),
     }
-}
-
-/// A string field typed `&str` or `String` alike.
-pub fn any_text<S: Serializer, T: AsRef<str> + ?Sized>(
-    value: &T,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    text(value.as_ref(), serializer)
 }
 
 /// An id, written as the command's JS string for it; read as uuid reads one.
@@ -71,6 +74,8 @@ impl<T: AsRef<str>> Serialize for JsText<T> {
 
 /// The JS string of `id`, the current command's when it has one (such as the caller's own).
 pub fn js_id(id: Uuid) -> JsValue {
-    let make = || JsValue::from_str(id.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
-    js_string(TextKey::Id(id.as_u128()), make).unwrap_or_else(make)
+    match current_texts() {
+        Some(texts) => texts.with(TextKey::Id(id.as_u128()), || make_id(id), JsValue::clone),
+        None => make_id(id),
+    }
 }
