@@ -18,6 +18,7 @@ export const {
   GetProviderConnectionError,
   ListProviderConnectionsError,
   ListExpiringConnectionsError,
+  ErrorCode,
   credentialExpiry,
   wasmMemoryBytes,
 } = createApi(glue);

@@ -17,6 +17,7 @@ export const {
   GetProviderConnectionError,
   ListProviderConnectionsError,
   ListExpiringConnectionsError,
+  ErrorCode,
   credentialExpiry,
   wasmMemoryBytes,
 } = createApi(glue);

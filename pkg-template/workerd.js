@@ -19,6 +19,7 @@ export const {
   GetProviderConnectionError,
   ListProviderConnectionsError,
   ListExpiringConnectionsError,
+  ErrorCode,
   credentialExpiry,
   wasmMemoryBytes,
 } = createApi(glue);

@@ -30,6 +30,17 @@ function run(command, args) {
   execFileSync(command, args, { cwd: root, stdio: "inherit", env });
 }
 
+// --stores-only: refresh pkg/stores from pkg-template/stores on an existing pkg/, without cargo
+// (for work on the stores while the wasm stays as built).
+if (process.argv.includes("--stores-only")) {
+  rmSync(join(pkg, "stores"), { recursive: true, force: true });
+  cpSync(join(root, "pkg-template", "stores"), join(pkg, "stores"), { recursive: true });
+  writeStoreSchemas();
+  writeCommonJsStores();
+  console.log(`build: ${join(pkg, "stores")} refreshed`);
+  process.exit(0);
+}
+
 const featureArgs = features ? ["--features", features, "--target-dir", targetDir] : [];
 run("cargo", ["build", "--release", "--lib", "--target", "wasm32-unknown-unknown", ...featureArgs]);
 rmSync(pkg, { recursive: true, force: true });

@@ -243,8 +243,9 @@ fn a_failing_save_becomes_a_database_error_with_a_failed_event() {
     );
     let reason = "Database error occurred: disk full";
     assert_eq!(result.unwrap_err().to_string(), reason);
+    // Id 2 is the connection's, 3 the Succeeded event's that the save would have stored.
     let failed = ProviderEvent::ProviderConnectionFailed(ProviderConnectionFailed {
-        event_id: SequentialIds::nth(3),
+        event_id: SequentialIds::nth(4),
         occurred_at: t0(),
         user_id: uuid(USER_ID),
         provider_id: uuid(PROVIDER_ID),

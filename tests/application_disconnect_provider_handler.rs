@@ -45,6 +45,7 @@ fn disconnected(connection: &ProviderConnection) -> ProviderConnection {
         status: ConnectionStatus::Disconnected,
         credentials: None,
         updated_at: t0(),
+        version: connection.version() + 1,
         ..record_of(connection)
     })
     .unwrap()
@@ -67,8 +68,17 @@ fn succeeded(user: &str) -> ProviderEvent {
 }
 
 fn failed(user: &str, found: bool, reason: &str) -> ProviderEvent {
+    failed_as(2, user, found, reason)
+}
+
+/// Failed after a write was tried: id 2 went to the Succeeded event the write would have stored.
+fn failed_after_write(user: &str, reason: &str) -> ProviderEvent {
+    failed_as(3, user, true, reason)
+}
+
+fn failed_as(nth: u128, user: &str, found: bool, reason: &str) -> ProviderEvent {
     ProviderEvent::ProviderDisconnectionFailed(ProviderDisconnectionFailed {
-        event_id: SequentialIds::nth(2),
+        event_id: SequentialIds::nth(nth),
         occurred_at: t0(),
         subject: subject(user, found),
         reason: reason.to_owned(),
@@ -190,7 +200,9 @@ fn disconnecting_twice_in_a_row_succeeds_both_times() {
     assert_eq!(block_on(handler.handle(disconnect(USER_ID))), Ok(()));
 
     assert_eq!(handler.context().repository().save_calls(), 2);
-    assert_eq!(saved(handler.context()), vec![disconnected(&active())]);
+    let twice = disconnected(&disconnected(&active()));
+    assert_eq!(twice.version(), 3, "each save is one more version");
+    assert_eq!(saved(handler.context()), vec![twice]);
     assert_eq!(
         handler.context().event_bus().types(),
         [
@@ -268,7 +280,10 @@ fn a_failing_save_is_a_database_error_with_a_failed_event() {
     assert_eq!(result.unwrap_err().to_string(), reason);
     assert_eq!(
         events(handler.context()),
-        vec![attempted(USER_ID, true), failed(USER_ID, true, reason)]
+        vec![
+            attempted(USER_ID, true),
+            failed_after_write(USER_ID, reason)
+        ]
     );
     assert_eq!(calls(handler.context()), ["find_by_id", "save"]);
     assert_eq!(
@@ -418,11 +433,7 @@ fn original_disconnect_provider_emits_failed_event_on_database_error() {
         events(handler.context()),
         vec![
             attempted(USER_ID, true),
-            failed(
-                USER_ID,
-                true,
-                "Database error occurred: Database connection lost"
-            ),
+            failed_after_write(USER_ID, "Database error occurred: Database connection lost"),
         ]
     );
 }

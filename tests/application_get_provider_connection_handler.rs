@@ -86,6 +86,7 @@ fn returns_every_field_of_the_users_active_connection() {
         last_sync_at: Some(minutes(-10)),
         created_at: minutes(-120),
         updated_at: minutes(-9),
+        version: 1,
     })
     .unwrap();
     let other = stored(SECOND_ID, USER_ID, ConnectionStatus::Pending, minutes(-1));

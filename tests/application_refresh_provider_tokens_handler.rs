@@ -82,6 +82,7 @@ fn refreshed(connection: &ProviderConnection) -> ProviderConnection {
     ProviderConnection::restore(ProviderConnectionRecord {
         credentials: Some(new_credentials()),
         updated_at: t0(),
+        version: connection.version() + 1,
         ..record_of(connection)
     })
     .unwrap()
@@ -104,8 +105,23 @@ fn succeeded(user: &str) -> ProviderEvent {
 }
 
 fn failed(user: &str, found: bool, reason: &str, needs_user_action: bool) -> ProviderEvent {
+    failed_as(2, user, found, reason, needs_user_action)
+}
+
+/// Failed after a write was tried: id 2 went to the Succeeded event the write would have stored.
+fn failed_after_write(user: &str, reason: &str) -> ProviderEvent {
+    failed_as(3, user, true, reason, false)
+}
+
+fn failed_as(
+    nth: u128,
+    user: &str,
+    found: bool,
+    reason: &str,
+    needs_user_action: bool,
+) -> ProviderEvent {
     ProviderEvent::ProviderTokenRefreshFailed(ProviderTokenRefreshFailed {
-        event_id: SequentialIds::nth(2),
+        event_id: SequentialIds::nth(nth),
         occurred_at: t0(),
         subject: subject(user, found),
         reason: reason.to_owned(),
@@ -383,7 +399,7 @@ fn a_failing_save_is_a_database_error_not_needing_the_user() {
         events(handler.context()),
         vec![
             attempted(USER_ID, true),
-            failed(USER_ID, true, reason, false)
+            failed_after_write(USER_ID, reason)
         ]
     );
     assert_eq!(calls(handler.context()), ["find_by_id", "save"]);
@@ -546,11 +562,6 @@ fn original_refresh_tokens_emits_failed_event_on_database_error() {
 
     assert_eq!(
         events(handler.context())[1],
-        failed(
-            USER_ID,
-            true,
-            "Database error occurred: Database connection lost",
-            false
-        )
+        failed_after_write(USER_ID, "Database error occurred: Database connection lost")
     );
 }

@@ -161,6 +161,7 @@ fn restore_refuses_an_active_connection_without_credentials() {
         last_sync_at: None,
         created_at: t0(),
         updated_at: t0(),
+        version: 1,
     };
     assert_eq!(
         ProviderConnection::restore(record.clone()),

@@ -9,11 +9,13 @@
 use std::cell::OnceCell;
 
 use chrono::{DateTime, Utc};
-use connect_provider::application::{EventBus, ProviderConnectionRepository, RepositoryError};
+use connect_provider::application::{
+    EventBus, ProviderConnectionRepository, RepositoryError, Written,
+};
 use connect_provider::domain::instant::parse_rfc3339;
 use connect_provider::domain::{NewProviderConnection, ProviderConnectionAttempted};
 use connect_provider::js::shapes::{from_js, to_js, ProviderConnectionRecord};
-use connect_provider::js::{JsEventBus, JsRepository};
+use connect_provider::js::{commits_to, JsEventBus, JsRepository};
 use connect_provider::{
     ConnectionStatus, CredentialType, ProviderConnection, ProviderCredentials, ProviderEvent,
 };
@@ -125,8 +127,8 @@ fn attempted() -> ProviderEvent {
 async fn the_repository_adapter_hands_save_the_connection_record() {
     api().await;
     let object = js("const saved = []; return { saved, save(c) { saved.push(c); } };");
-    let repository = JsRepository::new(object.clone(), 1_000);
-    assert_eq!(repository.save(&connection()).await, Ok(()));
+    let repository = JsRepository::new(object.clone(), 1_000, false);
+    assert_eq!(repository.save(&connection()).await, Ok(Written::Stored));
 
     let record = get(&object, "saved.0");
     let keys: Vec<String> = Object::keys(record.unchecked_ref::<Object>())
@@ -146,9 +148,11 @@ async fn the_repository_adapter_hands_save_the_connection_record() {
             "connectedAt",
             "lastSyncAt",
             "createdAt",
-            "updatedAt"
+            "updatedAt",
+            "version"
         ]
     );
+    assert_eq!(get(&record, "version").as_f64(), Some(1.0));
     assert_eq!(
         get(&record, "id").as_string().unwrap(),
         "0190f5b2-3c4d-7e8f-9a0b-000000000001"
@@ -175,6 +179,50 @@ async fn the_repository_adapter_hands_save_the_connection_record() {
 }
 
 #[wasm_bindgen_test]
+async fn save_answering_false_is_a_stale_write_and_anything_else_a_stored_one() {
+    api().await;
+    for (source, written) in [
+        ("return { save: () => false };", Written::Stale),
+        ("return { save: async () => false };", Written::Stale),
+        ("return { save: async () => true };", Written::Stored),
+        ("return { save: () => 0 };", Written::Stored),
+    ] {
+        let repository = JsRepository::new(js(source), 1_000, false);
+        assert_eq!(
+            repository.save(&connection()).await,
+            Ok(written),
+            "{source}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn commit_hands_the_record_and_the_events_and_is_used_only_when_the_bus_is_the_repositorys() {
+    api().await;
+    let object = js(
+        "const calls = []; const eventBus = { publish() {} }; \
+         return { calls, eventBus, commit: async (r, e) => { calls.push([r, e]); return true; } };",
+    );
+    let bus = get(&object, "eventBus");
+    assert!(commits_to(&object, &bus));
+    assert!(!commits_to(&object, &js("return { publish() {} };")));
+    assert!(!commits_to(
+        &js("return { eventBus: null };"),
+        &JsValue::NULL
+    ));
+    let repository = JsRepository::new(object.clone(), 1_000, true);
+    let written = repository.commit(&connection(), &[attempted()]).await;
+    assert_eq!(written, Some(Ok(Written::Stored)));
+    assert_eq!(get(&object, "calls.0.0.version").as_f64(), Some(1.0));
+    assert_eq!(
+        get(&object, "calls.0.1.0.eventType").as_string().as_deref(),
+        Some("ProviderConnectionAttempted")
+    );
+    let without = JsRepository::new(object, 1_000, false);
+    assert_eq!(without.commit(&connection(), &[attempted()]).await, None);
+}
+
+#[wasm_bindgen_test]
 async fn the_repository_adapter_reports_throws_rejections_and_timeouts_in_their_own_words() {
     api().await;
     let cases = [
@@ -197,7 +245,7 @@ async fn the_repository_adapter_reports_throws_rejections_and_timeouts_in_their_
         ),
     ];
     for (source, message) in cases {
-        let repository = JsRepository::new(js(source), 5);
+        let repository = JsRepository::new(js(source), 5, false);
         assert_eq!(
             repository.save(&connection()).await,
             Err(RepositoryError(message.into())),
@@ -285,6 +333,7 @@ fn generated_record(random: &mut Seeded) -> ProviderConnectionRecord {
         last_sync_at: (random.next() % 2 == 0).then(|| random.instant()),
         created_at: random.instant(),
         updated_at: random.instant(),
+        version: 1 + random.next() % (1 << 40),
     };
     ProviderConnectionRecord::from(&ProviderConnection::restore(record).unwrap())
 }

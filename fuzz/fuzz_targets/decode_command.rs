@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use connect_provider::application::{
     CommandFields, CredentialBytes, CredentialFields, EventBus, ExpiresAtField,
-    ProviderConnectionRepository, RepositoryError,
+    ProviderConnectionRepository, RepositoryError, Written,
 };
 use connect_provider::{ConnectProviderHandler, ProviderConnection, ProviderEvent};
 use libfuzzer_sys::fuzz_target;
@@ -52,12 +52,12 @@ struct Store {
 }
 
 impl ProviderConnectionRepository for Store {
-    async fn save(&self, connection: &ProviderConnection) -> Result<(), RepositoryError> {
+    async fn save(&self, connection: &ProviderConnection) -> Result<Written, RepositoryError> {
         if self.fail {
             return Err(RepositoryError("refused".into()));
         }
         self.saved.borrow_mut().push(connection.clone());
-        Ok(())
+        Ok(Written::Stored)
     }
 
     // ConnectProvider never reads back.

@@ -13,6 +13,7 @@ export const {
   GetProviderConnectionError,
   ListProviderConnectionsError,
   ListExpiringConnectionsError,
+  ErrorCode,
   credentialExpiry,
   wasmMemoryBytes,
 } = api;

@@ -3,6 +3,7 @@
 
 mod command_fields;
 pub mod commands;
+mod error_code;
 mod ports;
 pub mod queries;
 mod system_clock;
@@ -16,10 +17,11 @@ pub use command_fields::{
 pub use commands::{
     CommandContext, ConnectProvider, ConnectProviderError, ConnectProviderHandler,
     DisconnectProvider, DisconnectProviderError, DisconnectProviderHandler, RefreshProviderTokens,
-    RefreshProviderTokensError, RefreshProviderTokensHandler,
+    RefreshProviderTokensError, RefreshProviderTokensHandler, MAX_TRIES,
 };
+pub use error_code::ErrorCode;
 pub use ports::{
-    Clock, EventBus, IdSource, ProviderConnectionRepository, RandomSource, RepositoryError,
+    Clock, EventBus, IdSource, ProviderConnectionRepository, RandomSource, RepositoryError, Written,
 };
 pub use queries::{
     DatabaseError, ExpiringConnections, GetProviderConnection, GetProviderConnectionError,

@@ -24,11 +24,33 @@ impl fmt::Display for RepositoryError {
 
 impl std::error::Error for RepositoryError {}
 
+/// What a conditional write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// The connection is stored at its version.
+    Stored,
+    /// Nothing was written: the stored connection is no longer the version the command read
+    /// (or, for version 1, one with that id exists).
+    Stale,
+}
+
 /// Where connections live. A stored connection that breaks an invariant is the repository's
 /// error, not an entity: it never reaches a handler.
 pub trait ProviderConnectionRepository {
-    /// Inserts or replaces the connection with the same id.
-    async fn save(&self, connection: &ProviderConnection) -> Result<(), RepositoryError>;
+    /// Stores the connection at `connection.version()` if, checked inside the database, the stored
+    /// one is still `version() - 1` (none at all, for version 1); otherwise writes nothing.
+    async fn save(&self, connection: &ProviderConnection) -> Result<Written, RepositoryError>;
+
+    /// `save` and the appending of `events` to the command's event log in one atomic step, where
+    /// this repository shares a database with the command's event bus; `None` where it does not,
+    /// and the handler saves, then publishes.
+    async fn commit(
+        &self,
+        _connection: &ProviderConnection,
+        _events: &[ProviderEvent],
+    ) -> Option<Result<Written, RepositoryError>> {
+        None
+    }
 
     async fn find_by_id(&self, id: Uuid) -> Result<Option<ProviderConnection>, RepositoryError>;
 

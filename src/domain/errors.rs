@@ -14,6 +14,8 @@ pub enum DomainError {
     CannotRevoke,
     CannotFail,
     NotActive,
+    /// A stored connection is version 1 or more.
+    VersionZero,
 }
 
 impl DomainError {
@@ -30,6 +32,7 @@ impl DomainError {
             Self::CannotRevoke => "Cannot transition to REVOKED, must be ACTIVE",
             Self::CannotFail => "Cannot transition to FAILED, must be PENDING",
             Self::NotActive => "Connection is not active",
+            Self::VersionZero => "version must be 1 or more",
         }
     }
 }

@@ -31,11 +31,16 @@ pub struct ProviderConnectionRecord {
     pub last_sync_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// How many times it was saved: 1 when first stored.
+    pub version: u64,
 }
 
 /// A user's link to one provider. Fields are private so that every change goes through a
 /// transition that keeps the invariants (slug, alias, "ACTIVE has credentials").
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// It knows the version it was stored at, so that a store can refuse to write over a newer one:
+/// any change makes it the next version, however many transitions the command makes.
+#[derive(Debug, Clone)]
 pub struct ProviderConnection {
     id: Uuid,
     user_id: Uuid,
@@ -48,7 +53,32 @@ pub struct ProviderConnection {
     last_sync_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    /// The version read from the store; 0 for a connection never stored.
+    stored_version: u64,
+    /// Whether a transition changed it since it was made or read.
+    changed: bool,
 }
+
+/// Equal when every field and the version are: a changed connection equals the stored one of its
+/// next version.
+impl PartialEq for ProviderConnection {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.user_id == other.user_id
+            && self.provider_id == other.provider_id
+            && self.provider_slug == other.provider_slug
+            && self.status == other.status
+            && self.alias == other.alias
+            && self.credentials == other.credentials
+            && self.connected_at == other.connected_at
+            && self.last_sync_at == other.last_sync_at
+            && self.created_at == other.created_at
+            && self.updated_at == other.updated_at
+            && self.version() == other.version()
+    }
+}
+
+impl Eq for ProviderConnection {}
 
 impl ProviderConnection {
     /// A PENDING connection, not yet authenticated.
@@ -67,6 +97,8 @@ impl ProviderConnection {
             last_sync_at: None,
             created_at: new.now,
             updated_at: new.now,
+            stored_version: 0,
+            changed: true,
         })
     }
 
@@ -76,6 +108,9 @@ impl ProviderConnection {
         validate_alias(record.alias.as_deref())?;
         if record.status == ConnectionStatus::Active && record.credentials.is_none() {
             return Err(DomainError::ActiveWithoutCredentials);
+        }
+        if record.version == 0 {
+            return Err(DomainError::VersionZero);
         }
         Ok(Self {
             id: record.id,
@@ -89,6 +124,8 @@ impl ProviderConnection {
             last_sync_at: record.last_sync_at,
             created_at: record.created_at,
             updated_at: record.updated_at,
+            stored_version: record.version,
+            changed: false,
         })
     }
 
@@ -137,6 +174,12 @@ impl ProviderConnection {
         self.updated_at
     }
 
+    /// The version to store it as: the stored one, or the next after any change (1 for a new
+    /// connection). A store writes it only over `version() - 1` (nothing, for version 1).
+    pub fn version(&self) -> u64 {
+        self.stored_version + u64::from(self.changed)
+    }
+
     /// Activates with fresh credentials; `connected_at` keeps the first time it ever connected.
     pub fn mark_connected(
         &mut self,
@@ -150,7 +193,7 @@ impl ProviderConnection {
         self.status = ConnectionStatus::Active;
         self.credentials = Some(credentials);
         self.connected_at.get_or_insert(now);
-        self.updated_at = now;
+        self.touch(now);
         Ok(())
     }
 
@@ -158,7 +201,7 @@ impl ProviderConnection {
     pub fn mark_disconnected(&mut self, now: DateTime<Utc>) {
         self.status = ConnectionStatus::Disconnected;
         self.credentials = None;
-        self.updated_at = now;
+        self.touch(now);
     }
 
     /// Keeps the credentials: a refresh may still revive them.
@@ -175,7 +218,7 @@ impl ProviderConnection {
             return Err(DomainError::CannotFail);
         }
         self.status = ConnectionStatus::Failed;
-        self.updated_at = now;
+        self.touch(now);
         Ok(())
     }
 
@@ -187,14 +230,14 @@ impl ProviderConnection {
         let credentials = credentials.ok_or(DomainError::CredentialsRequired)?;
         self.ensure_active()?;
         self.credentials = Some(credentials);
-        self.updated_at = now;
+        self.touch(now);
         Ok(())
     }
 
     pub fn record_sync(&mut self, now: DateTime<Utc>) -> Result<(), DomainError> {
         self.ensure_active()?;
         self.last_sync_at = Some(now);
-        self.updated_at = now;
+        self.touch(now);
         Ok(())
     }
 
@@ -224,6 +267,11 @@ impl ProviderConnection {
         self.is_connected() && !self.is_credentials_expired(now)
     }
 
+    fn touch(&mut self, now: DateTime<Utc>) {
+        self.updated_at = now;
+        self.changed = true;
+    }
+
     fn ensure_active(&self) -> Result<(), DomainError> {
         if self.status == ConnectionStatus::Active {
             Ok(())
@@ -240,7 +288,7 @@ impl ProviderConnection {
     ) -> Result<(), DomainError> {
         self.ensure_active().map_err(|_| refusal)?;
         self.status = to;
-        self.updated_at = now;
+        self.touch(now);
         Ok(())
     }
 }

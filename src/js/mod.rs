@@ -24,5 +24,5 @@ wasm_only! {
     mod seam;
     pub mod shapes;
     pub use handlers::JsConnectProviderHandler;
-    pub use ports::{JsEventBus, JsRepository};
+    pub use ports::{commits_to, JsEventBus, JsRepository};
 }

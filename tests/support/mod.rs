@@ -7,7 +7,7 @@ use std::cell::{Cell, RefCell};
 use chrono::{DateTime, TimeDelta, Utc};
 use connect_provider::application::{
     Clock, CommandContext, EventBus, IdSource, ProviderConnectionRepository, QueryContext,
-    RepositoryError,
+    RepositoryError, Written,
 };
 use connect_provider::domain::instant::parse_rfc3339;
 use connect_provider::domain::{
@@ -113,6 +113,7 @@ pub fn record_of(connection: &ProviderConnection) -> ProviderConnectionRecord {
         last_sync_at: connection.last_sync_at(),
         created_at: connection.created_at(),
         updated_at: connection.updated_at(),
+        version: connection.version(),
     }
 }
 
@@ -126,6 +127,12 @@ pub struct InMemoryRepository {
     pub find_fails_with: Option<String>,
     pub answer: Option<Vec<ProviderConnection>>,
     pub asked_instant: Cell<Option<DateTime<Utc>>>,
+    /// What other commands store between this command's read and each of its writes, one a
+    /// write, in order: a race, played the same way every time.
+    pub meanwhile: RefCell<Vec<ProviderConnection>>,
+    /// `Some` makes `commit` write the connection and append its events here in one step, as a
+    /// store whose log shares the database does.
+    pub committed: Option<RefCell<Vec<ProviderEvent>>>,
 }
 
 impl InMemoryRepository {
@@ -166,6 +173,59 @@ impl InMemoryRepository {
         }
     }
 
+    /// This repository, with `others` stored by other commands before each write, one a write.
+    pub fn raced_by(self, others: Vec<ProviderConnection>) -> Self {
+        Self {
+            meanwhile: RefCell::new(others),
+            ..self
+        }
+    }
+
+    /// This repository, committing connections and their events together.
+    pub fn committing(self) -> Self {
+        Self {
+            committed: Some(RefCell::default()),
+            ..self
+        }
+    }
+
+    /// The events `commit` appended.
+    pub fn committed_events(&self) -> Vec<ProviderEvent> {
+        self.committed
+            .as_ref()
+            .map(|log| log.borrow().clone())
+            .unwrap_or_default()
+    }
+
+    /// The stored connection with that id.
+    pub fn stored(&self, id: Uuid) -> Option<ProviderConnection> {
+        self.saved.borrow().iter().find(|c| c.id() == id).cloned()
+    }
+
+    /// Stores `connection` if the stored version is still the one before it, as a store checks
+    /// inside its database.
+    fn write(&self, connection: &ProviderConnection) -> Written {
+        if !self.meanwhile.borrow().is_empty() {
+            let other = self.meanwhile.borrow_mut().remove(0);
+            self.replace(other);
+        }
+        let stored = self.stored(connection.id()).map_or(0, |c| c.version());
+        if stored + 1 != connection.version() {
+            return Written::Stale;
+        }
+        self.replace(connection.clone());
+        Written::Stored
+    }
+
+    /// Keeps what a store would read back: the connection as stored, at its version.
+    fn replace(&self, connection: ProviderConnection) {
+        let connection =
+            ProviderConnection::restore(record_of(&connection)).expect("a valid connection");
+        let mut saved = self.saved.borrow_mut();
+        saved.retain(|existing| existing.id() != connection.id());
+        saved.push(connection);
+    }
+
     pub fn save_calls(&self) -> usize {
         self.calls
             .borrow()
@@ -197,15 +257,29 @@ impl InMemoryRepository {
 }
 
 impl ProviderConnectionRepository for InMemoryRepository {
-    async fn save(&self, connection: &ProviderConnection) -> Result<(), RepositoryError> {
+    async fn save(&self, connection: &ProviderConnection) -> Result<Written, RepositoryError> {
         self.calls.borrow_mut().push("save");
         if let Some(message) = &self.fail_with {
             return Err(RepositoryError(message.clone()));
         }
-        let mut saved = self.saved.borrow_mut();
-        saved.retain(|existing| existing.id() != connection.id());
-        saved.push(connection.clone());
-        Ok(())
+        Ok(self.write(connection))
+    }
+
+    async fn commit(
+        &self,
+        connection: &ProviderConnection,
+        events: &[ProviderEvent],
+    ) -> Option<Result<Written, RepositoryError>> {
+        let log = self.committed.as_ref()?;
+        self.calls.borrow_mut().push("commit");
+        if let Some(message) = &self.fail_with {
+            return Some(Err(RepositoryError(message.clone())));
+        }
+        let written = self.write(connection);
+        if written == Written::Stored {
+            log.borrow_mut().extend_from_slice(events);
+        }
+        Some(Ok(written))
     }
 
     async fn find_by_id(&self, id: Uuid) -> Result<Option<ProviderConnection>, RepositoryError> {
@@ -347,7 +421,7 @@ pub fn query_context(
 /// no access to its ports, can be handed `&repository` so the test still sees `calls` and
 /// `asked_instant`.
 impl ProviderConnectionRepository for &InMemoryRepository {
-    async fn save(&self, connection: &ProviderConnection) -> Result<(), RepositoryError> {
+    async fn save(&self, connection: &ProviderConnection) -> Result<Written, RepositoryError> {
         (**self).save(connection).await
     }
 

@@ -3,9 +3,11 @@ use std::future::Future;
 
 use uuid::Uuid;
 
-use super::workflow::{Moment, Workflow};
+use super::workflow::{Change, Moment, Workflow};
 use super::CommandContext;
-use crate::application::{Clock, EventBus, IdSource, ProviderConnectionRepository};
+use crate::application::{
+    Clock, ErrorCode, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
+};
 use crate::domain::{
     DomainError, NewProviderConnection, ProviderConnection, ProviderConnectionAttempted,
     ProviderConnectionFailed, ProviderConnectionSucceeded, ProviderCredentials, ProviderEvent,
@@ -32,6 +34,8 @@ pub enum ConnectProviderError {
     InvalidAlias,
     /// The repository's own message, shown after "Database error occurred: ".
     Database(String),
+    /// The store already holds a connection with the new id.
+    Conflict,
 }
 
 impl ConnectProviderError {
@@ -39,6 +43,17 @@ impl ConnectProviderError {
     pub const INVALID_PROVIDER_SLUG: &'static str = "Invalid provider slug";
     pub const INVALID_ALIAS: &'static str = "Alias exceeds maximum length";
     pub const DATABASE_ERROR: &'static str = "Database error occurred";
+    pub const CONFLICT: &'static str = super::CONFLICT_MESSAGE;
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::InvalidProviderSlug => ErrorCode::InvalidProviderSlug,
+            Self::InvalidAlias => ErrorCode::InvalidAlias,
+            Self::Database(_) => ErrorCode::DatabaseError,
+            Self::Conflict => ErrorCode::Conflict,
+        }
+    }
 }
 
 impl fmt::Display for ConnectProviderError {
@@ -48,11 +63,18 @@ impl fmt::Display for ConnectProviderError {
             Self::InvalidProviderSlug => f.write_str(Self::INVALID_PROVIDER_SLUG),
             Self::InvalidAlias => f.write_str(Self::INVALID_ALIAS),
             Self::Database(message) => write!(f, "{}: {message}", Self::DATABASE_ERROR),
+            Self::Conflict => f.write_str(Self::CONFLICT),
         }
     }
 }
 
 impl std::error::Error for ConnectProviderError {}
+
+impl From<RepositoryError> for ConnectProviderError {
+    fn from(error: RepositoryError) -> Self {
+        Self::Database(error.0)
+    }
+}
 
 impl From<DomainError> for ConnectProviderError {
     fn from(error: DomainError) -> Self {
@@ -107,8 +129,10 @@ where
     C: Clock,
     I: IdSource,
 {
-    /// Never fails to publish a closing event: Succeeded after a save, Failed otherwise.
-    /// Not an `async fn`, which would hold its command twice while it waits (rust-lang/rust#62958).
+    /// Never fails to publish a closing event: Succeeded with the stored connection, Failed
+    /// otherwise. A new connection's id is new, so a stale write (the id is taken) is not tried
+    /// again but answered as a conflict. Not an `async fn`, which would hold its command twice
+    /// while it waits (rust-lang/rust#62958).
     pub fn handle(
         &self,
         command: ConnectProvider,
@@ -118,10 +142,15 @@ where
             provider_id: command.provider_id,
             provider_slug: command.provider_slug.clone(),
         };
-        ConnectProvider::run(&self.context, subject, || self.connect(command))
+        let decide = |command: Option<ConnectProvider>| match command {
+            Some(command) => self.connect(command),
+            None => Err(ConnectProviderError::Conflict),
+        };
+        let read_again = || std::future::ready(None);
+        ConnectProvider::run(&self.context, subject, Some(command), decide, read_again)
     }
 
-    async fn connect(&self, command: ConnectProvider) -> Result<Uuid, ConnectProviderError> {
+    fn connect(&self, command: ConnectProvider) -> Result<Change<Uuid>, ConnectProviderError> {
         let credentials = command
             .credentials
             .ok_or(ConnectProviderError::InvalidCredentials)?;
@@ -137,12 +166,10 @@ where
             },
             credentials,
         )?;
-        self.context
-            .repository()
-            .save(&connection)
-            .await
-            .map_err(|error| ConnectProviderError::Database(error.0))?;
-        Ok(connection.id())
+        Ok(Change {
+            output: connection.id(),
+            connection,
+        })
     }
 }
 
@@ -151,6 +178,7 @@ impl Workflow for ConnectProvider {
     /// The new connection's id.
     type Output = Uuid;
     type Error = ConnectProviderError;
+    const CONFLICT: ConnectProviderError = ConnectProviderError::Conflict;
 
     fn attempted(subject: &Subject, (occurred_at, event_id): Moment) -> ProviderEvent {
         ProviderEvent::from(ProviderConnectionAttempted {
@@ -163,7 +191,7 @@ impl Workflow for ConnectProvider {
     }
 
     fn succeeded(
-        subject: Subject,
+        subject: &Subject,
         (occurred_at, event_id): Moment,
         connection_id: &Uuid,
     ) -> ProviderEvent {
@@ -173,7 +201,7 @@ impl Workflow for ConnectProvider {
             user_id: subject.user_id,
             connection_id: *connection_id,
             provider_id: subject.provider_id,
-            provider_slug: subject.provider_slug,
+            provider_slug: subject.provider_slug.clone(),
         })
     }
 

@@ -2,10 +2,10 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use super::workflow::{Moment, Workflow};
+use super::workflow::{Change, Moment, Workflow};
 use super::CommandContext;
 use crate::application::{
-    Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
+    Clock, ErrorCode, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
 };
 use crate::domain::{
     ConnectionSubject, ProviderConnection, ProviderDisconnectionAttempted,
@@ -26,12 +26,24 @@ pub enum DisconnectProviderError {
     NotOwnedByUser,
     /// The repository's own message (a failed find or save), after "Database error occurred: ".
     Database(String),
+    /// Other commands kept changing the connection while this one tried again.
+    Conflict,
 }
 
 impl DisconnectProviderError {
     pub const CONNECTION_NOT_FOUND: &'static str = "Connection not found";
     pub const NOT_OWNED_BY_USER: &'static str = "Connection not owned by user";
     pub const DATABASE_ERROR: &'static str = "Database error occurred";
+    pub const CONFLICT: &'static str = super::CONFLICT_MESSAGE;
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::ConnectionNotFound => ErrorCode::ConnectionNotFound,
+            Self::NotOwnedByUser => ErrorCode::NotOwnedByUser,
+            Self::Database(_) => ErrorCode::DatabaseError,
+            Self::Conflict => ErrorCode::Conflict,
+        }
+    }
 }
 
 impl fmt::Display for DisconnectProviderError {
@@ -40,6 +52,7 @@ impl fmt::Display for DisconnectProviderError {
             Self::ConnectionNotFound => f.write_str(Self::CONNECTION_NOT_FOUND),
             Self::NotOwnedByUser => f.write_str(Self::NOT_OWNED_BY_USER),
             Self::Database(message) => write!(f, "{}: {message}", Self::DATABASE_ERROR),
+            Self::Conflict => f.write_str(Self::CONFLICT),
         }
     }
 }
@@ -94,22 +107,25 @@ where
         let found = repository.find_by_id(command.connection_id).await;
         let connection = found.as_ref().ok().and_then(Option::as_ref);
         let subject = ConnectionSubject::new(command.user_id, command.connection_id, connection);
-        let work = || self.disconnect(found, command.user_id);
-        DisconnectProvider::run(&self.context, subject, work).await
+        let decide = |found| self.disconnect(found, command.user_id);
+        let read_again = || repository.find_by_id(command.connection_id);
+        DisconnectProvider::run(&self.context, subject, found, decide, read_again).await
     }
 
-    async fn disconnect(
+    fn disconnect(
         &self,
         found: Result<Option<ProviderConnection>, RepositoryError>,
         user_id: Uuid,
-    ) -> Result<(), DisconnectProviderError> {
+    ) -> Result<Change<()>, DisconnectProviderError> {
         let mut connection = found?.ok_or(DisconnectProviderError::ConnectionNotFound)?;
         if connection.user_id() != user_id {
             return Err(DisconnectProviderError::NotOwnedByUser);
         }
         connection.mark_disconnected(self.context.now());
-        self.context.repository().save(&connection).await?;
-        Ok(())
+        Ok(Change {
+            connection,
+            output: (),
+        })
     }
 }
 
@@ -117,6 +133,7 @@ impl Workflow for DisconnectProvider {
     type Subject = ConnectionSubject;
     type Output = ();
     type Error = DisconnectProviderError;
+    const CONFLICT: DisconnectProviderError = DisconnectProviderError::Conflict;
 
     fn attempted(subject: &ConnectionSubject, (occurred_at, event_id): Moment) -> ProviderEvent {
         ProviderEvent::from(ProviderDisconnectionAttempted {
@@ -127,14 +144,14 @@ impl Workflow for DisconnectProvider {
     }
 
     fn succeeded(
-        subject: ConnectionSubject,
+        subject: &ConnectionSubject,
         (occurred_at, event_id): Moment,
         _output: &(),
     ) -> ProviderEvent {
         ProviderEvent::from(ProviderDisconnectionSucceeded {
             event_id,
             occurred_at,
-            subject,
+            subject: subject.clone(),
         })
     }
 

@@ -6,6 +6,9 @@ mod disconnect_provider;
 mod refresh_provider_tokens;
 mod workflow;
 
+/// What every command answers when other commands kept changing its connection.
+const CONFLICT_MESSAGE: &str = "Connection was changed by another command; try again";
+
 pub use command_context::CommandContext;
 pub use connect_provider::{ConnectProvider, ConnectProviderError, ConnectProviderHandler};
 pub use disconnect_provider::{
@@ -14,3 +17,4 @@ pub use disconnect_provider::{
 pub use refresh_provider_tokens::{
     RefreshProviderTokens, RefreshProviderTokensError, RefreshProviderTokensHandler,
 };
+pub use workflow::MAX_TRIES;

@@ -2,10 +2,10 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use super::workflow::{Moment, Workflow};
+use super::workflow::{Change, Moment, Workflow};
 use super::CommandContext;
 use crate::application::{
-    Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
+    Clock, ErrorCode, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
 };
 use crate::domain::{
     ConnectionSubject, ProviderConnection, ProviderCredentials, ProviderEvent,
@@ -31,6 +31,8 @@ pub enum RefreshProviderTokensError {
     NotActive,
     /// The repository's own message (a failed find or save), after "Database error occurred: ".
     Database(String),
+    /// Other commands kept changing the connection while this one tried again.
+    Conflict,
 }
 
 impl RefreshProviderTokensError {
@@ -39,6 +41,18 @@ impl RefreshProviderTokensError {
     pub const INVALID_CREDENTIALS: &'static str = "Invalid or missing credentials";
     pub const NOT_ACTIVE: &'static str = "Connection is not active";
     pub const DATABASE_ERROR: &'static str = "Database error occurred";
+    pub const CONFLICT: &'static str = super::CONFLICT_MESSAGE;
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::ConnectionNotFound => ErrorCode::ConnectionNotFound,
+            Self::NotOwnedByUser => ErrorCode::NotOwnedByUser,
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::NotActive => ErrorCode::NotActive,
+            Self::Database(_) => ErrorCode::DatabaseError,
+            Self::Conflict => ErrorCode::Conflict,
+        }
+    }
 
     /// What the Failed event's `needs_user_action` says: true only when the user must act.
     pub fn needs_user_action(&self) -> bool {
@@ -54,6 +68,7 @@ impl fmt::Display for RefreshProviderTokensError {
             Self::InvalidCredentials => f.write_str(Self::INVALID_CREDENTIALS),
             Self::NotActive => f.write_str(Self::NOT_ACTIVE),
             Self::Database(message) => write!(f, "{}: {message}", Self::DATABASE_ERROR),
+            Self::Conflict => f.write_str(Self::CONFLICT),
         }
     }
 }
@@ -110,26 +125,32 @@ where
         let found = repository.find_by_id(command.connection_id).await;
         let connection = found.as_ref().ok().and_then(Option::as_ref);
         let subject = ConnectionSubject::new(command.user_id, command.connection_id, connection);
-        RefreshProviderTokens::run(&self.context, subject, || self.refresh(found, command)).await
+        let decide = |found| self.refresh(found, &command);
+        let read_again = || repository.find_by_id(command.connection_id);
+        RefreshProviderTokens::run(&self.context, subject, found, decide, read_again).await
     }
 
-    async fn refresh(
+    /// Checks found, owned, credentials and active, in that order, on what was read.
+    fn refresh(
         &self,
         found: Result<Option<ProviderConnection>, RepositoryError>,
-        command: RefreshProviderTokens,
-    ) -> Result<(), RefreshProviderTokensError> {
+        command: &RefreshProviderTokens,
+    ) -> Result<Change<()>, RefreshProviderTokensError> {
         let mut connection = found?.ok_or(RefreshProviderTokensError::ConnectionNotFound)?;
         if connection.user_id() != command.user_id {
             return Err(RefreshProviderTokensError::NotOwnedByUser);
         }
         let credentials = command
             .credentials
+            .clone()
             .ok_or(RefreshProviderTokensError::InvalidCredentials)?;
         connection
             .update_credentials(Some(credentials), self.context.now())
             .map_err(|_| RefreshProviderTokensError::NotActive)?;
-        self.context.repository().save(&connection).await?;
-        Ok(())
+        Ok(Change {
+            connection,
+            output: (),
+        })
     }
 }
 
@@ -137,6 +158,7 @@ impl Workflow for RefreshProviderTokens {
     type Subject = ConnectionSubject;
     type Output = ();
     type Error = RefreshProviderTokensError;
+    const CONFLICT: RefreshProviderTokensError = RefreshProviderTokensError::Conflict;
 
     fn attempted(subject: &ConnectionSubject, (occurred_at, event_id): Moment) -> ProviderEvent {
         ProviderEvent::from(ProviderTokenRefreshAttempted {
@@ -147,14 +169,14 @@ impl Workflow for RefreshProviderTokens {
     }
 
     fn succeeded(
-        subject: ConnectionSubject,
+        subject: &ConnectionSubject,
         (occurred_at, event_id): Moment,
         _output: &(),
     ) -> ProviderEvent {
         ProviderEvent::from(ProviderTokenRefreshSucceeded {
             event_id,
             occurred_at,
-            subject,
+            subject: subject.clone(),
         })
     }
 

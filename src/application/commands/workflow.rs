@@ -5,25 +5,44 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::CommandContext;
-use crate::application::{Clock, EventBus, IdSource};
-use crate::domain::ProviderEvent;
+use crate::application::{
+    Clock, EventBus, IdSource, ProviderConnectionRepository, RepositoryError, Written,
+};
+use crate::domain::{ProviderConnection, ProviderEvent};
 
 /// When an event occurred and its id, drawn together from `CommandContext::moment`.
 pub(super) type Moment = (DateTime<Utc>, Uuid);
 
-/// The workflow every command shares, written once: publish Attempted, do the work, then
-/// publish Succeeded or Failed (the error's `Display` as reason) and return the outcome. A
-/// command says only how its three events are built; each draws its own moment, in that
-/// order, so fake clocks and ids see the same sequence in every handler.
+/// How many times a command decides again on a connection that other commands changed under
+/// it before it answers a conflict.
+pub const MAX_TRIES: usize = 4;
+
+/// What a command decided on the state it read: the connection as it is to be stored, and what
+/// the command answers once it is.
+pub(super) struct Change<O> {
+    pub connection: ProviderConnection,
+    pub output: O,
+}
+
+/// The workflow every command shares, written once: publish Attempted; decide on what was read;
+/// store the change together with Succeeded (one atomic commit where the repository and the bus
+/// share a database, else save then publish); when the store refuses the write as stale, read
+/// again and decide again, up to `MAX_TRIES` times; otherwise publish Failed (the error's
+/// `Display` as reason). So the table changes if and only if Succeeded is published with it, and
+/// commands racing on one connection end as if run one after the other. A command says how its
+/// three events are built; each draws its own moment, in that order.
 pub(super) trait Workflow {
     /// Who and what the events talk about, known before the work starts.
     type Subject;
     type Output;
-    type Error: fmt::Display;
+    type Error: fmt::Display + From<RepositoryError>;
+
+    /// The error once `MAX_TRIES` decisions were all overtaken by other writers.
+    const CONFLICT: Self::Error;
 
     fn attempted(subject: &Self::Subject, moment: Moment) -> ProviderEvent;
 
-    fn succeeded(subject: Self::Subject, moment: Moment, output: &Self::Output) -> ProviderEvent;
+    fn succeeded(subject: &Self::Subject, moment: Moment, output: &Self::Output) -> ProviderEvent;
 
     /// `reason` is the error's `Display`; the error itself is there for anything else the
     /// event says about it.
@@ -34,187 +53,82 @@ pub(super) trait Workflow {
         error: &Self::Error,
     ) -> ProviderEvent;
 
-    /// `work` makes the work's future once Attempted is published, so none of it runs before,
-    /// and the future is held once: an async fn keeps a future it takes as an argument twice
+    /// `decide` turns what was read (`read`, then each `read_again`) into the change to store.
+    /// Not an `async fn`: one would hold what it takes twice while it waits
     /// (rust-lang/rust#62958), which a command waiting on its adapter pays for in memory.
-    async fn run<R, B: EventBus, C: Clock, I: IdSource, W>(
-        context: &CommandContext<R, B, C, I>,
+    fn run<'a, R, B, C, I, S, F>(
+        context: &'a CommandContext<R, B, C, I>,
         subject: Self::Subject,
-        work: impl FnOnce() -> W,
-    ) -> Result<Self::Output, Self::Error>
+        read: S,
+        mut decide: impl FnMut(S) -> Result<Change<Self::Output>, Self::Error> + 'a,
+        mut read_again: impl FnMut() -> F + 'a,
+    ) -> impl Future<Output = Result<Self::Output, Self::Error>> + 'a
     where
-        W: Future<Output = Result<Self::Output, Self::Error>>,
+        R: ProviderConnectionRepository,
+        B: EventBus,
+        C: Clock,
+        I: IdSource,
+        S: 'a,
+        F: Future<Output = S> + 'a,
+        Self::Subject: 'a,
+        Self: 'a,
     {
-        let bus = context.event_bus();
-        bus.publish(&Self::attempted(&subject, context.moment()))
-            .await;
-        let outcome = work().await;
-        let closing = match &outcome {
-            Ok(output) => Self::succeeded(subject, context.moment(), output),
-            Err(error) => Self::failed(subject, context.moment(), error.to_string(), error),
-        };
-        bus.publish(&closing).await;
-        outcome
+        async move {
+            let bus = context.event_bus();
+            bus.publish(&Self::attempted(&subject, context.moment()))
+                .await;
+            let mut read = read;
+            let mut outcome = Err(Self::CONFLICT);
+            for attempt in 1..=MAX_TRIES {
+                let change = match decide(read) {
+                    Ok(change) => change,
+                    Err(error) => {
+                        outcome = Err(error);
+                        break;
+                    }
+                };
+                let succeeded = Self::succeeded(&subject, context.moment(), &change.output);
+                match store(context, &change.connection, &succeeded).await {
+                    Ok(Written::Stored) => return Ok(change.output),
+                    Ok(Written::Stale) if attempt < MAX_TRIES => read = read_again().await,
+                    Ok(Written::Stale) => break,
+                    Err(error) => {
+                        outcome = Err(error.into());
+                        break;
+                    }
+                }
+            }
+            if let Err(error) = &outcome {
+                let reason = error.to_string();
+                bus.publish(&Self::failed(subject, context.moment(), reason, error))
+                    .await;
+            }
+            outcome
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use std::cell::{Cell, RefCell};
-
-    use chrono::TimeZone;
-
-    use super::*;
-    use crate::domain::{
-        ProviderConnectionAttempted, ProviderConnectionFailed, ProviderConnectionSucceeded,
-    };
-
-    #[derive(Default)]
-    struct RecordingBus(RefCell<Vec<ProviderEvent>>);
-
-    impl EventBus for RecordingBus {
-        async fn publish(&self, event: &ProviderEvent) {
-            self.0.borrow_mut().push(event.clone());
-        }
+/// Writes the connection and its Succeeded event: in one commit where the repository can, else
+/// saved first and published once stored (the event is lost if the bus then fails).
+async fn store<R, B, C, I>(
+    context: &CommandContext<R, B, C, I>,
+    connection: &ProviderConnection,
+    succeeded: &ProviderEvent,
+) -> Result<Written, RepositoryError>
+where
+    R: ProviderConnectionRepository,
+    B: EventBus,
+{
+    let repository = context.repository();
+    if let Some(committed) = repository
+        .commit(connection, std::slice::from_ref(succeeded))
+        .await
+    {
+        return committed;
     }
-
-    struct FixedClock;
-
-    impl Clock for FixedClock {
-        fn now(&self) -> DateTime<Utc> {
-            Utc.timestamp_millis_opt(1_000).single().unwrap_or_default()
-        }
+    let written = repository.save(connection).await?;
+    if written == Written::Stored {
+        context.event_bus().publish(succeeded).await;
     }
-
-    #[derive(Default)]
-    struct CountingIds(Cell<u128>);
-
-    impl IdSource for CountingIds {
-        fn next_id(&self, _now: DateTime<Utc>) -> Uuid {
-            self.0.set(self.0.get() + 1);
-            Uuid::from_u128(self.0.get())
-        }
-    }
-
-    struct Refused;
-
-    impl fmt::Display for Refused {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("refused, as asked")
-        }
-    }
-
-    /// A command whose events carry the subject as user id and the output as connection id.
-    struct Probe;
-
-    impl Workflow for Probe {
-        type Subject = Uuid;
-        type Output = Uuid;
-        type Error = Refused;
-
-        fn attempted(subject: &Uuid, (occurred_at, event_id): Moment) -> ProviderEvent {
-            ProviderEvent::from(ProviderConnectionAttempted {
-                event_id,
-                occurred_at,
-                user_id: *subject,
-                provider_id: Uuid::nil(),
-                provider_slug: String::new(),
-            })
-        }
-
-        fn succeeded(
-            subject: Uuid,
-            (occurred_at, event_id): Moment,
-            output: &Uuid,
-        ) -> ProviderEvent {
-            ProviderEvent::from(ProviderConnectionSucceeded {
-                event_id,
-                occurred_at,
-                user_id: subject,
-                connection_id: *output,
-                provider_id: Uuid::nil(),
-                provider_slug: String::new(),
-            })
-        }
-
-        fn failed(
-            subject: Uuid,
-            (occurred_at, event_id): Moment,
-            reason: String,
-            _error: &Refused,
-        ) -> ProviderEvent {
-            ProviderEvent::from(ProviderConnectionFailed {
-                event_id,
-                occurred_at,
-                user_id: subject,
-                provider_id: Uuid::nil(),
-                provider_slug: String::new(),
-                reason,
-            })
-        }
-    }
-
-    type TestContext = CommandContext<(), RecordingBus, FixedClock, CountingIds>;
-
-    fn context() -> TestContext {
-        CommandContext::new((), RecordingBus::default())
-            .with_clock(FixedClock)
-            .with_ids(CountingIds::default())
-    }
-
-    /// Runs `Probe` with work that draws one moment (id 2) and notes how many events it saw.
-    fn run(outcome: Result<Uuid, Refused>) -> (Result<Uuid, Refused>, usize, Vec<ProviderEvent>) {
-        let context = context();
-        let seen = Cell::new(usize::MAX);
-        let work = async {
-            seen.set(context.event_bus().0.borrow().len());
-            context.moment();
-            outcome
-        };
-        let result = pollster::block_on(Probe::run(&context, Uuid::from_u128(7), || work));
-        let events = context.event_bus().0.borrow().clone();
-        (result, seen.get(), events)
-    }
-
-    fn expected_attempted() -> ProviderEvent {
-        ProviderEvent::from(ProviderConnectionAttempted {
-            event_id: Uuid::from_u128(1),
-            occurred_at: FixedClock.now(),
-            user_id: Uuid::from_u128(7),
-            provider_id: Uuid::nil(),
-            provider_slug: String::new(),
-        })
-    }
-
-    #[test]
-    fn publishes_attempted_before_the_work_then_succeeded_with_its_output() {
-        let (result, seen, events) = run(Ok(Uuid::from_u128(42)));
-        assert!(matches!(result, Ok(id) if id == Uuid::from_u128(42)));
-        assert_eq!(seen, 1, "the work starts after Attempted is published");
-        let succeeded = ProviderEvent::from(ProviderConnectionSucceeded {
-            event_id: Uuid::from_u128(3),
-            occurred_at: FixedClock.now(),
-            user_id: Uuid::from_u128(7),
-            connection_id: Uuid::from_u128(42),
-            provider_id: Uuid::nil(),
-            provider_slug: String::new(),
-        });
-        assert_eq!(events, [expected_attempted(), succeeded]);
-    }
-
-    #[test]
-    fn publishes_failed_with_the_errors_display_as_reason() {
-        let (result, seen, events) = run(Err(Refused));
-        assert!(matches!(result, Err(Refused)));
-        assert_eq!(seen, 1, "the work starts after Attempted is published");
-        let failed = ProviderEvent::from(ProviderConnectionFailed {
-            event_id: Uuid::from_u128(3),
-            occurred_at: FixedClock.now(),
-            user_id: Uuid::from_u128(7),
-            provider_id: Uuid::nil(),
-            provider_slug: String::new(),
-            reason: "refused, as asked".to_owned(),
-        });
-        assert_eq!(events, [expected_attempted(), failed]);
-    }
+    Ok(written)
 }

@@ -1,6 +1,6 @@
 use std::fmt;
 
-use crate::application::RepositoryError;
+use crate::application::{ErrorCode, RepositoryError};
 
 /// A query that lists can fail only in storage: "Database error occurred: " and the
 /// repository's message.
@@ -9,6 +9,10 @@ pub struct DatabaseError(pub String);
 
 impl DatabaseError {
     pub const DATABASE_ERROR: &'static str = "Database error occurred";
+
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::DatabaseError
+    }
 }
 
 impl fmt::Display for DatabaseError {

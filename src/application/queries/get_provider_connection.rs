@@ -3,7 +3,7 @@ use std::fmt;
 use uuid::Uuid;
 
 use super::{ProviderConnectionView, QueryContext};
-use crate::application::{Clock, ProviderConnectionRepository, RepositoryError};
+use crate::application::{Clock, ErrorCode, ProviderConnectionRepository, RepositoryError};
 
 /// One of the user's connections, by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,14 @@ impl GetProviderConnectionError {
     pub const CONNECTION_NOT_FOUND: &'static str = "Connection not found";
     pub const NOT_OWNED_BY_USER: &'static str = "Connection not owned by user";
     pub const DATABASE_ERROR: &'static str = "Database error occurred";
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::ConnectionNotFound => ErrorCode::ConnectionNotFound,
+            Self::NotOwnedByUser => ErrorCode::NotOwnedByUser,
+            Self::Database(_) => ErrorCode::DatabaseError,
+        }
+    }
 }
 
 impl fmt::Display for GetProviderConnectionError {

@@ -1,5 +1,5 @@
 //! The error strings of every handler, for the frozen objects the package exports
-//! (`ConnectProviderError`, `DisconnectProviderError`, …).
+//! (`ConnectProviderError`, `DisconnectProviderError`, …), and the codes (`ErrorCode`).
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use crate::application::{
     ConnectProviderError as Connect, DatabaseError as Database,
     DisconnectProviderError as Disconnect, GetProviderConnectionError as Get,
-    RefreshProviderTokensError as Refresh,
+    ErrorCode, RefreshProviderTokensError as Refresh,
 };
 use crate::js::bridge_error::INVALID_COMMAND;
 
@@ -23,9 +23,9 @@ macro_rules! error_objects {
 #[wasm_bindgen(js_name = __errorStrings, skip_typescript)]
 pub fn error_strings() -> Object {
     let lists = error_objects! {
-        "ConnectProviderError" => Connect: INVALID_CREDENTIALS, INVALID_PROVIDER_SLUG, DATABASE_ERROR, INVALID_ALIAS;
-        "DisconnectProviderError" => Disconnect: CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, DATABASE_ERROR;
-        "RefreshProviderTokensError" => Refresh: CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, INVALID_CREDENTIALS, NOT_ACTIVE, DATABASE_ERROR;
+        "ConnectProviderError" => Connect: INVALID_CREDENTIALS, INVALID_PROVIDER_SLUG, DATABASE_ERROR, INVALID_ALIAS, CONFLICT;
+        "DisconnectProviderError" => Disconnect: CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, DATABASE_ERROR, CONFLICT;
+        "RefreshProviderTokensError" => Refresh: CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, INVALID_CREDENTIALS, NOT_ACTIVE, DATABASE_ERROR, CONFLICT;
         "GetProviderConnectionError" => Get: CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, DATABASE_ERROR;
         "ListProviderConnectionsError" => Database: DATABASE_ERROR;
         "ListExpiringConnectionsError" => Database: DATABASE_ERROR;
@@ -38,5 +38,14 @@ pub fn error_strings() -> Object {
         }
         let _ = Reflect::set(&all, &name.into(), &Object::freeze(&errors));
     }
+    let codes = Object::new();
+    for code in ErrorCode::ALL {
+        let _ = Reflect::set(&codes, &code.as_str().into(), &code.as_str().into());
+    }
+    let _ = Reflect::set(&all, &"ErrorCode".into(), &Object::freeze(&codes));
     all
 }
+
+/// `ErrorCode`'s union, from the same list, into the package's `index.d.ts`.
+#[wasm_bindgen(typescript_custom_section)]
+const ERROR_CODE_TYPE: &'static str = ErrorCode::TYPESCRIPT;

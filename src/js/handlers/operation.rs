@@ -9,9 +9,9 @@ use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
 use super::options::{options_from_js, require_method};
-use crate::application::{CommandContext, InvalidField, QueryContext};
+use crate::application::{CommandContext, ErrorCode, InvalidField, QueryContext};
 use crate::js::bridge_error::BridgeError;
-use crate::js::ports::{JsClock, JsEventBus, JsRepository};
+use crate::js::ports::{commits_to, JsClock, JsEventBus, JsRepository};
 use crate::js::runtime;
 use crate::js::shapes::{to_js, with_command_texts, Failure};
 
@@ -24,6 +24,8 @@ pub trait Operation: 'static {
     const CLASS: &'static str;
     /// The repository methods it calls.
     const METHODS: &'static [&'static str];
+    /// Whether its failures say `needsUserAction` (a refresh's do).
+    const REPORTS_USER_ACTION: bool = false;
     /// Built from a `CommandContext` (a command) or a `QueryContext` (a query), on the JS clock.
     type Handler: 'static;
     type Input;
@@ -52,7 +54,8 @@ where
         require_methods::<O>(&repository)?;
         require_method(O::CLASS, &event_bus, "eventBus", "publish")?;
         let options = options_from_js(O::CLASS, &options)?;
-        let repository = JsRepository::new(repository, options.timeout_ms);
+        let commits = commits_to(&repository, &event_bus);
+        let repository = JsRepository::new(repository, options.timeout_ms, commits);
         let event_bus = JsEventBus::new(event_bus, options.timeout_ms, options.on_event_bus_error);
         let context = CommandContext::new(repository, event_bus).with_clock(JsClock);
         Ok(Self(Rc::new(context.into())))
@@ -66,7 +69,7 @@ where
     pub fn query(repository: JsValue, options: JsValue) -> Result<Self, JsValue> {
         require_methods::<O>(&repository)?;
         let options = options_from_js(O::CLASS, &options)?;
-        let repository = JsRepository::new(repository, options.timeout_ms);
+        let repository = JsRepository::new(repository, options.timeout_ms, false);
         Ok(Self(Rc::new(QueryContext::new(repository).with_clock(JsClock).into())))
     }
 }
@@ -79,7 +82,11 @@ impl<O: Operation> Exported<O> {
         start_boxed(Box::pin(async move {
             match (O::DECODE)(&input) {
                 Ok(input) => O::run(&handler, input).await,
-                Err(why) => to_js(&Failure::new(&BridgeError::InvalidCommand(why).to_string())),
+                Err(why) => {
+                    let error = BridgeError::InvalidCommand(why).to_string();
+                    let needs_user_action = O::REPORTS_USER_ACTION.then_some(false);
+                    to_js(&Failure::new(&error, ErrorCode::InvalidCommand, needs_user_action))
+                }
             }
         }))
     }

@@ -8,17 +8,68 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use super::operation::{Decode, Operation};
-use crate::application as app;
+use crate::application::{self as app, ErrorCode};
 use crate::js::decode;
 use crate::js::ports::{JsClock, JsEventBus, JsRepository};
 use crate::js::runtime::panic_if_asked;
 use crate::js::shapes::{self, to_js, Failure, JsId, Success};
 
-/// `{ ok: true, value }` or `{ ok: false, error }` with the contract's string.
-fn answer<T: Serialize, E: Display>(outcome: Result<T, E>) -> JsValue {
+/// What a failed result says: the error's string, its code and, for a refresh, whether the user
+/// must act.
+pub trait HandlerError: Display {
+    fn code(&self) -> ErrorCode;
+
+    fn needs_user_action(&self) -> Option<bool> {
+        None
+    }
+}
+
+impl<E: HandlerError> HandlerError for &E {
+    fn code(&self) -> ErrorCode {
+        (**self).code()
+    }
+
+    fn needs_user_action(&self) -> Option<bool> {
+        (**self).needs_user_action()
+    }
+}
+
+macro_rules! handler_errors {
+    ($($error:ty),*) => {
+        $(impl HandlerError for $error {
+            fn code(&self) -> ErrorCode {
+                <$error>::code(self)
+            }
+        })*
+    };
+}
+
+handler_errors!(
+    app::ConnectProviderError,
+    app::DisconnectProviderError,
+    app::GetProviderConnectionError,
+    app::DatabaseError
+);
+
+impl HandlerError for app::RefreshProviderTokensError {
+    fn code(&self) -> ErrorCode {
+        app::RefreshProviderTokensError::code(self)
+    }
+
+    fn needs_user_action(&self) -> Option<bool> {
+        Some(app::RefreshProviderTokensError::needs_user_action(self))
+    }
+}
+
+/// `{ ok: true, value }` or `{ ok: false, error, code, … }` with the contract's string.
+fn answer<T: Serialize, E: HandlerError>(outcome: Result<T, E>) -> JsValue {
     match outcome {
         Ok(value) => to_js(&Success::new(value)),
-        Err(error) => to_js(&Failure::new(&error.to_string())),
+        Err(error) => to_js(&Failure::new(
+            &error.to_string(),
+            error.code(),
+            error.needs_user_action(),
+        )),
     }
 }
 
@@ -63,6 +114,7 @@ pub struct RefreshProviderTokens;
 impl Operation for RefreshProviderTokens {
     const CLASS: &'static str = "RefreshProviderTokensHandler";
     const METHODS: &'static [&'static str] = &["findById", "save"];
+    const REPORTS_USER_ACTION: bool = true;
     type Handler = app::RefreshProviderTokensHandler<JsRepository, JsEventBus, JsClock>;
     type Input = app::RefreshProviderTokens;
 

@@ -1,31 +1,50 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
+use js_sys::Object;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::message_of;
-use crate::application::{ProviderConnectionRepository, RepositoryError};
+use crate::application::{ProviderConnectionRepository, RepositoryError, Written};
 use crate::domain::instant::to_iso_string;
-use crate::domain::ProviderConnection;
+use crate::domain::{ProviderConnection, ProviderEvent};
 use crate::js::bridge_error::{BridgeError, Refused, MAX_FOUND};
-use crate::js::raw::{is_list, is_plain_object, plain_copy, RepositoryObject};
+use crate::js::raw::{is_list, is_plain_object, plain_copy, read_field, RepositoryObject};
 use crate::js::runtime::{call_adapter, Settled};
 use crate::js::seam::Tag;
-use crate::js::shapes::{from_js, js_id, to_js, ProviderConnectionRecord};
+use crate::js::shapes::{self, from_js, js_id, to_js, ProviderConnectionRecord};
 
 /// The caller's repository object. A throw, a rejection or a missed deadline is a repository
 /// error in the JS error's own words; a record that is not a valid connection is one too.
 pub struct JsRepository {
     object: RepositoryObject,
     timeout_ms: u32,
+    /// Whether `commit` writes to the command's own event log (see `commits_to`).
+    commits: bool,
 }
 
 impl JsRepository {
     /// The exported classes check that `object` has the methods they use before calling this.
-    pub fn new(object: JsValue, timeout_ms: u32) -> Self {
+    pub fn new(object: JsValue, timeout_ms: u32, commits: bool) -> Self {
         Self {
             object: object.unchecked_into(),
             timeout_ms,
+            commits,
         }
+    }
+
+    /// `save` and `commit` answer `false` when the store refused a stale version; anything else
+    /// is stored (a store without versions answers `undefined`, as before).
+    async fn write(
+        &self,
+        method: &'static str,
+        returned: Result<JsValue, JsValue>,
+    ) -> Result<Written, RepositoryError> {
+        let answer = self.settle(method, returned).await?;
+        Ok(if answer.as_bool() == Some(false) {
+            Written::Stale
+        } else {
+            Written::Stored
+        })
     }
 
     /// Awaits what `method` returned, within the deadline.
@@ -75,16 +94,39 @@ impl JsRepository {
     }
 }
 
+/// Whether `repository.commit` appends to `event_bus`'s own log: the repository says so by
+/// holding that very bus as its `eventBus` (a store's repository and bus share one database).
+/// A getter that throws is a no.
+pub fn commits_to(repository: &JsValue, event_bus: &JsValue) -> bool {
+    let read = |key| read_field(repository, &JsValue::from_str(key)).ok();
+    read("commit").is_some_and(|commit| commit.is_function())
+        && read("eventBus").is_some_and(|bus| Object::is(&bus, event_bus))
+}
+
 fn invalid(why: String) -> RepositoryError {
     BridgeError::InvalidStored(why).into()
 }
 
 impl ProviderConnectionRepository for JsRepository {
-    async fn save(&self, connection: &ProviderConnection) -> Result<(), RepositoryError> {
+    async fn save(&self, connection: &ProviderConnection) -> Result<Written, RepositoryError> {
         let record = to_js(&ProviderConnectionRecord::from(connection));
-        self.settle("save", self.object.save(&record))
-            .await
-            .map(drop)
+        self.write("save", self.object.save(&record)).await
+    }
+
+    async fn commit(
+        &self,
+        connection: &ProviderConnection,
+        events: &[ProviderEvent],
+    ) -> Option<Result<Written, RepositoryError>> {
+        if !self.commits {
+            return None;
+        }
+        let record = to_js(&ProviderConnectionRecord::from(connection));
+        let events: js_sys::Array = events
+            .iter()
+            .map(|event| to_js(&shapes::ProviderEvent(event)))
+            .collect();
+        Some(self.write("commit", self.object.commit(&record, &events)).await)
     }
 
     /// `null` or `undefined` is no connection.

@@ -9,6 +9,13 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     pub fn save(this: &RepositoryObject, connection: &JsValue) -> Result<JsValue, JsValue>;
 
+    #[wasm_bindgen(method, catch)]
+    pub fn commit(
+        this: &RepositoryObject,
+        connection: &JsValue,
+        events: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(method, catch, js_name = findById)]
     pub fn find_by_id(this: &RepositoryObject, connection_id: &JsValue)
         -> Result<JsValue, JsValue>;

@@ -36,6 +36,13 @@ pub struct ProviderConnectionRecord {
     pub created_at: IsoInstant,
     #[tsify(type = "string")]
     pub updated_at: IsoInstant,
+    /// Absent in a record stored before versions were: that is version 1.
+    #[serde(default = "first_version")]
+    pub version: u64,
+}
+
+fn first_version() -> u64 {
+    1
 }
 
 /// Credentials as a record carries them: the encrypted bytes as a `Uint8Array`.
@@ -72,6 +79,7 @@ impl From<&ProviderConnection> for ProviderConnectionRecord {
             last_sync_at: connection.last_sync_at().map(IsoInstant),
             created_at: IsoInstant(connection.created_at()),
             updated_at: IsoInstant(connection.updated_at()),
+            version: connection.version(),
         }
     }
 }
@@ -104,6 +112,7 @@ impl TryFrom<ProviderConnectionRecord> for ProviderConnection {
             last_sync_at: record.last_sync_at.map(|at| at.0),
             created_at: record.created_at.0,
             updated_at: record.updated_at.0,
+            version: record.version,
         })
         .map_err(|error| error.to_string())
     }

@@ -1,0 +1,68 @@
+//! The stable code every failed result carries beside its message, declared once: the
+//! handlers' errors map to it, and the bridge hands the same list to JS and to `index.d.ts`.
+
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $code:literal,)*) => {
+        /// Why a command or query failed, for programs: messages may be reworded, codes are not.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The TypeScript union of the codes' strings.
+            pub const TYPESCRIPT: &'static str =
+                concat!("export type ErrorCode =", $(" | \"", $code, "\"",)* ";");
+
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// No connection has that id.
+    ConnectionNotFound = "CONNECTION_NOT_FOUND",
+    /// The connection is another user's.
+    NotOwnedByUser = "NOT_OWNED_BY_USER",
+    /// A refresh of a connection that is no longer active: the user must connect again.
+    NotActive = "NOT_ACTIVE",
+    InvalidCredentials = "INVALID_CREDENTIALS",
+    InvalidProviderSlug = "INVALID_PROVIDER_SLUG",
+    InvalidAlias = "INVALID_ALIAS",
+    /// The command or query is not one (a field is missing or malformed).
+    InvalidCommand = "INVALID_COMMAND",
+    /// The repository failed; nothing of the command was stored.
+    DatabaseError = "DATABASE_ERROR",
+    /// Other commands kept changing the connection while this one retried; nothing was stored.
+    Conflict = "CONFLICT",
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn each_code_is_its_variant_in_screaming_snake_case_and_the_typescript_lists_them_all() {
+        assert_eq!(ErrorCode::ALL.len(), 9);
+        assert_eq!(ErrorCode::NotOwnedByUser.as_str(), "NOT_OWNED_BY_USER");
+        assert_eq!(
+            ErrorCode::TYPESCRIPT,
+            "export type ErrorCode = | \"CONNECTION_NOT_FOUND\" | \"NOT_OWNED_BY_USER\" \
+             | \"NOT_ACTIVE\" | \"INVALID_CREDENTIALS\" | \"INVALID_PROVIDER_SLUG\" \
+             | \"INVALID_ALIAS\" | \"INVALID_COMMAND\" | \"DATABASE_ERROR\" | \"CONFLICT\";"
+        );
+    }
+}
