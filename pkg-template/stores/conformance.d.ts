@@ -12,6 +12,28 @@ export interface FreshDatabase {
   migrateConcurrently(count: number): Promise<void>;
   /** Closes every connection and removes the database. */
   close(): Promise<void>;
+  /**
+   * A store on a NEW client (connection) to the same, migrated database, whose client throws from
+   * its `failFrom`-th call on (every call after too), as a database that goes away would; with
+   * `Infinity`, a healthy second client, which the concurrency cases race from. Optional: without
+   * it the fault-injection case is skipped (with a console note) and the races use one client.
+   */
+  faulty?(failFrom: number): Promise<FaultyClient>;
+  /**
+   * Sets the stored version of a saved record directly, past the store's check (as a migration or
+   * another writer might), so that a version near 2**40 can be written and read back. Optional:
+   * without it that part of the round-trip case is skipped.
+   */
+  setVersion?(connectionId: string, version: number): Promise<void>;
+}
+
+export interface FaultyClient {
+  /** A store on the faulty client; not migrated again (the database already is). */
+  store: ConnectionStore;
+  /** Closes the faulty client (a transaction it left open is rolled back by the database). */
+  close(): Promise<void>;
+  /** Whether a call has failed yet; without it, a run that answers ok is taken as not having reached the fault. */
+  reached?(): boolean;
 }
 
 export interface ConformanceHarness {

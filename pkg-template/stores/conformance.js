@@ -3,62 +3,14 @@
 // another database passes when each case resolves. Each case asks the harness for a new, empty
 // database, so no case sees another's records or events.
 import { deepEqual, equal, ok, rejects } from "./conformance-check.js";
+import { STATUSES, T, conformanceRecord, event, inStatus, msFrom, secret, sorted, uuid } from "./conformance-fixtures.js";
+import { writeCases } from "./conformance-writes.js";
+
+export { conformanceRecord } from "./conformance-fixtures.js";
 
 /** @typedef {import("./conformance.js").ConformanceHarness} ConformanceHarness */
 /** @typedef {import("./conformance.js").FreshDatabase} FreshDatabase */
 /** @typedef {import("../index.js").ProviderConnectionRecord} ProviderConnectionRecord */
-
-const STATUSES = ["pending", "active", "expired", "revoked", "failed", "disconnected"];
-const T = "2026-12-01T12:00:00.000Z";
-const msFrom = (/** @type {string} */ iso, /** @type {number} */ ms) => new Date(Date.parse(iso) + ms).toISOString();
-const byId = (/** @type {{ id: string }} */ a, /** @type {{ id: string }} */ b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-const sorted = (/** @type {ProviderConnectionRecord[]} */ records) => [...records].sort(byId);
-const uuid = () => crypto.randomUUID();
-
-/** Every byte value, then random ones, to `length`. */
-function secret(length) {
-  const bytes = new Uint8Array(length);
-  for (let i = 0; i < length; i += 65_536) crypto.getRandomValues(bytes.subarray(i, Math.min(length, i + 65_536)));
-  for (let i = 0; i < Math.min(256, length); i += 1) bytes[i] = i;
-  return bytes;
-}
-
-/** An active record with credentials, as the handlers save one, unless `overrides` say otherwise. */
-export function conformanceRecord(/** @type {Partial<ProviderConnectionRecord>} */ overrides = {}) {
-  return {
-    id: uuid(),
-    userId: uuid(),
-    providerId: uuid(),
-    providerSlug: "schwab",
-    status: "active",
-    alias: "Brokerage",
-    credentials: { encryptedData: secret(48), credentialType: "oauth2", expiresAt: "2027-06-01T00:00:00.000Z" },
-    connectedAt: "2026-11-30T09:15:00.250Z",
-    lastSyncAt: null,
-    createdAt: "2026-11-30T09:15:00.250Z",
-    updatedAt: "2026-11-30T09:15:00.250Z",
-    ...overrides,
-  };
-}
-
-/** A record in `status`, with credentials where the domain allows them (active needs them). */
-function inStatus(/** @type {string} */ status, /** @type {Partial<ProviderConnectionRecord>} */ overrides = {}) {
-  const disconnected = status === "disconnected";
-  return conformanceRecord({ status, ...(disconnected ? { credentials: null } : {}), ...overrides });
-}
-
-/** An event of the shape the handlers publish. */
-function event(/** @type {string} */ userId, /** @type {number} */ n) {
-  return {
-    eventType: n % 2 ? "ProviderConnectionSucceeded" : "ProviderConnectionAttempted",
-    eventId: uuid(),
-    occurredAt: msFrom(T, n),
-    userId,
-    providerId: uuid(),
-    providerSlug: `slug-${n}`,
-    ...(n % 2 ? { connectionId: uuid() } : {}),
-  };
-}
 
 /**
  * @param {ConformanceHarness} harness
@@ -118,16 +70,16 @@ export function storeConformanceCases(harness) {
       }
     }),
 
-    "save is an upsert by id: a second save replaces the first": onFresh(async ({ store }) => {
+    "save writes each next version over the one before, which it replaces": onFresh(async ({ store }) => {
       const first = conformanceRecord();
-      await store.repository.save(first);
-      const second = { ...first, status: "disconnected", credentials: null, alias: "Renamed", updatedAt: msFrom(first.updatedAt, 60_000) };
-      await store.repository.save(second);
+      equal(await store.repository.save(first), true, "the first save");
+      const second = { ...first, status: "disconnected", credentials: null, alias: "Renamed", updatedAt: msFrom(first.updatedAt, 60_000), version: 2 };
+      equal(await store.repository.save(second), true, "the second save");
       deepEqual(await store.repository.findById(first.id), second, "after the second save");
       deepEqual(await store.repository.findByUserId(first.userId), [second], "one record for the user");
       deepEqual(await store.repository.findActiveByUser(first.userId), [], "no longer active");
-      const third = { ...second, status: "active", credentials: { encryptedData: secret(300), credentialType: "link_token", expiresAt: T }, updatedAt: msFrom(first.updatedAt, 120_000) };
-      await store.repository.save(third);
+      const third = { ...second, status: "active", credentials: { encryptedData: secret(300), credentialType: "link_token", expiresAt: T }, updatedAt: msFrom(first.updatedAt, 120_000), version: 3 };
+      equal(await store.repository.save(third), true, "the third save");
       deepEqual(await store.repository.findById(first.id), third, "after a third save with new credentials");
     }),
 
@@ -170,7 +122,7 @@ export function storeConformanceCases(harness) {
     "a value the store cannot hold is refused whole, and what was saved before stays": onFresh(async ({ store }) => {
       const record = conformanceRecord();
       await store.repository.save(record);
-      const awkward = { ...record, alias: "nul \u0000 inside", providerSlug: "a\u0000b", updatedAt: msFrom(record.updatedAt, 1) };
+      const awkward = { ...record, alias: "nul \u0000 inside", providerSlug: "a\u0000b", updatedAt: msFrom(record.updatedAt, 1), version: 2 };
       let refused = null;
       try {
         await store.repository.save(awkward);
@@ -232,9 +184,9 @@ export function storeConformanceCases(harness) {
       deepEqual(await aliases(bob), ["B1"], "Bob's connections");
       deepEqual((await store.repository.findActiveByUser(bob)).map((r) => r.alias), ["B1"], "Bob's active connections");
       const get = await new harness.api.GetProviderConnectionHandler(store.repository).handle({ userId: bob, connectionId: /** @type {any} */ (a1).value });
-      deepEqual(get, { ok: false, error: "Connection not owned by user" }, "Bob reading Alice's connection");
+      deepEqual(get, { ok: false, error: "Connection not owned by user", code: "NOT_OWNED_BY_USER" }, "Bob reading Alice's connection");
       const disconnect = await new harness.api.DisconnectProviderHandler(store.repository, store.eventBus).handle({ userId: bob, connectionId: /** @type {any} */ (a1).value });
-      deepEqual(disconnect, { ok: false, error: "Connection not owned by user" }, "Bob disconnecting Alice's connection");
+      deepEqual(disconnect, { ok: false, error: "Connection not owned by user", code: "NOT_OWNED_BY_USER" }, "Bob disconnecting Alice's connection");
       equal((await store.repository.findById(/** @type {any} */ (a1).value))?.status, "active", "Alice's connection after Bob's attempt");
       const bobs = await store.events({ userId: bob });
       deepEqual(bobs.map((e) => e.eventType), [
@@ -289,13 +241,14 @@ export function storeConformanceCases(harness) {
       await connect.handle({ userId, providerId: uuid(), providerSlug: "", credentials: credentials() });
       deepEqual(await refresh.handle({ userId, connectionId, credentials: credentials() }), { ok: true, value: null }, "refreshed");
       deepEqual(await disconnect.handle({ userId, connectionId }), { ok: true, value: null }, "disconnected");
-      deepEqual(await refresh.handle({ userId, connectionId, credentials: credentials() }), { ok: false, error: "Connection is not active" }, "refresh refused");
+      deepEqual(await refresh.handle({ userId, connectionId, credentials: credentials() }), { ok: false, error: "Connection is not active", code: "NOT_ACTIVE", needsUserAction: true }, "refresh refused");
       await disconnect.handle({ userId, connectionId: uuid() });
       equal(published.length, 12, "events published");
       deepEqual(await store.events({ userId }), published, "the log");
       const stored = await store.repository.findById(connectionId);
       equal(stored?.status, "disconnected", "status after disconnect");
       equal(stored?.credentials, null, "no secret kept after disconnect");
+      equal(stored?.version, 3, "saved three times: connected, refreshed, disconnected");
     }),
 
     "a reopened database finds every record and event": onFresh(async (db) => {
@@ -322,6 +275,8 @@ export function storeConformanceCases(harness) {
       await db.store.eventBus.publish(e);
       deepEqual(await db.store.events(), [e], "an event after the concurrent migrations");
     }, false),
+
+    ...writeCases(harness, onFresh),
   };
   return Object.entries(cases).map(([name, run]) => ({ name, run }));
 }

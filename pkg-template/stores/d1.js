@@ -1,10 +1,16 @@
 // The store over a Cloudflare D1 binding (SQLite behind the Workers runtime), on the same schema
 // as the SQLite store. D1 takes an ArrayBuffer for a BLOB and may hand one back as an array of
-// numbers; connection-row.js copies either into a Uint8Array.
+// numbers; connection-record.js copies either into a Uint8Array.
+//
+// D1 refuses BEGIN: a commit is one batch, which D1 runs as one transaction, rolled back whole when
+// a statement fails. A write that matches no row does not fail, so a guard statement right after
+// it fails when it changed nothing; that failure, and only that one, answers `false`.
 import { SQLITE_MIGRATIONS } from "./schema.js";
-import { recordOf, rowValues } from "./connection-row.js";
-import { eventColumns, eventQuery, unknownAfter } from "./event-query.js";
-import { connectionStatements, eventStatements, statementsOf } from "./sql-statements.js";
+import { checkedRecord, recordOfRow } from "./connection-record.js";
+import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
+import {
+  CONFLICT_MARKER, appendValues, conditionalWrite, connectionStatements, eventStatements, isDuplicateColumn, statementsOf,
+} from "./sql-statements.js";
 
 /** @typedef {import("./d1.js").D1Database} D1Database */
 
@@ -12,6 +18,7 @@ const CONNECTIONS = connectionStatements((n) => `?${n}`);
 const EVENTS = eventStatements((n) => `?${n}`);
 const MIGRATIONS_TABLE =
   "CREATE TABLE IF NOT EXISTS connect_provider_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+const RECORD_MIGRATION = "INSERT INTO connect_provider_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)";
 /** A batch that lost a race to another migrating client is run again after reading what it did. */
 const MIGRATE_TRIES = 5;
 
@@ -27,27 +34,47 @@ export function d1Store(db) {
     throw new TypeError("d1Store: db must be a D1Database binding");
   }
   /** @param {string} sql @param {unknown[]} values */
-  const records = async (sql, ...values) => (await db.prepare(sql).bind(...values).all()).results.map((row) => recordOf(row));
+  const records = async (sql, ...values) => (await db.prepare(sql).bind(...values).all()).results.map((row) => recordOfRow(row));
+  /** @param {ReturnType<typeof checkedRecord<ArrayBuffer>>} record */
+  const writeStatement = (record) => {
+    const { sql, values } = conditionalWrite(CONNECTIONS, record);
+    return db.prepare(sql).bind(...values);
+  };
+
+  const eventBus = {
+    /** @param {import("../index.js").ProviderEvent} event */
+    async publish(event) {
+      await db.prepare(EVENTS.append).bind(...appendValues(eventColumns(event), event)).run();
+    },
+  };
 
   return {
     repository: {
       async save(record) {
-        await db.prepare(CONNECTIONS.upsert).bind(...rowValues(record, arrayBuffer)).run();
+        const result = /** @type {{ meta: { changes: number } }} */ (await writeStatement(checkedRecord(record, "d1 store: save", arrayBuffer)).run());
+        return result.meta.changes === 1;
+      },
+      async commit(record, events) {
+        const checked = checkedRecord(record, "d1 store: commit", arrayBuffer);
+        const appends = commitEventColumns(events, "d1 store: commit").map((columns, i) => db.prepare(EVENTS.append).bind(...appendValues(columns, events[i])));
+        try {
+          await db.batch([writeStatement(checked), db.prepare(CONNECTIONS.conflictGuard), ...appends]);
+          return true;
+        } catch (error) {
+          if (String(/** @type {any} */ (error)?.message ?? error).includes(CONFLICT_MARKER)) return false;
+          throw error;
+        }
       },
       async findById(connectionId) {
         const row = await db.prepare(CONNECTIONS.findById).bind(connectionId).first();
-        return row ? recordOf(row) : null;
+        return row ? recordOfRow(row) : null;
       },
       findByUserId: (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: (userId) => records(CONNECTIONS.findActiveByUser, userId),
       findExpiringBefore: (instant) => records(CONNECTIONS.findExpiringBefore, instant),
+      eventBus,
     },
-    eventBus: {
-      async publish(event) {
-        const { eventId, eventType, userId, occurredAt } = eventColumns(event);
-        await db.prepare(EVENTS.append).bind(eventId, eventType, userId, occurredAt, JSON.stringify(event)).run();
-      },
-    },
+    eventBus,
     async events(query) {
       const { userId, after, limit } = eventQuery(query);
       let from = 0;
@@ -75,7 +102,8 @@ export function d1Store(db) {
 
 /**
  * The migrations D1 has not recorded, each applied with its record in one batch (a transaction):
- * a client migrating at the same time makes the second record fail, and that batch roll back.
+ * a client migrating at the same time makes the second record fail, and that batch roll back. An
+ * ADD COLUMN that another tool (wrangler's migrations) applied already is recorded as done.
  */
 async function applyMigrations(/** @type {D1Database} */ db) {
   await db.prepare(MIGRATIONS_TABLE).run();
@@ -83,9 +111,12 @@ async function applyMigrations(/** @type {D1Database} */ db) {
   const applied = new Set(results.map((row) => Number(row.version)));
   for (const { version, name, sql } of SQLITE_MIGRATIONS) {
     if (applied.has(version)) continue;
-    await db.batch([
-      ...statementsOf(sql).map((statement) => db.prepare(statement)),
-      db.prepare("INSERT INTO connect_provider_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)").bind(version, name, new Date().toISOString()),
-    ]);
+    const record = db.prepare(RECORD_MIGRATION).bind(version, name, new Date().toISOString());
+    try {
+      await db.batch([...statementsOf(sql).map((statement) => db.prepare(statement)), record]);
+    } catch (error) {
+      if (!isDuplicateColumn(error)) throw error;
+      await record.run();
+    }
   }
 }

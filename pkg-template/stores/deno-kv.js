@@ -1,6 +1,8 @@
 // The store over Deno KV (`await Deno.openKv()`, locally a SQLite file, on Deno Deploy
 // FoundationDB). KV has no schema and no secondary indexes, so the store keeps its own, written in
-// the same atomic operation as what they index, each save checked against the versionstamps it read.
+// the same atomic operation as what they index, each save checked against the versionstamps it read
+// (so the version it compared is still the one stored when it writes). A commit writes the record
+// and its events to the log in that one atomic operation too.
 //
 // Keys, under "connect_provider" (ids lower-case):
 //   ["connections", userId, id]        the record without its secret bytes, and how they are split
@@ -16,7 +18,8 @@
 // A secret's chunks sit under their record's key, so a user's records and secrets are one ordered
 // range; every chunk carries the versionstamp of the atomic operation that wrote it with its record,
 // which is how a read that straddled a concurrent save is told apart and read again.
-import { eventColumns, eventQuery, unknownAfter } from "./event-query.js";
+import { checkedRecord, recordOf, storedVersion } from "./connection-record.js";
+import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 
 /** @typedef {import("./deno-kv.js").DenoKv} DenoKv */
 /** @typedef {import("./deno-kv.js").DenoKvKey} DenoKvKey */
@@ -38,6 +41,7 @@ const SCHEMA_VERSION = 1;
 const VALUE_LIMIT = 65_536;
 const KEY_LIMIT = 2_048;
 const ATOMIC_LIMIT = 819_200;
+const MAX_MUTATIONS = 1_000;
 /** A secret or an event is split into chunks of this size, each a value of its own. */
 const CHUNK_BYTES = 60_000;
 /** A save writes the whole secret in its one atomic operation, under ATOMIC_LIMIT with the record. */
@@ -147,41 +151,39 @@ export function denoKvStore(kv) {
     return records;
   }
 
-  /** Serializes this instance's publishes, so they do not fail each other's checks. */
-  let publishing = Promise.resolve();
+  /**
+   * Serializes this instance's appends to the log (publish and commit), so that they do not fail
+   * each other's checks on the sequence counter.
+   */
+  let appending = Promise.resolve();
+  /** @template T @param {() => Promise<T>} work @returns {Promise<T>} */
+  const inTurn = (work) => {
+    const run = appending.then(work);
+    appending = run.catch(() => {});
+    return run;
+  };
+
+  const eventBus = {
+    /** @param {import("../index.js").ProviderEvent} event */
+    async publish(event) {
+      const { eventId, userId } = eventColumns(event);
+      const bytes = eventBytes(event, "publish");
+      return inTurn(() => append(kv, eventId, userId, bytes));
+    },
+  };
 
   return {
     repository: {
       async save(record) {
-        const { id, userId, value, chunks, expiring } = connectionToStore(record);
-        for (let attempt = 1; ; attempt += 1) {
-          const owner = await kvCall("save", () => kv.get(key.owner(id)));
-          if (owner.versionstamp !== null && typeof owner.value !== "string") {
-            throw kvStoreError(`save: the owner of connection ${id} is not a user id this store wrote`);
-          }
-          const previousUser = /** @type {string | null} */ (owner.versionstamp === null ? null : owner.value);
-          const previous = previousUser === null ? null : await kvCall("save", () => kv.get(key.connection(previousUser, id)));
-          const result = await kvCall("save", () => {
-            const op = kv.atomic().check({ key: key.owner(id), versionstamp: owner.versionstamp });
-            if (previousUser !== null && previous !== null) {
-              op.check({ key: key.connection(previousUser, id), versionstamp: previous.versionstamp });
-              if (previous.versionstamp !== null) {
-                const old = storedConnection(previous.value, "save");
-                const moved = previousUser !== userId;
-                if (moved) op.delete(key.connection(previousUser, id));
-                for (let i = moved ? 0 : chunks.length; i < old.secretChunks; i += 1) op.delete(key.chunk(previousUser, id, i));
-                if (old.expiring !== null && old.expiring !== expiring) op.delete(key.expiring(old.expiring, id));
-              }
-            }
-            op.set(key.owner(id), userId).set(key.connection(userId, id), value);
-            chunks.forEach((chunk, i) => op.set(key.chunk(userId, id, i), chunk));
-            if (expiring !== null) op.set(key.expiring(expiring, id), userId);
-            return op.commit();
-          });
-          if (result.ok) return;
-          if (attempt >= WRITE_TRIES) throw kvStoreError(`save: connection ${id} kept changing under other writers (${WRITE_TRIES} tries)`);
-          await backoff(attempt);
-        }
+        return writeConnection(kv, connectionToStore(record, "save"), []);
+      },
+      async commit(record, events) {
+        const connection = connectionToStore(record, "commit");
+        const appends = commitEventColumns(events, "deno-kv store: commit").map(({ eventId, userId }, i) => ({
+          eventId, userId, bytes: eventBytes(events[i], "commit"),
+        }));
+        refuseOverOneOperation(connection, appends);
+        return inTurn(() => writeConnection(kv, connection, appends));
       },
       findById,
       findByUserId: (userId) => findByUserId(userId),
@@ -214,16 +216,9 @@ export function denoKvStore(kv) {
         }
         return records;
       },
+      eventBus,
     },
-    eventBus: {
-      async publish(event) {
-        const { eventId, userId } = eventColumns(event);
-        const bytes = eventBytes(event);
-        const run = publishing.then(() => append(kv, eventId, userId, bytes));
-        publishing = run.catch(() => {});
-        return run;
-      },
-    },
+    eventBus,
     async events(query) {
       const { userId, after, limit } = eventQuery(query);
       let from = 0;
@@ -273,16 +268,13 @@ export function denoKvStore(kv) {
  * @param {DenoKv} kv @param {string} eventId @param {string} userId @param {Uint8Array} bytes
  */
 async function append(kv, eventId, userId, bytes) {
-  const parts = bytes.length <= CHUNK_BYTES ? [] : chunksOf(bytes);
-  const blob = parts.length > 0 ? crypto.randomUUID() : null;
-  /** @type {StoredEvent} */
-  const header = { eventId, userId, byteLength: bytes.length, data: blob === null ? bytes : null, blob, parts: parts.length };
-  const staged = parts.length > INLINE_EVENT_PARTS;
+  const filing = eventFiling(eventId, userId, bytes);
+  const staged = filing.parts.length > INLINE_EVENT_PARTS;
   if (staged) {
-    for (let i = 0; i < parts.length; i += INLINE_EVENT_PARTS) {
+    for (let i = 0; i < filing.parts.length; i += INLINE_EVENT_PARTS) {
       await kvCall("publish", () => {
         const op = kv.atomic();
-        parts.slice(i, i + INLINE_EVENT_PARTS).forEach((part, j) => op.set(key.eventPart(/** @type {string} */ (blob), i + j), part));
+        filing.parts.slice(i, i + INLINE_EVENT_PARTS).forEach((part, j) => op.set(key.eventPart(/** @type {string} */ (filing.header.blob), i + j), part));
         return op.commit();
       });
     }
@@ -290,21 +282,101 @@ async function append(kv, eventId, userId, bytes) {
   for (let attempt = 1; ; attempt += 1) {
     const [counter, filed] = await kvCall("publish", () => kv.getMany([key.sequence(), key.eventId(eventId)]));
     if (filed.versionstamp !== null) throw kvStoreError(`publish: the log already has an event with eventId ${eventId}`);
-    const last = counter.versionstamp === null ? 0 : counter.value;
-    if (typeof last !== "number" || !Number.isSafeInteger(last)) throw kvStoreError("publish: the event sequence key holds a value this store did not write");
-    const sequence = last + 1;
+    const last = lastSequence(counter, "publish");
     const result = await kvCall("publish", () => {
-      const op = kv.atomic()
-        .check(counter, filed)
-        .set(key.sequence(), sequence)
-        .set(key.event(sequence), header)
-        .set(key.userEvent(userId, sequence), header)
-        .set(key.eventId(eventId), { sequence, userId });
-      if (!staged) parts.forEach((part, i) => op.set(key.eventPart(/** @type {string} */ (blob), i), part));
-      return op.commit();
+      const op = kv.atomic().check(counter, filed);
+      fileEvent(op, filing, last + 1, !staged);
+      return op.set(key.sequence(), last + 1).commit();
     });
     if (result.ok) return;
     if (attempt >= WRITE_TRIES) throw kvStoreError(`publish: the event sequence kept changing under other writers (${WRITE_TRIES} tries)`);
+    await backoff(attempt);
+  }
+}
+
+/**
+ * An event as the log files it: its header (holding its bytes, or naming the blob of its parts).
+ * @param {string} eventId @param {string} userId @param {Uint8Array} bytes
+ */
+function eventFiling(eventId, userId, bytes) {
+  const parts = bytes.length <= CHUNK_BYTES ? [] : chunksOf(bytes);
+  const blob = parts.length > 0 ? crypto.randomUUID() : null;
+  /** @type {StoredEvent} */
+  const header = { eventId, userId, byteLength: bytes.length, data: blob === null ? bytes : null, blob, parts: parts.length };
+  return { eventId, userId, header, parts };
+}
+
+/**
+ * Adds an event's keys at `sequence` to an atomic operation (its parts too, unless written before).
+ * @param {DenoKvAtomicOperation} op @param {ReturnType<typeof eventFiling>} filing @param {number} sequence @param {boolean} withParts
+ */
+function fileEvent(op, { eventId, userId, header, parts }, sequence, withParts) {
+  op.set(key.event(sequence), header).set(key.userEvent(userId, sequence), header).set(key.eventId(eventId), { sequence, userId });
+  if (withParts) parts.forEach((part, i) => op.set(key.eventPart(/** @type {string} */ (header.blob), i), part));
+}
+
+/** The last sequence given, from the counter's entry. @param {DenoKvEntryMaybe} counter @param {string} what */
+function lastSequence(counter, what) {
+  const last = counter.versionstamp === null ? 0 : counter.value;
+  if (typeof last !== "number" || !Number.isSafeInteger(last)) throw kvStoreError(`${what}: the event sequence key holds a value this store did not write`);
+  return last;
+}
+
+/**
+ * The conditional write of a record (save, and commit with its events): read what is stored, and
+ * write only over the version before (or where nothing is, for a first version), in one atomic
+ * operation checked against every key read. When a check fails, something moved under it (the
+ * record, or only the event sequence): read again and decide again, up to WRITE_TRIES times.
+ * @param {DenoKv} kv
+ * @param {ReturnType<typeof connectionToStore>} connection
+ * @param {{ eventId: string, userId: string, bytes: Uint8Array }[]} events
+ * @returns {Promise<boolean>}
+ */
+async function writeConnection(kv, { what, id, userId, value, chunks, expiring }, events) {
+  const filings = events.map(({ eventId, userId: user, bytes }) => eventFiling(eventId, user, bytes));
+  const version = /** @type {number} */ (value.record.version);
+  for (let attempt = 1; ; attempt += 1) {
+    const owner = await kvCall(what, () => kv.get(key.owner(id)));
+    if (owner.versionstamp !== null && typeof owner.value !== "string") {
+      throw kvStoreError(`${what}: the owner of connection ${id} is not a user id this store wrote`);
+    }
+    const previousUser = /** @type {string | null} */ (owner.versionstamp === null ? null : owner.value);
+    const previous = previousUser === null ? null : await kvCall(what, () => kv.get(key.connection(previousUser, id)));
+    // An owner without its record was read across a save that moved it: read both again.
+    const settled = previousUser === null || /** @type {DenoKvEntryMaybe} */ (previous).versionstamp !== null;
+    const old = settled && previous !== null ? storedConnection(previous.value, what) : null;
+    if (settled) {
+      if ((old === null ? 0 : storedVersion(old.record.version)) !== version - 1) return false;
+    }
+    const logged = filings.length === 0 ? [] : await getAll(kv, [key.sequence(), ...filings.map((f) => key.eventId(f.eventId))], what);
+    const filed = logged.slice(1).findIndex((entry) => entry.versionstamp !== null);
+    if (filed !== -1) throw kvStoreError(`${what}: the log already has an event with eventId ${filings[filed].eventId}`);
+    const result = !settled ? { ok: false } : await kvCall(what, () => {
+      const op = kv.atomic().check({ key: key.owner(id), versionstamp: owner.versionstamp });
+      if (previousUser !== null && previous !== null && old !== null) {
+        op.check({ key: key.connection(previousUser, id), versionstamp: previous.versionstamp });
+        const moved = previousUser !== userId;
+        if (moved) op.delete(key.connection(previousUser, id));
+        for (let i = moved ? 0 : chunks.length; i < old.secretChunks; i += 1) op.delete(key.chunk(previousUser, id, i));
+        if (old.expiring !== null && old.expiring !== expiring) op.delete(key.expiring(old.expiring, id));
+      }
+      // The first save's createdAt is kept, as the SQL stores' UPDATE keeps created_at.
+      const kept = old === null ? value : { ...value, record: { ...value.record, createdAt: old.record.createdAt } };
+      op.set(key.owner(id), userId).set(key.connection(userId, id), kept);
+      chunks.forEach((chunk, i) => op.set(key.chunk(userId, id, i), chunk));
+      if (expiring !== null) op.set(key.expiring(expiring, id), userId);
+      if (filings.length > 0) {
+        // Every append moves the counter, so its check also stands for the eventIds read absent.
+        const counter = logged[0];
+        const last = lastSequence(counter, what);
+        op.check(counter);
+        filings.forEach((filing, i) => fileEvent(op, filing, last + 1 + i, true));
+        op.set(key.sequence(), last + filings.length);
+      }
+      return op.commit();
+    });
+    if (result.ok) return true;
+    if (attempt >= WRITE_TRIES) throw kvStoreError(`${what}: connection ${id} kept changing under other writers (${WRITE_TRIES} tries)`);
     await backoff(attempt);
   }
 }
@@ -327,50 +399,53 @@ async function readEvent(kv, header) {
 }
 
 /**
- * The keys and values one save writes, checked against KV's limits before anything is written.
- * @param {ProviderConnectionRecord} record
+ * The keys and values one save or commit writes, checked against KV's limits before anything is
+ * written: the record as stored.record (its secret's bytes apart, as chunks).
+ * @param {unknown} record @param {"save" | "commit"} what
  */
-function connectionToStore(record) {
-  if (record === null || typeof record !== "object") throw new TypeError("deno-kv store: save: the record must be an object");
-  const id = keyId(record.id, "save", "record.id");
-  const userId = keyId(record.userId, "save", "record.userId");
-  const credentials = record.credentials ?? null;
-  if (credentials !== null && typeof credentials !== "object") throw new TypeError("deno-kv store: save: record.credentials must be an object or null");
-  const secret = credentials === null ? null : bytesOf(credentials.encryptedData);
-  if (credentials !== null && secret === null) throw new TypeError("deno-kv store: save: credentials.encryptedData must be a Uint8Array");
-  if (secret !== null && secret.length > MAX_SECRET_BYTES) {
+function connectionToStore(record, what) {
+  /** @type {Uint8Array | null} */
+  let secret = null;
+  const stored = checkedRecord(record, `deno-kv store: ${what}`, (bytes) => {
+    secret = bytes;
+    return null;
+  });
+  const id = keyId(stored.id, what, "record.id");
+  const userId = keyId(stored.userId, what, "record.userId");
+  const bytes = /** @type {Uint8Array | null} */ (secret);
+  if (bytes !== null && bytes.length > MAX_SECRET_BYTES) {
     throw new RangeError(
-      `deno-kv store: save: a secret of ${secret.length.toLocaleString("en")} bytes is over the ${MAX_SECRET_BYTES.toLocaleString("en")} bytes one save can write (${LIMITS})`,
+      `deno-kv store: ${what}: a secret of ${bytes.length.toLocaleString("en")} bytes is over the ${MAX_SECRET_BYTES.toLocaleString("en")} bytes one save can write (${LIMITS})`,
     );
   }
-  let expiring = null;
-  if (record.status === "active" && credentials !== null && credentials.expiresAt != null) {
-    expiring = instantMs(credentials.expiresAt);
-    if (expiring === null) throw new TypeError("deno-kv store: save: credentials.expiresAt must be an ISO instant, or null");
-  }
-  const stored = {
-    id: record.id,
-    userId: record.userId,
-    providerId: record.providerId,
-    providerSlug: record.providerSlug,
-    status: record.status,
-    alias: record.alias ?? null,
-    credentials: credentials === null
-      ? null
-      : { encryptedData: null, credentialType: credentials.credentialType, expiresAt: credentials.expiresAt ?? null },
-    connectedAt: record.connectedAt ?? null,
-    lastSyncAt: record.lastSyncAt ?? null,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-  };
+  const expiresAt = stored.credentials?.expiresAt ?? null;
+  const expiring = stored.status === "active" && expiresAt !== null ? instantMs(expiresAt) : null;
   const text = textBytes(stored);
   if (text > RECORD_TEXT_BUDGET) {
-    throw new RangeError(`deno-kv store: save: the record's text takes about ${text.toLocaleString("en")} bytes, over the ${RECORD_TEXT_BUDGET.toLocaleString("en")} bytes of one value it may use (${LIMITS})`);
+    throw new RangeError(`deno-kv store: ${what}: the record's text takes about ${text.toLocaleString("en")} bytes, over the ${RECORD_TEXT_BUDGET.toLocaleString("en")} bytes of one value it may use (${LIMITS})`);
   }
-  const chunks = secret === null ? [] : chunksOf(secret);
+  const chunks = bytes === null ? [] : chunksOf(bytes);
   /** @type {StoredConnection} */
-  const value = { record: stored, secretChunks: chunks.length, secretBytes: secret === null ? 0 : secret.length, expiring };
-  return { id, userId, value, chunks, expiring };
+  const value = { record: stored, secretChunks: chunks.length, secretBytes: bytes === null ? 0 : bytes.length, expiring };
+  return { what, id, userId, value, chunks, expiring, text };
+}
+
+/**
+ * A commit is one atomic operation: its record, secret and events must fit in one, or it is refused
+ * before anything is written.
+ * @param {ReturnType<typeof connectionToStore>} connection @param {{ bytes: Uint8Array }[]} events
+ */
+function refuseOverOneOperation(connection, events) {
+  // An event held in its header is kept twice (the log and the user's log); a longer one once, in parts.
+  const eventBytes = events.reduce((sum, { bytes }) => sum + (bytes.length <= CHUNK_BYTES ? 2 * bytes.length : bytes.length) + 1_024, 0);
+  const total = connection.value.secretBytes + connection.text + eventBytes + 4_096;
+  if (total > ATOMIC_LIMIT) {
+    throw new RangeError(
+      `deno-kv store: commit: the record and its events take about ${total.toLocaleString("en")} bytes, over the ${ATOMIC_LIMIT.toLocaleString("en")} bytes of one atomic operation (${LIMITS})`,
+    );
+  }
+  const mutations = 4 + 2 * MAX_SECRET_CHUNKS + events.reduce((sum, { bytes }) => sum + 3 + Math.ceil(bytes.length / CHUNK_BYTES), 0);
+  if (mutations > MAX_MUTATIONS) throw new RangeError(`deno-kv store: commit: ${events.length} events are more than one atomic operation can write (${LIMITS})`);
 }
 
 /**
@@ -380,18 +455,18 @@ function connectionToStore(record) {
  * @returns {ProviderConnectionRecord | typeof TORN}
  */
 function assemble(stored, versionstamp, chunks, what) {
-  const record = /** @type {any} */ ({ ...stored.record });
-  if (record.credentials !== null) {
+  let secret = null;
+  if (stored.record.credentials != null) {
     const parts = [];
     for (let i = 0; i < stored.secretChunks; i += 1) {
       const chunk = chunks[i];
       if (!chunk || chunk.versionstamp !== versionstamp) return TORN;
-      if (!(chunk.value instanceof Uint8Array)) throw kvStoreError(`${what}: a secret chunk of connection ${record.id} is not bytes`);
+      if (!(chunk.value instanceof Uint8Array)) throw kvStoreError(`${what}: a secret chunk of connection ${stored.record.id} is not bytes`);
       parts.push(chunk.value);
     }
-    record.credentials = { ...record.credentials, encryptedData: concat(parts, stored.secretBytes) };
+    secret = concat(parts, stored.secretBytes);
   }
-  return record;
+  return recordOf(stored.record, { secret: () => /** @type {Uint8Array} */ (secret) });
 }
 
 /** @param {unknown} value @param {string} what @returns {StoredConnection} */
@@ -415,13 +490,13 @@ function storedEvent(value, at) {
   return stored;
 }
 
-/** An event's JSON as UTF-8, as publish stores it. @param {unknown} event */
-function eventBytes(event) {
+/** An event's JSON as UTF-8, as the log stores it. @param {unknown} event @param {string} what */
+function eventBytes(event, what) {
   let json;
   try {
     json = JSON.stringify(event);
   } catch (error) {
-    throw new TypeError(`deno-kv store: publish: the event cannot be written as JSON: ${messageOf(error)}`);
+    throw new TypeError(`deno-kv store: ${what}: an event cannot be written as JSON: ${messageOf(error)}`);
   }
   return new TextEncoder().encode(json);
 }
@@ -448,13 +523,6 @@ function lookupId(value, what, field) {
 function instantMs(value) {
   const ms = typeof value === "string" ? Date.parse(value) : value instanceof Date ? value.getTime() : Number.NaN;
   return Number.isFinite(ms) ? ms : null;
-}
-
-/** A plain Uint8Array view of a secret's bytes, or null when it is not bytes. @param {unknown} value */
-function bytesOf(value) {
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  return null;
 }
 
 /** Copies of `bytes` in CHUNK_BYTES pieces. @param {Uint8Array} bytes */

@@ -43,20 +43,22 @@ export function unknownAfter() {
 
 /**
  * The columns an event is filed under: its id, type, user and instant. A published value without
- * them is refused, naming the field.
+ * them is refused, naming the field (`event.eventId`, or `events[2].eventId` for a commit's).
  * @param {unknown} event
+ * @param {string} [where] who is asking
+ * @param {string} [name] what the event is called in the errors
  */
-export function eventColumns(event) {
-  if (event === null || typeof event !== "object") throw new TypeError("publish: the event must be an object");
+export function eventColumns(event, where = "publish", name = "event") {
+  if (event === null || typeof event !== "object") throw new TypeError(`${where}: the ${name} must be an object`);
   const { eventId, eventType, userId, occurredAt } = /** @type {Record<string, unknown>} */ (event);
   for (const [field, value] of Object.entries({ eventId, userId })) {
-    if (typeof value !== "string" || !UUID.test(value)) throw new TypeError(`publish: event.${field} must be a UUID string`);
+    if (typeof value !== "string" || !UUID.test(value)) throw new TypeError(`${where}: ${name}.${field} must be a UUID string`);
   }
   if (typeof eventType !== "string" || eventType.length === 0 || eventType.length > 100) {
-    throw new TypeError("publish: event.eventType must be a string of 1 to 100 characters");
+    throw new TypeError(`${where}: ${name}.eventType must be a string of 1 to 100 characters`);
   }
   if (typeof occurredAt !== "string" || Number.isNaN(Date.parse(occurredAt))) {
-    throw new TypeError("publish: event.occurredAt must be an ISO instant");
+    throw new TypeError(`${where}: ${name}.occurredAt must be an ISO instant`);
   }
   return {
     eventId: /** @type {string} */ (eventId).toLowerCase(),
@@ -64,4 +66,18 @@ export function eventColumns(event) {
     userId: /** @type {string} */ (userId).toLowerCase(),
     occurredAt,
   };
+}
+
+/**
+ * The columns of each event a commit appends, checked as publish checks one, before anything is
+ * written. Two with the same eventId are refused too (the log files each eventId once).
+ * @param {unknown} events
+ * @param {string} where
+ */
+export function commitEventColumns(events, where) {
+  if (!Array.isArray(events)) throw new TypeError(`${where}: events must be an array`);
+  const columns = events.map((event, i) => eventColumns(event, where, `events[${i}]`));
+  const ids = new Set(columns.map((c) => c.eventId));
+  if (ids.size !== columns.length) throw new TypeError(`${where}: events holds two events with the same eventId`);
+  return columns;
 }

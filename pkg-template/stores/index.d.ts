@@ -3,14 +3,29 @@
 import type { ProviderConnectionRecord, ProviderEvent } from "../index.js";
 
 export interface StoreRepository {
-  /** An upsert by `id`. Rejects, with nothing written, a value the store cannot hold, naming its limit. */
-  save(record: ProviderConnectionRecord): Promise<void>;
+  /**
+   * Writes the record if it is the next version: `version` 1 where no record has its `id`, or one
+   * more than the stored record's. Resolves `true` when written, `false` when it was not (the
+   * record is stale: nothing is written). The check is made in the database, so of two writers of
+   * the same version exactly one wins. The first `createdAt` saved is kept. Rejects, with nothing
+   * written, a record with a bad field (naming it) or a value the store cannot hold (naming its limit).
+   */
+  save(record: ProviderConnectionRecord): Promise<boolean>;
+  /**
+   * The same conditional write as `save`, and `events` appended to the log in order, in one atomic
+   * step: resolves `true` with all of it written, `false` with nothing written (no event either)
+   * when the record is stale, and rejects with nothing written when the database fails. Each event
+   * is checked as `eventBus.publish` checks one, before anything is written.
+   */
+  commit(record: ProviderConnectionRecord, events: ProviderEvent[]): Promise<boolean>;
   findById(connectionId: string): Promise<ProviderConnectionRecord | null>;
   /** Every status, the disconnected ones included. */
   findByUserId(userId: string): Promise<ProviderConnectionRecord[]>;
   findActiveByUser(userId: string): Promise<ProviderConnectionRecord[]>;
   /** Active records whose credentials expire at or before `instant` (an ISO string), expired ones included. */
   findExpiringBefore(instant: string): Promise<ProviderConnectionRecord[]>;
+  /** The store's own event bus (the very object `ConnectionStore.eventBus` is): handlers given both commit through `commit`. */
+  eventBus: StoreEventBus;
 }
 
 export interface StoreEventBus {

@@ -9,7 +9,8 @@
 // another app keeps its own object stores in (at its own versions) is used in place, its other
 // stores left alone, and an events store keyed by eventId (the shape of the browser app's first
 // versions) is rewritten once as the log, in eventId order.
-import { eventColumns, eventQuery, unknownAfter } from "./event-query.js";
+import { checkedRecord, recordOf, storedVersion } from "./connection-record.js";
+import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 
 /** @typedef {import("../index.js").ProviderConnectionRecord} ProviderConnectionRecord */
 /** @typedef {import("../index.js").ProviderEvent} ProviderEvent */
@@ -160,16 +161,20 @@ export function indexedDbStore(options = {}) {
   };
 
   /**
-   * Runs `body` in one readwrite transaction and resolves when it commits. `fail` aborts it with
-   * an error of the caller's (a throw inside a request's callback would otherwise escape as an
-   * uncaught error and abort with a bare AbortError).
-   * @param {string} store
-   * @param {(objectStore: IDBObjectStore, fail: (error: unknown) => void) => void} body
+   * Runs `body` in one readwrite transaction over `stores` and resolves with what it `settle`d once
+   * the transaction commits. `fail` aborts it with an error of the caller's (a throw inside a
+   * request's callback would otherwise escape as an uncaught error and abort with a bare AbortError).
+   * @template [T=undefined]
+   * @param {string[]} stores
+   * @param {(objectStores: IDBObjectStore[], fail: (error: unknown) => void, settle: (value: T) => void) => void} body
+   * @returns {Promise<T>}
    */
-  const write = async (store, body) => {
-    const transaction = await begin(store, "readwrite");
+  const write = async (stores, body) => {
+    const transaction = await begin(stores, "readwrite");
     /** @type {unknown} */
     let failure = null;
+    /** @type {any} */
+    let outcome;
     const fail = (/** @type {unknown} */ error) => {
       failure ??= error;
       try {
@@ -180,12 +185,36 @@ export function indexedDbStore(options = {}) {
     };
     const done = committed(transaction, () => failure);
     try {
-      body(transaction.objectStore(store), fail);
+      body(stores.map((store) => transaction.objectStore(store)), fail, (value) => (outcome = value));
     } catch (error) {
       fail(error);
     }
-    return done;
+    await done;
+    return outcome;
   };
+
+  /**
+   * The conditional write, in a transaction over `connections` (and `events`, for a commit): read
+   * what is stored, and put the record only over the version before it (or where there is none, for
+   * a first version), keeping the first createdAt; then add the events. IndexedDB runs readwrite
+   * transactions over the same store one at a time, so nothing lands between the get and the put.
+   * @param {ProviderConnectionRecord} stored @param {{ eventId: string, eventType: string, userId: string, occurredAt: string, event: unknown }[]} events
+   */
+  const writeConnection = (stored, events) =>
+    write(events.length === 0 ? [CONNECTIONS] : [CONNECTIONS, EVENTS], ([connections, log], fail, settle) => {
+      const existing = connections.get(stored.id);
+      existing.onsuccess = () => {
+        try {
+          const found = existing.result;
+          if ((found === undefined ? 0 : storedVersion(found.version)) !== stored.version - 1) return settle(false);
+          connections.put(found === undefined ? stored : { ...stored, createdAt: found.createdAt });
+          for (const row of events) log.add(row);
+          settle(true);
+        } catch (error) {
+          fail(error);
+        }
+      };
+    });
 
   /** Runs `body` in one readonly transaction; it calls `resolve` or `reject` from its callbacks. */
   const read = async (/** @type {string} */ store, /** @type {(objectStore: IDBObjectStore, resolve: (value: any) => void, reject: (error: unknown) => void) => void} */ body) => {
@@ -208,28 +237,33 @@ export function indexedDbStore(options = {}) {
       request.onerror = () => reject(request.error);
     });
 
+  const eventBus = {
+    /** @param {import("../index.js").ProviderEvent} event */
+    async publish(event) {
+      const columns = eventColumns(event);
+      await write([EVENTS], ([events]) => {
+        events.add({ ...columns, event });
+      });
+    },
+  };
+
   return {
     repository: {
       async save(record) {
-        const stored = storedRecord(record);
-        await write(CONNECTIONS, (connections, fail) => {
-          // An upsert that keeps the first createdAt, as the SQL stores' does.
-          const existing = connections.get(stored.id);
-          existing.onsuccess = () => {
-            const createdAt = existing.result?.createdAt ?? stored.createdAt;
-            try {
-              connections.put({ ...stored, createdAt });
-            } catch (error) {
-              fail(error);
-            }
-          };
-        });
+        return writeConnection(storedRecord(record, "save"), []);
+      },
+      async commit(record, events) {
+        const stored = storedRecord(record, "commit");
+        const rows = commitEventColumns(events, "indexeddb store: commit").map((columns, i) => ({ ...columns, event: events[i] }));
+        return writeConnection(stored, rows);
       },
       async findById(connectionId) {
-        return (await ask(CONNECTIONS, (connections) => connections.get(connectionId))) ?? null;
+        const found = await ask(CONNECTIONS, (connections) => connections.get(connectionId));
+        return found === undefined ? null : recordOfStored(found);
       },
-      findByUserId: async (userId) => ask(CONNECTIONS, (connections) => connections.index("byUser").getAll(userId)),
-      findActiveByUser: async (userId) => ask(CONNECTIONS, (connections) => connections.index("byUserStatus").getAll([userId, "active"])),
+      findByUserId: async (userId) => (await ask(CONNECTIONS, (connections) => connections.index("byUser").getAll(userId))).map(recordOfStored),
+      findActiveByUser: async (userId) =>
+        (await ask(CONNECTIONS, (connections) => connections.index("byUserStatus").getAll([userId, "active"]))).map(recordOfStored),
       /**
        * Read from the [status, credentials.expiresAt] index rather than by scanning: records without
        * credentials or expiry are not in it. The range starts below every string and stops two days
@@ -245,17 +279,11 @@ export function indexedDbStore(options = {}) {
         const range = KeyRange.bound(["active", ""], ["active", upper]);
         /** @type {ProviderConnectionRecord[]} */
         const candidates = await ask(CONNECTIONS, (connections) => connections.index("byStatusExpiry").getAll(range));
-        return candidates.filter((record) => Date.parse(record.credentials?.expiresAt ?? "") <= bound);
+        return candidates.filter((record) => Date.parse(record.credentials?.expiresAt ?? "") <= bound).map(recordOfStored);
       },
+      eventBus,
     },
-    eventBus: {
-      async publish(event) {
-        const columns = eventColumns(event);
-        await write(EVENTS, (events) => {
-          events.add({ ...columns, event });
-        });
-      },
-    },
+    eventBus,
     async events(query) {
       const { userId, after, limit } = eventQuery(query);
       return read(EVENTS, (events, resolve, reject) => {
@@ -290,38 +318,22 @@ export function indexedDbStore(options = {}) {
 }
 
 /**
- * The record as it is kept: the fields of ProviderConnectionRecord, absent ones null, and the
- * secret copied into a Uint8Array of its own (not the whole buffer a view may sit on).
- * @param {ProviderConnectionRecord} record
+ * The record as it is kept: the record's own shape, checked, absent fields null, and the secret
+ * copied into a Uint8Array of its own (not the whole buffer a view may sit on).
+ * @param {unknown} record @param {string} what
  * @returns {ProviderConnectionRecord}
  */
-function storedRecord(record) {
-  if (record === null || typeof record !== "object") throw new TypeError("save: the record must be an object");
-  if (typeof record.id !== "string" || record.id === "") throw new TypeError("save: record.id must be a non-empty string");
-  const credentials = record.credentials;
-  const hasCredentials = credentials != null && credentials.credentialType != null && credentials.encryptedData != null;
-  return {
-    id: record.id,
-    userId: record.userId,
-    providerId: record.providerId,
-    providerSlug: record.providerSlug,
-    status: record.status,
-    alias: record.alias ?? null,
-    credentials: hasCredentials
-      ? { encryptedData: bytesOf(credentials.encryptedData), credentialType: credentials.credentialType, expiresAt: credentials.expiresAt ?? null }
-      : null,
-    connectedAt: record.connectedAt ?? null,
-    lastSyncAt: record.lastSyncAt ?? null,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-  };
+function storedRecord(record, what) {
+  return checkedRecord(record, `indexeddb store: ${what}`, (bytes) => bytes.slice());
 }
 
-/** @param {unknown} value */
-function bytesOf(value) {
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
-  if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
-  throw new TypeError("save: credentials.encryptedData must be a Uint8Array");
+/**
+ * The record of a kept value (structured clone gave it a secret of its own); one kept before
+ * records had versions is version 1.
+ * @param {any} stored @returns {ProviderConnectionRecord}
+ */
+function recordOfStored(stored) {
+  return recordOf(stored, { secret: (bytes) => bytes });
 }
 
 /** Resolves when the transaction commits; rejects with its error, or with `failure()` when it was aborted for one. */

@@ -1,10 +1,16 @@
 // The store over PostgreSQL through node-postgres (`pg`): a Pool or a Client, on the original
 // service's provider_connections table. Instants are timestamptz (pg reads them back as Dates,
-// written out again as toISOString writes them), ids uuid, the secret bytea.
+// written out again as toISOString writes them), ids uuid, the secret bytea, the version bigint
+// (pg reads it as text).
+//
+// A commit is one transaction on one connection: a Pool lends one for it. A Client is one
+// connection that runs what it is sent in order, so anything sent on it while a transaction is open
+// would run inside that transaction (and be rolled back with it): on a Client, every call of the
+// store waits its turn in a queue kept per Client.
 import { POSTGRES_MIGRATIONS } from "./schema.js";
-import { recordOf, rowValues } from "./connection-row.js";
-import { eventColumns, eventQuery, unknownAfter } from "./event-query.js";
-import { connectionStatements, eventStatements } from "./sql-statements.js";
+import { checkedRecord, recordOfRow } from "./connection-record.js";
+import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
+import { appendValues, conditionalWrite, connectionStatements, eventStatements } from "./sql-statements.js";
 
 /** @typedef {import("./postgres.js").PgQueryable} PgQueryable */
 /** @typedef {import("../index.js").ProviderConnectionRecord} ProviderConnectionRecord */
@@ -19,60 +25,102 @@ const instant = (value) => (value === null || value === undefined ? null : new D
 /** @param {Uint8Array} bytes */
 const bytea = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
+/** The turn-taking of each Client, shared by every store made over it. @type {WeakMap<object, { tail: Promise<unknown> }>} */
+const clientQueues = new WeakMap();
+
 /**
  * @param {PgQueryable} db
  * @returns {import("./index.js").ConnectionStore}
  */
 export function postgresStore(db) {
   if (!db || typeof db.query !== "function") throw new TypeError("postgresStore: db must be a pg Pool or Client");
+  const pooled = typeof db.connect === "function" && typeof (/** @type {any} */ (db).totalCount) === "number";
+  let queue = pooled ? null : clientQueues.get(db);
+  if (!pooled && !queue) clientQueues.set(db, (queue = { tail: Promise.resolve() }));
+  /**
+   * Runs `work` with the store's connection: the Pool itself (each query on any of its clients), or
+   * the Client once every call queued before has finished.
+   * @template T @param {(client: PgQueryable) => Promise<T>} work @returns {Promise<T>}
+   */
+  const turn = (work) => {
+    if (queue === null || queue === undefined) return work(db);
+    const run = queue.tail.then(() => work(db));
+    queue.tail = run.catch(() => {});
+    return run;
+  };
   /** @param {string} sql @param {unknown[]} values */
-  const records = async (sql, ...values) => (await db.query(sql, values)).rows.map((row) => recordOf(row, instant));
+  const send = (sql, values) => turn((client) => client.query(sql, values));
+  /** @param {string} sql @param {unknown[]} values */
+  const records = async (sql, ...values) => (await send(sql, values)).rows.map((row) => recordOfRow(row, instant));
+  /** The conditional write on `client`; whether it wrote. @param {PgQueryable} client @param {ReturnType<typeof checkedRecord<Buffer>>} record */
+  const write = async (client, record) => {
+    const { sql, values } = conditionalWrite(CONNECTIONS, record);
+    return /** @type {{ rowCount: number }} */ (await client.query(sql, values)).rowCount === 1;
+  };
+
+  const eventBus = {
+    /** @param {import("../index.js").ProviderEvent} event */
+    async publish(event) {
+      await send(EVENTS.append, appendValues(eventColumns(event), event));
+    },
+  };
 
   return {
     repository: {
       async save(record) {
-        refuseWhatPostgresCannotHold(record);
-        await db.query(CONNECTIONS.upsert, rowValues(record, bytea));
+        const checked = checkedRecord(record, "postgres store: save", bytea);
+        refuseWhatPostgresCannotHold(checked, "save");
+        return turn((client) => write(client, checked));
+      },
+      async commit(record, events) {
+        const checked = checkedRecord(record, "postgres store: commit", bytea);
+        refuseWhatPostgresCannotHold(checked, "commit");
+        const appends = commitEventColumns(events, "postgres store: commit").map((columns, i) => appendValues(columns, events[i]));
+        return turn(() =>
+          inTransaction(db, pooled, async (client) => {
+            if (!(await write(client, checked))) return false;
+            for (const values of appends) await client.query(EVENTS.append, values);
+            return true;
+          }),
+        );
       },
       async findById(connectionId) {
-        const [row] = (await db.query(CONNECTIONS.findById, [connectionId])).rows;
-        return row ? recordOf(row, instant) : null;
+        const [row] = (await send(CONNECTIONS.findById, [connectionId])).rows;
+        return row ? recordOfRow(row, instant) : null;
       },
       findByUserId: (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: (userId) => records(CONNECTIONS.findActiveByUser, userId),
       findExpiringBefore: (before) => records(CONNECTIONS.findExpiringBefore, before),
+      eventBus,
     },
-    eventBus: {
-      async publish(event) {
-        const { eventId, eventType, userId, occurredAt } = eventColumns(event);
-        await db.query(EVENTS.append, [eventId, eventType, userId, occurredAt, JSON.stringify(event)]);
-      },
-    },
+    eventBus,
     async events(query) {
       const { userId, after, limit } = eventQuery(query);
       let from = "0";
       if (after !== null) {
-        const found = userId === null ? await db.query(EVENTS.sequenceOf, [after]) : await db.query(EVENTS.sequenceOfUsers, [after, userId]);
+        const found = userId === null ? await send(EVENTS.sequenceOf, [after]) : await send(EVENTS.sequenceOfUsers, [after, userId]);
         if (found.rows.length === 0) throw unknownAfter();
         from = String(found.rows[0].sequence);
       }
-      const read = userId === null ? await db.query(EVENTS.all, [from, limit]) : await db.query(EVENTS.users, [userId, from, limit]);
+      const read = userId === null ? await send(EVENTS.all, [from, limit]) : await send(EVENTS.users, [userId, from, limit]);
       // pg parses a json column itself; a string comes back only if the caller changed its type parsers.
       return read.rows.map(({ payload }) => (typeof payload === "string" ? JSON.parse(payload) : payload));
     },
     async migrate() {
-      await inTransaction(db, async (client) => {
-        await client.query(MIGRATION_LOCK);
-        await client.query(
-          "CREATE TABLE IF NOT EXISTS connect_provider_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
-        );
-        const applied = new Set((await client.query("SELECT version FROM connect_provider_migrations")).rows.map((row) => Number(row.version)));
-        for (const { version, name, sql } of POSTGRES_MIGRATIONS) {
-          if (applied.has(version)) continue;
-          await client.query(sql);
-          await client.query("INSERT INTO connect_provider_migrations (version, name) VALUES ($1, $2)", [version, name]);
-        }
-      });
+      await turn(() =>
+        inTransaction(db, pooled, async (client) => {
+          await client.query(MIGRATION_LOCK);
+          await client.query(
+            "CREATE TABLE IF NOT EXISTS connect_provider_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+          );
+          const applied = new Set((await client.query("SELECT version FROM connect_provider_migrations")).rows.map((row) => Number(row.version)));
+          for (const { version, name, sql } of POSTGRES_MIGRATIONS) {
+            if (applied.has(version)) continue;
+            await client.query(sql);
+            await client.query("INSERT INTO connect_provider_migrations (version, name) VALUES ($1, $2)", [version, name]);
+          }
+        }),
+      );
     },
   };
 }
@@ -80,35 +128,50 @@ export function postgresStore(db) {
 /**
  * PostgreSQL's text cannot hold U+0000, which a slug or alias may contain: such a record is refused
  * whole, before anything is sent.
- * @param {ProviderConnectionRecord} record
+ * @param {{ providerSlug: string, alias: string | null }} record @param {string} what
  */
-function refuseWhatPostgresCannotHold(record) {
+function refuseWhatPostgresCannotHold(record, what) {
   for (const field of /** @type {const} */ (["providerSlug", "alias"])) {
     const value = record[field];
     if (typeof value === "string" && value.includes("\u0000")) {
-      throw new RangeError(`postgres store: ${field} contains U+0000, which PostgreSQL text cannot hold`);
+      throw new RangeError(`postgres store: ${what}: ${field} contains U+0000, which PostgreSQL text cannot hold`);
     }
   }
 }
 
 /**
- * Runs `work` in a transaction on one connection: a Pool lends one for it, a Client is one.
- * @param {PgQueryable} db
- * @param {(client: PgQueryable) => Promise<void>} work
+ * Runs `work` in a transaction on one connection: a Pool lends one for it (and is given it back
+ * broken, to be closed, when the transaction could not even be rolled back); a Client is one.
+ * @template T
+ * @param {PgQueryable} db @param {boolean} pooled
+ * @param {(client: PgQueryable) => Promise<T>} work
+ * @returns {Promise<T>}
  */
-async function inTransaction(db, work) {
-  const pooled = typeof db.connect === "function" && typeof (/** @type {any} */ (db).totalCount) === "number";
+async function inTransaction(db, pooled, work) {
   const client = pooled ? await /** @type {any} */ (db).connect() : db;
+  /** @type {unknown} */
+  let broken;
   try {
-    await client.query("BEGIN");
     try {
-      await work(client);
-      await client.query("COMMIT");
+      await client.query("BEGIN");
     } catch (error) {
-      await client.query("ROLLBACK");
+      broken = error;
+      throw error;
+    }
+    try {
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      try {
+        await client.query("ROLLBACK");
+      } catch (rollbackFailed) {
+        // The connection is gone or unusable: the server ends the transaction with it.
+        broken = rollbackFailed;
+      }
       throw error;
     }
   } finally {
-    if (pooled) client.release();
+    if (pooled) client.release(broken);
   }
 }

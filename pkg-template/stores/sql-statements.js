@@ -1,18 +1,34 @@
 // The statements the SQL stores share, written once over COLUMNS. `param(n)` writes the n-th
-// placeholder (1-based) in the client's style: `?` for SQLite and D1, `$n` for PostgreSQL. Each
-// find is served by one of the schema's indexes (the primary key for findById); the handlers sort
-// what they get, so ORDER BY only keeps answers stable for other readers.
-import { COLUMNS, UPDATED_COLUMNS } from "./connection-row.js";
+// placeholder (1-based) in the client's style: `?` for SQLite, `?n` for D1, `$n` for PostgreSQL.
+// Each find is served by one of the schema's indexes (the primary key for findById); the handlers
+// sort what they get, so ORDER BY only keeps answers stable for other readers.
+import { COLUMNS, UPDATED_COLUMNS, rowValues } from "./connection-record.js";
+
+/**
+ * The marker of D1's conflict guard: a JSON path SQLite refuses ("bad JSON path" or "JSON path
+ * error near …"), so a statement fails, and with it the batch, when the write before it changed
+ * nothing.
+ */
+export const CONFLICT_MARKER = "connect_provider_version_conflict";
 
 /** @param {(n: number) => string} param @param {{ instant?: (p: string) => string }} [cast] */
 export function connectionStatements(param, cast = {}) {
   const instant = cast.instant ?? ((p) => p);
   const columns = COLUMNS.join(", ");
   const from = `SELECT ${columns} FROM provider_connections`;
+  const set = UPDATED_COLUMNS.map((c, i) => `${c} = ${param(i + 1)}`).join(", ");
+  const after = UPDATED_COLUMNS.length;
   return {
-    upsert:
+    // The two halves of the conditional save, each one statement checked in the database, so two
+    // writers of the same version cannot both win: a first version is written only where no record
+    // has the id; a later one only over the version before it (and never where there is none,
+    // which an upsert's INSERT half would do). Neither rewrites created_at.
+    insertFirst:
       `INSERT INTO provider_connections (${columns}) VALUES (${COLUMNS.map((_, i) => param(i + 1)).join(", ")}) ` +
-      `ON CONFLICT (id) DO UPDATE SET ${UPDATED_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}`,
+      "ON CONFLICT (id) DO NOTHING",
+    updateNext: `UPDATE provider_connections SET ${set} WHERE id = ${param(after + 1)} AND version = ${param(after + 2)}`,
+    /** Fails (in a D1 batch, rolling it back) when the statement before it changed no row. */
+    conflictGuard: `SELECT json_extract('{}', CASE changes() WHEN 0 THEN '${CONFLICT_MARKER}' ELSE '$' END)`,
     findById: `${from} WHERE id = ${param(1)}`,
     findByUserId: `${from} WHERE user_id = ${param(1)} ORDER BY created_at DESC, id`,
     findActiveByUser: `${from} WHERE user_id = ${param(1)} AND status = 'active' ORDER BY created_at DESC, id`,
@@ -20,6 +36,18 @@ export function connectionStatements(param, cast = {}) {
       `${from} WHERE status = 'active' AND credentials_expires_at IS NOT NULL ` +
       `AND credentials_expires_at <= ${instant(param(1))} ORDER BY credentials_expires_at, id`,
   };
+}
+
+/**
+ * The conditional save of a checked record: which statement, and its values.
+ * @param {ReturnType<typeof connectionStatements>} statements
+ * @param {Parameters<typeof rowValues>[0]} record
+ */
+export function conditionalWrite(statements, record) {
+  const values = rowValues(record);
+  if (record.version === 1) return { sql: statements.insertFirst, values };
+  const updated = UPDATED_COLUMNS.map((column) => values[COLUMNS.indexOf(column)]);
+  return { sql: statements.updateNext, values: [...updated, record.id, record.version - 1] };
 }
 
 /** @param {(n: number) => string} param */
@@ -34,6 +62,11 @@ export function eventStatements(param) {
   };
 }
 
+/** An event's values for `append`, from its checked columns. @param {{ eventId: string, eventType: string, userId: string, occurredAt: string }} columns @param {unknown} event */
+export function appendValues({ eventId, eventType, userId, occurredAt }, event) {
+  return [eventId, eventType, userId, occurredAt, JSON.stringify(event)];
+}
+
 /** The schema's statements one by one (comments dropped), for clients that run one at a time. */
 export function statementsOf(/** @type {string} */ sql) {
   return sql
@@ -41,4 +74,9 @@ export function statementsOf(/** @type {string} */ sql) {
     .split(/;\s*$/m)
     .map((statement) => statement.trim())
     .filter(Boolean);
+}
+
+/** SQLite's refusal of an ADD COLUMN whose column is there: the step was applied by another tool. */
+export function isDuplicateColumn(/** @type {unknown} */ error) {
+  return /duplicate column name/i.test(String(/** @type {any} */ (error)?.message ?? error));
 }

@@ -1,17 +1,21 @@
 // The store over SQLite: a better-sqlite3 `Database` or a `node:sqlite` `DatabaseSync`, which
 // share `prepare().run/get/all` and `exec`. Both answer synchronously; the store's methods return
-// promises all the same, like every other store's.
+// promises all the same, like every other store's. A commit's transaction runs from BEGIN to
+// COMMIT without yielding, so no other call on this connection can land inside it.
 import { SQLITE_MIGRATIONS } from "./schema.js";
-import { recordOf, rowValues } from "./connection-row.js";
-import { eventColumns, eventQuery, unknownAfter } from "./event-query.js";
-import { connectionStatements, eventStatements } from "./sql-statements.js";
+import { checkedRecord, recordOfRow } from "./connection-record.js";
+import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
+import { appendValues, conditionalWrite, connectionStatements, eventStatements, isDuplicateColumn } from "./sql-statements.js";
 
 /** @typedef {import("./sqlite.js").SqliteDatabase} SqliteDatabase */
 
 const CONNECTIONS = connectionStatements(() => "?");
 const EVENTS = eventStatements(() => "?");
-/** How long migrate() waits for another connection's write lock before it gives up. */
+/** How long migrate() and commit() wait for another connection's write lock before they give up. */
 const LOCK_WAIT_MS = 10_000;
+
+// A Buffer is a Uint8Array that both clients bind as a BLOB, without copying the secret.
+const blob = (/** @type {Uint8Array} */ bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
  * @param {SqliteDatabase} db
@@ -28,29 +32,44 @@ export function sqliteStore(db) {
     if (!found) prepared.set(sql, (found = db.prepare(sql)));
     return found;
   };
-  const records = (/** @type {string} */ sql, /** @type {unknown} */ value) => statement(sql).all(value).map((row) => recordOf(row));
-  // A Buffer is a Uint8Array that both clients bind as a BLOB, without copying the secret.
-  const blob = (/** @type {Uint8Array} */ bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const records = (/** @type {string} */ sql, /** @type {unknown} */ value) => statement(sql).all(value).map((row) => recordOfRow(row));
+  /** The conditional write; whether it wrote. @param {ReturnType<typeof checkedRecord<Buffer>>} record */
+  const write = (record) => {
+    const { sql, values } = conditionalWrite(CONNECTIONS, record);
+    return Number(/** @type {{ changes: number | bigint }} */ (statement(sql).run(...values)).changes) === 1;
+  };
+
+  const eventBus = {
+    /** @param {import("../index.js").ProviderEvent} event */
+    async publish(event) {
+      statement(EVENTS.append).run(...appendValues(eventColumns(event), event));
+    },
+  };
 
   return {
     repository: {
       async save(record) {
-        statement(CONNECTIONS.upsert).run(...rowValues(record, blob));
+        return write(checkedRecord(record, "sqlite store: save", blob));
+      },
+      async commit(record, events) {
+        const checked = checkedRecord(record, "sqlite store: commit", blob);
+        const appends = commitEventColumns(events, "sqlite store: commit").map((columns, i) => appendValues(columns, events[i]));
+        return withWriteLock(db, () => {
+          if (!write(checked)) return false;
+          for (const values of appends) statement(EVENTS.append).run(...values);
+          return true;
+        });
       },
       async findById(connectionId) {
         const row = statement(CONNECTIONS.findById).get(connectionId);
-        return row ? recordOf(row) : null;
+        return row ? recordOfRow(row) : null;
       },
       findByUserId: async (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: async (userId) => records(CONNECTIONS.findActiveByUser, userId),
       findExpiringBefore: async (instant) => records(CONNECTIONS.findExpiringBefore, instant),
+      eventBus,
     },
-    eventBus: {
-      async publish(event) {
-        const { eventId, eventType, userId, occurredAt } = eventColumns(event);
-        statement(EVENTS.append).run(eventId, eventType, userId, occurredAt, JSON.stringify(event));
-      },
-    },
+    eventBus,
     async events(query) {
       const { userId, after, limit } = eventQuery(query);
       let from = 0;
@@ -75,17 +94,26 @@ function applyMigrations(/** @type {SqliteDatabase} */ db) {
   const record = db.prepare("INSERT INTO connect_provider_migrations (version, name, applied_at) VALUES (?, ?, ?)");
   for (const { version, name, sql } of SQLITE_MIGRATIONS) {
     if (applied.has(version)) continue;
-    db.exec(sql);
+    try {
+      db.exec(sql);
+    } catch (error) {
+      // An ADD COLUMN another tool applied already (SQLite has no ADD COLUMN IF NOT EXISTS).
+      if (!isDuplicateColumn(error)) throw error;
+    }
     record.run(version, name, new Date().toISOString());
   }
 }
 
 /**
- * `BEGIN IMMEDIATE` takes the database's write lock, so a second process migrating at the same time
- * waits, then finds the work done. A lock held elsewhere is retried (without changing the
- * connection's busy timeout) for up to LOCK_WAIT_MS.
+ * Runs `work` in a transaction holding the database's write lock (`BEGIN IMMEDIATE`), so another
+ * connection or process waits, then sees all of it or none; any error rolls it back. A lock held
+ * elsewhere is retried (without changing the connection's busy timeout) for up to LOCK_WAIT_MS.
+ * @template T
+ * @param {SqliteDatabase} db
+ * @param {() => T} work
+ * @returns {Promise<T>}
  */
-async function withWriteLock(/** @type {SqliteDatabase} */ db, /** @type {() => void} */ work) {
+async function withWriteLock(db, work) {
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
@@ -96,13 +124,19 @@ async function withWriteLock(/** @type {SqliteDatabase} */ db, /** @type {() => 
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
+  let result;
   try {
-    work();
+    result = work();
     db.exec("COMMIT");
   } catch (error) {
-    db.exec("ROLLBACK");
+    try {
+      db.exec("ROLLBACK");
+    } catch {
+      // The connection failed under the transaction: SQLite rolls it back when it closes.
+    }
     throw error;
   }
+  return result;
 }
 
 function isBusy(/** @type {any} */ error) {

@@ -1,0 +1,333 @@
+// The conformance cases of the conditional write: a save or commit of a stale version changes
+// nothing, a commit writes its record and events together or not at all, two writers of one
+// version never both win (with clients of their own where the harness has them), and handlers
+// racing on one connection, or meeting a database that fails at any call, leave it as if they ran
+// one at a time: the table changed exactly when the log says it did.
+import { deepEqual, equal, ok, rejects } from "./conformance-check.js";
+import { STATUSES, T, conformanceRecord, event, msFrom, secret, uuid } from "./conformance-fixtures.js";
+
+/** @typedef {import("./conformance.js").ConformanceHarness} ConformanceHarness */
+/** @typedef {import("./conformance.js").FreshDatabase} FreshDatabase */
+/** @typedef {import("./index.js").ConnectionStore} ConnectionStore */
+/** @typedef {import("../index.js").ProviderConnectionRecord} ProviderConnectionRecord */
+/** @typedef {import("../index.js").ProviderEvent} ProviderEvent */
+
+/** A record's keys in their order, `version` last. */
+const RECORD_KEYS = [
+  "id", "userId", "providerId", "providerSlug", "status", "alias", "credentials",
+  "connectedAt", "lastSyncAt", "createdAt", "updatedAt", "version",
+];
+/** Other clients the concurrency cases race from, where the harness can open them. */
+const OTHER_CLIENTS = 3;
+/** A run of a command that still meets the fault after this many calls is an error of the case. */
+const MAX_FAIL_FROM = 200;
+
+const credentials = (/** @type {number} */ n = 40) => ({ encryptedData: secret(n), credentialType: "oauth2", expiresAt: "2027-03-01T10:00:00.000Z" });
+/** How many of `values` are `value`. */
+const count = (/** @type {unknown[]} */ values, /** @type {unknown} */ value) => values.filter((v) => v === value).length;
+
+/**
+ * The clients `body` races from: the case's store, and OTHER_CLIENTS more on connections of their
+ * own (a harness's `faulty` store that never fails), closed after.
+ * @param {FreshDatabase} db @param {(stores: ConnectionStore[]) => Promise<void>} body
+ */
+async function withClients(db, body, others = OTHER_CLIENTS) {
+  const opened = db.faulty ? await Promise.all(Array.from({ length: others }, () => /** @type {NonNullable<FreshDatabase["faulty"]>} */ (db.faulty)(Number.POSITIVE_INFINITY))) : [];
+  try {
+    await body([db.store, ...opened.map((client) => client.store)]);
+  } finally {
+    for (const client of opened) await client.close();
+  }
+}
+
+/**
+ * @param {ConformanceHarness} harness
+ * @param {(body: (db: FreshDatabase) => Promise<void>) => () => Promise<void>} onFresh
+ */
+export function writeCases(harness, onFresh) {
+  const { api } = harness;
+  return {
+    "a stale save or commit is refused with false and changes nothing": onFresh(async ({ store }) => {
+      const { repository } = store;
+      const v1 = conformanceRecord();
+      equal(await repository.save(v1), true, "v1 saved");
+      const v2 = { ...v1, alias: "Second", updatedAt: msFrom(v1.updatedAt, 1_000), version: 2 };
+      equal(await repository.save(v2), true, "v2 saved over v1");
+      const otherV2 = { ...v1, alias: "Another second", status: "revoked", updatedAt: msFrom(v1.updatedAt, 2_000), version: 2 };
+      equal(await repository.save(otherV2), false, "another v2");
+      equal(await repository.save({ ...v1, alias: "Back to one" }), false, "a v1 over v2");
+      equal(await repository.save({ ...v2, alias: "Skipping ahead", version: 4 }), false, "a v4 over v2");
+      deepEqual(await repository.findById(v1.id), v2, "the v2 record after the stale saves");
+      const unknown = conformanceRecord({ version: 2 });
+      equal(await repository.save(unknown), false, "a v2 of an id never saved");
+      equal(await repository.findById(unknown.id), null, "nothing written for it");
+      equal(await repository.commit({ ...otherV2 }, [event(v1.userId, 1)]), false, "a commit of a stale v2");
+      equal(await repository.commit({ ...v2, version: 5 }, [event(v1.userId, 3)]), false, "a commit of a v5 over v2");
+      equal(await repository.commit(unknown, [event(unknown.userId, 1)]), false, "a commit of a v2 never saved");
+      deepEqual(await repository.findById(v1.id), v2, "the v2 record after the stale commits");
+      deepEqual(await store.events(), [], "no event appended by a refused commit");
+      equal(repository.eventBus, store.eventBus, "repository.eventBus is the store's event bus");
+    }),
+
+    "commit writes the record and its events together, and every save and commit keeps the first createdAt": onFresh(async ({ store }) => {
+      const { repository } = store;
+      const v1 = conformanceRecord();
+      const first = [event(v1.userId, 0), event(v1.userId, 1)];
+      equal(await repository.commit(v1, first), true, "the first commit");
+      deepEqual(await repository.findById(v1.id), v1, "the record committed");
+      deepEqual(await store.events(), first, "its events, in order");
+      const v2 = { ...v1, status: "disconnected", credentials: null, createdAt: "2030-01-01T00:00:00.000Z", updatedAt: msFrom(v1.updatedAt, 5_000), version: 2 };
+      equal(await repository.save(v2), true, "a save with another createdAt");
+      deepEqual(await repository.findById(v1.id), { ...v2, createdAt: v1.createdAt }, "the first createdAt kept by save");
+      const v3 = { ...v2, status: "active", credentials: credentials(64), createdAt: "1999-01-01T00:00:00.000Z", updatedAt: msFrom(v1.updatedAt, 9_000), version: 3 };
+      const third = [event(v1.userId, 3)];
+      equal(await repository.commit(v3, third), true, "a commit with another createdAt");
+      deepEqual(await repository.findById(v1.id), { ...v3, createdAt: v1.createdAt }, "the first createdAt kept by commit");
+      deepEqual(await store.events(), [...first, ...third], "the log after both commits");
+      deepEqual(await store.events({ userId: v1.userId, after: first[1].eventId }), third, "read after the first commit's last event");
+      const v4 = { ...v3, alias: null, updatedAt: msFrom(v1.updatedAt, 10_000), version: 4 };
+      equal(await repository.commit(v4, []), true, "a commit with no events");
+      deepEqual(await repository.findById(v1.id), { ...v4, createdAt: v1.createdAt }, "written like a save");
+      equal((await store.events()).length, 3, "and nothing logged");
+    }),
+
+    "save and commit refuse a malformed record or event naming the field, and write nothing": onFresh(async ({ store }) => {
+      const { repository } = store;
+      const record = conformanceRecord();
+      equal(await repository.save(record), true, "a record saved first");
+      const next = { ...record, alias: "Next", version: 2 };
+      /** @type {[string, unknown][]} */
+      const bad = [
+        ["version", { ...next, version: 0 }], ["version", { ...next, version: 2.5 }], ["version", { ...next, version: "2" }],
+        ["version", (({ version, ...rest }) => rest)(next)], ["id", { ...next, id: 7 }], ["userId", { ...next, userId: null }],
+        ["status", { ...next, status: "" }], ["encryptedData", { ...next, credentials: { ...next.credentials, encryptedData: "s3cr3t-bytes" } }],
+        ["credentialType", { ...next, credentials: { ...next.credentials, credentialType: null } }],
+        ["updatedAt", { ...next, updatedAt: "yesterday" }], ["alias", { ...next, alias: 12 }],
+      ];
+      for (const [field, value] of bad) {
+        for (const write of ["save", "commit"]) {
+          const refused = await rejects(
+            Promise.resolve().then(() => (write === "save" ? repository.save(/** @type {any} */ (value)) : repository.commit(/** @type {any} */ (value), [event(record.userId, 1)]))),
+            `${write} of a record with a bad ${field} is refused`,
+          );
+          ok(String(/** @type {Error} */ (refused)?.message).includes(field), `${write}: the error names ${field}: ${refused}`);
+          ok(!String(/** @type {Error} */ (refused)?.message).includes("s3cr3t"), `${write}: the error does not carry the secret: ${refused}`);
+        }
+      }
+      const twice = event(record.userId, 1);
+      for (const [field, events] of /** @type {[string, unknown][]} */ ([
+        ["events", "not an array"], ["events[1].eventId", [event(record.userId, 0), { ...event(record.userId, 1), eventId: "nope" }]],
+        ["events[0].occurredAt", [{ ...event(record.userId, 1), occurredAt: "never" }]], ["eventId", [twice, { ...event(record.userId, 3), eventId: twice.eventId }]],
+      ])) {
+        const refused = await rejects(Promise.resolve().then(() => repository.commit(next, /** @type {any} */ (events))), `a commit with bad events (${field}) is refused`);
+        ok(String(/** @type {Error} */ (refused)?.message).includes(field), `the error names ${field}: ${refused}`);
+      }
+      deepEqual(await repository.findById(record.id), record, "the record as first saved");
+      deepEqual(await store.events(), [], "nothing logged");
+    }),
+
+    "every record shape round-trips with its version, version last": onFresh(async (db) => {
+      const { repository } = db.store;
+      const userId = uuid();
+      const shapes = [
+        (/** @type {string} */ status) => ({ credentials: status === "disconnected" ? null : credentials(16) }),
+        () => ({ credentials: { encryptedData: secret(1), credentialType: "custom", expiresAt: null }, alias: null }),
+        () => ({ credentials: null, alias: null, connectedAt: null, lastSyncAt: null }),
+        () => ({ lastSyncAt: "2026-12-01T00:00:00.001Z", alias: "Ünïcode ✓" }),
+      ];
+      const versions = [1, 2, 2 ** 40];
+      if (!db.setVersion) console.warn("conformance: this harness has no setVersion(); version 2**40 is not read back");
+      /** @type {ProviderConnectionRecord[]} */
+      const saved = [];
+      let n = 0;
+      for (const status of STATUSES) {
+        for (const version of versions) {
+          n += 1;
+          const record = conformanceRecord({ userId, status, ...shapes[n % shapes.length](status), version: 1 });
+          if (version === 2 ** 40 && !db.setVersion) continue;
+          equal(await repository.save(record), true, `${status} v1 saved`);
+          const final = { ...record, updatedAt: msFrom(record.updatedAt, n), version };
+          if (version === 2) equal(await repository.save(final), true, `${status} v2 saved`);
+          if (version === 2 ** 40) {
+            await /** @type {NonNullable<FreshDatabase["setVersion"]>} */ (db.setVersion)(record.id, version - 1);
+            equal(await repository.save(final), true, `${status} v${version} saved over v${version - 1}`);
+          }
+          const found = await repository.findById(record.id);
+          deepEqual(found, version === 1 ? record : final, `${status} at version ${version}`);
+          deepEqual(Object.keys(/** @type {object} */ (found)), RECORD_KEYS, `the keys of ${status} v${version}, in order`);
+          saved.push(version === 1 ? record : final);
+        }
+      }
+      const listed = await repository.findByUserId(userId);
+      deepEqual(
+        listed.map((r) => [r.id, r.version]).sort(),
+        saved.map((r) => [r.id, r.version]).sort(),
+        "findByUserId answers each with its version",
+      );
+    }),
+
+    "of 20 writers of the same next version, from several clients at once, exactly one wins": onFresh(async (db) => {
+      await withClients(db, async (stores) => {
+        const writers = (/** @type {number} */ n) => stores[n % stores.length].repository;
+        const base = conformanceRecord();
+        const firsts = Array.from({ length: 20 }, (_, n) => ({ ...base, alias: `First ${n}` }));
+        const created = await Promise.all(firsts.map((record, n) => writers(n).save(record)));
+        equal(count(created, true), 1, `one first version written: ${JSON.stringify(created)}`);
+        deepEqual(await db.store.repository.findById(base.id), firsts[created.indexOf(true)], "the winning first version");
+        const winner = firsts[created.indexOf(true)];
+        const seconds = Array.from({ length: 20 }, (_, n) => ({ ...winner, alias: `Second ${n}`, updatedAt: msFrom(winner.updatedAt, n), version: 2 }));
+        const saved = await Promise.all(seconds.map((record, n) => writers(n + 1).save(record)));
+        equal(count(saved, true), 1, `one second version written: ${JSON.stringify(saved)}`);
+        deepEqual(await db.store.repository.findById(base.id), seconds[saved.indexOf(true)], "the winning second version");
+        const second = seconds[saved.indexOf(true)];
+        const thirds = Array.from({ length: 20 }, (_, n) => ({ ...second, alias: `Third ${n}`, updatedAt: msFrom(second.updatedAt, n), version: 3 }));
+        const logs = thirds.map((_, n) => [event(base.userId, 2 * n), event(base.userId, 2 * n + 1)]);
+        const committed = await Promise.all(thirds.map((record, n) => writers(n + 2).commit(record, logs[n])));
+        equal(count(committed, true), 1, `one commit of the third version written: ${JSON.stringify(committed)}`);
+        deepEqual(await db.store.repository.findById(base.id), thirds[committed.indexOf(true)], "the winning commit's record");
+        deepEqual(await db.store.events(), logs[committed.indexOf(true)], "the winning commit's events, and no other");
+      });
+    }),
+
+    "100 racing Refresh/Disconnect pairs end as if each pair ran one after the other": onFresh(async (db) => {
+      // With a second client where the harness has one: each pair's two commands on different clients.
+      await withClients(db, async (stores) => {
+        const userId = uuid();
+        const connect = new api.ConnectProviderHandler(db.store.repository, db.store.eventBus);
+        const connected = await Promise.all(Array.from({ length: 100 }, (_, n) =>
+          connect.handle({ userId, providerId: uuid(), providerSlug: "schwab", alias: `Account ${n}`, credentials: credentials(32) })));
+        ok(connected.every((result) => result.ok), `every connect succeeds: ${JSON.stringify(connected.find((result) => !result.ok))}`);
+        const ids = connected.map((result) => /** @type {{ value: string }} */ (result).value);
+        const handlers = stores.map((store) => ({
+          refresh: new api.RefreshProviderTokensHandler(store.repository, store.eventBus),
+          disconnect: new api.DisconnectProviderHandler(store.repository, store.eventBus),
+        }));
+        const answers = await Promise.all(ids.map((connectionId, n) => {
+          const refresh = () => handlers[n % handlers.length].refresh.handle({ userId, connectionId, credentials: credentials(48) });
+          const disconnect = () => handlers[(n + 1) % handlers.length].disconnect.handle({ userId, connectionId });
+          if (n % 2 === 0) {
+            const refreshed = refresh();
+            return Promise.all([refreshed, disconnect()]);
+          }
+          const disconnected = disconnect();
+          return Promise.all([refresh(), disconnected]);
+        }));
+        const log = await db.store.events({ userId, limit: 10_000 });
+        let refreshedFirst = 0;
+        for (const [n, connectionId] of ids.entries()) {
+          const [refreshed, disconnected] = answers[n];
+          deepEqual(disconnected, { ok: true, value: null }, `the disconnect of connection ${n}`);
+          const mine = log.filter((e) => /** @type {any} */ (e).connectionId === connectionId);
+          const types = mine.map((e) => e.eventType);
+          const at = (/** @type {string} */ type) => types.indexOf(type);
+          if (refreshed.ok) {
+            deepEqual(refreshed, { ok: true, value: null }, `the refresh of connection ${n}`);
+            refreshedFirst += 1;
+            deepEqual([...types].sort(), [
+              "ProviderConnectionSucceeded", "ProviderDisconnectionAttempted", "ProviderDisconnectionSucceeded",
+              "ProviderTokenRefreshAttempted", "ProviderTokenRefreshSucceeded",
+            ], `the events of connection ${n} (refreshed, then disconnected)`);
+            ok(at("ProviderTokenRefreshSucceeded") < at("ProviderDisconnectionSucceeded"), `connection ${n}: refreshed before it was disconnected: ${types}`);
+          } else {
+            deepEqual(refreshed, { ok: false, error: "Connection is not active", code: "NOT_ACTIVE", needsUserAction: true }, `the refresh of connection ${n}`);
+            deepEqual([...types].sort(), [
+              "ProviderConnectionSucceeded", "ProviderDisconnectionAttempted", "ProviderDisconnectionSucceeded",
+              "ProviderTokenRefreshAttempted", "ProviderTokenRefreshFailed",
+            ], `the events of connection ${n} (disconnected, then refused a refresh)`);
+            ok(at("ProviderDisconnectionSucceeded") < at("ProviderTokenRefreshFailed"), `connection ${n}: the refresh failed after the disconnect: ${types}`);
+          }
+          equal(at("ProviderConnectionSucceeded"), 0, `connection ${n}: connected first`);
+          const stored = await db.store.repository.findById(connectionId);
+          equal(stored?.status, "disconnected", `connection ${n} ends disconnected`);
+          equal(stored?.credentials, null, `connection ${n} keeps no secret`);
+          const succeeded = types.filter((type) => type.endsWith("Succeeded")).length;
+          equal(stored?.version, succeeded, `connection ${n}: one version a Succeeded event (its connect included)`);
+        }
+        equal(log.length, 600, "two events a connect, two a disconnect, two a refresh");
+        console.log(`conformance: of 100 racing pairs, ${refreshedFirst} refreshed before the disconnect`);
+      }, 1);
+    }),
+
+    "a database that fails at any call: through Connect, Refresh and Disconnect, the change is stored exactly when its Succeeded event is logged": onFresh(async (db) => {
+      if (!db.faulty) {
+        console.warn("conformance: SKIPPED the fault-injection case: this harness has no faulty()");
+        return;
+      }
+      const faulty = db.faulty;
+      const { store } = db;
+      const connect = new api.ConnectProviderHandler(store.repository, store.eventBus);
+      /** A connection to act on, made through the healthy store. */
+      const connectedOne = async (/** @type {string} */ userId) => {
+        const result = await connect.handle({ userId, providerId: uuid(), providerSlug: "schwab", credentials: credentials(24) });
+        ok(result.ok, `the healthy store connects: ${JSON.stringify(result)}`);
+        return /** @type {string} */ (/** @type {any} */ (result).value);
+      };
+      const databaseError = { ok: false, error: "Database error occurred", code: "DATABASE_ERROR" };
+      /**
+       * @type {Record<string, {
+       *   prepare(userId: string): Promise<{ connectionId?: string, providerId?: string }>,
+       *   run(s: ConnectionStore, userId: string, subject: { connectionId?: string, providerId?: string }): Promise<any>,
+       *   changed(userId: string, subject: { connectionId?: string, providerId?: string }): Promise<boolean>,
+       *   succeeded: string, failure: object,
+       * }>}
+       */
+      const commands = {
+        Connect: {
+          prepare: async () => ({ providerId: uuid() }),
+          run: (s, userId, { providerId }) =>
+            new api.ConnectProviderHandler(s.repository, s.eventBus).handle({ userId, providerId: /** @type {string} */ (providerId), providerSlug: "schwab", credentials: credentials(24) }),
+          changed: async (userId) => (await store.repository.findByUserId(userId)).length === 1,
+          succeeded: "ProviderConnectionSucceeded",
+          failure: databaseError,
+        },
+        Refresh: {
+          prepare: async (userId) => ({ connectionId: await connectedOne(userId) }),
+          run: (s, userId, { connectionId }) =>
+            new api.RefreshProviderTokensHandler(s.repository, s.eventBus).handle({ userId, connectionId: /** @type {string} */ (connectionId), credentials: credentials(56) }),
+          changed: async (_, { connectionId }) => (await store.repository.findById(/** @type {string} */ (connectionId)))?.version === 2,
+          succeeded: "ProviderTokenRefreshSucceeded",
+          failure: { ...databaseError, needsUserAction: false },
+        },
+        Disconnect: {
+          prepare: async (userId) => ({ connectionId: await connectedOne(userId) }),
+          run: (s, userId, { connectionId }) =>
+            new api.DisconnectProviderHandler(s.repository, s.eventBus).handle({ userId, connectionId: /** @type {string} */ (connectionId) }),
+          changed: async (_, { connectionId }) => (await store.repository.findById(/** @type {string} */ (connectionId)))?.status === "disconnected",
+          succeeded: "ProviderDisconnectionSucceeded",
+          failure: databaseError,
+        },
+      };
+      for (const [name, command] of Object.entries(commands)) {
+        for (let failFrom = 1; ; failFrom += 1) {
+          if (failFrom > MAX_FAIL_FROM) throw new Error(`${name}: still failing from call ${MAX_FAIL_FROM}: does faulty() count every call?`);
+          const userId = uuid();
+          const subject = await command.prepare(userId);
+          const client = await faulty(failFrom);
+          let answer;
+          try {
+            answer = await command.run(client.store, userId, subject);
+          } finally {
+            await client.close();
+          }
+          const reached = client.reached ? client.reached() : !answer.ok;
+          const where = `${name} failing from call ${failFrom}`;
+          const changed = await command.changed(userId, subject);
+          const log = await store.events({ userId });
+          const logged = log.some((e) => e.eventType === command.succeeded && (subject.providerId ? /** @type {any} */ (e).providerId === subject.providerId : /** @type {any} */ (e).connectionId === subject.connectionId));
+          equal(changed, logged, `${where}: the table changed (${changed}) exactly when ${command.succeeded} is logged (${logged})`);
+          if (answer.ok) ok(changed, `${where}: an ok answer is a stored change: ${JSON.stringify(answer)}`);
+          else {
+            // The error is the DATABASE_ERROR text, with what the client's error said after a colon.
+            ok(typeof answer.error === "string" && answer.error.startsWith("Database error occurred"), `${where}: the error says so: ${answer.error}`);
+            deepEqual(answer, { ...command.failure, error: answer.error }, `${where}: the failure answer`);
+          }
+          if (!reached) {
+            ok(answer.ok && changed, `${where}: a run the fault did not reach succeeds: ${JSON.stringify(answer)}`);
+            console.log(`conformance: ${name} met a fault at each of its first ${failFrom - 1} calls`);
+            break;
+          }
+        }
+      }
+    }),
+  };
+}
