@@ -1,13 +1,17 @@
 // Types for every entry of the package: the contract, written here, and below the marker the
 // declarations wasm-bindgen makes from the Rust shapes, written in by scripts/build.mjs.
 
-/* The error strings a failed result's `error` starts with, one frozen object per handler. */
+/* The error strings a failed result's `error` starts with, one frozen object per handler; and
+   the codes every failed result carries (`ErrorCode`, its type declared below the marker). */
+
+export declare const ErrorCode: Readonly<{ [Code in ErrorCode]: Code }>;
 
 export declare const ConnectProviderError: Readonly<{
   INVALID_CREDENTIALS: "Invalid or missing credentials";
   INVALID_PROVIDER_SLUG: "Invalid provider slug";
   DATABASE_ERROR: "Database error occurred";
   INVALID_ALIAS: "Alias exceeds maximum length";
+  CONFLICT: "Connection was changed by another command; try again";
   INVALID_COMMAND: "Invalid command";
 }>;
 
@@ -15,6 +19,7 @@ export declare const DisconnectProviderError: Readonly<{
   CONNECTION_NOT_FOUND: "Connection not found";
   NOT_OWNED_BY_USER: "Connection not owned by user";
   DATABASE_ERROR: "Database error occurred";
+  CONFLICT: "Connection was changed by another command; try again";
   INVALID_COMMAND: "Invalid command";
 }>;
 
@@ -24,6 +29,7 @@ export declare const RefreshProviderTokensError: Readonly<{
   INVALID_CREDENTIALS: "Invalid or missing credentials";
   NOT_ACTIVE: "Connection is not active";
   DATABASE_ERROR: "Database error occurred";
+  CONFLICT: "Connection was changed by another command; try again";
   INVALID_COMMAND: "Invalid command";
 }>;
 
@@ -77,8 +83,21 @@ export type Found<T> = T | PromiseLike<T>;
  * `save` receives, whatever its status.
  */
 export interface ProviderConnectionRepository {
-  /** Inserts or replaces the connection with the same id. */
+  /**
+   * Stores the record at `connection.version` if the stored one is still `version - 1` (none,
+   * for version 1), checked inside the database; answers `false` when it is not (a stale write:
+   * the handler reads again and decides again). Any other answer is "stored"; a store without
+   * versions may answer nothing, and then the last writer wins.
+   */
   save(connection: ProviderConnectionRecord): unknown;
+  /**
+   * `save`, and `events` appended to the log of `eventBus`, in one atomic step; answers `false`
+   * (nothing written) on a stale version. Used instead of `save` + `publish` when the command's
+   * event bus is this repository's `eventBus`.
+   */
+  commit?(connection: ProviderConnectionRecord, events: ProviderEvent[]): unknown;
+  /** The bus whose log `commit` appends to. */
+  readonly eventBus?: EventBus;
   /** The connection with this id, or `null`/`undefined`. */
   findById(connectionId: string): Found<ProviderConnectionRecord | null | undefined>;
   /** The user's connections in every status. */
@@ -136,8 +155,20 @@ export interface ListExpiringConnectionsQuery {
 /** The events ConnectProvider publishes (the name the package had before the lifecycle). */
 export type ProviderConnectionEvent = Extract<ProviderEvent, { eventType: `ProviderConnection${string}` }>;
 
+/** A failed result: the contract's message and its stable code. */
+export interface HandlerFailure {
+  ok: false;
+  error: string;
+  code: ErrorCode;
+}
+
+/** A refresh's failure also says whether only the user can mend it (connect again). */
+export interface RefreshFailure extends HandlerFailure {
+  needsUserAction: boolean;
+}
+
 /** What every `handle()` resolves with; it never rejects. */
-export type HandlerResult<T> = { ok: true; value: T } | { ok: false; error: string };
+export type HandlerResult<T, F extends HandlerFailure = HandlerFailure> = { ok: true; value: T } | F;
 
 export type ConnectProviderResult = HandlerResult<string>;
 
@@ -153,7 +184,7 @@ export interface DisconnectProviderHandler {
 }
 
 export interface RefreshProviderTokensHandler {
-  handle(command: RefreshProviderTokensCommand): Promise<HandlerResult<null>>;
+  handle(command: RefreshProviderTokensCommand): Promise<HandlerResult<null, RefreshFailure>>;
 }
 
 export interface GetProviderConnectionHandler {

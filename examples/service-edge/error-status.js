@@ -1,26 +1,28 @@
-// A handler's error as an HTTP status, in the original service's order (`_map_provider_error`):
-// not found 404, not owned 404 as well (here another user's connection must look exactly like a
-// missing one, message included), not active 403, invalid 400, anything else 500. A 500's detail
-// (a database's message) goes to the log under the request's id, never to the client.
-import { ConnectProviderError, RefreshProviderTokensError } from "connect-provider";
+// A handler's failure as an HTTP status, by its stable `code`, in the original service's order
+// (`_map_provider_error`): not found 404, not owned 404 as well (here another user's connection
+// must look exactly like a missing one, message included), not active 403, invalid 400, a conflict
+// between writers that the handler could not resolve 409, anything else 500. A 500's detail (a
+// database's message) goes to the log under the request's id, never to the client.
+import { DisconnectProviderError, ErrorCode } from "connect-provider";
 
-/** @type {[prefix: string, status: number, answer?: string][]} */
-const STATUS_BY_PREFIX = [
-  [RefreshProviderTokensError.CONNECTION_NOT_FOUND, 404],
-  [RefreshProviderTokensError.NOT_OWNED_BY_USER, 404, RefreshProviderTokensError.CONNECTION_NOT_FOUND],
+/** @type {Partial<Record<import("connect-provider").ErrorCode, { status: number, error?: string }>>} */
+const STATUS_BY_CODE = {
+  [ErrorCode.CONNECTION_NOT_FOUND]: { status: 404 },
+  [ErrorCode.NOT_OWNED_BY_USER]: { status: 404, error: DisconnectProviderError.CONNECTION_NOT_FOUND },
   // Only the user, by connecting again, can mend a connection that is no longer active.
-  [RefreshProviderTokensError.NOT_ACTIVE, 403],
-  [RefreshProviderTokensError.INVALID_CREDENTIALS, 400],
-  [RefreshProviderTokensError.INVALID_COMMAND, 400],
-  [ConnectProviderError.INVALID_PROVIDER_SLUG, 400],
-  [ConnectProviderError.INVALID_ALIAS, 400],
-];
+  [ErrorCode.NOT_ACTIVE]: { status: 403 },
+  [ErrorCode.INVALID_CREDENTIALS]: { status: 400 },
+  [ErrorCode.INVALID_COMMAND]: { status: 400 },
+  [ErrorCode.INVALID_PROVIDER_SLUG]: { status: 400 },
+  [ErrorCode.INVALID_ALIAS]: { status: 400 },
+  [ErrorCode.CONFLICT]: { status: 409 },
+};
 
 /**
- * @param {string} error the handler's error
+ * @param {{ error: string, code: import("connect-provider").ErrorCode }} failure the handler's failed result
  * @returns {{ status: number, error?: string }} the status, and the message the client may see (none for a 500)
  */
-export function statusOf(error) {
-  const rule = STATUS_BY_PREFIX.find(([prefix]) => error.startsWith(prefix));
-  return rule ? { status: rule[1], error: rule[2] ?? error } : { status: 500 };
+export function statusOf(failure) {
+  const rule = STATUS_BY_CODE[failure.code];
+  return rule ? { status: rule.status, error: rule.error ?? failure.error } : { status: 500 };
 }

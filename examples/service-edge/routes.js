@@ -56,7 +56,7 @@ export function connectionRoutes({ store, sealer, logError }) {
       handler.free();
     }
     if (result.ok) return answer(result.value);
-    const { status, error } = statusOf(result.error);
+    const { status, error } = statusOf(result);
     if (status === 500) {
       logError({ requestId: context.requestId, msg: "handler failed", error: result.error });
       return { status, body: { error: "Internal error", requestId: context.requestId } };

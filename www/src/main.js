@@ -61,12 +61,9 @@ async function timelineOf(/** @type {string} */ userId) {
     if (page.length < EVENT_PAGE) return events.reverse();
   }
 }
-const eventBus = {
-  async publish(/** @type {import("connect-provider").ProviderEvent} */ event) {
-    await store.eventBus.publish(event);
-    void render();
-  },
-};
+// The store's own bus: its repository then commits each command's change and closing event in
+// one IndexedDB transaction. Every command renders once it has answered.
+const eventBus = store.eventBus;
 const options = {
   onEventBusError: (/** @type {unknown} */ error, /** @type {{ eventType: string }} */ event) =>
     console.warn(`event ${event.eventType} was not stored:`, error),
