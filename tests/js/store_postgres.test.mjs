@@ -10,6 +10,7 @@ import * as api from "connect-provider";
 import { storeConformanceCases } from "connect-provider/stores/conformance";
 import { postgresStore } from "connect-provider/stores/postgres";
 import { startPostgres } from "./support/postgres.mjs";
+import { faultyClient } from "../workerd/faulty-client.js";
 
 const run = promisify(execFile);
 const migrateScript = fileURLToPath(new URL("./stores/migrate-postgres.mjs", import.meta.url));
@@ -43,6 +44,19 @@ function harness(kind) {
         async migrateConcurrently(count) {
           await Promise.all(Array.from({ length: count }, () => run(process.execPath, [migrateScript, server.url(database)])));
         },
+        // A Pool (or a Client) of its own; its queries, and a pooled client's, reject from failFrom on.
+        async faulty(failFrom) {
+          const db = await connect(database);
+          const faulty = faultyClient(db, failFrom, {
+            counts: (method) => method === "query" || method === "connect",
+            wraps: (value) => value instanceof pg.Client,
+            rejects: () => true,
+          });
+          return { store: postgresStore(faulty.client), reached: faulty.reached, close: () => db.end() };
+        },
+        async setVersion(connectionId, version) {
+          await open[0].query("UPDATE provider_connections SET version = $1 WHERE id = $2", [version, connectionId]);
+        },
         async close() {
           for (const db of open) await db.end();
           await server.dropDatabase(database);
@@ -56,7 +70,7 @@ for (const kind of ["Pool", "Client"]) {
   for (const { name, run: body } of storeConformanceCases(harness(kind))) test(`postgresStore (${kind}): ${name}`, body);
 }
 
-test("postgresStore: migrate() leaves the original service's table and its rows as they are", async () => {
+test("postgresStore: migrate() leaves the original service's table and its rows as they are, adding only the version column (1 for its rows)", async () => {
   const database = await server.createDatabase("original");
   const pool = new pg.Pool(server.config(database));
   try {
@@ -84,7 +98,8 @@ test("postgresStore: migrate() leaves the original service's table and its rows 
     const store = postgresStore(pool);
     await store.migrate();
     await store.migrate();
-    assert.deepEqual(await columns(), before);
+    assert.deepEqual(await columns(), [...before, { column_name: "version", data_type: "bigint", character_maximum_length: null }].sort((a, b) => a.column_name.localeCompare(b.column_name)));
+    assert.equal((await store.repository.findById("0190f5b2-3c4d-7e8f-9a0b-000000000001"))?.version, 1, "a row of the original reads as version 1");
     const indexes = (await pool.query("SELECT indexname FROM pg_indexes WHERE tablename = 'provider_connections' ORDER BY indexname")).rows.map((r) => r.indexname);
     assert.deepEqual(indexes, ["idx_provider_connections_active", "idx_provider_connections_expiring", "idx_provider_connections_user_provider", "provider_connections_pkey"]);
     const view = await new api.GetProviderConnectionHandler(store.repository).handle({
@@ -99,15 +114,19 @@ test("postgresStore: migrate() leaves the original service's table and its rows 
       userId: "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b", connectionId: "0190f5b2-3c4d-7e8f-9a0b-000000000001",
     });
     assert.deepEqual(disconnected, { ok: true, value: null });
-    const [row] = (await pool.query("SELECT status, credential_type, encrypted_credentials, credentials_expires_at FROM provider_connections")).rows;
-    assert.deepEqual(row, { status: "disconnected", credential_type: null, encrypted_credentials: null, credentials_expires_at: null });
+    const [row] = (await pool.query("SELECT status, credential_type, encrypted_credentials, credentials_expires_at, version FROM provider_connections")).rows;
+    assert.deepEqual(row, { status: "disconnected", credential_type: null, encrypted_credentials: null, credentials_expires_at: null, version: "2" });
+    // The original service's INSERT, which leaves the version out, still works after the migration.
+    await pool.query(`INSERT INTO provider_connections (id, user_id, provider_id, provider_slug, status, created_at, updated_at)
+      VALUES ('0190f5b2-3c4d-7e8f-9a0b-000000000002', '0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', '00000000-0000-0000-0000-000000000001', 'schwab', 'pending', now(), now())`);
+    assert.equal((await store.repository.findById("0190f5b2-3c4d-7e8f-9a0b-000000000002"))?.version, 1, "a row the original inserts after the migration");
   } finally {
     await pool.end();
     await server.dropDatabase(database);
   }
 });
 
-test("postgresStore: the schema is the original's: names, types and lengths", async () => {
+test("postgresStore: the schema is the original's (names, types and lengths), and a bigint version", async () => {
   const database = await server.createDatabase("schema");
   const pool = new pg.Pool(server.config(database));
   try {
@@ -121,7 +140,7 @@ test("postgresStore: the schema is the original's: names, types and lengths", as
       ["credential_type", "character varying", 20], ["encrypted_credentials", "bytea", null],
       ["credentials_expires_at", "timestamp with time zone", null], ["connected_at", "timestamp with time zone", null],
       ["last_sync_at", "timestamp with time zone", null], ["created_at", "timestamp with time zone", null],
-      ["updated_at", "timestamp with time zone", null],
+      ["updated_at", "timestamp with time zone", null], ["version", "bigint", null],
     ]);
   } finally {
     await pool.end();
