@@ -1,5 +1,5 @@
-// The store rows of `npm run bench`, on the machine's Node: ConnectProvider (1 and 100 in flight)
-// and a List of 20 through the package's real stores, the wasm handlers beside the plain-JS
+// The store rows of `npm run bench`, on the machine's Node: ConnectProvider (1 and 100 in flight),
+// DisconnectProvider and a List of 20 through the package's real stores, the wasm handlers beside the plain-JS
 // baseline on the same store: SQLite (a WAL file, better-sqlite3), PostgreSQL (a server started
 // here on a Unix socket, a pg Pool) and D1 (in Miniflare, timed inside the Worker, next to its
 // binding). Prints one JSON line of rows.
@@ -16,7 +16,12 @@ import { bundleWorker, startWorker } from "../tests/js/support/workerd.mjs";
 import { measure, timedLoop } from "./measure.mjs";
 import { handlers, seedList } from "./store-workload.mjs";
 
-const LABELS = { connect: "ConnectProvider, 1 in flight", connect100: "ConnectProvider, 100 in flight", list: "List 20 connections" };
+const LABELS = {
+  connect: "ConnectProvider, 1 in flight",
+  connect100: "ConnectProvider, 100 in flight",
+  disconnect: "DisconnectProvider, 1 in flight",
+  list: "List 20 connections",
+};
 const home = mkdtempSync(join(tmpdir(), "connect-provider-bench-stores-"));
 const rows = [];
 

@@ -1,12 +1,17 @@
-// The two commands the store rows time, on whichever store: ConnectProvider (each run saves a new
-// connection and logs two events) and a List of one user's 20 connections. Shared by the Node rows
+// The commands the store rows time, on whichever store: ConnectProvider (each run saves a new
+// connection and logs two events), DisconnectProvider (each run reads one connection and commits
+// its next version with the closing event) and a List of one user's 20 connections. Shared by the Node rows
 // (bench/store-rows.mjs) and the Worker that times D1 from inside workerd (bench/d1-worker.js).
-import { ConnectProviderHandler, ListProviderConnectionsHandler } from "connect-provider";
+import { ConnectProviderHandler, DisconnectProviderHandler, ListProviderConnectionsHandler } from "connect-provider";
 import { BaselineConnectProviderHandler } from "./baseline/connect-provider.mjs";
+import { BaselineDisconnectProviderHandler } from "./baseline/disconnect-provider.mjs";
 import { BaselineListProviderConnectionsHandler } from "./baseline/list-provider-connections.mjs";
 
 export const LIST_USER = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b";
 const CONNECT_USER = "0190f5b2-3c4d-7e8f-9a0b-00000000c0de";
+const DISCONNECT_USER = "0190f5b2-3c4d-7e8f-9a0b-0000000d15c0";
+/** The connection the Disconnect row disconnects again and again (each time one more version). */
+let disconnectTarget = "";
 
 const command = () => ({
   userId: CONNECT_USER,
@@ -19,8 +24,10 @@ const command = () => ({
 /** The user's 20 connections, saved once through the wasm handler, before any row is timed. */
 export async function seedList(store) {
   await store.migrate();
-  if ((await store.repository.findByUserId(LIST_USER)).length >= 20) return;
   const connect = new ConnectProviderHandler(store.repository, store.eventBus);
+  const [existing] = await store.repository.findByUserId(DISCONNECT_USER);
+  disconnectTarget = existing?.id ?? (await connect.handle({ ...command(), userId: DISCONNECT_USER })).value;
+  if ((await store.repository.findByUserId(LIST_USER)).length >= 20) return;
   for (let n = 0; n < 20; n++) await connect.handle({ ...command(), userId: LIST_USER, alias: `Account ${n}` });
 }
 
@@ -37,6 +44,14 @@ export function handlers(store) {
       js: new BaselineConnectProviderHandler(store.repository, store.eventBus),
       run: (handler) => Promise.all(Array.from({ length: 100 }, () => handler.handle(command()))),
       commands: 100,
+    },
+    disconnect: {
+      wasm: new DisconnectProviderHandler(store.repository, store.eventBus),
+      js: new BaselineDisconnectProviderHandler(store.repository, store.eventBus),
+      run: async (handler) => {
+        const result = await handler.handle({ userId: DISCONNECT_USER, connectionId: disconnectTarget });
+        if (!result.ok) throw new Error(`the disconnect failed: ${JSON.stringify(result)}`);
+      },
     },
     list: {
       wasm: new ListProviderConnectionsHandler(store.repository),
