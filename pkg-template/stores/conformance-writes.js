@@ -189,6 +189,28 @@ export function writeCases(harness, onFresh) {
       });
     }),
 
+    "a commit the database refuses writes nothing, and takes none of the commits beside it down with it": onFresh(async ({ store }) => {
+      const userId = uuid();
+      const logged = event(userId, 0);
+      await store.eventBus.publish(logged);
+      // 20 commits at once on one client: the odd ones append an event whose eventId the log has already.
+      const records = Array.from({ length: 20 }, (_, n) => conformanceRecord({ userId, alias: `Commit ${n}` }));
+      const events = records.map((_, n) => (n % 2 ? [event(userId, 2 * n + 1), { ...event(userId, 2 * n + 2), eventId: logged.eventId }] : [event(userId, 2 * n + 1)]));
+      const outcomes = await Promise.allSettled(records.map((record, n) => store.repository.commit(record, events[n])));
+      for (const [n, outcome] of outcomes.entries()) {
+        if (n % 2) {
+          equal(outcome.status, "rejected", `commit ${n}, with an eventId the log has, is refused`);
+          equal(await store.repository.findById(records[n].id), null, `commit ${n} wrote no record`);
+        } else {
+          deepEqual(outcome, { status: "fulfilled", value: true }, `commit ${n}`);
+          deepEqual(await store.repository.findById(records[n].id), records[n], `commit ${n}'s record`);
+        }
+      }
+      const expected = [logged, ...events.filter((_, n) => n % 2 === 0).flat()];
+      const log = await store.events({ userId });
+      deepEqual([...log].sort((a, b) => (a.eventId < b.eventId ? -1 : 1)), [...expected].sort((a, b) => (a.eventId < b.eventId ? -1 : 1)), "the log holds the even commits' events and no other");
+    }),
+
     "100 racing Refresh/Disconnect pairs end as if each pair ran one after the other": onFresh(async (db) => {
       // With a second client where the harness has one: each pair's two commands on different clients.
       await withClients(db, async (stores) => {
