@@ -5,7 +5,7 @@ import { readdirSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { build } from "vite";
-import { ERRORS } from "./contract/fixtures.mjs";
+import { ERROR_CODES, ERRORS } from "./contract/fixtures.mjs";
 import { launchChromium, readFromPage } from "./support/chromium.mjs";
 import { assertContractReport } from "./support/contract-report.mjs";
 import { serveDirectory } from "./support/static-server.mjs";
@@ -17,10 +17,12 @@ before(async () => {
 });
 after(() => chromium?.close());
 
-function assertResult({ report, errors, frozen }, runtime) {
+function assertResult({ report, errors, frozen, codes, codesFrozen }, runtime) {
   assertContractReport(report, runtime);
   assert.deepEqual(errors, ERRORS);
   assert.equal(frozen, true);
+  assert.deepEqual(codes, ERROR_CODES.map((code) => [code, code]));
+  assert.equal(codesFrozen, true);
 }
 
 test("every contract case passes in Chromium with the browser build", async (t) => {

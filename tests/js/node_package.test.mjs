@@ -2,8 +2,9 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { test } from "node:test";
-import { ConnectProviderError, ConnectProviderHandler } from "connect-provider";
-import { command, ERRORS, UUID_V7 } from "./contract/fixtures.mjs";
+import * as api from "connect-provider";
+import { ConnectProviderError, ConnectProviderHandler, ErrorCode } from "connect-provider";
+import { command, ERROR_CODES, ERRORS, LIFECYCLE_ERRORS, UUID_V7 } from "./contract/fixtures.mjs";
 import { recordingPorts } from "./contract/ports.mjs";
 
 const require = createRequire(import.meta.url);
@@ -12,11 +13,38 @@ test("require() and import give the same module instance", () => {
   const cjs = require("connect-provider");
   assert.equal(cjs.ConnectProviderHandler, ConnectProviderHandler);
   assert.equal(cjs.ConnectProviderError, ConnectProviderError);
+  assert.equal(cjs.ErrorCode, ErrorCode);
 });
 
 test("ConnectProviderError is frozen and holds the exact strings", () => {
   assert.deepEqual({ ...ConnectProviderError }, ERRORS);
   assert.ok(Object.isFrozen(ConnectProviderError));
+});
+
+test("ErrorCode is frozen and holds the nine codes, each its own name, in declaration order", () => {
+  assert.deepEqual(Object.entries(ErrorCode), ERROR_CODES.map((code) => [code, code]));
+  assert.ok(Object.isFrozen(ErrorCode));
+  assert.throws(() => {
+    ErrorCode.CONFLICT = "OTHER";
+  }, TypeError);
+  assert.equal(ErrorCode.NOT_ACTIVE, "NOT_ACTIVE");
+});
+
+test("every handler's error strings are frozen and exact; the commands' include CONFLICT", () => {
+  const pick = (...keys) => Object.fromEntries(keys.map((key) => [key, LIFECYCLE_ERRORS[key]]));
+  const expected = {
+    ConnectProviderError: ERRORS,
+    DisconnectProviderError: pick("CONNECTION_NOT_FOUND", "NOT_OWNED_BY_USER", "DATABASE_ERROR", "CONFLICT", "INVALID_COMMAND"),
+    RefreshProviderTokensError: pick("CONNECTION_NOT_FOUND", "NOT_OWNED_BY_USER", "INVALID_CREDENTIALS", "NOT_ACTIVE", "DATABASE_ERROR", "CONFLICT", "INVALID_COMMAND"),
+    GetProviderConnectionError: pick("CONNECTION_NOT_FOUND", "NOT_OWNED_BY_USER", "DATABASE_ERROR", "INVALID_COMMAND"),
+    ListProviderConnectionsError: pick("DATABASE_ERROR", "INVALID_COMMAND"),
+    ListExpiringConnectionsError: pick("DATABASE_ERROR", "INVALID_COMMAND"),
+  };
+  for (const [name, strings] of Object.entries(expected)) {
+    assert.deepEqual({ ...api[name] }, strings, name);
+    assert.ok(Object.isFrozen(api[name]), `${name} is frozen`);
+  }
+  assert.equal(LIFECYCLE_ERRORS.CONFLICT, "Connection was changed by another command; try again");
 });
 
 test("the constructor names a missing or wrong method or option in a TypeError", () => {
@@ -111,7 +139,9 @@ test("a save method replaced between calls is looked up afresh", async () => {
   delete repository.save;
   const result = await handler.handle(command());
   assert.deepEqual(calls, ["first", "second"]);
+  assert.deepEqual(Object.keys(result), ["ok", "error", "code"]);
   assert.equal(result.ok, false);
+  assert.equal(result.code, "DATABASE_ERROR");
   assert.match(result.error, /^Database error occurred: .*save is not a function$/);
 });
 

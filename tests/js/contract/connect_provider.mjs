@@ -1,14 +1,18 @@
 // ConnectProvider's contract as one table of cases, shared by every runtime's test suite. Each
 // case names a command, how the caller's adapters behave, and the exact outcome: the result,
-// the events in order, what reached `save`.
+// the events in order (on the bus, and in a commit), what reached `save` or `commit`.
 import { expectEqual, expectTrue } from "./expect.mjs";
-import { command, credentials, ERRORS, ISO, PROVIDER_ID, UUID_V7 } from "./fixtures.mjs";
+import { command, credentials, ERRORS, ISO, PROVIDER_ID, RECORD_KEYS, UUID_V7 } from "./fixtures.mjs";
 import { never, recordingPorts, rejectWith, throwError } from "./ports.mjs";
 
-const ok = (extra = {}) => ({ ok: true, events: ["Attempted", "Succeeded"], saveCalls: 1, ...extra });
-const refused = (error, extra = {}) => ({ ok: false, error, events: ["Attempted", "Failed"], saveCalls: 0, ...extra });
-const invalidCommand = (why) => ({ ok: false, error: `${ERRORS.INVALID_COMMAND}: ${why}`, events: [], saveCalls: 0 });
-const databaseError = (why) => refused(`${ERRORS.DATABASE_ERROR}: ${why}`, { saveCalls: 1 });
+const ok = (extra = {}) => ({ ok: true, events: ["Attempted", "Succeeded"], writes: ["save"], ...extra });
+const refused = (error, code, extra = {}) => ({ ok: false, error, code, events: ["Attempted", "Failed"], writes: [], ...extra });
+const invalidCommand = (why) => ({ ok: false, error: `${ERRORS.INVALID_COMMAND}: ${why}`, code: "INVALID_COMMAND", events: [], writes: [] });
+const databaseError = (why, extra = {}) => refused(`${ERRORS.DATABASE_ERROR}: ${why}`, "DATABASE_ERROR", { writes: ["save"], ...extra });
+/** A new connection's id is new: a store that refuses it as stale holds that id already, so Connect does not try again. */
+const conflict = (extra = {}) => refused(ERRORS.CONFLICT, "CONFLICT", { writes: ["save"], ...extra });
+/** The handler commits the connection with Succeeded; the bus sees Attempted only. */
+const committed = (extra = {}) => ok({ events: ["Attempted"], writes: ["commit"], committed: ["Succeeded"], ...extra });
 
 /** @type {{ name: string, command: () => unknown, behaviour?: () => object, options?: object, expect: object }[]} */
 const cases = [
@@ -32,12 +36,77 @@ const cases = [
   },
   { name: "50 code points of astral characters are a valid slug", command: () => command({ providerSlug: "😀".repeat(50) }), expect: ok() },
   { name: "alias of exactly 100 characters", command: () => command({ alias: "a".repeat(100) }), expect: ok() },
-  { name: "save returning a plain value", command: () => command(), behaviour: () => ({ save: () => 42 }), expect: ok({ saved: false }) },
+  { name: "save returning a plain value", command: () => command(), behaviour: () => ({ save: () => 42 }), expect: ok() },
   {
     name: "save returning a thenable",
     command: () => command(),
     behaviour: () => ({ save: () => ({ then: (resolve) => resolve("done") }) }),
-    expect: ok({ saved: false }),
+    expect: ok(),
+  },
+  ...[
+    ["0", 0],
+    ["null", null],
+    ["an empty string", ""],
+    ["true", true],
+    ["a promise of undefined", Promise.resolve()],
+  ].map(([name, answer]) => ({
+    name: `save answering ${name}: stored (only false is a refusal)`,
+    command: () => command(),
+    behaviour: () => ({ save: () => answer }),
+    expect: ok(),
+  })),
+  { name: "save answering false: the id is taken, a conflict at once", command: () => command(), behaviour: () => ({ save: () => false }), expect: conflict() },
+  { name: "save resolving false: the same", command: () => command(), behaviour: () => ({ save: () => Promise.resolve(false) }), expect: conflict() },
+  {
+    name: "a thenable resolving false: the same",
+    command: () => command(),
+    behaviour: () => ({ save: () => ({ then: (resolve) => resolve(false) }) }),
+    expect: conflict(),
+  },
+  { name: "a conflict is published as Failed even when publish fails", command: () => command(), behaviour: () => ({ save: () => false, publish: throwError("bus down") }), expect: conflict({ busErrors: ["bus down", "bus down"] }) },
+
+  { name: "a repository whose eventBus is the handler's bus commits the connection with Succeeded", command: () => command(), commitTo: "own bus", expect: committed() },
+  {
+    name: "a committing repository with an alias and an offset expiry",
+    command: () => command({ alias: "Retirement", credentials: credentials({ expiresAt: "2027-01-01T02:30:00.250+02:00" }) }),
+    commitTo: "own bus",
+    expect: committed({ expiresAt: "2027-01-01T00:30:00.250Z" }),
+  },
+  { name: "a repository with commit but another bus: save, then publish", command: () => command(), commitTo: "another bus", expect: ok() },
+  {
+    name: "commit rejects: a database error, Failed published",
+    command: () => command(),
+    commitTo: "own bus",
+    behaviour: () => ({ commit: rejectWith(new Error("transaction aborted")) }),
+    expect: databaseError("transaction aborted", { writes: ["commit"], committed: ["Succeeded"] }),
+  },
+  {
+    name: "commit throws: the same",
+    command: () => command(),
+    commitTo: "own bus",
+    behaviour: () => ({ commit: throwError("no connection") }),
+    expect: databaseError("no connection", { writes: ["commit"], committed: ["Succeeded"] }),
+  },
+  {
+    name: "commit answering false: a conflict at once",
+    command: () => command(),
+    commitTo: "own bus",
+    behaviour: () => ({ commit: () => false }),
+    expect: conflict({ writes: ["commit"], committed: ["Succeeded"] }),
+  },
+  {
+    name: "commit does not settle within timeoutMs",
+    command: () => command(),
+    commitTo: "own bus",
+    behaviour: () => ({ commit: never }),
+    options: { timeoutMs: 25 },
+    expect: databaseError("commit timed out after 25 ms", { writes: ["commit"], committed: ["Succeeded"] }),
+  },
+  {
+    name: "a refused command with a committing repository commits nothing",
+    command: () => command({ providerSlug: "" }),
+    commitTo: "own bus",
+    expect: refused(ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG"),
   },
 
   ...[
@@ -59,8 +128,8 @@ const cases = [
     ["alias an object", { alias: { name: "x" } }, "alias must be a string or null"],
   ].map(([name, overrides, why]) => ({ name, command: () => command(overrides), expect: invalidCommand(why) })),
 
-  { name: "credentials null", command: () => command({ credentials: null }), expect: refused(ERRORS.INVALID_CREDENTIALS) },
-  { name: "credentials absent", command: () => command({ credentials: undefined }), expect: refused(ERRORS.INVALID_CREDENTIALS) },
+  { name: "credentials null", command: () => command({ credentials: null }), expect: refused(ERRORS.INVALID_CREDENTIALS, "INVALID_CREDENTIALS") },
+  { name: "credentials absent", command: () => command({ credentials: undefined }), expect: refused(ERRORS.INVALID_CREDENTIALS, "INVALID_CREDENTIALS") },
   ...[
     ["credentials not an object", "secret"],
     ["credentials an array", [1, 2, 3]],
@@ -77,37 +146,37 @@ const cases = [
   ].map(([name, value]) => ({
     name: `malformed credentials: ${name}`,
     command: () => command({ credentials: value }),
-    expect: refused(ERRORS.INVALID_CREDENTIALS),
+    expect: refused(ERRORS.INVALID_CREDENTIALS, "INVALID_CREDENTIALS"),
   })),
 
-  { name: "slug empty", command: () => command({ providerSlug: "" }), expect: refused(ERRORS.INVALID_PROVIDER_SLUG) },
-  { name: "slug of 51 characters", command: () => command({ providerSlug: "s".repeat(51) }), expect: refused(ERRORS.INVALID_PROVIDER_SLUG) },
+  { name: "slug empty", command: () => command({ providerSlug: "" }), expect: refused(ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG") },
+  { name: "slug of 51 characters", command: () => command({ providerSlug: "s".repeat(51) }), expect: refused(ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG") },
   {
     name: "slug of 51 code points of astral characters",
     command: () => command({ providerSlug: "😀".repeat(51) }),
-    expect: refused(ERRORS.INVALID_PROVIDER_SLUG),
+    expect: refused(ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG"),
   },
-  { name: "alias of 101 characters", command: () => command({ alias: "a".repeat(101) }), expect: refused(ERRORS.INVALID_ALIAS) },
+  { name: "alias of 101 characters", command: () => command({ alias: "a".repeat(101) }), expect: refused(ERRORS.INVALID_ALIAS, "INVALID_ALIAS") },
   {
     name: "slug of 1,025 characters: its own error and events, which carry the whole slug",
     command: () => command({ providerSlug: "s".repeat(1025) }),
-    expect: refused(ERRORS.INVALID_PROVIDER_SLUG),
+    expect: refused(ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG"),
   },
   {
     name: "slug of a million astral characters: the same",
     command: () => command({ providerSlug: "😀".repeat(1_000_000) }),
-    expect: refused(ERRORS.INVALID_PROVIDER_SLUG),
+    expect: refused(ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG"),
   },
-  { name: "alias of 5,000 characters", command: () => command({ alias: "a".repeat(5000) }), expect: refused(ERRORS.INVALID_ALIAS) },
+  { name: "alias of 5,000 characters", command: () => command({ alias: "a".repeat(5000) }), expect: refused(ERRORS.INVALID_ALIAS, "INVALID_ALIAS") },
   {
     name: "credentials are checked before the slug",
     command: () => command({ credentials: null, providerSlug: "" }),
-    expect: refused(ERRORS.INVALID_CREDENTIALS),
+    expect: refused(ERRORS.INVALID_CREDENTIALS, "INVALID_CREDENTIALS"),
   },
   {
     name: "the slug is checked before the alias",
     command: () => command({ providerSlug: "", alias: "a".repeat(101) }),
-    expect: refused(ERRORS.INVALID_PROVIDER_SLUG),
+    expect: refused(ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG"),
   },
 
   { name: "save throws", command: () => command(), behaviour: () => ({ save: throwError("disk full") }), expect: databaseError("disk full") },
@@ -143,7 +212,7 @@ const cases = [
     name: "publish rejects on a refused command: the result is unchanged",
     command: () => command({ providerSlug: "" }),
     behaviour: () => ({ publish: rejectWith(new Error("queue full")) }),
-    expect: refused(ERRORS.INVALID_PROVIDER_SLUG, { busErrors: ["queue full", "queue full"] }),
+    expect: refused(ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG", { busErrors: ["queue full", "queue full"] }),
   },
   {
     name: "publish does not settle within timeoutMs: a bus failure, and the command goes on",
@@ -162,7 +231,7 @@ const EVENT_KEYS = {
 
 /** Runs one case against a `ConnectProviderHandler` class; throws on the first mismatch. */
 async function run(ConnectProviderHandler, contractCase) {
-  const ports = recordingPorts(contractCase.behaviour?.());
+  const ports = recordingPorts(contractCase.behaviour?.(), { commitTo: contractCase.commitTo });
   const options = { onEventBusError: ports.onEventBusError, ...contractCase.options };
   const handler = new ConnectProviderHandler(ports.repository, ports.eventBus, options);
   const sent = contractCase.command();
@@ -175,28 +244,36 @@ async function run(ConnectProviderHandler, contractCase) {
     expectEqual(result.ok, true, "result.ok");
     expectTrue(UUID_V7.test(result.value), `result.value is a lower-case UUID v7: ${result.value}`);
   } else {
-    expectEqual(result, { ok: false, error: expected.error }, "result");
+    expectEqual(Object.keys(result), ["ok", "error", "code"], "result keys");
+    expectEqual(result, { ok: false, error: expected.error, code: expected.code }, "result");
   }
 
-  expectEqual(ports.events.map((event) => event.eventType), expected.events.map((kind) => `ProviderConnection${kind}`), "event types in order");
-  ports.events.forEach((event, i) => checkEvent(event, sent, result, `event ${i}`));
-  const eventIds = ports.events.map((event) => event.eventId);
-  expectEqual([...eventIds].sort(), eventIds, "event ids sort in publishing order");
+  const types = (kinds) => kinds.map((kind) => `ProviderConnection${kind}`);
+  expectEqual(ports.events.map((event) => event.eventType), types(expected.events), "event types published in order");
+  expectEqual(ports.writes.map(([method]) => method), expected.writes, "repository writes in order");
+  const committed = ports.writes.flatMap(([method, , events]) => (method === "commit" ? [events] : []));
+  expectEqual(
+    committed.map((events) => events.map((event) => event.eventType)),
+    committed.length ? [types(expected.committed)] : [],
+    "events committed with the connection",
+  );
+  for (const events of committed) expectTrue(Array.isArray(events), "commit receives an array of events");
+  const connectionId = expected.ok ? result.value : ports.writes[0]?.[1].id;
+  ports.sequence.forEach((event, i) => checkEvent(event, sent, result, connectionId, `event ${i}`));
+  const eventIds = ports.sequence.map((event) => event.eventId);
+  expectEqual([...eventIds].sort(), eventIds, "event ids sort in the order the events went out");
 
-  expectEqual(ports.saveCalls, expected.saveCalls, "save calls");
-  if (expected.ok && expected.saved !== false) {
-    expectEqual(ports.saved.length, 1, "connections saved");
-    checkSaved(ports.saved[0], sent, result, expected);
-  }
+  for (const [method, record] of ports.writes) checkSaved(record, sent, connectionId, expected, method);
+  if (ports.writes.length) expectTrue(ports.sequence[0].occurredAt <= ports.writes[0][1].createdAt, "the connection is made after Attempted");
   expectEqual(ports.busErrors.map(({ error }) => error?.message ?? String(error)), expected.busErrors ?? [], "event bus errors");
   for (const { event } of ports.busErrors) expectTrue(ports.events.includes(event), "a bus error names the event that failed");
 }
 
-function checkEvent(event, sent, result, label) {
+function checkEvent(event, sent, result, connectionId, label) {
   expectTrue(UUID_V7.test(event.eventId), `${label}: eventId is a UUID v7`);
   expectTrue(ISO.test(event.occurredAt), `${label}: occurredAt is an ISO timestamp`);
   const extra = {};
-  if (event.eventType === "ProviderConnectionSucceeded") extra.connectionId = result.value;
+  if (event.eventType === "ProviderConnectionSucceeded") extra.connectionId = connectionId;
   if (event.eventType === "ProviderConnectionFailed") extra.reason = result.error;
   expectEqual(Object.keys(extra), EVENT_KEYS[event.eventType], `${label}: type-specific keys`);
   expectEqual(
@@ -214,13 +291,16 @@ function checkEvent(event, sent, result, label) {
   );
 }
 
-function checkSaved(record, sent, result, expected) {
-  expectTrue(ISO.test(record.createdAt), "createdAt is an ISO timestamp");
-  expectEqual(new Date(record.createdAt).toISOString(), record.createdAt, "createdAt is what toISOString writes");
+/** What reached `save` or `commit`: the new connection, active, at version 1. */
+function checkSaved(record, sent, connectionId, expected, method) {
+  expectTrue(UUID_V7.test(record.id), `${method}: the id is a UUID v7`);
+  expectTrue(ISO.test(record.createdAt), `${method}: createdAt is an ISO timestamp`);
+  expectEqual(new Date(record.createdAt).toISOString(), record.createdAt, `${method}: createdAt is what toISOString writes`);
+  expectEqual(Object.keys(record), RECORD_KEYS, `${method}: the record's keys in order`);
   expectEqual(
     record,
     {
-      id: result.value,
+      id: connectionId,
       userId: sent.userId.toLowerCase(),
       providerId: sent.providerId.toLowerCase(),
       providerSlug: sent.providerSlug,
@@ -235,8 +315,9 @@ function checkSaved(record, sent, result, expected) {
       lastSyncAt: null,
       createdAt: record.createdAt,
       updatedAt: record.createdAt,
+      version: 1,
     },
-    "the saved connection",
+    `${method}: the connection`,
   );
 }
 

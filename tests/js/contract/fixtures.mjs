@@ -11,8 +11,22 @@ export const ERRORS = {
   INVALID_PROVIDER_SLUG: "Invalid provider slug",
   DATABASE_ERROR: "Database error occurred",
   INVALID_ALIAS: "Alias exceeds maximum length",
+  CONFLICT: "Connection was changed by another command; try again",
   INVALID_COMMAND: "Invalid command",
 };
+
+/** The stable codes of failed results: the package's frozen `ErrorCode`, each code its own name. */
+export const ERROR_CODES = [
+  "CONNECTION_NOT_FOUND",
+  "NOT_OWNED_BY_USER",
+  "NOT_ACTIVE",
+  "INVALID_CREDENTIALS",
+  "INVALID_PROVIDER_SLUG",
+  "INVALID_ALIAS",
+  "INVALID_COMMAND",
+  "DATABASE_ERROR",
+  "CONFLICT",
+];
 
 export function credentials(overrides = {}) {
   return { encryptedData: SECRET.slice(), credentialType: "oauth2", expiresAt: null, ...overrides };
@@ -34,15 +48,19 @@ export const LIFECYCLE_ERRORS = {
   INVALID_CREDENTIALS: "Invalid or missing credentials",
   NOT_ACTIVE: "Connection is not active",
   DATABASE_ERROR: "Database error occurred",
+  CONFLICT: "Connection was changed by another command; try again",
   INVALID_COMMAND: "Invalid command",
 };
 
 /** Milliseconds from now, as `toISOString` writes the instant. */
 export const isoIn = (ms) => new Date(Date.now() + ms).toISOString();
 
+/** A record's keys in the order `save` and `commit` receive them: `version` last. */
+export const RECORD_KEYS = ["id", "userId", "providerId", "providerSlug", "status", "alias", "credentials", "connectedAt", "lastSyncAt", "createdAt", "updatedAt", "version"];
+
 /**
  * A connection as a repository stores it (the shape `save` receives), active with credentials
- * unless `overrides` say otherwise.
+ * at version 1 unless `overrides` say otherwise.
  */
 export function storedRecord(overrides = {}) {
   return {
@@ -57,8 +75,15 @@ export function storedRecord(overrides = {}) {
     lastSyncAt: null,
     createdAt: "2026-11-26T15:21:29.123Z",
     updatedAt: "2026-11-26T15:21:29.123Z",
+    version: 1,
     ...overrides,
   };
+}
+
+/** `record` as a store written before versions keeps it: no `version` key at all. */
+export function withoutVersion(record) {
+  const { version, ...rest } = record;
+  return rest;
 }
 
 const REAUTHENTICATE = new Set(["expired", "revoked", "failed"]);

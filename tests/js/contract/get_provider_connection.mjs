@@ -1,11 +1,12 @@
 // GetProviderConnection's contract: one table of cases, run in every runtime.
 import { runQueryCase } from "./query_checks.mjs";
-import { CONNECTION_ID, isoIn, LIFECYCLE_ERRORS as ERRORS, OTHER_USER_ID, storedRecord, USER_ID, viewOf } from "./fixtures.mjs";
+import { CONNECTION_ID, isoIn, LIFECYCLE_ERRORS as ERRORS, OTHER_USER_ID, storedRecord, USER_ID, viewOf, withoutVersion } from "./fixtures.mjs";
 import { never, rejectWith } from "./ports.mjs";
 
 const query = (overrides = {}) => ({ userId: USER_ID, connectionId: CONNECTION_ID, ...overrides });
 const found = { result: ([record]) => ({ ok: true, value: viewOf(record) }), calls: ["findById"] };
-const refused = (error) => ({ result: { ok: false, error }, calls: ["findById"] });
+const refused = (error, code) => ({ result: { ok: false, error, code }, calls: ["findById"] });
+const databaseError = (why) => refused(`${ERRORS.DATABASE_ERROR}: ${why}`, "DATABASE_ERROR");
 const withExpiry = (expiresAt) => storedRecord({ credentials: { encryptedData: new Uint8Array([7]), credentialType: "oauth2", expiresAt } });
 
 const cases = [
@@ -19,29 +20,37 @@ const cases = [
     query: () => query(),
     expect: found,
   })),
-  { name: "no such connection", query: () => query(), expect: refused(ERRORS.CONNECTION_NOT_FOUND) },
-  { name: "another user's connection", records: () => [storedRecord({ userId: OTHER_USER_ID })], query: () => query(), expect: refused(ERRORS.NOT_OWNED_BY_USER) },
-  { name: "findById rejects", behaviour: () => ({ findById: rejectWith("locked") }), query: () => query(), expect: refused(`${ERRORS.DATABASE_ERROR}: locked`) },
+  { name: "no such connection", query: () => query(), expect: refused(ERRORS.CONNECTION_NOT_FOUND, "CONNECTION_NOT_FOUND") },
+  { name: "another user's connection", records: () => [storedRecord({ userId: OTHER_USER_ID })], query: () => query(), expect: refused(ERRORS.NOT_OWNED_BY_USER, "NOT_OWNED_BY_USER") },
+  { name: "findById rejects", behaviour: () => ({ findById: rejectWith("locked") }), query: () => query(), expect: databaseError("locked") },
   {
     name: "findById does not settle within timeoutMs",
     behaviour: () => ({ findById: never }),
     options: { timeoutMs: 25 },
     query: () => query(),
-    expect: refused(`${ERRORS.DATABASE_ERROR}: findById timed out after 25 ms`),
+    expect: databaseError("findById timed out after 25 ms"),
   },
   {
     name: "a stored record that is not an object",
     behaviour: () => ({ findById: () => "row 1" }),
     query: () => query(),
-    expect: refused(`${ERRORS.DATABASE_ERROR}: invalid stored connection: not an object`),
+    expect: databaseError("invalid stored connection: not an object"),
   },
   {
     name: "a stored slug over 50 characters",
     records: () => [storedRecord({ providerSlug: "s".repeat(51) })],
     query: () => query(),
-    expect: refused(`${ERRORS.DATABASE_ERROR}: invalid stored connection: Invalid provider slug`),
+    expect: databaseError("invalid stored connection: Invalid provider slug"),
   },
-  { name: "connectionId not a UUID", query: () => query({ connectionId: "first" }), expect: { result: { ok: false, error: `${ERRORS.INVALID_COMMAND}: connectionId must be a UUID string` }, calls: [] } },
+  { name: "a stored record without a version", records: () => [withoutVersion(storedRecord())], query: () => query(), expect: found },
+  { name: "a stored record at version 0", records: () => [storedRecord({ version: 0 })], query: () => query(), expect: databaseError("invalid stored connection: version must be 1 or more") },
+  {
+    name: "a stored record at version 1.5",
+    records: () => [storedRecord({ version: 1.5 })],
+    query: () => query(),
+    expect: databaseError("invalid stored connection: version: invalid type: floating point `1.5`, expected u64"),
+  },
+  { name: "connectionId not a UUID", query: () => query({ connectionId: "first" }), expect: { result: { ok: false, error: `${ERRORS.INVALID_COMMAND}: connectionId must be a UUID string`, code: "INVALID_COMMAND" }, calls: [] } },
 ];
 
 export const getProviderConnectionTable = { handler: "GetProviderConnectionHandler", cases, run: runQueryCase };

@@ -21,7 +21,7 @@ const askedFor = (minutes) => (instant) => {
   const expected = Date.now() + minutes * MINUTE;
   expectTrue(new Date(instant).toISOString() === instant && Math.abs(Date.parse(instant) - expected) < 5000, `findExpiringBefore(${instant}) is about now + ${minutes} min`);
 };
-const invalid = (why) => ({ result: { ok: false, error: `${ERRORS.INVALID_COMMAND}: ${why}` }, calls: [] });
+const invalid = (why) => ({ result: { ok: false, error: `${ERRORS.INVALID_COMMAND}: ${why}`, code: "INVALID_COMMAND" }, calls: [] });
 const RANGE = "withinMinutes must be a whole number from 0 to 10080";
 
 const cases = [
@@ -39,7 +39,7 @@ const cases = [
     name: "findExpiringBefore rejects",
     behaviour: () => ({ findExpiringBefore: rejectWith(new Error("replica lag")) }),
     query: () => ({}),
-    expect: { result: { ok: false, error: `${ERRORS.DATABASE_ERROR}: replica lag` }, calls: ["findExpiringBefore"] },
+    expect: { result: { ok: false, error: `${ERRORS.DATABASE_ERROR}: replica lag`, code: "DATABASE_ERROR" }, calls: ["findExpiringBefore"] },
   },
   ...[-1, 1.5, 10081, "30", Number.NaN].map((withinMinutes) => ({
     name: `withinMinutes ${JSON.stringify(withinMinutes) ?? String(withinMinutes)} is refused`,

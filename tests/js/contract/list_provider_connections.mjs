@@ -1,6 +1,6 @@
 // ListProviderConnections' contract: one table of cases, run in every runtime.
 import { runQueryCase } from "./query_checks.mjs";
-import { LIFECYCLE_ERRORS as ERRORS, OTHER_USER_ID, storedRecord, USER_ID, viewOf } from "./fixtures.mjs";
+import { LIFECYCLE_ERRORS as ERRORS, OTHER_USER_ID, storedRecord, USER_ID, viewOf, withoutVersion } from "./fixtures.mjs";
 import { rejectWith } from "./ports.mjs";
 
 const id = (n) => `0190f5b2-3c4d-7e8f-9a0b-${String(n).padStart(12, "0")}`;
@@ -21,7 +21,8 @@ const listOf = (stored, keep = () => true) => {
   const connections = mine.map(viewOf);
   return { ok: true, value: { connections, totalCount: connections.length, activeCount: connections.filter((view) => view.status === "active").length } };
 };
-const invalid = (why) => ({ result: { ok: false, error: `${ERRORS.INVALID_COMMAND}: ${why}` }, calls: [] });
+const invalid = (why) => ({ result: { ok: false, error: `${ERRORS.INVALID_COMMAND}: ${why}`, code: "INVALID_COMMAND" }, calls: [] });
+const databaseError = (why) => ({ result: { ok: false, error: `${ERRORS.DATABASE_ERROR}: ${why}`, code: "DATABASE_ERROR" }, calls: ["findByUserId"] });
 
 const cases = [
   { name: "every status, newest first, ties by id", records, query: () => ({ userId: USER_ID }), expect: { result: (stored) => listOf(stored), calls: ["findByUserId"] } },
@@ -44,19 +45,37 @@ const cases = [
     name: "findByUserId rejects",
     behaviour: () => ({ findByUserId: rejectWith(new Error("timeout")) }),
     query: () => ({ userId: USER_ID }),
-    expect: { result: { ok: false, error: `${ERRORS.DATABASE_ERROR}: timeout` }, calls: ["findByUserId"] },
+    expect: databaseError("timeout"),
   },
   {
     name: "findByUserId answering something that is not an array",
     behaviour: () => ({ findByUserId: () => ({ rows: [] }) }),
     query: () => ({ userId: USER_ID }),
-    expect: { result: { ok: false, error: `${ERRORS.DATABASE_ERROR}: findByUserId did not return an array` }, calls: ["findByUserId"] },
+    expect: databaseError("findByUserId did not return an array"),
   },
   {
     name: "a bad record in the answer names where it is",
     behaviour: () => ({ findByUserId: () => [storedRecord(), storedRecord({ status: 7 })] }),
     query: () => ({ userId: USER_ID }),
-    expect: { result: { ok: false, error: `${ERRORS.DATABASE_ERROR}: invalid stored connection: [1].status: invalid type: floating point \`7.0\`, expected a string` }, calls: ["findByUserId"] },
+    expect: databaseError("invalid stored connection: [1].status: invalid type: floating point `7.0`, expected a string"),
+  },
+  {
+    name: "records without a version are listed",
+    records: () => records().map(withoutVersion),
+    query: () => ({ userId: USER_ID }),
+    expect: { result: (stored) => listOf(stored), calls: ["findByUserId"] },
+  },
+  {
+    name: "a record at version 0 in the answer names where it is",
+    behaviour: () => ({ findByUserId: () => [storedRecord(), storedRecord({ version: 0 })] }),
+    query: () => ({ userId: USER_ID }),
+    expect: databaseError("invalid stored connection: [1]: version must be 1 or more"),
+  },
+  {
+    name: "a record whose version is a string names where it is",
+    behaviour: () => ({ findByUserId: () => [storedRecord({ version: "2" })] }),
+    query: () => ({ userId: USER_ID }),
+    expect: databaseError('invalid stored connection: [0].version: invalid type: string "2", expected u64'),
   },
   { name: "activeOnly not a boolean", query: () => ({ userId: USER_ID, activeOnly: "yes" }), expect: invalid("activeOnly must be a boolean") },
   { name: "userId missing", query: () => ({}), expect: invalid("userId must be a UUID string") },
