@@ -2,7 +2,7 @@
 // through Miniflare's D1 binding, with a new persisted database per case; and inside the Worker,
 // in Miniflare and under `wrangler dev`, on the Worker's own binding.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -13,6 +13,10 @@ import { storeConformanceCases } from "connect-provider/stores/conformance";
 import { d1Store } from "connect-provider/stores/d1";
 import { bundleWorker, startWorker } from "./support/workerd.mjs";
 import { freePort, startDev, userProject, wranglerEnv } from "./support/wrangler.mjs";
+import { d1Faulty } from "../workerd/store-d1-faulty.js";
+
+/** A migration file's statements, one by one, as a migration tool runs them. */
+const statementsOf = (sql) => sql.replace(/--.*$/gm, "").split(/;\s*$/m).map((s) => s.trim()).filter(Boolean);
 
 const home = mkdtempSync(join(tmpdir(), "connect-provider-d1-"));
 after(() => rmSync(home, { recursive: true, force: true }));
@@ -41,6 +45,11 @@ const fromNode = {
       },
       async migrateConcurrently(count) {
         await Promise.all(Array.from({ length: count }, () => d1Store(open[0].db).migrate()));
+      },
+      // A D1 binding is the Worker's connection to its database: another binding object to it.
+      faulty: async (failFrom) => d1Faulty(await open[0].mf.getD1Database("DB"), failFrom),
+      async setVersion(connectionId, version) {
+        await open[0].db.prepare("UPDATE provider_connections SET version = ?1 WHERE id = ?2").bind(version, connectionId).run();
       },
       async close() {
         for (const { mf } of open) await mf.dispose();
@@ -90,5 +99,28 @@ test("d1Store inside the Worker under wrangler dev, on a local D1", async (t) =>
     await casesInWorker(t, dev.url.replace(/\/$/, ""), "wrangler dev");
   } finally {
     await dev.stop();
+  }
+});
+
+test("d1Store: migrate() over a database wrangler migrated already (both files applied, none recorded as the store's) records them and works", async () => {
+  const { mf, db } = await d1At(join(home, "wrangler-migrated"));
+  try {
+    const sql = (name) => readFileSync(fileURLToPath(new URL(`../../node_modules/connect-provider/stores/sql/sqlite/${name}`, import.meta.url)), "utf8");
+    const apply = (name) => db.batch(statementsOf(sql(name)).map((statement) => db.prepare(statement)));
+    await apply("0001_provider_connections.sql");
+    // A row written before the version column was: it reads back as version 1.
+    await db.prepare("INSERT INTO provider_connections (id, user_id, provider_id, provider_slug, status, created_at, updated_at) VALUES (?1, ?2, ?3, 'schwab', 'pending', ?4, ?4)")
+      .bind("0190f5b2-3c4d-7e8f-9a0b-000000000001", "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b", "00000000-0000-0000-0000-000000000001", "2026-01-02T03:04:05.678Z").run();
+    await apply("0002_connection_version.sql");
+    const store = d1Store(db);
+    await store.migrate();
+    await store.migrate();
+    const { results } = await db.prepare("SELECT version, name FROM connect_provider_migrations ORDER BY version").all();
+    assert.deepEqual(results.map((row) => [row.version, row.name]), [[1, "0001_provider_connections"], [2, "0002_connection_version"]]);
+    const found = await store.repository.findById("0190f5b2-3c4d-7e8f-9a0b-000000000001");
+    assert.equal(found?.version, 1);
+    assert.equal(await store.repository.save({ ...found, status: "failed", version: 2 }), true);
+  } finally {
+    await mf.dispose();
   }
 });

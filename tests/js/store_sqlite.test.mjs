@@ -1,10 +1,13 @@
 // The store conformance suite on SQLite files, through better-sqlite3 and, where Node has it
 // (22.5 and later), node:sqlite.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import * as api from "connect-provider";
 import { storeConformanceCases } from "connect-provider/stores/conformance";
+import { sqliteStore } from "connect-provider/stores/sqlite";
 import { sqliteHarness } from "./stores/sqlite-harness.mjs";
 
 const hasNodeSqlite = await import("node:sqlite").then(() => true, () => false);
@@ -35,4 +38,31 @@ test("the SQLite and PostgreSQL stores and the suite load through require too, a
   const cases = storeConformanceCases(harness);
   assert.equal(cases.length, storeConformanceCases(sqliteHarness("better-sqlite3", api)).length);
   for (const { run } of cases) await run();
+});
+
+test("sqliteStore: a database of the first schema, its rows without a version, is migrated in place (rows read as version 1); a 0002 another tool applied is recorded as done", { skip: !clients.includes("better-sqlite3") }, async () => {
+  const require = createRequire(import.meta.url);
+  const Database = require("better-sqlite3");
+  const sql = (name) => readFileSync(fileURLToPath(new URL(`../../node_modules/connect-provider/stores/sql/sqlite/${name}`, import.meta.url)), "utf8");
+  const row = "INSERT INTO provider_connections (id, user_id, provider_id, provider_slug, status, created_at, updated_at) VALUES (?, ?, ?, 'schwab', 'pending', ?, ?)";
+  const ids = ["0190f5b2-3c4d-7e8f-9a0b-000000000001", "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b", "00000000-0000-0000-0000-000000000001"];
+  for (const byTool of [false, true]) {
+    const db = new Database(":memory:");
+    try {
+      db.exec(sql("0001_provider_connections.sql"));
+      db.prepare(row).run(...ids, "2026-01-02T03:04:05.678Z", "2026-01-02T03:04:05.678Z");
+      if (byTool) db.exec(sql("0002_connection_version.sql"));
+      const store = sqliteStore(db);
+      await store.migrate();
+      await store.migrate();
+      assert.deepEqual(db.prepare("SELECT version, name FROM connect_provider_migrations ORDER BY version").all().map((r) => [r.version, r.name]), [[1, "0001_provider_connections"], [2, "0002_connection_version"]]);
+      const found = await store.repository.findById(ids[0]);
+      assert.equal(found?.version, 1);
+      assert.equal(await store.repository.save({ ...found, status: "failed", version: 2 }), true);
+      assert.equal(await store.repository.save({ ...found, status: "revoked", version: 2 }), false);
+      assert.equal((await store.repository.findById(ids[0]))?.status, "failed");
+    } finally {
+      db.close();
+    }
+  }
 });

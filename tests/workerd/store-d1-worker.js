@@ -5,6 +5,7 @@
 import * as api from "connect-provider";
 import { storeConformanceCases } from "connect-provider/stores/conformance";
 import { d1Store } from "connect-provider/stores/d1";
+import { d1Faulty } from "./store-d1-faulty.js";
 
 const TABLES = ["provider_connections", "provider_connection_events", "connect_provider_migrations"];
 
@@ -20,6 +21,11 @@ function harness(env) {
         // Two stores, one on each binding, migrating at once.
         async migrateConcurrently(count) {
           await Promise.all(Array.from({ length: count }, (_, i) => d1Store(i % 2 ? env.SAME_DB : env.DB).migrate()));
+        },
+        // The second binding, failing from a given query on.
+        faulty: async (failFrom) => d1Faulty(env.SAME_DB, failFrom),
+        async setVersion(connectionId, version) {
+          await env.DB.prepare("UPDATE provider_connections SET version = ?1 WHERE id = ?2").bind(version, connectionId).run();
         },
         close: async () => {},
       };
