@@ -282,6 +282,8 @@ export function writeCases(harness, onFresh) {
       const faulty = db.faulty;
       const { store } = db;
       const connect = new api.ConnectProviderHandler(store.repository, store.eventBus);
+      // A publish the fault fails is expected here; the handlers would print each one.
+      const quiet = { onEventBusError: () => {} };
       /** A connection to act on, made through the healthy store. */
       const connectedOne = async (/** @type {string} */ userId) => {
         const result = await connect.handle({ userId, providerId: uuid(), providerSlug: "schwab", credentials: credentials(24) });
@@ -301,7 +303,7 @@ export function writeCases(harness, onFresh) {
         Connect: {
           prepare: async () => ({ providerId: uuid() }),
           run: (s, userId, { providerId }) =>
-            new api.ConnectProviderHandler(s.repository, s.eventBus).handle({ userId, providerId: /** @type {string} */ (providerId), providerSlug: "schwab", credentials: credentials(24) }),
+            new api.ConnectProviderHandler(s.repository, s.eventBus, quiet).handle({ userId, providerId: /** @type {string} */ (providerId), providerSlug: "schwab", credentials: credentials(24) }),
           changed: async (userId) => (await store.repository.findByUserId(userId)).length === 1,
           succeeded: "ProviderConnectionSucceeded",
           failure: databaseError,
@@ -309,7 +311,7 @@ export function writeCases(harness, onFresh) {
         Refresh: {
           prepare: async (userId) => ({ connectionId: await connectedOne(userId) }),
           run: (s, userId, { connectionId }) =>
-            new api.RefreshProviderTokensHandler(s.repository, s.eventBus).handle({ userId, connectionId: /** @type {string} */ (connectionId), credentials: credentials(56) }),
+            new api.RefreshProviderTokensHandler(s.repository, s.eventBus, quiet).handle({ userId, connectionId: /** @type {string} */ (connectionId), credentials: credentials(56) }),
           changed: async (_, { connectionId }) => (await store.repository.findById(/** @type {string} */ (connectionId)))?.version === 2,
           succeeded: "ProviderTokenRefreshSucceeded",
           failure: { ...databaseError, needsUserAction: false },
@@ -317,7 +319,7 @@ export function writeCases(harness, onFresh) {
         Disconnect: {
           prepare: async (userId) => ({ connectionId: await connectedOne(userId) }),
           run: (s, userId, { connectionId }) =>
-            new api.DisconnectProviderHandler(s.repository, s.eventBus).handle({ userId, connectionId: /** @type {string} */ (connectionId) }),
+            new api.DisconnectProviderHandler(s.repository, s.eventBus, quiet).handle({ userId, connectionId: /** @type {string} */ (connectionId) }),
           changed: async (_, { connectionId }) => (await store.repository.findById(/** @type {string} */ (connectionId)))?.status === "disconnected",
           succeeded: "ProviderDisconnectionSucceeded",
           failure: databaseError,

@@ -1,9 +1,32 @@
 // The store conformance suite on Deno KV: a fresh KV file per case, re-opened for reopen(), and
-// migrate() run from other Deno processes at once by support/migrate_deno_kv.mjs. Needs
-// --unstable-kv --allow-read --allow-write --allow-run (and --allow-env for the package).
+// migrate() run from other Deno processes at once by support/migrate_deno_kv.mjs; faulty() opens
+// the file again behind a client that fails from a given call on. Needs --unstable-kv
+// --allow-read --allow-write --allow-run (and --allow-env for the package).
 import * as api from "connect-provider";
 import { storeConformanceCases } from "connect-provider/stores/conformance";
 import { denoKvStore } from "connect-provider/stores/deno-kv";
+import { faultyClient } from "../workerd/faulty-client.js";
+
+/** The calls of a Deno.Kv (and of its atomic operations) that reach the database. */
+const KV_CALLS = new Set(["get", "getMany", "list", "commit"]);
+const ROOT = "connect_provider";
+
+/**
+ * Sets a stored record's version past the store's check: its value and its secret's chunks are
+ * written again in one atomic operation (the chunks must carry the record's versionstamp).
+ * @param {Deno.Kv} kv @param {string} connectionId @param {number | undefined} version undefined: none, as an older store wrote it
+ */
+export async function setStoredVersion(kv, connectionId, version) {
+  const id = connectionId.toLowerCase();
+  const owner = await kv.get([ROOT, "owners", id]);
+  const key = [ROOT, "connections", owner.value, id];
+  const entry = await kv.get(key);
+  const { version: _, ...record } = entry.value.record;
+  const op = kv.atomic().check(entry).set(key, { ...entry.value, record: version === undefined ? record : { ...record, version } });
+  for await (const chunk of kv.list({ prefix: key })) op.set(chunk.key, chunk.value);
+  const { ok } = await op.commit();
+  if (!ok) throw new Error("setStoredVersion: the record changed while it was rewritten");
+}
 
 const migrateScript = new URL("./support/migrate_deno_kv.mjs", import.meta.url).pathname;
 
@@ -32,6 +55,17 @@ const harness = {
           if (!success) throw new Error(`migrate_deno_kv.mjs exited with ${code}: ${new TextDecoder().decode(stderr)}`);
         }
       },
+      async faulty(failFrom) {
+        const own = await Deno.openKv(path);
+        const faulty = faultyClient(own, failFrom, {
+          counts: (method) => KV_CALLS.has(method),
+          // What atomic() and its check/set/delete answer: the operation, whose commit() is a call.
+          wraps: (value) => value instanceof Deno.AtomicOperation,
+          rejects: (method) => method !== "list",
+        });
+        return { store: denoKvStore(faulty.client), reached: faulty.reached, close: async () => own.close() };
+      },
+      setVersion: (connectionId, version) => setStoredVersion(kv, connectionId, version),
       async close() {
         try {
           kv.close();
@@ -47,3 +81,23 @@ const harness = {
 for (const { name, run } of storeConformanceCases(harness)) {
   Deno.test(`denoKvStore: ${name}`, run);
 }
+
+Deno.test("denoKvStore: a record an older store wrote, without a version, reads back as version 1 and takes version 2", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "connect-provider-deno-kv-" });
+  const kv = await Deno.openKv(`${dir}/store.kv`);
+  try {
+    const { conformanceRecord } = await import("connect-provider/stores/conformance");
+    const store = denoKvStore(kv);
+    await store.migrate();
+    const record = conformanceRecord({ credentials: { encryptedData: new Uint8Array(130_000).fill(7), credentialType: "oauth2", expiresAt: null } });
+    await store.repository.save(record);
+    await setStoredVersion(kv, record.id, undefined);
+    const found = await store.repository.findById(record.id);
+    if (found?.version !== 1 || found.credentials?.encryptedData.length !== 130_000) throw new Error(`read back: ${JSON.stringify({ version: found?.version })}`);
+    if ((await store.repository.save({ ...record, alias: "Next", version: 2 })) !== true) throw new Error("version 2 over a record without one");
+    if ((await store.repository.findById(record.id))?.alias !== "Next") throw new Error("version 2 not stored");
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
