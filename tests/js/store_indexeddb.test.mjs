@@ -20,6 +20,8 @@ before(async () => {
   context = await launchChromium();
   page = await context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error));
+  // What the suite's cases say of themselves (how the races went, a case skipped).
+  page.on("console", (message) => message.text().startsWith("conformance:") && console.log(message.text()));
   await page.goto(`${server.url}/tests/browser/store-indexeddb.html`);
   try {
     await page.waitForFunction(() => "storeConformance" in window, null, { timeout: 30_000 });
@@ -105,7 +107,8 @@ test("a database of the app's version 2 (events keyed by eventId, its own keys) 
     found.afterNewer = (await store.events()).length;
     store.close();
     await deleteDatabase(name);
-    return { found, ids, record: JSON.stringify(record, (_, v) => (v instanceof Uint8Array ? [...v] : v)) };
+    // The app kept records before they had versions: each reads back as version 1.
+    return { found, ids, record: JSON.stringify({ ...record, version: 1 }, (_, v) => (v instanceof Uint8Array ? [...v] : v)) };
   });
   const { found, ids, record } = outcome;
   const expect = (what, actual, expected) => {
@@ -119,4 +122,95 @@ test("a database of the app's version 2 (events keyed by eventId, its own keys) 
   expect("the event after the first", found.after, [ids[1]]);
   expect("the record", found.record, record);
   expect("the newer version", [found.newer, found.versionChanges, found.afterNewer], [4, 1, 3]);
+});
+
+test("two tabs on one database: 100 Refresh/Disconnect pairs raced from two pages end as if each pair ran one after the other", { timeout: 120_000 }, async () => {
+  const second = await context.newPage();
+  second.on("pageerror", (error) => pageErrors.push(error));
+  try {
+    await second.goto(`${server.url}/tests/browser/store-indexeddb.html`);
+    await second.waitForFunction(() => "storeTools" in window, null, { timeout: 30_000 });
+    const name = `two-tabs-${crypto.randomUUID()}`;
+    const open = (tab) => tab.evaluate(async (name) => {
+      window.twoTabs = window.storeTools.indexedDbStore({ name });
+      await window.twoTabs.migrate();
+    }, name);
+    await open(page);
+    await open(second);
+    const { userId, ids } = await page.evaluate(async () => {
+      const { api } = window.storeTools;
+      const store = window.twoTabs;
+      const userId = crypto.randomUUID();
+      const connect = new api.ConnectProviderHandler(store.repository, store.eventBus);
+      const results = await Promise.all(Array.from({ length: 100 }, (_, n) => connect.handle({
+        userId, providerId: crypto.randomUUID(), providerSlug: "schwab", alias: `Tab account ${n}`,
+        credentials: { encryptedData: crypto.getRandomValues(new Uint8Array(32)), credentialType: "oauth2", expiresAt: "2027-03-01T10:00:00.000Z" },
+      })));
+      if (!results.every((r) => r.ok)) throw new Error(`a connect failed: ${JSON.stringify(results.find((r) => !r.ok))}`);
+      return { userId, ids: results.map((r) => r.value) };
+    });
+    // Each tab runs one command of every pair (the first tab the refresh of the even pairs and the
+    // disconnect of the odd ones), each starting its 100 at the same instant on the shared clock.
+    const startAt = Date.now() + 500;
+    const race = (tab, role) => tab.evaluate(async ({ userId, ids, role, startAt }) => {
+      const { api } = window.storeTools;
+      const store = window.twoTabs;
+      const refresh = new api.RefreshProviderTokensHandler(store.repository, store.eventBus);
+      const disconnect = new api.DisconnectProviderHandler(store.repository, store.eventBus);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
+      return Promise.all(ids.map((connectionId, n) => ((n + role) % 2 === 0
+        ? refresh.handle({ userId, connectionId, credentials: { encryptedData: crypto.getRandomValues(new Uint8Array(48)), credentialType: "oauth2", expiresAt: null } })
+        : disconnect.handle({ userId, connectionId }))));
+    }, { userId, ids, role, startAt });
+    const [first, other] = await Promise.all([race(page, 0), race(second, 1)]);
+    const answers = ids.map((_, n) => (n % 2 === 0 ? [first[n], other[n]] : [other[n], first[n]]));
+    const outcome = await page.evaluate(async ({ userId, ids, answers }) => {
+      const { checkRacedPairs } = window.storeTools;
+      const store = window.twoTabs;
+      try {
+        const log = await store.events({ userId, limit: 10_000 });
+        const records = await store.repository.findByUserId(userId);
+        return { refreshedFirst: checkRacedPairs({ ids, answers, log, records }) };
+      } catch (error) {
+        return { failure: String(error?.message ?? error) };
+      }
+    }, { userId, ids, answers });
+    if (outcome.failure) throw new Error(outcome.failure);
+    console.log(`two tabs: of 100 racing pairs, ${outcome.refreshedFirst} refreshed before the disconnect`);
+    await second.evaluate(() => window.twoTabs.close());
+    await page.evaluate(async (name) => {
+      window.twoTabs.close();
+      await window.storeTools.deleteDatabase(name);
+    }, name);
+    if (pageErrors.length) throw new Error(`page errors: ${pageErrors.splice(0).join("; ")}`);
+  } finally {
+    await second.close();
+  }
+});
+
+test("a record an older store kept, without a version, reads back as version 1 and takes version 2", async () => {
+  const outcome = await page.evaluate(async () => {
+    const { indexedDbStore, setStoredVersion, deleteDatabase } = window.storeTools;
+    const { conformanceRecord } = await import("connect-provider/stores/conformance");
+    const name = `unversioned-${crypto.randomUUID()}`;
+    const store = indexedDbStore({ name });
+    try {
+      const record = conformanceRecord();
+      await store.repository.save(record);
+      await setStoredVersion(name, record.id, undefined);
+      const found = await store.repository.findById(record.id);
+      const saved = await store.repository.save({ ...record, alias: "Next", version: 2 });
+      return { version: found.version, keys: Object.keys(found), saved, alias: (await store.repository.findById(record.id)).alias };
+    } finally {
+      store.close();
+      await deleteDatabase(name);
+    }
+  });
+  const expected = {
+    version: 1,
+    keys: ["id", "userId", "providerId", "providerSlug", "status", "alias", "credentials", "connectedAt", "lastSyncAt", "createdAt", "updatedAt", "version"],
+    saved: true,
+    alias: "Next",
+  };
+  if (JSON.stringify(outcome) !== JSON.stringify(expected)) throw new Error(`${JSON.stringify(outcome)} against ${JSON.stringify(expected)}`);
 });
