@@ -1,6 +1,6 @@
 // Uses each store subpath as the README shows; must compile under --strict with no error.
 import { ConnectProviderHandler, ListProviderConnectionsHandler, type ProviderEvent } from "connect-provider";
-import { sqliteStore, type ConnectionStore, type SqliteDatabase } from "connect-provider/stores/sqlite";
+import { sqliteStore, type ConnectionStore, type SqliteDatabase, type StoreEventBus } from "connect-provider/stores/sqlite";
 import { postgresStore, type PgQueryable } from "connect-provider/stores/postgres";
 import { d1Store, type D1Database } from "connect-provider/stores/d1";
 import { denoKvStore, type DenoKv } from "connect-provider/stores/deno-kv";
@@ -24,15 +24,24 @@ export async function lifecycle(store: ConnectionStore, userId: string): Promise
     const list = await new ListProviderConnectionsHandler(store.repository).handle({ userId });
     if (list.ok) console.log(list.value.totalCount);
   }
-  await store.repository.save(conformanceRecord({ userId }));
-  return store.events({ userId, limit: 10, after: null });
+  const record = conformanceRecord({ userId });
+  const saved: boolean = await store.repository.save(record);
+  const events = await store.events({ userId, limit: 10, after: null });
+  const committed: boolean = await store.repository.commit({ ...record, version: 2 }, events);
+  const bus: StoreEventBus = store.repository.eventBus;
+  console.log(saved, committed, bus === store.eventBus);
+  return events;
 }
 
 const harness: ConformanceHarness = {
   api,
   async fresh() {
     const store = stores[0];
-    return { store, reopen: async () => store, migrateConcurrently: async () => {}, close: async () => {} };
+    return {
+      store, reopen: async () => store, migrateConcurrently: async () => {}, close: async () => {},
+      faulty: async (failFrom: number) => ({ store, close: async () => {}, reached: () => failFrom < 1 }),
+      setVersion: async (connectionId: string, version: number) => console.log(connectionId, version),
+    };
   },
 };
 for (const { name, run } of storeConformanceCases(harness)) console.log(name, typeof run);
