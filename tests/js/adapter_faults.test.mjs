@@ -6,11 +6,15 @@ import { ConnectProviderHandler, wasmMemoryBytes } from "connect-provider";
 import { command, ERRORS } from "./contract/fixtures.mjs";
 import { outcomeOf } from "./support/outcome.mjs";
 
-const outcome = (behaviour, options) => outcomeOf(ConnectProviderHandler, command(), { behaviour, options });
+const outcome = (behaviour, options, commitTo) => outcomeOf(ConnectProviderHandler, command(), { behaviour, options, commitTo });
 const SUCCEEDED = [["ProviderConnectionAttempted"], ["ProviderConnectionSucceeded"]];
 const databaseError = (why) => {
   const error = `${ERRORS.DATABASE_ERROR}: ${why}`;
-  return { result: { ok: false, error }, events: [["ProviderConnectionAttempted"], ["ProviderConnectionFailed", error]] };
+  return { result: { ok: false, error, code: "DATABASE_ERROR" }, events: [["ProviderConnectionAttempted"], ["ProviderConnectionFailed", error]] };
+};
+const CONFLICT = {
+  result: { ok: false, error: ERRORS.CONFLICT, code: "CONFLICT" },
+  events: [["ProviderConnectionAttempted"], ["ProviderConnectionFailed", ERRORS.CONFLICT]],
 };
 const hostileError = () => {
   const error = {};
@@ -51,6 +55,68 @@ test("save resolving with a rejected-looking value still counts as saved", async
   assert.equal(result.ok, true);
 });
 
+test("save returning a thenable that resolves false, then rejects, is a refusal of a stale write", async () => {
+  const { result, events, saveCalls } = await outcome({ save: () => ({ then(resolve, reject) { resolve(false); reject(new Error("late")); } }) });
+  assert.deepEqual({ result, events }, CONFLICT);
+  assert.equal(saveCalls, 1);
+});
+
+test("save resolving a Boolean object or the string \"false\" is stored: only false itself is a refusal", async () => {
+  for (const answer of [Object(false), "false", [false], { ok: false }]) {
+    const { result, events } = await outcome({ save: () => Promise.resolve(answer) });
+    assert.equal(result.ok, true, String(answer));
+    assert.deepEqual(events, SUCCEEDED);
+  }
+});
+
+for (const [name, faces] of [
+  ["an eventBus getter that throws", { commit() {}, get eventBus() { throw new Error("getter says no"); } }],
+  ["a commit getter that throws", { get commit() { throw new Error("getter says no"); } }],
+  ["a commit that is not a function", { commit: "yes" }],
+]) {
+  test(`a repository with ${name} is saved to, then published`, async () => {
+    const events = [];
+    const writes = [];
+    const bus = { publish: (event) => void events.push(event.eventType) };
+    const repository = Object.defineProperties({ save: () => void writes.push("save") }, Object.getOwnPropertyDescriptors(faces));
+    if (!Object.hasOwn(faces, "eventBus")) repository.eventBus = bus;
+    const result = await new ConnectProviderHandler(repository, bus).handle(command());
+    assert.equal(result.ok, true);
+    assert.deepEqual(writes, ["save"]);
+    assert.deepEqual(events, ["ProviderConnectionAttempted", "ProviderConnectionSucceeded"]);
+  });
+}
+
+test("whether to commit is settled when the handler is made: an eventBus set later is not the bus", async () => {
+  const bus = { publish() {} };
+  const writes = [];
+  const repository = { save: () => void writes.push("save"), commit: () => void writes.push("commit") };
+  const handler = new ConnectProviderHandler(repository, bus);
+  repository.eventBus = bus;
+  assert.equal((await handler.handle(command())).ok, true);
+  assert.deepEqual(writes, ["save"]);
+});
+
+test("commit deleted from a committing repository between calls is a database error, not a crash", async () => {
+  const bus = { publish() {} };
+  const repository = { save() {}, commit() {}, eventBus: bus };
+  const handler = new ConnectProviderHandler(repository, bus);
+  assert.equal((await handler.handle(command())).ok, true);
+  delete repository.commit;
+  const result = await handler.handle(command());
+  assert.deepEqual(Object.keys(result), ["ok", "error", "code"]);
+  assert.equal(result.code, "DATABASE_ERROR");
+  assert.match(result.error, /^Database error occurred: .*commit is not a function$/);
+});
+
+for (const [name, commit, why] of saveFaults.slice(0, 4)) {
+  test(`commit ${name}: a database error, Failed published`, async () => {
+    const { result, events, writes } = await outcome({ commit }, undefined, "own bus");
+    assert.deepEqual({ result, events }, databaseError(why));
+    assert.deepEqual(writes, ["commit"]);
+  });
+}
+
 const publishFaults = [
   ["throws a string", () => { throw "bus string"; }, "bus string"],
   ["rejects with undefined", () => Promise.reject(undefined), "undefined"],
@@ -89,7 +155,7 @@ test("timed-out and abandoned adapter calls leave no growing memory behind", asy
   const warm = wasmMemoryBytes();
   for (let i = 0; i < 10; i++) {
     const results = await round();
-    assert.ok(results.every((r) => r.error === `${ERRORS.DATABASE_ERROR}: save timed out after 1 ms`));
+    assert.ok(results.every((r) => r.error === `${ERRORS.DATABASE_ERROR}: save timed out after 1 ms` && r.code === "DATABASE_ERROR"));
   }
   assert.equal(wasmMemoryBytes(), warm);
 });

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
-import { ConnectProviderHandler } from "connect-provider";
-import { command } from "./contract/fixtures.mjs";
+import { ConnectProviderHandler, DisconnectProviderHandler, RefreshProviderTokensHandler } from "connect-provider";
+import { CONNECTION_ID, command, LIFECYCLE_ERRORS, storedRecord, USER_ID } from "./contract/fixtures.mjs";
 
 const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 10_000);
 
@@ -67,7 +67,7 @@ function eventTypesByProvider(events) {
 function checkOutcomes(commands, results, ports) {
   const succeeded = results.filter((r) => r.ok);
   assert.equal(succeeded.length, IN_FLIGHT * 0.9);
-  assert.ok(results.filter((r) => !r.ok).every((r) => r.error === "Invalid provider slug"));
+  assert.ok(results.filter((r) => !r.ok).every((r) => r.error === "Invalid provider slug" && r.code === "INVALID_PROVIDER_SLUG"));
   assert.equal(new Set(succeeded.map((r) => r.value)).size, succeeded.length, "connection ids are unique");
   assert.equal(ports.saved.size, succeeded.length);
   const byProvider = eventTypesByProvider(ports.events);
@@ -90,4 +90,84 @@ test(`${IN_FLIGHT} commands in flight, adapters settling in random order, free()
   const results = await Promise.all(pending);
   await released;
   checkOutcomes(commands, results, ports);
+});
+
+/**
+ * One connection in a store whose writes are conditional, as a real store's are: a record is
+ * stored only over its version - 1, else the write answers `false`. Every call waits, and all
+ * settle in a shuffled order; a read answers what is stored when it settles.
+ */
+function racedConnection() {
+  const waiting = [];
+  const later = (settle) => new Promise((resolve) => waiting.push(() => resolve(settle())));
+  const ports = {
+    current: storedRecord(),
+    stored: [],
+    saves: 0,
+    events: [],
+    repository: {
+      findById: () => later(() => ({ ...ports.current })),
+      save(record) {
+        ports.saves += 1;
+        return later(() => {
+          if (record.version !== ports.current.version + 1) return false;
+          ports.current = record;
+          ports.stored.push(record);
+        });
+      },
+    },
+    eventBus: { publish: (event) => later(() => ports.events.push(event)) },
+    /** Settles what is waiting now, in a shuffled order; answers whether anything was. */
+    async releaseRound() {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!waiting.length) return false;
+      settleShuffled(waiting.splice(0));
+      return true;
+    },
+  };
+  return ports;
+}
+
+test("refreshes and a disconnection racing on one connection end as if run one after the other", async () => {
+  const ports = racedConnection();
+  const refresh = new RefreshProviderTokensHandler(ports.repository, ports.eventBus, { timeoutMs: 60_000 });
+  const disconnect = new DisconnectProviderHandler(ports.repository, ports.eventBus, { timeoutMs: 60_000 });
+  const ref = { userId: USER_ID, connectionId: CONNECTION_ID };
+  // Five commands start in each round, so they overlap their neighbours' reads and writes; the
+  // disconnection starts on a settled store, with four refreshes beside it.
+  const pending = [];
+  for (let i = 0; i < 200; i++) {
+    if (i === 100) while (await ports.releaseRound());
+    pending.push(i === 100 ? disconnect.handle(ref) : refresh.handle({ ...ref, credentials: { encryptedData: new Uint8Array([i >> 8, i & 0xff]), credentialType: "api_key" } }));
+    if (i % 5 === 4) await ports.releaseRound();
+  }
+  while (await ports.releaseRound());
+  const results = await Promise.all(pending);
+
+  const stored = results.filter((result) => result.ok).length;
+  assert.ok(stored >= 1, "some command got through");
+  assert.deepEqual(ports.stored.map((record) => record.version), Array.from({ length: stored }, (_, i) => i + 2), "each stored write is the next version");
+  assert.equal(ports.current.version, stored + 1);
+  assert.ok(ports.saves <= 4 * results.length, `at most four writes a command: ${ports.saves}`);
+  const disconnected = results[100].ok;
+  results.forEach((result, i) => {
+    if (result.ok) return;
+    const notActive = { ok: false, error: LIFECYCLE_ERRORS.NOT_ACTIVE, code: "NOT_ACTIVE", needsUserAction: true };
+    const conflict = { ok: false, error: LIFECYCLE_ERRORS.CONFLICT, code: "CONFLICT" };
+    if (i === 100) assert.deepEqual(result, conflict);
+    else if (disconnected && result.code === "NOT_ACTIVE") assert.deepEqual(result, notActive);
+    else assert.deepEqual(result, { ...conflict, needsUserAction: false }, `command ${i}`);
+  });
+  // A refresh stored after the disconnection would have revived it: none was.
+  const disconnection = ports.stored.findIndex((record) => record.status === "disconnected");
+  assert.equal(disconnection === -1, !disconnected);
+  if (disconnected) assert.equal(disconnection, ports.stored.length - 1, "nothing was stored over the disconnection");
+  // Every stored refresh is one that answered ok, each once.
+  const storedRefreshes = ports.stored.filter((record) => record.status === "active").map((record) => (record.credentials.encryptedData[0] << 8) | record.credentials.encryptedData[1]);
+  const okRefreshes = results.flatMap((result, i) => (result.ok && i !== 100 ? [i] : []));
+  assert.deepEqual([...storedRefreshes].sort((a, b) => a - b), okRefreshes);
+  // Each command published Attempted, then its closing event.
+  const closing = ports.events.filter((event) => !event.eventType.endsWith("Attempted"));
+  assert.equal(ports.events.length, 2 * results.length);
+  assert.equal(closing.filter((event) => event.eventType.endsWith("Succeeded")).length, stored);
 });

@@ -20,14 +20,14 @@ function runExample(args, env = process.env) {
   const results = lines.filter((line) => line.startsWith("result ")).map((line) => JSON.parse(line.slice(7)));
   assert.equal(results.length, 2);
   assert.equal(results[0].ok, true);
-  assert.deepEqual(results[1], { ok: false, error: "Invalid provider slug" });
+  assert.deepEqual(results[1], { ok: false, error: "Invalid provider slug", code: "INVALID_PROVIDER_SLUG" });
   const events = lines.filter((line) => line.startsWith("event "));
   assert.deepEqual(events.map((line) => line.split(/\s+/)[2]), EVENT_TYPES);
   assert.match(events[1], new RegExp(`connection=${results[0].value}$`));
   assert.match(events[3], /reason="Invalid provider slug"$/);
   const rows = lines.filter((line) => line.startsWith("row ")).map((line) => JSON.parse(line.slice(4).trim()));
-  assert.deepEqual(rows.map(({ id, providerSlug, status, alias, credentialType, secretBytes }) => ({ id, providerSlug, status, alias, credentialType, secretBytes })), [
-    { id: results[0].value, providerSlug: "schwab", status: "active", alias: "Brokerage", credentialType: "oauth2", secretBytes: 32 },
+  assert.deepEqual(rows.map(({ id, providerSlug, status, alias, version, credentialType, secretBytes }) => ({ id, providerSlug, status, alias, version, credentialType, secretBytes })), [
+    { id: results[0].value, providerSlug: "schwab", status: "active", alias: "Brokerage", version: 1, credentialType: "oauth2", secretBytes: 32 },
   ]);
   return results[0].value;
 }
@@ -40,8 +40,8 @@ test("examples/node/connect.mjs on SQLite stores one connection and logs four ev
   const db = new Database(path, { readonly: true });
   t.after(() => db.close());
   assert.deepEqual(
-    db.prepare("SELECT id, provider_slug, status, alias, credential_type, length(encrypted_credentials) AS bytes FROM provider_connections").all(),
-    [{ id, provider_slug: "schwab", status: "active", alias: "Brokerage", credential_type: "oauth2", bytes: 32 }],
+    db.prepare("SELECT id, provider_slug, status, alias, credential_type, length(encrypted_credentials) AS bytes, version FROM provider_connections").all(),
+    [{ id, provider_slug: "schwab", status: "active", alias: "Brokerage", credential_type: "oauth2", bytes: 32, version: 1 }],
   );
   assert.deepEqual(db.prepare("SELECT event_type FROM provider_connection_events ORDER BY sequence").all().map((r) => r.event_type), EVENT_TYPES);
 });
@@ -54,8 +54,9 @@ test("examples/node/connect.mjs on PostgreSQL (DATABASE_URL) stores one connecti
   const client = new pg.Client(server.config(database));
   await client.connect();
   t.after(() => client.end());
-  const { rows } = await client.query("SELECT id, provider_slug, status, alias, credential_type, length(encrypted_credentials) AS bytes FROM provider_connections");
-  assert.deepEqual(rows, [{ id, provider_slug: "schwab", status: "active", alias: "Brokerage", credential_type: "oauth2", bytes: 32 }]);
+  // The version column is a bigint, which pg hands back as a string unless cast.
+  const { rows } = await client.query("SELECT id, provider_slug, status, alias, credential_type, length(encrypted_credentials) AS bytes, version::integer AS version FROM provider_connections");
+  assert.deepEqual(rows, [{ id, provider_slug: "schwab", status: "active", alias: "Brokerage", credential_type: "oauth2", bytes: 32, version: 1 }]);
   const events = await client.query("SELECT event_type FROM provider_connection_events ORDER BY sequence");
   assert.deepEqual(events.rows.map((r) => r.event_type), EVENT_TYPES);
 });

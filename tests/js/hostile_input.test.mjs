@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ConnectProviderHandler, wasmMemoryBytes } from "connect-provider";
-import { command, credentials, ERRORS } from "./contract/fixtures.mjs";
+import { command, credentials, ERRORS, RECORD_KEYS } from "./contract/fixtures.mjs";
 import { invalidCommand, outcomeOf, refused } from "./support/outcome.mjs";
 
 const outcome = (value, extra) => outcomeOf(ConnectProviderHandler, value, extra);
@@ -71,19 +71,19 @@ const credentialCases = [
 
 for (const [name, make] of credentialCases) {
   test(`malformed credentials: ${name}`, async () => {
-    assert.deepEqual(await outcome(make()), refused(ERRORS.INVALID_CREDENTIALS));
+    assert.deepEqual(await outcome(make()), refused(ERRORS.INVALID_CREDENTIALS, "INVALID_CREDENTIALS"));
   });
 }
 
-for (const [name, make, error] of [
-  ["a slug of 1024 characters", () => command({ providerSlug: "s".repeat(1024) }), ERRORS.INVALID_PROVIDER_SLUG],
-  ["a slug of 1025 characters", () => command({ providerSlug: "s".repeat(1025) }), ERRORS.INVALID_PROVIDER_SLUG],
-  ["a megabyte slug", () => command({ providerSlug: "s".repeat(1 << 20) }), ERRORS.INVALID_PROVIDER_SLUG],
-  ["a megabyte slug with a lone surrogate at its end", () => command({ providerSlug: `${"s".repeat(1 << 20)}\ud800` }), ERRORS.INVALID_PROVIDER_SLUG],
-  ["a megabyte alias", () => command({ alias: "a".repeat(1 << 20) }), ERRORS.INVALID_ALIAS],
+for (const [name, make, error, code] of [
+  ["a slug of 1024 characters", () => command({ providerSlug: "s".repeat(1024) }), ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG"],
+  ["a slug of 1025 characters", () => command({ providerSlug: "s".repeat(1025) }), ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG"],
+  ["a megabyte slug", () => command({ providerSlug: "s".repeat(1 << 20) }), ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG"],
+  ["a megabyte slug with a lone surrogate at its end", () => command({ providerSlug: `${"s".repeat(1 << 20)}\ud800` }), ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG"],
+  ["a megabyte alias", () => command({ alias: "a".repeat(1 << 20) }), ERRORS.INVALID_ALIAS, "INVALID_ALIAS"],
 ]) {
-  test(`${name}: the field's own error and events, whatever its length`, async () => {
-    assert.deepEqual(await outcome(make()), refused(error));
+  test(`${name}: the field's own error, code and events, whatever its length`, async () => {
+    assert.deepEqual(await outcome(make()), refused(error, code));
   });
 }
 
@@ -91,7 +91,7 @@ test("the events of a refused megabyte slug carry the caller's whole slug", asyn
   const slug = "s".repeat(1 << 20);
   const events = [];
   const handler = new ConnectProviderHandler({ save() {} }, { publish: (event) => events.push(event) });
-  assert.deepEqual(await handler.handle(command({ providerSlug: slug })), { ok: false, error: ERRORS.INVALID_PROVIDER_SLUG });
+  assert.deepEqual(await handler.handle(command({ providerSlug: slug })), { ok: false, error: ERRORS.INVALID_PROVIDER_SLUG, code: "INVALID_PROVIDER_SLUG" });
   assert.deepEqual(events.map((event) => [event.eventType, event.providerSlug === slug]), [["ProviderConnectionAttempted", true], ["ProviderConnectionFailed", true]]);
 });
 
@@ -104,7 +104,8 @@ test("unknown keys, a cycle, and __proto__ and constructor keys are ignored", as
   const { result, events, saved } = await outcome(value);
   assert.equal(result.ok, true);
   assert.deepEqual(events, [["ProviderConnectionAttempted"], ["ProviderConnectionSucceeded"]]);
-  assert.deepEqual(Object.keys(saved[0]).sort(), ["alias", "connectedAt", "createdAt", "credentials", "id", "lastSyncAt", "providerId", "providerSlug", "status", "updatedAt", "userId"]);
+  assert.deepEqual(Object.keys(saved[0]), RECORD_KEYS);
+  assert.equal(saved[0].version, 1);
   assert.equal({}.polluted, undefined);
 });
 
@@ -168,7 +169,13 @@ test("property: any JS value as the command, or as any of its fields, gets a wel
   const fields = ["userId", "providerId", "providerSlug", "alias", "credentials"];
   const credentialFields = ["encryptedData", "credentialType", "expiresAt"];
   const value = fc.anything({ withBigInt: true, withTypedArray: true, withSparseArray: true, withMap: true, withDate: true, withNullPrototype: true });
-  const prefixes = Object.values(ERRORS);
+  /** What a refusal of this command can be: its exact error (or, for an invalid command, how it starts) and its code. */
+  const refusals = [
+    [(error) => error.startsWith(`${ERRORS.INVALID_COMMAND}: `), "INVALID_COMMAND"],
+    [(error) => error === ERRORS.INVALID_CREDENTIALS, "INVALID_CREDENTIALS"],
+    [(error) => error === ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG"],
+    [(error) => error === ERRORS.INVALID_ALIAS, "INVALID_ALIAS"],
+  ];
   await fc.assert(
     fc.asyncProperty(
       fc.oneof(
@@ -182,9 +189,12 @@ test("property: any JS value as the command, or as any of its fields, gets a wel
           assert.equal(saveCalls, 1);
           assert.deepEqual(events, [["ProviderConnectionAttempted"], ["ProviderConnectionSucceeded"]]);
         } else {
-          assert.ok(prefixes.some((prefix) => result.error.startsWith(prefix)), result.error);
+          assert.deepEqual(Object.keys(result), ["ok", "error", "code"]);
+          const refusal = refusals.find(([is]) => is(result.error));
+          assert.ok(refusal, result.error);
+          assert.equal(result.code, refusal[1], result.error);
           assert.equal(saveCalls, 0);
-          assert.equal(events.length, result.error.startsWith(ERRORS.INVALID_COMMAND) ? 0 : 2);
+          assert.equal(events.length, result.code === "INVALID_COMMAND" ? 0 : 2);
         }
       },
     ),

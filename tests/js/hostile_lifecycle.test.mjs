@@ -12,9 +12,10 @@ import {
   RefreshProviderTokensHandler,
   wasmMemoryBytes,
 } from "connect-provider";
-import { CONNECTION_ID, LIFECYCLE_ERRORS as ERRORS, storedRecord, USER_ID } from "./contract/fixtures.mjs";
+import { CONNECTION_ID, LIFECYCLE_ERRORS as ERRORS, RECORD_KEYS, storedRecord, USER_ID } from "./contract/fixtures.mjs";
 
 const DATABASE = `${ERRORS.DATABASE_ERROR}: `;
+const databaseError = (why) => ({ ok: false, error: `${DATABASE}${why}`, code: "DATABASE_ERROR" });
 const throwingGetter = (object, key) =>
   Object.defineProperty(object, key, {
     get() {
@@ -75,7 +76,8 @@ const invalidCommands = [
 for (const [handler, name, make, why] of invalidCommands) {
   test(`${handler}, invalid command: ${name}`, async () => {
     const all = handlers(() => [storedRecord()]);
-    assert.deepEqual(await all[handler].handle(make()), { ok: false, error: `${ERRORS.INVALID_COMMAND}: ${why}` });
+    const refusal = { ok: false, error: `${ERRORS.INVALID_COMMAND}: ${why}`, code: "INVALID_COMMAND" };
+    assert.deepEqual(await all[handler].handle(make()), handler === "refresh" ? { ...refusal, needsUserAction: false } : refusal);
     assert.deepEqual([all.events.length, all.saves.length], [0, 0]);
   });
 }
@@ -89,7 +91,7 @@ test("refresh with hostile credentials is refused as invalid credentials after t
     revokedProxy(),
   ]) {
     const all = handlers(() => storedRecord());
-    assert.deepEqual(await all.refresh.handle({ ...ref, credentials: hostile }), { ok: false, error: ERRORS.INVALID_CREDENTIALS });
+    assert.deepEqual(await all.refresh.handle({ ...ref, credentials: hostile }), { ok: false, error: ERRORS.INVALID_CREDENTIALS, code: "INVALID_CREDENTIALS", needsUserAction: false });
     assert.deepEqual(all.events.map((e) => [e.eventType, e.needsUserAction]), [["ProviderTokenRefreshAttempted", undefined], ["ProviderTokenRefreshFailed", false]]);
     assert.equal(all.saves.length, 0);
   }
@@ -116,15 +118,23 @@ const hostileRecords = [
   ["a slug of a megabyte", () => storedRecord({ providerSlug: "s".repeat(1 << 20) }), "invalid stored connection: providerSlug is longer than 1024 characters"],
   ["a lone surrogate in the alias", () => storedRecord({ alias: "\ud800" }), "invalid stored connection: alias contains a lone UTF-16 surrogate"],
   ["a timestamp of the year 20000", () => storedRecord({ createdAt: "+020000-01-01T00:00:00.000Z" }), 'invalid stored connection: createdAt: "+020000-01-01T00:00:00.000Z" is not an RFC 3339 timestamp'],
+  ["a version of -1", () => storedRecord({ version: -1 }), "invalid stored connection: version: invalid type: floating point `-1.0`, expected u64"],
+  ["a version of null", () => storedRecord({ version: null }), "invalid stored connection: version: invalid type: unit value, expected u64"],
+  ["a version of NaN", () => storedRecord({ version: Number.NaN }), "invalid stored connection: version: invalid type: floating point `NaN`, expected u64"],
+  ["a version of Infinity", () => storedRecord({ version: Infinity }), "invalid stored connection: version: invalid type: floating point `inf`, expected u64"],
+  ["a version of 2 ** 53, past the safe integers", () => storedRecord({ version: 2 ** 53 }), "invalid stored connection: version: invalid type: floating point `9007199254740992.0`, expected u64"],
+  ["a version that is a BigInt", () => storedRecord({ version: 2n }), "invalid stored connection: version is a bigint"],
+  ["a version that is true", () => storedRecord({ version: true }), "invalid stored connection: version: invalid type: boolean `true`, expected u64"],
+  ["a version that is a Number object", () => storedRecord({ version: Object(2) }), "invalid stored connection: version: invalid type: an object, expected u64"],
 ];
 
 for (const [name, make, why] of hostileRecords) {
   test(`a stored record that is ${name}: a database error for each handler, nothing saved`, async () => {
     const single = handlers(make);
-    const error = { ok: false, error: `${DATABASE}${why}` };
+    const error = { ok: false, error: `${DATABASE}${why}`, code: "DATABASE_ERROR" };
     assert.deepEqual(await single.get.handle(ref), error);
     assert.deepEqual(await single.disconnect.handle(ref), error);
-    assert.deepEqual(await single.refresh.handle({ ...ref, credentials }), error);
+    assert.deepEqual(await single.refresh.handle({ ...ref, credentials }), { ...error, needsUserAction: false });
     assert.equal(single.saves.length, 0);
     assert.deepEqual(single.events.map((e) => [e.eventType, e.providerId, e.reason]), [
       ["ProviderDisconnectionAttempted", null, undefined],
@@ -134,6 +144,16 @@ for (const [name, make, why] of hostileRecords) {
     ]);
   });
 }
+
+// The next version of Number.MAX_SAFE_INTEGER is not a JS number a store could be handed.
+test("a stored record at version Number.MAX_SAFE_INTEGER cannot be written at its next version: a database error, nothing saved", async () => {
+  const single = handlers(() => storedRecord({ version: Number.MAX_SAFE_INTEGER }));
+  for (const result of [await single.disconnect.handle(ref), await single.refresh.handle({ ...ref, credentials })]) {
+    assert.deepEqual([result.ok, result.code], [false, "DATABASE_ERROR"], JSON.stringify(result));
+  }
+  assert.deepEqual(single.saves, []);
+  assert.deepEqual(single.events.map((e) => e.eventType), ["ProviderDisconnectionAttempted", "ProviderDisconnectionFailed", "ProviderTokenRefreshAttempted", "ProviderTokenRefreshFailed"]);
+});
 
 test("a stored secret in an unexpected form is never quoted in the error or the events", async () => {
   const secret = [0xde, 0xad, 0xbe, 0xef, 0x42];
@@ -160,8 +180,8 @@ test("a list of a million records is refused before any is read, and memory does
   await all.list.handle({ userId: USER_ID });
   const before = wasmMemoryBytes();
   for (let i = 0; i < 5; i++) {
-    assert.deepEqual(await all.list.handle({ userId: USER_ID }), { ok: false, error: `${DATABASE}findByUserId returned more than 10000 connections` });
-    assert.deepEqual(await all.expiring.handle({}), { ok: false, error: `${DATABASE}findExpiringBefore returned more than 10000 connections` });
+    assert.deepEqual(await all.list.handle({ userId: USER_ID }), databaseError("findByUserId returned more than 10000 connections"));
+    assert.deepEqual(await all.expiring.handle({}), databaseError("findExpiringBefore returned more than 10000 connections"));
   }
   assert.equal(wasmMemoryBytes(), before);
 });
@@ -172,7 +192,7 @@ test("10,000 records are the most a list reads", async () => {
   const { ok, value } = await handlers(() => many).list.handle({ userId: USER_ID });
   assert.deepEqual([ok, value.totalCount, value.activeCount, value.connections[0].createdAt], [true, 10_000, 10_000, at(9_999)]);
   const one = await handlers(() => [...many, storedRecord()]).list.handle({ userId: USER_ID });
-  assert.deepEqual(one, { ok: false, error: `${DATABASE}findByUserId returned more than 10000 connections` });
+  assert.deepEqual(one, databaseError("findByUserId returned more than 10000 connections"));
 });
 
 test("lists whose answer is not a list of records", async () => {
@@ -185,23 +205,23 @@ test("lists whose answer is not a list of records", async () => {
     [() => [storedRecord(), 5], "invalid stored connection: [1]: invalid type: floating point `5.0`, expected struct ProviderConnectionRecord"],
     [() => [, storedRecord()], "invalid stored connection: [0]: invalid type: unit value, expected struct ProviderConnectionRecord"],
   ]) {
-    assert.deepEqual(await handlers(answer).list.handle({ userId: USER_ID }), { ok: false, error: `${DATABASE}${why}` });
+    assert.deepEqual(await handlers(answer).list.handle({ userId: USER_ID }), databaseError(why));
   }
 });
 
 test("repository methods that throw, reject oddly, never settle or vanish between calls", async () => {
   const symbol = await new GetProviderConnectionHandler({ findById: () => Promise.reject(Symbol("nope")) }).handle(ref);
-  assert.deepEqual(symbol, { ok: false, error: `${DATABASE}Symbol(nope)` });
+  assert.deepEqual(symbol, databaseError("Symbol(nope)"));
   const thenable = await new GetProviderConnectionHandler({ findById: () => ({ get then() { throw new Error("then getter"); } }) }).handle(ref);
-  assert.deepEqual(thenable, { ok: false, error: `${DATABASE}then getter` });
+  assert.deepEqual(thenable, databaseError("then getter"));
   const late = await new ListExpiringConnectionsHandler({ findExpiringBefore: () => ({ then() {} }) }, { timeoutMs: 20 }).handle({});
-  assert.deepEqual(late, { ok: false, error: `${DATABASE}findExpiringBefore timed out after 20 ms` });
+  assert.deepEqual(late, databaseError("findExpiringBefore timed out after 20 ms"));
   const repository = { findByUserId: () => [], findActiveByUser: () => [] };
   const list = new ListProviderConnectionsHandler(repository);
   assert.equal((await list.handle({ userId: USER_ID })).ok, true);
   delete repository.findByUserId;
   const gone = await list.handle({ userId: USER_ID });
-  assert.equal(gone.ok, false);
+  assert.deepEqual([gone.ok, gone.code], [false, "DATABASE_ERROR"]);
   assert.match(gone.error, /^Database error occurred: .*findByUserId is not a function$/);
 });
 
@@ -222,6 +242,14 @@ test("each handler's constructor names the one method it lacks, and needs no oth
   new ListProviderConnectionsHandler({ findByUserId() {}, findActiveByUser() {} }).free();
 });
 
+/** What a read can make a query or a disconnection answer: its code, by its exact error (or how it starts). */
+function codeOf(error) {
+  if (error === ERRORS.CONNECTION_NOT_FOUND) return "CONNECTION_NOT_FOUND";
+  if (error === ERRORS.NOT_OWNED_BY_USER) return "NOT_OWNED_BY_USER";
+  if (error.startsWith(DATABASE)) return "DATABASE_ERROR";
+  return `no code for ${error}`;
+}
+
 test("property: any JS value from findById or findByUserId gets a well-formed answer", async () => {
   const { default: fc } = await import("fast-check");
   const value = fc.anything({ withBigInt: true, withTypedArray: true, withSparseArray: true, withMap: true, withDate: true, withNullPrototype: true });
@@ -230,9 +258,18 @@ test("property: any JS value from findById or findByUserId gets a well-formed an
     fc.asyncProperty(record, async (answer) => {
       const all = handlers(() => answer);
       const got = await all.get.handle(ref);
-      assert.ok(got.ok || got.error.startsWith(ERRORS.DATABASE_ERROR) || got.error === ERRORS.CONNECTION_NOT_FOUND || got.error === ERRORS.NOT_OWNED_BY_USER, got.error);
+      if (!got.ok) assert.equal(got.code, codeOf(got.error), got.error);
       const listed = await handlers(() => [answer]).list.handle({ userId: USER_ID });
-      assert.ok(listed.ok || listed.error.startsWith(ERRORS.DATABASE_ERROR), listed.error);
+      if (!listed.ok) assert.deepEqual([listed.code, listed.error.startsWith(DATABASE)], ["DATABASE_ERROR", true], listed.error);
+      const disconnected = await all.disconnect.handle(ref);
+      if (disconnected.ok) {
+        assert.equal(all.saves.length, 1);
+        assert.deepEqual(Object.keys(all.saves[0]), RECORD_KEYS);
+        assert.equal(all.saves[0].version, (answer.version ?? 1) + 1);
+      } else {
+        assert.equal(disconnected.code, codeOf(disconnected.error), disconnected.error);
+        assert.equal(all.saves.length, 0);
+      }
     }),
     { numRuns: 400 },
   );

@@ -15,7 +15,7 @@ function spellings(bytes) {
 /** Text of everything, with any byte array written out in full. */
 const text = (value) => JSON.stringify(value, (_, v) => (ArrayBuffer.isView(v) ? [...new Uint8Array(v.buffer, v.byteOffset, v.byteLength)].join(",") : v instanceof Error ? `${v.name}: ${v.message}` : v));
 
-const scenarios = fc.constantFrom("valid", "bad slug", "long alias", "save fails", "publish fails", "bad expiry", "bad type");
+const scenarios = fc.constantFrom("valid", "bad slug", "long alias", "save fails", "save stale", "publish fails", "bad expiry", "bad type", "commit", "commit fails");
 
 test("random secrets never leak into events, results, errors or console output", async (t) => {
   const printed = [];
@@ -30,6 +30,7 @@ test("random secrets never leak into events, results, errors or console output",
         save(connection) {
           received.push(connection.credentials.encryptedData);
           if (scenario === "save fails") throw new Error("disk full");
+          return scenario !== "save stale";
         },
       };
       const eventBus = {
@@ -38,6 +39,17 @@ test("random secrets never leak into events, results, errors or console output",
           if (scenario === "publish fails") return Promise.reject(new Error("bus down"));
         },
       };
+      if (scenario.startsWith("commit")) {
+        // A repository that commits to this very bus: the events it is handed are searched too.
+        Object.assign(repository, {
+          eventBus,
+          commit(connection, committed) {
+            received.push(connection.credentials.encryptedData);
+            events.push(...committed);
+            if (scenario === "commit fails") return Promise.reject(new Error("transaction aborted"));
+          },
+        });
+      }
       const handler = new ConnectProviderHandler(repository, eventBus);
       const result = await handler.handle(
         command({
@@ -53,14 +65,28 @@ test("random secrets never leak into events, results, errors or console output",
       handler.free();
       const emitted = text({ result, events, printed });
       for (const spelling of spellings(secret)) assert.ok(!emitted.includes(spelling), `leaked as ${spelling}`);
-      for (const bytes of received) assert.deepEqual([...bytes], [...secret], "save gets the bytes unchanged");
+      for (const bytes of received) assert.deepEqual([...bytes], [...secret], "save and commit get the bytes unchanged");
+      if (["valid", "save fails", "save stale", "publish fails", "commit", "commit fails"].includes(scenario)) assert.equal(received.length, 1, `${scenario}: one write`);
     }),
     { numRuns: 300 },
   );
   assert.ok(printed.length > 0, "the publish-failure scenarios did print, and were searched");
 });
 
-const lifecycleScenarios = fc.constantFrom("refresh", "refresh not active", "refresh not owned", "refresh save fails", "disconnect", "get", "list", "expiring", "refresh bad type");
+const lifecycleScenarios = fc.constantFrom(
+  "refresh",
+  "refresh not active",
+  "refresh not owned",
+  "refresh save fails",
+  "refresh save stale",
+  "refresh commit",
+  "disconnect",
+  "disconnect commit",
+  "get",
+  "list",
+  "expiring",
+  "refresh bad type",
+);
 
 test("random secrets, stored and new, never leak from the lifecycle handlers either", async (t) => {
   const { DisconnectProviderHandler, GetProviderConnectionHandler, ListExpiringConnectionsHandler, ListProviderConnectionsHandler, RefreshProviderTokensHandler } = await import("connect-provider");
@@ -84,14 +110,24 @@ test("random secrets, stored and new, never leak from the lifecycle handlers eit
         save(connection) {
           received.push(connection.credentials?.encryptedData);
           if (scenario === "refresh save fails") return Promise.reject(new Error("disk full"));
+          return scenario !== "refresh save stale";
         },
       };
       const eventBus = { publish: (event) => void events.push(event) };
+      if (scenario.endsWith("commit")) {
+        Object.assign(repository, {
+          eventBus,
+          commit(connection, committed) {
+            received.push(connection.credentials?.encryptedData);
+            events.push(...committed);
+          },
+        });
+      }
       const ref = { userId: USER_ID, connectionId: CONNECTION_ID };
       const credentials = { encryptedData: fresh, credentialType: scenario === "refresh bad type" ? "password" : "api_key" };
       const result = scenario.startsWith("refresh")
         ? await new RefreshProviderTokensHandler(repository, eventBus).handle({ ...ref, credentials })
-        : scenario === "disconnect"
+        : scenario.startsWith("disconnect")
           ? await new DisconnectProviderHandler(repository, eventBus).handle(ref)
           : scenario === "get"
             ? await new GetProviderConnectionHandler(repository).handle(ref)
@@ -100,8 +136,9 @@ test("random secrets, stored and new, never leak from the lifecycle handlers eit
               : await new ListExpiringConnectionsHandler(repository).handle({});
       const emitted = text({ result, events, printed });
       for (const secret of [stored, fresh]) for (const spelling of spellings(secret)) assert.ok(!emitted.includes(spelling), `${scenario}: leaked as ${spelling}`);
-      if (scenario === "refresh" || scenario === "refresh save fails") assert.deepEqual(received.map((bytes) => [...bytes]), [[...fresh]], "save gets the new bytes unchanged");
-      if (scenario === "disconnect") assert.deepEqual(received, [undefined], "a disconnected connection is saved without credentials");
+      if (["refresh", "refresh save fails", "refresh commit"].includes(scenario)) assert.deepEqual(received.map((bytes) => [...bytes]), [[...fresh]], "save gets the new bytes unchanged");
+      if (scenario === "refresh save stale") assert.deepEqual(received.map((bytes) => [...bytes]), Array(4).fill([...fresh]), "each of four tries writes the new bytes unchanged");
+      if (scenario.startsWith("disconnect")) assert.deepEqual(received, [undefined], "a disconnected connection is saved without credentials");
     }),
     { numRuns: 300 },
   );
