@@ -1,5 +1,6 @@
 // What the plain-JS baseline handlers share: ids, the awaiting of adapters under a deadline,
-// fail-open publishing. Written as a careful JS engineer would (pooled random bytes for UUID v7,
+// fail-open publishing, the write of a change with its Succeeded event (one commit, or a save
+// then a publish), failed results with their codes. Written as a careful JS engineer would (pooled random bytes for UUID v7,
 // a hex table, no needless promises, one timer for all deadlines); it exists only to be measured
 // against the wasm handlers.
 import { DeadlineQueue } from "./deadlines.mjs";
@@ -10,6 +11,14 @@ export const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+
 export const TYPES = new Set(["oauth2", "api_key", "link_token", "certificate", "file_import", "custom"]);
 export const MAX_TEXT = 1024;
 export const MAX_BYTES = 64 * 1024;
+/** How many times a command decides again on a connection other commands changed under it. */
+export const MAX_TRIES = 4;
+export const CONFLICT = "Connection was changed by another command; try again";
+export const DATABASE_ERROR = "Database error occurred";
+
+/** `{ ok: false, error, code }`, what a refused command or query answers. */
+export const failure = (error, code) => ({ ok: false, error, code });
+export const databaseError = (error) => failure(`${DATABASE_ERROR}: ${messageOf(error)}`, "DATABASE_ERROR");
 
 /** Monotonic UUID v7: 48-bit ms, then a 12-bit counter seeded at random, then 62 random bits. */
 export class UuidV7 {
@@ -63,11 +72,21 @@ export const messageOf = (error) => {
     return "unknown error";
   }
 };
-/** The adapters of one handler: awaiting with a deadline, and publishing fail-open. */
+/** Whether `repository.commit` writes to `eventBus`'s own log: it holds that very bus. A getter that throws is a no. */
+function commitsTo(repository, eventBus) {
+  try {
+    return typeof repository.commit === "function" && repository.eventBus === eventBus;
+  } catch {
+    return false;
+  }
+}
+
+/** The adapters of one handler: awaiting with a deadline, publishing fail-open, writing a change. */
 export class Ports {
   #eventBus;
   #deadlines;
   #onError;
+  #commits;
 
   constructor(repository, eventBus, options = {}) {
     this.repository = repository;
@@ -75,6 +94,19 @@ export class Ports {
     // `deadline: false` (the bench's own knob) is the handler most JS authors write: no deadline.
     this.#deadlines = options.deadline === false ? undefined : new DeadlineQueue(options.timeoutMs ?? 10_000);
     this.#onError = options.onEventBusError;
+    this.#commits = commitsTo(repository, eventBus);
+  }
+
+  /**
+   * Stores `record` with its Succeeded event: in one commit where the repository shares this bus,
+   * else saved, then published once stored. Resolves `false` when the store refused the write as
+   * stale (it answered exactly `false`); rejects as the write did.
+   */
+  async write(record, succeeded) {
+    if (this.#commits) return (await this.settle(() => this.repository.commit(record, [succeeded]), "commit")) !== false;
+    if ((await this.settle(() => this.repository.save(record), "save")) === false) return false;
+    await this.publish(succeeded);
+    return true;
   }
 
   /** Awaits only what needs awaiting; a late or failed call rejects within the deadline. */

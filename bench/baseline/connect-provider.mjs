@@ -2,13 +2,14 @@
 // engineer would write it (pooled random bytes for UUID v7, a hex table, no needless promises,
 // one timer for all deadlines). It exists only to be measured against the wasm handler; it is
 // not the product. `tests/js/baseline_contract.test.mjs` holds it to the same contract table.
-import { MAX_BYTES, MAX_TEXT, messageOf, Ports, requireMethods, RFC3339, TYPES, UUID, UuidV7 } from "./common.mjs";
+import { CONFLICT, databaseError, failure, MAX_BYTES, MAX_TEXT, Ports, requireMethods, RFC3339, TYPES, UUID, UuidV7 } from "./common.mjs";
 
 export const ERRORS = Object.freeze({
   INVALID_CREDENTIALS: "Invalid or missing credentials",
   INVALID_PROVIDER_SLUG: "Invalid provider slug",
   DATABASE_ERROR: "Database error occurred",
   INVALID_ALIAS: "Alias exceeds maximum length",
+  CONFLICT,
   INVALID_COMMAND: "Invalid command",
 });
 
@@ -69,35 +70,33 @@ export class BaselineConnectProviderHandler {
 
   async handle(command) {
     const invalid = commandError(command);
-    if (invalid) return { ok: false, error: `${ERRORS.INVALID_COMMAND}: ${invalid}` };
+    if (invalid) return failure(`${ERRORS.INVALID_COMMAND}: ${invalid}`, "INVALID_COMMAND");
     const userId = command.userId.toLowerCase();
     const providerId = command.providerId.toLowerCase();
     const providerSlug = command.providerSlug;
     await this.#ports.publish(this.#event("ProviderConnectionAttempted", userId, providerId, providerSlug));
     const outcome = await this.#connect(command, userId, providerId, providerSlug);
-    await this.#ports.publish(
-      outcome.ok
-        ? this.#event("ProviderConnectionSucceeded", userId, providerId, providerSlug, { connectionId: outcome.value })
-        : this.#event("ProviderConnectionFailed", userId, providerId, providerSlug, { reason: outcome.error }),
-    );
+    if (!outcome.ok) await this.#ports.publish(this.#event("ProviderConnectionFailed", userId, providerId, providerSlug, { reason: outcome.error }));
     return outcome;
   }
 
+  /** Saves (or commits) the new connection with its Succeeded event; a refused write is a conflict, not tried again: its id is new. */
   async #connect(command, userId, providerId, providerSlug) {
     const credentials = command.credentials == null ? null : credentialsOf(command.credentials);
-    if (!credentials) return { ok: false, error: ERRORS.INVALID_CREDENTIALS };
-    if (providerSlug.length === 0 || codePoints(providerSlug, 50) > 50) return { ok: false, error: ERRORS.INVALID_PROVIDER_SLUG };
+    if (!credentials) return failure(ERRORS.INVALID_CREDENTIALS, "INVALID_CREDENTIALS");
+    if (providerSlug.length === 0 || codePoints(providerSlug, 50) > 50) return failure(ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG");
     const alias = command.alias ?? null;
-    if (alias !== null && codePoints(alias, 100) > 100) return { ok: false, error: ERRORS.INVALID_ALIAS };
+    if (alias !== null && codePoints(alias, 100) > 100) return failure(ERRORS.INVALID_ALIAS, "INVALID_ALIAS");
     const now = new Date().toISOString();
     const connection = {
       id: this.#ids.next(), userId, providerId, providerSlug, status: "active", alias, credentials,
-      connectedAt: now, lastSyncAt: null, createdAt: now, updatedAt: now,
+      connectedAt: now, lastSyncAt: null, createdAt: now, updatedAt: now, version: 1,
     };
+    const succeeded = this.#event("ProviderConnectionSucceeded", userId, providerId, providerSlug, { connectionId: connection.id });
     try {
-      await this.#ports.settle(() => this.#ports.repository.save(connection), "save");
+      if (!(await this.#ports.write(connection, succeeded))) return failure(ERRORS.CONFLICT, "CONFLICT");
     } catch (error) {
-      return { ok: false, error: `${ERRORS.DATABASE_ERROR}: ${messageOf(error)}` };
+      return databaseError(error);
     }
     return { ok: true, value: connection.id };
   }

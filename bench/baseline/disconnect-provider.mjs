@@ -1,9 +1,9 @@
 // The DisconnectProvider contract in plain JavaScript, for the bench (`tests/js/baseline_contract.test.mjs`
 // holds it to the same table as the wasm handler).
-import { messageOf, Ports, requireMethods, UUID, UuidV7 } from "./common.mjs";
-import { storedError } from "./stored-connection.mjs";
+import { CONFLICT, databaseError, failure, MAX_TRIES, Ports, requireMethods, UUID, UuidV7 } from "./common.mjs";
+import { nextVersion, storedError } from "./stored-connection.mjs";
 
-const ERRORS = { CONNECTION_NOT_FOUND: "Connection not found", NOT_OWNED_BY_USER: "Connection not owned by user", DATABASE_ERROR: "Database error occurred" };
+const ERRORS = { CONNECTION_NOT_FOUND: "Connection not found", NOT_OWNED_BY_USER: "Connection not owned by user", DATABASE_ERROR: "Database error occurred", CONFLICT };
 
 function commandError(command) {
   if (command === null || typeof command !== "object" || Array.isArray(command)) return "command must be an object";
@@ -12,6 +12,14 @@ function commandError(command) {
     if (typeof value !== "string" || !UUID.test(value)) return `${field} must be a UUID string`;
   }
   return null;
+}
+
+/** What one read answered: the stored record, `null` for none, or the failure it was. */
+class Read {
+  constructor(record, refusal = null) {
+    this.record = record;
+    this.refusal = refusal;
+  }
 }
 
 export class BaselineDisconnectProviderHandler {
@@ -28,41 +36,74 @@ export class BaselineDisconnectProviderHandler {
     return { eventType, eventId: this.#ids.next(), occurredAt: new Date().toISOString(), ...subject, ...extra };
   }
 
-  async handle(command) {
-    const invalid = commandError(command);
-    if (invalid) return { ok: false, error: `Invalid command: ${invalid}` };
-    const userId = command.userId.toLowerCase();
-    const connectionId = command.connectionId.toLowerCase();
-    let found;
+  async #read(connectionId) {
     try {
-      found = await this.#ports.settle(() => this.#ports.repository.findById(connectionId), "findById");
-      if (found != null) {
-        const why = storedError(found);
-        if (why) throw new Error(`invalid stored connection: ${why}`);
-      }
+      const found = await this.#ports.settle(() => this.#ports.repository.findById(connectionId), "findById");
+      if (found == null) return new Read(null);
+      const why = storedError(found);
+      return why ? new Read(null, failure(`${ERRORS.DATABASE_ERROR}: invalid stored connection: ${why}`, "DATABASE_ERROR")) : new Read(found);
     } catch (error) {
-      found = { error: `${ERRORS.DATABASE_ERROR}: ${messageOf(error)}` };
+      return new Read(null, databaseError(error));
     }
-    const record = found?.error ? null : found ?? null;
-    const subject = { userId, connectionId, providerId: record?.providerId.toLowerCase() ?? null, providerSlug: record?.providerSlug ?? null };
-    await this.#ports.publish(this.#event("ProviderDisconnectionAttempted", subject));
-    const outcome = await this.#disconnect(found, record, userId);
-    await this.#ports.publish(
-      outcome.ok ? this.#event("ProviderDisconnectionSucceeded", subject) : this.#event("ProviderDisconnectionFailed", subject, { reason: outcome.error }),
-    );
-    return outcome;
   }
 
-  async #disconnect(found, record, userId) {
-    if (found?.error) return { ok: false, error: found.error };
-    if (!record) return { ok: false, error: ERRORS.CONNECTION_NOT_FOUND };
-    if (record.userId.toLowerCase() !== userId) return { ok: false, error: ERRORS.NOT_OWNED_BY_USER };
-    const disconnected = { ...record, status: "disconnected", credentials: null, updatedAt: new Date().toISOString() };
-    try {
-      await this.#ports.settle(() => this.#ports.repository.save(disconnected), "save");
-    } catch (error) {
-      return { ok: false, error: `${ERRORS.DATABASE_ERROR}: ${messageOf(error)}` };
+  /**
+   * Publishes Attempted, then decides on what was read and writes the disconnected record with
+   * Succeeded; a write refused as stale is read again and decided again, up to `MAX_TRIES` writes.
+   */
+  async handle(command) {
+    const invalid = commandError(command);
+    if (invalid) return failure(`Invalid command: ${invalid}`, "INVALID_COMMAND");
+    const userId = command.userId.toLowerCase();
+    const connectionId = command.connectionId.toLowerCase();
+    let read = await this.#read(connectionId);
+    const first = read.record;
+    const subject = { userId, connectionId, providerId: first?.providerId.toLowerCase() ?? null, providerSlug: first?.providerSlug ?? null };
+    await this.#ports.publish(this.#event("ProviderDisconnectionAttempted", subject));
+    let outcome;
+    for (let tries = 1; ; tries++) {
+      outcome = decide(read, userId);
+      if (!outcome.ok) break;
+      const succeeded = this.#event("ProviderDisconnectionSucceeded", subject);
+      let stored;
+      try {
+        stored = await this.#ports.write(outcome.value, succeeded);
+      } catch (error) {
+        outcome = databaseError(error);
+        break;
+      }
+      if (stored) return { ok: true, value: null };
+      if (tries === MAX_TRIES) {
+        outcome = failure(ERRORS.CONFLICT, "CONFLICT");
+        break;
+      }
+      read = await this.#read(connectionId);
     }
-    return { ok: true, value: null };
+    await this.#ports.publish(this.#event("ProviderDisconnectionFailed", subject, { reason: outcome.error }));
+    return outcome;
   }
+}
+
+/** The disconnected record to write, as `{ ok: true, value }`, or the failure. */
+function decide({ record, refusal }, userId) {
+  if (refusal) return refusal;
+  if (!record) return failure(ERRORS.CONNECTION_NOT_FOUND, "CONNECTION_NOT_FOUND");
+  if (record.userId.toLowerCase() !== userId) return failure(ERRORS.NOT_OWNED_BY_USER, "NOT_OWNED_BY_USER");
+  return {
+    ok: true,
+    value: {
+      id: record.id.toLowerCase(),
+      userId,
+      providerId: record.providerId.toLowerCase(),
+      providerSlug: record.providerSlug,
+      status: "disconnected",
+      alias: record.alias ?? null,
+      credentials: null,
+      connectedAt: record.connectedAt ?? null,
+      lastSyncAt: record.lastSyncAt ?? null,
+      createdAt: record.createdAt,
+      updatedAt: new Date().toISOString(),
+      version: nextVersion(record),
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // The ListProviderConnections contract in plain JavaScript, for the bench
 // (`tests/js/baseline_contract.test.mjs` holds it to the same table as the wasm handler).
-import { messageOf, Ports, requireMethods, UUID } from "./common.mjs";
-import { storedError, viewOf } from "./stored-connection.mjs";
+import { DATABASE_ERROR, databaseError, failure, Ports, requireMethods, UUID } from "./common.mjs";
+import { listedError, viewOf } from "./stored-connection.mjs";
 
 const MAX_FOUND = 10_000;
 
@@ -24,20 +24,20 @@ export class BaselineListProviderConnectionsHandler {
 
   async handle(query) {
     const invalid = queryError(query);
-    if (invalid) return { ok: false, error: `Invalid command: ${invalid}` };
+    if (invalid) return failure(`Invalid command: ${invalid}`, "INVALID_COMMAND");
     const userId = query.userId.toLowerCase();
     const method = query.activeOnly ? "findActiveByUser" : "findByUserId";
     let found;
     try {
       found = await this.#ports.settle(() => this.#ports.repository[method](userId), method);
     } catch (error) {
-      return { ok: false, error: `Database error occurred: ${messageOf(error)}` };
+      return databaseError(error);
     }
-    if (!Array.isArray(found)) return { ok: false, error: `Database error occurred: ${method} did not return an array` };
-    if (found.length > MAX_FOUND) return { ok: false, error: `Database error occurred: ${method} returned more than ${MAX_FOUND} connections` };
+    if (!Array.isArray(found)) return failure(`${DATABASE_ERROR}: ${method} did not return an array`, "DATABASE_ERROR");
+    if (found.length > MAX_FOUND) return failure(`${DATABASE_ERROR}: ${method} returned more than ${MAX_FOUND} connections`, "DATABASE_ERROR");
     for (let i = 0; i < found.length; i++) {
-      const why = storedError(found[i]);
-      if (why) return { ok: false, error: `Database error occurred: invalid stored connection: [${i}].${why}` };
+      const why = listedError(found[i], i);
+      if (why) return failure(`${DATABASE_ERROR}: invalid stored connection: ${why}`, "DATABASE_ERROR");
     }
     const now = Date.now();
     const mine = found.filter((record) => record.userId.toLowerCase() === userId && (!query.activeOnly || record.status === "active"));

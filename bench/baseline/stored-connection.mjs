@@ -8,36 +8,66 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** serde's words for a value of the wrong type. */
 function describeType(value) {
-  if (typeof value === "number") return Number.isInteger(value) ? `floating point \`${value.toFixed(1)}\`` : `floating point \`${value}\``;
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return "floating point `NaN`";
+    if (!Number.isFinite(value)) return value > 0 ? "floating point `inf`" : "floating point `-inf`";
+    return Number.isInteger(value) ? `floating point \`${value.toFixed(1)}\`` : `floating point \`${value}\``;
+  }
+  if (typeof value === "string") return `string ${JSON.stringify(value)}`;
   if (value === null || value === undefined) return "unit value";
   if (typeof value === "boolean") return `boolean \`${value}\``;
   if (Array.isArray(value)) return "sequence";
-  return "map";
+  return "an object";
 }
 
-const typeError = (field, value) => `${field}: invalid type: ${describeType(value)}, expected a string`;
+const typeError = (field, value) => [field, `invalid type: ${describeType(value)}, expected a string`];
+
+/**
+ * `null` when `record` (an object) is a valid stored connection, else where and why not: the
+ * field's path and the message, or `""` and the message for the record as a whole.
+ */
+function problem(record) {
+  for (const field of ["id", "userId", "providerId"]) {
+    if (typeof record[field] !== "string") return typeError(field, record[field]);
+    if (!UUID.test(record[field])) return [field, "invalid UUID"];
+  }
+  if (typeof record.status !== "string") return typeError("status", record.status);
+  if (!STATUSES.has(record.status)) return ["status", `unknown status "${record.status}"`];
+  for (const field of ["createdAt", "updatedAt"]) if (typeof record[field] !== "string" || !ISO.test(record[field])) return [field, "not an RFC 3339 timestamp"];
+  // Absent is version 1; present, a whole number a JS number holds exactly.
+  const version = record.version;
+  if (version !== undefined && !(Number.isSafeInteger(version) && version >= 0)) return ["version", `invalid type: ${describeType(version)}, expected u64`];
+  const credentials = record.credentials;
+  if (credentials != null) {
+    if (!(credentials.encryptedData instanceof Uint8Array) || credentials.encryptedData.length === 0) return ["", "credentials: encrypted_data cannot be empty"];
+    if (!TYPES.has(credentials.credentialType)) return ["credentials.credentialType", `unknown credential type "${credentials.credentialType}"`];
+  }
+  const slug = record.providerSlug;
+  if (typeof slug !== "string" || slug.length === 0 || [...slug].length > 50) return ["", "Invalid provider slug"];
+  if (record.alias != null && [...record.alias].length > 100) return ["", "Alias exceeds maximum length"];
+  if (record.status === "active" && credentials == null) return ["", "ACTIVE connection must have credentials"];
+  if (version === 0) return ["", "version must be 1 or more"];
+  return null;
+}
+
+const isRecord = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** `null` when `record` is a valid stored connection, else why not. */
 export function storedError(record) {
-  if (record === null || typeof record !== "object" || Array.isArray(record)) return "not an object";
-  for (const field of ["id", "userId", "providerId"]) {
-    if (typeof record[field] !== "string") return typeError(field, record[field]);
-    if (!UUID.test(record[field])) return `${field}: invalid UUID`;
-  }
-  if (typeof record.status !== "string") return typeError("status", record.status);
-  if (!STATUSES.has(record.status)) return `status: unknown status "${record.status}"`;
-  for (const field of ["createdAt", "updatedAt"]) if (typeof record[field] !== "string" || !ISO.test(record[field])) return `${field}: not an RFC 3339 timestamp`;
-  const credentials = record.credentials;
-  if (credentials != null) {
-    if (!(credentials.encryptedData instanceof Uint8Array) || credentials.encryptedData.length === 0) return "credentials: encrypted_data cannot be empty";
-    if (!TYPES.has(credentials.credentialType)) return `credentials.credentialType: unknown credential type "${credentials.credentialType}"`;
-  }
-  const slug = record.providerSlug;
-  if (typeof slug !== "string" || slug.length === 0 || [...slug].length > 50) return "Invalid provider slug";
-  if (record.alias != null && [...record.alias].length > 100) return "Alias exceeds maximum length";
-  if (record.status === "active" && credentials == null) return "ACTIVE connection must have credentials";
-  return null;
+  if (!isRecord(record)) return "not an object";
+  const found = problem(record);
+  return found && (found[0] ? `${found[0]}: ${found[1]}` : found[1]);
 }
+
+/** `null` when `record`, the `index`th of a list, is a valid stored connection, else where in the list and why not. */
+export function listedError(record, index) {
+  if (!isRecord(record)) return `[${index}]: invalid type: ${describeType(record)}, expected struct ProviderConnectionRecord`;
+  const found = problem(record);
+  return found && (found[0] ? `[${index}].${found[0]}: ${found[1]}` : `[${index}]: ${found[1]}`);
+}
+
+/** The version a change of `record` is stored at: the next (a record without one is version 1). */
+export const nextVersion = (record) => (record.version ?? 1) + 1;
 
 /** The view of a valid stored connection at `now` (ms). */
 export function viewOf(record, now) {
