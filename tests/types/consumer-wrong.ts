@@ -1,5 +1,5 @@
 // Each marked line passes a wrong shape; each must be a compile error (see types.test.mjs).
-import { ConnectProviderError, ConnectProviderHandler, DisconnectProviderHandler, ListExpiringConnectionsHandler, ListProviderConnectionsHandler } from "connect-provider";
+import { ConnectProviderError, ConnectProviderHandler, DisconnectProviderHandler, ErrorCode, ListExpiringConnectionsHandler, ListProviderConnectionsHandler } from "connect-provider";
 import { sqliteStore } from "connect-provider/stores/sqlite";
 import { postgresStore } from "connect-provider/stores/postgres";
 
@@ -21,6 +21,14 @@ handler.handle({ userId: "u", providerId: "p", providerSlug: "s", credentials: n
 new ConnectProviderHandler({ save: () => {} }, { publish: (event) => event.connectionId });
 // ERROR: the error strings are read-only
 ConnectProviderError.DATABASE_ERROR = "x";
+// ERROR: the codes are read-only
+ErrorCode.CONFLICT = "CONFLICT";
+// ERROR: a code that is not one of them
+const unknownCode: ErrorCode = "NOT_FOUND";
+// ERROR: code read without narrowing on ok
+handler.handle({ userId: "u", providerId: "p", providerSlug: "s", credentials: null }).then((result) => result.code);
+// ERROR: needsUserAction is a refresh's, not a disconnection's
+new DisconnectProviderHandler({ findById: () => null, save: () => {} }, { publish: () => {} }).handle({ userId: "u", connectionId: "c" }).then((result) => result.ok || result.needsUserAction);
 // ERROR: a disconnecting repository without findById
 new DisconnectProviderHandler({ save: () => {} }, { publish: () => {} });
 // ERROR: withinMinutes as a string

@@ -2,6 +2,7 @@
 import {
   ConnectProviderError,
   ConnectProviderHandler,
+  ErrorCode,
   DisconnectProviderHandler,
   ListExpiringConnectionsHandler,
   ListProviderConnectionsHandler,
@@ -15,6 +16,8 @@ import {
   type ProviderEvent,
   type ProviderConnectionRecord,
   type ProviderConnectionRepository,
+  type HandlerFailure,
+  type RefreshFailure,
 } from "connect-provider";
 
 const saved: ProviderConnectionRecord[] = [];
@@ -69,9 +72,27 @@ export async function run(): Promise<string> {
   const result: ConnectProviderResult = await handler.handle(command);
   bare.free();
   if (result.ok) return result.value;
+  const failure: HandlerFailure = result;
+  const code: ErrorCode = failure.code;
+  if (code === ErrorCode.CONFLICT) return ConnectProviderError.CONFLICT;
   const known: string = ConnectProviderError.INVALID_PROVIDER_SLUG;
-  return result.error.startsWith(known) ? known : result.error;
+  return result.code === "INVALID_PROVIDER_SLUG" ? known : result.error;
 }
+
+/** A repository that commits each change with its events to its own bus's log, at the record's version. */
+const log: ProviderEvent[] = [];
+const ownBus: EventBus = { publish: (event) => void log.push(event) };
+const committing: ProviderConnectionRepository = {
+  ...everything,
+  eventBus: ownBus,
+  save: (connection) => (connection.version ?? 1) > 1,
+  commit: async (connection, events) => {
+    const version: number | undefined = connection.version;
+    log.push(...events);
+    return version !== undefined;
+  },
+};
+export const committed = new DisconnectProviderHandler(committing, ownBus);
 
 export async function lifecycle(userId: string, connectionId: string): Promise<string[]> {
   const notes: string[] = [];
@@ -86,6 +107,11 @@ export async function lifecycle(userId: string, connectionId: string): Promise<s
     credentials: { encryptedData: new Uint8Array([2]), credentialType: "oauth2", expiresAt: "2027-01-01T00:00:00Z" },
   });
   if (!refreshed.ok && refreshed.error === RefreshProviderTokensError.NOT_ACTIVE) notes.push("reconnect");
+  if (!refreshed.ok) {
+    const failure: RefreshFailure = refreshed;
+    const mustAct: boolean = failure.needsUserAction;
+    if (mustAct && failure.code === ErrorCode.NOT_ACTIVE) notes.push("connect again");
+  }
   const listed = await new ListProviderConnectionsHandler(everything).handle({ userId, activeOnly: true });
   if (listed.ok) {
     const views: ProviderConnectionView[] = listed.value.connections;
