@@ -177,7 +177,7 @@ impl ProviderConnection {
     /// The version to store it as: the stored one, or the next after any change (1 for a new
     /// connection). A store writes it only over `version() - 1` (nothing, for version 1).
     pub fn version(&self) -> u64 {
-        self.stored_version + u64::from(self.changed)
+        self.stored_version.saturating_add(u64::from(self.changed))
     }
 
     /// Activates with fresh credentials; `connected_at` keeps the first time it ever connected.

@@ -34,6 +34,8 @@ pub enum BridgeError {
     TooMany { method: &'static str },
     /// A find's answer is not a valid connection.
     InvalidStored(String),
+    /// The next version of a connection is not a number JS holds exactly.
+    VersionTooLarge(u64),
 }
 
 pub enum Setup {
@@ -61,6 +63,9 @@ impl fmt::Display for BridgeError {
                 write!(f, "{method} returned more than {MAX_FOUND} connections")
             }
             Self::InvalidStored(why) => write!(f, "invalid stored connection: {why}"),
+            Self::VersionTooLarge(version) => {
+                write!(f, "version {version} is past Number.MAX_SAFE_INTEGER")
+            }
         }
     }
 }

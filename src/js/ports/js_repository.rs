@@ -94,6 +94,19 @@ impl JsRepository {
     }
 }
 
+/// The record to hand a store; refused when its version is past what a JS number holds exactly,
+/// which no store could compare.
+fn record_of(connection: &ProviderConnection) -> Result<JsValue, RepositoryError> {
+    let version = connection.version();
+    if version > MAX_SAFE_INTEGER {
+        return Err(BridgeError::VersionTooLarge(version).into());
+    }
+    Ok(to_js(&ProviderConnectionRecord::from(connection)))
+}
+
+/// `Number.MAX_SAFE_INTEGER`.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
 /// Whether `repository.commit` appends to `event_bus`'s own log: the repository says so by
 /// holding that very bus as its `eventBus` (a store's repository and bus share one database).
 /// A getter that throws is a no.
@@ -109,7 +122,7 @@ fn invalid(why: String) -> RepositoryError {
 
 impl ProviderConnectionRepository for JsRepository {
     async fn save(&self, connection: &ProviderConnection) -> Result<Written, RepositoryError> {
-        let record = to_js(&ProviderConnectionRecord::from(connection));
+        let record = record_of(connection)?;
         self.write("save", self.object.save(&record)).await
     }
 
@@ -121,7 +134,10 @@ impl ProviderConnectionRepository for JsRepository {
         if !self.commits {
             return None;
         }
-        let record = to_js(&ProviderConnectionRecord::from(connection));
+        let record = match record_of(connection) {
+            Ok(record) => record,
+            Err(error) => return Some(Err(error)),
+        };
         let events: js_sys::Array = events
             .iter()
             .map(|event| to_js(&shapes::ProviderEvent(event)))
