@@ -89,6 +89,9 @@ function decide({ record, refusal }, userId) {
   if (refusal) return refusal;
   if (!record) return failure(ERRORS.CONNECTION_NOT_FOUND, "CONNECTION_NOT_FOUND");
   if (record.userId.toLowerCase() !== userId) return failure(ERRORS.NOT_OWNED_BY_USER, "NOT_OWNED_BY_USER");
+  const version = nextVersion(record);
+  // No store could compare a version a JS number does not hold exactly.
+  if (version > Number.MAX_SAFE_INTEGER) return failure(`${ERRORS.DATABASE_ERROR}: version ${BigInt(record.version) + 1n} is past Number.MAX_SAFE_INTEGER`, "DATABASE_ERROR");
   return {
     ok: true,
     value: {
@@ -103,7 +106,7 @@ function decide({ record, refusal }, userId) {
       lastSyncAt: record.lastSyncAt ?? null,
       createdAt: record.createdAt,
       updatedAt: new Date().toISOString(),
-      version: nextVersion(record),
+      version,
     },
   };
 }

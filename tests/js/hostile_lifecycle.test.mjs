@@ -145,16 +145,6 @@ for (const [name, make, why] of hostileRecords) {
   });
 }
 
-// The next version of Number.MAX_SAFE_INTEGER is not a JS number a store could be handed.
-test("a stored record at version Number.MAX_SAFE_INTEGER cannot be written at its next version: a database error, nothing saved", async () => {
-  const single = handlers(() => storedRecord({ version: Number.MAX_SAFE_INTEGER }));
-  for (const result of [await single.disconnect.handle(ref), await single.refresh.handle({ ...ref, credentials })]) {
-    assert.deepEqual([result.ok, result.code], [false, "DATABASE_ERROR"], JSON.stringify(result));
-  }
-  assert.deepEqual(single.saves, []);
-  assert.deepEqual(single.events.map((e) => e.eventType), ["ProviderDisconnectionAttempted", "ProviderDisconnectionFailed", "ProviderTokenRefreshAttempted", "ProviderTokenRefreshFailed"]);
-});
-
 test("a stored secret in an unexpected form is never quoted in the error or the events", async () => {
   const secret = [0xde, 0xad, 0xbe, 0xef, 0x42];
   for (const encryptedData of [{ type: "Buffer", data: secret }, Object.fromEntries(secret.map((b, i) => [i, b])), secret.map(String)]) {

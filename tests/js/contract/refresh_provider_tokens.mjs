@@ -113,6 +113,18 @@ const cases = [
     expect: databaseError(`invalid stored connection: ${why}`, { provider: null }),
   })),
   {
+    name: "a stored record at version Number.MAX_SAFE_INTEGER - 1 is saved at Number.MAX_SAFE_INTEGER",
+    records: () => [storedRecord({ version: Number.MAX_SAFE_INTEGER - 1 })],
+    command: () => command(),
+    expect: succeeded({ writes: [refreshed(Number.MAX_SAFE_INTEGER)] }),
+  },
+  {
+    name: "a stored record at version Number.MAX_SAFE_INTEGER: its next version is past what a JS number holds, refused before the store sees it",
+    records: () => [storedRecord({ version: Number.MAX_SAFE_INTEGER })],
+    command: () => command(),
+    expect: databaseError("version 9007199254740992 is past Number.MAX_SAFE_INTEGER"),
+  },
+  {
     name: "save throws: a database error after the find",
     records: () => [storedRecord()],
     behaviour: () => ({ save: throwError("unique constraint") }),
