@@ -4,7 +4,7 @@
 // racing on one connection, or meeting a database that fails at any call, leave it as if they ran
 // one at a time: the table changed exactly when the log says it did.
 import { deepEqual, equal, ok, rejects } from "./conformance-check.js";
-import { STATUSES, T, conformanceRecord, event, msFrom, secret, uuid } from "./conformance-fixtures.js";
+import { STATUSES, conformanceRecord, event, msFrom, secret, uuid } from "./conformance-fixtures.js";
 
 /** @typedef {import("./conformance.js").ConformanceHarness} ConformanceHarness */
 /** @typedef {import("./conformance.js").FreshDatabase} FreshDatabase */
