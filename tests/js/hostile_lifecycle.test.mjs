@@ -119,7 +119,6 @@ const hostileRecords = [
   ["a lone surrogate in the alias", () => storedRecord({ alias: "\ud800" }), "invalid stored connection: alias contains a lone UTF-16 surrogate"],
   ["a timestamp of the year 20000", () => storedRecord({ createdAt: "+020000-01-01T00:00:00.000Z" }), 'invalid stored connection: createdAt: "+020000-01-01T00:00:00.000Z" is not an RFC 3339 timestamp'],
   ["a version of -1", () => storedRecord({ version: -1 }), "invalid stored connection: version: invalid type: floating point `-1.0`, expected u64"],
-  ["a version of null", () => storedRecord({ version: null }), "invalid stored connection: version: invalid type: unit value, expected u64"],
   ["a version of NaN", () => storedRecord({ version: Number.NaN }), "invalid stored connection: version: invalid type: floating point `NaN`, expected u64"],
   ["a version of Infinity", () => storedRecord({ version: Infinity }), "invalid stored connection: version: invalid type: floating point `inf`, expected u64"],
   ["a version of 2 ** 53, past the safe integers", () => storedRecord({ version: 2 ** 53 }), "invalid stored connection: version: invalid type: floating point `9007199254740992.0`, expected u64"],

@@ -7,9 +7,10 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
 
-// The budget is this build plus about 3%, so any growth shows up and must be argued for. (The
-// aim was 50 KB together; docs/performance.md says what each crate and the lifecycle cost.)
-const BUDGET = { wasm: 86_500, glue: 8_700, together: 95_000 };
+// The budget is this build plus about 1%, so any growth shows up and must be argued for. Versions,
+// the atomic commit and the error codes (the consistency issue) took the wasm from 85,058 to
+// 88,451 B; docs/performance.md says what each crate and the lifecycle cost.
+const BUDGET = { wasm: 89_400, glue: 8_800, together: 98_100 };
 const pkg = dirname(createRequire(import.meta.url).resolve("connect-provider/package.json"));
 const gzipped = (files) => files.reduce((sum, file) => sum + gzipSync(readFileSync(join(pkg, file)), { level: 9 }).length, 0);
 

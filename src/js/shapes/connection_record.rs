@@ -36,13 +36,17 @@ pub struct ProviderConnectionRecord {
     pub created_at: IsoInstant,
     #[tsify(type = "string")]
     pub updated_at: IsoInstant,
-    /// Absent in a record stored before versions were: that is version 1.
-    #[serde(default = "first_version")]
+    /// Absent (or `undefined`, `null`) in a record stored before versions were: that is version 1.
+    #[serde(default = "first_version", deserialize_with = "version_or_first")]
     pub version: u64,
 }
 
 fn first_version() -> u64 {
     1
+}
+
+fn version_or_first<'de, D: serde::Deserializer<'de>>(from: D) -> Result<u64, D::Error> {
+    Ok(Option::<u64>::deserialize(from)?.unwrap_or(1))
 }
 
 /// Credentials as a record carries them: the encrypted bytes as a `Uint8Array`.
