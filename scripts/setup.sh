@@ -51,6 +51,20 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" > /dev/null; then
   apt_install postgresql
 fi
 
+# Schemathesis (the API fuzzer tests/js/schemathesis.test.mjs runs against the services), pinned, in a
+# virtual environment of its own under target/ (git-ignored): never the system's Python packages.
+SCHEMATHESIS_VERSION=4.32.5
+st_venv=target/schemathesis-venv
+if ! command -v python3 > /dev/null || ! python3 -c 'import venv, ensurepip' 2> /dev/null; then
+  echo "setup: installing python3 and python3-venv from Debian (for Schemathesis)"
+  apt_install python3 python3-venv
+fi
+if [ "$("$st_venv/bin/python" -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2> /dev/null)" != "$SCHEMATHESIS_VERSION" ]; then
+  echo "setup: installing schemathesis $SCHEMATHESIS_VERSION in $st_venv"
+  python3 -m venv "$st_venv"
+  "$st_venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
 # npm ci only when a lock file changed since the last install: the workspace's packages, then,
 # apart from them, the Node versions the package is tested on and wrangler (tests/runtimes).
 install_npm() {
