@@ -14,6 +14,27 @@ import { refusal, toResponse } from "../service-edge/responses.js";
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
 const DRAIN_TIMEOUT_MS = 5_000;
 const BODYLESS = new Set(["GET", "HEAD"]);
+/**
+ * Methods node:http parses but fetch will not build a Request for (TRACE; CONNECT never reaches
+ * here, nor TRACK, which node:http refuses itself). Such a request is handed to the app all the
+ * same, without its body (a TRACE has none), so that the app answers it as any method a route
+ * lacks: 405 with Allow, not an adapter's 400.
+ */
+const UNBUILDABLE = new Set(["TRACE"]);
+
+/** A Request made as a GET, for a method fetch forbids, that reports the method it was sent with. */
+class UnbuildableMethodRequest extends Request {
+  #method;
+  /** @param {string} url @param {string} method @param {Headers} headers */
+  constructor(url, method, headers) {
+    super(url, { method: "GET", headers });
+    this.#method = method;
+  }
+
+  get method() {
+    return this.#method;
+  }
+}
 
 /**
  * @param {(request: Request) => Promise<Response>} app
@@ -46,15 +67,13 @@ async function serve(app, req, res) {
     response = badRequest();
   } else {
     let request;
+    const url = `http://service.invalid${req.url}`;
     try {
-      request = new Request(`http://service.invalid${req.url}`, {
-        method: req.method,
-        headers: headersOf(req.rawHeaders),
-        body: body.stream,
-        duplex: "half",
-      });
+      request = UNBUILDABLE.has(req.method ?? "")
+        ? new UnbuildableMethodRequest(url, /** @type {string} */ (req.method), headersOf(req.rawHeaders))
+        : new Request(url, { method: req.method, headers: headersOf(req.rawHeaders), body: body.stream, duplex: "half" });
     } catch {
-      request = undefined; // a method fetch forbids (CONNECT, TRACE, TRACK) or a header it cannot carry
+      request = undefined; // a header fetch cannot carry
     }
     response = request ? await app(request) : badRequest();
   }
@@ -114,7 +133,7 @@ function headersOf(raw) {
  */
 function bodyOf(req) {
   let received = 0;
-  if (BODYLESS.has(req.method ?? "")) return { stream: null, received: () => received };
+  if (BODYLESS.has(req.method ?? "") || UNBUILDABLE.has(req.method ?? "")) return { stream: null, received: () => received };
   let open = true;
   req.pause();
   const stream = new ReadableStream(

@@ -1,10 +1,14 @@
 // The service as one fetch-style function, `(request) => Promise<Response>`, shared by the Node,
 // Deno and Worker entries. Every request goes through the same gates, in this order:
 //   1. an Origin that ALLOWED_ORIGINS does not list        403 (an allowed origin's preflight: 204)
-//   2. no valid Bearer token                                401, WWW-Authenticate: Bearer error="invalid_token"
-//   3. an unknown path or method                            404, 405
-//   4. a write over the caller's rate limit                 429, Retry-After
-//   5. the route: body checks (415, 413, 400), then one handler, its error mapped by error-status.js
+//   2. an unknown path, or a method the route lacks         404; 405 with Allow (TRACE, OPTIONS included)
+//   3. GET /openapi.json, the API's description              200, without a token
+//   4. no valid Bearer token                                401, WWW-Authenticate: Bearer error="invalid_token"
+//   5. a write over the caller's rate limit                 429, Retry-After
+//   6. the route: body checks (415, 413, 400), then one handler, its error mapped by error-status.js
+// The route comes before the token, as in the original (FastAPI routes first): the routes are
+// public (openapi.json), so a 404 or 405 tells nobody anything, and a client learns that it called
+// the wrong method whether or not its token is still good.
 // Then what is left of an unread body is dropped (up to a cap, so the connection can be kept), and
 // one log line is written. Unexpected failures answer 500 with the request id only.
 import { AuthUnavailable } from "./authenticate.js";
@@ -12,15 +16,17 @@ import { discardUnread } from "./body.js";
 import { corsPolicy } from "./cors.js";
 import { messageOf } from "./routes.js";
 import { HttpError, refusal, toResponse } from "./responses.js";
+import openapi from "./openapi.json" with { type: "json" };
 
 const UNAUTHORIZED = Object.freeze({ status: 401, body: { error: "invalid_token" }, headers: { "www-authenticate": 'Bearer error="invalid_token"' } });
 
 /**
  * The routes: a path pattern, its template for the log, and per method the route's name and
- * whether it is a write (rate-limited).
+ * whether it is a write (rate-limited). openapi.json describes each of them.
  * @type {{ pattern: RegExp, template: string, methods: Record<string, { name: string, write: boolean }> }[]}
  */
 const ROUTES = [
+  { pattern: /^\/openapi\.json$/, template: "/openapi.json", methods: { GET: { name: "openapi", write: false } } },
   { pattern: /^\/connections$/, template: "/connections", methods: { POST: { name: "connect", write: true } } },
   { pattern: /^\/providers$/, template: "/providers", methods: { GET: { name: "list", write: false } } },
   {
@@ -52,6 +58,11 @@ export function createApp({ allowedOrigins, authenticate, limiter, routes, log }
 
     const route = ROUTES.find(({ pattern }) => pattern.test(url.pathname));
     entry.route = route?.template ?? null;
+    if (route === undefined) return refusal(404, "Not found");
+    const method = route.methods[request.method];
+    if (method === undefined) return refusal(405, "Method not allowed", { allow: Object.keys(route.methods).join(", ") });
+    if (method.name === "openapi") return { status: 200, body: openapi };
+
     let userId;
     try {
       userId = await authenticate(request);
@@ -62,10 +73,6 @@ export function createApp({ allowedOrigins, authenticate, limiter, routes, log }
     }
     if (userId === null) return UNAUTHORIZED;
     entry.userId = userId;
-
-    if (route === undefined) return refusal(404, "Not found");
-    const method = route.methods[request.method];
-    if (method === undefined) return refusal(405, "Method not allowed", { allow: Object.keys(route.methods).join(", ") });
 
     if (method.write) {
       const decision = await limiter.take(userId);

@@ -3,7 +3,7 @@
 // `attackSuite`, against one service started by `start` with the configuration of `attackVars`.
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -20,6 +20,10 @@ const PROVIDER_ID = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c";
 const MAX_BODY = 64 * 1024;
 const UNAUTHORIZED_BODY = '{"error":"invalid_token"}';
 const CHALLENGE = 'Bearer error="invalid_token"';
+/** The API's description, as the repository has it: every service serves this. */
+const OPENAPI = JSON.parse(readFileSync(new URL("../../../examples/service-edge/openapi.json", import.meta.url), "utf8"));
+/** The methods a client may try on a path; each one a path lacks is 405 (QUERY is the draft safe method with a body). */
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"];
 
 /** The configuration the attacks run under: issuer and audience checked, one allowed origin, a limit of 40. */
 export const attackVars = () =>
@@ -90,6 +94,23 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
     return { status: response.status, headers: response.headers, text, json };
   }
 
+  /**
+   * One request on a socket of its own, for the methods fetch will not send (TRACE) and the others
+   * alike, without a body; the answer's status, headers and body.
+   * @returns {Promise<{ status: number, headers: Headers, text: string }>}
+   */
+  async function rawCall(method, path, headers) {
+    const { responses } = await exchange(service.url, [rawRequest(method, path, { ...headers, connection: "close" })]);
+    assert.equal(responses.length, 1, `${method} ${path}: no answer`);
+    const [head, ...rest] = responses[0].split("\r\n\r\n");
+    const [statusLine, ...lines] = head.split("\r\n");
+    const parsed = new Headers(lines.map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim()]));
+    let text = rest.join("\r\n\r\n");
+    if (parsed.get("transfer-encoding") === "chunked") text = unchunk(text);
+    bodies.push(text);
+    return { status: Number(statusLine.slice(9, 12)), headers: parsed, text };
+  }
+
   /** What a client can observe of an answer, to compare two of them. */
   const observable = (response) => ({
     status: response.status,
@@ -140,8 +161,6 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
     ["DELETE", `/providers/${a.ids[0]}`],
     ["POST", `/providers/${a.ids[0]}/token-refreshes`, { credentials: credentials("unauthenticated-refresh") }],
     ["GET", "/events"],
-    ["GET", "/nowhere"],
-    ["OPTIONS", "/providers"],
   ];
 
   test("every route, with no token and with each kind of bad token, answers 401 with WWW-Authenticate: Bearer error=\"invalid_token\" and nothing more", async () => {
@@ -160,6 +179,75 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
       }
     }
     await assertAUntouched();
+  });
+
+  /** Each path and exactly the methods it has, as its `Allow` lists them (and openapi.json describes). */
+  const paths = () => [
+    ["/connections", "POST"],
+    ["/providers", "GET"],
+    [`/providers/${a.ids[0]}`, "GET, DELETE"],
+    [`/providers/${a.ids[0]}/token-refreshes`, "POST"],
+    ["/events", "GET"],
+    ["/openapi.json", "GET"],
+  ];
+
+  test("a method a path does not have is 405 with the path's exact Allow (TRACE, QUERY, PUT, PATCH, OPTIONS without a preflight's headers), token or not; nothing changes", async () => {
+    const callers = [["A's token", { authorization: `Bearer ${tokenA}` }], ["no token", {}], ["a bad token", { authorization: "Bearer not.a.jwt" }], ["the allowed origin", { origin: ALLOWED_ORIGIN }]];
+    let probes = 0;
+    for (const [path, allow] of paths()) {
+      const lacking = METHODS.filter((method) => !allow.split(", ").includes(method));
+      assert.ok(lacking.includes("TRACE") && lacking.includes("OPTIONS") && lacking.includes("PUT") && lacking.includes("PATCH"), path);
+      for (const method of lacking) {
+        for (const [who, headers] of callers) {
+          const response = await rawCall(method, path, headers);
+          const what = `${method} ${path} with ${who}`;
+          assert.equal(response.status, 405, `${what}: ${response.status} ${response.text}`);
+          assert.equal(response.headers.get("allow"), allow, what);
+          assert.equal(response.text, '{"error":"Method not allowed"}', what);
+          assert.equal(response.headers.get("www-authenticate"), null, what);
+          assert.equal(response.headers.get("access-control-allow-origin"), headers.origin ?? null, what);
+          assertHardened(response.headers, what);
+          probes += 1;
+        }
+      }
+    }
+    assert.equal(probes, 4 * (5 * 7 + 6), "every path, every method it lacks, every caller");
+    // A preflight stays a preflight, on any path; OPTIONS from an origin without Access-Control-Request-Method is not one.
+    const preflight = await rawCall("OPTIONS", `/providers/${a.ids[0]}`, { origin: ALLOWED_ORIGIN, "access-control-request-method": "DELETE" });
+    assert.equal(preflight.status, 204, preflight.text);
+    assert.equal(preflight.headers.get("allow"), null);
+    await assertAUntouched();
+  });
+
+  test("a path the service does not have is 404, token or not", async () => {
+    for (const path of ["/nowhere", "/providers/", `/providers/${a.ids[0]}/`, `/providers/${a.ids[0]}/token-refreshes/1`, "/connections/1", "/openapi.yaml", "/OPENAPI.JSON"]) {
+      for (const headers of [{ authorization: `Bearer ${tokenA}` }, {}]) {
+        for (const method of ["GET", "POST", "TRACE"]) {
+          const response = await rawCall(method, path, headers);
+          assert.equal(response.status, 404, `${method} ${path}: ${response.status} ${response.text}`);
+          assert.equal(response.text, '{"error":"Not found"}');
+          assert.equal(response.headers.get("allow"), null);
+        }
+      }
+    }
+  });
+
+  test("GET /openapi.json is the repository's openapi.json, without a token, as JSON; with a token too; an origin not allowed is 403", async () => {
+    for (const headers of [{}, { authorization: `Bearer ${tokenA}` }, { authorization: "Bearer not.a.jwt" }, { origin: ALLOWED_ORIGIN }]) {
+      const response = await call("GET", "/openapi.json", { headers });
+      assert.equal(response.status, 200, response.text);
+      assert.equal(response.headers.get("content-type"), "application/json; charset=utf-8");
+      assert.deepEqual(response.json, OPENAPI);
+      assertHardened(response.headers, "openapi.json");
+    }
+    const refused = await call("GET", "/openapi.json", { headers: { origin: "https://evil.example" } });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.text, '{"error":"Origin not allowed"}');
+    // The document lists exactly the paths the service routes, each with exactly the methods of its Allow.
+    assert.deepEqual(
+      Object.entries(OPENAPI.paths).map(([path, item]) => [path, Object.keys(item).filter((key) => METHODS.includes(key.toUpperCase())).map((key) => key.toUpperCase()).join(", ")]),
+      paths().map(([path, allow]) => [path.replace(a.ids[0], "{id}"), allow]),
+    );
   });
 
   test("a token anywhere but the Authorization header is no credential: query string, cookie, another header", async () => {
@@ -399,4 +487,17 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
     assert.deepEqual(findSecrets(sent, { texts: { "the service's logs": logs } }), [], "nothing sent is in the logs");
     assert.ok(!logs.includes(CANARY), "no body reaches the logs");
   });
+}
+
+/** A chunked body's content (sizes are bytes: the bodies read this way are ASCII). @param {string} chunked */
+function unchunk(chunked) {
+  let text = "";
+  let at = 0;
+  for (;;) {
+    const lineEnd = chunked.indexOf("\r\n", at);
+    const size = parseInt(chunked.slice(at, lineEnd), 16);
+    if (!(size > 0)) return text;
+    text += chunked.slice(lineEnd + 2, lineEnd + 2 + size);
+    at = lineEnd + 2 + size + 2;
+  }
 }
