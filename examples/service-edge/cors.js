@@ -3,8 +3,10 @@
 // travel in the Authorization header, never in cookies, so no Allow-Credentials is sent.
 
 const ALLOWED_METHODS = "GET, POST, DELETE";
-const ALLOWED_HEADERS = "authorization, content-type";
-const EXPOSED_HEADERS = "location, retry-after, x-request-id, www-authenticate";
+// The request headers a browser may send (a retry's key, a conditional write's version) and the
+// answer's headers its script may read (the version to send back, whether an answer was replayed).
+const ALLOWED_HEADERS = "authorization, content-type, idempotency-key, if-match";
+const EXPOSED_HEADERS = "location, retry-after, x-request-id, www-authenticate, etag, idempotent-replayed";
 const PREFLIGHT_MAX_AGE_SECONDS = "600";
 
 /** @param {string[]} allowedOrigins */

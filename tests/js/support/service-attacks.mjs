@@ -449,7 +449,8 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
     const allowed = await preflight(ALLOWED_ORIGIN);
     assert.equal(allowed.status, 204);
     assert.equal(allowed.headers.get("access-control-allow-origin"), ALLOWED_ORIGIN);
-    assert.match(allowed.headers.get("access-control-allow-headers") ?? "", /authorization/);
+    assert.equal(allowed.headers.get("access-control-allow-headers"), "authorization, content-type, idempotency-key, if-match");
+    assert.equal(allowed.headers.get("access-control-allow-methods"), "GET, POST, DELETE");
     assert.equal(allowed.headers.get("access-control-allow-credentials"), null);
     for (const origin of ["https://evil.example", "null", `${ALLOWED_ORIGIN}.evil.example`, ALLOWED_ORIGIN.replace("https", "http")]) {
       const refused = await preflight(origin);
@@ -463,6 +464,7 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
     const read = await call("GET", "/providers", { token: tokenA, headers: { origin: ALLOWED_ORIGIN } });
     assert.equal(read.status, 200);
     assert.equal(read.headers.get("access-control-allow-origin"), ALLOWED_ORIGIN);
+    assert.equal(read.headers.get("access-control-expose-headers"), "location, retry-after, x-request-id, www-authenticate, etag, idempotent-replayed");
     assert.match(read.headers.get("vary") ?? "", /Origin/i);
   });
 
