@@ -61,6 +61,7 @@ fn refresh() -> RefreshProviderTokens {
         user_id: uuid(USER_ID),
         connection_id: uuid(CONNECTION_ID),
         credentials: Some(fresh_credentials()),
+        expected_version: None,
     }
 }
 
@@ -68,6 +69,7 @@ fn disconnect() -> DisconnectProvider {
     DisconnectProvider {
         user_id: uuid(USER_ID),
         connection_id: uuid(CONNECTION_ID),
+        expected_version: None,
     }
 }
 
@@ -301,4 +303,81 @@ fn every_error_has_its_code() {
     }
     assert!(R::NotActive.needs_user_action());
     assert!(!R::Conflict.needs_user_action());
+}
+
+#[test]
+fn an_expected_version_that_still_holds_is_written_over_and_one_that_moved_on_is_refused() {
+    let repository = InMemoryRepository::holding(vec![active()]);
+    let handler: DisconnectProviderHandler<_, _, _, _> = context(repository).into();
+    let at = |expected| DisconnectProvider {
+        expected_version: Some(expected),
+        ..disconnect()
+    };
+
+    assert_eq!(
+        block_on(handler.handle(at(2))),
+        Err(DisconnectProviderError::VersionMismatch)
+    );
+    assert_eq!(calls(handler.context()), ["find_by_id"], "nothing written");
+    assert_eq!(block_on(handler.handle(at(1))), Ok(()));
+    let stored = handler.context().repository().stored(uuid(CONNECTION_ID));
+    assert_eq!(stored.map(|c| c.version()), Some(2));
+    let error = DisconnectProviderError::VersionMismatch;
+    assert_eq!(error.code(), ErrorCode::VersionMismatch);
+    assert_eq!(
+        error.to_string(),
+        "Connection has changed since the version expected"
+    );
+}
+
+#[test]
+fn an_expected_version_overtaken_between_the_read_and_the_write_is_refused_on_the_read_again() {
+    let refreshed = refreshed_by_another(&active());
+    let repository = InMemoryRepository::holding(vec![active()]).raced_by(vec![refreshed.clone()]);
+    let handler: RefreshProviderTokensHandler<_, _, _, _> = context(repository).into();
+    let command = RefreshProviderTokens {
+        expected_version: Some(1),
+        ..refresh()
+    };
+
+    assert_eq!(
+        block_on(handler.handle(command)),
+        Err(RefreshProviderTokensError::VersionMismatch)
+    );
+    assert_eq!(
+        calls(handler.context()),
+        ["find_by_id", "save", "find_by_id"]
+    );
+    assert_eq!(
+        saved(handler.context()),
+        vec![refreshed],
+        "the other refresh stands"
+    );
+    assert_eq!(
+        event_types(handler.context()),
+        [
+            "ProviderTokenRefreshAttempted",
+            "ProviderTokenRefreshFailed"
+        ]
+    );
+}
+
+#[test]
+fn another_users_connection_is_not_owned_whatever_version_is_expected() {
+    let theirs = stored(
+        CONNECTION_ID,
+        OTHER_USER_ID,
+        ConnectionStatus::Active,
+        minutes(-120),
+    );
+    let handler: DisconnectProviderHandler<_, _, _, _> =
+        context(InMemoryRepository::holding(vec![theirs])).into();
+    let command = DisconnectProvider {
+        expected_version: Some(7),
+        ..disconnect()
+    };
+    assert_eq!(
+        block_on(handler.handle(command)),
+        Err(DisconnectProviderError::NotOwnedByUser)
+    );
 }

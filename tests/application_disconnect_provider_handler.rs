@@ -26,6 +26,7 @@ fn disconnect(user: &str) -> DisconnectProvider {
     DisconnectProvider {
         user_id: uuid(user),
         connection_id: uuid(CONNECTION_ID),
+        expected_version: None,
     }
 }
 

@@ -113,6 +113,7 @@ fn returns_every_field_of_the_users_active_connection() {
             last_sync_at: Some(minutes(-10)),
             created_at: minutes(-120),
             updated_at: minutes(-9),
+            version: 1,
         })
     );
     assert_eq!(*repository.calls.borrow(), ["find_by_id"]);
@@ -139,6 +140,7 @@ fn a_connection_without_credentials_has_no_credential_fields() {
             last_sync_at: None,
             created_at: minutes(-120),
             updated_at: minutes(-120),
+            version: 1,
         }
     );
 }
@@ -164,6 +166,7 @@ fn a_disconnected_connection_is_neither_connected_nor_needing_reauthentication()
             last_sync_at: None,
             created_at: minutes(-120),
             updated_at: minutes(-120),
+            version: 1,
         }
     );
 }

@@ -47,6 +47,7 @@ fn refresh(user: &str) -> RefreshProviderTokens {
         user_id: uuid(user),
         connection_id: uuid(CONNECTION_ID),
         credentials: Some(new_credentials()),
+        expected_version: None,
     }
 }
 

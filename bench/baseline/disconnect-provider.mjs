@@ -3,13 +3,23 @@
 import { CONFLICT, databaseError, failure, MAX_TRIES, Ports, requireMethods, UUID, UuidV7 } from "./common.mjs";
 import { nextVersion, storedError } from "./stored-connection.mjs";
 
-const ERRORS = { CONNECTION_NOT_FOUND: "Connection not found", NOT_OWNED_BY_USER: "Connection not owned by user", DATABASE_ERROR: "Database error occurred", CONFLICT };
+const ERRORS = {
+  CONNECTION_NOT_FOUND: "Connection not found",
+  NOT_OWNED_BY_USER: "Connection not owned by user",
+  DATABASE_ERROR: "Database error occurred",
+  CONFLICT,
+  VERSION_MISMATCH: "Connection has changed since the version expected",
+};
 
 function commandError(command) {
   if (command === null || typeof command !== "object" || Array.isArray(command)) return "command must be an object";
   for (const field of ["userId", "connectionId"]) {
     const value = command[field];
     if (typeof value !== "string" || !UUID.test(value)) return `${field} must be a UUID string`;
+  }
+  const expected = command.expectedVersion;
+  if (expected != null && !(Number.isSafeInteger(expected) && expected >= 1)) {
+    return `expectedVersion must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`;
   }
   return null;
 }
@@ -62,7 +72,7 @@ export class BaselineDisconnectProviderHandler {
     await this.#ports.publish(this.#event("ProviderDisconnectionAttempted", subject));
     let outcome;
     for (let tries = 1; ; tries++) {
-      outcome = decide(read, userId);
+      outcome = decide(read, userId, command.expectedVersion ?? null);
       if (!outcome.ok) break;
       const succeeded = this.#event("ProviderDisconnectionSucceeded", subject);
       let stored;
@@ -85,10 +95,11 @@ export class BaselineDisconnectProviderHandler {
 }
 
 /** The disconnected record to write, as `{ ok: true, value }`, or the failure. */
-function decide({ record, refusal }, userId) {
+function decide({ record, refusal }, userId, expectedVersion) {
   if (refusal) return refusal;
   if (!record) return failure(ERRORS.CONNECTION_NOT_FOUND, "CONNECTION_NOT_FOUND");
   if (record.userId.toLowerCase() !== userId) return failure(ERRORS.NOT_OWNED_BY_USER, "NOT_OWNED_BY_USER");
+  if (expectedVersion !== null && expectedVersion !== (record.version ?? 1)) return failure(ERRORS.VERSION_MISMATCH, "VERSION_MISMATCH");
   const version = nextVersion(record);
   // No store could compare a version a JS number does not hold exactly.
   if (version > Number.MAX_SAFE_INTEGER) return failure(`${ERRORS.DATABASE_ERROR}: version ${BigInt(record.version) + 1n} is past Number.MAX_SAFE_INTEGER`, "DATABASE_ERROR");

@@ -93,5 +93,6 @@ export function viewOf(record, now) {
     lastSyncAt: record.lastSyncAt ?? null,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
+    version: record.version ?? 1,
   };
 }

@@ -42,6 +42,8 @@ error_codes! {
     DatabaseError = "DATABASE_ERROR",
     /// Other commands kept changing the connection while this one retried; nothing was stored.
     Conflict = "CONFLICT",
+    /// The connection is no longer at the version the caller expected (`expectedVersion`).
+    VersionMismatch = "VERSION_MISMATCH",
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -56,13 +58,14 @@ mod tests {
 
     #[test]
     fn each_code_is_its_variant_in_screaming_snake_case_and_the_typescript_lists_them_all() {
-        assert_eq!(ErrorCode::ALL.len(), 9);
+        assert_eq!(ErrorCode::ALL.len(), 10);
         assert_eq!(ErrorCode::NotOwnedByUser.as_str(), "NOT_OWNED_BY_USER");
         assert_eq!(
             ErrorCode::TYPESCRIPT,
             "export type ErrorCode = | \"CONNECTION_NOT_FOUND\" | \"NOT_OWNED_BY_USER\" \
              | \"NOT_ACTIVE\" | \"INVALID_CREDENTIALS\" | \"INVALID_PROVIDER_SLUG\" \
-             | \"INVALID_ALIAS\" | \"INVALID_COMMAND\" | \"DATABASE_ERROR\" | \"CONFLICT\";"
+             | \"INVALID_ALIAS\" | \"INVALID_COMMAND\" | \"DATABASE_ERROR\" | \"CONFLICT\" \
+             | \"VERSION_MISMATCH\";"
         );
     }
 }

@@ -21,7 +21,7 @@ test("ConnectProviderError is frozen and holds the exact strings", () => {
   assert.ok(Object.isFrozen(ConnectProviderError));
 });
 
-test("ErrorCode is frozen and holds the nine codes, each its own name, in declaration order", () => {
+test("ErrorCode is frozen and holds the ten codes, each its own name, in declaration order", () => {
   assert.deepEqual(Object.entries(ErrorCode), ERROR_CODES.map((code) => [code, code]));
   assert.ok(Object.isFrozen(ErrorCode));
   assert.throws(() => {
@@ -34,8 +34,8 @@ test("every handler's error strings are frozen and exact; the commands' include 
   const pick = (...keys) => Object.fromEntries(keys.map((key) => [key, LIFECYCLE_ERRORS[key]]));
   const expected = {
     ConnectProviderError: ERRORS,
-    DisconnectProviderError: pick("CONNECTION_NOT_FOUND", "NOT_OWNED_BY_USER", "DATABASE_ERROR", "CONFLICT", "INVALID_COMMAND"),
-    RefreshProviderTokensError: pick("CONNECTION_NOT_FOUND", "NOT_OWNED_BY_USER", "INVALID_CREDENTIALS", "NOT_ACTIVE", "DATABASE_ERROR", "CONFLICT", "INVALID_COMMAND"),
+    DisconnectProviderError: pick("CONNECTION_NOT_FOUND", "NOT_OWNED_BY_USER", "DATABASE_ERROR", "CONFLICT", "VERSION_MISMATCH", "INVALID_COMMAND"),
+    RefreshProviderTokensError: pick("CONNECTION_NOT_FOUND", "NOT_OWNED_BY_USER", "INVALID_CREDENTIALS", "NOT_ACTIVE", "DATABASE_ERROR", "CONFLICT", "VERSION_MISMATCH", "INVALID_COMMAND"),
     GetProviderConnectionError: pick("CONNECTION_NOT_FOUND", "NOT_OWNED_BY_USER", "DATABASE_ERROR", "INVALID_COMMAND"),
     ListProviderConnectionsError: pick("DATABASE_ERROR", "INVALID_COMMAND"),
     ListExpiringConnectionsError: pick("DATABASE_ERROR", "INVALID_COMMAND"),

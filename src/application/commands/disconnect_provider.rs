@@ -18,6 +18,9 @@ use crate::domain::{
 pub struct DisconnectProvider {
     pub user_id: Uuid,
     pub connection_id: Uuid,
+    /// The version the caller last saw (HTTP's `If-Match`): the command is refused unless the
+    /// connection is still at it. `None` disconnects whatever the version.
+    pub expected_version: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +31,8 @@ pub enum DisconnectProviderError {
     Database(String),
     /// Other commands kept changing the connection while this one tried again.
     Conflict,
+    /// The connection is no longer at the version the caller expected.
+    VersionMismatch,
 }
 
 impl DisconnectProviderError {
@@ -35,6 +40,7 @@ impl DisconnectProviderError {
     pub const NOT_OWNED_BY_USER: &'static str = "Connection not owned by user";
     pub const DATABASE_ERROR: &'static str = "Database error occurred";
     pub const CONFLICT: &'static str = super::CONFLICT_MESSAGE;
+    pub const VERSION_MISMATCH: &'static str = super::VERSION_MISMATCH_MESSAGE;
 
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -42,6 +48,7 @@ impl DisconnectProviderError {
             Self::NotOwnedByUser => ErrorCode::NotOwnedByUser,
             Self::Database(_) => ErrorCode::DatabaseError,
             Self::Conflict => ErrorCode::Conflict,
+            Self::VersionMismatch => ErrorCode::VersionMismatch,
         }
     }
 }
@@ -53,6 +60,7 @@ impl fmt::Display for DisconnectProviderError {
             Self::NotOwnedByUser => f.write_str(Self::NOT_OWNED_BY_USER),
             Self::Database(message) => write!(f, "{}: {message}", Self::DATABASE_ERROR),
             Self::Conflict => f.write_str(Self::CONFLICT),
+            Self::VersionMismatch => f.write_str(Self::VERSION_MISMATCH),
         }
     }
 }
@@ -107,7 +115,7 @@ where
         let found = repository.find_by_id(command.connection_id).await;
         let connection = found.as_ref().ok().and_then(Option::as_ref);
         let subject = ConnectionSubject::new(command.user_id, command.connection_id, connection);
-        let decide = |found| self.disconnect(found, command.user_id);
+        let decide = |found| self.disconnect(found, &command);
         let read_again = || repository.find_by_id(command.connection_id);
         DisconnectProvider::run(&self.context, subject, found, decide, read_again).await
     }
@@ -115,11 +123,17 @@ where
     fn disconnect(
         &self,
         found: Result<Option<ProviderConnection>, RepositoryError>,
-        user_id: Uuid,
+        command: &DisconnectProvider,
     ) -> Result<Change<()>, DisconnectProviderError> {
         let mut connection = found?.ok_or(DisconnectProviderError::ConnectionNotFound)?;
-        if connection.user_id() != user_id {
+        if connection.user_id() != command.user_id {
             return Err(DisconnectProviderError::NotOwnedByUser);
+        }
+        if command
+            .expected_version
+            .is_some_and(|expected| expected != connection.version())
+        {
+            return Err(DisconnectProviderError::VersionMismatch);
         }
         connection.mark_disconnected(self.context.now());
         Ok(Change {

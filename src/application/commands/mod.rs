@@ -9,6 +9,9 @@ mod workflow;
 /// What every command answers when other commands kept changing its connection.
 const CONFLICT_MESSAGE: &str = "Connection was changed by another command; try again";
 
+/// What a command answers when the connection is no longer at the version its caller expected.
+const VERSION_MISMATCH_MESSAGE: &str = "Connection has changed since the version expected";
+
 pub use command_context::CommandContext;
 pub use connect_provider::{ConnectProvider, ConnectProviderError, ConnectProviderHandler};
 pub use disconnect_provider::{

@@ -20,6 +20,9 @@ pub struct RefreshProviderTokens {
     pub connection_id: Uuid,
     /// `None` (absent or malformed) is refused with `InvalidCredentials`.
     pub credentials: Option<ProviderCredentials>,
+    /// The version the caller last saw (HTTP's `If-Match`): the command is refused unless the
+    /// connection is still at it. `None` refreshes whatever the version.
+    pub expected_version: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +36,8 @@ pub enum RefreshProviderTokensError {
     Database(String),
     /// Other commands kept changing the connection while this one tried again.
     Conflict,
+    /// The connection is no longer at the version the caller expected.
+    VersionMismatch,
 }
 
 impl RefreshProviderTokensError {
@@ -42,6 +47,7 @@ impl RefreshProviderTokensError {
     pub const NOT_ACTIVE: &'static str = "Connection is not active";
     pub const DATABASE_ERROR: &'static str = "Database error occurred";
     pub const CONFLICT: &'static str = super::CONFLICT_MESSAGE;
+    pub const VERSION_MISMATCH: &'static str = super::VERSION_MISMATCH_MESSAGE;
 
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -51,6 +57,7 @@ impl RefreshProviderTokensError {
             Self::NotActive => ErrorCode::NotActive,
             Self::Database(_) => ErrorCode::DatabaseError,
             Self::Conflict => ErrorCode::Conflict,
+            Self::VersionMismatch => ErrorCode::VersionMismatch,
         }
     }
 
@@ -69,6 +76,7 @@ impl fmt::Display for RefreshProviderTokensError {
             Self::NotActive => f.write_str(Self::NOT_ACTIVE),
             Self::Database(message) => write!(f, "{}: {message}", Self::DATABASE_ERROR),
             Self::Conflict => f.write_str(Self::CONFLICT),
+            Self::VersionMismatch => f.write_str(Self::VERSION_MISMATCH),
         }
     }
 }
@@ -130,7 +138,8 @@ where
         RefreshProviderTokens::run(&self.context, subject, found, decide, read_again).await
     }
 
-    /// Checks found, owned, credentials and active, in that order, on what was read.
+    /// Checks found, owned, the expected version, credentials and active, in that order, on what
+    /// was read.
     fn refresh(
         &self,
         found: Result<Option<ProviderConnection>, RepositoryError>,
@@ -139,6 +148,12 @@ where
         let mut connection = found?.ok_or(RefreshProviderTokensError::ConnectionNotFound)?;
         if connection.user_id() != command.user_id {
             return Err(RefreshProviderTokensError::NotOwnedByUser);
+        }
+        if command
+            .expected_version
+            .is_some_and(|expected| expected != connection.version())
+        {
+            return Err(RefreshProviderTokensError::VersionMismatch);
         }
         let credentials = command
             .credentials

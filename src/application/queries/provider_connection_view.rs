@@ -28,6 +28,8 @@ pub struct ProviderConnectionView {
     pub last_sync_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The stored version: what a client sends back to say which state it saw (`If-Match`).
+    pub version: u64,
 }
 
 impl ProviderConnectionView {
@@ -50,6 +52,7 @@ impl ProviderConnectionView {
             last_sync_at: connection.last_sync_at(),
             created_at: connection.created_at(),
             updated_at: connection.updated_at(),
+            version: connection.version(),
         }
     }
 }

@@ -34,6 +34,7 @@ fields! {
     ConnectionId = "connectionId",
     ActiveOnly = "activeOnly",
     WithinMinutes = "withinMinutes",
+    ExpectedVersion = "expectedVersion",
 }
 
 impl Field {

@@ -18,11 +18,30 @@ fn object(command: &JsValue) -> Result<&JsValue, InvalidField> {
     }
 }
 
+/// `expectedVersion` is a whole number from 1 to `Number.MAX_SAFE_INTEGER`, or absent.
+fn expected_version(command: &JsValue) -> Result<Option<u64>, InvalidField> {
+    const MAX: f64 = 9_007_199_254_740_991.0;
+    let field = Field::ExpectedVersion;
+    let value = field.read(command).ok_or_else(|| unreadable(field))?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(version) if version.fract() == 0.0 && (1.0..=MAX).contains(&version) => {
+            Ok(Some(version as u64))
+        }
+        _ => Err(InvalidField(
+            "expectedVersion must be a whole number from 1 to 9007199254740991".to_owned(),
+        )),
+    }
+}
+
 pub fn disconnect_provider_command(command: &JsValue) -> Result<DisconnectProvider, InvalidField> {
     let command = object(command)?;
     Ok(DisconnectProvider {
         user_id: uuid_field(command, Field::UserId)?,
         connection_id: uuid_field(command, Field::ConnectionId)?,
+        expected_version: expected_version(command)?,
     })
 }
 
@@ -48,6 +67,7 @@ pub fn refresh_provider_tokens_command(
             .read(command)
             .and_then(|credentials| credential_fields(&credentials))
             .and_then(CredentialFields::into_credentials),
+        expected_version: expected_version(command)?,
     })
 }
 

@@ -24,8 +24,8 @@ macro_rules! error_objects {
 pub fn error_strings() -> Object {
     let lists = error_objects! {
         "ConnectProviderError" => Connect: INVALID_CREDENTIALS, INVALID_PROVIDER_SLUG, DATABASE_ERROR, INVALID_ALIAS, CONFLICT;
-        "DisconnectProviderError" => Disconnect: CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, DATABASE_ERROR, CONFLICT;
-        "RefreshProviderTokensError" => Refresh: CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, INVALID_CREDENTIALS, NOT_ACTIVE, DATABASE_ERROR, CONFLICT;
+        "DisconnectProviderError" => Disconnect: CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, DATABASE_ERROR, CONFLICT, VERSION_MISMATCH;
+        "RefreshProviderTokensError" => Refresh: CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, INVALID_CREDENTIALS, NOT_ACTIVE, DATABASE_ERROR, CONFLICT, VERSION_MISMATCH;
         "GetProviderConnectionError" => Get: CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, DATABASE_ERROR;
         "ListProviderConnectionsError" => Database: DATABASE_ERROR;
         "ListExpiringConnectionsError" => Database: DATABASE_ERROR;

@@ -44,6 +44,7 @@ pub struct ProviderConnectionView<'a> {
     created_at: IsoInstant,
     #[tsify(type = "string")]
     updated_at: IsoInstant,
+    version: u64,
 }
 
 impl<'a> From<&'a application::ProviderConnectionView> for ProviderConnectionView<'a> {
@@ -65,6 +66,7 @@ impl<'a> From<&'a application::ProviderConnectionView> for ProviderConnectionVie
             last_sync_at: view.last_sync_at.map(IsoInstant),
             created_at: IsoInstant(view.created_at),
             updated_at: IsoInstant(view.updated_at),
+            version: view.version,
         }
     }
 }

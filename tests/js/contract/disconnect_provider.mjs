@@ -51,6 +51,38 @@ const cases = [
     expect: succeeded(),
   },
   { name: "a stored record at version 7 is saved as version 8", records: () => [storedRecord({ version: 7 })], command: () => command(), expect: succeeded({ writes: [disconnected(8)] }) },
+  {
+    name: "expectedVersion that still holds: disconnected at the next version",
+    records: () => [storedRecord({ version: 7 })],
+    command: () => command({ expectedVersion: 7 }),
+    expect: succeeded({ writes: [disconnected(8)] }),
+  },
+  {
+    name: "expectedVersion the connection moved past: refused, nothing written",
+    records: () => [storedRecord({ version: 8 })],
+    command: () => command({ expectedVersion: 7 }),
+    expect: refused(ERRORS.VERSION_MISMATCH, "VERSION_MISMATCH"),
+  },
+  {
+    name: "expectedVersion on another user's connection: not owned, whatever the version",
+    records: () => [storedRecord({ userId: OTHER_USER_ID, version: 3 })],
+    command: () => command({ expectedVersion: 3 }),
+    expect: refused(ERRORS.NOT_OWNED_BY_USER, "NOT_OWNED_BY_USER"),
+  },
+  {
+    name: "expectedVersion that held at the read, overtaken before the write: read again and refused",
+    records: () => [storedRecord()],
+    behaviour: () => ({ save: overtakenBy(renamed) }),
+    command: () => command({ expectedVersion: 1 }),
+    expect: refused(ERRORS.VERSION_MISMATCH, "VERSION_MISMATCH", { calls: ["findById", "save", "findById"], writes: [disconnected(2)] }),
+  },
+  ...[0, 1.5, -1, "1", true, 2 ** 53].map((expectedVersion) => ({
+    name: `expectedVersion ${JSON.stringify(expectedVersion)} is not a version`,
+    records: () => [storedRecord()],
+    command: () => command({ expectedVersion }),
+    expect: invalidCommand("expectedVersion must be a whole number from 1 to 9007199254740991"),
+  })),
+  { name: "expectedVersion null is no expectation", records: () => [storedRecord()], command: () => command({ expectedVersion: null }), expect: succeeded() },
   ...[0, 1, "", true].map((answer) => ({
     name: `save answering ${JSON.stringify(answer)}: stored (only false is a refusal)`,
     records: () => [storedRecord()],

@@ -12,6 +12,7 @@ export const ERRORS = {
   DATABASE_ERROR: "Database error occurred",
   INVALID_ALIAS: "Alias exceeds maximum length",
   CONFLICT: "Connection was changed by another command; try again",
+  VERSION_MISMATCH: "Connection has changed since the version expected",
   INVALID_COMMAND: "Invalid command",
 };
 
@@ -26,6 +27,7 @@ export const ERROR_CODES = [
   "INVALID_COMMAND",
   "DATABASE_ERROR",
   "CONFLICT",
+  "VERSION_MISMATCH",
 ];
 
 export function credentials(overrides = {}) {
@@ -49,6 +51,7 @@ export const LIFECYCLE_ERRORS = {
   NOT_ACTIVE: "Connection is not active",
   DATABASE_ERROR: "Database error occurred",
   CONFLICT: "Connection was changed by another command; try again",
+  VERSION_MISMATCH: "Connection has changed since the version expected",
   INVALID_COMMAND: "Invalid command",
 };
 
@@ -112,5 +115,6 @@ export function viewOf(record) {
     lastSyncAt: record.lastSyncAt,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
+    version: record.version ?? 1,
   };
 }

@@ -37,6 +37,31 @@ const CONFLICT_CALLS = ["findById", "save", "findById", "save", "findById", "sav
 const cases = [
   { name: "the owner replaces an active connection's credentials, at the next version", records: () => [storedRecord()], command: () => command(), expect: succeeded() },
   {
+    name: "expectedVersion that still holds: refreshed at the next version",
+    records: () => [storedRecord({ version: 4 })],
+    command: () => command({ expectedVersion: 4 }),
+    expect: succeeded({ writes: [refreshed(5)] }),
+  },
+  {
+    name: "expectedVersion the connection moved past: refused before the credentials are judged, nothing written",
+    records: () => [storedRecord({ version: 5 })],
+    command: () => command({ expectedVersion: 4, credentials: null }),
+    expect: refused(ERRORS.VERSION_MISMATCH, "VERSION_MISMATCH"),
+  },
+  {
+    name: "expectedVersion that held at the read, disconnected before the write: read again and refused as changed",
+    records: () => [storedRecord()],
+    behaviour: () => ({ save: overtakenBy(disconnectedMeanwhile) }),
+    command: () => command({ expectedVersion: 1 }),
+    expect: refused(ERRORS.VERSION_MISMATCH, "VERSION_MISMATCH", { calls: ["findById", "save", "findById"], writes: [refreshed(2)] }),
+  },
+  ...[0, 2.5, "3"].map((expectedVersion) => ({
+    name: `expectedVersion ${JSON.stringify(expectedVersion)} is not a version`,
+    records: () => [storedRecord()],
+    command: () => command({ expectedVersion }),
+    expect: invalidCommand("expectedVersion must be a whole number from 1 to 9007199254740991"),
+  })),
+  {
     name: "credentials without an expiry replace ones with an expiry",
     records: () => [storedRecord()],
     command: () => command({ credentials: fresh({ credentialType: "api_key", expiresAt: null }) }),
