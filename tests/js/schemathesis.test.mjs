@@ -1,0 +1,136 @@
+// Schemathesis, a third-party API fuzzer (PyPI, pinned and installed in target/schemathesis-venv by
+// scripts/setup.sh), against the four deployments of the services, each started for real: the Node
+// service on SQLite and on PostgreSQL, the Deno service on Deno KV, the Worker under `wrangler dev`.
+// Each is held to the OpenAPI document it serves (examples/service-edge/openapi.json) with a valid
+// token: every check, positive and negative data, its four phases (examples, coverage, fuzzing,
+// stateful), and a fixed seed, so that a failure reproduces. tests/schemathesis/ holds its
+// configuration (where a check's expectation and the services' documented behaviour differ, and
+// why) and its hooks (a fresh Idempotency-Key per request).
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { startPostgres } from "./support/postgres.mjs";
+import { serviceSecrets, startDenoService, startNodeService, startWorkerUnderWrangler } from "./support/services.mjs";
+import { tokenFactory } from "./support/tokens.mjs";
+
+const repo = (path) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+const ST = repo("target/schemathesis-venv/bin/st");
+const SETTINGS = repo("tests/schemathesis");
+const OPENAPI = repo("examples/service-edge/openapi.json");
+/** Test cases per operation in each phase, and the seed that makes a run repeat exactly. */
+const MAX_EXAMPLES = 50;
+const SEED = 22;
+/** Far above a run's usual time here; past it the run is stopped and fails. */
+const RUN_TIMEOUT_MS = 240_000;
+
+/**
+ * The services' configuration for the run: a write limit high enough that the fuzzer reaches the
+ * handlers, not the limiter (the limiter's 429 is the attack suite's to test).
+ */
+const vars = serviceSecrets({ RATE_LIMIT_WRITES_PER_MINUTE: "10000" });
+const dir = mkdtempSync(join(tmpdir(), "connect-provider-schemathesis-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * `st run` against `url` as `token`'s user, with its output (stdout and stderr together).
+ * @param {string} url @param {string} token
+ * @returns {Promise<{ code: number | null, output: string }>}
+ */
+function schemathesis(url, token) {
+  const args = [
+    "--config-file", join(SETTINGS, "schemathesis.toml"),
+    "--no-color",
+    "run", OPENAPI,
+    "--url", url,
+    // Every check but use_after_free: a disconnected connection stays readable (schemathesis.toml says why).
+    "--checks", "all",
+    "--exclude-checks", "use_after_free",
+    "--mode", "all",
+    "--phases", "examples,coverage,fuzzing,stateful",
+    "--max-examples", String(MAX_EXAMPLES),
+    "--seed", String(SEED),
+    // Nothing from an earlier run: the same seed must make the same requests.
+    "--generation-database", "none",
+  ];
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    SCHEMATHESIS_HOOKS: "hooks", // tests/schemathesis/hooks.py
+    PYTHONPATH: SETTINGS,
+    SCHEMATHESIS_TOKEN: token, // read by schemathesis.toml's [auth.openapi.bearerAuth]
+    PYTHONDONTWRITEBYTECODE: "1", // no __pycache__ in the repository
+    NO_COLOR: "1",
+  };
+  return new Promise((resolve) => {
+    // In a folder of the test's own: Hypothesis and Schemathesis keep caches in the working directory.
+    const child = spawn(ST, args, { cwd: mkdtempSync(join(dir, "st-")), env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (text) => (output += text));
+    child.stderr.setEncoding("utf8").on("data", (text) => (output += text));
+    const timer = setTimeout(() => {
+      output += `\n(stopped after ${RUN_TIMEOUT_MS} ms)`;
+      child.kill("SIGKILL");
+    }, RUN_TIMEOUT_MS);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/**
+ * The run passed, and it was the run asked for: every operation tested, in all four phases, the
+ * stateful phase following links, with the fixed seed.
+ * @param {{ code: number | null, output: string }} run @param {string} name
+ */
+function assertPassed({ code, output }, name) {
+  assert.equal(code, 0, `${name}: Schemathesis failed; its report:\n${output}`);
+  assert.match(output, /Operations:\s+7 selected \/ 7 total/, output);
+  assert.match(output, /Tested: 7\n/, output);
+  assert.match(output, /✅ Examples\n\s+✅ Coverage\n\s+✅ Fuzzing\n\s+✅ Stateful\n/, output);
+  const links = /API Links:\s+(\d+) covered \/ (\d+) selected/.exec(output);
+  assert.ok(links && Number(links[1]) >= 7, `the stateful phase followed the document's links:\n${output}`);
+  assert.match(output, new RegExp(`Seed: ${SEED}\n`), output);
+}
+
+const DEPLOYMENTS = [
+  ["the Node service on SQLite", (/** @type {string} */ at) => startNodeService({ dir: at, vars })],
+  [
+    "the Node service on PostgreSQL",
+    async (/** @type {string} */ at) => {
+      const postgres = startPostgres();
+      try {
+        const service = await startNodeService({ dir: at, vars, databaseUrl: postgres.url(await postgres.createDatabase("schemathesis")) });
+        return { ...service, stop: () => service.stop().finally(() => postgres.stop()) };
+      } catch (error) {
+        await postgres.stop();
+        throw error;
+      }
+    },
+  ],
+  ["the Deno service on Deno KV", (/** @type {string} */ at) => startDenoService({ dir: at, vars })],
+  ["the Worker under wrangler dev", (/** @type {string} */ at) => startWorkerUnderWrangler({ dir: at, vars })],
+];
+
+test("Schemathesis is installed, at exactly the version scripts/setup.sh pins", () => {
+  assert.ok(existsSync(ST), `${ST} is missing: run scripts/setup.sh`);
+  const pinned = /^SCHEMATHESIS_VERSION=(\S+)$/m.exec(readFileSync(repo("scripts/setup.sh"), "utf8"))?.[1];
+  assert.equal(spawnSync(ST, ["--version"], { encoding: "utf8" }).stdout.trim(), `st, version ${pinned}`);
+});
+
+for (const [name, start] of DEPLOYMENTS) {
+  test(`${name}: Schemathesis finds no failure (every check, positive and negative data, four phases, seed ${SEED})`, async () => {
+    const service = await start(join(dir, name.replaceAll(/\W+/g, "-")));
+    try {
+      const token = await (await tokenFactory(vars)).valid(randomUUID());
+      assertPassed(await schemathesis(service.url, token), name);
+    } finally {
+      await service.stop();
+    }
+  });
+}
