@@ -16,6 +16,7 @@ const STATUS_BY_CODE = {
   [ErrorCode.INVALID_PROVIDER_SLUG]: { status: 400 },
   [ErrorCode.INVALID_ALIAS]: { status: 400 },
   [ErrorCode.CONFLICT]: { status: 409 },
+  [ErrorCode.VERSION_MISMATCH]: { status: 412, error: "Precondition failed: the connection has changed" },
 };
 
 /**

@@ -104,22 +104,31 @@ export function connectionRoutes({ store, sealer, logError }) {
       return run(context, (repository, options) => new ListProviderConnectionsHandler(repository, options), query, (body) => ({ status: 200, body }));
     },
 
-    /** GET /providers/:id -> 200 the connection's view (never its credentials) */
+    /** GET /providers/:id -> 200 the connection's view (never its credentials), ETag its version */
     get(/** @type {RouteContext} */ context) {
       const query = { userId: context.userId, connectionId: context.id };
-      return run(context, (repository, options) => new GetProviderConnectionHandler(repository, options), query, (body) => ({ status: 200, body }));
+      return run(context, (repository, options) => new GetProviderConnectionHandler(repository, options), query, (body) => ({
+        status: 200,
+        body,
+        headers: { etag: entityTag(body.version) },
+      }));
     },
 
     /** DELETE /providers/:id -> 204; the row stays, disconnected and without credentials */
     disconnect(/** @type {RouteContext} */ context) {
-      const command = { userId: context.userId, connectionId: context.id };
+      const command = { userId: context.userId, connectionId: context.id, ...expected(context.request) };
       return run(context, (repository, options) => new DisconnectProviderHandler(repository, store.eventBus, options), command, () => ({ status: 204 }));
     },
 
     /** POST /providers/:id/token-refreshes { credentials } -> 201 { connectionId }, Location the connection */
     async refresh(/** @type {RouteContext} */ context) {
       const body = await readJsonObject(context.request);
-      const command = { userId: context.userId, connectionId: context.id, credentials: await sealed(body.credentials, context.userId) };
+      const command = {
+        userId: context.userId,
+        connectionId: context.id,
+        credentials: await sealed(body.credentials, context.userId),
+        ...expected(context.request),
+      };
       return run(context, (repository, options) => new RefreshProviderTokensHandler(repository, store.eventBus, options), command, () => ({
         status: 201,
         body: { connectionId: context.id },
@@ -144,6 +153,26 @@ export function connectionRoutes({ store, sealer, logError }) {
       }
     },
   };
+}
+
+/** A connection's version as a strong entity tag. @param {number} version */
+export const entityTag = (version) => `"${version}"`;
+
+/**
+ * `If-Match` as the command's `expectedVersion`: one strong tag (`"3"`) is that version, `*` or no
+ * header expects none. The check is the handler's, made on what it reads and again after a stale
+ * write, so it holds in the same step as the write. A weak tag (`W/"3"`) never matches strongly,
+ * and a list of tags cannot name one version: both are 400 rather than a 412 that would mislead.
+ * @param {Request} request
+ * @returns {{ expectedVersion?: number }}
+ */
+function expected(request) {
+  const header = request.headers.get("if-match");
+  if (header === null || header.trim() === "*") return {};
+  const match = /^\s*"([1-9][0-9]{0,15})"\s*$/.exec(header);
+  const version = match ? Number(match[1]) : NaN;
+  if (!Number.isSafeInteger(version)) throw new HttpError(400, 'If-Match must be one version\'s entity tag, as ETag gives it ("3"), or *');
+  return { expectedVersion: version };
 }
 
 /** `?active_only=true|false`, false when absent. @param {URLSearchParams} params */

@@ -16,6 +16,7 @@ const EXPECTED = {
   INVALID_COMMAND: { status: 400, error: "Invalid command: userId must be a UUID string" },
   DATABASE_ERROR: { status: 500 },
   CONFLICT: { status: 409, error: "Connection was changed by another command; try again" },
+  VERSION_MISMATCH: { status: 412, error: "Precondition failed: the connection has changed" },
 };
 const MESSAGES = {
   CONNECTION_NOT_FOUND: "Connection not found",
@@ -27,6 +28,7 @@ const MESSAGES = {
   INVALID_COMMAND: "Invalid command: userId must be a UUID string",
   DATABASE_ERROR: "Database error occurred: connection reset",
   CONFLICT: "Connection was changed by another command; try again",
+  VERSION_MISMATCH: "Connection has changed since the version expected",
 };
 
 test("every code the package declares maps to its status, another user's connection worded as a missing one", () => {

@@ -15,7 +15,7 @@ const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const VIEW_KEYS = [
   "id", "userId", "providerId", "providerSlug", "alias", "status", "isConnected", "needsReauthentication", "canSync",
-  "credentialType", "credentialsExpireAt", "credentialExpiry", "connectedAt", "lastSyncAt", "createdAt", "updatedAt",
+  "credentialType", "credentialsExpireAt", "credentialExpiry", "connectedAt", "lastSyncAt", "createdAt", "updatedAt", "version",
 ].sort();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,8 +41,8 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
   /** A client for one user. */
   async function as(userId) {
     const token = await tokens.valid(userId);
-    return async function call(method, path, body) {
-      const headers = { authorization: `Bearer ${token}` };
+    return async function call(method, path, body, extraHeaders = {}) {
+      const headers = { authorization: `Bearer ${token}`, ...extraHeaders };
       if (body !== undefined) headers["content-type"] = "application/json";
       const response = await fetch(`${service().url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       const text = await response.text();
@@ -72,7 +72,7 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
         id: connected.json.id, userId, providerId: PROVIDER_ID, providerSlug: "schwab", alias: "Brokerage", status: "active",
         isConnected: true, needsReauthentication: false, canSync: true, credentialType: "oauth2",
         credentialsExpireAt: "2099-01-01T00:00:00.000Z", credentialExpiry: "valid", lastSyncAt: null,
-        createdAt: undefined, connectedAt: undefined, updatedAt: undefined,
+        createdAt: undefined, connectedAt: undefined, updatedAt: undefined, version: 1,
       },
     );
     assert.match(view.createdAt, ISO);
@@ -133,6 +133,47 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
     const refresh = await call("POST", `/providers/${id}/token-refreshes`, { credentials: { secret: "sk_too_late", credentialType: "oauth2" } });
     assert.deepEqual([refresh.status, refresh.json], [403, { error: "Connection is not active" }]);
     assert.equal((await call("DELETE", `/providers/${id}`)).status, 204);
+  });
+
+  test("GET /providers/:id answers the version as a strong ETag; If-Match on DELETE and token-refreshes: a stale one is 412 and changes nothing, the current one writes, * and none write whatever the version", async () => {
+    const call = await as(randomUUID());
+    const { json } = await call("POST", "/connections", connectBody("etag-1"));
+    const path = `/providers/${json.id}`;
+    const read = async () => {
+      const { status, headers, json: view } = await call("GET", path);
+      assert.equal(status, 200);
+      assert.equal(headers.get("etag"), `"${view.version}"`, "the ETag is the view's version");
+      return view;
+    };
+    const first = await read();
+    assert.equal(first.version, 1);
+
+    const refresh = { credentials: { secret: "etag-2", credentialType: "oauth2", expiresAt: "2099-06-01T00:00:00Z" } };
+    const refreshed = await call("POST", `${path}/token-refreshes`, refresh, { "if-match": '"1"' });
+    assert.equal(refreshed.status, 201, JSON.stringify(refreshed.json));
+    const second = await read();
+    assert.deepEqual([second.version, second.credentialsExpireAt], [2, "2099-06-01T00:00:00.000Z"]);
+
+    for (const [method, route, body] of [["DELETE", path, undefined], ["POST", `${path}/token-refreshes`, refresh]]) {
+      const stale = await call(method, route, body, { "if-match": '"1"' });
+      assert.deepEqual([stale.status, stale.json], [412, { error: "Precondition failed: the connection has changed" }], `${method} with a stale If-Match`);
+    }
+    assert.deepEqual(await read(), second, "nothing changed");
+
+    for (const bad of ['W/"2"', '"2", "3"', "2", '"two"', '"0"']) {
+      const refused = await call("DELETE", path, undefined, { "if-match": bad });
+      assert.equal(refused.status, 400, `If-Match ${bad}`);
+      assert.match(refused.json.error, /^If-Match must be one version's entity tag/);
+    }
+    assert.equal((await read()).status, "active", "a malformed If-Match disconnects nothing");
+
+    const current = await call("DELETE", path, undefined, { "if-match": '"2"' });
+    assert.equal(current.status, 204);
+    const third = await read();
+    assert.deepEqual([third.status, third.version], ["disconnected", 3]);
+    assert.equal((await call("DELETE", path, undefined, { "if-match": "*" })).status, 204, "* matches any version");
+    assert.equal((await call("DELETE", path)).status, 204, "no If-Match: whatever the version");
+    assert.equal((await read()).version, 5);
   });
 
   test("GET /events answers the user's events oldest first, paged by after and limit", async () => {
