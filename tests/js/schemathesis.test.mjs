@@ -84,6 +84,10 @@ async function schemathesis(url, token) {
       clearTimeout(timer);
       resolve({ code: exitCode, output: printed });
     });
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      resolve({ code: null, output: `${printed}\n${ST} could not run (scripts/setup.sh installs it): ${error.message}` });
+    });
   });
   const report = existsSync(events) ? readFileSync(events, "utf8") : "";
   const followed = new Set([...report.matchAll(/"transition":\{"id":("(?:[^"\\]|\\.)*")/g)].map((match) => JSON.parse(match[1])));
