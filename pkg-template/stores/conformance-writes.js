@@ -31,7 +31,7 @@ const count = (/** @type {unknown[]} */ values, /** @type {unknown} */ value) =>
  * own (a harness's `faulty` store that never fails), closed after.
  * @param {FreshDatabase} db @param {(stores: ConnectionStore[]) => Promise<void>} body
  */
-async function withClients(db, body, others = OTHER_CLIENTS) {
+export async function withClients(db, body, others = OTHER_CLIENTS) {
   const opened = db.faulty ? await Promise.all(Array.from({ length: others }, () => /** @type {NonNullable<FreshDatabase["faulty"]>} */ (db.faulty)(Number.POSITIVE_INFINITY))) : [];
   try {
     await body([db.store, ...opened.map((client) => client.store)]);

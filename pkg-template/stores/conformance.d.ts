@@ -38,6 +38,11 @@ export interface FaultyClient {
 
 export interface ConformanceHarness {
   fresh(): Promise<FreshDatabase>;
+  /**
+   * `false` for a store without `idempotency` (as IndexedDB's): its cases are left out. Otherwise
+   * the store must have it, and the cases of claims, replays, leases, purges and completing commits run.
+   */
+  idempotency?: boolean;
   /** The package's handlers, which some cases run over the store. */
   api: Pick<typeof Api,
     | "ConnectProviderHandler" | "DisconnectProviderHandler" | "RefreshProviderTokensHandler"

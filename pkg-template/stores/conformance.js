@@ -5,6 +5,7 @@
 import { deepEqual, equal, ok, rejects } from "./conformance-check.js";
 import { STATUSES, T, conformanceRecord, event, inStatus, msFrom, secret, sorted, uuid } from "./conformance-fixtures.js";
 import { writeCases } from "./conformance-writes.js";
+import { idempotencyCases } from "./conformance-idempotency.js";
 
 export { conformanceRecord } from "./conformance-fixtures.js";
 
@@ -277,6 +278,8 @@ export function storeConformanceCases(harness) {
     }, false),
 
     ...writeCases(harness, onFresh),
+    // A store without idempotency keys (IndexedDB: a browser app has no retried HTTP requests to answer) says so.
+    ...(harness.idempotency === false ? {} : idempotencyCases(onFresh)),
   };
   return Object.entries(cases).map(([name, run]) => ({ name, run }));
 }

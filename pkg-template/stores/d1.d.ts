@@ -1,5 +1,7 @@
-import type { ConnectionStore } from "./index.js";
-export type { ConnectionStore, EventQuery, StoreEventBus, StoreRepository } from "./index.js";
+import type { IdempotentConnectionStore } from "./index.js";
+export type {
+  CommitOptions, ConnectionStore, EventQuery, IdempotencyClaim, IdempotencyStore, IdempotentConnectionStore, KeptResponse, StoreEventBus, StoreRepository,
+} from "./index.js";
 
 /** What the store uses of a Cloudflare `D1Database` binding. */
 export interface D1Database {
@@ -14,4 +16,4 @@ export interface D1PreparedStatement {
 }
 
 /** A store on Cloudflare D1, through the Worker's binding (`env.DB`). */
-export declare function d1Store(db: D1Database): ConnectionStore;
+export declare function d1Store(db: D1Database): IdempotentConnectionStore;

@@ -11,11 +11,14 @@ import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./ev
 import {
   CONFLICT_MARKER, appendValues, conditionalWrite, connectionStatements, eventStatements, isDuplicateColumn, statementsOf,
 } from "./sql-statements.js";
+import { checkedCompletion, claimLost } from "./idempotency-input.js";
+import { CLAIM_LOST_MARKER, idempotencyStatements, sqlIdempotency, valuesOf } from "./idempotency-sql.js";
 
 /** @typedef {import("./d1.js").D1Database} D1Database */
 
 const CONNECTIONS = connectionStatements((n) => `?${n}`);
 const EVENTS = eventStatements((n) => `?${n}`);
+const IDEMPOTENCY = idempotencyStatements("?n");
 const MIGRATIONS_TABLE =
   "CREATE TABLE IF NOT EXISTS connect_provider_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
 const RECORD_MIGRATION = "INSERT INTO connect_provider_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)";
@@ -27,7 +30,7 @@ const arrayBuffer = (bytes) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOf
 
 /**
  * @param {D1Database} db
- * @returns {import("./index.js").ConnectionStore}
+ * @returns {import("./index.js").IdempotentConnectionStore}
  */
 export function d1Store(db) {
   if (!db || typeof db.prepare !== "function" || typeof db.batch !== "function") {
@@ -54,14 +57,23 @@ export function d1Store(db) {
         const result = /** @type {{ meta: { changes: number } }} */ (await writeStatement(checkedRecord(record, "d1 store: save", arrayBuffer)).run());
         return result.meta.changes === 1;
       },
-      async commit(record, events) {
+      async commit(record, events, options) {
         const checked = checkedRecord(record, "d1 store: commit", arrayBuffer);
         const appends = commitEventColumns(events, "d1 store: commit").map((columns, i) => db.prepare(EVENTS.append).bind(...appendValues(columns, events[i])));
+        const completion = checkedCompletion("d1 store: commit", options?.idempotency);
+        // The answer kept for the request's key, in the same batch as what it answers; its guard
+        // fails the batch when the claim is no longer this request's.
+        const completes = completion === null ? [] : [
+          db.prepare(IDEMPOTENCY.complete.sql).bind(...valuesOf(IDEMPOTENCY.complete, completion)),
+          db.prepare(IDEMPOTENCY.claimGuard),
+        ];
         try {
-          await db.batch([writeStatement(checked), db.prepare(CONNECTIONS.conflictGuard), ...appends]);
+          await db.batch([writeStatement(checked), db.prepare(CONNECTIONS.conflictGuard), ...appends, ...completes]);
           return true;
         } catch (error) {
-          if (String(/** @type {any} */ (error)?.message ?? error).includes(CONFLICT_MARKER)) return false;
+          const message = String(/** @type {any} */ (error)?.message ?? error);
+          if (message.includes(CONFLICT_MARKER)) return false;
+          if (message.includes(CLAIM_LOST_MARKER)) throw claimLost("d1 store: commit");
           throw error;
         }
       },
@@ -75,6 +87,10 @@ export function d1Store(db) {
       eventBus,
     },
     eventBus,
+    idempotency: sqlIdempotency(IDEMPOTENCY, {
+      run: async ({ sql }, values) => /** @type {{ meta: { changes: number } }} */ (await db.prepare(sql).bind(...values).run()).meta.changes,
+      get: async ({ sql }, values) => db.prepare(sql).bind(...values).first(),
+    }),
     async events(query) {
       const { userId, after, limit } = eventQuery(query);
       let from = 0;

@@ -1,5 +1,7 @@
-import type { ConnectionStore } from "./index.js";
-export type { ConnectionStore, EventQuery, StoreEventBus, StoreRepository } from "./index.js";
+import type { IdempotentConnectionStore } from "./index.js";
+export type {
+  CommitOptions, ConnectionStore, EventQuery, IdempotencyClaim, IdempotencyStore, IdempotentConnectionStore, KeptResponse, StoreEventBus, StoreRepository,
+} from "./index.js";
 
 /** What the store uses of a `Deno.Kv` (from `await Deno.openKv()`). */
 export interface DenoKv {
@@ -35,4 +37,4 @@ export interface DenoKvAtomicOperation {
  * A store on Deno KV, through the database you opened (`Deno.openKv()`; `--unstable-kv` outside
  * Deno Deploy). Its keys are under `["connect_provider"]`.
  */
-export declare function denoKvStore(kv: DenoKv): ConnectionStore;
+export declare function denoKvStore(kv: DenoKv): IdempotentConnectionStore;

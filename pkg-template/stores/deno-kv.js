@@ -15,11 +15,14 @@
 //   ["event_ids", eventId]             { sequence, userId }, for `after`
 //   ["event_parts", blobId, i]         the i-th part of an event over one value
 //   ["schema"]                         { version, migratedAt }
+//   ["idempotency", …], ["idempotency_created", …]   the services' Idempotency-Key records (deno-kv-idempotency.js)
 // A secret's chunks sit under their record's key, so a user's records and secrets are one ordered
 // range; every chunk carries the versionstamp of the atomic operation that wrote it with its record,
 // which is how a read that straddled a concurrent save is told apart and read again.
 import { checkedRecord, recordOf, storedVersion } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
+import { kvIdempotency } from "./deno-kv-idempotency.js";
+import { checkedCompletion } from "./idempotency-input.js";
 
 /** @typedef {import("./deno-kv.js").DenoKv} DenoKv */
 /** @typedef {import("./deno-kv.js").DenoKvKey} DenoKvKey */
@@ -88,7 +91,7 @@ const TORN = Symbol("torn");
 
 /**
  * @param {DenoKv} kv
- * @returns {import("./index.js").ConnectionStore}
+ * @returns {import("./index.js").IdempotentConnectionStore}
  */
 export function denoKvStore(kv) {
   if (!kv || typeof kv.get !== "function" || typeof kv.getMany !== "function" || typeof kv.list !== "function" || typeof kv.atomic !== "function") {
@@ -171,19 +174,23 @@ export function denoKvStore(kv) {
       return inTurn(() => append(kv, eventId, userId, bytes));
     },
   };
+  const idempotency = kvIdempotency(kv, kvCall, backoff);
 
   return {
     repository: {
       async save(record) {
         return writeConnection(kv, connectionToStore(record, "save"), []);
       },
-      async commit(record, events) {
+      async commit(record, events, options) {
         const connection = connectionToStore(record, "commit");
         const appends = commitEventColumns(events, "deno-kv store: commit").map(({ eventId, userId }, i) => ({
           eventId, userId, bytes: eventBytes(events[i], "commit"),
         }));
-        refuseOverOneOperation(connection, appends);
-        return inTurn(() => writeConnection(kv, connection, appends));
+        const completion = checkedCompletion("deno-kv store: commit", options?.idempotency);
+        refuseOverOneOperation(connection, appends, completion === null ? 0 : completion.response.length + 1_024);
+        // The answer kept for the request's key goes in the same atomic operation as what it answers.
+        const complete = completion === null ? null : () => idempotency.completionStep(completion, "commit");
+        return inTurn(() => writeConnection(kv, connection, appends, complete));
       },
       findById,
       findByUserId: (userId) => findByUserId(userId),
@@ -219,6 +226,7 @@ export function denoKvStore(kv) {
       eventBus,
     },
     eventBus,
+    idempotency: idempotency.store,
     async events(query) {
       const { userId, after, limit } = eventQuery(query);
       let from = 0;
@@ -330,9 +338,11 @@ function lastSequence(counter, what) {
  * @param {DenoKv} kv
  * @param {ReturnType<typeof connectionToStore>} connection
  * @param {{ eventId: string, userId: string, bytes: Uint8Array }[]} events
+ * @param {(() => Promise<(op: DenoKvAtomicOperation) => unknown>) | null} [complete] reads a claim to complete
+ *   in the same operation (and throws when it is no longer the request's); answers what adds it
  * @returns {Promise<boolean>}
  */
-async function writeConnection(kv, { what, id, userId, value, chunks, expiring }, events) {
+async function writeConnection(kv, { what, id, userId, value, chunks, expiring }, events, complete = null) {
   const filings = events.map(({ eventId, userId: user, bytes }) => eventFiling(eventId, user, bytes));
   const version = /** @type {number} */ (value.record.version);
   for (let attempt = 1; ; attempt += 1) {
@@ -351,6 +361,7 @@ async function writeConnection(kv, { what, id, userId, value, chunks, expiring }
     const logged = filings.length === 0 ? [] : await getAll(kv, [key.sequence(), ...filings.map((f) => key.eventId(f.eventId))], what);
     const filed = logged.slice(1).findIndex((entry) => entry.versionstamp !== null);
     if (filed !== -1) throw kvStoreError(`${what}: the log already has an event with eventId ${filings[filed].eventId}`);
+    const completing = settled && complete !== null ? await complete() : null;
     const result = !settled ? { ok: false } : await kvCall(what, () => {
       const op = kv.atomic().check({ key: key.owner(id), versionstamp: owner.versionstamp });
       if (previousUser !== null && previous !== null && old !== null) {
@@ -373,6 +384,7 @@ async function writeConnection(kv, { what, id, userId, value, chunks, expiring }
         filings.forEach((filing, i) => fileEvent(op, filing, last + 1 + i, true));
         op.set(key.sequence(), last + filings.length);
       }
+      if (completing !== null) completing(op);
       return op.commit();
     });
     if (result.ok) return true;
@@ -434,11 +446,12 @@ function connectionToStore(record, what) {
  * A commit is one atomic operation: its record, secret and events must fit in one, or it is refused
  * before anything is written.
  * @param {ReturnType<typeof connectionToStore>} connection @param {{ bytes: Uint8Array }[]} events
+ * @param {number} [extraBytes] what else the operation writes (a completed idempotency key)
  */
-function refuseOverOneOperation(connection, events) {
+function refuseOverOneOperation(connection, events, extraBytes = 0) {
   // An event held in its header is kept twice (the log and the user's log); a longer one once, in parts.
   const eventBytes = events.reduce((sum, { bytes }) => sum + (bytes.length <= CHUNK_BYTES ? 2 * bytes.length : bytes.length) + 1_024, 0);
-  const total = connection.value.secretBytes + connection.text + eventBytes + 4_096;
+  const total = connection.value.secretBytes + connection.text + eventBytes + extraBytes + 4_096;
   if (total > ATOMIC_LIMIT) {
     throw new RangeError(
       `deno-kv store: commit: the record and its events take about ${total.toLocaleString("en")} bytes, over the ${ATOMIC_LIMIT.toLocaleString("en")} bytes of one atomic operation (${LIMITS})`,

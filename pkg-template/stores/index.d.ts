@@ -17,7 +17,7 @@ export interface StoreRepository {
    * when the record is stale, and rejects with nothing written when the database fails. Each event
    * is checked as `eventBus.publish` checks one, before anything is written.
    */
-  commit(record: ProviderConnectionRecord, events: ProviderEvent[]): Promise<boolean>;
+  commit(record: ProviderConnectionRecord, events: ProviderEvent[], options?: CommitOptions): Promise<boolean>;
   findById(connectionId: string): Promise<ProviderConnectionRecord | null>;
   /** Every status, the disconnected ones included. */
   findByUserId(userId: string): Promise<ProviderConnectionRecord[]>;
@@ -26,6 +26,58 @@ export interface StoreRepository {
   findExpiringBefore(instant: string): Promise<ProviderConnectionRecord[]>;
   /** The store's own event bus (the very object `ConnectionStore.eventBus` is): handlers given both commit through `commit`. */
   eventBus: StoreEventBus;
+}
+
+export interface CommitOptions {
+  /**
+   * Completes this claim of `store.idempotency` with `response` in the same atomic step as the
+   * commit, so the answer to a request is kept exactly when its change is. When the claim is no
+   * longer `token`'s (its lease ran out and another request took the key), the commit rejects and
+   * writes nothing. Only on stores that have `idempotency`.
+   */
+  idempotency?: { userId: string; key: string; token: string; response: KeptResponse };
+}
+
+/** An answer kept for an idempotency key, replayed to a retry exactly as it is here. */
+export interface KeptResponse {
+  /** 100 to 599. */
+  status: number;
+  /** Any JSON value; absent for an answer without a body. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What `claim` found, and what the caller may do. */
+export type IdempotencyClaim =
+  /** The key is the caller's now: run the request, then `complete` or `release` with `token`. */
+  | { state: "claimed"; token: string }
+  /** Another request with this key and fingerprint is still running (its lease holds). */
+  | { state: "running" }
+  /** The request ran: its kept answer. */
+  | { state: "replay"; response: KeptResponse }
+  /** The key was used with another fingerprint. */
+  | { state: "mismatch" };
+
+/**
+ * Idempotency keys (an HTTP service's `Idempotency-Key`), kept in the store's own database, one per
+ * user and key. Each decision is checked inside the database, so of clients claiming one key at
+ * once exactly one gets it. Instants are milliseconds since the epoch. Arguments are checked first:
+ * userId and key non-empty strings of at most 255 characters without U+0000, a fingerprint of at
+ * most 128; a bad one is a TypeError or RangeError naming it.
+ */
+export interface IdempotencyStore {
+  /**
+   * Takes the key for a request whose fingerprint is `fingerprint`, with a lease until
+   * `now + leaseMs`; a key whose lease ran out without an answer is taken over by the same
+   * fingerprint (its first request died).
+   */
+  claim(userId: string, key: string, fingerprint: string, now: number, leaseMs: number): Promise<IdempotencyClaim>;
+  /** Keeps `response` for the key; `true` when this token held the claim, `false` (nothing written) otherwise. */
+  complete(userId: string, key: string, token: string, response: KeptResponse): Promise<boolean>;
+  /** Frees the key for another try (the request failed without an answer worth keeping); `true` when this token held it. */
+  release(userId: string, key: string, token: string): Promise<boolean>;
+  /** Removes up to `limit` (1 to 1,000) keys claimed before `before`, oldest first, whatever their state; answers how many. */
+  purge(before: number, limit: number): Promise<number>;
 }
 
 export interface StoreEventBus {
@@ -49,4 +101,9 @@ export interface ConnectionStore {
   migrate(): Promise<void>;
   /** The event log in publishing order (the store's own sequence), each event as it was published. */
   events(query?: EventQuery): Promise<ProviderEvent[]>;
+}
+
+/** A store that also keeps idempotency keys (SQLite, PostgreSQL, D1, Deno KV; not IndexedDB). */
+export interface IdempotentConnectionStore extends ConnectionStore {
+  idempotency: IdempotencyStore;
 }

@@ -1,5 +1,7 @@
-import type { ConnectionStore } from "./index.js";
-export type { ConnectionStore, EventQuery, StoreEventBus, StoreRepository } from "./index.js";
+import type { IdempotentConnectionStore } from "./index.js";
+export type {
+  CommitOptions, ConnectionStore, EventQuery, IdempotencyClaim, IdempotencyStore, IdempotentConnectionStore, KeptResponse, StoreEventBus, StoreRepository,
+} from "./index.js";
 
 /** What the store uses of a node-postgres (`pg`) `Pool` or `Client`. */
 export interface PgQueryable {
@@ -8,4 +10,4 @@ export interface PgQueryable {
 }
 
 /** A store on PostgreSQL, on the original service's provider_connections table, through your pg Pool or Client. */
-export declare function postgresStore(db: PgQueryable): ConnectionStore;
+export declare function postgresStore(db: PgQueryable): IdempotentConnectionStore;

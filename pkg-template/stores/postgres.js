@@ -11,12 +11,15 @@ import { POSTGRES_MIGRATIONS } from "./schema.js";
 import { checkedRecord, recordOfRow } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { appendValues, conditionalWrite, connectionStatements, eventStatements } from "./sql-statements.js";
+import { checkedCompletion, claimLost } from "./idempotency-input.js";
+import { idempotencyStatements, sqlIdempotency, valuesOf } from "./idempotency-sql.js";
 
 /** @typedef {import("./postgres.js").PgQueryable} PgQueryable */
 /** @typedef {import("../index.js").ProviderConnectionRecord} ProviderConnectionRecord */
 
 const CONNECTIONS = connectionStatements((n) => `$${n}`, { instant: (p) => `${p}::timestamptz` });
 const EVENTS = eventStatements((n) => `$${n}`);
+const IDEMPOTENCY = idempotencyStatements("$n");
 /** One lock for every client migrating this database, held until its transaction ends. */
 const MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('connect_provider_migrations'))";
 
@@ -30,7 +33,7 @@ const clientQueues = new WeakMap();
 
 /**
  * @param {PgQueryable} db
- * @returns {import("./index.js").ConnectionStore}
+ * @returns {import("./index.js").IdempotentConnectionStore}
  */
 export function postgresStore(db) {
   if (!db || typeof db.query !== "function") throw new TypeError("postgresStore: db must be a pg Pool or Client");
@@ -72,14 +75,20 @@ export function postgresStore(db) {
         refuseWhatPostgresCannotHold(checked, "save");
         return turn((client) => write(client, checked));
       },
-      async commit(record, events) {
+      async commit(record, events, options) {
         const checked = checkedRecord(record, "postgres store: commit", bytea);
         refuseWhatPostgresCannotHold(checked, "commit");
         const appends = commitEventColumns(events, "postgres store: commit").map((columns, i) => appendValues(columns, events[i]));
+        const completion = checkedCompletion("postgres store: commit", options?.idempotency);
         return turn(() =>
           inTransaction(db, pooled, async (client) => {
             if (!(await write(client, checked))) return false;
             for (const values of appends) await client.query(EVENTS.append, values);
+            // The answer kept for the request's key, in the same transaction as what it answers.
+            if (completion !== null) {
+              const completed = /** @type {{ rowCount: number }} */ (await client.query(IDEMPOTENCY.complete.sql, valuesOf(IDEMPOTENCY.complete, completion)));
+              if (completed.rowCount !== 1) throw claimLost("postgres store: commit");
+            }
             return true;
           }),
         );
@@ -94,6 +103,10 @@ export function postgresStore(db) {
       eventBus,
     },
     eventBus,
+    idempotency: sqlIdempotency(IDEMPOTENCY, {
+      run: async ({ sql }, values) => /** @type {{ rowCount: number }} */ (await send(sql, values)).rowCount,
+      get: async ({ sql }, values) => (await send(sql, values)).rows[0] ?? null,
+    }),
     async events(query) {
       const { userId, after, limit } = eventQuery(query);
       let from = "0";

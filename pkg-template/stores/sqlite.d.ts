@@ -1,5 +1,7 @@
-import type { ConnectionStore } from "./index.js";
-export type { ConnectionStore, EventQuery, StoreEventBus, StoreRepository } from "./index.js";
+import type { IdempotentConnectionStore } from "./index.js";
+export type {
+  CommitOptions, ConnectionStore, EventQuery, IdempotencyClaim, IdempotencyStore, IdempotentConnectionStore, KeptResponse, StoreEventBus, StoreRepository,
+} from "./index.js";
 
 /** What the store uses of a better-sqlite3 `Database` or a `node:sqlite` `DatabaseSync`. */
 export interface SqliteDatabase {
@@ -12,4 +14,4 @@ export interface SqliteDatabase {
 }
 
 /** A store on SQLite, through the client you opened (better-sqlite3 12, or node:sqlite on Node 22.5+). */
-export declare function sqliteStore(db: SqliteDatabase): ConnectionStore;
+export declare function sqliteStore(db: SqliteDatabase): IdempotentConnectionStore;

@@ -6,11 +6,14 @@ import { SQLITE_MIGRATIONS } from "./schema.js";
 import { checkedRecord, recordOfRow } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { appendValues, conditionalWrite, connectionStatements, eventStatements, isDuplicateColumn } from "./sql-statements.js";
+import { checkedCompletion, claimLost } from "./idempotency-input.js";
+import { idempotencyStatements, sqlIdempotency, valuesOf } from "./idempotency-sql.js";
 
 /** @typedef {import("./sqlite.js").SqliteDatabase} SqliteDatabase */
 
 const CONNECTIONS = connectionStatements(() => "?");
 const EVENTS = eventStatements(() => "?");
+const IDEMPOTENCY = idempotencyStatements("?");
 /** How long migrate() and commit() wait for another connection's write lock before they give up. */
 const LOCK_WAIT_MS = 10_000;
 
@@ -19,7 +22,7 @@ const blob = (/** @type {Uint8Array} */ bytes) => Buffer.from(bytes.buffer, byte
 
 /**
  * @param {SqliteDatabase} db
- * @returns {import("./index.js").ConnectionStore}
+ * @returns {import("./index.js").IdempotentConnectionStore}
  */
 export function sqliteStore(db) {
   if (!db || typeof db.prepare !== "function" || typeof db.exec !== "function") {
@@ -36,7 +39,7 @@ export function sqliteStore(db) {
   /** The conditional write; whether it wrote. @param {ReturnType<typeof checkedRecord<Buffer>>} record */
   const write = (record) => {
     const { sql, values } = conditionalWrite(CONNECTIONS, record);
-    return Number(/** @type {{ changes: number | bigint }} */ (statement(sql).run(...values)).changes) === 1;
+    return changes(statement(sql).run(...values)) === 1;
   };
 
   const eventBus = {
@@ -51,12 +54,17 @@ export function sqliteStore(db) {
       async save(record) {
         return write(checkedRecord(record, "sqlite store: save", blob));
       },
-      async commit(record, events) {
+      async commit(record, events, options) {
         const checked = checkedRecord(record, "sqlite store: commit", blob);
         const appends = commitEventColumns(events, "sqlite store: commit").map((columns, i) => appendValues(columns, events[i]));
+        const completion = checkedCompletion("sqlite store: commit", options?.idempotency);
         return withWriteLock(db, () => {
           if (!write(checked)) return false;
           for (const values of appends) statement(EVENTS.append).run(...values);
+          // The answer kept for the request's key, in the same transaction as what it answers.
+          if (completion !== null && changes(statement(IDEMPOTENCY.complete.sql).run(...valuesOf(IDEMPOTENCY.complete, completion))) !== 1) {
+            throw claimLost("sqlite store: commit");
+          }
           return true;
         });
       },
@@ -70,6 +78,10 @@ export function sqliteStore(db) {
       eventBus,
     },
     eventBus,
+    idempotency: sqlIdempotency(IDEMPOTENCY, {
+      run: async ({ sql }, values) => changes(statement(sql).run(...values)),
+      get: async ({ sql }, values) => statement(sql).get(...values) ?? null,
+    }),
     async events(query) {
       const { userId, after, limit } = eventQuery(query);
       let from = 0;
@@ -86,6 +98,9 @@ export function sqliteStore(db) {
     },
   };
 }
+
+/** How many rows a statement changed (node:sqlite may count in a bigint). @param {unknown} result */
+const changes = (result) => Number(/** @type {{ changes: number | bigint }} */ (result).changes);
 
 /** Runs the migrations this database has not recorded, in the transaction withWriteLock holds. */
 function applyMigrations(/** @type {SqliteDatabase} */ db) {
