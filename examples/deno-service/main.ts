@@ -6,6 +6,7 @@
 import { denoKvStore } from "connect-provider/stores/deno-kv";
 import { ConfigError, readConfig, readJobIntervalMs, readListenAddress } from "../service-edge/config.js";
 import { everyInterval, runExpiringJob } from "../service-edge/expiring-job.js";
+import { runKeyExpiry } from "../service-edge/idempotency-expiry.js";
 import { inProcessLimiter } from "../service-edge/rate-limit.js";
 import { jsonLog } from "../service-edge/request-log.js";
 import { createService } from "../service-edge/service.js";
@@ -44,8 +45,12 @@ const server = Deno.serve(
   },
   app,
 );
+// The expiring connections, then the Idempotency-Keys past their retention.
 const job = everyInterval(
-  () => runExpiringJob(store.repository, log),
+  async () => {
+    await runExpiringJob(store.repository, log);
+    await runKeyExpiry(store.idempotency, config.idempotencyRetentionMs, log);
+  },
   jobIntervalMs,
   (timer) => Deno.unrefTimer(timer),
 );

@@ -6,9 +6,10 @@
 //   AUTH_JWT_SECRET=… CREDENTIALS_KEY=… [DATABASE=path | DATABASE_URL=postgresql://…] [HOST=127.0.0.1] [PORT=8787]
 //     node examples/node-service/server.mjs
 // The rest of the configuration is ../service-edge/config.js's; EXPIRING_JOB_INTERVAL_MS (ten
-// minutes) paces the expiring job.
+// minutes) paces the periodic job (expiring connections, expired Idempotency-Keys).
 import { ConfigError, readConfig, readJobIntervalMs, readListenAddress } from "../service-edge/config.js";
 import { everyInterval, runExpiringJob } from "../service-edge/expiring-job.js";
+import { runKeyExpiry } from "../service-edge/idempotency-expiry.js";
 import { inProcessLimiter } from "../service-edge/rate-limit.js";
 import { jsonLog } from "../service-edge/request-log.js";
 import { messageOf } from "../service-edge/routes.js";
@@ -44,8 +45,12 @@ const { store, kind, close } = opened;
 const limiter = inProcessLimiter({ limit: config.writesPerMinute });
 const app = await createService({ config, store, limiter, log });
 const server = createFetchServer(app, { onError: (error) => log.error({ msg: "adapter failed", error: messageOf(error) }) });
+// The expiring connections, then the Idempotency-Keys past their retention.
 const job = everyInterval(
-  () => runExpiringJob(store.repository, log),
+  async () => {
+    await runExpiringJob(store.repository, log);
+    await runKeyExpiry(store.idempotency, config.idempotencyRetentionMs, log);
+  },
   jobIntervalMs,
   (timer) => timer.unref(),
 );

@@ -29,7 +29,18 @@ export function isJson(contentType) {
  * @param {{ maxBytes?: number, deadlineMs?: number }} [limits]
  * @returns {Promise<Record<string, unknown>>} the body, a JSON object
  */
-export async function readJsonObject(request, { maxBytes = MAX_BODY_BYTES, deadlineMs = BODY_DEADLINE_MS } = {}) {
+export async function readJsonObject(request, limits) {
+  return (await readJsonBody(request, limits)).value;
+}
+
+/**
+ * The body as readJsonObject reads it, and the bytes it was read from (which a route that reads the
+ * body before another part of the service, as a retry's fingerprint does, hands on unchanged).
+ * @param {Request} request
+ * @param {{ maxBytes?: number, deadlineMs?: number }} [limits]
+ * @returns {Promise<{ value: Record<string, unknown>, bytes: Uint8Array }>}
+ */
+export async function readJsonBody(request, { maxBytes = MAX_BODY_BYTES, deadlineMs = BODY_DEADLINE_MS } = {}) {
   if (!isJson(request.headers.get("content-type"))) throw new HttpError(415, "Content-Type must be application/json");
   const declared = request.headers.get("content-length");
   if (declared !== null && (!/^\d+$/.test(declared) || Number(declared) > maxBytes)) {
@@ -43,7 +54,7 @@ export async function readJsonObject(request, { maxBytes = MAX_BODY_BYTES, deadl
     throw new HttpError(400, "Request body must be JSON");
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw new HttpError(400, "Request body must be a JSON object");
-  return value;
+  return { value, bytes };
 }
 
 /** @param {Request} request @param {number} maxBytes @param {number} deadlineMs */

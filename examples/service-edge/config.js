@@ -1,12 +1,14 @@
 // The service's settings, read once from its environment (process.env, Deno.env, a Worker's env)
 // and checked whole. A missing or weak authentication or sealing setting is refused, with every
 // problem named and no secret's value repeated: there is no open mode.
+import { DEFAULT_RETENTION_HOURS } from "./idempotency-expiry.js";
 
 /** At least a SHA-256 block's worth of key for HS256 (RFC 7518 §3.2 asks for 256 bits). */
 export const MIN_HS256_SECRET_BYTES = 32;
 export const CREDENTIALS_KEY_BYTES = 32;
 export const DEFAULT_WRITES_PER_MINUTE = 60;
 const MAX_WRITES_PER_MINUTE = 10_000;
+const MAX_RETENTION_HOURS = 720;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
@@ -28,6 +30,7 @@ export class ConfigError extends Error {
  *   credentials: { key: Uint8Array, oldKeys: Uint8Array[] },
  *   writesPerMinute: number,
  *   allowedOrigins: string[],
+ *   idempotencyRetentionMs: number,
  * }} ServiceConfig
  */
 
@@ -127,6 +130,29 @@ function writesPerMinute(text, problems) {
   return value;
 }
 
+/**
+ * IDEMPOTENCY_RETENTION_HOURS: how long an Idempotency-Key and its answer are kept, in whole hours
+ * from 24 (the least a client may count on) to 720; 24 by default.
+ * @param {string | undefined} text @param {string[]} problems
+ */
+function idempotencyRetention(text, problems) {
+  const hours = text === undefined ? DEFAULT_RETENTION_HOURS : Number(text.trim());
+  if (!Number.isInteger(hours) || hours < DEFAULT_RETENTION_HOURS || hours > MAX_RETENTION_HOURS) {
+    problems.push(`IDEMPOTENCY_RETENTION_HOURS must be a whole number of hours from ${DEFAULT_RETENTION_HOURS} to ${MAX_RETENTION_HOURS}`);
+    return DEFAULT_RETENTION_HOURS * 3_600_000;
+  }
+  return hours * 3_600_000;
+}
+
+/**
+ * The retention alone, for a job that runs without the rest of the configuration (the Worker's
+ * cron): the default when the setting is not a valid one, which the fetch handler refuses anyway.
+ * @param {Record<string, unknown>} env
+ */
+export function readIdempotencyRetentionMs(env) {
+  return idempotencyRetention(valueOf(env, "IDEMPOTENCY_RETENTION_HOURS"), []);
+}
+
 /** ALLOWED_ORIGINS: origins (scheme://host[:port]) separated by commas; no wildcard. @param {string | undefined} text @param {string[]} problems */
 function allowedOrigins(text, problems) {
   if (text === undefined) return [];
@@ -168,6 +194,7 @@ export function readConfig(env) {
     credentials: { key, oldKeys },
     writesPerMinute: writesPerMinute(valueOf(env, "RATE_LIMIT_WRITES_PER_MINUTE"), problems),
     allowedOrigins: allowedOrigins(valueOf(env, "ALLOWED_ORIGINS"), problems),
+    idempotencyRetentionMs: idempotencyRetention(valueOf(env, "IDEMPOTENCY_RETENTION_HOURS"), problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return /** @type {ServiceConfig} */ (config);

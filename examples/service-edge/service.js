@@ -2,13 +2,14 @@
 // once its store and rate limiter are open.
 import { createApp } from "./app.js";
 import { createAuthenticator } from "./authenticate.js";
+import { idempotentRoutes } from "./idempotent-routes.js";
 import { connectionRoutes } from "./routes.js";
 import { createSealer } from "./seal.js";
 
 /**
  * @param {{
  *   config: import("./config.js").ServiceConfig,
- *   store: import("connect-provider/stores/sqlite").ConnectionStore,
+ *   store: import("connect-provider/stores/sqlite").IdempotentConnectionStore,
  *   limiter: import("./rate-limit.js").Limiter,
  *   log: import("./request-log.js").Log,
  * }} parts
@@ -19,7 +20,13 @@ export async function createService({ config, store, limiter, log }) {
     allowedOrigins: config.allowedOrigins,
     authenticate: await createAuthenticator(config.auth),
     limiter,
-    routes: connectionRoutes({ store, sealer, logError: log.error }),
+    // The two POSTs take an Idempotency-Key, kept in the store's own database.
+    routes: await idempotentRoutes((routeStore) => connectionRoutes({ store: routeStore, sealer, logError: log.error }), {
+      store,
+      credentialKeys: [config.credentials.key, ...config.credentials.oldKeys],
+      retentionMs: config.idempotencyRetentionMs,
+      logError: log.error,
+    }),
     log,
   });
 }

@@ -2,10 +2,12 @@
 // ../../service-edge/app.js behind a Bearer JWT, credentials sealed before they are stored, writes
 // rate-limited per user by a Durable Object. Configured by vars and secrets (README). A Worker
 // whose configuration would run open, or with a weak secret or key, answers 500 to every request
-// and never touches D1. The cron trigger (wrangler.toml) lists the connections about to expire.
+// and never touches D1. The cron trigger (wrangler.toml) lists the connections about to expire and
+// purges the Idempotency-Keys past their retention.
 import { d1Store } from "connect-provider/stores/d1";
-import { ConfigError, readConfig } from "../../service-edge/config.js";
+import { ConfigError, readConfig, readIdempotencyRetentionMs } from "../../service-edge/config.js";
 import { runExpiringJob } from "../../service-edge/expiring-job.js";
+import { runKeyExpiry } from "../../service-edge/idempotency-expiry.js";
 import { jsonLog } from "../../service-edge/request-log.js";
 import { internalError } from "../../service-edge/responses.js";
 import { createService } from "../../service-edge/service.js";
@@ -49,7 +51,9 @@ export default {
 
   /** @param {ScheduledController} controller @param {Env} env */
   async scheduled(controller, env) {
-    const { ok } = await runExpiringJob(d1Store(env.DB).repository, log);
+    const store = d1Store(env.DB);
+    const { ok } = await runExpiringJob(store.repository, log);
+    await runKeyExpiry(store.idempotency, readIdempotencyRetentionMs(env), log);
     if (!ok) throw new Error("expiring job failed"); // so the cron's history shows the run as failed
   },
 };
