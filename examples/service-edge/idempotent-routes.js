@@ -96,11 +96,15 @@ export async function idempotentRoutes(makeRoutes, { store, credentialKeys, rete
       await settle(() => keys.release(userId, key, token), "released", logError, context.requestId);
       throw error;
     }
+    // The log line says how the key ended: its answer kept with the commit, kept after, or released.
     if (committed !== null) {
+      context.note({ idempotency: "committed" });
       if (reply.status < 300 && !sameAnswer(committed, reply)) logError({ requestId: context.requestId, msg: "idempotency: the answer kept differs from the route's" });
     } else if (reply.status < 500 && reply.status !== 409) {
+      context.note({ idempotency: "kept" });
       await settle(() => keys.complete(userId, key, token, kept(reply)), "completed", logError, context.requestId);
     } else {
+      context.note({ idempotency: "released" });
       await settle(() => keys.release(userId, key, token), "released", logError, context.requestId);
     }
     await purgeExpired(keys, { retentionMs, limit: PURGE_ON_CLAIM, now }, logError);

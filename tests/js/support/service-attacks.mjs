@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { findSecrets } from "./at-rest.mjs";
+import { idempotencyAttacks } from "./idempotency-attacks.mjs";
 import { exchange, rawRequest } from "./raw-http.mjs";
 import { serviceSecrets } from "./services.mjs";
 import { tokenFactory } from "./tokens.mjs";
@@ -467,6 +468,25 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
     assert.equal(read.headers.get("access-control-allow-origin"), ALLOWED_ORIGIN);
     assert.equal(read.headers.get("access-control-expose-headers"), "location, retry-after, x-request-id, www-authenticate, etag, idempotent-replayed");
     assert.match(read.headers.get("vary") ?? "", /Origin/i);
+  });
+
+  idempotencyAttacks({
+    service: () => service,
+    // The same deployment again on its data; what the suite's start added (a database's name) is kept.
+    restart: async () => {
+      service = Object.assign({ ...service }, await service.restart());
+    },
+    call,
+    async user() {
+      const id = randomUUID();
+      const token = await tokens.valid(id);
+      sent.add(token);
+      return { id, token };
+    },
+    credentials,
+    connectBody,
+    sent,
+    vars,
   });
 
   test("no answer carries a stack trace, an internal message or a secret", async () => {

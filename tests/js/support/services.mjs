@@ -1,7 +1,9 @@
 // The three services of examples/, each started for real as its README starts it, on 127.0.0.1:
 // the Node service on SQLite or PostgreSQL, the Deno service on a KV file, the Worker in Miniflare
 // and under `wrangler dev`. Every runner answers the same shape: its URL, everything it logged, the
-// files it keeps at rest, and `stop` (safe to call twice).
+// files it keeps at rest, `stop` (safe to call twice), `restart` (the same deployment again on the
+// same data, as after a crash or a deploy), and `openDatabase` (its database, reached from the test
+// as another instance of the service would reach it).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
@@ -28,6 +30,7 @@ export const DENO = repo("node_modules/.bin/deno");
 export const DENO_FLAGS = ["--allow-net", "--allow-env", "--allow-read", "--allow-write", "--unstable-kv"];
 export const INSTALLED = repo("node_modules/connect-provider");
 const JOSE = repo("node_modules/jose");
+const KV_KEYS = repo("tests/deno/support/idempotency_keys.mjs");
 
 /**
  * @typedef {{
@@ -36,8 +39,65 @@ const JOSE = repo("node_modules/jose");
  *   output: () => string,
  *   restFiles: () => string[],
  *   stop: () => Promise<void>,
+ *   restart: () => Promise<RunningService>,
+ *   openDatabase: () => Promise<ServiceDatabase>,
  * }} RunningService
  */
+
+/**
+ * A deployment's database as the test reaches it: the package's `store.idempotency` on it, and the
+ * idempotency records as they are stored (every column or field, to be searched for secrets).
+ * @typedef {{
+ *   idempotency: import("connect-provider/stores/sqlite").IdempotencyStore,
+ *   records: () => Promise<Record<string, unknown>[]>,
+ *   close: () => Promise<void>,
+ * }} ServiceDatabase
+ */
+
+/** Every column of the SQL stores' idempotency records, named as Deno KV's entries name them. */
+const RECORDS =
+  'SELECT user_id AS "userId", idempotency_key AS "key", fingerprint, token, locked_until AS "lockedUntil", response, created_at AS "createdAt" FROM idempotency_keys';
+
+/** A SQLite file (the Node service's, or the local D1 of wrangler dev), on a connection of the test's own. @param {string} path @returns {Promise<ServiceDatabase>} */
+async function sqliteDatabase(path) {
+  const { default: Database } = await import("better-sqlite3");
+  const { sqliteStore } = await import("connect-provider/stores/sqlite");
+  const db = new Database(path, { timeout: 5_000 });
+  return { idempotency: sqliteStore(db).idempotency, records: async () => db.prepare(RECORDS).all(), close: async () => db.close() };
+}
+
+/** The Node service's PostgreSQL database, on a pool of the test's own. @param {string} url @returns {Promise<ServiceDatabase>} */
+async function postgresDatabase(url) {
+  const { default: pg } = await import("pg");
+  const { postgresStore } = await import("connect-provider/stores/postgres");
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  return { idempotency: postgresStore(pool).idempotency, records: async () => (await pool.query(RECORDS)).rows, close: () => pool.end() };
+}
+
+/** A Miniflare D1 binding. @param {any} db @returns {Promise<ServiceDatabase>} */
+async function d1Database(db) {
+  const { d1Store } = await import("connect-provider/stores/d1");
+  return { idempotency: d1Store(db).idempotency, records: async () => (await db.prepare(RECORDS).all()).results, close: async () => {} };
+}
+
+/** The Deno service's KV file, one `deno` process a call (Node cannot open Deno KV). @param {string} kvPath @returns {ServiceDatabase} */
+function denoKvDatabase(kvPath) {
+  const call = async (/** @type {string} */ method, /** @type {unknown[]} */ args = []) => {
+    const { code, stdout, stderr } = await runToEnd(DENO, ["run", "--unstable-kv", "--allow-read", "--allow-write", "--allow-env", KV_KEYS, kvPath, method, JSON.stringify(args)], {});
+    if (code !== 0) throw new Error(`idempotency_keys.mjs ${method} exited with ${code}: ${stderr}`);
+    return JSON.parse(stdout);
+  };
+  return {
+    idempotency: {
+      claim: (...args) => call("claim", args),
+      complete: (...args) => call("complete", args),
+      release: (...args) => call("release", args),
+      purge: (...args) => call("purge", args),
+    },
+    records: () => call("records"),
+    close: async () => {},
+  };
+}
 
 /** A fresh, valid configuration: the two secrets, and the settings the tests rely on. */
 export function serviceSecrets(overrides = {}) {
@@ -130,43 +190,56 @@ export function runToEnd(command, args, vars, { timeoutMs = 30_000 } = {}) {
 
 /**
  * `node examples/node-service/server.mjs`, on SQLite at DATABASE (in `dir`) or on PostgreSQL at `databaseUrl`.
- * @param {{ dir: string, vars: Record<string, string>, databaseUrl?: string, name?: string }} options
+ * @param {{ dir: string, vars: Record<string, string>, databaseUrl?: string, name?: string, earlierOutput?: string }} options
+ *   `earlierOutput`: what the deployment logged before a restart
  * @returns {Promise<RunningService & { database?: string }>}
  */
-export async function startNodeService({ dir, vars, databaseUrl, name = databaseUrl ? "node-postgres" : "node-sqlite" }) {
+export async function startNodeService({ dir, vars, databaseUrl, name = databaseUrl ? "node-postgres" : "node-sqlite", earlierOutput = "" }) {
   mkdirSync(dir, { recursive: true });
   const database = join(dir, "service.sqlite");
   const env = childEnv({ HOST: "127.0.0.1", PORT: "0", ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE: database }), ...vars });
   const running = await startProcess(name, process.execPath, [EXAMPLES.node], env);
+  const output = () => earlierOutput + running.output();
   return {
     name,
     url: running.url,
-    output: running.output,
+    output,
     database: databaseUrl ? undefined : database,
     restFiles: () => (databaseUrl ? [] : filesUnder(dir).filter((file) => file.startsWith(database))),
     stop: async () => void (await running.stop()),
     exited: running.exited,
+    async restart() {
+      await running.stop();
+      return startNodeService({ dir, vars, databaseUrl, name, earlierOutput: output() });
+    },
+    openDatabase: () => (databaseUrl ? postgresDatabase(databaseUrl) : sqliteDatabase(database)),
   };
 }
 
 /**
  * `deno run <flags> examples/deno-service/main.ts` on a KV file in `dir`.
- * @param {{ dir: string, vars: Record<string, string>, name?: string }} options
+ * @param {{ dir: string, vars: Record<string, string>, name?: string, earlierOutput?: string }} options
  * @returns {Promise<RunningService & { kvPath: string }>}
  */
-export async function startDenoService({ dir, vars, name = "deno-kv" }) {
+export async function startDenoService({ dir, vars, name = "deno-kv", earlierOutput = "" }) {
   mkdirSync(dir, { recursive: true });
   const kvPath = join(dir, "service.kv");
   const env = childEnv({ HOST: "127.0.0.1", PORT: "0", KV_PATH: kvPath, ...vars });
   const running = await startProcess(name, DENO, ["run", ...DENO_FLAGS, EXAMPLES.deno], env);
+  const output = () => earlierOutput + running.output();
   return {
     name,
     url: running.url,
-    output: running.output,
+    output,
     kvPath,
     restFiles: () => filesUnder(dir).filter((file) => file.startsWith(kvPath)),
     stop: async () => void (await running.stop()),
     exited: running.exited,
+    async restart() {
+      await running.stop();
+      return startDenoService({ dir, vars, name, earlierOutput: output() });
+    },
+    openDatabase: async () => denoKvDatabase(kvPath),
   };
 }
 
@@ -193,14 +266,14 @@ export async function bundleServiceWorker(outdir) {
 /**
  * The Worker in workerd through Miniflare, with a persisted local D1 (migrated with the example's
  * migrations/), the rate limiter's Durable Object, and `vars` as its vars and secrets.
- * @param {{ dir: string, vars: Record<string, string>, migrate?: boolean, name?: string }} options
+ * @param {{ dir: string, vars: Record<string, string>, migrate?: boolean, name?: string, earlierOutput?: string }} options
  * @returns {Promise<RunningService & { mf: Miniflare, db: any }>}
  */
-export async function startWorkerInMiniflare({ dir, vars, migrate = true, name = "worker-miniflare" }) {
+export async function startWorkerInMiniflare({ dir, vars, migrate = true, name = "worker-miniflare", earlierOutput = "" }) {
   const bundle = join(dir, "bundle");
   const script = await bundleServiceWorker(bundle);
   const persist = join(dir, "persist");
-  let output = "";
+  let output = earlierOutput;
   const capture = (stream) => stream.setEncoding("utf8").on("data", (text) => (output += text));
   const mf = new Miniflare({
     modules: true,
@@ -240,6 +313,11 @@ export async function startWorkerInMiniflare({ dir, vars, migrate = true, name =
     output: () => output,
     restFiles: () => filesUnder(persist),
     stop: () => (stopped ??= mf.dispose()),
+    async restart() {
+      await (stopped ??= mf.dispose());
+      return startWorkerInMiniflare({ dir, vars, migrate: false, name, earlierOutput: output });
+    },
+    openDatabase: () => d1Database(db),
   };
 }
 
@@ -284,25 +362,49 @@ export async function startWorkerUnderWrangler({ dir, vars, name = "worker-wrang
   const env = wranglerEnv(join(dir, "home"));
   const applied = wrangler(["d1", "migrations", "apply", "connect-provider", "--local", "--persist-to", state], { cwd: project, env });
   if (applied.status !== 0) throw new Error(`wrangler d1 migrations apply failed:\n${applied.output}`);
+  return launchWrangler({ name, project, state, env, migrationsOutput: applied.output, earlierOutput: "" });
+}
+
+/**
+ * `wrangler dev` on a migrated project and its local state: started, and started again by `restart`.
+ * @param {{ name: string, project: string, state: string, env: Record<string, string>, migrationsOutput: string, earlierOutput: string }} options
+ * @returns {Promise<RunningService & { project: string, state: string, env: Record<string, string> }>}
+ */
+async function launchWrangler(options) {
+  const { name, project, state, env, migrationsOutput, earlierOutput } = options;
   const dev = await startDev(
     ["--ip", "127.0.0.1", "--port", String(await freePort()), "--inspector-port", String(await freePort()), "--persist-to", state],
     { cwd: project, env },
   );
   let stopped;
+  const stop = () => (stopped ??= dev.stop().then(() => {}));
   return {
     name,
     url: dev.url.replace(/\/$/, ""),
     project,
     state,
     env,
-    migrationsOutput: applied.output,
-    output: () => dev.output,
+    migrationsOutput,
+    output: () => earlierOutput + dev.output,
     // The Worker's own state: its D1 database and the rate limiter's Durable Objects. (Beside them,
     // wrangler's local trace store, state/v3/observability, records each request's full URL, query
     // string included, as any proxy's access log would: the reason tokens go only in a header.)
     restFiles: () => [...filesUnder(join(state, "v3/d1")), ...filesUnder(join(state, "v3/do"))],
-    stop: () => (stopped ??= dev.stop().then(() => {})),
+    stop,
+    async restart() {
+      await stop();
+      return launchWrangler({ ...options, earlierOutput: earlierOutput + dev.output });
+    },
+    // The local D1 is a SQLite file, which a connection of the test's own opens beside workerd's.
+    openDatabase: () => sqliteDatabase(localD1File(state)),
   };
+}
+
+/** The one SQLite file of the local D1 under `state` (beside Miniflare's metadata). @param {string} state */
+function localD1File(state) {
+  const files = filesUnder(join(state, "v3/d1")).filter((file) => file.endsWith(".sqlite") && !file.endsWith("metadata.sqlite"));
+  assert.equal(files.length, 1, `one local D1 database: ${files.join(", ")}`);
+  return files[0];
 }
 
 /**

@@ -1,0 +1,25 @@
+// One call of a Deno KV file's idempotency keys, through the package's denoKvStore, answered as one
+// JSON line: for tests/js/support/services.mjs, which reaches the Deno service's KV from Node (as
+// another instance of the service would) to claim keys, complete them, and read what is kept.
+//   deno run --unstable-kv --allow-read --allow-write idempotency_keys.mjs <kv file> <method> <JSON arguments>
+// <method> is one of store.idempotency's (claim, complete, release, purge), or `records`: every
+// key's entry as the store wrote it.
+import { denoKvStore } from "connect-provider/stores/deno-kv";
+
+const [path, method, args] = Deno.args;
+const kv = await Deno.openKv(path);
+try {
+  let answer;
+  if (method === "records") {
+    answer = [];
+    for await (const entry of kv.list({ prefix: ["connect_provider", "idempotency"] })) {
+      answer.push({ userId: entry.key[2], key: entry.key[3], ...entry.value });
+    }
+  } else {
+    const keys = denoKvStore(kv).idempotency;
+    answer = await keys[method](...JSON.parse(args));
+  }
+  console.log(JSON.stringify(answer));
+} finally {
+  kv.close();
+}

@@ -1,0 +1,157 @@
+// The services' Idempotency-Key in one process, over an in-memory SQLite store, for what the attack
+// suite cannot make happen on a running deployment: the header's forms, a 5xx, a handler's 409 and
+// an exception each releasing the key, a retry across a key rotation, and the periodic purge.
+import assert from "node:assert/strict";
+import { randomBytes, randomUUID } from "node:crypto";
+import { test } from "node:test";
+import Database from "better-sqlite3";
+import { SignJWT } from "jose";
+import { sqliteStore } from "connect-provider/stores/sqlite";
+import { readConfig } from "../../examples/service-edge/config.js";
+import { canonicalJson, idempotencyKeyOf, MALFORMED_KEY } from "../../examples/service-edge/idempotency-key.js";
+import { runKeyExpiry } from "../../examples/service-edge/idempotency-expiry.js";
+import { HttpError } from "../../examples/service-edge/responses.js";
+import { inProcessLimiter } from "../../examples/service-edge/rate-limit.js";
+import { createService } from "../../examples/service-edge/service.js";
+
+const HOUR = 3_600_000;
+const key32 = () => randomBytes(32).toString("base64");
+
+/** A log that keeps its lines. */
+function memoryLog() {
+  const lines = [];
+  return { lines, request: (fields) => lines.push(fields), info: (fields) => lines.push(fields), error: (fields) => lines.push({ level: "error", ...fields }) };
+}
+
+/** A store on a fresh in-memory database, migrated. */
+async function freshStore() {
+  const store = sqliteStore(new Database(":memory:"));
+  await store.migrate();
+  return store;
+}
+
+/**
+ * The service's app over `store`, and a keyed POST as one user.
+ * @param {import("connect-provider/stores/sqlite").IdempotentConnectionStore} store
+ */
+async function serviceOver(store, env = { AUTH_JWT_SECRET: SECRET, CREDENTIALS_KEY: key32() }) {
+  const log = memoryLog();
+  const app = await createService({ config: readConfig(env), store, limiter: inProcessLimiter({ limit: 1_000 }), log });
+  return {
+    log,
+    /** @param {string} path @param {string} key @param {unknown} body @param {Record<string, string>} [headers] */
+    async post(path, key, body, headers = {}) {
+      const response = await app(new Request(`http://service.test${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "idempotency-key": key, ...headers },
+        body: JSON.stringify(body),
+      }));
+      return { status: response.status, replayed: response.headers.get("idempotent-replayed"), json: await response.json() };
+    },
+  };
+}
+
+const SECRET = key32();
+const USER = randomUUID();
+const TOKEN = await new SignJWT({ sub: USER }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("10m").sign(new TextEncoder().encode(SECRET));
+const connectBody = () => ({ providerId: randomUUID(), providerSlug: "schwab", credentials: { secret: `sk_${randomUUID()}`, credentialType: "oauth2" } });
+
+test("Idempotency-Key: the bare form and the draft's sf-string are one key; empty is none; anything else not 1 to 255 visible ASCII characters is 400", () => {
+  const keyOf = (/** @type {string | undefined} */ value) => idempotencyKeyOf(new Request("http://service.test/", { headers: value === undefined ? {} : { "idempotency-key": value } }));
+  for (const [value, key] of /** @type {[string | undefined, string | null][]} */ ([
+    [undefined, null], ["", null], ["abc", "abc"], ['"abc"', "abc"], ['"a\\"b\\\\c"', 'a"b\\c'], ['"a\\b"', '"a\\b"'], ['"', '"'], ['"abc', '"abc'],
+    ["k".repeat(255), "k".repeat(255)], [`"${"k".repeat(253)}"`, "k".repeat(253)],
+  ])) {
+    assert.equal(keyOf(value), key, JSON.stringify(value));
+  }
+  for (const value of ["k".repeat(256), `"${"k".repeat(254)}"`, "a b", '"a b"', '""', "a\tb", "caf\u00e9", "one, two"]) {
+    assert.throws(() => keyOf(value), (error) => error instanceof HttpError && error.status === 400 && error.message === MALFORMED_KEY, JSON.stringify(value));
+  }
+});
+
+test("Idempotency-Key: the fingerprint's canonical JSON is the same for any key order, and refuses nesting over 64 levels", () => {
+  assert.equal(canonicalJson({ b: [1, { d: null, c: "é" }], a: true }, 0), '{"a":true,"b":[1,{"c":"é","d":null}]}');
+  assert.equal(canonicalJson(JSON.parse('{"x":1e2,"y":"\\u0041"}'), 0), '{"x":100,"y":"A"}');
+  let deep = {};
+  for (let i = 0; i < 64; i += 1) deep = { deep };
+  assert.throws(() => canonicalJson(deep, 0), (error) => error instanceof HttpError && error.status === 400);
+  assert.doesNotThrow(() => canonicalJson(deep.deep, 0));
+});
+
+test("Idempotency-Key: a 5xx releases the key (the retry runs); so does a handler's 409 (writers kept racing) and an exception in the route", async () => {
+  const store = await freshStore();
+  let failCommits = 0;
+  let staleCommits = 0;
+  const flaky = {
+    ...store,
+    repository: {
+      ...store.repository,
+      async commit(record, events, options) {
+        if (failCommits > 0) {
+          failCommits -= 1;
+          throw new Error("database went away");
+        }
+        if (staleCommits > 0) {
+          staleCommits -= 1;
+          return false;
+        }
+        return store.repository.commit(record, events, options);
+      },
+    },
+  };
+  const service = await serviceOver(flaky);
+  const body = connectBody();
+  failCommits = 1;
+  const failed = await service.post("/connections", "after-500", body);
+  assert.equal(failed.status, 500);
+  const ran = await service.post("/connections", "after-500", body);
+  assert.deepEqual([ran.status, ran.replayed], [201, null], "the retry ran");
+  assert.deepEqual(await service.post("/connections", "after-500", body), { status: 201, replayed: "true", json: ran.json });
+
+  const refreshBody = { credentials: { secret: "sk_refresh", credentialType: "oauth2" } };
+  staleCommits = 100;
+  const conflict = await service.post(`/providers/${ran.json.id}/token-refreshes`, "after-409", refreshBody);
+  assert.equal(conflict.status, 409, JSON.stringify(conflict.json));
+  assert.notEqual(conflict.json.error, undefined);
+  staleCommits = 0;
+  const refreshed = await service.post(`/providers/${ran.json.id}/token-refreshes`, "after-409", refreshBody);
+  assert.deepEqual([refreshed.status, refreshed.replayed], [201, null], "the retry ran");
+
+  const thrown = await service.post(`/providers/${ran.json.id}/token-refreshes`, "after-exception", refreshBody, { "if-match": "W/\"1\"" });
+  assert.equal(thrown.status, 400, "the route refused If-Match by throwing");
+  const claim = await store.idempotency.claim(USER, "after-exception", "any", Date.now(), 1_000);
+  assert.equal(claim.state, "claimed", "the key was released");
+  assert.deepEqual(service.log.lines.filter((line) => line.level === "error" && String(line.msg).startsWith("idempotency")), []);
+});
+
+test("Idempotency-Key: a retry across a key rotation (the old key in CREDENTIALS_OLD_KEYS) replays; once the old key is dropped it is another request", async () => {
+  const store = await freshStore();
+  const [oldKey, newKey] = [key32(), key32()];
+  const body = connectBody();
+  const first = await (await serviceOver(store, { AUTH_JWT_SECRET: SECRET, CREDENTIALS_KEY: oldKey })).post("/connections", "rotated", body);
+  assert.equal(first.status, 201);
+  const rotated = await serviceOver(store, { AUTH_JWT_SECRET: SECRET, CREDENTIALS_KEY: newKey, CREDENTIALS_OLD_KEYS: oldKey });
+  assert.deepEqual(await rotated.post("/connections", "rotated", body), { status: 201, replayed: "true", json: first.json });
+  const dropped = await serviceOver(store, { AUTH_JWT_SECRET: SECRET, CREDENTIALS_KEY: newKey });
+  assert.equal((await dropped.post("/connections", "rotated", body)).status, 422);
+});
+
+test("Idempotency-Key: the periodic job purges every key past the retention in batches, and logs the count", async () => {
+  const store = await freshStore();
+  const now = Date.now();
+  for (let i = 0; i < 1_203; i += 1) await store.idempotency.claim(USER, `old-${i}`, "f", now - 25 * HOUR - i, 60_000);
+  await store.idempotency.claim(USER, "young", "f", now - 23 * HOUR, 60_000);
+  const log = memoryLog();
+  assert.equal(await runKeyExpiry(store.idempotency, 24 * HOUR, log), 1_203);
+  assert.deepEqual(log.lines, [{ msg: "idempotency keys purged", retentionHours: 24, count: 1_203 }]);
+  assert.deepEqual(await store.idempotency.claim(USER, "young", "other", now, 60_000), { state: "mismatch" }, "the young key stays");
+});
+
+test("IDEMPOTENCY_RETENTION_HOURS: 24 by default, whole hours from 24 to 720, else the service refuses to start", () => {
+  const base = { AUTH_JWT_SECRET: SECRET, CREDENTIALS_KEY: key32() };
+  assert.equal(readConfig(base).idempotencyRetentionMs, 24 * HOUR);
+  assert.equal(readConfig({ ...base, IDEMPOTENCY_RETENTION_HOURS: "72" }).idempotencyRetentionMs, 72 * HOUR);
+  for (const value of ["23", "721", "1.5", "a day"]) {
+    assert.throws(() => readConfig({ ...base, IDEMPOTENCY_RETENTION_HOURS: value }), /IDEMPOTENCY_RETENTION_HOURS must be a whole number of hours from 24 to 720/, value);
+  }
+});
