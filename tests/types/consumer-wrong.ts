@@ -2,6 +2,7 @@
 import { ConnectProviderError, ConnectProviderHandler, DisconnectProviderHandler, ErrorCode, ListExpiringConnectionsHandler, ListProviderConnectionsHandler } from "connect-provider";
 import { sqliteStore } from "connect-provider/stores/sqlite";
 import { postgresStore } from "connect-provider/stores/postgres";
+import { indexedDbStore } from "connect-provider/stores/indexeddb";
 
 const handler = new ConnectProviderHandler({ save: async () => {} }, { publish: () => {} });
 
@@ -39,3 +40,7 @@ new ListProviderConnectionsHandler({ findByUserId: () => [], findActiveByUser: (
 sqliteStore("connections.sqlite");
 // ERROR: an event query's limit is a number
 postgresStore({ query: async () => ({ rows: [] }) }).events({ limit: "10" });
+// ERROR: an IndexedDB store keeps no idempotency keys
+indexedDbStore().idempotency.claim("u", "k", "f", 0, 1);
+// ERROR: a kept answer's status is a number
+postgresStore({ query: async () => ({ rows: [] }) }).idempotency.complete("u", "k", "t", { status: "201" });

@@ -1,6 +1,8 @@
 // Uses each store subpath as the README shows; must compile under --strict with no error.
 import { ConnectProviderHandler, ListProviderConnectionsHandler, type ProviderEvent } from "connect-provider";
-import { sqliteStore, type ConnectionStore, type SqliteDatabase, type StoreEventBus } from "connect-provider/stores/sqlite";
+import {
+  sqliteStore, type ConnectionStore, type IdempotentConnectionStore, type KeptResponse, type SqliteDatabase, type StoreEventBus,
+} from "connect-provider/stores/sqlite";
 import { postgresStore, type PgQueryable } from "connect-provider/stores/postgres";
 import { d1Store, type D1Database } from "connect-provider/stores/d1";
 import { denoKvStore, type DenoKv } from "connect-provider/stores/deno-kv";
@@ -33,8 +35,26 @@ export async function lifecycle(store: ConnectionStore, userId: string): Promise
   return events;
 }
 
+/** A service's retry, as the edge runs it: the key claimed, the answer kept with the commit or replayed. */
+export async function retry(store: IdempotentConnectionStore, userId: string, key: string, fingerprint: string): Promise<KeptResponse | null> {
+  const claim = await store.idempotency.claim(userId, key, fingerprint, Date.now(), 60_000);
+  if (claim.state === "replay") return claim.response;
+  if (claim.state !== "claimed") return null;
+  const response: KeptResponse = { status: 201, body: { id: key }, headers: { location: `/providers/${key}` } };
+  const record = conformanceRecord({ userId });
+  if (!(await store.repository.commit(record, [], { idempotency: { userId, key, token: claim.token, response } }))) {
+    await store.idempotency.release(userId, key, claim.token);
+  }
+  const purged: number = await store.idempotency.purge(Date.now() - 86_400_000, 100);
+  console.log(purged, await store.idempotency.complete(userId, key, claim.token, { status: 204 }));
+  return response;
+}
+const idempotent: IdempotentConnectionStore[] = [sqliteStore(sqlite), postgresStore(pool), d1Store(d1), denoKvStore(kv)];
+console.log(idempotent.length);
+
 const harness: ConformanceHarness = {
   api,
+  idempotency: true,
   async fresh() {
     const store = stores[0];
     return {
