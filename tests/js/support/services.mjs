@@ -451,6 +451,8 @@ export function assertReadmeRun(stdout, stderr, store) {
   assert.match(stderr, /^dev token for user [0-9a-f-]{36}$/m);
   assert.match(stdout, /\{"connections":\[\{"id":"[0-9a-f-]{36}".*"totalCount":1,"activeCount":1\}/, "the list");
   assert.match(stdout, /\{"connectionId":"[0-9a-f-]{36}"\}/, "the refresh");
+  assert.match(stdout, /^idempotent-replayed: true\r?$/im, "the refresh's retry, replayed");
+  assert.match(stdout, /^422$/m, "its key with another body");
   assert.match(stdout, /"eventType":"ProviderDisconnectionSucceeded"/, "the disconnect, in the events");
   assert.ok(!`${stdout}${stderr}`.includes("the-provider-token") && !`${stdout}${stderr}`.includes("the-new-token"), "no secret in any output");
 }
