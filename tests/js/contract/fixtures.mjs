@@ -12,7 +12,6 @@ export const ERRORS = {
   DATABASE_ERROR: "Database error occurred",
   INVALID_ALIAS: "Alias exceeds maximum length",
   CONFLICT: "Connection was changed by another command; try again",
-  VERSION_MISMATCH: "Connection has changed since the version expected",
   INVALID_COMMAND: "Invalid command",
 };
 
