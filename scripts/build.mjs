@@ -30,11 +30,14 @@ function run(command, args) {
   execFileSync(command, args, { cwd: root, stdio: "inherit", env });
 }
 
-// --stores-only: refresh pkg/stores from pkg-template/stores on an existing pkg/, without cargo
-// (for work on the stores while the wasm stays as built).
+// --stores-only: refresh pkg/stores, pkg/service and the manifest from pkg-template on an existing
+// pkg/, without cargo (for work on the JS side while the wasm stays as built).
 if (process.argv.includes("--stores-only")) {
-  rmSync(join(pkg, "stores"), { recursive: true, force: true });
-  cpSync(join(root, "pkg-template", "stores"), join(pkg, "stores"), { recursive: true });
+  for (const dir of ["stores", "service"]) {
+    rmSync(join(pkg, dir), { recursive: true, force: true });
+    cpSync(join(root, "pkg-template", dir), join(pkg, dir), { recursive: true });
+  }
+  cpSync(join(root, "pkg-template", "package.json"), join(pkg, "package.json"));
   writeStoreSchemas();
   writeCommonJsStores();
   console.log(`build: ${join(pkg, "stores")} refreshed`);

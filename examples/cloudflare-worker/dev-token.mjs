@@ -3,7 +3,7 @@
 // has none, of .dev.vars beside this file (AUTH_ISSUER and AUTH_AUDIENCE likewise):
 //   TOKEN=$(node dev-token.mjs [user-id] [minutes])
 import { existsSync, readFileSync } from "node:fs";
-import { devTokenCommand } from "../service-edge/dev-token.js";
+import { devTokenCommand } from "connect-provider/service/dev-token";
 
 /** .dev.vars as wrangler reads it: NAME=value lines, values optionally quoted, # comments. */
 function devVars(path) {

@@ -1,15 +1,21 @@
 // The connect-provider service on Deno.serve over Deno KV (KV_PATH, or Deno's default KV when
-// unset): the routes of ../service-edge/app.js behind a Bearer JWT, credentials sealed before they
+// unset): the routes of connect-provider/service behind a Bearer JWT, credentials sealed before they
 // are stored, writes rate-limited per user in this process. A configuration that would run open,
 // or with a weak secret or key, is refused before anything listens.
 //   AUTH_JWT_SECRET=… CREDENTIALS_KEY=… KV_PATH=service.kv deno run --allow-net --allow-env --allow-read --allow-write --unstable-kv main.ts
 import { denoKvStore } from "connect-provider/stores/deno-kv";
-import { ConfigError, readConfig, readJobIntervalMs, readListenAddress } from "../service-edge/config.js";
-import { everyInterval, runExpiringJob } from "../service-edge/expiring-job.js";
-import { runKeyExpiry } from "../service-edge/idempotency-expiry.js";
-import { inProcessLimiter } from "../service-edge/rate-limit.js";
-import { jsonLog } from "../service-edge/request-log.js";
-import { createService } from "../service-edge/service.js";
+import {
+  ConfigError,
+  createService,
+  everyInterval,
+  inProcessLimiter,
+  jsonLog,
+  readConfig,
+  readJobIntervalMs,
+  readListenAddress,
+  runExpiringJob,
+  runKeyExpiry,
+} from "connect-provider/service";
 
 const env = Deno.env.toObject();
 

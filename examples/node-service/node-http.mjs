@@ -1,7 +1,7 @@
 // node:http in front of a fetch-style app: each IncomingMessage becomes a web Request (its body a
 // stream the app reads, or never reads), each Response is written back.
 //
-// The app itself drops what is left of a body it refused (up to 1 MiB, ../service-edge/body.js), so
+// The app itself drops what is left of a body it refused (up to 1 MiB), so
 // the connection stays usable. What is still unread after that (a larger body, or one that is too
 // slow) is not left on the wire, where it would stall the connection: when a declared Content-Length
 // says the rest is within DRAIN_LIMIT_BYTES it is read and dropped after the answer; otherwise the
@@ -9,7 +9,7 @@
 // socket closes. The request object is never destroyed: in Node that destroys the socket, answer
 // and all.
 import { createServer } from "node:http";
-import { refusal, toResponse } from "../service-edge/responses.js";
+import { refusal, toResponse } from "connect-provider/service";
 
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
 const DRAIN_TIMEOUT_MS = 5_000;

@@ -1,19 +1,25 @@
 #!/usr/bin/env node
 // The connect-provider service on node:http, over SQLite (DATABASE) or PostgreSQL (DATABASE_URL):
-// the routes of ../service-edge/app.js behind a Bearer JWT, credentials sealed before they are
+// the routes of connect-provider/service behind a Bearer JWT, credentials sealed before they are
 // stored, writes rate-limited per user in this process. A configuration that would run open, or
 // with a weak secret or key, is refused before anything listens.
 //   AUTH_JWT_SECRET=… CREDENTIALS_KEY=… [DATABASE=path | DATABASE_URL=postgresql://…] [HOST=127.0.0.1] [PORT=8787]
 //     node examples/node-service/server.mjs
-// The rest of the configuration is ../service-edge/config.js's; EXPIRING_JOB_INTERVAL_MS (ten
+// The rest of the configuration is connect-provider/service's; EXPIRING_JOB_INTERVAL_MS (ten
 // minutes) paces the periodic job (expiring connections, expired Idempotency-Keys).
-import { ConfigError, readConfig, readJobIntervalMs, readListenAddress } from "../service-edge/config.js";
-import { everyInterval, runExpiringJob } from "../service-edge/expiring-job.js";
-import { runKeyExpiry } from "../service-edge/idempotency-expiry.js";
-import { inProcessLimiter } from "../service-edge/rate-limit.js";
-import { jsonLog } from "../service-edge/request-log.js";
-import { messageOf } from "../service-edge/routes.js";
-import { createService } from "../service-edge/service.js";
+import {
+  ConfigError,
+  createService,
+  everyInterval,
+  inProcessLimiter,
+  jsonLog,
+  messageOf,
+  readConfig,
+  readJobIntervalMs,
+  readListenAddress,
+  runExpiringJob,
+  runKeyExpiry,
+} from "connect-provider/service";
 import { createFetchServer } from "./node-http.mjs";
 import { openStore } from "./store.mjs";
 

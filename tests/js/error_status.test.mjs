@@ -1,10 +1,10 @@
-// The services' status for each failure code (examples/service-edge/error-status.js): every code the
+// The services' status for each failure code (connect-provider/service): every code the
 // package declares has its status, and only a database error (or a code the edge does not know) is
 // a 500 that shows the client nothing.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ErrorCode } from "connect-provider";
-import { statusOf } from "../../examples/service-edge/error-status.js";
+import { statusOf } from "connect-provider/service";
 
 const EXPECTED = {
   CONNECTION_NOT_FOUND: { status: 404, error: "Connection not found" },

@@ -7,12 +7,14 @@ import { test } from "node:test";
 import Database from "better-sqlite3";
 import { SignJWT } from "jose";
 import { sqliteStore } from "connect-provider/stores/sqlite";
-import { readConfig } from "../../examples/service-edge/config.js";
-import { canonicalJson, idempotencyKeyOf, MALFORMED_KEY } from "../../examples/service-edge/idempotency-key.js";
-import { runKeyExpiry } from "../../examples/service-edge/idempotency-expiry.js";
-import { HttpError } from "../../examples/service-edge/responses.js";
-import { inProcessLimiter } from "../../examples/service-edge/rate-limit.js";
-import { createService } from "../../examples/service-edge/service.js";
+import {
+  readConfig,
+  runKeyExpiry,
+  HttpError,
+  inProcessLimiter,
+  createService,
+} from "connect-provider/service";
+import { canonicalJson, idempotencyKeyOf, MALFORMED_KEY } from "../../node_modules/connect-provider/service/idempotency-key.js";
 
 const HOUR = 3_600_000;
 const key32 = () => randomBytes(32).toString("base64");

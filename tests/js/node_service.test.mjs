@@ -1,7 +1,7 @@
 // examples/node-service as its own process, as its README starts it: the service contract
 // (support/service-contract.mjs) on SQLite and on a real PostgreSQL, with the sealed secrets read
 // back from each store; key rotation across a restart; the dev-token script; HOST, PORT and SIGTERM.
-// Then the edge modules it shares with the Deno service and the Worker (examples/service-edge),
+// Then the edge modules it shares with the Deno service and the Worker (connect-provider/service),
 // directly: configuration, sealing and rotation, the rate limit's window, the body's media type.
 // The attacks on it are in service_attacks.test.mjs.
 import assert from "node:assert/strict";
@@ -12,10 +12,17 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { ConfigError, readConfig, readListenAddress } from "../../examples/service-edge/config.js";
-import { SealError, createSealer, keyIdOf } from "../../examples/service-edge/seal.js";
-import { inProcessLimiter, takeFromLog } from "../../examples/service-edge/rate-limit.js";
-import { isJson } from "../../examples/service-edge/body.js";
+import {
+  ConfigError,
+  readConfig,
+  readListenAddress,
+  SealError,
+  createSealer,
+  keyIdOf,
+  inProcessLimiter,
+  takeFromLog,
+} from "connect-provider/service";
+import { isJson } from "../../node_modules/connect-provider/service/body.js";
 import { startPostgres } from "./support/postgres.mjs";
 import { serviceContract } from "./support/service-contract.mjs";
 import { EXAMPLES, assertReadmeRun, runReadme, runToEnd, serviceSecrets, startNodeService } from "./support/services.mjs";
@@ -189,7 +196,7 @@ test("the README's commands run as written: secrets, start, a dev token, connect
   assertReadmeRun(stdout, stderr, "sqlite");
 });
 
-describe("the edge modules (examples/service-edge)", () => {
+describe("the edge modules (connect-provider/service)", () => {
   const key = () => randomBytes(32).toString("base64");
 
   test("readConfig takes HS256 or a JWKS with issuer and audience, the keys, the limit and the origins, and names every problem at once", () => {

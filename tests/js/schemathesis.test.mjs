@@ -1,7 +1,7 @@
 // Schemathesis, a third-party API fuzzer (PyPI, pinned and installed in target/schemathesis-venv by
 // scripts/setup.sh), against the four deployments of the services, each started for real: the Node
 // service on SQLite and on PostgreSQL, the Deno service on Deno KV, the Worker under `wrangler dev`.
-// Each is held to the OpenAPI document it serves (examples/service-edge/openapi.json) with a valid
+// Each is held to the OpenAPI document it serves (pkg-template/service/openapi.json) with a valid
 // token: every check, positive and negative data, its four phases (examples, coverage, fuzzing,
 // stateful), and a fixed seed, so that a failure reproduces. tests/schemathesis/ holds its
 // configuration (where a check's expectation and the services' documented behaviour differ, and
@@ -21,7 +21,7 @@ import { tokenFactory } from "./support/tokens.mjs";
 const repo = (path) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const ST = repo("target/schemathesis-venv/bin/st");
 const SETTINGS = repo("tests/schemathesis");
-const OPENAPI = repo("examples/service-edge/openapi.json");
+const OPENAPI = repo("pkg-template/service/openapi.json");
 /**
  * Test cases per operation in each phase, and the seed that makes a run repeat exactly. With 100,
  * the whole file took 2 min 6 s on the 2-core build machine (the Worker's run, with wrangler's

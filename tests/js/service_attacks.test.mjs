@@ -13,7 +13,7 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, importJWK } from "jose";
 import pg from "pg";
-import { createSealer } from "../../examples/service-edge/seal.js";
+import { createSealer } from "connect-provider/service";
 import { startPostgres } from "./support/postgres.mjs";
 import { serviceContract } from "./support/service-contract.mjs";
 import { attackSuite, AUDIENCE, ISSUER } from "./support/service-attacks.mjs";

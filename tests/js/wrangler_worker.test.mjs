@@ -1,20 +1,24 @@
 // examples/cloudflare-worker through wrangler itself (4.164, on Node 22 from tests/runtimes),
-// offline, as its README builds and runs it, in a user's project (the example beside the shared
-// edge, the package and jose in node_modules): `wrangler deploy --dry-run`; then `.dev.vars` with
+// offline, as its README builds and runs it, in a user's project (the example copied alone, the
+// package and jose in node_modules): `wrangler deploy --dry-run`, also after a real `npm install`
+// of the example's package.json in an empty folder; then `.dev.vars` with
 // the two secrets, `wrangler d1 migrations apply --local` and `wrangler dev`, under the service
 // contract (support/service-contract.mjs), the cron through /cdn-cgi/local/scheduled and the
 // dev-token script; then the local D1 read back with `wrangler d1 execute`. Miniflare alone runs
 // the same Worker in cloudflare_worker.test.mjs; the attacks are in service_attacks.test.mjs.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
-import { createSealer } from "../../examples/service-edge/seal.js";
+import { createSealer } from "connect-provider/service";
 import { serviceContract } from "./support/service-contract.mjs";
-import { INSTALLED, devVars, serviceSecrets, startWorkerUnderWrangler, workerProject } from "./support/services.mjs";
+import { EXAMPLES, INSTALLED, devVars, serviceSecrets, startWorkerUnderWrangler, workerProject } from "./support/services.mjs";
 import { freePort, startDev, wrangler, wranglerEnv } from "./support/wrangler.mjs";
 
+const TARBALLS = fileURLToPath(new URL("../../target/npm", import.meta.url));
 const home = mkdtempSync(join(tmpdir(), "connect-provider-wrangler-"));
 const env = wranglerEnv(join(home, "home"));
 after(() => rmSync(home, { recursive: true, force: true }));
@@ -47,17 +51,39 @@ test("wrangler deploy --dry-run bundles the Worker, its Durable Object, jose and
   const wasm = files.find((file) => file.endsWith("-connect_provider_bg.wasm"));
   assert.deepEqual(readFileSync(join(outdir, wasm)), readFileSync(join(INSTALLED, "web/connect_provider_bg.wasm")));
   const bundle = readFileSync(join(outdir, "worker.js"), "utf8");
-  assert.match(bundle, /^\/\/ \.\.\/\.\.\/node_modules\/connect-provider\/workerd\.js$/m, "the package's workerd export, resolved from node_modules");
-  assert.match(bundle, /^\/\/ \.\.\/\.\.\/node_modules\/jose\/dist\/webapi\//m, "jose's web API build");
+  assert.match(bundle, /^\/\/ node_modules\/connect-provider\/workerd\.js$/m, "the package's workerd export, resolved from node_modules");
+  assert.match(bundle, /^\/\/ node_modules\/jose\/dist\/webapi\//m, "jose's web API build");
   assert.match(bundle, /^export \{[^}]*\bWriteRateLimiter\b[^}]*\};?$/m, "the Durable Object class is exported");
   const [, module] = bundle.match(new RegExp(`^import (\\w+) from "\\./${wasm}";$`, "m"));
   assert.match(bundle, new RegExp(`^\\w+\\(\\{ module: ${module} \\}\\);$`, "m"), "initialised with the wasm imported as a compiled module");
 });
 
+test("the example copied alone into an empty folder builds after `npm install` of its own package.json (the edge from connect-provider/service, jose as its peer)", () => {
+  const project = join(home, "alone");
+  cpSync(EXAMPLES.worker, project, { recursive: true, filter: (path) => !/\/(\.wrangler|node_modules|\.dev\.vars)$/.test(path) });
+  const manifest = JSON.parse(readFileSync(join(project, "package.json"), "utf8"));
+  assert.deepEqual(Object.keys(manifest.dependencies).sort(), ["connect-provider", "jose"]);
+  // connect-provider as npm would fetch it from the registry: the tarball scripts/install-pkg.sh packed.
+  // wrangler, the example's one devDependency, is the tests' own (the same version), so --omit=dev.
+  const tarball = readdirSync(TARBALLS).find((file) => /^connect-provider-.*\.tgz$/.test(file));
+  manifest.dependencies["connect-provider"] = `file:${join(TARBALLS, tarball)}`;
+  writeFileSync(join(project, "package.json"), JSON.stringify(manifest, null, 2));
+  const installed = spawnSync("npm", ["install", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project, encoding: "utf8" });
+  assert.equal(installed.status, 0, `${installed.stdout}${installed.stderr}`);
+  assert.deepEqual(readdirSync(join(project, "node_modules")).filter((name) => !name.startsWith(".")).sort(), ["connect-provider", "jose"]);
+  const output = succeeds(["deploy", "--dry-run", "--outdir", join(home, "alone-dist")], project);
+  assert.match(output, /env\.WRITE_LIMITER \(WriteRateLimiter\)\s+Durable Object/);
+  const bundle = readFileSync(join(home, "alone-dist", "worker.js"), "utf8");
+  assert.match(bundle, /^\/\/ node_modules\/connect-provider\/service\/routes\.js$/m, "the edge, from the package's service subpath");
+  assert.match(bundle, /^\/\/ node_modules\/connect-provider\/workerd\.js$/m, "the handlers, through the package's workerd entry");
+});
+
 test("the same build with the package linked from a folder outside node_modules (npm install <dir>, workspaces) prints no Duplicate key warning either", () => {
   // esbuild keeps quiet about code under node_modules; a linked folder is the user's own code to it.
+  // A checkout of the package with its own node_modules, where its optional peer jose resolves from.
   const linked = join(home, "linked", "connect-provider");
   cpSync(INSTALLED, linked, { recursive: true });
+  cpSync(join(INSTALLED, "../jose"), join(linked, "node_modules/jose"), { recursive: true });
   const project = workerProject(join(home, "linked-project"), { packageDir: linked });
   assert.deepEqual(duplicateKeys(succeeds(["deploy", "--dry-run", "--outdir", join(home, "linked-dist")], project)), []);
 });
@@ -88,7 +114,6 @@ describe("wrangler dev, with .dev.vars and a local D1 its migrations made", () =
   });
 
   test("dev-token.mjs reads AUTH_JWT_SECRET from .dev.vars and prints a token the Worker accepts", async () => {
-    const { spawnSync } = await import("node:child_process");
     const userId = crypto.randomUUID();
     const minted = spawnSync(process.execPath, ["dev-token.mjs", userId], { cwd: worker.project, env: { PATH: process.env.PATH }, encoding: "utf8" });
     assert.equal(minted.status, 0, minted.stderr);

@@ -8,7 +8,7 @@ import uuid
 
 import schemathesis
 
-# The forms examples/service-edge/openapi.json gives the two headers.
+# The forms pkg-template/service/openapi.json gives the two headers.
 IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,255}")
 IF_MATCH_FORM = re.compile(r'\*|"[1-9][0-9]{0,15}"')
 

@@ -1,16 +1,20 @@
 // The connect-provider service as a Cloudflare Worker over D1: the routes of
-// ../../service-edge/app.js behind a Bearer JWT, credentials sealed before they are stored, writes
+// connect-provider/service behind a Bearer JWT, credentials sealed before they are stored, writes
 // rate-limited per user by a Durable Object. Configured by vars and secrets (README). A Worker
 // whose configuration would run open, or with a weak secret or key, answers 500 to every request
 // and never touches D1. The cron trigger (wrangler.toml) lists the connections about to expire and
 // purges the Idempotency-Keys past their retention.
 import { d1Store } from "connect-provider/stores/d1";
-import { ConfigError, readConfig, readIdempotencyRetentionMs } from "../../service-edge/config.js";
-import { runExpiringJob } from "../../service-edge/expiring-job.js";
-import { runKeyExpiry } from "../../service-edge/idempotency-expiry.js";
-import { jsonLog } from "../../service-edge/request-log.js";
-import { internalError } from "../../service-edge/responses.js";
-import { createService } from "../../service-edge/service.js";
+import {
+  ConfigError,
+  createService,
+  internalError,
+  jsonLog,
+  readConfig,
+  readIdempotencyRetentionMs,
+  runExpiringJob,
+  runKeyExpiry,
+} from "connect-provider/service";
 import { durableObjectLimiter } from "./write-limiter.js";
 
 export { WriteRateLimiter } from "./write-limiter.js";

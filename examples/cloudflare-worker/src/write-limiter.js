@@ -1,17 +1,17 @@
 // The Worker's rate limit: one Durable Object per user holds the instants of that user's writes in
-// the last minute (../../service-edge/rate-limit.js decides), so the limit is exact and the same in
+// the last minute (connect-provider/service decides), so the limit is exact and the same in
 // every location, honours RATE_LIMIT_WRITES_PER_MINUTE and can say when to retry. (The Workers
 // rate-limiting binding also runs locally, but counts per location, approximately, with its limit
 // fixed in wrangler.toml and no retry time.) The log is kept in the object's storage, and an alarm
 // deletes it once the window has passed, so idle users leave nothing behind.
 import { DurableObject } from "cloudflare:workers";
-import { WINDOW_MS, takeFromLog } from "../../service-edge/rate-limit.js";
+import { takeFromLog, WINDOW_MS } from "connect-provider/service";
 
 export class WriteRateLimiter extends DurableObject {
   /**
    * One write attempt of this object's user (RPC).
    * @param {number} limit writes allowed in any window
-   * @returns {Promise<import("../../service-edge/rate-limit.js").Decision>}
+   * @returns {Promise<import("connect-provider/service").Decision>}
    */
   async take(limit) {
     const now = Date.now();
@@ -38,7 +38,7 @@ export class WriteRateLimiter extends DurableObject {
  * The limiter the app takes, over the WRITE_LIMITER binding: the user's own object decides.
  * @param {DurableObjectNamespace} namespace
  * @param {number} limit
- * @returns {import("../../service-edge/rate-limit.js").Limiter}
+ * @returns {import("connect-provider/service").Limiter}
  */
 export function durableObjectLimiter(namespace, limit) {
   return {

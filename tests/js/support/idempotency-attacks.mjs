@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
-import { MALFORMED_KEY, requestFingerprinter } from "../../../examples/service-edge/idempotency-key.js";
-import { KEY_REUSED, LEASE_MS, STILL_RUNNING } from "../../../examples/service-edge/idempotent-routes.js";
+import { MALFORMED_KEY, requestFingerprinter } from "../../../node_modules/connect-provider/service/idempotency-key.js";
+import { KEY_REUSED, LEASE_MS, STILL_RUNNING } from "../../../node_modules/connect-provider/service/idempotent-routes.js";
 import { findSecrets } from "./at-rest.mjs";
 
 const HOUR = 3_600_000;

@@ -22,7 +22,7 @@ const MAX_BODY = 64 * 1024;
 const UNAUTHORIZED_BODY = '{"error":"invalid_token"}';
 const CHALLENGE = 'Bearer error="invalid_token"';
 /** The API's description, as the repository has it: every service serves this. */
-const OPENAPI = JSON.parse(readFileSync(new URL("../../../examples/service-edge/openapi.json", import.meta.url), "utf8"));
+const OPENAPI = JSON.parse(readFileSync(new URL("../../../pkg-template/service/openapi.json", import.meta.url), "utf8"));
 /** The methods a client may try on a path; each one a path lacks is 405 (QUERY is the draft safe method with a body). */
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"];
 

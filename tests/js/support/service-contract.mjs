@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, test } from "node:test";
-import { createSealer, keyIdOf } from "../../../examples/service-edge/seal.js";
+import { createSealer, keyIdOf } from "connect-provider/service";
 import { tokenFactory } from "./tokens.mjs";
 
 const PROVIDER_ID = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c";
@@ -173,7 +173,8 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
     assert.deepEqual([third.status, third.version], ["disconnected", 3]);
     assert.equal((await call("DELETE", path, undefined, { "if-match": "*" })).status, 204, "* matches any version");
     assert.equal((await call("DELETE", path)).status, 204, "no If-Match: whatever the version");
-    assert.equal((await read()).version, 5);
+    assert.equal((await call("DELETE", path, undefined, { "if-match": "" })).status, 204, "an empty If-Match is none (wrangler drops it)");
+    assert.equal((await read()).version, 6);
   });
 
   test("GET /events answers the user's events oldest first, paged by after and limit", async () => {
@@ -202,6 +203,8 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
       [connectBody("sk_x", { credentials: { secret: "x".repeat(33 * 1024), credentialType: "oauth2" } }), "Invalid or missing credentials"],
       [connectBody("sk_x", { credentials: { encryptedData: "c2VhbGVk", credentialType: "oauth2" } }), "Invalid or missing credentials"],
       [connectBody("sk_x", { providerId: "not-a-uuid" }), /^Invalid command: /],
+      [connectBody("sk_x", { providerSlug: "nul\u0000slug" }), "Invalid provider slug"],
+      [connectBody("sk_x", { alias: "nul \u0000 alias" }), "Invalid command: alias contains U+0000"],
     ];
     for (const [body, error] of refusals) {
       const response = await call("POST", "/connections", body);
@@ -209,6 +212,7 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
       if (typeof error === "string") assert.deepEqual(response.json, { error });
       else assert.match(response.json.error, error);
     }
+    assert.deepEqual((await call("GET", "/providers")).json, { connections: [], totalCount: 0, activeCount: 0 }, "no refusal stored anything");
     assert.equal((await call("GET", "/providers/not-a-uuid")).status, 400);
     assert.deepEqual((await call("GET", `/providers/${randomUUID()}`)).json, { error: "Connection not found" });
     assert.deepEqual([(await call("GET", "/providers/x/y")).status, (await call("GET", "/connections/")).status], [404, 404]);

@@ -23,7 +23,6 @@ export const EXAMPLES = {
   deno: repo("examples/deno-service/main.ts"),
   denoDevToken: repo("examples/deno-service/dev-token.ts"),
   worker: repo("examples/cloudflare-worker"),
-  edge: repo("examples/service-edge"),
 };
 export const DENO = repo("node_modules/.bin/deno");
 /** The Deno service's flags, as its README gives them. */
@@ -327,22 +326,21 @@ async function sqlStatements() {
 }
 
 /**
- * A user's project for the Worker: the example and the shared edge side by side, as in this
- * repository, with jose and connect-provider in its node_modules: the package copied there as
- * `npm install connect-provider` puts it, or (`packageDir`) linked from a folder outside any
- * node_modules, as npm links a folder dependency or a workspace.
+ * A user's project for the Worker: the example copied alone (it imports the edge from
+ * connect-provider/service), with jose and connect-provider in its node_modules: the package copied
+ * there as `npm install connect-provider` puts it, or (`packageDir`) linked from a folder outside
+ * any node_modules, as npm links a folder dependency or a workspace.
  * @param {string} root
  * @param {{ packageDir?: string }} [options]
  */
 export function workerProject(root, { packageDir } = {}) {
   const skip = (path) => !/\/(\.wrangler|node_modules|\.dev\.vars)$/.test(path);
-  cpSync(EXAMPLES.worker, join(root, "examples/cloudflare-worker"), { recursive: true, filter: skip });
-  cpSync(EXAMPLES.edge, join(root, "examples/service-edge"), { recursive: true });
+  cpSync(EXAMPLES.worker, root, { recursive: true, filter: skip });
   mkdirSync(join(root, "node_modules"), { recursive: true });
   if (packageDir) symlinkSync(packageDir, join(root, "node_modules/connect-provider"), "dir");
   else cpSync(INSTALLED, join(root, "node_modules/connect-provider"), { recursive: true });
   cpSync(JOSE, join(root, "node_modules/jose"), { recursive: true });
-  return join(root, "examples/cloudflare-worker");
+  return root;
 }
 
 /** .dev.vars, as the README has the user write it. @param {Record<string, string>} vars */

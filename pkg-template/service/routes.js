@@ -84,6 +84,7 @@ export function connectionRoutes({ store, sealer, logError }) {
     /** POST /connections { providerId, providerSlug, alias?, credentials } -> 201 { id } */
     async connect(/** @type {RouteContext} */ context) {
       const body = await readJsonObject(context.request);
+      refuseNul(body);
       const command = {
         userId: context.userId,
         providerId: body.providerId,
@@ -155,12 +156,24 @@ export function connectionRoutes({ store, sealer, logError }) {
   };
 }
 
+/**
+ * PostgreSQL's text cannot hold U+0000, so no deployment takes it in a stored string: the same 400
+ * on every store rather than a database error on one. A slug with it is an invalid slug.
+ * @param {Record<string, unknown>} body
+ */
+function refuseNul(body) {
+  const has = (/** @type {unknown} */ value) => typeof value === "string" && value.includes("\u0000");
+  if (has(body.providerSlug)) throw new HttpError(400, "Invalid provider slug");
+  if (has(body.alias)) throw new HttpError(400, "Invalid command: alias contains U+0000");
+}
+
 /** A connection's version as a strong entity tag. @param {number} version */
 export const entityTag = (version) => `"${version}"`;
 
 /**
- * `If-Match` as the command's `expectedVersion`: one strong tag (`"3"`) is that version, `*` or no
- * header expects none. The check is the handler's, made on what it reads and again after a stale
+ * `If-Match` as the command's `expectedVersion`: one strong tag (`"3"`) is that version;
+ * `*`, no header or an empty one (some runtimes drop an empty field) expects none. The check is
+ * the handler's, made on what it reads and again after a stale
  * write, so it holds in the same step as the write. A weak tag (`W/"3"`) never matches strongly,
  * and a list of tags cannot name one version: both are 400 rather than a 412 that would mislead.
  * @param {Request} request
@@ -168,7 +181,7 @@ export const entityTag = (version) => `"${version}"`;
  */
 function expected(request) {
   const header = request.headers.get("if-match");
-  if (header === null || header.trim() === "*") return {};
+  if (header === null || header.trim() === "" || header.trim() === "*") return {};
   const match = /^\s*"([1-9][0-9]{0,15})"\s*$/.exec(header);
   const version = match ? Number(match[1]) : NaN;
   if (!Number.isSafeInteger(version)) throw new HttpError(400, 'If-Match must be one version\'s entity tag, as ETag gives it ("3"), or *');

@@ -1,0 +1,98 @@
+// Types of connect-provider/service. jose is needed by this subpath only (an optional peer).
+import type { ErrorCode } from "../index.js";
+import type { IdempotencyStore, IdempotentConnectionStore, StoreRepository } from "../stores/index.js";
+
+/** How tokens are verified: HS256 with a shared secret, or an identity provider's JWKS. */
+export type AuthConfig =
+  | { kind: "hs256"; secret: Uint8Array; issuer?: string; audience?: string }
+  | { kind: "jwks"; url: URL; issuer: string; audience: string };
+
+/** The environment read and checked whole by readConfig. */
+export interface ServiceConfig {
+  auth: AuthConfig;
+  credentials: { key: Uint8Array; oldKeys: Uint8Array[] };
+  writesPerMinute: number;
+  allowedOrigins: string[];
+  idempotencyRetentionMs: number;
+}
+
+/** Every problem of a configuration, named; never a secret's value. */
+export declare class ConfigError extends Error {
+  constructor(problems: string[]);
+  readonly problems: string[];
+}
+
+export declare function readConfig(env: Record<string, unknown>): ServiceConfig;
+export declare function readIdempotencyRetentionMs(env: Record<string, unknown>): number;
+export declare function readListenAddress(env: Record<string, unknown>): { host: string; port: number };
+export declare function readJobIntervalMs(env: Record<string, unknown>, defaultMs?: number): number;
+
+/** One JSON line a request; never a body, token or secret. */
+export interface Log {
+  request(fields: Record<string, unknown>): void;
+  error(fields: Record<string, unknown>): void;
+  info(fields: Record<string, unknown>): void;
+}
+export declare function jsonLog(sinks?: { out?: (line: string) => void; err?: (line: string) => void }): Log;
+
+/** Writes a user may make in any sliding minute. */
+export type Decision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export interface Limiter {
+  take(userId: string): Promise<Decision>;
+}
+export declare const WINDOW_MS: number;
+export declare function takeFromLog(log: number[], now: number, limit: number, windowMs?: number): Decision;
+export declare function inProcessLimiter(options: { limit: number; windowMs?: number; now?: () => number }): Limiter;
+
+/** The fetch-style app of a checked configuration over a store and a limiter. */
+export declare function createService(parts: {
+  config: ServiceConfig;
+  store: IdempotentConnectionStore;
+  limiter: Limiter;
+  log: Log;
+}): Promise<(request: Request) => Promise<Response>>;
+
+/** AES-256-GCM sealing of a provider's secret, bound to the user, with the key's id inside. */
+export declare class SealError extends Error {}
+export interface Sealer {
+  /** The current key's id, hex. */
+  readonly keyId: string;
+  seal(secret: string, userId: string): Promise<Uint8Array>;
+  open(sealed: Uint8Array, userId: string): Promise<string>;
+  isCurrent(sealed: Uint8Array): boolean;
+  reseal(sealed: Uint8Array, userId: string): Promise<Uint8Array>;
+}
+export declare function createSealer(keys: { key: Uint8Array; oldKeys?: Uint8Array[] }): Promise<Sealer>;
+export declare function keyIdOf(rawKey: Uint8Array): Promise<Uint8Array>;
+
+export declare function runExpiringJob(
+  repository: StoreRepository,
+  log: Log,
+  withinMinutes?: number,
+): Promise<{ ok: boolean; connectionIds: string[] }>;
+export declare function everyInterval(job: () => Promise<unknown>, intervalMs: number, unref?: (timer: unknown) => void): { stop(): Promise<void> };
+
+export declare const DEFAULT_RETENTION_HOURS: number;
+export declare function runKeyExpiry(keys: IdempotencyStore, retentionMs: number, log: Log): Promise<number>;
+
+/** A route's answer before it becomes a Response. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+export declare class HttpError extends Error {
+  constructor(status: number, message: string, headers?: Record<string, string>);
+  readonly status: number;
+  readonly headers: Record<string, string>;
+}
+export declare function refusal(status: number, error: string, headers?: Record<string, string>): Reply;
+export declare function toResponse(reply: Reply, extra?: Record<string, string>): Response;
+export declare function internalError(requestId: string): Response;
+
+/** A handler's failure as the services answer it: not owned is 404, like not found; a 500 names nothing. */
+export declare function statusOf(failure: { error: string; code: ErrorCode }): { status: number; error?: string };
+export declare function messageOf(error: unknown): string;
+
+/** The services' OpenAPI 3.1 document, as each serves it at GET /openapi.json. */
+export declare const openapi: { openapi: string; info: { title: string; version: string }; paths: Record<string, unknown> } & Record<string, unknown>;
