@@ -30,10 +30,10 @@ function run(command, args) {
   execFileSync(command, args, { cwd: root, stdio: "inherit", env });
 }
 
-// --stores-only: refresh pkg/stores, pkg/service and the manifest from pkg-template on an existing
+// --stores-only: refresh pkg/stores, pkg/service, pkg/relay and the manifest from pkg-template on an existing
 // pkg/, without cargo (for work on the JS side while the wasm stays as built).
 if (process.argv.includes("--stores-only")) {
-  for (const dir of ["stores", "service"]) {
+  for (const dir of ["stores", "service", "relay"]) {
     rmSync(join(pkg, dir), { recursive: true, force: true });
     cpSync(join(root, "pkg-template", dir), join(pkg, dir), { recursive: true });
   }

@@ -50,6 +50,10 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" > /dev/null; then
   fi
   apt_install postgresql
 fi
+if ! command -v nats-server > /dev/null; then
+  echo "setup: installing nats-server from Debian (the tests start their own, with JetStream)"
+  apt_install nats-server
+fi
 
 # Schemathesis (the API fuzzer tests/js/schemathesis.test.mjs runs against the services), pinned, in a
 # virtual environment of its own under target/ (git-ignored): never the system's Python packages.

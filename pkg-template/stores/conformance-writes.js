@@ -326,6 +326,10 @@ export function writeCases(harness, onFresh) {
           const log = await store.events({ userId });
           const logged = log.some((e) => e.eventType === command.succeeded && (subject.providerId ? /** @type {any} */ (e).providerId === subject.providerId : /** @type {any} */ (e).connectionId === subject.connectionId));
           equal(changed, logged, `${where}: the table changed (${changed}) exactly when ${command.succeeded} is logged (${logged})`);
+          if (harness.outbox !== false) {
+            const queued = (await /** @type {import("./index.js").OutboxConnectionStore} */ (store).outbox.pending(1000)).map((entry) => entry.event).filter((e) => e.userId === userId);
+            deepEqual(queued, log, `${where}: the outbox holds exactly the user's logged events`);
+          }
           if (answer.ok) ok(changed, `${where}: an ok answer is a stored change: ${JSON.stringify(answer)}`);
           else {
             // The error is the DATABASE_ERROR text, with what the client's error said after a colon.

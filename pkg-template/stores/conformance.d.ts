@@ -43,6 +43,12 @@ export interface ConformanceHarness {
    * the store must have it, and the cases of claims, replays, leases, purges and completing commits run.
    */
   idempotency?: boolean;
+  /**
+   * `false` for a store without `outbox` (Deno KV, IndexedDB); otherwise the store must have it, and
+   * the cases of its order, lease, failures, set-aside events and races run, and the fault case
+   * checks that the outbox holds exactly the log.
+   */
+  outbox?: boolean;
   /** The package's handlers, which some cases run over the store. */
   api: Pick<typeof Api,
     | "ConnectProviderHandler" | "DisconnectProviderHandler" | "RefreshProviderTokensHandler"

@@ -6,6 +6,7 @@ import { deepEqual, equal, ok, rejects } from "./conformance-check.js";
 import { STATUSES, T, conformanceRecord, event, inStatus, msFrom, secret, sorted, uuid } from "./conformance-fixtures.js";
 import { writeCases } from "./conformance-writes.js";
 import { idempotencyCases } from "./conformance-idempotency.js";
+import { outboxCases } from "./conformance-outbox.js";
 
 export { conformanceRecord } from "./conformance-fixtures.js";
 
@@ -280,6 +281,8 @@ export function storeConformanceCases(harness) {
     ...writeCases(harness, onFresh),
     // A store without idempotency keys (IndexedDB: a browser app has no retried HTTP requests to answer) says so.
     ...(harness.idempotency === false ? {} : idempotencyCases(onFresh)),
+    // A store without an outbox (Deno KV enqueues in its atomic() instead; IndexedDB) says so.
+    ...(harness.outbox === false ? {} : outboxCases(onFresh)),
   };
   return Object.entries(cases).map(([name, run]) => ({ name, run }));
 }

@@ -1,6 +1,6 @@
-import type { IdempotentConnectionStore } from "./index.js";
+import type { OutboxConnectionStore } from "./index.js";
 export type {
-  CommitOptions, ConnectionStore, EventQuery, IdempotencyClaim, IdempotencyStore, IdempotentConnectionStore, KeptResponse, StoreEventBus, StoreRepository,
+  CommitOptions, ConnectionStore, EventQuery, IdempotencyClaim, IdempotencyStore, IdempotentConnectionStore, KeptResponse, OutboxConnectionStore, EventOutbox, OutboxEntry, SetAsideEntry, StoreEventBus, StoreRepository,
 } from "./index.js";
 
 /** What the store uses of a Cloudflare `D1Database` binding. */
@@ -16,4 +16,4 @@ export interface D1PreparedStatement {
 }
 
 /** A store on Cloudflare D1, through the Worker's binding (`env.DB`). */
-export declare function d1Store(db: D1Database): IdempotentConnectionStore;
+export declare function d1Store(db: D1Database): OutboxConnectionStore;

@@ -13,12 +13,14 @@ import {
 } from "./sql-statements.js";
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
 import { CLAIM_LOST_MARKER, idempotencyStatements, sqlIdempotency, valuesOf } from "./idempotency-sql.js";
+import { outboxStatements, sqlOutbox } from "./outbox-sql.js";
 
 /** @typedef {import("./d1.js").D1Database} D1Database */
 
 const CONNECTIONS = connectionStatements((n) => `?${n}`);
 const EVENTS = eventStatements((n) => `?${n}`);
 const IDEMPOTENCY = idempotencyStatements("?n");
+const OUTBOX = outboxStatements("?n");
 const MIGRATIONS_TABLE =
   "CREATE TABLE IF NOT EXISTS connect_provider_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
 const RECORD_MIGRATION = "INSERT INTO connect_provider_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)";
@@ -30,7 +32,7 @@ const arrayBuffer = (bytes) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOf
 
 /**
  * @param {D1Database} db
- * @returns {import("./index.js").IdempotentConnectionStore}
+ * @returns {import("./index.js").OutboxConnectionStore}
  */
 export function d1Store(db) {
   if (!db || typeof db.prepare !== "function" || typeof db.batch !== "function") {
@@ -90,6 +92,11 @@ export function d1Store(db) {
     idempotency: sqlIdempotency(IDEMPOTENCY, {
       run: async ({ sql }, values) => /** @type {{ meta: { changes: number } }} */ (await db.prepare(sql).bind(...values).run()).meta.changes,
       get: async ({ sql }, values) => db.prepare(sql).bind(...values).first(),
+    }),
+    outbox: sqlOutbox(OUTBOX, {
+      run: async ({ sql }, values) => /** @type {{ meta: { changes: number } }} */ (await db.prepare(sql).bind(...values).run()).meta.changes,
+      all: async ({ sql }, values) => /** @type {{ results: Record<string, any>[] }} */ (await db.prepare(sql).bind(...values).all()).results,
+      list: (ids) => JSON.stringify(ids),
     }),
     async events(query) {
       const { userId, after, limit } = eventQuery(query);

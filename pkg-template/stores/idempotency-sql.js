@@ -4,6 +4,7 @@
 // inserts), a key whose first request died is taken over by an UPDATE that matches only an expired
 // lease, and only the claim's holder (its token) completes or releases it. What is read back only
 // chooses among the answers that take nothing: replay, mismatch, running.
+import { compileSlots, valuesOf } from "./sql-slots.js";
 import { checkedClaim, checkedKey, checkedPurge, checkedToken, newToken, responseOf, responseText } from "./idempotency-input.js";
 
 /** Tries of a claim whose key was released or purged between its statements. */
@@ -39,32 +40,17 @@ const TEMPLATES = {
 };
 
 /**
- * @typedef {{ sql: string, names: string[] }} Statement its SQL, and the slot each placeholder takes, in order
+ * @typedef {import("./sql-slots.js").Statement} Statement
  * @typedef {Record<keyof typeof TEMPLATES, Statement> & { claimGuard: string }} Statements
  */
 
 /**
- * The statements for one client. `style` writes the n-th distinct slot's placeholder: `?` for
- * SQLite (one value per placeholder, in the order they appear), `?n` for D1, `$n` for PostgreSQL
- * (one value per distinct slot).
- * @param {"?" | "?n" | "$n"} style
+ * The statements for one client, in its placeholders' style (sql-slots.js).
+ * @param {import("./sql-slots.js").PlaceholderStyle} style
  * @returns {Statements}
  */
 export function idempotencyStatements(style) {
-  const compile = (/** @type {string} */ template) => {
-    /** @type {string[]} */
-    const names = [];
-    const sql = template.replace(/@(\w+)/g, (_, name) => {
-      if (style === "?") {
-        names.push(name);
-        return "?";
-      }
-      if (!names.includes(name)) names.push(name);
-      const n = names.indexOf(name) + 1;
-      return style === "?n" ? `?${n}` : INSTANTS.has(name) ? `$${n}::timestamptz` : `$${n}`;
-    });
-    return { sql, names };
-  };
+  const compile = (/** @type {string} */ template) => compileSlots(template, style, INSTANTS);
   return {
     .../** @type {Record<keyof typeof TEMPLATES, Statement>} */ (Object.fromEntries(Object.entries(TEMPLATES).map(([name, template]) => [name, compile(template)]))),
     /** Fails (in a D1 batch, rolling it back) when the completion before it changed no row. */
@@ -72,8 +58,7 @@ export function idempotencyStatements(style) {
   };
 }
 
-/** A statement's values, from the slots' values. @param {Statement} statement @param {Record<string, unknown>} slots */
-export const valuesOf = (statement, slots) => statement.names.map((name) => slots[name]);
+export { valuesOf };
 
 /**
  * @param {Statements} statements

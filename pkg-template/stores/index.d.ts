@@ -80,6 +80,56 @@ export interface IdempotencyStore {
   purge(before: number, limit: number): Promise<number>;
 }
 
+/** An event waiting in the outbox, in commit order. */
+export interface OutboxEntry {
+  /** The event exactly as `events()` gives it. */
+  event: ProviderEvent;
+  /** Failed deliveries so far. */
+  attempts: number;
+  /** Not to be tried before this instant (ISO), after a failure; null to try now. */
+  nextAttemptAt: string | null;
+}
+
+/** An event that kept failing, held for an operator. */
+export interface SetAsideEntry {
+  event: ProviderEvent;
+  attempts: number;
+  /** The message system's last error, at most 500 characters. */
+  lastError: string;
+  setAsideAt: string;
+}
+
+/**
+ * The transactional outbox: every event the store logs enters it in the same transaction as its
+ * append (and as the change a commit stores with it), and leaves once a relay has delivered it.
+ * One relay holds the lease at a time; `delivered` and `failed` change nothing unless `holder`
+ * still holds it, checked inside the database. Instants are milliseconds since the epoch (or a
+ * Date, or ISO text); a bad argument is a RangeError naming it.
+ */
+export interface EventOutbox {
+  /** Takes or renews the one lease until `now + leaseMs` (at most 10 minutes); `false` while another holder's runs. */
+  lease(holder: string, now: number | Date, leaseMs: number): Promise<boolean>;
+  /** Gives the lease up; `true` when `holder` held it. */
+  release(holder: string): Promise<boolean>;
+  /** The first `limit` (1 to 1,000) events waiting, oldest commit first; none that were set aside. */
+  pending(limit: number): Promise<OutboxEntry[]>;
+  /** Takes delivered events out; answers how many left (0 when `holder` lost the lease). */
+  delivered(holder: string, eventIds: string[], now: number | Date): Promise<number>;
+  /** Counts a failed delivery: when to try again, or set aside for an operator; `false` when `holder` lost the lease. */
+  failed(
+    holder: string,
+    eventId: string,
+    failure: { error: string; nextAttemptAt: number | Date; setAside: boolean },
+    now: number | Date,
+  ): Promise<boolean>;
+  /** The events set aside, oldest commit first. */
+  setAside(limit: number): Promise<SetAsideEntry[]>;
+  /** Puts a set-aside event back in line (at its commit's place), its attempts at 0; `true` when it was set aside. */
+  requeue(eventId: string): Promise<boolean>;
+  /** How far behind delivery is: events waiting, the oldest one's occurredAt, and how many are set aside. */
+  lag(): Promise<{ pending: number; oldestOccurredAt: string | null; setAside: number }>;
+}
+
 export interface StoreEventBus {
   /** Appends the event to the store's log, in the same database as the connections. */
   publish(event: ProviderEvent): Promise<void>;
@@ -106,4 +156,9 @@ export interface ConnectionStore {
 /** A store that also keeps idempotency keys (SQLite, PostgreSQL, D1, Deno KV; not IndexedDB). */
 export interface IdempotentConnectionStore extends ConnectionStore {
   idempotency: IdempotencyStore;
+}
+
+/** A store with a transactional outbox for a relay (SQLite, PostgreSQL, D1). */
+export interface OutboxConnectionStore extends IdempotentConnectionStore {
+  outbox: EventOutbox;
 }

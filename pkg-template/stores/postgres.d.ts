@@ -1,6 +1,6 @@
-import type { IdempotentConnectionStore } from "./index.js";
+import type { OutboxConnectionStore } from "./index.js";
 export type {
-  CommitOptions, ConnectionStore, EventQuery, IdempotencyClaim, IdempotencyStore, IdempotentConnectionStore, KeptResponse, StoreEventBus, StoreRepository,
+  CommitOptions, ConnectionStore, EventQuery, IdempotencyClaim, IdempotencyStore, IdempotentConnectionStore, KeptResponse, OutboxConnectionStore, EventOutbox, OutboxEntry, SetAsideEntry, StoreEventBus, StoreRepository,
 } from "./index.js";
 
 /** What the store uses of a node-postgres (`pg`) `Pool` or `Client`. */
@@ -10,4 +10,4 @@ export interface PgQueryable {
 }
 
 /** A store on PostgreSQL, on the original service's provider_connections table, through your pg Pool or Client. */
-export declare function postgresStore(db: PgQueryable): IdempotentConnectionStore;
+export declare function postgresStore(db: PgQueryable): OutboxConnectionStore;

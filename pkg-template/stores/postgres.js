@@ -13,6 +13,7 @@ import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./ev
 import { appendValues, conditionalWrite, connectionStatements, eventStatements } from "./sql-statements.js";
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
 import { idempotencyStatements, sqlIdempotency, valuesOf } from "./idempotency-sql.js";
+import { outboxStatements, sqlOutbox } from "./outbox-sql.js";
 
 /** @typedef {import("./postgres.js").PgQueryable} PgQueryable */
 /** @typedef {import("../index.js").ProviderConnectionRecord} ProviderConnectionRecord */
@@ -20,6 +21,7 @@ import { idempotencyStatements, sqlIdempotency, valuesOf } from "./idempotency-s
 const CONNECTIONS = connectionStatements((n) => `$${n}`, { instant: (p) => `${p}::timestamptz` });
 const EVENTS = eventStatements((n) => `$${n}`);
 const IDEMPOTENCY = idempotencyStatements("$n");
+const OUTBOX = outboxStatements("$n");
 /** One lock for every client migrating this database, held until its transaction ends. */
 const MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('connect_provider_migrations'))";
 
@@ -33,7 +35,7 @@ const clientQueues = new WeakMap();
 
 /**
  * @param {PgQueryable} db
- * @returns {import("./index.js").IdempotentConnectionStore}
+ * @returns {import("./index.js").OutboxConnectionStore}
  */
 export function postgresStore(db) {
   if (!db || typeof db.query !== "function") throw new TypeError("postgresStore: db must be a pg Pool or Client");
@@ -106,6 +108,11 @@ export function postgresStore(db) {
     idempotency: sqlIdempotency(IDEMPOTENCY, {
       run: async ({ sql }, values) => /** @type {{ rowCount: number }} */ (await send(sql, values)).rowCount,
       get: async ({ sql }, values) => (await send(sql, values)).rows[0] ?? null,
+    }),
+    outbox: sqlOutbox(OUTBOX, {
+      run: async ({ sql }, values) => /** @type {{ rowCount: number }} */ (await send(sql, values)).rowCount,
+      all: async ({ sql }, values) => (await send(sql, values)).rows,
+      list: (ids) => ids,
     }),
     async events(query) {
       const { userId, after, limit } = eventQuery(query);

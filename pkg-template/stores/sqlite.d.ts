@@ -1,6 +1,6 @@
-import type { IdempotentConnectionStore } from "./index.js";
+import type { OutboxConnectionStore } from "./index.js";
 export type {
-  CommitOptions, ConnectionStore, EventQuery, IdempotencyClaim, IdempotencyStore, IdempotentConnectionStore, KeptResponse, StoreEventBus, StoreRepository,
+  CommitOptions, ConnectionStore, EventQuery, IdempotencyClaim, IdempotencyStore, IdempotentConnectionStore, KeptResponse, OutboxConnectionStore, EventOutbox, OutboxEntry, SetAsideEntry, StoreEventBus, StoreRepository,
 } from "./index.js";
 
 /** What the store uses of a better-sqlite3 `Database` or a `node:sqlite` `DatabaseSync`. */
@@ -14,4 +14,4 @@ export interface SqliteDatabase {
 }
 
 /** A store on SQLite, through the client you opened (better-sqlite3 12, or node:sqlite on Node 22.5+). */
-export declare function sqliteStore(db: SqliteDatabase): IdempotentConnectionStore;
+export declare function sqliteStore(db: SqliteDatabase): OutboxConnectionStore;

@@ -8,12 +8,14 @@ import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./ev
 import { appendValues, conditionalWrite, connectionStatements, eventStatements, isDuplicateColumn } from "./sql-statements.js";
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
 import { idempotencyStatements, sqlIdempotency, valuesOf } from "./idempotency-sql.js";
+import { outboxStatements, sqlOutbox } from "./outbox-sql.js";
 
 /** @typedef {import("./sqlite.js").SqliteDatabase} SqliteDatabase */
 
 const CONNECTIONS = connectionStatements(() => "?");
 const EVENTS = eventStatements(() => "?");
 const IDEMPOTENCY = idempotencyStatements("?");
+const OUTBOX = outboxStatements("?");
 /** How long migrate() and commit() wait for another connection's write lock before they give up. */
 const LOCK_WAIT_MS = 10_000;
 
@@ -22,7 +24,7 @@ const blob = (/** @type {Uint8Array} */ bytes) => Buffer.from(bytes.buffer, byte
 
 /**
  * @param {SqliteDatabase} db
- * @returns {import("./index.js").IdempotentConnectionStore}
+ * @returns {import("./index.js").OutboxConnectionStore}
  */
 export function sqliteStore(db) {
   if (!db || typeof db.prepare !== "function" || typeof db.exec !== "function") {
@@ -81,6 +83,11 @@ export function sqliteStore(db) {
     idempotency: sqlIdempotency(IDEMPOTENCY, {
       run: async ({ sql }, values) => changes(statement(sql).run(...values)),
       get: async ({ sql }, values) => statement(sql).get(...values) ?? null,
+    }),
+    outbox: sqlOutbox(OUTBOX, {
+      run: async ({ sql }, values) => changes(statement(sql).run(...values)),
+      all: async ({ sql }, values) => statement(sql).all(...values),
+      list: (ids) => JSON.stringify(ids),
     }),
     async events(query) {
       const { userId, after, limit } = eventQuery(query);

@@ -32,6 +32,8 @@ const migrateScript = new URL("./support/migrate_deno_kv.mjs", import.meta.url).
 
 const harness = {
   api,
+  // Deno KV has no outbox table: its events are enqueued in the same atomic() as the change (kv.listenQueue).
+  outbox: false,
   async fresh() {
     const dir = await Deno.makeTempDir({ prefix: "connect-provider-deno-kv-" });
     const path = `${dir}/store.kv`;

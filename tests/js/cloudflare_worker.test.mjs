@@ -27,11 +27,12 @@ after(async () => {
 });
 
 test("migrations/ is the package's SQLite schema, as the store's migrate() would apply it", () => {
-  assert.deepEqual(readdirSync(join(EXAMPLES.worker, "migrations")).sort(), ["0001_connect_provider.sql", "0002_connection_version.sql", "0003_idempotency_keys.sql"]);
+  assert.deepEqual(readdirSync(join(EXAMPLES.worker, "migrations")).sort(), ["0001_connect_provider.sql", "0002_connection_version.sql", "0003_idempotency_keys.sql", "0004_event_outbox.sql"]);
   const shipped = (name) => readFileSync(fileURLToPath(new URL(`../../node_modules/connect-provider/stores/sql/sqlite/${name}`, import.meta.url)), "utf8");
   assert.equal(readFileSync(join(EXAMPLES.worker, "migrations/0001_connect_provider.sql"), "utf8"), shipped("0001_provider_connections.sql"));
   assert.equal(readFileSync(join(EXAMPLES.worker, "migrations/0002_connection_version.sql"), "utf8"), shipped("0002_connection_version.sql"));
   assert.equal(readFileSync(join(EXAMPLES.worker, "migrations/0003_idempotency_keys.sql"), "utf8"), shipped("0003_idempotency_keys.sql"));
+  assert.equal(readFileSync(join(EXAMPLES.worker, "migrations/0004_event_outbox.sql"), "utf8"), shipped("0004_event_outbox.sql"));
 });
 
 serviceContract({

@@ -1,0 +1,65 @@
+// Types of connect-provider/relay: a store's outbox delivered, in commit order, at least once.
+import type { ProviderEvent } from "../index.js";
+import type { EventOutbox } from "../stores/index.js";
+
+export interface RelayOptions {
+  /** Events handed to `deliver` at once (1 to 1,000; 100). */
+  batchSize?: number;
+  /** How long the store's lease lasts, renewed after each batch (1 s to 10 min; 30 s). */
+  leaseMs?: number;
+  /** A `deliver` that has not settled by then counts as failed (at most leaseMs; 10 s, or leaseMs if shorter). */
+  deliverTimeoutMs?: number;
+  /** Failures of one event after which, if the message system takes the event behind it, it is set aside (8). */
+  maxAttempts?: number;
+  /** The first retry's wait, doubled at each failure up to maxBackoffMs (500 ms, 60 s). */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** How often start()'s loop drains when nothing nudges it (500 ms). */
+  intervalMs?: number;
+  /** This relay's name in the lease (a random UUID). */
+  holder?: string;
+  /** The clock, in milliseconds since the epoch (Date.now). */
+  now?: () => number;
+  /** Each failed delivery: which event, how often, when it is tried again or whether it was set aside. */
+  onFailure?: (failure: DeliveryFailure) => void;
+}
+
+export interface DeliveryFailure {
+  eventId: string;
+  attempts: number;
+  /** The error's name and message, at most 500 characters. */
+  error: string;
+  retryAt: string;
+  setAside: boolean;
+}
+
+export interface DrainResult {
+  delivered: number;
+  failed: number;
+  setAside: number;
+  /** Whether this relay held the lease (another relay's turn otherwise). */
+  leased: boolean;
+  /** When the first waiting event may be tried again, after a failure. */
+  retryAt: string | null;
+}
+
+export interface RunningRelay {
+  /** Drains soon, rather than at the next interval: call it after a write. */
+  nudge(): void;
+  /** Ends the loop after the drain in progress, and gives the lease up. */
+  stop(): Promise<void>;
+}
+
+export interface Relay {
+  readonly holder: string;
+  /** Delivers what waits, in commit order, until the outbox is empty, a failure must wait, or the lease is lost. */
+  drain(): Promise<DrainResult>;
+  /** How far behind delivery is. */
+  lag(): Promise<{ pending: number; oldestOccurredAt: string | null; oldestAgeMs: number | null; setAside: number }>;
+  start(hooks?: { onDrain?: (result: DrainResult | null, error?: unknown) => void }): RunningRelay;
+}
+
+export declare const RELAY_DEFAULTS: Readonly<Required<Omit<RelayOptions, "holder" | "now" | "onFailure">>>;
+
+/** `deliver` resolves once the message system has taken every event it was given; it may be called again with the same events. */
+export declare function createRelay(outbox: EventOutbox, deliver: (events: ProviderEvent[]) => Promise<unknown>, options?: RelayOptions): Relay;

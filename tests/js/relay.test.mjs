@@ -1,0 +1,216 @@
+// connect-provider/relay over a real SQLite store's outbox (files on disk, two connections where two
+// relays run), with `deliver` scripted per test: what it is handed and in what order, a poison event
+// set aside while the rest go on, a message system that is down (nothing set aside, backoff bounded),
+// a deliver that hangs, two relays at once, and a relay that lost its lease while paused.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import Database from "better-sqlite3";
+import { ConnectProviderHandler, DisconnectProviderHandler, RefreshProviderTokensHandler } from "connect-provider";
+import { createRelay, RELAY_DEFAULTS } from "connect-provider/relay";
+import { sqliteStore } from "connect-provider/stores/sqlite";
+
+const dir = mkdtempSync(join(tmpdir(), "connect-provider-relay-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A migrated SQLite store on a new file, and a second connection to it. */
+async function openStore() {
+  const path = join(dir, `${crypto.randomUUID()}.sqlite`);
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  const store = sqliteStore(db);
+  await store.migrate();
+  const other = () => sqliteStore(new Database(path));
+  return { store, other };
+}
+
+const credentials = () => ({ encryptedData: crypto.getRandomValues(new Uint8Array(24)), credentialType: "oauth2" });
+
+/** `n` connections through the handlers, each refreshed: 4 events per connect, 2 per refresh, in the log. */
+async function writeSome(store, n) {
+  const userId = crypto.randomUUID();
+  const connect = new ConnectProviderHandler(store.repository, store.eventBus);
+  const refresh = new RefreshProviderTokensHandler(store.repository, store.eventBus);
+  for (let i = 0; i < n; i += 1) {
+    const connected = await connect.handle({ userId, providerId: crypto.randomUUID(), providerSlug: `bank-${i}`, credentials: credentials() });
+    assert.ok(connected.ok, JSON.stringify(connected));
+    assert.ok((await refresh.handle({ userId, connectionId: connected.value, credentials: credentials() })).ok);
+  }
+  return userId;
+}
+
+/** A clock the test moves. */
+function clock(start = Date.parse("2026-12-03T08:00:00.000Z")) {
+  let now = start;
+  return { now: () => now, advance: (ms) => (now += ms) };
+}
+
+test("drain() hands every logged event to deliver once, in commit order, in batches, and empties the outbox", async () => {
+  const { store } = await openStore();
+  await writeSome(store, 30);
+  const log = await store.events({ limit: 10_000 });
+  assert.equal(log.length, 30 * 4);
+  const batches = [];
+  const relay = createRelay(store.outbox, async (events) => void batches.push(events), { batchSize: 50 });
+  assert.deepEqual(await relay.drain(), { delivered: 120, failed: 0, setAside: 0, leased: true, retryAt: null });
+  assert.deepEqual(batches.map((batch) => batch.length), [50, 50, 20]);
+  assert.deepEqual(batches.flat(), log, "exactly the log, as events() gives it");
+  assert.deepEqual(await store.outbox.pending(10), []);
+  assert.deepEqual(await relay.drain(), { delivered: 0, failed: 0, setAside: 0, leased: true, retryAt: null }, "nothing again");
+  assert.deepEqual(await relay.lag(), { pending: 0, oldestOccurredAt: null, oldestAgeMs: null, setAside: 0 });
+});
+
+test("a poison event is retried with backoff, then set aside once the system takes the event behind it; the rest go on in order, and requeue sends it", async () => {
+  const { store } = await openStore();
+  await writeSome(store, 3);
+  const log = await store.events();
+  const poison = log[5].eventId;
+  const time = clock();
+  const delivered = [];
+  const failures = [];
+  let refuse = true;
+  const relay = createRelay(
+    store.outbox,
+    async (events) => {
+      if (refuse && events.some((e) => e.eventId === poison)) throw new Error("message too large");
+      delivered.push(...events);
+    },
+    { now: time.now, maxAttempts: 3, initialBackoffMs: 1000, maxBackoffMs: 4000, onFailure: (f) => failures.push(f) },
+  );
+  let result = await relay.drain();
+  assert.deepEqual(result, { delivered: 5, failed: 1, setAside: 0, leased: true, retryAt: null }, "the five before it, each alone once the batch failed");
+  assert.deepEqual(delivered, log.slice(0, 5));
+  result = await relay.drain();
+  assert.deepEqual(result, { delivered: 0, failed: 0, setAside: 0, leased: true, retryAt: new Date(time.now() + 1000).toISOString() }, "waits 1 s");
+  time.advance(1000);
+  assert.equal((await relay.drain()).failed, 1, "second failure");
+  time.advance(1999);
+  assert.equal((await relay.drain()).retryAt, new Date(time.now() + 1).toISOString(), "then 2 s");
+  time.advance(1);
+  result = await relay.drain();
+  assert.deepEqual(result, { delivered: log.length - 6, failed: 1, setAside: 1, leased: true, retryAt: null }, "third failure: set aside, the rest delivered");
+  assert.deepEqual(delivered, log.filter((e) => e.eventId !== poison), "everything but the poison, in order");
+  assert.deepEqual(failures.map((f) => [f.eventId, f.attempts, f.setAside, f.error]), [
+    [poison, 1, false, "Error: message too large"],
+    [poison, 2, false, "Error: message too large"],
+    [poison, 3, true, "Error: message too large"],
+  ]);
+  const [aside] = await store.outbox.setAside(10);
+  assert.deepEqual([aside.event, aside.attempts, aside.lastError], [log[5], 3, "Error: message too large"]);
+  assert.equal((await relay.lag()).setAside, 1);
+  refuse = false;
+  assert.equal(await store.outbox.requeue(poison), true);
+  assert.deepEqual(await relay.drain(), { delivered: 1, failed: 0, setAside: 0, leased: true, retryAt: null });
+  assert.deepEqual(delivered.at(-1), log[5], "requeued and sent");
+});
+
+test("a message system that is down holds every event: nothing set aside, the wait doubles up to its cap; when it is back, all go in order", async () => {
+  const { store } = await openStore();
+  await writeSome(store, 2);
+  const log = await store.events();
+  const time = clock();
+  let down = true;
+  const delivered = [];
+  const waits = [];
+  const relay = createRelay(
+    store.outbox,
+    async (events) => {
+      if (down) throw new Error("connection refused");
+      delivered.push(...events);
+    },
+    { now: time.now, maxAttempts: 2, initialBackoffMs: 100, maxBackoffMs: 800, onFailure: (f) => waits.push(Date.parse(f.retryAt) - time.now()) },
+  );
+  for (let i = 0; i < 8; i += 1) {
+    const result = await relay.drain();
+    assert.deepEqual([result.delivered, result.failed, result.setAside], [0, 1, 0], `attempt ${i + 1}`);
+    time.advance(waits.at(-1));
+  }
+  assert.deepEqual(waits, [100, 200, 400, 800, 800, 800, 800, 800]);
+  assert.deepEqual(await store.outbox.setAside(10), [], "nothing set aside while the system takes nothing");
+  assert.deepEqual((await relay.lag()).pending, log.length);
+  down = false;
+  assert.deepEqual(await relay.drain(), { delivered: log.length, failed: 0, setAside: 0, leased: true, retryAt: null });
+  assert.deepEqual(delivered, log);
+});
+
+test("a deliver that never settles counts as failed after deliverTimeoutMs, and the event waits", async () => {
+  const { store } = await openStore();
+  await writeSome(store, 1);
+  const failures = [];
+  const slow = createRelay(store.outbox, () => new Promise(() => {}), { deliverTimeoutMs: 50, onFailure: (f) => failures.push(f) });
+  const result = await slow.drain();
+  assert.deepEqual([result.delivered, result.failed], [0, 1]);
+  assert.equal(failures[0].error, "Error: deliver took over 50 ms");
+  assert.equal((await store.outbox.pending(1))[0].attempts, 1);
+});
+
+test("two relays on two connections at once, while commands run: every event delivered, in commit order, one relay at a time", async () => {
+  const { store, other } = await openStore();
+  const second = other();
+  const seen = [];
+  let inside = 0;
+  let overlapped = false;
+  const deliver = (name) => async (events) => {
+    inside += 1;
+    overlapped ||= inside > 1;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    seen.push(...events.map((e) => ({ by: name, event: e })));
+    inside -= 1;
+  };
+  const relays = [createRelay(store.outbox, deliver("a"), { batchSize: 7, intervalMs: 5 }), createRelay(second.outbox, deliver("b"), { batchSize: 7, intervalMs: 5 })];
+  const running = relays.map((relay) => relay.start());
+  const userId = crypto.randomUUID();
+  const stores = [store, second];
+  const ids = [];
+  for (let i = 0; i < 20; i += 1) {
+    const s = stores[i % 2];
+    const connected = await new ConnectProviderHandler(s.repository, s.eventBus).handle({ userId, providerId: crypto.randomUUID(), providerSlug: "bank", credentials: credentials() });
+    ids.push(connected.value);
+  }
+  await Promise.all(ids.map((connectionId, i) => new RefreshProviderTokensHandler(stores[i % 2].repository, stores[i % 2].eventBus).handle({ userId, connectionId, credentials: credentials() })));
+  await Promise.all(ids.map((connectionId, i) => new DisconnectProviderHandler(stores[(i + 1) % 2].repository, stores[(i + 1) % 2].eventBus).handle({ userId, connectionId })));
+  running[1].nudge();
+  const log = await store.events({ limit: 10_000 });
+  for (let i = 0; i < 200 && (await store.outbox.lag()).pending > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  await Promise.all(running.map((r) => r.stop()));
+  assert.equal(overlapped, false, "never two deliveries at once");
+  assert.deepEqual(seen.map((s) => s.event), log, "each event once, in the log's order");
+  assert.deepEqual(await store.outbox.pending(10), []);
+  console.log(`relay: ${seen.filter((s) => s.by === "a").length} events by one relay, ${seen.filter((s) => s.by === "b").length} by the other`);
+});
+
+test("a relay paused past its lease takes nothing out when it resumes; the one that took over delivers everything, and a consumer deduplicating by eventId sees each once", async () => {
+  const { store, other } = await openStore();
+  await writeSome(store, 2);
+  const log = await store.events();
+  const received = [];
+  let release;
+  const paused = new Promise((resolve) => (release = resolve));
+  const time = clock();
+  const slow = createRelay(store.outbox, async (events) => {
+    await paused;
+    received.push(...events);
+  }, { now: time.now, leaseMs: 1000, deliverTimeoutMs: 1000 });
+  const fast = createRelay(other().outbox, async (events) => void received.push(...events), { now: time.now, leaseMs: 1000 });
+  const slowDrain = slow.drain();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal((await fast.drain()).leased, false, "the other waits while the lease runs");
+  time.advance(1000);
+  assert.deepEqual(await fast.drain(), { delivered: log.length, failed: 0, setAside: 0, leased: true, retryAt: null }, "then takes over");
+  release();
+  assert.deepEqual(await slowDrain, { delivered: 0, failed: 0, setAside: 0, leased: false, retryAt: null }, "the paused one delivered, but took nothing out");
+  const once = [...new Map(received.map((e) => [e.eventId, e])).values()];
+  assert.deepEqual(once, log, "after deduplication by eventId, each event once, in order");
+  assert.ok(received.length > log.length, "the paused batch arrived too (at least once)");
+});
+
+test("createRelay refuses what it cannot run, by name", () => {
+  const { outbox } = { outbox: { lease() {}, pending() {} } };
+  assert.throws(() => createRelay(/** @type {any} */ ({}), async () => {}), /createRelay: outbox must be a store's outbox/);
+  assert.throws(() => createRelay(/** @type {any} */ (outbox), /** @type {any} */ (null)), /createRelay: deliver must be a function/);
+  assert.throws(() => createRelay(/** @type {any} */ (outbox), async () => {}, { batchSize: 0 }), /createRelay: batchSize must be a whole number from 1 to 1000/);
+  assert.throws(() => createRelay(/** @type {any} */ (outbox), async () => {}, { maxBackoffMs: 1, initialBackoffMs: 2 }), /maxBackoffMs must be a whole number from 2/);
+  assert.equal(RELAY_DEFAULTS.batchSize, 100);
+});
