@@ -6,7 +6,8 @@
 //   AUTH_JWT_SECRET=… CREDENTIALS_KEY=… [DATABASE=path | DATABASE_URL=postgresql://…] [HOST=127.0.0.1] [PORT=8787]
 //     node examples/node-service/server.mjs
 // The rest of the configuration is connect-provider/service's; EXPIRING_JOB_INTERVAL_MS (ten
-// minutes) paces the periodic job (expiring connections, expired Idempotency-Keys).
+// minutes) paces the periodic job (expiring connections, expired Idempotency-Keys). NATS_URL turns
+// the event relay on (event-relay.mjs): the outbox's events to NATS JetStream.
 import {
   ConfigError,
   createService,
@@ -20,6 +21,7 @@ import {
   runExpiringJob,
   runKeyExpiry,
 } from "connect-provider/service";
+import { startEventRelay } from "./event-relay.mjs";
 import { createFetchServer } from "./node-http.mjs";
 import { openStore } from "./store.mjs";
 
@@ -49,7 +51,24 @@ try {
 }
 const { store, kind, close } = opened;
 const limiter = inProcessLimiter({ limit: config.writesPerMinute });
-const app = await createService({ config, store, limiter, log });
+const service = await createService({ config, store, limiter, log });
+let relay;
+try {
+  relay = startEventRelay(store, process.env, log);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  await close();
+  process.exit(1);
+}
+// With a relay, each write nudges it, so its events leave at once rather than at the next poll.
+const app = relay
+  ? async (/** @type {Request} */ request) => {
+      const response = await service(request);
+      if (request.method !== "GET") relay.nudge();
+      return response;
+    }
+  : service;
 const server = createFetchServer(app, { onError: (error) => log.error({ msg: "adapter failed", error: messageOf(error) }) });
 // The expiring connections, then the Idempotency-Keys past their retention.
 const job = everyInterval(
@@ -64,6 +83,7 @@ const job = everyInterval(
 server.once("error", async (error) => {
   console.error(`connect-provider service cannot listen on ${address.host}:${address.port}: ${messageOf(error)}`);
   await job.stop();
+  await relay?.stop();
   await close();
   process.exit(1);
 });
@@ -80,6 +100,7 @@ const stop = () => {
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     await Promise.all([job.stop(), closed]);
+    await relay?.stop();
     await close();
   })();
 };

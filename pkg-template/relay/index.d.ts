@@ -5,9 +5,12 @@ import type { EventOutbox } from "../stores/index.js";
 export interface RelayOptions {
   /** Events handed to `deliver` at once (1 to 1,000; 100). */
   batchSize?: number;
-  /** How long the store's lease lasts, renewed after each batch (1 s to 10 min; 30 s). */
+  /**
+   * How long the store's lease lasts, renewed at each drain and after each batch (1 s to 10 min;
+   * 10 s): how long events wait after a relay died holding it.
+   */
   leaseMs?: number;
-  /** A `deliver` that has not settled by then counts as failed (at most leaseMs; 10 s, or leaseMs if shorter). */
+  /** A `deliver` that has not settled by then counts as failed (at most leaseMs; 5 s, or leaseMs if shorter). */
   deliverTimeoutMs?: number;
   /** Failures of one event after which, if the message system takes the event behind it, it is set aside (8). */
   maxAttempts?: number;

@@ -6,8 +6,8 @@
 
 export const RELAY_DEFAULTS = Object.freeze({
   batchSize: 100,
-  leaseMs: 30_000,
-  deliverTimeoutMs: 10_000,
+  leaseMs: 10_000,
+  deliverTimeoutMs: 5_000,
   maxAttempts: 8,
   initialBackoffMs: 500,
   maxBackoffMs: 60_000,

@@ -206,6 +206,11 @@ export async function startNodeService({ dir, vars, databaseUrl, name = database
     database: databaseUrl ? undefined : database,
     restFiles: () => (databaseUrl ? [] : filesUnder(dir).filter((file) => file.startsWith(database))),
     stop: async () => void (await running.stop()),
+    /** kill -9: the process ends where it is, with nothing flushed or closed. */
+    kill: async () => {
+      running.child.kill("SIGKILL");
+      await running.exited;
+    },
     exited: running.exited,
     async restart() {
       await running.stop();

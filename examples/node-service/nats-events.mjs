@@ -1,0 +1,63 @@
+// The Node service's events to NATS JetStream: `deliver(events)` for connect-provider/relay. Each
+// event goes to the stream CONNECT_PROVIDER_EVENTS (made if missing), on the subject
+// connect-provider.events.<eventType>, with its eventId as `Nats-Msg-Id` (so the stream drops a
+// redelivery within its duplicate window) and its JSON, exactly as GET /events shows it, as payload.
+// The connection is made in the background and kept up by the client: while NATS is down, deliver
+// rejects and the events wait in the outbox.
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+
+export const STREAM = "CONNECT_PROVIDER_EVENTS";
+export const SUBJECT_PREFIX = "connect-provider.events";
+
+/**
+ * @param {string} url NATS_URL, e.g. nats://127.0.0.1:4222
+ * @param {{ onDuplicates?: (count: number) => void }} [hooks] told how many of a batch the stream had already
+ */
+export function natsEvents(url, { onDuplicates = () => {} } = {}) {
+  // Keeps trying the first connection and every reconnection, for as long as the service runs.
+  const connecting = connect({ servers: url, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, name: "connect-provider" });
+  connecting.catch(() => {});
+  /** @type {Promise<import("@nats-io/jetstream").JetStreamClient> | null} */
+  let ready = null;
+
+  /** The stream, made once the connection is up (and again after a failure to make it). */
+  function client() {
+    ready ??= (async () => {
+      const nc = await connecting;
+      const jsm = await jetstreamManager(nc);
+      try {
+        await jsm.streams.info(STREAM);
+      } catch {
+        await jsm.streams.add({ name: STREAM, subjects: [`${SUBJECT_PREFIX}.>`] });
+      }
+      return jetstream(nc);
+    })().catch((error) => {
+      ready = null;
+      throw error;
+    });
+    return ready;
+  }
+
+  return {
+    /**
+     * Publishes the events in their order without waiting between them (one connection keeps that
+     * order), then waits for every acknowledgement: resolves when the stream has them all.
+     * @param {import("connect-provider").ProviderEvent[]} events
+     */
+    async deliver(events) {
+      const js = await client();
+      const acks = await Promise.all(
+        events.map((event) => js.publish(`${SUBJECT_PREFIX}.${event.eventType}`, JSON.stringify(event), { msgID: event.eventId })),
+      );
+      const duplicates = acks.filter((ack) => ack.duplicate).length;
+      if (duplicates > 0) onDuplicates(duplicates);
+    },
+    /** Flushes and closes the connection (or stops trying to make it). */
+    async close() {
+      const nc = await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, 100, null))]);
+      if (nc) await nc.drain().catch(() => {});
+      else connecting.then((late) => late.close()).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,251 @@
+// The Node service's events to a real NATS JetStream (Debian's nats-server, started here), as its
+// README turns the relay on (NATS_URL): on SQLite and on PostgreSQL, each write's events reach the
+// stream once, in commit order, exactly as GET /events shows them; the service killed with SIGKILL
+// while it relays, again and again, loses nothing and the stream keeps each event once; two service
+// processes relaying from one database at once; NATS down while the service keeps answering.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import Database from "better-sqlite3";
+import { connect } from "@nats-io/transport-node";
+import { startNats, streamMessages } from "./support/nats.mjs";
+import { startPostgres } from "./support/postgres.mjs";
+import { serviceSecrets, startNodeService } from "./support/services.mjs";
+import { tokenFactory } from "./support/tokens.mjs";
+
+const STREAM = "CONNECT_PROVIDER_EVENTS";
+const home = mkdtempSync(join(tmpdir(), "connect-provider-nats-"));
+after(() => rmSync(home, { recursive: true, force: true }));
+const vars = serviceSecrets({ RATE_LIMIT_WRITES_PER_MINUTE: "10000", EVENT_RELAY_REPORT_MS: "200" });
+const tokens = await tokenFactory(vars);
+
+/** A user's HTTP calls to a service. */
+async function caller(service, userId = randomUUID()) {
+  const token = await tokens.valid(userId);
+  const call = async (method, path, body, headers = {}) => {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : null };
+  };
+  return { userId, call, at: (other) => caller(other, userId) };
+}
+
+const credentials = (secret) => ({ credentials: { secret, credentialType: "oauth2", expiresAt: "2099-01-01T00:00:00Z" } });
+
+/** Connect, refresh and disconnect `n` connections through the service; the ids. */
+async function lifecycle({ call }, n) {
+  const ids = [];
+  for (let i = 0; i < n; i += 1) {
+    const connected = await call("POST", "/connections", { providerId: randomUUID(), providerSlug: `bank-${i}`, ...credentials(`sk_${i}`) });
+    assert.equal(connected.status, 201, JSON.stringify(connected.json));
+    ids.push(connected.json.id);
+  }
+  for (const id of ids) assert.equal((await call("POST", `/providers/${id}/token-refreshes`, credentials("sk_new"))).status, 201);
+  for (const id of ids.slice(0, Math.ceil(n / 2))) assert.equal((await call("DELETE", `/providers/${id}`)).status, 204);
+  return ids;
+}
+
+/** The user's events as GET /events shows them, all pages. */
+async function eventsOf({ call }) {
+  const events = [];
+  for (let after = null; ; ) {
+    const page = await call("GET", `/events?limit=1000${after ? `&after=${after}` : ""}`);
+    assert.equal(page.status, 200);
+    events.push(...page.json);
+    if (page.json.length < 1000) return events;
+    after = page.json.at(-1).eventId;
+  }
+}
+
+/** Waits until the stream holds `count` messages (or 20 s pass); its messages. */
+async function streamOf(url, count) {
+  let messages = [];
+  for (let i = 0; i < 200; i += 1) {
+    messages = await streamMessages(url, STREAM);
+    if (messages.length >= count) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return messages;
+}
+
+/** The stream holds exactly these events, once each, in this order, as the relay's contract says. */
+function assertDelivered(messages, events) {
+  assert.deepEqual(
+    messages.map((m) => m.msgId),
+    events.map((e) => e.eventId),
+    "each event once, in commit order",
+  );
+  for (const [i, event] of events.entries()) {
+    assert.deepEqual(messages[i], { subject: `connect-provider.events.${event.eventType}`, msgId: event.eventId, text: JSON.stringify(event) }, `message ${i}`);
+  }
+}
+
+/** What the service's log says of its relay. */
+const logLines = (service) =>
+  service
+    .output()
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line))
+    .filter((line) => /event|relay/.test(line.msg ?? ""));
+
+for (const kind of ["SQLite", "PostgreSQL"]) {
+  describe(`the Node service on ${kind}, with NATS_URL`, () => {
+    let postgres;
+    after(() => postgres?.stop());
+
+    test("each write's events reach the stream once, in commit order, with their subject, Nats-Msg-Id and JSON exactly as GET /events shows them; the log says how far behind the relay is", async () => {
+      const dir = join(home, `lifecycle-${kind}`);
+      const nats = await startNats(join(dir, "nats"));
+      let databaseUrl;
+      if (kind === "PostgreSQL") {
+        postgres = startPostgres();
+        databaseUrl = postgres.url(await postgres.createDatabase("relay"));
+      }
+      const service = await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url }, databaseUrl });
+      try {
+        const alice = await caller(service);
+        const bob = await caller(service);
+        await lifecycle(alice, 4);
+        await lifecycle(bob, 2);
+        await lifecycle(alice, 1);
+        const everyone = [...(await eventsOf(alice)), ...(await eventsOf(bob))];
+        const messages = await streamOf(nats.url, everyone.length);
+        const byId = new Map(everyone.map((e) => [e.eventId, e]));
+        const inStream = messages.map((m) => byId.get(m.msgId));
+        assert.equal(inStream.every(Boolean), true, "only these users' events");
+        assertDelivered(messages, inStream);
+        for (const user of [alice, bob]) {
+          const mine = new Set((await eventsOf(user)).map((e) => e.eventId));
+          assert.deepEqual(inStream.filter((e) => mine.has(e.eventId)), await eventsOf(user), "a user's events in the order GET /events gives them");
+        }
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        const lag = logLines(service).filter((line) => line.msg === "event relay lag");
+        assert.ok(lag.length > 0, "lag lines");
+        const { time, ...last } = lag.at(-1);
+        assert.deepEqual(last, { level: "info", msg: "event relay lag", pending: 0, oldestOccurredAt: null, oldestAgeMs: null, setAside: 0 }, "nothing behind once delivered");
+        assert.doesNotMatch(service.output() + nats.output(), /sk_\d|sk_new/, "no secret in any log");
+        assert.doesNotMatch(messages.map((m) => m.text).join("\n"), /sk_\d|sk_new|encryptedData|credentials/, "nor in any message");
+      } finally {
+        await service.stop();
+        await nats.stop();
+      }
+    });
+  });
+}
+
+describe("faults", () => {
+  test("the service killed with SIGKILL as its events reach NATS, five times: on restart it delivers what it had not marked, and the stream still holds each event once, in order", async () => {
+    const dir = join(home, "killed");
+    const nats = await startNats(join(dir, "nats"));
+    const nc = await connect({ servers: nats.url });
+    let service = await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url } });
+    const alice = await caller(service);
+    let caught = 0;
+    try {
+      for (let round = 0; round < 5; round += 1) {
+        const user = await alice.at(service);
+        // Killed the moment the first of this round's messages reaches a subscriber: the relay has
+        // published, and is waiting for the rest of its acknowledgements or about to mark them.
+        const seen = nc.subscribe("connect-provider.events.>", { max: 1 });
+        const killed = (async () => {
+          for await (const _ of seen) await service.kill();
+        })();
+        await Promise.allSettled([lifecycle(user, 3)]);
+        await killed;
+        // Delivered but not yet marked: in the stream, and still in the outbox.
+        const inStream = new Set((await streamMessages(nats.url, STREAM)).map((m) => m.msgId));
+        const db = new Database(service.database, { readonly: true });
+        const waiting = db.prepare("SELECT e.event_id FROM provider_connection_outbox o JOIN provider_connection_events e ON e.sequence = o.sequence").all();
+        db.close();
+        if (waiting.some(({ event_id }) => inStream.has(event_id))) caught += 1;
+        service = await service.restart();
+        const recovered = await alice.at(service);
+        // The round's writes that were acknowledged before the kill are in the log; the rest were not made.
+        const events = await eventsOf(recovered);
+        assertDelivered(await streamOf(nats.url, events.length), events);
+      }
+      const log = logLines(service);
+      console.log(`nats relay: ${caught} of 5 kills left delivered events unmarked; ${service.output().match(/events the stream already had/g)?.length ?? 0} redeliveries the stream dropped`);
+      assert.ok(caught > 0, "some kill landed between delivery and marking");
+      assert.ok(service.output().includes('"msg":"events the stream already had"'), "a restart delivered again what the stream had, which it dropped");
+      assert.ok(log.length > 0);
+    } finally {
+      await nc.close();
+      await service.stop();
+      await nats.stop();
+    }
+  });
+
+  test("two service processes relaying from one SQLite database at once, with writes racing through both: each event once, in commit order", async () => {
+    const dir = join(home, "two");
+    const nats = await startNats(join(dir, "nats"));
+    const services = [
+      await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url }, name: "relay-one" }),
+      await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url }, name: "relay-two" }),
+    ];
+    try {
+      const userId = randomUUID();
+      const users = await Promise.all(services.map((service) => caller(service, userId)));
+      const ids = [];
+      for (let i = 0; i < 10; i += 1) {
+        const connected = await users[i % 2].call("POST", "/connections", { providerId: randomUUID(), providerSlug: "bank", ...credentials("sk_two") });
+        ids.push(connected.json.id);
+      }
+      await Promise.all(ids.flatMap((id, i) => [
+        users[i % 2].call("POST", `/providers/${id}/token-refreshes`, credentials("sk_race")),
+        users[(i + 1) % 2].call("DELETE", `/providers/${id}`),
+      ]));
+      const events = await eventsOf(users[0]);
+      assertDelivered(await streamOf(nats.url, events.length), events);
+      const delivering = services.filter((service) => /"msg":"events delivered"/.test(service.output())).length;
+      console.log(`nats relay: ${events.length} events, delivered by ${delivering} of the two processes`);
+    } finally {
+      await Promise.all(services.map((service) => service.stop()));
+      await nats.stop();
+    }
+  });
+
+  test("NATS down: the service keeps answering, its events wait in the outbox and the log says so; NATS back: all delivered, in order", async () => {
+    const dir = join(home, "down");
+    const nats = await startNats(join(dir, "nats"));
+    const service = await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url } });
+    try {
+      const alice = await caller(service);
+      await lifecycle(alice, 1);
+      const before = await eventsOf(alice);
+      await streamOf(nats.url, before.length);
+      await nats.stop();
+      const started = Date.now();
+      await lifecycle(alice, 3);
+      assert.ok(Date.now() - started < 10_000, "writes answered while NATS is down");
+      const events = await eventsOf(alice);
+      const waiting = events.length - before.length;
+      /** Polls the log (up to 20 s) for a line that `matches`. */
+      const logged = async (matches) => {
+        for (let i = 0; i < 200; i += 1) {
+          const found = logLines(service).filter(matches);
+          if (found.length > 0) return found;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        assert.fail(`no such log line:\n${service.output()}`);
+      };
+      const failures = await logged((line) => line.msg === "event delivery failed");
+      assert.ok(failures.every((f) => f.setAside === false && f.attempts >= 1), "nothing set aside while NATS is down");
+      const [lag] = await logged((line) => line.msg === "event relay lag" && line.pending === waiting);
+      assert.ok(lag.oldestAgeMs > 0 && lag.setAside === 0, "the lag counts what waits, and how old it is");
+      await nats.start();
+      assertDelivered(await streamOf(nats.url, events.length), events);
+    } finally {
+      await service.stop();
+      await nats.stop();
+    }
+  });
+});
