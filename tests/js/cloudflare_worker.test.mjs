@@ -2,7 +2,9 @@
 // example's migrations/), the rate limiter's Durable Object, the vars and secrets as bindings, over
 // loopback HTTP. The service contract (support/service-contract.mjs) with the sealed secrets read
 // back from D1, and the cron trigger through Miniflare's scheduled(). The attacks on it are in
-// service_attacks.test.mjs; wrangler itself runs it in wrangler_worker.test.mjs.
+// service_attacks.test.mjs; wrangler itself runs it in wrangler_worker.test.mjs. Then its events:
+// through the outbox to a real local queue, consumed once each by its queue handler, with the queue
+// refusing sends, and with two isolates relaying at once.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,8 +28,14 @@ after(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-test("migrations/ is the package's SQLite schema, as the store's migrate() would apply it", () => {
-  assert.deepEqual(readdirSync(join(EXAMPLES.worker, "migrations")).sort(), ["0001_connect_provider.sql", "0002_connection_version.sql", "0003_idempotency_keys.sql", "0004_event_outbox.sql"]);
+test("migrations/ is the package's SQLite schema, as the store's migrate() would apply it, then the consumer's own table", () => {
+  assert.deepEqual(readdirSync(join(EXAMPLES.worker, "migrations")).sort(), [
+    "0001_connect_provider.sql",
+    "0002_connection_version.sql",
+    "0003_idempotency_keys.sql",
+    "0004_event_outbox.sql",
+    "0005_consumed_events.sql",
+  ]);
   const shipped = (name) => readFileSync(fileURLToPath(new URL(`../../node_modules/connect-provider/stores/sql/sqlite/${name}`, import.meta.url)), "utf8");
   assert.equal(readFileSync(join(EXAMPLES.worker, "migrations/0001_connect_provider.sql"), "utf8"), shipped("0001_provider_connections.sql"));
   assert.equal(readFileSync(join(EXAMPLES.worker, "migrations/0002_connection_version.sql"), "utf8"), shipped("0002_connection_version.sql"));
@@ -67,4 +75,87 @@ test("writes are counted by one Durable Object per user, in its own storage", as
     assert.ok(refused.retryAfterSeconds >= 58 && refused.retryAfterSeconds <= 60, String(refused.retryAfterSeconds));
   }
   assert.deepEqual(await take(randomUUID(), 1), { allowed: true }, "a user who wrote nothing");
+});
+
+/** A user's calls to a running Worker. */
+async function userOf(service, userId = crypto.randomUUID()) {
+  const { tokenFactory } = await import("./support/tokens.mjs");
+  const token = await (await tokenFactory(vars)).valid(userId);
+  return async (method, path, body) => {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : null };
+  };
+}
+
+const secretBody = (secret) => ({ credentials: { secret, credentialType: "oauth2", expiresAt: "2099-01-01T00:00:00Z" } });
+
+/** Connects `n`, refreshes each and disconnects the first; the user's events as GET /events gives them. */
+async function writes(call, n) {
+  const ids = [];
+  for (let i = 0; i < n; i += 1) {
+    const connected = await call("POST", "/connections", { providerId: crypto.randomUUID(), providerSlug: "bank", ...secretBody("sk_queue") });
+    assert.equal(connected.status, 201, JSON.stringify(connected.json));
+    ids.push(connected.json.id);
+  }
+  for (const id of ids) assert.equal((await call("POST", `/providers/${id}/token-refreshes`, secretBody("sk_queue_2"))).status, 201);
+  assert.equal((await call("DELETE", `/providers/${ids[0]}`)).status, 204);
+  const events = await call("GET", "/events?limit=1000");
+  return events.json;
+}
+
+/** The consumer's table, once it holds every one of `ids` (up to 20 s). */
+async function consumed(db, ids) {
+  let rows = [];
+  for (let i = 0; i < 200; i += 1) {
+    rows = (await db.prepare("SELECT event_id, event_type FROM consumed_events").all()).results;
+    if (ids.every((id) => rows.some((row) => row.event_id === id))) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return rows;
+}
+
+test("each write's events go through the outbox to the EVENTS queue, and the queue handler consumes each once, by eventId", async () => {
+  const events = await writes(await userOf(worker), 3);
+  assert.equal(events.length, 3 * 4 + 2);
+  const ids = events.map((e) => e.eventId);
+  const rows = await consumed(worker.db, ids);
+  assert.deepEqual(
+    rows.filter((row) => ids.includes(row.event_id)).map((row) => [row.event_id, row.event_type]).sort(),
+    events.map((e) => [e.eventId, e.eventType]).sort(),
+    "every event consumed, once",
+  );
+  const { results } = await worker.db.prepare("SELECT count(*) AS n FROM provider_connection_outbox").all();
+  assert.equal(results[0].n, 0, "the outbox is empty once delivered");
+  const lines = worker.output().split("\n").filter((line) => line.includes('"msg":"event consumed"'));
+  assert.ok(ids.every((id) => lines.some((line) => line.includes(id))), "the consumer's log line for each");
+  assert.doesNotMatch(worker.output(), /sk_queue/, "no secret in the log");
+});
+
+test("the consumer acts once on a redelivered event, and acknowledges a message that is not an event", async () => {
+  const queue = await worker.mf.getQueueProducer("EVENTS");
+  const [event] = await writes(await userOf(worker), 1);
+  await consumed(worker.db, [event.eventId]);
+  await queue.send(event, { contentType: "json" });
+  await queue.send({ hello: "world" }, { contentType: "json" });
+  for (let i = 0; i < 100 && !worker.output().includes('"msg":"queue message is not an event"'); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.match(worker.output(), new RegExp(`"msg":"event already consumed","eventId":"${event.eventId}"`));
+  const once = worker.output().split("\n").filter((line) => line.includes('"msg":"event consumed"') && line.includes(event.eventId));
+  assert.equal(once.length, 1, "acted on once");
+});
+
+test("the cron relays what a write left in the outbox, and logs how far behind it is", async () => {
+  const userId = crypto.randomUUID();
+  const event = { eventType: "ProviderConnectionAttempted", eventId: crypto.randomUUID(), occurredAt: new Date().toISOString(), userId, providerId: crypto.randomUUID(), providerSlug: "bank" };
+  // An event logged by something other than a request (no write's relay ran for it).
+  const { d1Store } = await import("connect-provider/stores/d1");
+  await d1Store(worker.db).eventBus.publish(event);
+  const scheduledTime = new Date(Math.floor(Date.now() / 900_000) * 900_000);
+  assert.deepEqual(await (await worker.mf.getWorker()).scheduled({ cron: CRON, scheduledTime }), { outcome: "ok", noRetry: false });
+  assert.deepEqual((await consumed(worker.db, [event.eventId])).filter((row) => row.event_id === event.eventId).length, 1);
+  assert.match(worker.output(), /"msg":"event relay lag","pending":\d+,"oldestOccurredAt":[^,]+,"setAside":0,"oldestAgeMs":/);
 });

@@ -46,6 +46,7 @@ test("wrangler deploy --dry-run bundles the Worker, its Durable Object, jose and
   assert.deepEqual(duplicateKeys(output), []);
   assert.match(output, /env\.DB \(connect-provider\)\s+D1 Database/);
   assert.match(output, /env\.WRITE_LIMITER \(WriteRateLimiter\)\s+Durable Object/);
+  assert.match(output, /env\.EVENTS \(connect-provider-events\)\s+Queue/);
   assert.match(output, /--dry-run: exiting now\./);
   const files = readdirSync(outdir).sort();
   const wasm = files.find((file) => file.endsWith("-connect_provider_bg.wasm"));
@@ -120,6 +121,26 @@ describe("wrangler dev, with .dev.vars and a local D1 its migrations made", () =
     const listed = await fetch(`${worker.url}/providers`, { headers: { authorization: `Bearer ${minted.stdout.trim()}` } });
     assert.equal(listed.status, 200);
     assert.deepEqual(await listed.json(), { connections: [], totalCount: 0, activeCount: 0 });
+  });
+
+  test("each write's events reached the local queue and its consumer: consumed_events holds every logged event once", async () => {
+    const query = () =>
+      JSON.parse(
+        succeeds(
+          ["d1", "execute", "connect-provider", "--local", "--persist-to", worker.state, "--json", "--command",
+            "SELECT e.event_id, c.event_type FROM provider_connection_events e LEFT JOIN consumed_events c ON c.event_id = e.event_id; " +
+            "SELECT count(*) AS n FROM provider_connection_outbox"],
+          worker.project,
+        ),
+      ).map((statement) => statement.results);
+    let [rows, [outbox]] = query();
+    for (let i = 0; i < 40 && (rows.some((row) => row.event_type === null) || outbox.n > 0); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      [rows, [outbox]] = query();
+    }
+    assert.ok(rows.length > 10, "events were logged");
+    assert.deepEqual(rows.filter((row) => row.event_type === null), [], "each consumed");
+    assert.equal(outbox.n, 0, "the outbox emptied");
   });
 
   test("once wrangler has stopped, the local D1 holds each connection's secret sealed for its user, and no secret", async () => {

@@ -2,8 +2,10 @@
 // connect-provider/service behind a Bearer JWT, credentials sealed before they are stored, writes
 // rate-limited per user by a Durable Object. Configured by vars and secrets (README). A Worker
 // whose configuration would run open, or with a weak secret or key, answers 500 to every request
-// and never touches D1. The cron trigger (wrangler.toml) lists the connections about to expire and
-// purges the Idempotency-Keys past their retention.
+// and never touches D1. The cron trigger (wrangler.toml) lists the connections about to expire,
+// purges the Idempotency-Keys past their retention and relays what the writes left in the outbox.
+// With the EVENTS queue bound, each write's events go to it (event-queue.js), and the queue handler
+// consumes them.
 import { d1Store } from "connect-provider/stores/d1";
 import {
   ConfigError,
@@ -15,11 +17,14 @@ import {
   runExpiringJob,
   runKeyExpiry,
 } from "connect-provider/service";
+import { consumeEvents, logRelayLag, relayEvents } from "./event-queue.js";
 import { durableObjectLimiter } from "./write-limiter.js";
 
 export { WriteRateLimiter } from "./write-limiter.js";
 
-/** @typedef {{ DB: import("connect-provider/stores/d1").D1Database, WRITE_LIMITER: DurableObjectNamespace } & Record<string, unknown>} Env */
+/**
+ * @typedef {{ DB: import("connect-provider/stores/d1").D1Database, WRITE_LIMITER: DurableObjectNamespace, EVENTS?: Queue } & Record<string, unknown>} Env
+ */
 
 const log = jsonLog();
 /** One app per isolate and env (bindings do not change within an isolate); a refused configuration is kept too. */
@@ -42,15 +47,23 @@ function appOf(env) {
 }
 
 export default {
-  /** @param {Request} request @param {Env} env */
-  async fetch(request, env) {
+  /** @param {Request} request @param {Env} env @param {ExecutionContext} ctx */
+  async fetch(request, env, ctx) {
     let app;
     try {
       app = await appOf(env);
     } catch {
       return internalError(crypto.randomUUID());
     }
-    return app(request);
+    const response = await app(request);
+    // A write's events leave the outbox for the queue after the answer, not before it.
+    if (request.method !== "GET" && request.method !== "OPTIONS") ctx.waitUntil(relayEvents(env, log));
+    return response;
+  },
+
+  /** The EVENTS queue's consumer. @param {MessageBatch} batch @param {Env} env */
+  async queue(batch, env) {
+    await consumeEvents(batch, env, log);
   },
 
   /** @param {ScheduledController} controller @param {Env} env */
@@ -58,6 +71,9 @@ export default {
     const store = d1Store(env.DB);
     const { ok } = await runExpiringJob(store.repository, log);
     await runKeyExpiry(store.idempotency, readIdempotencyRetentionMs(env), log);
+    // What a write's relay left behind (the queue was down, or the isolate went away first).
+    await relayEvents(env, log);
+    await logRelayLag(env, log);
     if (!ok) throw new Error("expiring job failed"); // so the cron's history shows the run as failed
   },
 };

@@ -28,6 +28,8 @@ export const DENO = repo("node_modules/.bin/deno");
 /** The Deno service's flags, as its README gives them. */
 export const DENO_FLAGS = ["--allow-net", "--allow-env", "--allow-read", "--allow-write", "--unstable-kv"];
 export const INSTALLED = repo("node_modules/connect-provider");
+/** The Worker example's events queue (wrangler.toml). */
+export const EVENTS_QUEUE = "connect-provider-events";
 const JOSE = repo("node_modules/jose");
 const KV_KEYS = repo("tests/deno/support/idempotency_keys.mjs");
 
@@ -295,6 +297,9 @@ export async function startWorkerInMiniflare({ dir, vars, migrate = true, name =
     d1Persist: join(persist, "d1"),
     durableObjects: { WRITE_LIMITER: "WriteRateLimiter" },
     durableObjectsPersist: join(persist, "do"),
+    // The events queue as wrangler.toml binds it: the Worker produces to it and consumes from it.
+    queueProducers: { EVENTS: { queueName: EVENTS_QUEUE } },
+    queueConsumers: { [EVENTS_QUEUE]: { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5 } },
     handleRuntimeStdio(stdout, stderr) {
       capture(stdout);
       capture(stderr);

@@ -1,0 +1,76 @@
+// The Worker's events to Cloudflare Queues, and back. A D1 write and a queue send can never be one
+// atomic step, so the events go through the store's outbox (written in the same D1 batch as the
+// change): connect-provider/relay drains it to the EVENTS producer after each write and at each
+// cron run, one isolate at a time (the outbox's lease). The queue handler is the consumer: it
+// deduplicates by eventId in D1 (delivery is at least once) and acts on each event once.
+import { createRelay } from "connect-provider/relay";
+import { d1Store } from "connect-provider/stores/d1";
+
+/** @typedef {import("./worker.js").Env} Env */
+/** @typedef {import("connect-provider/service").Log} Log */
+
+/** One relay per isolate and env. */
+const relays = new WeakMap();
+
+/** @param {Env} env @param {Log} log */
+export function relayOf(env, log) {
+  let relay = relays.get(env);
+  if (relay === undefined) {
+    const queue = /** @type {{ sendBatch(messages: { body: unknown, contentType: string }[]): Promise<unknown> }} */ (env.EVENTS);
+    relay = createRelay(d1Store(env.DB).outbox, (events) => queue.sendBatch(events.map((body) => ({ body, contentType: "json" }))), {
+      onFailure: (failure) => log.error({ msg: failure.setAside ? "event set aside" : "event delivery failed", ...failure }),
+    });
+    relays.set(env, relay);
+  }
+  return relay;
+}
+
+/** Drains the outbox to the queue (when the EVENTS binding is there), and says how far behind it is. @param {Env} env @param {Log} log */
+export async function relayEvents(env, log) {
+  if (!env.EVENTS) return;
+  const relay = relayOf(env, log);
+  try {
+    const result = await relay.drain();
+    if (result.delivered > 0) log.info({ msg: "events delivered", count: result.delivered });
+  } catch (error) {
+    log.error({ msg: "event relay failed", error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** The relay's lag, as a log line (the cron's). @param {Env} env @param {Log} log */
+export async function logRelayLag(env, log) {
+  if (env.EVENTS) log.info({ msg: "event relay lag", ...(await relayOf(env, log).lag()) });
+}
+
+/**
+ * The queue consumer: each event acted on once, whatever the redeliveries. The act here is a log
+ * line; yours goes where it says. A message whose body is not an event is acknowledged and logged.
+ * @param {{ messages: readonly { id: string, body: unknown, ack(): void, retry(): void }[] }} batch
+ * @param {Env} env @param {Log} log
+ */
+export async function consumeEvents(batch, env, log) {
+  for (const message of batch.messages) {
+    const event = /** @type {Record<string, unknown>} */ (message.body ?? {});
+    if (typeof event.eventId !== "string" || typeof event.eventType !== "string") {
+      log.error({ msg: "queue message is not an event", messageId: message.id });
+      message.ack();
+      continue;
+    }
+    try {
+      const first = await env.DB.prepare(
+        "INSERT INTO consumed_events (event_id, event_type, consumed_at) VALUES (?1, ?2, ?3) ON CONFLICT (event_id) DO NOTHING",
+      )
+        .bind(event.eventId, event.eventType, new Date().toISOString())
+        .run();
+      if (/** @type {{ meta: { changes: number } }} */ (first).meta.changes === 1) {
+        log.info({ msg: "event consumed", eventType: event.eventType, eventId: event.eventId, connectionId: event.connectionId ?? null });
+      } else {
+        log.info({ msg: "event already consumed", eventId: event.eventId });
+      }
+      message.ack();
+    } catch (error) {
+      log.error({ msg: "event not consumed, retried", eventId: event.eventId, error: error instanceof Error ? error.message : String(error) });
+      message.retry();
+    }
+  }
+}
