@@ -1,7 +1,8 @@
 // The connect-provider service on Deno.serve over Deno KV (KV_PATH, or Deno's default KV when
 // unset): the routes of connect-provider/service behind a Bearer JWT, credentials sealed before they
 // are stored, writes rate-limited per user in this process. A configuration that would run open,
-// or with a weak secret or key, is refused before anything listens.
+// or with a weak secret or key, is refused before anything listens. Its events go through KV's own
+// queue, enqueued with the change, and it consumes them (listenQueue), each once by eventId.
 //   AUTH_JWT_SECRET=… CREDENTIALS_KEY=… KV_PATH=service.kv deno run --allow-net --allow-env --allow-read --allow-write --unstable-kv main.ts
 import { denoKvStore } from "connect-provider/stores/deno-kv";
 import {
@@ -37,8 +38,14 @@ const kvPath = env.KV_PATH?.trim() || undefined;
 const kv = await Deno.openKv(kvPath);
 // Readable by the service's user only; SQLite gives the KV file's -wal and -shm the same mode.
 if (kvPath !== undefined) await Deno.chmod(kvPath, 0o600);
-const store = denoKvStore(kv);
+// Each event is also enqueued in the atomic operation that logs it; this service is its consumer.
+const store = denoKvStore(kv, { queue: true });
 await store.migrate();
+// Each event once (by eventId), whatever KV redelivers; the act here is a log line, yours goes where it says.
+const consuming = store.queue?.listen((event) => {
+  const { eventType, eventId } = event;
+  log.info({ msg: "event consumed", eventType, eventId, connectionId: "connectionId" in event ? event.connectionId : null });
+});
 const app = await createService({ config, store, limiter: inProcessLimiter({ limit: config.writesPerMinute }), log });
 
 const server = Deno.serve(
@@ -67,6 +74,7 @@ const stop = () => {
   stopping ??= (async () => {
     await Promise.all([server.shutdown(), job.stop()]);
     kv.close();
+    await consuming;
   })();
 };
 Deno.addSignalListener("SIGINT", stop);

@@ -1,3 +1,4 @@
+import type { ProviderEvent } from "../index.js";
 import type { IdempotentConnectionStore } from "./index.js";
 export type {
   CommitOptions, ConnectionStore, EventQuery, IdempotencyClaim, IdempotencyStore, IdempotentConnectionStore, KeptResponse, StoreEventBus, StoreRepository,
@@ -9,6 +10,8 @@ export interface DenoKv {
   getMany(keys: DenoKvKey[]): Promise<DenoKvEntryMaybe[]>;
   list(selector: DenoKvListSelector, options?: { limit?: number; batchSize?: number }): AsyncIterable<DenoKvEntry>;
   atomic(): DenoKvAtomicOperation;
+  /** Needed by `queue.listen` only. */
+  listenQueue?(handler: (value: unknown) => Promise<void> | void): Promise<void>;
 }
 export type DenoKvKeyPart = Uint8Array | string | number | bigint | boolean | symbol;
 export type DenoKvKey = readonly DenoKvKeyPart[];
@@ -30,11 +33,30 @@ export interface DenoKvAtomicOperation {
   check(...checks: { key: DenoKvKey; versionstamp: string | null }[]): DenoKvAtomicOperation;
   set(key: DenoKvKey, value: unknown): DenoKvAtomicOperation;
   delete(key: DenoKvKey): DenoKvAtomicOperation;
+  enqueue(value: unknown, options?: { delay?: number; keysIfUndelivered?: DenoKvKey[]; backoffSchedule?: number[] }): DenoKvAtomicOperation;
   commit(): Promise<{ ok: true; versionstamp: string } | { ok: false }>;
+}
+
+/** The events, through Deno KV's own queue (`denoKvStore(kv, { queue: true })`). */
+export interface DenoKvEventQueue {
+  /**
+   * Consumes the store's messages with `kv.listenQueue`: each event handed to `handler` once by its
+   * eventId (marked consumed after `handler` resolves; a throw leaves it to KV's retries). Other
+   * values on the database's queue go to `others`. Resolves when the listener stops (the KV closes).
+   */
+  listen(handler: (event: ProviderEvent) => Promise<void> | void, options?: { others?: (value: unknown) => Promise<void> | void }): Promise<void>;
+  /** The events whose messages KV gave up on after its retries, for an operator (1 to 1,000; 100). */
+  undelivered(limit?: number): Promise<ProviderEvent[]>;
+}
+
+export interface DenoKvConnectionStore extends IdempotentConnectionStore {
+  /** With `{ queue: true }` only. */
+  queue?: DenoKvEventQueue;
 }
 
 /**
  * A store on Deno KV, through the database you opened (`Deno.openKv()`; `--unstable-kv` outside
- * Deno Deploy). Its keys are under `["connect_provider"]`.
+ * Deno Deploy). Its keys are under `["connect_provider"]`. With `{ queue: true }`, each logged event
+ * is also enqueued in the same atomic operation, for `store.queue.listen`.
  */
-export declare function denoKvStore(kv: DenoKv): IdempotentConnectionStore;
+export declare function denoKvStore(kv: DenoKv, options?: { queue?: boolean | { backoffSchedule?: number[] } }): DenoKvConnectionStore;

@@ -16,6 +16,7 @@
 //   ["event_parts", blobId, i]         the i-th part of an event over one value
 //   ["schema"]                         { version, migratedAt }
 //   ["idempotency", …], ["idempotency_created", …]   the services' Idempotency-Key records (deno-kv-idempotency.js)
+//   ["consumed_events", eventId], ["undelivered", eventId]   with { queue: true }: the queue's consumer (deno-kv-queue.js)
 // A secret's chunks sit under their record's key, so a user's records and secrets are one ordered
 // range; every chunk carries the versionstamp of the atomic operation that wrote it with its record,
 // which is how a read that straddled a concurrent save is told apart and read again.
@@ -23,6 +24,7 @@ import { checkedRecord, recordOf, storedVersion } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { kvIdempotency } from "./deno-kv-idempotency.js";
 import { checkedCompletion } from "./idempotency-input.js";
+import { enqueueEvent, kvEventQueue, queueKeys, queueOptions } from "./deno-kv-queue.js";
 
 /** @typedef {import("./deno-kv.js").DenoKv} DenoKv */
 /** @typedef {import("./deno-kv.js").DenoKvKey} DenoKvKey */
@@ -86,17 +88,29 @@ const key = {
   eventPart: (/** @type {string} */ blob, /** @type {number} */ i) => [ROOT, "event_parts", blob, i],
 };
 
+/** @typedef {((op: DenoKvAtomicOperation, filing: ReturnType<typeof eventFiling>, sequence: number) => void) | null} Enqueue */
+
 /** A read that saw part of a concurrent save, to be read again. */
 const TORN = Symbol("torn");
 
 /**
  * @param {DenoKv} kv
- * @returns {import("./index.js").IdempotentConnectionStore}
+ * @param {{ queue?: boolean | { backoffSchedule?: number[] } }} [options] `queue` enqueues each logged
+ *   event in the atomic operation that logs it, for `store.queue.listen` (with KV's retry schedule, or
+ *   this one)
+ * @returns {import("./deno-kv.js").DenoKvConnectionStore}
  */
-export function denoKvStore(kv) {
+export function denoKvStore(kv, options = {}) {
   if (!kv || typeof kv.get !== "function" || typeof kv.getMany !== "function" || typeof kv.list !== "function" || typeof kv.atomic !== "function") {
     throw new TypeError("denoKvStore: kv must be a Deno.Kv (from Deno.openKv())");
   }
+  const queueing = queueOptions(options);
+  const queues = queueKeys(ROOT);
+  /** With a queue, what adds an event's message to the operation that logs it. */
+  const enqueue = queueing === null
+    ? null
+    : (/** @type {DenoKvAtomicOperation} */ op, /** @type {ReturnType<typeof eventFiling>} */ filing, /** @type {number} */ sequence) =>
+      enqueueEvent(op, filing, sequence, queues.undelivered(filing.eventId), queueing.backoffSchedule);
 
   /**
    * The record at ["connections", userId, id], with its secret, read consistently; null when there is none.
@@ -171,7 +185,7 @@ export function denoKvStore(kv) {
     async publish(event) {
       const { eventId, userId } = eventColumns(event);
       const bytes = eventBytes(event, "publish");
-      return inTurn(() => append(kv, eventId, userId, bytes));
+      return inTurn(() => append(kv, eventId, userId, bytes, enqueue));
     },
   };
   const idempotency = kvIdempotency(kv, kvCall, backoff);
@@ -179,7 +193,7 @@ export function denoKvStore(kv) {
   return {
     repository: {
       async save(record) {
-        return writeConnection(kv, connectionToStore(record, "save"), []);
+        return writeConnection(kv, connectionToStore(record, "save"), [], null, enqueue);
       },
       async commit(record, events, options) {
         const connection = connectionToStore(record, "commit");
@@ -190,7 +204,7 @@ export function denoKvStore(kv) {
         refuseOverOneOperation(connection, appends, completion === null ? 0 : completion.response.length + 1_024);
         // The answer kept for the request's key goes in the same atomic operation as what it answers.
         const complete = completion === null ? null : () => idempotency.completionStep(completion, "commit");
-        return inTurn(() => writeConnection(kv, connection, appends, complete));
+        return inTurn(() => writeConnection(kv, connection, appends, complete, enqueue));
       },
       findById,
       findByUserId: (userId) => findByUserId(userId),
@@ -227,6 +241,19 @@ export function denoKvStore(kv) {
     },
     eventBus,
     idempotency: idempotency.store,
+    ...(enqueue === null
+      ? {}
+      : {
+        queue: kvEventQueue(kv, {
+          keys: queues,
+          async eventAt(sequence) {
+            const entry = await kvCall("queue", () => kv.get(key.event(sequence)));
+            if (entry.versionstamp === null) throw kvStoreError(`queue: the log has no event at ${sequence}`);
+            return readEvent(kv, storedEvent(entry.value, entry.key));
+          },
+          decode: parseEvent,
+        }),
+      }),
     async events(query) {
       const { userId, after, limit } = eventQuery(query);
       let from = 0;
@@ -273,9 +300,9 @@ export function denoKvStore(kv) {
  * Appends one event: the next sequence, both copies of its header and its eventId in one atomic
  * operation, checked against the sequence and the eventId read. Parts too many for that operation
  * are written first, under a blob id only the header names, so nothing is visible until it commits.
- * @param {DenoKv} kv @param {string} eventId @param {string} userId @param {Uint8Array} bytes
+ * @param {DenoKv} kv @param {string} eventId @param {string} userId @param {Uint8Array} bytes @param {Enqueue} enqueue
  */
-async function append(kv, eventId, userId, bytes) {
+async function append(kv, eventId, userId, bytes, enqueue) {
   const filing = eventFiling(eventId, userId, bytes);
   const staged = filing.parts.length > INLINE_EVENT_PARTS;
   if (staged) {
@@ -293,7 +320,7 @@ async function append(kv, eventId, userId, bytes) {
     const last = lastSequence(counter, "publish");
     const result = await kvCall("publish", () => {
       const op = kv.atomic().check(counter, filed);
-      fileEvent(op, filing, last + 1, !staged);
+      fileEvent(op, filing, last + 1, !staged, enqueue);
       return op.set(key.sequence(), last + 1).commit();
     });
     if (result.ok) return;
@@ -315,12 +342,16 @@ function eventFiling(eventId, userId, bytes) {
 }
 
 /**
- * Adds an event's keys at `sequence` to an atomic operation (its parts too, unless written before).
+ * Adds an event's keys at `sequence` to an atomic operation (its parts too, unless written before),
+ * and its queue message when the store enqueues.
  * @param {DenoKvAtomicOperation} op @param {ReturnType<typeof eventFiling>} filing @param {number} sequence @param {boolean} withParts
+ * @param {Enqueue} enqueue
  */
-function fileEvent(op, { eventId, userId, header, parts }, sequence, withParts) {
+function fileEvent(op, filing, sequence, withParts, enqueue) {
+  const { eventId, userId, header, parts } = filing;
   op.set(key.event(sequence), header).set(key.userEvent(userId, sequence), header).set(key.eventId(eventId), { sequence, userId });
   if (withParts) parts.forEach((part, i) => op.set(key.eventPart(/** @type {string} */ (header.blob), i), part));
+  enqueue?.(op, filing, sequence);
 }
 
 /** The last sequence given, from the counter's entry. @param {DenoKvEntryMaybe} counter @param {string} what */
@@ -340,9 +371,10 @@ function lastSequence(counter, what) {
  * @param {{ eventId: string, userId: string, bytes: Uint8Array }[]} events
  * @param {(() => Promise<(op: DenoKvAtomicOperation) => unknown>) | null} [complete] reads a claim to complete
  *   in the same operation (and throws when it is no longer the request's); answers what adds it
+ * @param {Enqueue} [enqueue]
  * @returns {Promise<boolean>}
  */
-async function writeConnection(kv, { what, id, userId, value, chunks, expiring }, events, complete = null) {
+async function writeConnection(kv, { what, id, userId, value, chunks, expiring }, events, complete = null, enqueue = null) {
   const filings = events.map(({ eventId, userId: user, bytes }) => eventFiling(eventId, user, bytes));
   const version = /** @type {number} */ (value.record.version);
   for (let attempt = 1; ; attempt += 1) {
@@ -381,7 +413,7 @@ async function writeConnection(kv, { what, id, userId, value, chunks, expiring }
         const counter = logged[0];
         const last = lastSequence(counter, what);
         op.check(counter);
-        filings.forEach((filing, i) => fileEvent(op, filing, last + 1 + i, true));
+        filings.forEach((filing, i) => fileEvent(op, filing, last + 1 + i, true, enqueue));
         op.set(key.sequence(), last + filings.length);
       }
       if (completing !== null) completing(op);
@@ -403,10 +435,15 @@ async function readEvent(kv, header) {
     if (missing !== -1) throw kvStoreError(`events: part ${missing} of event ${header.eventId} is missing`);
     bytes = concat(parts.map((part) => /** @type {Uint8Array} */ (part.value)), header.byteLength);
   }
+  return parseEvent(bytes, header.eventId);
+}
+
+/** An event from its logged bytes. @param {Uint8Array} bytes @param {string} eventId */
+function parseEvent(bytes, eventId) {
   try {
     return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (error) {
-    throw kvStoreError(`events: event ${header.eventId} is not readable: ${messageOf(error)}`, error);
+    throw kvStoreError(`events: event ${eventId} is not readable: ${messageOf(error)}`, error);
   }
 }
 

@@ -28,22 +28,26 @@ export async function setStoredVersion(kv, connectionId, version) {
   if (!ok) throw new Error("setStoredVersion: the record changed while it was rewritten");
 }
 
+/** Every case's store enqueues its events, as the Deno service's does. */
+const QUEUED = { queue: true };
+
 const migrateScript = new URL("./support/migrate_deno_kv.mjs", import.meta.url).pathname;
 
 const harness = {
   api,
-  // Deno KV has no outbox table: its events are enqueued in the same atomic() as the change (kv.listenQueue).
+  // Deno KV has no outbox table: with { queue: true } (as here, so every case writes through it) its
+  // events are enqueued in the same atomic() as the change; deno_kv_queue_test.mjs consumes them.
   outbox: false,
   async fresh() {
     const dir = await Deno.makeTempDir({ prefix: "connect-provider-deno-kv-" });
     const path = `${dir}/store.kv`;
     let kv = await Deno.openKv(path);
     return {
-      store: denoKvStore(kv),
+      store: denoKvStore(kv, QUEUED),
       async reopen() {
         kv.close();
         kv = await Deno.openKv(path);
-        return denoKvStore(kv);
+        return denoKvStore(kv, QUEUED);
       },
       async migrateConcurrently(count) {
         const runs = Array.from({ length: count }, () =>
@@ -65,7 +69,7 @@ const harness = {
           wraps: (value) => value instanceof Deno.AtomicOperation,
           rejects: (method) => method !== "list",
         });
-        return { store: denoKvStore(faulty.client), reached: faulty.reached, close: async () => own.close() };
+        return { store: denoKvStore(faulty.client, QUEUED), reached: faulty.reached, close: async () => own.close() };
       },
       setVersion: (connectionId, version) => setStoredVersion(kv, connectionId, version),
       async close() {

@@ -153,6 +153,15 @@ async function startProcess(name, command, args, env, { cwd = repo(""), timeoutM
     url,
     output: () => output,
     exited,
+    /** kill -9 to the process group (a launcher and what it runs): it ends where it is, nothing flushed or closed. */
+    async kill() {
+      try {
+        process.kill(-(/** @type {number} */ (child.pid)), "SIGKILL");
+      } catch {
+        // Gone already.
+      }
+      await exited;
+    },
     /** SIGTERM, as Ctrl-C or a supervisor stops it; SIGKILL to the group if it has not exited in 10 s. */
     stop: () =>
       (stopped ??= (async () => {
@@ -208,11 +217,7 @@ export async function startNodeService({ dir, vars, databaseUrl, name = database
     database: databaseUrl ? undefined : database,
     restFiles: () => (databaseUrl ? [] : filesUnder(dir).filter((file) => file.startsWith(database))),
     stop: async () => void (await running.stop()),
-    /** kill -9: the process ends where it is, with nothing flushed or closed. */
-    kill: async () => {
-      running.child.kill("SIGKILL");
-      await running.exited;
-    },
+    kill: running.kill,
     exited: running.exited,
     async restart() {
       await running.stop();
@@ -240,6 +245,7 @@ export async function startDenoService({ dir, vars, name = "deno-kv", earlierOut
     kvPath,
     restFiles: () => filesUnder(dir).filter((file) => file.startsWith(kvPath)),
     stop: async () => void (await running.stop()),
+    kill: running.kill,
     exited: running.exited,
     async restart() {
       await running.stop();

@@ -1,0 +1,102 @@
+// Deno KV's own queue as the store's outbox (denoKvStore(kv, { queue: true })): each logged event is
+// enqueued in the same atomic() that files it in the log (and stores the change a commit brings),
+// so a message exists exactly when its event does. `store.queue.listen(handler)` consumes them with
+// kv.listenQueue: at least once from KV, each event handed to `handler` once by its eventId (a
+// consumed mark written after the handler resolves). A message KV gave up on after its retries is
+// kept under ["connect_provider", "undelivered", eventId], which `undelivered()` lists.
+
+/** The mark of this store's messages among whatever else the database's queue carries. */
+export const QUEUE_MARK = "connectProviderEvent";
+/** An event's bytes ride in its message up to this size; a larger one is read from the log. */
+const INLINE_BYTES = 32 * 1024;
+
+/**
+ * @typedef {import("./deno-kv.js").DenoKv} DenoKv
+ * @typedef {import("./deno-kv.js").DenoKvKey} DenoKvKey
+ * @typedef {import("./deno-kv.js").DenoKvAtomicOperation} DenoKvAtomicOperation
+ * @typedef {{ [QUEUE_MARK]: 1, eventId: string, sequence: number, data: Uint8Array | null }} QueuedEvent
+ */
+
+/** @param {string} root */
+export const queueKeys = (root) => ({
+  consumed: (/** @type {string} */ eventId) => [root, "consumed_events", eventId],
+  undelivered: (/** @type {string} */ eventId) => [root, "undelivered", eventId],
+  undeliveredAll: () => [root, "undelivered"],
+});
+
+/**
+ * Adds the event's message to the atomic operation that files it.
+ * @param {DenoKvAtomicOperation} op
+ * @param {{ eventId: string, header: { data: Uint8Array | null } }} filing
+ * @param {number} sequence its place in the log
+ * @param {DenoKvKey} undeliveredKey
+ * @param {number[] | undefined} backoffSchedule KV's retry waits (its own when undefined)
+ */
+export function enqueueEvent(op, { eventId, header }, sequence, undeliveredKey, backoffSchedule) {
+  /** @type {QueuedEvent} */
+  const message = { [QUEUE_MARK]: 1, eventId, sequence, data: header.data !== null && header.data.length <= INLINE_BYTES ? header.data : null };
+  op.enqueue(message, backoffSchedule === undefined ? { keysIfUndelivered: [undeliveredKey] } : { keysIfUndelivered: [undeliveredKey], backoffSchedule });
+}
+
+/**
+ * The store's queue option: null without one; `true` or `{ backoffSchedule }` (waits in ms, at most
+ * 5 of at most an hour each) with one.
+ * @param {unknown} options
+ * @returns {{ backoffSchedule: number[] | undefined } | null}
+ */
+export function queueOptions(options) {
+  const refused = () => new TypeError("denoKvStore: options.queue must be true, false or { backoffSchedule: number[] }");
+  if (options === null || typeof options !== "object") throw refused();
+  const queue = /** @type {{ queue?: unknown }} */ (options).queue;
+  if (queue === undefined || queue === false) return null;
+  if (queue === true) return { backoffSchedule: undefined };
+  if (queue === null || typeof queue !== "object") throw refused();
+  const schedule = /** @type {{ backoffSchedule?: unknown }} */ (queue).backoffSchedule;
+  if (schedule === undefined) return { backoffSchedule: undefined };
+  if (!Array.isArray(schedule) || schedule.length > 5 || !schedule.every((ms) => Number.isSafeInteger(ms) && ms >= 0 && ms <= 3_600_000)) throw refused();
+  return { backoffSchedule: [...schedule] };
+}
+
+/** Whether a queue value is one of this store's messages. @param {unknown} value @returns {value is QueuedEvent} */
+const isQueuedEvent = (value) =>
+  typeof value === "object" && value !== null && /** @type {any} */ (value)[QUEUE_MARK] === 1 &&
+  typeof (/** @type {any} */ (value).eventId) === "string" && typeof (/** @type {any} */ (value).sequence) === "number";
+
+/**
+ * @param {DenoKv} kv
+ * @param {{
+ *   keys: ReturnType<typeof queueKeys>,
+ *   eventAt: (sequence: number) => Promise<import("../index.js").ProviderEvent>,
+ *   decode: (bytes: Uint8Array, eventId: string) => import("../index.js").ProviderEvent,
+ * }} parts
+ * @returns {import("./deno-kv.js").DenoKvEventQueue}
+ */
+export function kvEventQueue(kv, { keys, eventAt, decode }) {
+  return {
+    listen(handler, { others } = {}) {
+      if (typeof handler !== "function") throw new TypeError("deno-kv store: queue.listen: handler must be a function of the event");
+      if (typeof kv.listenQueue !== "function") throw new TypeError("deno-kv store: queue.listen: this Deno.Kv has no listenQueue");
+      return kv.listenQueue(async (value) => {
+        if (!isQueuedEvent(value)) {
+          if (others) await others(value);
+          return;
+        }
+        const consumed = keys.consumed(value.eventId);
+        if ((await kv.get(consumed)).versionstamp !== null) return;
+        const event = value.data instanceof Uint8Array ? decode(value.data, value.eventId) : await eventAt(value.sequence);
+        // A handler that throws leaves no mark: KV delivers the message again, after its backoff.
+        await handler(event);
+        await kv.atomic().check({ key: consumed, versionstamp: null }).set(consumed, { consumedAt: new Date().toISOString() }).commit();
+      });
+    },
+    async undelivered(limit = 100) {
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new RangeError("deno-kv store: queue.undelivered: limit must be a whole number from 1 to 1000");
+      const events = [];
+      for await (const entry of kv.list({ prefix: keys.undeliveredAll() }, { limit })) {
+        const value = entry.value;
+        if (isQueuedEvent(value)) events.push(value.data instanceof Uint8Array ? decode(value.data, value.eventId) : await eventAt(value.sequence));
+      }
+      return events;
+    },
+  };
+}

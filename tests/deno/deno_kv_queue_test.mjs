@@ -1,0 +1,127 @@
+// denoKvStore(kv, { queue }) on a real KV file: each logged event is enqueued in the atomic operation
+// that logs it and consumed once by store.queue.listen (kv.listenQueue), a large event read back from
+// the log; a stale commit enqueues nothing; a failing handler is retried by KV, and one KV gave up on
+// is listed by undelivered(); a redelivered message is dropped. Needs --unstable-kv.
+import * as api from "connect-provider";
+import { denoKvStore } from "connect-provider/stores/deno-kv";
+
+/** A fresh KV file with a queued store on it; `close` closes and removes it. */
+async function open(queue = true) {
+  const dir = await Deno.makeTempDir({ prefix: "connect-provider-kv-queue-" });
+  const kv = await Deno.openKv(`${dir}/kv.sqlite`);
+  const store = denoKvStore(kv, { queue });
+  await store.migrate();
+  return {
+    kv,
+    store,
+    async close() {
+      kv.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+function assertEquals(actual, expected, message) {
+  const [a, e] = [JSON.stringify(actual), JSON.stringify(expected)];
+  if (a !== e) throw new Error(`${message}\n  actual:   ${a}\n  expected: ${e}`);
+}
+
+/** Waits (up to 15 s) until `done()` holds. */
+async function until(done, what) {
+  for (let i = 0; i < 300; i += 1) {
+    if (await done()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out: ${what}`);
+}
+
+const byId = (a, b) => (a.eventId < b.eventId ? -1 : 1);
+const credentials = () => ({ encryptedData: crypto.getRandomValues(new Uint8Array(24)), credentialType: "oauth2" });
+
+Deno.test("each logged event is enqueued with it and handed to the listener once, a large one read from the log", async () => {
+  const { store, close } = await open();
+  const consumed = [];
+  const listening = store.queue.listen((event) => void consumed.push(event));
+  try {
+    const userId = crypto.randomUUID();
+    const connected = await new api.ConnectProviderHandler(store.repository, store.eventBus).handle({ userId, providerId: crypto.randomUUID(), providerSlug: "bank", credentials: credentials() });
+    const connectionId = connected.value;
+    await new api.RefreshProviderTokensHandler(store.repository, store.eventBus).handle({ userId, connectionId, credentials: credentials() });
+    await new api.DisconnectProviderHandler(store.repository, store.eventBus).handle({ userId, connectionId });
+    const large = { eventType: "ProviderConnectionAttempted", eventId: crypto.randomUUID(), occurredAt: new Date().toISOString(), userId, providerId: crypto.randomUUID(), providerSlug: "x".repeat(40_000) };
+    await store.eventBus.publish(large);
+    const log = await store.events({ userId });
+    assertEquals(log.length, 7, "the log");
+    await until(() => consumed.length >= log.length, "every event consumed");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assertEquals([...consumed].sort(byId), [...log].sort(byId), "each event once, as logged");
+  } finally {
+    await close();
+    await listening;
+  }
+});
+
+Deno.test("a commit refused as stale enqueues nothing; a redelivered message is dropped", async () => {
+  const { kv, store, close } = await open();
+  const consumed = [];
+  const listening = store.queue.listen((event) => void consumed.push(event.eventId));
+  try {
+    const userId = crypto.randomUUID();
+    const record = { id: crypto.randomUUID(), userId, providerId: crypto.randomUUID(), providerSlug: "bank", status: "pending", alias: null, credentials: null, connectedAt: null, lastSyncAt: null, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), version: 1 };
+    const event = (n) => ({ eventType: "ProviderConnectionAttempted", eventId: crypto.randomUUID(), occurredAt: new Date(Date.now() + n).toISOString(), userId, providerId: record.providerId, providerSlug: "bank" });
+    const [first, stale] = [event(0), event(1)];
+    assertEquals(await store.repository.commit(record, [first]), true, "v1 committed");
+    assertEquals(await store.repository.commit(record, [stale]), false, "v1 again is stale");
+    await until(() => consumed.includes(first.eventId), "the committed event");
+    const sequence = (await kv.get(["connect_provider", "event_ids", first.eventId])).value.sequence;
+    await kv.enqueue({ connectProviderEvent: 1, eventId: first.eventId, sequence, data: null });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assertEquals(consumed, [first.eventId], "the stale commit's event never came, nor the redelivery");
+  } finally {
+    await close();
+    await listening;
+  }
+});
+
+Deno.test("a handler that fails is retried by KV until it succeeds; one that keeps failing is kept for an operator, in undelivered()", async () => {
+  const { store, close } = await open({ backoffSchedule: [20, 20] });
+  const tries = new Map();
+  const consumed = [];
+  const [flaky, poison] = [crypto.randomUUID(), crypto.randomUUID()];
+  const listening = store.queue.listen((event) => {
+    tries.set(event.eventId, (tries.get(event.eventId) ?? 0) + 1);
+    if (event.eventId === poison || (event.eventId === flaky && tries.get(flaky) === 1)) throw new Error("not now");
+    consumed.push(event.eventId);
+  });
+  try {
+    const userId = crypto.randomUUID();
+    for (const eventId of [flaky, poison]) {
+      await store.eventBus.publish({ eventType: "ProviderConnectionAttempted", eventId, occurredAt: new Date().toISOString(), userId, providerId: crypto.randomUUID(), providerSlug: "bank" });
+    }
+    await until(async () => (await store.queue.undelivered()).length === 1 && consumed.includes(flaky), "the flaky one consumed, the poison one given up");
+    assertEquals(consumed, [flaky], "consumed once, on its second try");
+    assertEquals(tries.get(poison), 3, "the poison one: the first delivery and the schedule's two retries");
+    assertEquals((await store.queue.undelivered()).map((e) => e.eventId), [poison], "kept for an operator");
+  } finally {
+    await close();
+    await listening;
+  }
+});
+
+Deno.test("denoKvStore refuses a queue option it cannot use, by name", async () => {
+  const { kv, close } = await open(false);
+  try {
+    for (const queue of ["yes", { backoffSchedule: [-1] }, { backoffSchedule: [1, 2, 3, 4, 5, 6] }, null]) {
+      let message = "";
+      try {
+        denoKvStore(kv, { queue });
+      } catch (error) {
+        message = error.message;
+      }
+      assertEquals(message, "denoKvStore: options.queue must be true, false or { backoffSchedule: number[] }", `queue ${JSON.stringify(queue)}`);
+    }
+    assertEquals(denoKvStore(kv).queue, undefined, "no queue unless asked");
+  } finally {
+    await close();
+  }
+});

@@ -1,0 +1,99 @@
+// The Deno service's events through Deno KV's own queue, as its README runs it: each write's events
+// enqueued with the change and consumed by the service (listenQueue), each once by eventId; then the
+// service killed with SIGKILL right after its writes were answered, and started again on the same KV
+// file: every acknowledged write's events are consumed, none lost.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { serviceSecrets, startDenoService } from "./support/services.mjs";
+import { tokenFactory } from "./support/tokens.mjs";
+
+const home = mkdtempSync(join(tmpdir(), "connect-provider-deno-queue-"));
+after(() => rmSync(home, { recursive: true, force: true }));
+const vars = serviceSecrets({ RATE_LIMIT_WRITES_PER_MINUTE: "10000" });
+const tokens = await tokenFactory(vars);
+
+async function caller(service, userId) {
+  const token = await tokens.valid(userId);
+  return async (method, path, body) => {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : null };
+  };
+}
+
+const secret = (value) => ({ credentials: { secret: value, credentialType: "oauth2" } });
+
+/** Connects `n` and refreshes each; every answer is checked. */
+async function writes(call, n) {
+  for (let i = 0; i < n; i += 1) {
+    const connected = await call("POST", "/connections", { providerId: randomUUID(), providerSlug: "bank", ...secret("sk_kv") });
+    assert.equal(connected.status, 201, JSON.stringify(connected.json));
+    assert.equal((await call("POST", `/providers/${connected.json.id}/token-refreshes`, secret("sk_kv_2"))).status, 201);
+  }
+}
+
+/** The eventIds the service's log says it consumed, with how often. */
+function consumedIds(output) {
+  const counts = new Map();
+  for (const line of output.split("\n")) {
+    if (!line.includes('"msg":"event consumed"')) continue;
+    const { eventId } = JSON.parse(line);
+    counts.set(eventId, (counts.get(eventId) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Waits (up to 20 s) until the log shows each of `ids` consumed. */
+async function allConsumed(service, ids) {
+  for (let i = 0; i < 200; i += 1) {
+    const counts = consumedIds(service.output());
+    if (ids.every((id) => counts.has(id))) return counts;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`not every event was consumed:\n${service.output()}`);
+}
+
+test("the Deno service consumes each write's events once, by eventId, from KV's queue", async () => {
+  const service = await startDenoService({ dir: join(home, "once"), vars });
+  try {
+    const userId = randomUUID();
+    const call = await caller(service, userId);
+    await writes(call, 3);
+    const events = (await call("GET", "/events")).json;
+    assert.equal(events.length, 12);
+    const counts = await allConsumed(service, events.map((e) => e.eventId));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(events.map((e) => consumedIds(service.output()).get(e.eventId)), events.map(() => 1), "each once");
+    assert.equal(counts.size, events.length, "nothing else");
+    assert.doesNotMatch(service.output(), /sk_kv/, "no secret in the log");
+  } finally {
+    await service.stop();
+  }
+});
+
+test("killed with SIGKILL right after its writes were answered, then started again: every acknowledged write's events are consumed", async () => {
+  let service = await startDenoService({ dir: join(home, "killed"), vars });
+  const userId = randomUUID();
+  try {
+    for (let round = 0; round < 3; round += 1) {
+      await writes(await caller(service, userId), 4);
+      await service.kill();
+      service = await service.restart();
+    }
+    const events = (await (await caller(service, userId))("GET", "/events")).json;
+    assert.equal(events.length, 3 * 4 * 4, "every acknowledged write is in the log");
+    const counts = await allConsumed(service, events.map((e) => e.eventId));
+    const again = [...counts.values()].filter((n) => n > 1).length;
+    console.log(`deno queue: ${events.length} events consumed; ${again} consumed twice across the kills (at least once)`);
+  } finally {
+    await service.stop();
+  }
+});
