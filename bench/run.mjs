@@ -1,7 +1,7 @@
 // npm run bench: per-command rows on Node 20, 22 and 24 (each version in one process of its own,
-// the wasm handlers and the plain-JS baseline interleaved there), then cold start, memory per
-// in-flight command and sizes on this machine's Node. Prints markdown tables and keeps the raw
-// figures in target/bench/last.json.
+// the wasm handlers and the plain-JS baseline interleaved there), then the real stores, the outbox
+// relayed to NATS, cold start, memory per in-flight command and sizes on this machine's Node.
+// Prints markdown tables and keeps the raw figures in target/bench/last.json.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -51,6 +51,9 @@ const python = JSON.parse(execFileSync("python3", [path("bench/python/connect_pr
 console.error(`bench: stores on Node ${process.version} …`);
 const storeRows = JSON.parse(execFileSync(process.execPath, [path("bench/store-rows.mjs")], { encoding: "utf8", maxBuffer: 1 << 24 }).trim().split("\n").at(-1));
 
+console.error(`bench: the outbox relayed to NATS on Node ${process.version} …`);
+const relayRows = JSON.parse(execFileSync(process.execPath, [path("bench/relay-rows.mjs")], { encoding: "utf8", maxBuffer: 1 << 24 }).trim().split("\n").at(-1));
+
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 /** Median of fresh processes (Node's or Deno's), the wasm handler's and the baseline's taking turns. */
@@ -94,6 +97,7 @@ const results = {
   machine: `${cpus()[0].model}, ${cpus().length} cores`,
   perVersion,
   storeRows,
+  relayRows,
   python,
   coldStart: { node: { version: process.version, ...coldStartMs("node") }, deno: { version: denoVersion, ...coldStartMs("deno") } },
   wasmBytesPerInFlightCommand: await wasmBytesPerInFlightCommand(),
@@ -138,6 +142,16 @@ console.log(`| browser wasm ≤ 85,109 B gzipped (the size before the issue) | $
 console.log(`Real stores, Node ${storeRows.node}: end to end through the package's stores\n\n| row | wasm | plain JS | wasm / JS (range over rounds) |\n|---|---|---|---|`);
 for (const row of storeRows.rows) {
   console.log(`| ${row.label} | ${us(row.wasmUs)} | ${us(row.jsUs)} | ${row.ratio.toFixed(2)} (${row.ratioMin.toFixed(2)}–${row.ratioMax.toFixed(2)}) |`);
+}
+console.log("");
+console.log(
+  `The outbox relayed to NATS JetStream (nats-server, JetStream on), Node ${relayRows.node}: ConnectProvider ${relayRows.inFlight} in flight, ` +
+    `each command's 2 events relayed; the delay from a command's answer to its Succeeded event at a subscriber, at ${relayRows.pacePerSecond} commands a second\n`,
+);
+console.log("| store | commands/s, no relay | commands/s, relay running | events relayed/s | delay, median | delay, 99th percentile |\n|---|---|---|---|---|---|");
+for (const row of relayRows.rows) {
+  const perSecond = (value) => Math.round(value).toLocaleString("en");
+  console.log(`| ${row.store} | ${perSecond(row.commandsPerSecondWithout)} | ${perSecond(row.commandsPerSecondWithRelay)} | ${perSecond(row.eventsPerSecond)} | ${row.delayMedianMs.toFixed(2)} ms | ${row.delayP99Ms.toFixed(2)} ms |`);
 }
 console.log("");
 const { node, deno } = results.coldStart;

@@ -65,3 +65,22 @@ const harness: ConformanceHarness = {
   },
 };
 for (const { name, run } of storeConformanceCases(harness)) console.log(name, typeof run);
+
+// The outbox and its relay, as a service wires them.
+import { createRelay, type DrainResult } from "connect-provider/relay";
+import type { OutboxEntry } from "connect-provider/stores/sqlite";
+
+export async function relayOnce(): Promise<DrainResult> {
+  const store = sqliteStore(sqlite);
+  const waiting: OutboxEntry[] = await store.outbox.pending(10);
+  console.log(waiting.map((entry) => [entry.event.eventId, entry.attempts, entry.nextAttemptAt]));
+  const relay = createRelay(store.outbox, async (events) => console.log(events.length), { batchSize: 50, onFailure: (f) => console.log(f.retryAt) });
+  const running = relay.start({ onDrain: (result) => console.log(result?.delivered) });
+  running.nudge();
+  await running.stop();
+  const lag: number = (await relay.lag()).pending;
+  console.log(lag, (await store.outbox.setAside(5)).map((entry) => entry.lastError));
+  const kvStore = denoKvStore(kv, { queue: { backoffSchedule: [100, 1000] } });
+  await kvStore.queue?.listen((event) => console.log(event.eventType));
+  return relay.drain();
+}
