@@ -60,3 +60,50 @@ test("examples/node/connect.mjs on PostgreSQL (DATABASE_URL) stores one connecti
   const events = await client.query("SELECT event_type FROM provider_connection_events ORDER BY sequence");
   assert.deepEqual(events.rows.map((r) => r.event_type), EVENT_TYPES);
 });
+
+test("examples/node/relay-webhook.mjs POSTs a store's events to a webhook in commit order, and picks up again after the webhook failed", async (t) => {
+  const { createServer } = await import("node:http");
+  const { spawn } = await import("node:child_process");
+  const { sqliteStore } = await import("connect-provider/stores/sqlite");
+  const { ConnectProviderHandler } = await import("connect-provider");
+  const dir = mkdtempSync(join(tmpdir(), "connect-provider-relay-example-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, "events.sqlite");
+  const received = [];
+  let refuse = 2;
+  const server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk)).on("end", () => {
+      if (refuse > 0) {
+        refuse -= 1;
+        response.writeHead(503).end();
+        return;
+      }
+      received.push(...JSON.parse(body).events);
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => server.close());
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  const store = sqliteStore(db);
+  await store.migrate();
+  const userId = crypto.randomUUID();
+  const handler = new ConnectProviderHandler(store.repository, store.eventBus);
+  for (let i = 0; i < 5; i += 1) {
+    await handler.handle({ userId, providerId: crypto.randomUUID(), providerSlug: `bank-${i}`, credentials: { encryptedData: new Uint8Array(8), credentialType: "oauth2" } });
+  }
+  const relay = spawn(process.execPath, [fileURLToPath(new URL("../../examples/node/relay-webhook.mjs", import.meta.url)), path, `http://127.0.0.1:${server.address().port}/events`], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  relay.stdout.on("data", (text) => (output += text));
+  relay.stderr.on("data", (text) => (output += text));
+  t.after(() => relay.kill("SIGKILL"));
+  const log = await store.events({ limit: 1000 });
+  for (let i = 0; i < 100 && received.length < log.length; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.deepEqual(received, log, "every event once, in commit order, after two refused POSTs");
+  assert.match(output, /"msg":"delivery failed".*"error":"Error: the webhook answered 503"/);
+  relay.kill("SIGTERM");
+  assert.deepEqual(await new Promise((resolve) => relay.once("exit", (code, signal) => resolve([code, signal]))), [0, null], "stops on SIGTERM");
+  db.close();
+});
