@@ -1,6 +1,6 @@
 // `store.outbox` on the SQL stores (SQLite, D1, PostgreSQL), over migration 0004's tables. Rows
-// enter the outbox by the log's trigger, in the transaction of their append; this module only reads
-// them in order and takes them out. Each write a relay makes (delivered, failed) is one statement
+// enter the outbox by the log's trigger, in the transaction of their append, at a position in
+// commit order; this module only reads them in that order and takes them out. Each write a relay makes (delivered, failed) is one statement
 // that checks, inside the database, that the relay still holds the lease: a relay that lost it
 // (paused past its lease, then resumed) changes nothing, so two relays never both take an event out.
 import { compileSlots, valuesOf } from "./sql-slots.js";
@@ -25,7 +25,7 @@ const templates = (/** @type {import("./sql-slots.js").PlaceholderStyle} */ styl
   release: "DELETE FROM connect_provider_relay_lease WHERE name = @name AND holder = @holder",
   pending:
     "SELECT o.attempts, o.next_attempt_at, e.payload FROM provider_connection_outbox o " +
-    "JOIN provider_connection_events e ON e.sequence = o.sequence WHERE o.set_aside_at IS NULL ORDER BY o.sequence LIMIT @limit",
+    "JOIN provider_connection_events e ON e.sequence = o.sequence WHERE o.set_aside_at IS NULL ORDER BY o.position LIMIT @limit",
   delivered:
     "DELETE FROM provider_connection_outbox WHERE set_aside_at IS NULL AND sequence IN " +
     `(SELECT sequence FROM provider_connection_events WHERE ${idsIn(style)}) AND ${HOLDS_LEASE}`,
@@ -34,7 +34,7 @@ const templates = (/** @type {import("./sql-slots.js").PlaceholderStyle} */ styl
     `set_aside_at = CASE WHEN @setAside = 1 THEN @now ELSE NULL END WHERE sequence = ${SEQUENCE_OF} AND set_aside_at IS NULL AND ${HOLDS_LEASE}`,
   setAside:
     "SELECT o.attempts, o.last_error, o.set_aside_at, e.payload FROM provider_connection_outbox o " +
-    "JOIN provider_connection_events e ON e.sequence = o.sequence WHERE o.set_aside_at IS NOT NULL ORDER BY o.sequence LIMIT @limit",
+    "JOIN provider_connection_events e ON e.sequence = o.sequence WHERE o.set_aside_at IS NOT NULL ORDER BY o.position LIMIT @limit",
   requeue:
     "UPDATE provider_connection_outbox SET set_aside_at = NULL, attempts = 0, next_attempt_at = NULL, last_error = NULL " +
     `WHERE sequence = ${SEQUENCE_OF} AND set_aside_at IS NOT NULL`,

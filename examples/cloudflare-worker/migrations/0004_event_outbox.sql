@@ -6,13 +6,15 @@
 
 CREATE TABLE IF NOT EXISTS provider_connection_outbox (
   sequence        INTEGER PRIMARY KEY NOT NULL,
+  -- The order the relay reads: the log's, since SQLite commits one writer at a time.
+  position        INTEGER NOT NULL UNIQUE,
   attempts        INTEGER NOT NULL DEFAULT 0,
   next_attempt_at TEXT,
   last_error      TEXT,
   set_aside_at    TEXT
 );
 
-CREATE TRIGGER IF NOT EXISTS provider_connection_events_outbox AFTER INSERT ON provider_connection_events BEGIN INSERT INTO provider_connection_outbox (sequence) VALUES (NEW.sequence); END;
+CREATE TRIGGER IF NOT EXISTS provider_connection_events_outbox AFTER INSERT ON provider_connection_events BEGIN INSERT INTO provider_connection_outbox (sequence, position) VALUES (NEW.sequence, NEW.sequence); END;
 
 -- One relay delivers at a time: the holder of this lease, taken and renewed by a conditional upsert.
 CREATE TABLE IF NOT EXISTS connect_provider_relay_lease (
