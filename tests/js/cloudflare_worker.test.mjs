@@ -3,8 +3,8 @@
 // loopback HTTP. The service contract (support/service-contract.mjs) with the sealed secrets read
 // back from D1, and the cron trigger through Miniflare's scheduled(). The attacks on it are in
 // service_attacks.test.mjs; wrangler itself runs it in wrangler_worker.test.mjs. Then its events:
-// through the outbox to a real local queue, consumed once each by its queue handler, with the queue
-// refusing sends, and with two isolates relaying at once.
+// through the outbox to a real local queue, consumed once each by its queue handler, redelivered,
+// relayed by the cron, and relayed by two isolates at once.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -158,4 +158,73 @@ test("the cron relays what a write left in the outbox, and logs how far behind i
   assert.deepEqual(await (await worker.mf.getWorker()).scheduled({ cron: CRON, scheduledTime }), { outcome: "ok", noRetry: false });
   assert.deepEqual((await consumed(worker.db, [event.eventId])).filter((row) => row.event_id === event.eventId).length, 1);
   assert.match(worker.output(), /"msg":"event relay lag","pending":\d+,"oldestOccurredAt":[^,]+,"setAside":0,"oldestAgeMs":/);
+});
+
+test("two isolates of the Worker on one D1, writes racing through both: each relays under the one lease, and every event is consumed once, none delivered twice", async () => {
+  const { Miniflare } = await import("miniflare");
+  const { bundleServiceWorker, EVENTS_QUEUE } = await import("./support/services.mjs");
+  const { freePort } = await import("./support/wrangler.mjs");
+  const dir = join(home, "two-isolates");
+  const bundle = join(dir, "bundle");
+  const script = await bundleServiceWorker(bundle);
+  let output = "";
+  const isolate = (name, consumer) => ({
+    name,
+    modules: true,
+    scriptPath: script,
+    modulesRoot: bundle,
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2026-04-01",
+    bindings: vars,
+    d1Databases: { DB: "connect-provider-two" },
+    durableObjects: { WRITE_LIMITER: "WriteRateLimiter" },
+    queueProducers: { EVENTS: { queueName: EVENTS_QUEUE } },
+    ...(consumer ? { queueConsumers: { [EVENTS_QUEUE]: { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5 } } } : {}),
+  });
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: await freePort(),
+    d1Persist: join(dir, "d1"),
+    workers: [isolate("one", true), isolate("two", false)],
+    handleRuntimeStdio(stdout, stderr) {
+      for (const stream of [stdout, stderr]) stream.setEncoding("utf8").on("data", (text) => (output += text));
+    },
+  });
+  try {
+    await mf.ready;
+    const db = await mf.getD1Database("DB", "one");
+    for (const file of readdirSync(join(EXAMPLES.worker, "migrations")).sort()) {
+      const { statementsOf } = await import("../../node_modules/connect-provider/stores/sql-statements.js");
+      await db.batch(statementsOf(readFileSync(join(EXAMPLES.worker, "migrations", file), "utf8")).map((sql) => db.prepare(sql)));
+    }
+    const workers = [await mf.getWorker("one"), await mf.getWorker("two")];
+    const { tokenFactory } = await import("./support/tokens.mjs");
+    const token = await (await tokenFactory(vars)).valid(crypto.randomUUID());
+    const call = async (n, method, path, body) => {
+      const response = await workers[n % 2].fetch(`http://localhost${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await response.text();
+      return { status: response.status, json: text ? JSON.parse(text) : null };
+    };
+    const ids = [];
+    for (let i = 0; i < 8; i += 1) ids.push((await call(i, "POST", "/connections", { providerId: crypto.randomUUID(), providerSlug: "bank", ...secretBody("sk_two") })).json.id);
+    const answers = await Promise.all(ids.flatMap((id, i) => [call(i, "POST", `/providers/${id}/token-refreshes`, secretBody("sk_two_b")), call(i + 1, "DELETE", `/providers/${id}`)]));
+    assert.ok(answers.every((answer) => [201, 204, 409, 422].includes(answer.status) || answer.json?.error === "Connection is not active"), JSON.stringify(answers.map((a) => a.status)));
+    const events = (await call(0, "GET", "/events?limit=1000")).json;
+    const rows = await consumed(db, events.map((e) => e.eventId));
+    assert.deepEqual(rows.map((row) => row.event_id).sort(), events.map((e) => e.eventId).sort(), "every event consumed");
+    const outbox = (await db.prepare("SELECT count(*) AS n FROM provider_connection_outbox").all()).results[0].n;
+    assert.equal(outbox, 0, "the outbox emptied");
+    assert.doesNotMatch(output, /"msg":"event already consumed"/, "no event was delivered twice: one isolate relayed at a time");
+    const delivered = output.split("\n").filter((line) => line.includes('"msg":"events delivered"')).length;
+    console.log(`worker: ${events.length} events relayed in ${delivered} drains by two isolates`);
+  } finally {
+    await mf.dispose();
+  }
 });
