@@ -12,6 +12,8 @@ export declare const ConnectProviderError: Readonly<{
   DATABASE_ERROR: "Database error occurred";
   INVALID_ALIAS: "Alias exceeds maximum length";
   CONFLICT: "Connection was changed by another command; try again";
+  INVALID_CONNECTION_ID: "Connection id must be a UUID v7";
+  CONNECTION_ID_TAKEN: "Connection id already in use";
   INVALID_COMMAND: "Invalid command";
 }>;
 
@@ -72,6 +74,12 @@ export interface ConnectProviderCommand {
   credentials: ProviderCredentialsInput | null | undefined;
   /** At most 100 Unicode code points. */
   alias?: string | null;
+  /**
+   * The new connection's id, made by the caller (a browser connecting offline): a UUID v7, used
+   * as is. Refused as `INVALID_CONNECTION_ID` when it is not v7, `CONNECTION_ID_TAKEN` when
+   * another connection has it. Absent or null: the handler makes one.
+   */
+  connectionId?: string | null;
 }
 
 /** What a find may answer with: the value itself, or a promise or thenable of it. */

@@ -31,6 +31,7 @@ fn fields(slug: &str, credentials: Option<CredentialFields>) -> CommandFields {
         provider_slug: slug.to_owned(),
         alias: None,
         credentials,
+        connection_id: None,
     }
 }
 
@@ -157,6 +158,7 @@ proptest! {
             provider_slug: slug.clone(),
             alias,
             credentials: Some(credential_fields(bytes, &kind, expiry.map(ExpiresAtField::Text))),
+            connection_id: None,
         };
         if let Ok(command) = input.into_command() {
             prop_assert_eq!(command.provider_slug, slug);

@@ -313,3 +313,87 @@ fn error_strings_are_the_originals() {
         "Alias exceeds maximum length"
     );
 }
+
+/// A UUID v7 of the caller's making.
+const CLIENT_ID: &str = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6d";
+
+#[test]
+fn uses_the_callers_uuid_v7_as_the_connection_id() {
+    let handler = handler(InMemoryRepository::default());
+    let command = ConnectProvider {
+        connection_id: Some(uuid(CLIENT_ID)),
+        ..command("schwab")
+    };
+    assert_eq!(block_on(handler.handle(command)), Ok(uuid(CLIENT_ID)));
+    assert_eq!(
+        handler.context().repository().saved.borrow()[0].id(),
+        uuid(CLIENT_ID)
+    );
+    let events = handler.context().event_bus().events.borrow();
+    let ProviderEvent::ProviderConnectionSucceeded(succeeded) = &events[1] else {
+        panic!("Succeeded second: {events:?}");
+    };
+    assert_eq!(succeeded.connection_id, uuid(CLIENT_ID));
+}
+
+#[test]
+fn refuses_a_callers_id_that_is_not_a_uuid_v7() {
+    for id in [
+        "0190f5b2-3c4d-4e8f-9a0b-1c2d3e4f5a6d", // v4
+        "0190f5b2-3c4d-7e8f-ca0b-1c2d3e4f5a6d", // v7's nibble, another variant
+        "00000000-0000-0000-0000-000000000000",
+    ] {
+        let command = ConnectProvider {
+            connection_id: Some(uuid(id)),
+            ..command("schwab")
+        };
+        assert_refused(
+            command,
+            ConnectProviderError::InvalidConnectionId,
+            "Connection id must be a UUID v7",
+        );
+    }
+}
+
+#[test]
+fn refuses_a_callers_id_that_another_connection_has_and_leaves_that_one_alone() {
+    let repository = InMemoryRepository::default();
+    let handler = handler(repository);
+    let first = ConnectProvider {
+        connection_id: Some(uuid(CLIENT_ID)),
+        ..command("schwab")
+    };
+    assert_eq!(block_on(handler.handle(first)), Ok(uuid(CLIENT_ID)));
+    let again = ConnectProvider {
+        connection_id: Some(uuid(CLIENT_ID)),
+        alias: Some("Another".to_owned()),
+        ..command("fidelity")
+    };
+    let result = block_on(handler.handle(again));
+    assert_eq!(result, Err(ConnectProviderError::ConnectionIdTaken));
+    assert_eq!(
+        result.unwrap_err().to_string(),
+        "Connection id already in use"
+    );
+    let saved = handler.context().repository().saved.borrow();
+    assert_eq!(saved.len(), 1, "the first connection only");
+    assert_eq!(
+        (saved[0].provider_slug(), saved[0].alias()),
+        ("schwab", None)
+    );
+    let events = handler.context().event_bus().events.borrow();
+    let types: Vec<_> = events.iter().map(ProviderEvent::event_type).collect();
+    assert_eq!(
+        types,
+        [
+            "ProviderConnectionAttempted",
+            "ProviderConnectionSucceeded",
+            "ProviderConnectionAttempted",
+            "ProviderConnectionFailed"
+        ]
+    );
+    let ProviderEvent::ProviderConnectionFailed(failed) = &events[3] else {
+        panic!("Failed last: {events:?}");
+    };
+    assert_eq!(failed.reason, "Connection id already in use");
+}

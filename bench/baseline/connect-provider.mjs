@@ -10,8 +10,13 @@ export const ERRORS = Object.freeze({
   DATABASE_ERROR: "Database error occurred",
   INVALID_ALIAS: "Alias exceeds maximum length",
   CONFLICT,
+  INVALID_CONNECTION_ID: "Connection id must be a UUID v7",
+  CONNECTION_ID_TAKEN: "Connection id already in use",
   INVALID_COMMAND: "Invalid command",
 });
+
+/** Version 7, RFC 9562's variant. */
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** Code points, counted no further than `limit + 1`. */
 const codePoints = (text, limit) => {
@@ -36,6 +41,8 @@ function commandError(command) {
     if (typeof alias !== "string") return "alias must be a string or null";
     if (alias.length <= MAX_TEXT && !alias.isWellFormed()) return "alias contains a lone UTF-16 surrogate";
   }
+  const id = command.connectionId;
+  if (id != null && (typeof id !== "string" || !UUID.test(id))) return "connectionId must be a UUID string";
   return null;
 }
 
@@ -80,21 +87,28 @@ export class BaselineConnectProviderHandler {
     return outcome;
   }
 
-  /** Saves (or commits) the new connection with its Succeeded event; a refused write is a conflict, not tried again: its id is new. */
+  /**
+   * Saves (or commits) the new connection with its Succeeded event; a refused write is not tried
+   * again: a made id is new (a conflict), a caller's id is taken.
+   */
   async #connect(command, userId, providerId, providerSlug) {
     const credentials = command.credentials == null ? null : credentialsOf(command.credentials);
     if (!credentials) return failure(ERRORS.INVALID_CREDENTIALS, "INVALID_CREDENTIALS");
+    const chosen = command.connectionId ?? null;
+    if (chosen !== null && !UUID_V7.test(chosen)) return failure(ERRORS.INVALID_CONNECTION_ID, "INVALID_CONNECTION_ID");
     if (providerSlug.length === 0 || codePoints(providerSlug, 50) > 50) return failure(ERRORS.INVALID_PROVIDER_SLUG, "INVALID_PROVIDER_SLUG");
     const alias = command.alias ?? null;
     if (alias !== null && codePoints(alias, 100) > 100) return failure(ERRORS.INVALID_ALIAS, "INVALID_ALIAS");
     const now = new Date().toISOString();
     const connection = {
-      id: this.#ids.next(), userId, providerId, providerSlug, status: "active", alias, credentials,
+      id: chosen === null ? this.#ids.next() : chosen.toLowerCase(), userId, providerId, providerSlug, status: "active", alias, credentials,
       connectedAt: now, lastSyncAt: null, createdAt: now, updatedAt: now, version: 1,
     };
     const succeeded = this.#event("ProviderConnectionSucceeded", userId, providerId, providerSlug, { connectionId: connection.id });
     try {
-      if (!(await this.#ports.write(connection, succeeded))) return failure(ERRORS.CONFLICT, "CONFLICT");
+      if (!(await this.#ports.write(connection, succeeded))) {
+        return chosen === null ? failure(ERRORS.CONFLICT, "CONFLICT") : failure(ERRORS.CONNECTION_ID_TAKEN, "CONNECTION_ID_TAKEN");
+      }
     } catch (error) {
       return databaseError(error);
     }

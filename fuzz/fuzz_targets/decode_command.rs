@@ -42,6 +42,7 @@ struct Input {
     provider_slug: String,
     alias: Option<String>,
     credentials: Option<(Option<Vec<u8>>, Option<String>, Option<Option<String>>)>,
+    connection_id: Option<String>,
     save_fails: bool,
 }
 
@@ -98,6 +99,7 @@ fuzz_target!(|input: Input| {
             credential_type: kind,
             expires_at: expiry.map(|text| text.map_or(ExpiresAtField::NotText, ExpiresAtField::Text)),
         }),
+        connection_id: input.connection_id,
     };
     let Ok(command) = fields.into_command() else {
         return;

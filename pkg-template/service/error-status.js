@@ -15,7 +15,10 @@ const STATUS_BY_CODE = {
   [ErrorCode.INVALID_COMMAND]: { status: 400 },
   [ErrorCode.INVALID_PROVIDER_SLUG]: { status: 400 },
   [ErrorCode.INVALID_ALIAS]: { status: 400 },
+  [ErrorCode.INVALID_CONNECTION_ID]: { status: 400 },
   [ErrorCode.CONFLICT]: { status: 409 },
+  // A connect's own id that another connection has: the request cannot succeed as sent.
+  [ErrorCode.CONNECTION_ID_TAKEN]: { status: 409 },
   [ErrorCode.VERSION_MISMATCH]: { status: 412, error: "Precondition failed: the connection has changed" },
 };
 

@@ -24,6 +24,8 @@ pub struct CommandFields {
     pub alias: Option<String>,
     /// `None` when absent or not even an object.
     pub credentials: Option<CredentialFields>,
+    /// The caller's own id for the new connection; `None` when absent.
+    pub connection_id: Option<String>,
 }
 
 /// `Debug` is derived but never shows the bytes: see `CredentialBytes`.
@@ -63,6 +65,10 @@ pub struct InvalidField(pub String);
 
 impl CommandFields {
     pub fn into_command(self) -> Result<ConnectProvider, InvalidField> {
+        let connection_id = match &self.connection_id {
+            Some(text) => Some(uuid_field("connectionId", text)?),
+            None => None,
+        };
         Ok(ConnectProvider {
             user_id: uuid_field("userId", &self.user_id)?,
             provider_id: uuid_field("providerId", &self.provider_id)?,
@@ -71,6 +77,7 @@ impl CommandFields {
             credentials: self
                 .credentials
                 .and_then(CredentialFields::into_credentials),
+            connection_id,
         })
     }
 }

@@ -44,6 +44,10 @@ error_codes! {
     Conflict = "CONFLICT",
     /// The connection is no longer at the version the caller expected (`expectedVersion`).
     VersionMismatch = "VERSION_MISMATCH",
+    /// A connect's own `connectionId` is not a UUID v7.
+    InvalidConnectionId = "INVALID_CONNECTION_ID",
+    /// A connect's own `connectionId` is another connection's.
+    ConnectionIdTaken = "CONNECTION_ID_TAKEN",
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -58,14 +62,14 @@ mod tests {
 
     #[test]
     fn each_code_is_its_variant_in_screaming_snake_case_and_the_typescript_lists_them_all() {
-        assert_eq!(ErrorCode::ALL.len(), 10);
+        assert_eq!(ErrorCode::ALL.len(), 12);
         assert_eq!(ErrorCode::NotOwnedByUser.as_str(), "NOT_OWNED_BY_USER");
         assert_eq!(
             ErrorCode::TYPESCRIPT,
             "export type ErrorCode = | \"CONNECTION_NOT_FOUND\" | \"NOT_OWNED_BY_USER\" \
              | \"NOT_ACTIVE\" | \"INVALID_CREDENTIALS\" | \"INVALID_PROVIDER_SLUG\" \
              | \"INVALID_ALIAS\" | \"INVALID_COMMAND\" | \"DATABASE_ERROR\" | \"CONFLICT\" \
-             | \"VERSION_MISMATCH\";"
+             | \"VERSION_MISMATCH\" | \"INVALID_CONNECTION_ID\" | \"CONNECTION_ID_TAKEN\";"
         );
     }
 }

@@ -17,6 +17,8 @@ const EXPECTED = {
   DATABASE_ERROR: { status: 500 },
   CONFLICT: { status: 409, error: "Connection was changed by another command; try again" },
   VERSION_MISMATCH: { status: 412, error: "Precondition failed: the connection has changed" },
+  INVALID_CONNECTION_ID: { status: 400, error: "Connection id must be a UUID v7" },
+  CONNECTION_ID_TAKEN: { status: 409, error: "Connection id already in use" },
 };
 const MESSAGES = {
   CONNECTION_NOT_FOUND: "Connection not found",
@@ -29,6 +31,8 @@ const MESSAGES = {
   DATABASE_ERROR: "Database error occurred: connection reset",
   CONFLICT: "Connection was changed by another command; try again",
   VERSION_MISMATCH: "Connection has changed since the version expected",
+  INVALID_CONNECTION_ID: "Connection id must be a UUID v7",
+  CONNECTION_ID_TAKEN: "Connection id already in use",
 };
 
 test("every code the package declares maps to its status, another user's connection worded as a missing one", () => {

@@ -51,6 +51,7 @@ pub fn expiring(at: DateTime<Utc>) -> ProviderCredentials {
 
 pub fn command(slug: &str) -> ConnectProvider {
     ConnectProvider {
+        connection_id: None,
         user_id: uuid(USER_ID),
         provider_id: uuid(PROVIDER_ID),
         provider_slug: slug.to_owned(),

@@ -23,6 +23,10 @@ pub struct ConnectProvider {
     /// `None` is refused with `InvalidCredentials`, as the original checks.
     pub credentials: Option<ProviderCredentials>,
     pub alias: Option<String>,
+    /// The new connection's id, when the caller made it (a browser connecting offline): a UUID
+    /// v7, refused as `InvalidConnectionId` otherwise, and `ConnectionIdTaken` when another
+    /// connection has it. `None`: the handler makes one.
+    pub connection_id: Option<Uuid>,
 }
 
 /// Why a ConnectProvider command failed; `Display` gives the original's exact strings.
@@ -36,6 +40,10 @@ pub enum ConnectProviderError {
     Database(String),
     /// The store already holds a connection with the new id.
     Conflict,
+    /// The caller's connection id is not a UUID v7.
+    InvalidConnectionId,
+    /// The caller's connection id is another connection's.
+    ConnectionIdTaken,
 }
 
 impl ConnectProviderError {
@@ -44,6 +52,8 @@ impl ConnectProviderError {
     pub const INVALID_ALIAS: &'static str = "Alias exceeds maximum length";
     pub const DATABASE_ERROR: &'static str = "Database error occurred";
     pub const CONFLICT: &'static str = super::CONFLICT_MESSAGE;
+    pub const INVALID_CONNECTION_ID: &'static str = "Connection id must be a UUID v7";
+    pub const CONNECTION_ID_TAKEN: &'static str = "Connection id already in use";
 
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -52,6 +62,8 @@ impl ConnectProviderError {
             Self::InvalidAlias => ErrorCode::InvalidAlias,
             Self::Database(_) => ErrorCode::DatabaseError,
             Self::Conflict => ErrorCode::Conflict,
+            Self::InvalidConnectionId => ErrorCode::InvalidConnectionId,
+            Self::ConnectionIdTaken => ErrorCode::ConnectionIdTaken,
         }
     }
 }
@@ -64,6 +76,8 @@ impl fmt::Display for ConnectProviderError {
             Self::InvalidAlias => f.write_str(Self::INVALID_ALIAS),
             Self::Database(message) => write!(f, "{}: {message}", Self::DATABASE_ERROR),
             Self::Conflict => f.write_str(Self::CONFLICT),
+            Self::InvalidConnectionId => f.write_str(Self::INVALID_CONNECTION_ID),
+            Self::ConnectionIdTaken => f.write_str(Self::CONNECTION_ID_TAKEN),
         }
     }
 }
@@ -142,8 +156,12 @@ where
             provider_id: command.provider_id,
             provider_slug: command.provider_slug.clone(),
         };
-        let decide = |command: Option<ConnectProvider>| match command {
+        // A refused insert means the id is taken: the caller's (answered as such), or a made
+        // one (a conflict, which a new command with a new id would not meet).
+        let chosen = command.connection_id.is_some();
+        let decide = move |command: Option<ConnectProvider>| match command {
             Some(command) => self.connect(command),
+            None if chosen => Err(ConnectProviderError::ConnectionIdTaken),
             None => Err(ConnectProviderError::Conflict),
         };
         let read_again = || std::future::ready(None);
@@ -154,7 +172,12 @@ where
         let credentials = command
             .credentials
             .ok_or(ConnectProviderError::InvalidCredentials)?;
-        let (now, id) = self.context.moment();
+        let (now, made) = self.context.moment();
+        let id = match command.connection_id {
+            Some(id) if !is_uuid_v7(id) => return Err(ConnectProviderError::InvalidConnectionId),
+            Some(id) => id,
+            None => made,
+        };
         let connection = ProviderConnection::connect(
             NewProviderConnection {
                 id,
@@ -171,6 +194,11 @@ where
             connection,
         })
     }
+}
+
+/// Version 7 (time-ordered, as the handler's own ids) in RFC 9562's variant.
+fn is_uuid_v7(id: Uuid) -> bool {
+    id.get_version_num() == 7 && id.get_variant() == uuid::Variant::RFC4122
 }
 
 impl Workflow for ConnectProvider {

@@ -1,6 +1,6 @@
 use wasm_bindgen::JsValue;
 
-use super::field::{bytes, canonical, remember_id, uuid_text, Field, Text};
+use super::field::{bytes, canonical, remember_id, unreadable, uuid_text, Field, Text};
 use crate::application::{
     CommandFields, ConnectProvider, CredentialFields, ExpiresAtField, InvalidField, MAX_TEXT_UNITS,
 };
@@ -24,6 +24,8 @@ pub fn connect_provider_command(command: &JsValue) -> Result<ConnectProvider, In
             .into_text(Field::ProviderSlug, MAX_PROVIDER_SLUG_CHARS as u32)?
             .ok_or_else(|| invalid("providerSlug must be a string"))?,
         alias: optional_text(command, Field::Alias, MAX_ALIAS_CHARS as u32)?,
+        // Read before the credentials, so that its refusal has no secret to drop.
+        connection_id: optional_id(command)?,
         credentials: Field::Credentials
             .read(command)
             .and_then(|credentials| credential_fields(&credentials)),
@@ -33,6 +35,16 @@ pub fn connect_provider_command(command: &JsValue) -> Result<ConnectProvider, In
     remember_id(command.user_id, canonical[0], &user_id_value);
     remember_id(command.provider_id, canonical[1], &provider_id_value);
     Ok(command)
+}
+
+/// `connectionId`: absent (`null` or `undefined`), or a UUID string of the caller's making.
+fn optional_id(command: &JsValue) -> Result<Option<String>, InvalidField> {
+    match Text::read(command, Field::ConnectionId, 36) {
+        Text::Absent => Ok(None),
+        Text::Usable(text, _) => Ok(Some(text)),
+        Text::Unreadable => Err(unreadable(Field::ConnectionId)),
+        _ => Err(invalid("connectionId must be a UUID string")),
+    }
 }
 
 /// Credentials as ConnectProvider and RefreshProviderTokens take them; `None` when absent or

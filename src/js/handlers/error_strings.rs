@@ -23,7 +23,7 @@ macro_rules! error_objects {
 #[wasm_bindgen(js_name = __errorStrings, skip_typescript)]
 pub fn error_strings() -> Object {
     let lists = error_objects! {
-        "ConnectProviderError" => Connect: INVALID_CREDENTIALS, INVALID_PROVIDER_SLUG, DATABASE_ERROR, INVALID_ALIAS, CONFLICT;
+        "ConnectProviderError" => Connect: INVALID_CREDENTIALS, INVALID_PROVIDER_SLUG, DATABASE_ERROR, INVALID_ALIAS, CONFLICT, INVALID_CONNECTION_ID, CONNECTION_ID_TAKEN;
         "DisconnectProviderError" => Disconnect: CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, DATABASE_ERROR, CONFLICT, VERSION_MISMATCH;
         "RefreshProviderTokensError" => Refresh: CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, INVALID_CREDENTIALS, NOT_ACTIVE, DATABASE_ERROR, CONFLICT, VERSION_MISMATCH;
         "GetProviderConnectionError" => Get: CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, DATABASE_ERROR;

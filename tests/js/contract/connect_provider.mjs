@@ -3,6 +3,9 @@
 // the events in order (on the bus, and in a commit), what reached `save` or `commit`.
 import { expectEqual, expectTrue } from "./expect.mjs";
 import { command, credentials, ERRORS, ISO, PROVIDER_ID, RECORD_KEYS, UUID_V7 } from "./fixtures.mjs";
+
+/** A UUID v7 of the caller's making, for a connect made offline. */
+const CHOSEN_ID = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6d";
 import { never, recordingPorts, rejectWith, throwError } from "./ports.mjs";
 
 const ok = (extra = {}) => ({ ok: true, events: ["Attempted", "Succeeded"], writes: ["save"], ...extra });
@@ -126,6 +129,9 @@ const cases = [
     ["providerSlug missing", { providerSlug: undefined }, "providerSlug must be a string"],
     ["alias a number", { alias: 5 }, "alias must be a string or null"],
     ["alias an object", { alias: { name: "x" } }, "alias must be a string or null"],
+    ["connectionId a number", { connectionId: 7 }, "connectionId must be a UUID string"],
+    ["connectionId not a UUID", { connectionId: "my-connection" }, "connectionId must be a UUID string"],
+    ["connectionId without hyphens", { connectionId: "0190f5b23c4d7e8f9a0b1c2d3e4f5a6d" }, "connectionId must be a UUID string"],
   ].map(([name, overrides, why]) => ({ name, command: () => command(overrides), expect: invalidCommand(why) })),
 
   { name: "credentials null", command: () => command({ credentials: null }), expect: refused(ERRORS.INVALID_CREDENTIALS, "INVALID_CREDENTIALS") },
@@ -202,6 +208,35 @@ const cases = [
     expect: databaseError("save timed out after 25 ms"),
   },
 
+  { name: "the caller's own connectionId, a UUID v7, is the connection's id", command: () => command({ connectionId: CHOSEN_ID }), expect: ok({ id: CHOSEN_ID }) },
+  { name: "an upper-case connectionId is the same id, written lower-case", command: () => command({ connectionId: CHOSEN_ID.toUpperCase() }), expect: ok({ id: CHOSEN_ID }) },
+  { name: "connectionId null is none: the handler makes one", command: () => command({ connectionId: null }), expect: ok() },
+  { name: "a committing repository commits the caller's id", command: () => command({ connectionId: CHOSEN_ID }), commitTo: "own bus", expect: committed({ id: CHOSEN_ID }) },
+  ...[
+    ["a UUID v4", "0190f5b2-3c4d-4e8f-9a0b-1c2d3e4f5a6d"],
+    ["version 7 in another variant", "0190f5b2-3c4d-7e8f-ca0b-1c2d3e4f5a6d"],
+    ["the nil UUID", "00000000-0000-0000-0000-000000000000"],
+  ].map(([name, id]) => ({
+    name: `connectionId ${name}: refused, nothing saved`,
+    command: () => command({ connectionId: id }),
+    expect: refused(ERRORS.INVALID_CONNECTION_ID, "INVALID_CONNECTION_ID"),
+  })),
+  { name: "credentials are checked before the connectionId", command: () => command({ credentials: null, connectionId: "0190f5b2-3c4d-4e8f-9a0b-1c2d3e4f5a6d" }), expect: refused(ERRORS.INVALID_CREDENTIALS, "INVALID_CREDENTIALS") },
+  { name: "the connectionId is checked before the slug", command: () => command({ providerSlug: "", connectionId: "0190f5b2-3c4d-4e8f-9a0b-1c2d3e4f5a6d" }), expect: refused(ERRORS.INVALID_CONNECTION_ID, "INVALID_CONNECTION_ID") },
+  {
+    name: "a connectionId another connection has (save answers false): taken, not tried again",
+    command: () => command({ connectionId: CHOSEN_ID }),
+    behaviour: () => ({ save: () => false }),
+    expect: refused(ERRORS.CONNECTION_ID_TAKEN, "CONNECTION_ID_TAKEN", { writes: ["save"] }),
+  },
+  {
+    name: "the same, through commit",
+    command: () => command({ connectionId: CHOSEN_ID }),
+    commitTo: "own bus",
+    behaviour: () => ({ commit: () => false }),
+    expect: refused(ERRORS.CONNECTION_ID_TAKEN, "CONNECTION_ID_TAKEN", { writes: ["commit"], committed: ["Succeeded"] }),
+  },
+
   {
     name: "publish throws: the result is unchanged and every event still goes out",
     command: () => command(),
@@ -243,6 +278,7 @@ async function run(ConnectProviderHandler, contractCase) {
     expectEqual(Object.keys(result), ["ok", "value"], "result keys");
     expectEqual(result.ok, true, "result.ok");
     expectTrue(UUID_V7.test(result.value), `result.value is a lower-case UUID v7: ${result.value}`);
+    if (expected.id) expectEqual(result.value, expected.id, "result.value is the caller's connectionId");
   } else {
     expectEqual(Object.keys(result), ["ok", "error", "code"], "result keys");
     expectEqual(result, { ok: false, error: expected.error, code: expected.code }, "result");

@@ -12,6 +12,8 @@ export const ERRORS = {
   DATABASE_ERROR: "Database error occurred",
   INVALID_ALIAS: "Alias exceeds maximum length",
   CONFLICT: "Connection was changed by another command; try again",
+  INVALID_CONNECTION_ID: "Connection id must be a UUID v7",
+  CONNECTION_ID_TAKEN: "Connection id already in use",
   INVALID_COMMAND: "Invalid command",
 };
 
@@ -27,6 +29,8 @@ export const ERROR_CODES = [
   "DATABASE_ERROR",
   "CONFLICT",
   "VERSION_MISMATCH",
+  "INVALID_CONNECTION_ID",
+  "CONNECTION_ID_TAKEN",
 ];
 
 export function credentials(overrides = {}) {
