@@ -34,7 +34,7 @@ test("migrations/ is the package's SQLite schema, as the store's migrate() would
     "0002_connection_version.sql",
     "0003_idempotency_keys.sql",
     "0004_event_outbox.sql",
-    "0005_consumed_events.sql",
+    "1001_consumed_events.sql",
   ]);
   const shipped = (name) => readFileSync(fileURLToPath(new URL(`../../node_modules/connect-provider/stores/sql/sqlite/${name}`, import.meta.url)), "utf8");
   assert.equal(readFileSync(join(EXAMPLES.worker, "migrations/0001_connect_provider.sql"), "utf8"), shipped("0001_provider_connections.sql"));
