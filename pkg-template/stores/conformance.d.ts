@@ -49,6 +49,8 @@ export interface ConformanceHarness {
    * checks that the outbox holds exactly the log.
    */
   outbox?: boolean;
+  /** `false` for a store without `sync` (IndexedDB); otherwise the store must have it, and its cases run. */
+  sync?: boolean;
   /** The package's handlers, which some cases run over the store. */
   api: Pick<typeof Api,
     | "ConnectProviderHandler" | "DisconnectProviderHandler" | "RefreshProviderTokensHandler"

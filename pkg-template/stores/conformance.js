@@ -7,6 +7,7 @@ import { STATUSES, T, conformanceRecord, event, inStatus, msFrom, secret, sorted
 import { writeCases } from "./conformance-writes.js";
 import { idempotencyCases } from "./conformance-idempotency.js";
 import { outboxCases } from "./conformance-outbox.js";
+import { syncCases } from "./conformance-sync.js";
 
 export { conformanceRecord } from "./conformance-fixtures.js";
 
@@ -283,6 +284,8 @@ export function storeConformanceCases(harness) {
     ...(harness.idempotency === false ? {} : idempotencyCases(onFresh)),
     // A store without an outbox (Deno KV enqueues in its atomic() instead; IndexedDB) says so.
     ...(harness.outbox === false ? {} : outboxCases(onFresh)),
+    // A store without sync clients (IndexedDB: it is the client) says so.
+    ...(harness.sync === false ? {} : syncCases(onFresh)),
   };
   return Object.entries(cases).map(([name, run]) => ({ name, run }));
 }

@@ -14,6 +14,8 @@ import {
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
 import { CLAIM_LOST_MARKER, idempotencyStatements, sqlIdempotency, valuesOf } from "./idempotency-sql.js";
 import { outboxStatements, sqlOutbox } from "./outbox-sql.js";
+import { MUTATION_LOST_MARKER, advanceStatement, sqlSync, syncStatements } from "./sync-sql.js";
+import { checkedMutation, mutationLost } from "./sync-input.js";
 
 /** @typedef {import("./d1.js").D1Database} D1Database */
 
@@ -21,6 +23,7 @@ const CONNECTIONS = connectionStatements((n) => `?${n}`);
 const EVENTS = eventStatements((n) => `?${n}`);
 const IDEMPOTENCY = idempotencyStatements("?n");
 const OUTBOX = outboxStatements("?n");
+const SYNC = syncStatements("?n");
 const MIGRATIONS_TABLE =
   "CREATE TABLE IF NOT EXISTS connect_provider_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
 const RECORD_MIGRATION = "INSERT INTO connect_provider_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)";
@@ -63,19 +66,25 @@ export function d1Store(db) {
         const checked = checkedRecord(record, "d1 store: commit", arrayBuffer);
         const appends = commitEventColumns(events, "d1 store: commit").map((columns, i) => db.prepare(EVENTS.append).bind(...appendValues(columns, events[i])));
         const completion = checkedCompletion("d1 store: commit", options?.idempotency);
+        const mutation = checkedMutation("d1 store: commit", options?.mutation);
         // The answer kept for the request's key, in the same batch as what it answers; its guard
         // fails the batch when the claim is no longer this request's.
         const completes = completion === null ? [] : [
           db.prepare(IDEMPOTENCY.complete.sql).bind(...valuesOf(IDEMPOTENCY.complete, completion)),
           db.prepare(IDEMPOTENCY.claimGuard),
         ];
+        // The sync client's advance past this mutation, in the same batch; its guard fails the
+        // batch when the client has moved on.
+        const advance = mutation === null ? null : advanceStatement(SYNC, mutation);
+        const advances = advance === null ? [] : [db.prepare(advance.statement.sql).bind(...advance.values), db.prepare(SYNC.guard)];
         try {
-          await db.batch([writeStatement(checked), db.prepare(CONNECTIONS.conflictGuard), ...appends, ...completes]);
+          await db.batch([writeStatement(checked), db.prepare(CONNECTIONS.conflictGuard), ...appends, ...completes, ...advances]);
           return true;
         } catch (error) {
           const message = String(/** @type {any} */ (error)?.message ?? error);
           if (message.includes(CONFLICT_MARKER)) return false;
           if (message.includes(CLAIM_LOST_MARKER)) throw claimLost("d1 store: commit");
+          if (message.includes(MUTATION_LOST_MARKER)) throw mutationLost("d1 store: commit");
           throw error;
         }
       },
@@ -90,6 +99,10 @@ export function d1Store(db) {
     },
     eventBus,
     idempotency: sqlIdempotency(IDEMPOTENCY, {
+      run: async ({ sql }, values) => /** @type {{ meta: { changes: number } }} */ (await db.prepare(sql).bind(...values).run()).meta.changes,
+      get: async ({ sql }, values) => db.prepare(sql).bind(...values).first(),
+    }),
+    sync: sqlSync(SYNC, {
       run: async ({ sql }, values) => /** @type {{ meta: { changes: number } }} */ (await db.prepare(sql).bind(...values).run()).meta.changes,
       get: async ({ sql }, values) => db.prepare(sql).bind(...values).first(),
     }),

@@ -16,6 +16,7 @@
 //   ["event_parts", blobId, i]         the i-th part of an event over one value
 //   ["schema"]                         { version, migratedAt }
 //   ["idempotency", …], ["idempotency_created", …]   the services' Idempotency-Key records (deno-kv-idempotency.js)
+//   ["sync_clients", userId, clientId]  a sync client's last applied mutation (deno-kv-sync.js)
 //   ["consumed_events", eventId], ["undelivered", eventId]   with { queue: true }: the queue's consumer (deno-kv-queue.js)
 // A secret's chunks sit under their record's key, so a user's records and secrets are one ordered
 // range; every chunk carries the versionstamp of the atomic operation that wrote it with its record,
@@ -23,6 +24,8 @@
 import { checkedRecord, recordOf, storedVersion } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { kvIdempotency } from "./deno-kv-idempotency.js";
+import { kvSync } from "./deno-kv-sync.js";
+import { checkedMutation } from "./sync-input.js";
 import { checkedCompletion } from "./idempotency-input.js";
 import { enqueueEvent, kvEventQueue, queueKeys, queueOptions } from "./deno-kv-queue.js";
 
@@ -189,6 +192,7 @@ export function denoKvStore(kv, options = {}) {
     },
   };
   const idempotency = kvIdempotency(kv, kvCall, backoff);
+  const sync = kvSync(kv, kvCall);
 
   return {
     repository: {
@@ -201,9 +205,21 @@ export function denoKvStore(kv, options = {}) {
           eventId, userId, bytes: eventBytes(events[i], "commit"),
         }));
         const completion = checkedCompletion("deno-kv store: commit", options?.idempotency);
-        refuseOverOneOperation(connection, appends, completion === null ? 0 : completion.response.length + 1_024);
-        // The answer kept for the request's key goes in the same atomic operation as what it answers.
-        const complete = completion === null ? null : () => idempotency.completionStep(completion, "commit");
+        const mutation = checkedMutation("deno-kv store: commit", options?.mutation);
+        refuseOverOneOperation(connection, appends, (completion === null ? 0 : completion.response.length + 1_024) + (mutation === null ? 0 : 512));
+        // The answer kept for the request's key, and the sync client's advance, go in the same
+        // atomic operation as what they answer: each read (again at each try), then added to it.
+        const steps = [
+          ...(completion === null ? [] : [() => idempotency.completionStep(completion, "commit")]),
+          ...(mutation === null ? [] : [() => sync.advanceStep(mutation)]),
+        ];
+        const complete = steps.length === 0
+          ? null
+          : async () => {
+            const adders = [];
+            for (const step of steps) adders.push(await step());
+            return (/** @type {DenoKvAtomicOperation} */ op) => adders.forEach((add) => add(op));
+          };
         return inTurn(() => writeConnection(kv, connection, appends, complete, enqueue));
       },
       findById,
@@ -241,6 +257,7 @@ export function denoKvStore(kv, options = {}) {
     },
     eventBus,
     idempotency: idempotency.store,
+    sync: sync.store,
     ...(enqueue === null
       ? {}
       : {

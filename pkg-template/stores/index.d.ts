@@ -36,6 +36,28 @@ export interface CommitOptions {
    * writes nothing. Only on stores that have `idempotency`.
    */
   idempotency?: { userId: string; key: string; token: string; response: KeptResponse };
+  /**
+   * Advances `store.sync`'s client from mutation `from` to `to` in the same atomic step as the
+   * commit, so a pushed mutation is applied exactly when its change is stored. When the client is
+   * no longer at `from` (another push applied it), the commit rejects and writes nothing. Only on
+   * stores that have `sync`.
+   */
+  mutation?: { userId: string; clientId: string; from: number; to: number };
+}
+
+/**
+ * Each sync client's last applied mutation (an offline client pushing its commands), per user and
+ * client, in the store's own database. Arguments are checked first: userId 1 to 255 characters,
+ * clientId 1 to 100, neither with U+0000; mutation numbers whole, from 0; a bad one is a RangeError.
+ */
+export interface SyncClients {
+  /** The last mutation applied for the client; 0 for a client never seen. */
+  lastMutation(userId: string, clientId: string): Promise<number>;
+  /**
+   * Moves the client from `from` to `to` (> from), checked inside the database; `false` when it
+   * is no longer at `from`. Of pushes advancing one client from one number at once, one wins.
+   */
+  advance(userId: string, clientId: string, from: number, to: number): Promise<boolean>;
 }
 
 /** An answer kept for an idempotency key, replayed to a retry exactly as it is here. */
@@ -156,6 +178,8 @@ export interface ConnectionStore {
 /** A store that also keeps idempotency keys (SQLite, PostgreSQL, D1, Deno KV; not IndexedDB). */
 export interface IdempotentConnectionStore extends ConnectionStore {
   idempotency: IdempotencyStore;
+  /** Sync clients' last applied mutations. */
+  sync: SyncClients;
 }
 
 /** A store with a transactional outbox for a relay (SQLite, PostgreSQL, D1). */

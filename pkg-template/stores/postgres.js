@@ -14,6 +14,8 @@ import { appendValues, conditionalWrite, connectionStatements, eventStatements }
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
 import { idempotencyStatements, sqlIdempotency, valuesOf } from "./idempotency-sql.js";
 import { outboxStatements, sqlOutbox } from "./outbox-sql.js";
+import { advanceStatement, sqlSync, syncStatements } from "./sync-sql.js";
+import { checkedMutation, mutationLost } from "./sync-input.js";
 
 /** @typedef {import("./postgres.js").PgQueryable} PgQueryable */
 /** @typedef {import("../index.js").ProviderConnectionRecord} ProviderConnectionRecord */
@@ -22,6 +24,7 @@ const CONNECTIONS = connectionStatements((n) => `$${n}`, { instant: (p) => `${p}
 const EVENTS = eventStatements((n) => `$${n}`);
 const IDEMPOTENCY = idempotencyStatements("$n");
 const OUTBOX = outboxStatements("$n");
+const SYNC = syncStatements("$n");
 /** One lock for every client migrating this database, held until its transaction ends. */
 const MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('connect_provider_migrations'))";
 
@@ -82,6 +85,7 @@ export function postgresStore(db) {
         refuseWhatPostgresCannotHold(checked, "commit");
         const appends = commitEventColumns(events, "postgres store: commit").map((columns, i) => appendValues(columns, events[i]));
         const completion = checkedCompletion("postgres store: commit", options?.idempotency);
+        const mutation = checkedMutation("postgres store: commit", options?.mutation);
         return turn(() =>
           inTransaction(db, pooled, async (client) => {
             if (!(await write(client, checked))) return false;
@@ -90,6 +94,12 @@ export function postgresStore(db) {
             if (completion !== null) {
               const completed = /** @type {{ rowCount: number }} */ (await client.query(IDEMPOTENCY.complete.sql, valuesOf(IDEMPOTENCY.complete, completion)));
               if (completed.rowCount !== 1) throw claimLost("postgres store: commit");
+            }
+            // The sync client's advance past this mutation, in the same transaction as its change.
+            if (mutation !== null) {
+              const advance = advanceStatement(SYNC, mutation);
+              const advanced = /** @type {{ rowCount: number }} */ (await client.query(advance.statement.sql, advance.values));
+              if (advanced.rowCount !== 1) throw mutationLost("postgres store: commit");
             }
             return true;
           }),
@@ -106,6 +116,10 @@ export function postgresStore(db) {
     },
     eventBus,
     idempotency: sqlIdempotency(IDEMPOTENCY, {
+      run: async ({ sql }, values) => /** @type {{ rowCount: number }} */ (await send(sql, values)).rowCount,
+      get: async ({ sql }, values) => (await send(sql, values)).rows[0] ?? null,
+    }),
+    sync: sqlSync(SYNC, {
       run: async ({ sql }, values) => /** @type {{ rowCount: number }} */ (await send(sql, values)).rowCount,
       get: async ({ sql }, values) => (await send(sql, values)).rows[0] ?? null,
     }),

@@ -9,6 +9,8 @@ import { appendValues, conditionalWrite, connectionStatements, eventStatements, 
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
 import { idempotencyStatements, sqlIdempotency, valuesOf } from "./idempotency-sql.js";
 import { outboxStatements, sqlOutbox } from "./outbox-sql.js";
+import { advanceStatement, sqlSync, syncStatements } from "./sync-sql.js";
+import { checkedMutation, mutationLost } from "./sync-input.js";
 
 /** @typedef {import("./sqlite.js").SqliteDatabase} SqliteDatabase */
 
@@ -16,6 +18,7 @@ const CONNECTIONS = connectionStatements(() => "?");
 const EVENTS = eventStatements(() => "?");
 const IDEMPOTENCY = idempotencyStatements("?");
 const OUTBOX = outboxStatements("?");
+const SYNC = syncStatements("?");
 /** How long migrate() and commit() wait for another connection's write lock before they give up. */
 const LOCK_WAIT_MS = 10_000;
 
@@ -60,12 +63,18 @@ export function sqliteStore(db) {
         const checked = checkedRecord(record, "sqlite store: commit", blob);
         const appends = commitEventColumns(events, "sqlite store: commit").map((columns, i) => appendValues(columns, events[i]));
         const completion = checkedCompletion("sqlite store: commit", options?.idempotency);
+        const mutation = checkedMutation("sqlite store: commit", options?.mutation);
         return withWriteLock(db, () => {
           if (!write(checked)) return false;
           for (const values of appends) statement(EVENTS.append).run(...values);
           // The answer kept for the request's key, in the same transaction as what it answers.
           if (completion !== null && changes(statement(IDEMPOTENCY.complete.sql).run(...valuesOf(IDEMPOTENCY.complete, completion))) !== 1) {
             throw claimLost("sqlite store: commit");
+          }
+          // The sync client's advance past this mutation, in the same transaction as its change.
+          if (mutation !== null) {
+            const advance = advanceStatement(SYNC, mutation);
+            if (changes(statement(advance.statement.sql).run(...advance.values)) !== 1) throw mutationLost("sqlite store: commit");
           }
           return true;
         });
@@ -81,6 +90,10 @@ export function sqliteStore(db) {
     },
     eventBus,
     idempotency: sqlIdempotency(IDEMPOTENCY, {
+      run: async ({ sql }, values) => changes(statement(sql).run(...values)),
+      get: async ({ sql }, values) => statement(sql).get(...values) ?? null,
+    }),
+    sync: sqlSync(SYNC, {
       run: async ({ sql }, values) => changes(statement(sql).run(...values)),
       get: async ({ sql }, values) => statement(sql).get(...values) ?? null,
     }),

@@ -9,7 +9,7 @@ import { serveDirectory } from "./support/static-server.mjs";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 // The suite's names, read here so each case is a test of its own; the page runs them.
-const names = storeConformanceCases(/** @type {any} */ ({ api: {}, idempotency: false, outbox: false, fresh: () => Promise.reject() })).map((c) => c.name);
+const names = storeConformanceCases(/** @type {any} */ ({ api: {}, idempotency: false, outbox: false, sync: false, fresh: () => Promise.reject() })).map((c) => c.name);
 let context;
 let server;
 let page;

@@ -7,7 +7,7 @@ import { storeConformanceCases } from "connect-provider/stores/conformance";
 import { d1Store } from "connect-provider/stores/d1";
 import { d1Faulty } from "./store-d1-faulty.js";
 
-const TABLES = ["provider_connections", "provider_connection_events", "idempotency_keys", "provider_connection_outbox", "connect_provider_relay_lease", "connect_provider_migrations"];
+const TABLES = ["provider_connections", "provider_connection_events", "idempotency_keys", "provider_connection_outbox", "connect_provider_relay_lease", "sync_clients", "connect_provider_migrations"];
 
 function harness(env) {
   return {

@@ -1,0 +1,97 @@
+// The conformance cases of `store.sync` (each sync client's last applied mutation): a client starts
+// at 0 and moves only from the number it holds, one winner among pushes racing on one client, and a
+// commit that advances the client with its change in one step (or, when the client moved on, writes
+// nothing). Left out for a store without `sync` (harness.sync false: IndexedDB).
+import { deepEqual, equal, ok, rejects } from "./conformance-check.js";
+import { conformanceRecord, event, uuid } from "./conformance-fixtures.js";
+import { withClients } from "./conformance-writes.js";
+
+/** @typedef {import("./conformance.js").FreshDatabase} FreshDatabase */
+/** @typedef {import("./index.js").SyncClients} SyncClients */
+
+/** The store's sync clients, which a store passing these cases must have. @param {import("./index.js").ConnectionStore} store */
+function syncOf(store) {
+  const sync = /** @type {any} */ (store).sync;
+  ok(sync && typeof sync.advance === "function", "the store has sync (or the harness says sync: false)");
+  return /** @type {SyncClients} */ (sync);
+}
+
+/**
+ * @param {(body: (db: FreshDatabase) => Promise<void>) => () => Promise<void>} onFresh
+ */
+export function syncCases(onFresh) {
+  return {
+    "sync: a client starts at 0 and moves only from the number it holds; another client's or user's number is its own": onFresh(async ({ store }) => {
+      const sync = syncOf(store);
+      const [alice, bob] = [uuid(), uuid()];
+      equal(await sync.lastMutation(alice, "phone"), 0, "a new client");
+      equal(await sync.advance(alice, "phone", 1, 2), false, "not from 1: it is at 0");
+      equal(await sync.advance(alice, "phone", 0, 1), true, "its first mutation");
+      equal(await sync.advance(alice, "phone", 0, 1), false, "not again");
+      equal(await sync.advance(alice, "phone", 1, 5), true, "forward, over a gap");
+      equal(await sync.lastMutation(alice, "phone"), 5, "at 5");
+      equal(await sync.advance(alice, "phone", 4, 6), false, "not from a number it has left");
+      equal(await sync.lastMutation(alice, "laptop"), 0, "the user's other client");
+      equal(await sync.lastMutation(bob, "phone"), 0, "another user's client of the same name");
+      equal(await sync.advance(bob, "phone", 0, 9007199254740991), true, "up to the largest safe number");
+      equal(await sync.lastMutation(bob, "phone"), 9007199254740991, "read back exactly");
+    }),
+
+    "sync: of 20 advances of one client from one number at once, from several clients of the database, exactly one wins": onFresh(async (db) => {
+      await withClients(db, async (stores) => {
+        const userId = uuid();
+        for (const from of [0, 1]) {
+          const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => syncOf(stores[i % stores.length]).advance(userId, "raced", from, from + 1)));
+          equal(outcomes.filter(Boolean).length, 1, `from ${from}: one winner`);
+        }
+        equal(await syncOf(db.store).lastMutation(userId, "raced"), 2, "two advances in all");
+      });
+    }),
+
+    "sync: a commit with a mutation advances the client with its change; a stale one does neither; one whose client moved on writes nothing": onFresh(async ({ store }) => {
+      const sync = syncOf(store);
+      const { repository } = store;
+      const record = conformanceRecord();
+      const { userId } = record;
+      const events = [event(userId, 1)];
+      equal(await repository.commit(conformanceRecord({ userId, version: 2 }), [event(userId, 3)], { mutation: { userId, clientId: "phone", from: 0, to: 1 } }), false, "a stale commit");
+      equal(await sync.lastMutation(userId, "phone"), 0, "does not advance the client");
+      equal(await repository.commit(record, events, { mutation: { userId, clientId: "phone", from: 0, to: 1 } }), true, "the commit");
+      deepEqual(await repository.findById(record.id), record, "its record");
+      equal(await sync.lastMutation(userId, "phone"), 1, "and the client's advance, with it");
+
+      const other = conformanceRecord({ userId });
+      const error = await rejects(repository.commit(other, [event(userId, 5)], { mutation: { userId, clientId: "phone", from: 0, to: 1 } }), "a commit after another push applied its mutation rejects");
+      ok(/another push/.test(String(/** @type {Error} */ (error).message)), `the refusal says so: ${error}`);
+      equal(await repository.findById(other.id), null, "its record is not written");
+      deepEqual(await store.events(), events, "nor its event");
+      equal(await sync.lastMutation(userId, "phone"), 1, "and the client stays where it was");
+
+      const both = conformanceRecord({ userId });
+      equal(await repository.commit(both, [], { mutation: { userId, clientId: "phone", from: 1, to: 2 } }), true, "the next mutation");
+      equal(await sync.lastMutation(userId, "phone"), 2, "advanced again");
+    }),
+
+    "sync: bad arguments are refused naming them, before anything is written": onFresh(async ({ store }) => {
+      const sync = /** @type {any} */ (syncOf(store));
+      const userId = uuid();
+      for (const [call, name] of [
+        [() => sync.lastMutation("", "phone"), "userId"],
+        [() => sync.lastMutation(userId, ""), "clientId"],
+        [() => sync.lastMutation(userId, "x".repeat(101)), "clientId"],
+        [() => sync.advance(userId, "a\u0000b", 0, 1), "clientId"],
+        [() => sync.advance(userId, "phone", -1, 1), "from"],
+        [() => sync.advance(userId, "phone", 1.5, 2), "from"],
+        [() => sync.advance(userId, "phone", 2, 2), "to"],
+        [() => sync.advance(userId, "phone", 0, "1"), "to"],
+      ]) {
+        const error = await rejects(call(), `a bad ${name}`);
+        ok(String(/** @type {Error} */ (error).message).includes(name), `naming ${name}: ${error}`);
+      }
+      const record = conformanceRecord({ userId });
+      await rejects(store.repository.commit(record, [], { mutation: { userId, clientId: "phone", from: 0, to: 0 } }), "a commit with a bad mutation");
+      equal(await store.repository.findById(record.id), null, "writes nothing");
+      equal(await sync.lastMutation(userId, "phone"), 0, "nor advances");
+    }),
+  };
+}
