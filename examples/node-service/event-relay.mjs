@@ -14,7 +14,8 @@ import { natsEvents } from "./nats-events.mjs";
 export function startEventRelay(store, env, log) {
   const url = env.NATS_URL?.trim();
   if (!url) return null;
-  if (!/^(nats|tls):\/\/[^\s/]+$/.test(url)) throw new ConfigError(["NATS_URL must be nats://host:port or tls://host:port"]);
+  // No user:password@ in it: NATS's errors, which the log keeps, may quote the URL.
+  if (!/^(nats|tls):\/\/[^\s/@]+$/.test(url)) throw new ConfigError(["NATS_URL must be nats://host:port or tls://host:port, without credentials"]);
   const reportText = env.EVENT_RELAY_REPORT_MS?.trim() || "60000";
   const reportMs = Number(reportText);
   if (!/^\d+$/.test(reportText) || reportMs < 100) throw new ConfigError(["EVENT_RELAY_REPORT_MS must be a whole number of milliseconds, at least 100"]);

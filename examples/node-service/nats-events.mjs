@@ -3,7 +3,8 @@
 // connect-provider.events.<eventType>, with its eventId as `Nats-Msg-Id` (so the stream drops a
 // redelivery within its duplicate window) and its JSON, exactly as GET /events shows it, as payload.
 // The connection is made in the background and kept up by the client: while NATS is down, deliver
-// rejects and the events wait in the outbox.
+// rejects at once (it never queues a publish for later, which could land after the relay has sent
+// the events again) and the events wait in the outbox.
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 
@@ -20,6 +21,18 @@ export function natsEvents(url, { onDuplicates = () => {} } = {}) {
   connecting.catch(() => {});
   /** @type {Promise<import("@nats-io/jetstream").JetStreamClient> | null} */
   let ready = null;
+  /** Whether the client is between a disconnect and its reconnect. */
+  let down = true;
+  connecting.then(
+    async (nc) => {
+      down = false;
+      for await (const status of nc.status()) {
+        if (status.type === "disconnect" || status.type === "reconnecting") down = true;
+        if (status.type === "reconnect") down = false;
+      }
+    },
+    () => {},
+  );
 
   /** The stream, made once the connection is up (and again after a failure to make it). */
   function client() {
@@ -42,11 +55,15 @@ export function natsEvents(url, { onDuplicates = () => {} } = {}) {
   return {
     /**
      * Publishes the events in their order without waiting between them (one connection keeps that
-     * order), then waits for every acknowledgement: resolves when the stream has them all.
+     * order), then waits for every acknowledgement: resolves when the stream has them all. Sends
+     * nothing once the relay's signal has aborted, nor while the connection is down.
      * @param {import("connect-provider").ProviderEvent[]} events
+     * @param {{ signal?: AbortSignal }} [context]
      */
-    async deliver(events) {
+    async deliver(events, { signal } = {}) {
+      if (down) throw new Error("NATS is not connected");
       const js = await client();
+      if (signal?.aborted || down) throw new Error("NATS is not connected, or the delivery was given up");
       const acks = await Promise.all(
         events.map((event) => js.publish(`${SUBJECT_PREFIX}.${event.eventType}`, JSON.stringify(event), { msgID: event.eventId })),
       );

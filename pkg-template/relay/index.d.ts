@@ -6,11 +6,14 @@ export interface RelayOptions {
   /** Events handed to `deliver` at once (1 to 1,000; 100). */
   batchSize?: number;
   /**
-   * How long the store's lease lasts, renewed at each drain and after each batch (1 s to 10 min;
-   * 10 s): how long events wait after a relay died holding it.
+   * How long the store's lease lasts, renewed before each send (1 s to 10 min; 15 s): how long
+   * events wait after a relay died holding it.
    */
   leaseMs?: number;
-  /** A `deliver` that has not settled by then counts as failed (at most leaseMs; 5 s, or leaseMs if shorter). */
+  /**
+   * A `deliver` that has not settled by then counts as failed, and its signal aborts (at most a third
+   * of leaseMs; 5 s, or that third if shorter).
+   */
   deliverTimeoutMs?: number;
   /** Failures of one event after which, if the message system takes the event behind it, it is set aside (8). */
   maxAttempts?: number;
@@ -64,5 +67,13 @@ export interface Relay {
 
 export declare const RELAY_DEFAULTS: Readonly<Required<Omit<RelayOptions, "holder" | "now" | "onFailure">>>;
 
-/** `deliver` resolves once the message system has taken every event it was given; it may be called again with the same events. */
-export declare function createRelay(outbox: EventOutbox, deliver: (events: ProviderEvent[]) => Promise<unknown>, options?: RelayOptions): Relay;
+/**
+ * `deliver` resolves once the message system has taken every event it was given; it may be called
+ * again with the same events. When its `signal` aborts (it took over deliverTimeoutMs), it should
+ * send nothing more: the relay counts it as failed and may send the events again.
+ */
+export declare function createRelay(
+  outbox: EventOutbox,
+  deliver: (events: ProviderEvent[], context: { signal: AbortSignal }) => Promise<unknown>,
+  options?: RelayOptions,
+): Relay;

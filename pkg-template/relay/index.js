@@ -6,7 +6,7 @@
 
 export const RELAY_DEFAULTS = Object.freeze({
   batchSize: 100,
-  leaseMs: 10_000,
+  leaseMs: 15_000,
   deliverTimeoutMs: 5_000,
   maxAttempts: 8,
   initialBackoffMs: 500,
@@ -35,8 +35,9 @@ function whole(name, value, min, max) {
 
 /**
  * @param {EventOutbox} outbox a store's `outbox`
- * @param {(events: ProviderEvent[]) => Promise<unknown>} deliver resolves once every event is taken by
- *   the message system; rejects (or passes `deliverTimeoutMs`) when not all are
+ * @param {(events: ProviderEvent[], context: { signal: AbortSignal }) => Promise<unknown>} deliver resolves
+ *   once every event is taken by the message system; rejects (or passes `deliverTimeoutMs`, when its
+ *   `signal` aborts and it should send nothing more) when not all are
  * @param {Partial<typeof RELAY_DEFAULTS> & {
  *   holder?: string,
  *   now?: () => number,
@@ -51,8 +52,10 @@ export function createRelay(outbox, deliver, options = {}) {
   const settings = { ...RELAY_DEFAULTS, ...options };
   const batchSize = whole("batchSize", settings.batchSize, 1, 1000);
   const leaseMs = whole("leaseMs", settings.leaseMs, 1000, 600_000);
-  // A delivery must end within the lease it runs under (so by default a short lease shortens it).
-  const deliverTimeoutMs = whole("deliverTimeoutMs", options.deliverTimeoutMs ?? Math.min(settings.deliverTimeoutMs, leaseMs), 1, leaseMs);
+  // A delivery, then the failure it may record, must end well within the lease renewed before it
+  // (so by default a short lease shortens it).
+  const longestDelivery = Math.floor(leaseMs / 3);
+  const deliverTimeoutMs = whole("deliverTimeoutMs", options.deliverTimeoutMs ?? Math.min(settings.deliverTimeoutMs, longestDelivery), 1, longestDelivery);
   const maxAttempts = whole("maxAttempts", settings.maxAttempts, 1, 1000);
   const initialBackoffMs = whole("initialBackoffMs", settings.initialBackoffMs, 1, 3_600_000);
   const maxBackoffMs = whole("maxBackoffMs", settings.maxBackoffMs, initialBackoffMs, 3_600_000);
@@ -61,15 +64,27 @@ export function createRelay(outbox, deliver, options = {}) {
   const now = settings.now ?? Date.now;
   const onFailure = settings.onFailure ?? (() => {});
 
-  /** `deliver` of these entries' events, bounded by deliverTimeoutMs. @param {OutboxEntry[]} entries */
+  /** Renews the lease before a step that needs it; false when another relay holds it now. */
+  const renew = () => outbox.lease(holder, now(), leaseMs);
+
+  /**
+   * `deliver` of these entries' events, bounded by deliverTimeoutMs: past it, its signal aborts (a
+   * deliver that honours it sends nothing more) and the delivery counts as failed.
+   * @param {OutboxEntry[]} entries
+   */
   async function handOver(entries) {
+    const abort = new AbortController();
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     let timer;
     const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`deliver took over ${deliverTimeoutMs} ms`)), deliverTimeoutMs);
+      timer = setTimeout(() => {
+        const error = new Error(`deliver took over ${deliverTimeoutMs} ms`);
+        abort.abort(error);
+        reject(error);
+      }, deliverTimeoutMs);
     });
     try {
-      await Promise.race([Promise.resolve().then(() => deliver(entries.map((entry) => entry.event))), timeout]);
+      await Promise.race([Promise.resolve().then(() => deliver(entries.map((entry) => entry.event), { signal: abort.signal })), timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -90,23 +105,29 @@ export function createRelay(outbox, deliver, options = {}) {
    */
   async function failed(entry, error, behind) {
     const attempts = entry.attempts + 1;
-    let setAside = false;
-    let passed = 0;
+    let probed = false;
     if (attempts >= maxAttempts && behind !== undefined) {
+      if (!(await renew())) return { setAside: false, held: false, passed: 0 };
       try {
         await handOver([behind]);
-        setAside = true;
-        if (!(await takeOut([behind]))) return { setAside: false, held: false, passed };
-        passed = 1;
+        probed = true;
       } catch {
         // The system takes nothing: it is down, not this event. Keep it, and everything behind it.
       }
     }
     const wait = Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(attempts - 1, 30));
     const retryAt = now() + wait;
-    const held = await outbox.failed(holder, entry.event.eventId, { error: messageOf(error), nextAttemptAt: retryAt, setAside }, now());
-    onFailure({ eventId: entry.event.eventId, attempts, error: messageOf(error), retryAt: new Date(retryAt).toISOString(), setAside });
-    return { setAside, held, passed };
+    // The failure first (its write checks the lease), then the event the probe delivered: a lease
+    // lost in between only sends that one again.
+    const held = (await renew()) && (await outbox.failed(holder, entry.event.eventId, { error: messageOf(error), nextAttemptAt: retryAt, setAside: probed }, now()));
+    if (!held) return { setAside: false, held: false, passed: 0 };
+    try {
+      onFailure({ eventId: entry.event.eventId, attempts, error: messageOf(error), retryAt: new Date(retryAt).toISOString(), setAside: probed });
+    } catch {
+      // The caller's hook threw; the failure is recorded all the same.
+    }
+    if (probed && behind !== undefined && !(await takeOut([behind]))) return { setAside: true, held: false, passed: 0 };
+    return { setAside: probed, held: true, passed: probed ? 1 : 0 };
   }
 
   /**
@@ -133,6 +154,8 @@ export function createRelay(outbox, deliver, options = {}) {
       const batch = head.attempts > 0 ? [head] : entries.slice(0, end === -1 ? entries.length : end);
       let stop = false;
       try {
+        // Each send starts on a lease renewed just before it, so a slow one cannot outlive it.
+        if (!(await renew())) return { ...result, leased: false };
         await handOver(batch);
         if (!(await takeOut(batch))) return { ...result, leased: false };
         result.delivered += batch.length;
@@ -142,6 +165,7 @@ export function createRelay(outbox, deliver, options = {}) {
         let culprit = batch.length === 1 ? { entry: head, error } : null;
         for (const entry of alone) {
           try {
+            if (!(await renew())) return { ...result, leased: false };
             await handOver([entry]);
             if (!(await takeOut([entry]))) return { ...result, leased: false };
             result.delivered += 1;
@@ -161,7 +185,6 @@ export function createRelay(outbox, deliver, options = {}) {
         }
       }
       if (stop) return result;
-      if (!(await outbox.lease(holder, now(), leaseMs))) return { ...result, leased: false };
     }
   }
 
@@ -185,19 +208,32 @@ export function createRelay(outbox, deliver, options = {}) {
      */
     start({ onDrain = () => {} } = {}) {
       let stopped = false;
+      /** A nudge while a drain runs: drain again at once rather than sleep. */
+      let nudged = false;
       /** @type {(() => void) | null} */
       let wake = null;
+      /** The hook's own failure must not end the loop (nor, unawaited, the process). */
+      const report = (/** @type {DrainResult | null} */ result, /** @type {unknown} */ error) => {
+        try {
+          if (error === undefined) onDrain(result);
+          else onDrain(null, error);
+        } catch {
+          // The caller's hook threw; the relay goes on.
+        }
+      };
       const loop = (async () => {
         while (!stopped) {
           let wait = intervalMs;
+          nudged = false;
           try {
             const result = await drain();
-            onDrain(result);
+            report(result);
             if (result.retryAt !== null) wait = Math.max(1, Math.min(intervalMs, Date.parse(result.retryAt) - now()));
           } catch (error) {
-            onDrain(null, error);
+            report(null, error);
           }
           if (stopped) break;
+          if (nudged) continue;
           await new Promise((resolve) => {
             const timer = setTimeout(resolve, wait);
             wake = () => {
@@ -209,7 +245,10 @@ export function createRelay(outbox, deliver, options = {}) {
         }
       })();
       return {
-        nudge: () => wake?.(),
+        nudge() {
+          nudged = true;
+          wake?.();
+        },
         async stop() {
           stopped = true;
           wake?.();

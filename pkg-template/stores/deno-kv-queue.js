@@ -2,7 +2,8 @@
 // enqueued in the same atomic() that files it in the log (and stores the change a commit brings),
 // so a message exists exactly when its event does. `store.queue.listen(handler)` consumes them with
 // kv.listenQueue: at least once from KV, each event handed to `handler` once by its eventId (a
-// consumed mark written after the handler resolves). A message KV gave up on after its retries is
+// consumed mark written after the handler resolves), unless the process dies between the two or KV
+// hands over one message twice at once (at least once, then: a handler must allow it). A message KV gave up on after its retries is
 // kept under ["connect_provider", "undelivered", eventId], which `undelivered()` lists.
 
 /** The mark of this store's messages among whatever else the database's queue carries. */

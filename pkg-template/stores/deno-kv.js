@@ -206,7 +206,9 @@ export function denoKvStore(kv, options = {}) {
         }));
         const completion = checkedCompletion("deno-kv store: commit", options?.idempotency);
         const mutation = checkedMutation("deno-kv store: commit", options?.mutation);
-        refuseOverOneOperation(connection, appends, (completion === null ? 0 : completion.response.length + 1_024) + (mutation === null ? 0 : 512));
+        // What else the operation writes: a completed key's answer, a client's advance, each event's message.
+        const queued = enqueue === null ? 0 : appends.reduce((sum, { bytes }) => sum + Math.min(bytes.length, 32 * 1024) + 256, 0);
+        refuseOverOneOperation(connection, appends, (completion === null ? 0 : completion.response.length + 1_024) + (mutation === null ? 0 : 512) + queued);
         // The answer kept for the request's key, and the sync client's advance, go in the same
         // atomic operation as what they answer: each read (again at each try), then added to it.
         const steps = [

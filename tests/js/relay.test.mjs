@@ -139,10 +139,16 @@ test("a deliver that never settles counts as failed after deliverTimeoutMs, and 
   const { store } = await openStore();
   await writeSome(store, 1);
   const failures = [];
-  const slow = createRelay(store.outbox, () => new Promise(() => {}), { deliverTimeoutMs: 50, onFailure: (f) => failures.push(f) });
+  const signals = [];
+  const slow = createRelay(store.outbox, (_, { signal }) => {
+    signals.push(signal);
+    return new Promise(() => {});
+  }, { deliverTimeoutMs: 50, onFailure: (f) => failures.push(f) });
   const result = await slow.drain();
   assert.deepEqual([result.delivered, result.failed], [0, 1]);
   assert.equal(failures[0].error, "Error: deliver took over 50 ms");
+  assert.ok(signals.length >= 1 && signals.every((signal) => signal.aborted), "each timed-out deliver was told to stop, by its signal");
+  assert.equal(signals[0].reason.message, "deliver took over 50 ms");
   assert.equal((await store.outbox.pending(1))[0].attempts, 1);
 });
 
@@ -192,7 +198,7 @@ test("a relay paused past its lease takes nothing out when it resumes; the one t
   const slow = createRelay(store.outbox, async (events) => {
     await paused;
     received.push(...events);
-  }, { now: time.now, leaseMs: 1000, deliverTimeoutMs: 1000 });
+  }, { now: time.now, leaseMs: 1000, deliverTimeoutMs: 300 });
   const fast = createRelay(other().outbox, async (events) => void received.push(...events), { now: time.now, leaseMs: 1000 });
   const slowDrain = slow.drain();
   await new Promise((resolve) => setTimeout(resolve, 20));
@@ -206,11 +212,39 @@ test("a relay paused past its lease takes nothing out when it resumes; the one t
   assert.ok(received.length > log.length, "the paused batch arrived too (at least once)");
 });
 
+test("start(): a hook that throws does not stop the loop, and a nudge during a drain drains again at once", async () => {
+  const { store } = await openStore();
+  const delivered = [];
+  let drains = 0;
+  const relay = createRelay(store.outbox, async (events) => {
+    delivered.push(...events);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }, { intervalMs: 60_000 });
+  const running = relay.start({
+    onDrain: () => {
+      drains += 1;
+      throw new Error("a hook that throws");
+    },
+  });
+  await writeSome(store, 1);
+  running.nudge();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  await writeSome(store, 1);
+  running.nudge(); // during the drain the first nudge started: not lost
+  for (let i = 0; i < 100 && delivered.length < 8; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  running.nudge();
+  for (let i = 0; i < 100 && drains < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  await running.stop();
+  assert.equal(delivered.length, 8, "both writes' events, with a 60 s interval: the nudges drained");
+  assert.ok(drains >= 2, "the loop went on after its hook threw");
+});
+
 test("createRelay refuses what it cannot run, by name", () => {
   const { outbox } = { outbox: { lease() {}, pending() {} } };
   assert.throws(() => createRelay(/** @type {any} */ ({}), async () => {}), /createRelay: outbox must be a store's outbox/);
   assert.throws(() => createRelay(/** @type {any} */ (outbox), /** @type {any} */ (null)), /createRelay: deliver must be a function/);
   assert.throws(() => createRelay(/** @type {any} */ (outbox), async () => {}, { batchSize: 0 }), /createRelay: batchSize must be a whole number from 1 to 1000/);
   assert.throws(() => createRelay(/** @type {any} */ (outbox), async () => {}, { maxBackoffMs: 1, initialBackoffMs: 2 }), /maxBackoffMs must be a whole number from 2/);
+  assert.throws(() => createRelay(/** @type {any} */ (outbox), async () => {}, { leaseMs: 3000, deliverTimeoutMs: 1001 }), /deliverTimeoutMs must be a whole number from 1 to 1000/);
   assert.equal(RELAY_DEFAULTS.batchSize, 100);
 });

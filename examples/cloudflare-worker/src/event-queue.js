@@ -43,8 +43,9 @@ export async function logRelayLag(env, log) {
 }
 
 /**
- * The queue consumer: each event acted on once, whatever the redeliveries. The act here is a log
- * line; yours goes where it says. A message whose body is not an event is acknowledged and logged.
+ * The queue consumer: each event acted on once by its eventId, whatever the redeliveries (at least
+ * once if the Worker dies between acting and recording). The act here is a log line; yours goes
+ * where it says. A message whose body is not an event is acknowledged and logged.
  * @param {{ messages: readonly { id: string, body: unknown, ack(): void, retry(): void }[] }} batch
  * @param {Env} env @param {Log} log
  */
@@ -57,16 +58,18 @@ export async function consumeEvents(batch, env, log) {
       continue;
     }
     try {
-      const first = await env.DB.prepare(
-        "INSERT INTO consumed_events (event_id, event_type, consumed_at) VALUES (?1, ?2, ?3) ON CONFLICT (event_id) DO NOTHING",
-      )
+      const seen = await env.DB.prepare("SELECT 1 FROM consumed_events WHERE event_id = ?1").bind(event.eventId).first();
+      if (seen !== null) {
+        log.info({ msg: "event already consumed", eventId: event.eventId });
+        message.ack();
+        continue;
+      }
+      // Act first, then record: an act that fails is retried (the message comes again); a crash
+      // between the two acts again, at least once, as every consumer of a queue must allow.
+      log.info({ msg: "event consumed", eventType: event.eventType, eventId: event.eventId, connectionId: event.connectionId ?? null });
+      await env.DB.prepare("INSERT INTO consumed_events (event_id, event_type, consumed_at) VALUES (?1, ?2, ?3) ON CONFLICT (event_id) DO NOTHING")
         .bind(event.eventId, event.eventType, new Date().toISOString())
         .run();
-      if (/** @type {{ meta: { changes: number } }} */ (first).meta.changes === 1) {
-        log.info({ msg: "event consumed", eventType: event.eventType, eventId: event.eventId, connectionId: event.connectionId ?? null });
-      } else {
-        log.info({ msg: "event already consumed", eventId: event.eventId });
-      }
       message.ack();
     } catch (error) {
       log.error({ msg: "event not consumed, retried", eventId: event.eventId, error: error instanceof Error ? error.message : String(error) });
