@@ -23,10 +23,18 @@ const env = Deno.env.toObject();
 let config;
 let address;
 let jobIntervalMs;
+// KV's local queue keeps a message it was handing over when a process died aside until a later
+// start: what is still not consumed after EVENT_QUEUE_REDELIVER_MS (a minute) is enqueued again.
+let redeliverMs = 60_000;
 try {
   config = readConfig(env);
   address = readListenAddress(env);
   jobIntervalMs = readJobIntervalMs(env);
+  const redeliverText = env.EVENT_QUEUE_REDELIVER_MS?.trim();
+  if (redeliverText) {
+    redeliverMs = Number(redeliverText);
+    if (!/^\d+$/.test(redeliverText) || redeliverMs < 1000) throw new ConfigError(["EVENT_QUEUE_REDELIVER_MS must be a whole number of milliseconds, at least 1000"]);
+  }
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);
@@ -63,6 +71,8 @@ const job = everyInterval(
   async () => {
     await runExpiringJob(store.repository, log);
     await runKeyExpiry(store.idempotency, config.idempotencyRetentionMs, log);
+    const again = (await store.queue?.redeliver({ olderThanMs: redeliverMs })) ?? 0;
+    if (again > 0) log.info({ msg: "events enqueued again", count: again });
   },
   jobIntervalMs,
   (timer) => Deno.unrefTimer(timer),

@@ -3,7 +3,11 @@
 // so a message exists exactly when its event does. `store.queue.listen(handler)` consumes them with
 // kv.listenQueue: at least once from KV, each event handed to `handler` once by its eventId (a
 // consumed mark written after the handler resolves), unless the process dies between the two or KV
-// hands over one message twice at once (at least once, then: a handler must allow it). A message KV gave up on after its retries is
+// hands over one message twice at once (at least once, then: a handler must allow it).
+// Each message also leaves a pending mark, set with it and cleared with the consumed mark:
+// `redeliver()` enqueues again what is still pending after a while. KV's local backend keeps a
+// message that was being handed over when its process died aside until a later start, so without
+// that sweep an event could wait for the next restart. A message KV gave up on after its retries is
 // kept under ["connect_provider", "undelivered", eventId], which `undelivered()` lists.
 
 /** The mark of this store's messages among whatever else the database's queue carries. */
@@ -21,6 +25,8 @@ const INLINE_BYTES = 32 * 1024;
 /** @param {string} root */
 export const queueKeys = (root) => ({
   consumed: (/** @type {string} */ eventId) => [root, "consumed_events", eventId],
+  pending: (/** @type {string} */ eventId) => [root, "pending_events", eventId],
+  pendingAll: () => [root, "pending_events"],
   undelivered: (/** @type {string} */ eventId) => [root, "undelivered", eventId],
   undeliveredAll: () => [root, "undelivered"],
 });
@@ -30,13 +36,15 @@ export const queueKeys = (root) => ({
  * @param {DenoKvAtomicOperation} op
  * @param {{ eventId: string, header: { data: Uint8Array | null } }} filing
  * @param {number} sequence its place in the log
- * @param {DenoKvKey} undeliveredKey
+ * @param {ReturnType<typeof queueKeys>} keys
  * @param {number[] | undefined} backoffSchedule KV's retry waits (its own when undefined)
  */
-export function enqueueEvent(op, { eventId, header }, sequence, undeliveredKey, backoffSchedule) {
+export function enqueueEvent(op, { eventId, header }, sequence, keys, backoffSchedule) {
   /** @type {QueuedEvent} */
   const message = { [QUEUE_MARK]: 1, eventId, sequence, data: header.data !== null && header.data.length <= INLINE_BYTES ? header.data : null };
-  op.enqueue(message, backoffSchedule === undefined ? { keysIfUndelivered: [undeliveredKey] } : { keysIfUndelivered: [undeliveredKey], backoffSchedule });
+  const undelivered = [keys.undelivered(eventId)];
+  op.enqueue(message, backoffSchedule === undefined ? { keysIfUndelivered: undelivered } : { keysIfUndelivered: undelivered, backoffSchedule });
+  op.set(keys.pending(eventId), { sequence, enqueuedAt: Date.now() });
 }
 
 /**
@@ -83,12 +91,38 @@ export function kvEventQueue(kv, { keys, eventAt, decode }) {
           return;
         }
         const consumed = keys.consumed(value.eventId);
-        if ((await kv.get(consumed)).versionstamp !== null) return;
+        if ((await kv.get(consumed)).versionstamp !== null) {
+          await kv.atomic().delete(keys.pending(value.eventId)).commit();
+          return;
+        }
         const event = value.data instanceof Uint8Array ? decode(value.data, value.eventId) : await eventAt(value.sequence);
         // A handler that throws leaves no mark: KV delivers the message again, after its backoff.
         await handler(event);
-        await kv.atomic().check({ key: consumed, versionstamp: null }).set(consumed, { consumedAt: new Date().toISOString() }).commit();
+        await kv.atomic().check({ key: consumed, versionstamp: null }).set(consumed, { consumedAt: new Date().toISOString() }).delete(keys.pending(value.eventId)).commit();
       });
+    },
+    async redeliver({ olderThanMs = 60_000, limit = 100 } = {}) {
+      if (!Number.isSafeInteger(olderThanMs) || olderThanMs < 0) throw new RangeError("deno-kv store: queue.redeliver: olderThanMs must be a whole number of milliseconds");
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new RangeError("deno-kv store: queue.redeliver: limit must be a whole number from 1 to 1000");
+      const before = Date.now() - olderThanMs;
+      let again = 0;
+      for await (const entry of kv.list({ prefix: keys.pendingAll() }, { limit })) {
+        const pending = /** @type {{ sequence?: unknown, enqueuedAt?: unknown } | null} */ (entry.value);
+        const eventId = entry.key[entry.key.length - 1];
+        if (typeof eventId !== "string" || typeof pending?.sequence !== "number" || typeof pending.enqueuedAt !== "number") continue;
+        if (pending.enqueuedAt > before) continue;
+        // Enqueued again with a fresh mark, only if nobody consumed or re-marked it meanwhile.
+        /** @type {QueuedEvent} */
+        const message = { [QUEUE_MARK]: 1, eventId, sequence: pending.sequence, data: null };
+        const { ok } = await kv
+          .atomic()
+          .check(entry, { key: keys.consumed(eventId), versionstamp: null })
+          .enqueue(message, { keysIfUndelivered: [keys.undelivered(eventId)] })
+          .set(entry.key, { sequence: pending.sequence, enqueuedAt: Date.now() })
+          .commit();
+        if (ok) again += 1;
+      }
+      return again;
     },
     async undelivered(limit = 100) {
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new RangeError("deno-kv store: queue.undelivered: limit must be a whole number from 1 to 1000");

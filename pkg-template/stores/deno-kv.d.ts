@@ -45,6 +45,12 @@ export interface DenoKvEventQueue {
    * values on the database's queue go to `others`. Resolves when the listener stops (the KV closes).
    */
   listen(handler: (event: ProviderEvent) => Promise<void> | void, options?: { others?: (value: unknown) => Promise<void> | void }): Promise<void>;
+  /**
+   * Enqueues again each event still waiting to be consumed after `olderThanMs` (60 s), up to `limit`
+   * (100); answers how many. Run it now and then: KV's local backend keeps a message that was being
+   * handed over when its process died aside until a later start.
+   */
+  redeliver(options?: { olderThanMs?: number; limit?: number }): Promise<number>;
   /** The events whose messages KV gave up on after its retries, for an operator (1 to 1,000; 100). */
   undelivered(limit?: number): Promise<ProviderEvent[]>;
 }

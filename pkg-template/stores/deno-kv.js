@@ -17,7 +17,7 @@
 //   ["schema"]                         { version, migratedAt }
 //   ["idempotency", …], ["idempotency_created", …]   the services' Idempotency-Key records (deno-kv-idempotency.js)
 //   ["sync_clients", userId, clientId]  a sync client's last applied mutation (deno-kv-sync.js)
-//   ["consumed_events", eventId], ["undelivered", eventId]   with { queue: true }: the queue's consumer (deno-kv-queue.js)
+//   ["consumed_events", eventId], ["pending_events", eventId], ["undelivered", eventId]   with { queue: true }: the queue (deno-kv-queue.js)
 // A secret's chunks sit under their record's key, so a user's records and secrets are one ordered
 // range; every chunk carries the versionstamp of the atomic operation that wrote it with its record,
 // which is how a read that straddled a concurrent save is told apart and read again.
@@ -113,7 +113,7 @@ export function denoKvStore(kv, options = {}) {
   const enqueue = queueing === null
     ? null
     : (/** @type {DenoKvAtomicOperation} */ op, /** @type {ReturnType<typeof eventFiling>} */ filing, /** @type {number} */ sequence) =>
-      enqueueEvent(op, filing, sequence, queues.undelivered(filing.eventId), queueing.backoffSchedule);
+      enqueueEvent(op, filing, sequence, queues, queueing.backoffSchedule);
 
   /**
    * The record at ["connections", userId, id], with its secret, read consistently; null when there is none.

@@ -125,3 +125,26 @@ Deno.test("denoKvStore refuses a queue option it cannot use, by name", async () 
     await close();
   }
 });
+
+Deno.test("redeliver() enqueues again what is still not consumed (a message KV set aside when its process died), and each event is still handed over once", async () => {
+  const { kv, store, close } = await open();
+  let listening;
+  try {
+    const userId = crypto.randomUUID();
+    const events = [0, 1, 2].map((n) => ({ eventType: "ProviderConnectionAttempted", eventId: crypto.randomUUID(), occurredAt: new Date(Date.now() + n).toISOString(), userId, providerId: crypto.randomUUID(), providerSlug: "bank" }));
+    for (const event of events) await store.eventBus.publish(event);
+    const pending = async () => (await Array.fromAsync(kv.list({ prefix: ["connect_provider", "pending_events"] }))).length;
+    assertEquals(await pending(), 3, "a pending mark per message");
+    assertEquals(await store.queue.redeliver({ olderThanMs: 60_000 }), 0, "none is old enough");
+    assertEquals(await store.queue.redeliver({ olderThanMs: 0 }), 3, "all three enqueued again");
+    const consumed = [];
+    listening = store.queue.listen((event) => void consumed.push(event.eventId));
+    await until(async () => consumed.length >= 3 && (await pending()) === 0, "consumed, and the marks cleared");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assertEquals([...consumed].sort(), events.map((e) => e.eventId).sort(), "each once, though each was enqueued twice");
+    assertEquals(await store.queue.redeliver({ olderThanMs: 0 }), 0, "nothing left to enqueue again");
+  } finally {
+    await close();
+    await listening;
+  }
+});
