@@ -84,3 +84,13 @@ export async function relayOnce(): Promise<DrainResult> {
   await kvStore.queue?.listen((event) => console.log(event.eventType));
   return relay.drain();
 }
+
+// Sync clients, and a commit that advances one with its change.
+export async function pushOne(store: IdempotentConnectionStore, userId: string): Promise<number> {
+  const last: number = await store.sync.lastMutation(userId, "phone");
+  const moved: boolean = await store.sync.advance(userId, "phone", last, last + 1);
+  const record = conformanceRecord({ userId });
+  const committed: boolean = await store.repository.commit(record, [], { mutation: { userId, clientId: "phone", from: last + 1, to: last + 2 } });
+  const again: number = (await denoKvStore(kv, { queue: true }).queue?.redeliver({ olderThanMs: 60_000 })) ?? 0;
+  return moved && committed ? again : -1;
+}
