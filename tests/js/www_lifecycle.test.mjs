@@ -233,6 +233,8 @@ test("credentials expiring within 30 minutes are flagged, besides the domain's o
   await connect(page, { provider: "plaid", credentialType: "link_token", expiresAt: await localInputIn(page, 10) });
   await connect(page, { provider: "coinbase", expiresAt: await localInputIn(page, 3) });
   await connect(page, { provider: "fidelity", expiresAt: await localInputIn(page, -2) });
+  // The form's status comes before the list is drawn again: wait for the fifth row.
+  await page.waitForFunction(() => document.querySelectorAll(".connection").length === 5);
 
   const flags = async () => Object.fromEntries((await rows(page)).map((r) => [r.slug, r.flags]));
   assert.deepEqual(await flags(), {
