@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { bearerCalls } from "./support/bearer-calls.mjs";
 import { serviceContract } from "./support/service-contract.mjs";
 import { EXAMPLES, serviceSecrets, startWorkerInMiniflare } from "./support/services.mjs";
 
@@ -82,16 +83,7 @@ test("writes are counted by one Durable Object per user, in its own storage", as
 /** A user's calls to a running Worker. */
 async function userOf(service, userId = crypto.randomUUID()) {
   const { tokenFactory } = await import("./support/tokens.mjs");
-  const token = await (await tokenFactory(vars)).valid(userId);
-  return async (method, path, body) => {
-    const response = await fetch(`${service.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : null };
-  };
+  return bearerCalls(service.url, await (await tokenFactory(vars)).valid(userId));
 }
 
 const secretBody = (secret) => ({ credentials: { secret, credentialType: "oauth2", expiresAt: "2099-01-01T00:00:00Z" } });
@@ -164,7 +156,7 @@ test("the cron relays what a write left in the outbox, and logs how far behind i
 
 test("two isolates of the Worker on one D1, writes racing through both: each relays under the one lease, and every event is consumed once, none delivered twice", async () => {
   const { Miniflare } = await import("miniflare");
-  const { bundleServiceWorker, EVENTS_QUEUE } = await import("./support/services.mjs");
+  const { bundleServiceWorker, EVENTS_QUEUE, workerModules } = await import("./support/services.mjs");
   const { freePort } = await import("./support/wrangler.mjs");
   const dir = join(home, "two-isolates");
   const bundle = join(dir, "bundle");
@@ -172,14 +164,7 @@ test("two isolates of the Worker on one D1, writes racing through both: each rel
   let output = "";
   const isolate = (name, consumer) => ({
     name,
-    modules: true,
-    scriptPath: script,
-    modulesRoot: bundle,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2026-04-01",
+    ...workerModules(script, bundle),
     bindings: vars,
     d1Databases: { DB: "connect-provider-two" },
     durableObjects: { WRITE_LIMITER: "WriteRateLimiter" },
@@ -205,15 +190,8 @@ test("two isolates of the Worker on one D1, writes racing through both: each rel
     const workers = [await mf.getWorker("one"), await mf.getWorker("two")];
     const { tokenFactory } = await import("./support/tokens.mjs");
     const token = await (await tokenFactory(vars)).valid(crypto.randomUUID());
-    const call = async (n, method, path, body) => {
-      const response = await workers[n % 2].fetch(`http://localhost${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await response.text();
-      return { status: response.status, json: text ? JSON.parse(text) : null };
-    };
+    const through = workers.map((worker) => bearerCalls("http://localhost", token, (url, init) => worker.fetch(url, init)));
+    const call = (n, method, path, body) => through[n % 2](method, path, body);
     const ids = [];
     for (let i = 0; i < 8; i += 1) ids.push((await call(i, "POST", "/connections", { providerId: crypto.randomUUID(), providerSlug: "bank", ...secretBody("sk_two") })).json.id);
     const answers = await Promise.all(ids.flatMap((id, i) => [call(i, "POST", `/providers/${id}/token-refreshes`, secretBody("sk_two_b")), call(i + 1, "DELETE", `/providers/${id}`)]));

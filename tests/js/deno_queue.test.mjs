@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { bearerCalls } from "./support/bearer-calls.mjs";
 import { serviceSecrets, startDenoService } from "./support/services.mjs";
 import { tokenFactory } from "./support/tokens.mjs";
 
@@ -18,18 +19,7 @@ after(() => rmSync(home, { recursive: true, force: true }));
 const vars = serviceSecrets({ RATE_LIMIT_WRITES_PER_MINUTE: "10000", EXPIRING_JOB_INTERVAL_MS: "500", EVENT_QUEUE_REDELIVER_MS: "2000" });
 const tokens = await tokenFactory(vars);
 
-async function caller(service, userId) {
-  const token = await tokens.valid(userId);
-  return async (method, path, body) => {
-    const response = await fetch(`${service.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : null };
-  };
-}
+const caller = async (service, userId) => bearerCalls(service.url, await tokens.valid(userId));
 
 const secret = (value) => ({ credentials: { secret: value, credentialType: "oauth2" } });
 

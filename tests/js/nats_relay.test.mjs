@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import Database from "better-sqlite3";
 import { connect } from "@nats-io/transport-node";
+import { bearerCalls } from "./support/bearer-calls.mjs";
 import { startNats, streamMessages } from "./support/nats.mjs";
 import { startPostgres } from "./support/postgres.mjs";
 import { serviceSecrets, startNodeService } from "./support/services.mjs";
@@ -24,16 +25,7 @@ const tokens = await tokenFactory(vars);
 
 /** A user's HTTP calls to a service. */
 async function caller(service, userId = randomUUID()) {
-  const token = await tokens.valid(userId);
-  const call = async (method, path, body, headers = {}) => {
-    const response = await fetch(`${service.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}), ...headers },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : null };
-  };
+  const call = bearerCalls(service.url, await tokens.valid(userId));
   return { userId, call, at: (other) => caller(other, userId) };
 }
 

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, test } from "node:test";
 import { createSealer, keyIdOf } from "connect-provider/service";
+import { bearerCalls } from "./bearer-calls.mjs";
 import { tokenFactory } from "./tokens.mjs";
 
 const PROVIDER_ID = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c";
@@ -40,14 +41,7 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
 
   /** A client for one user. */
   async function as(userId) {
-    const token = await tokens.valid(userId);
-    return async function call(method, path, body, extraHeaders = {}) {
-      const headers = { authorization: `Bearer ${token}`, ...extraHeaders };
-      if (body !== undefined) headers["content-type"] = "application/json";
-      const response = await fetch(`${service().url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
-    };
+    return bearerCalls(service().url, await tokens.valid(userId));
   }
   const connectBody = (secret, overrides = {}) => ({
     providerId: PROVIDER_ID,

@@ -276,6 +276,22 @@ export async function bundleServiceWorker(outdir) {
 }
 
 /**
+ * How Miniflare loads the bundled Worker: its ES modules, its wasm as a compiled module, and the
+ * compatibility date of wrangler.toml.
+ * @param {string} script @param {string} bundle the folder bundleServiceWorker wrote
+ */
+export const workerModules = (script, bundle) => ({
+  modules: true,
+  scriptPath: script,
+  modulesRoot: bundle,
+  modulesRules: [
+    { type: /** @type {const} */ ("ESModule"), include: ["**/*.js"] },
+    { type: /** @type {const} */ ("CompiledWasm"), include: ["**/*.wasm"] },
+  ],
+  compatibilityDate: "2026-04-01",
+});
+
+/**
  * The Worker in workerd through Miniflare, with a persisted local D1 (migrated with the example's
  * migrations/), the rate limiter's Durable Object, and `vars` as its vars and secrets.
  * @param {{ dir: string, vars: Record<string, string>, migrate?: boolean, name?: string, earlierOutput?: string }} options
@@ -288,14 +304,7 @@ export async function startWorkerInMiniflare({ dir, vars, migrate = true, name =
   let output = earlierOutput;
   const capture = (stream) => stream.setEncoding("utf8").on("data", (text) => (output += text));
   const mf = new Miniflare({
-    modules: true,
-    scriptPath: script,
-    modulesRoot: bundle,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2026-04-01",
+    ...workerModules(script, bundle),
     host: "127.0.0.1",
     port: await freePort(),
     bindings: vars,
