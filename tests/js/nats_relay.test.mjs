@@ -256,3 +256,30 @@ describe("faults", () => {
     }
   });
 });
+
+test("outbox.mjs shows the lag and the events set aside, and requeues one, on the service's own database", async () => {
+  const { execFileSync, spawnSync } = await import("node:child_process");
+  const { fileURLToPath } = await import("node:url");
+  const { sqliteStore } = await import("connect-provider/stores/sqlite");
+  const script = fileURLToPath(new URL("../../examples/node-service/outbox.mjs", import.meta.url));
+  const path = join(home, "outbox-admin.sqlite");
+  const db = new Database(path);
+  const store = sqliteStore(db);
+  await store.migrate();
+  const userId = randomUUID();
+  const events = [0, 1].map((n) => ({ eventType: "ProviderConnectionAttempted", eventId: randomUUID(), occurredAt: new Date(Date.UTC(2026, 11, 3, 8, 0, n)).toISOString(), userId, providerId: randomUUID(), providerSlug: "bank" }));
+  for (const event of events) await store.eventBus.publish(event);
+  assert.equal(await store.outbox.lease("relay", Date.now(), 60_000), true);
+  assert.equal(await store.outbox.failed("relay", events[0].eventId, { error: "Error: message too large", nextAttemptAt: Date.now(), setAside: true }, Date.now()), true);
+  const run = (...args) => execFileSync(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, DATABASE: path }, encoding: "utf8" });
+  assert.deepEqual(JSON.parse(run("lag")), { pending: 1, oldestOccurredAt: events[1].occurredAt, setAside: 1 });
+  const [aside] = JSON.parse(run("set-aside"));
+  assert.deepEqual([aside.event, aside.attempts, aside.lastError], [events[0], 1, "Error: message too large"]);
+  assert.deepEqual(JSON.parse(run("requeue", events[0].eventId)), { eventId: events[0].eventId, requeued: true });
+  assert.deepEqual(JSON.parse(run("lag")), { pending: 2, oldestOccurredAt: events[0].occurredAt, setAside: 0 });
+  const again = spawnSync(process.execPath, [script, "requeue", events[0].eventId], { env: { PATH: process.env.PATH, DATABASE: path }, encoding: "utf8" });
+  assert.deepEqual([again.status, JSON.parse(again.stdout)], [1, { eventId: events[0].eventId, requeued: false }], "nothing to requeue: exit 1");
+  const wrong = spawnSync(process.execPath, [script, "requeue"], { env: { PATH: process.env.PATH, DATABASE: path }, encoding: "utf8" });
+  assert.deepEqual([wrong.status, wrong.stderr.trim()], [2, "usage: outbox.mjs lag | set-aside [limit] | requeue <eventId>"]);
+  db.close();
+});
