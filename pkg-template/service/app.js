@@ -36,6 +36,8 @@ const ROUTES = [
   },
   { pattern: /^\/providers\/([^/]+)\/token-refreshes$/, template: "/providers/:id/token-refreshes", methods: { POST: { name: "refresh", write: true } } },
   { pattern: /^\/events$/, template: "/events", methods: { GET: { name: "events", write: false } } },
+  { pattern: /^\/sync\/push$/, template: "/sync/push", methods: { POST: { name: "push", write: true } } },
+  { pattern: /^\/sync\/pull$/, template: "/sync/pull", methods: { GET: { name: "pull", write: false } } },
 ];
 
 /**
@@ -43,7 +45,7 @@ const ROUTES = [
  *   allowedOrigins: string[],
  *   authenticate: (request: Request) => Promise<string | null>,
  *   limiter: import("./rate-limit.js").Limiter,
- *   routes: ReturnType<typeof import("./routes.js").connectionRoutes>,
+ *   routes: ReturnType<typeof import("./routes.js").connectionRoutes> & ReturnType<typeof import("./sync-routes.js").syncRoutes>,
  *   log: import("./request-log.js").Log,
  * }} parts
  * @returns {(request: Request) => Promise<Response>}

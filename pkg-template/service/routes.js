@@ -12,10 +12,9 @@ import {
 import { readJsonObject } from "./body.js";
 import { callerRepository } from "./caller-scope.js";
 import { statusOf } from "./error-status.js";
+import { sealedCredentials } from "./sealed-credentials.js";
 import { HttpError, refusal } from "./responses.js";
 
-/** The longest secret a client may send (UTF-8 bytes); sealed, it stays under the handlers' 64 KiB. */
-export const MAX_SECRET_BYTES = 32 * 1024;
 const DEFAULT_EVENT_PAGE = 100;
 const MAX_EVENT_PAGE = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -65,20 +64,7 @@ export function connectionRoutes({ store, sealer, logError }) {
     return refusal(status, /** @type {string} */ (error));
   }
 
-  /**
-   * `credentials: { secret, credentialType, expiresAt? }` as the handlers take them, the secret
-   * sealed for the caller; null (which the handlers refuse as missing credentials) when there is no
-   * usable secret.
-   * @param {unknown} credentials @param {string} userId
-   */
-  async function sealed(credentials, userId) {
-    if (credentials === null || typeof credentials !== "object" || Array.isArray(credentials)) return null;
-    const { secret, credentialType, expiresAt } = /** @type {Record<string, unknown>} */ (credentials);
-    if (typeof secret !== "string" || secret.length === 0 || !wellFormed(secret)) return null;
-    if (new TextEncoder().encode(secret).length > MAX_SECRET_BYTES) return null;
-    const encryptedData = await sealer.seal(secret, userId);
-    return expiresAt === undefined ? { encryptedData, credentialType } : { encryptedData, credentialType, expiresAt };
-  }
+  const sealed = (/** @type {unknown} */ credentials, /** @type {string} */ userId) => sealedCredentials(sealer, credentials, userId);
 
   return {
     /** POST /connections { providerId, providerSlug, alias?, credentials } -> 201 { id } */
@@ -161,7 +147,7 @@ export function connectionRoutes({ store, sealer, logError }) {
  * on every store rather than a database error on one. A slug with it is an invalid slug.
  * @param {Record<string, unknown>} body
  */
-function refuseNul(body) {
+export function refuseNul(body) {
   const has = (/** @type {unknown} */ value) => typeof value === "string" && value.includes("\u0000");
   if (has(body.providerSlug)) throw new HttpError(400, "Invalid provider slug");
   if (has(body.alias)) throw new HttpError(400, "Invalid command: alias contains U+0000");
@@ -196,10 +182,6 @@ function activeOnly(params) {
   throw new HttpError(400, "active_only must be true or false");
 }
 
-/** A string without a lone surrogate, which UTF-8 cannot carry (it would be sealed as U+FFFD). @param {string} text */
-function wellFormed(text) {
-  return typeof text.isWellFormed === "function" ? text.isWellFormed() : !/[\uD800-\uDFFF]/.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""));
-}
 
 /** @param {unknown} error */
 export function messageOf(error) {

@@ -5,6 +5,7 @@ import { createAuthenticator } from "./authenticate.js";
 import { idempotentRoutes } from "./idempotent-routes.js";
 import { connectionRoutes } from "./routes.js";
 import { createSealer } from "./seal.js";
+import { syncRoutes } from "./sync-routes.js";
 
 /**
  * @param {{
@@ -20,13 +21,17 @@ export async function createService({ config, store, limiter, log }) {
     allowedOrigins: config.allowedOrigins,
     authenticate: await createAuthenticator(config.auth),
     limiter,
-    // The two POSTs take an Idempotency-Key, kept in the store's own database.
-    routes: await idempotentRoutes((routeStore) => connectionRoutes({ store: routeStore, sealer, logError: log.error }), {
-      store,
-      credentialKeys: [config.credentials.key, ...config.credentials.oldKeys],
-      retentionMs: config.idempotencyRetentionMs,
-      logError: log.error,
-    }),
+    routes: {
+      // The two POSTs take an Idempotency-Key, kept in the store's own database.
+      ...(await idempotentRoutes((routeStore) => connectionRoutes({ store: routeStore, sealer, logError: log.error }), {
+        store,
+        credentialKeys: [config.credentials.key, ...config.credentials.oldKeys],
+        retentionMs: config.idempotencyRetentionMs,
+        logError: log.error,
+      })),
+      // An offline client's push and pull; its mutation numbers make a push safe to send again.
+      ...syncRoutes({ store, sealer, logError: log.error }),
+    },
     log,
   });
 }

@@ -189,6 +189,8 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
     [`/providers/${a.ids[0]}`, "GET, DELETE"],
     [`/providers/${a.ids[0]}/token-refreshes`, "POST"],
     ["/events", "GET"],
+    ["/sync/push", "POST"],
+    ["/sync/pull", "GET"],
     ["/openapi.json", "GET"],
   ];
 
@@ -212,7 +214,7 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
         }
       }
     }
-    assert.equal(probes, 4 * (5 * 7 + 6), "every path, every method it lacks, every caller");
+    assert.equal(probes, 4 * (7 * 7 + 6), "every path, every method it lacks, every caller");
     // A preflight stays a preflight, on any path; OPTIONS from an origin without Access-Control-Request-Method is not one.
     const preflight = await rawCall("OPTIONS", `/providers/${a.ids[0]}`, { origin: ALLOWED_ORIGIN, "access-control-request-method": "DELETE" });
     assert.equal(preflight.status, 204, preflight.text);

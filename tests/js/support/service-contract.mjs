@@ -171,6 +171,58 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
     assert.equal((await read()).version, 6);
   });
 
+  test("sync: a push applies each mutation once, in order, with the client's own connection id; a repeated push applies nothing; a refusal is consumed with its code; a pull gives the state and the client's last mutation", async () => {
+    const userId = randomUUID();
+    const call = await as(userId);
+    const connectionId = "0190f5b2-3c4d-7e8f-9a0b-" + randomUUID().slice(-12);
+    const clientId = `phone-${randomUUID()}`;
+    const credentials = (secret) => ({ secret, credentialType: "oauth2", expiresAt: "2099-01-01T00:00:00Z" });
+    const mutations = [
+      { id: 1, name: "connect", args: { connectionId, providerId: PROVIDER_ID, providerSlug: "schwab", alias: "Offline", credentials: credentials("sk_sync_1") } },
+      { id: 2, name: "refresh", args: { connectionId, credentials: credentials("sk_sync_2"), expectedVersion: 1 } },
+      { id: 3, name: "disconnect", args: { connectionId } },
+    ];
+    const pushed = await call("POST", "/sync/push", { clientId, mutations });
+    assert.deepEqual([pushed.status, pushed.json], [200, { lastMutationId: 3, results: [{ id: 1, ok: true, value: connectionId }, { id: 2, ok: true }, { id: 3, ok: true }] }]);
+    const again = await call("POST", "/sync/push", { clientId, mutations });
+    assert.deepEqual(again.json, { lastMutationId: 3, results: mutations.map(({ id }) => ({ id, applied: "before" })) }, "a push sent again applies nothing");
+    const refused = await call("POST", "/sync/push", { clientId, mutations: [{ id: 5, name: "refresh", args: { connectionId, credentials: credentials("sk_sync_3") } }] });
+    assert.deepEqual(refused.json, { lastMutationId: 5, results: [{ id: 5, ok: false, code: "NOT_ACTIVE", error: "Connection is not active" }] }, "a refusal is consumed, with its code");
+
+    const pulled = await call("GET", `/sync/pull?clientId=${encodeURIComponent(clientId)}`);
+    assert.equal(pulled.status, 200);
+    assert.deepEqual(pulled.json.connections.map(({ id, status, version, alias }) => ({ id, status, version, alias })), [{ id: connectionId, status: "disconnected", version: 3, alias: "Offline" }]);
+    assert.deepEqual(pulled.json.events.map((e) => e.eventType), [
+      "ProviderConnectionAttempted", "ProviderConnectionSucceeded",
+      "ProviderTokenRefreshAttempted", "ProviderTokenRefreshSucceeded",
+      "ProviderDisconnectionAttempted", "ProviderDisconnectionSucceeded",
+      "ProviderTokenRefreshAttempted", "ProviderTokenRefreshFailed",
+    ]);
+    assert.deepEqual([pulled.json.lastMutationId, pulled.json.cursor, pulled.json.more], [5, pulled.json.events.at(-1).eventId, false]);
+    const later = await call("GET", `/sync/pull?clientId=${encodeURIComponent(clientId)}&cursor=${pulled.json.cursor}`);
+    assert.deepEqual([later.json.events, later.json.cursor], [[], pulled.json.cursor], "nothing after the cursor");
+    assert.equal((await call("GET", `/sync/pull?clientId=laptop`)).json.lastMutationId, 0, "the user's other client");
+    assert.doesNotMatch(JSON.stringify([pushed.json, pulled.json]), /sk_sync/, "no secret comes back");
+
+    const other = await as(randomUUID());
+    assert.equal((await other("GET", `/sync/pull?clientId=${encodeURIComponent(clientId)}`)).json.lastMutationId, 0, "another user's same client id is another client");
+    const foreign = await other("POST", "/sync/push", { clientId, mutations: [{ id: 1, name: "disconnect", args: { connectionId } }] });
+    assert.deepEqual(foreign.json.results, [{ id: 1, ok: false, code: "CONNECTION_NOT_FOUND", error: "Connection not found" }], "another user's connection is not found");
+    assert.deepEqual((await other("GET", `/sync/pull?clientId=x&cursor=${pulled.json.cursor}`)).status, 400, "nor are its events a cursor");
+
+    for (const [body, error] of [
+      [{ mutations: [] }, "clientId must be 1 to 100 visible ASCII characters"],
+      [{ clientId, mutations: "no" }, "mutations must be an array of at most 100"],
+      [{ clientId, mutations: [{ id: 0, name: "connect", args: {} }] }, "mutations[0].id must be a whole number from 1"],
+      [{ clientId, mutations: [{ id: 9, name: "delete", args: {} }] }, "mutations[0].name must be connect, refresh or disconnect"],
+      [{ clientId, mutations: [{ id: 9, name: "connect", args: [] }] }, "mutations[0].args must be an object"],
+    ]) {
+      const bad = await call("POST", "/sync/push", body);
+      assert.deepEqual([bad.status, bad.json], [400, { error }]);
+    }
+    assert.equal((await call("GET", "/sync/pull?clientId=" + encodeURIComponent(clientId))).json.lastMutationId, 5, "no bad push moved the client");
+  });
+
   test("GET /events answers the user's events oldest first, paged by after and limit", async () => {
     const call = await as(randomUUID());
     const { id } = (await call("POST", "/connections", connectBody("sk_events"))).json;

@@ -1,0 +1,192 @@
+// The sync protocol's two routes, for a client that works offline (docs/sync.md):
+//   POST /sync/push { clientId, mutations: [{ id, name, args }] }: each mutation the client has not
+//     had applied, in order, through the package's handlers for the token's user, exactly once: the
+//     client's last mutation number is advanced in the same commit as the change (a refusal of the
+//     domain is consumed too, with its code); a failure of the database stops the push there.
+//   GET /sync/pull?clientId=…[&cursor=<eventId>]: the user's connections, their events after the
+//     cursor, the client's last applied mutation and the next cursor.
+import {
+  ConnectProviderHandler,
+  DisconnectProviderHandler,
+  ErrorCode,
+  ListProviderConnectionsHandler,
+  RefreshProviderTokensHandler,
+} from "connect-provider";
+import { readJsonObject } from "./body.js";
+import { callerRepository } from "./caller-scope.js";
+import { statusOf } from "./error-status.js";
+import { HttpError } from "./responses.js";
+import { refuseNul, messageOf } from "./routes.js";
+import { sealedCredentials } from "./sealed-credentials.js";
+
+export const MAX_MUTATIONS = 100;
+const PULL_LIMIT = 1000;
+const CLIENT_ID = /^[\x21-\x7e]{1,100}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NAMES = ["connect", "refresh", "disconnect"];
+
+/** @param {unknown} value */
+function clientIdOf(value) {
+  if (typeof value !== "string" || !CLIENT_ID.test(value)) throw new HttpError(400, "clientId must be 1 to 100 visible ASCII characters");
+  return value;
+}
+
+/**
+ * The push's mutations, checked whole before any runs: ids that are whole numbers from 1, the
+ * three names, args an object.
+ * @param {unknown} mutations
+ * @returns {{ id: number, name: string, args: Record<string, unknown> }[]}
+ */
+function mutationsOf(mutations) {
+  if (!Array.isArray(mutations) || mutations.length > MAX_MUTATIONS) throw new HttpError(400, `mutations must be an array of at most ${MAX_MUTATIONS}`);
+  return mutations.map((mutation, i) => {
+    const { id, name, args } = /** @type {Record<string, unknown>} */ (mutation ?? {});
+    if (mutation === null || typeof mutation !== "object" || Array.isArray(mutation)) throw new HttpError(400, `mutations[${i}] must be an object`);
+    if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 1) throw new HttpError(400, `mutations[${i}].id must be a whole number from 1`);
+    if (typeof name !== "string" || !NAMES.includes(name)) throw new HttpError(400, `mutations[${i}].name must be connect, refresh or disconnect`);
+    if (args === null || typeof args !== "object" || Array.isArray(args)) throw new HttpError(400, `mutations[${i}].args must be an object`);
+    return { id, name, args: /** @type {Record<string, unknown>} */ (args) };
+  });
+}
+
+/**
+ * @param {{
+ *   store: import("connect-provider/stores/sqlite").IdempotentConnectionStore,
+ *   sealer: { seal(secret: string, userId: string): Promise<Uint8Array> },
+ *   logError: (fields: Record<string, unknown>) => void,
+ * }} services
+ */
+export function syncRoutes({ store, sealer, logError }) {
+  /**
+   * The store's repository as one push's mutation sees it: its commit also advances the client from
+   * `from` to the mutation's id, in the same atomic step.
+   * @param {{ userId: string, clientId: string, from: number, to: number }} mutation
+   */
+  const advancing = (mutation) => ({
+    ...store.repository,
+    eventBus: store.repository.eventBus,
+    commit: (/** @type {any} */ record, /** @type {any[]} */ events) => store.repository.commit(record, events, { mutation }),
+  });
+
+  /**
+   * One mutation through its handler, over the caller's view of the store.
+   * @param {import("./routes.js").RouteContext} context
+   * @param {{ id: number, name: string, args: Record<string, unknown> }} mutation
+   * @param {number} from the client's last applied mutation
+   * @param {string} clientId
+   */
+  async function run(context, { id, name, args }, from, clientId) {
+    const { userId } = context;
+    const repository = callerRepository(advancing({ userId, clientId, from, to: id }), userId, () => context.note({ foreignConnection: true }));
+    const options = {
+      timeoutMs: 5000,
+      onEventBusError: (/** @type {unknown} */ error) => logError({ requestId: context.requestId, msg: "event not published", error: messageOf(error) }),
+    };
+    const expected = args.expectedVersion === undefined ? {} : { expectedVersion: args.expectedVersion };
+    /** @type {{ handle(input: object): Promise<any>, free(): void }} */
+    let handler;
+    /** @type {object} */
+    let command;
+    if (name === "connect") {
+      refuseNul(args);
+      handler = new ConnectProviderHandler(repository, store.eventBus, options);
+      command = {
+        userId,
+        providerId: args.providerId,
+        providerSlug: args.providerSlug,
+        ...(args.alias === undefined ? {} : { alias: args.alias }),
+        ...(args.connectionId === undefined ? {} : { connectionId: args.connectionId }),
+        credentials: await sealedCredentials(sealer, args.credentials, userId),
+      };
+    } else if (name === "refresh") {
+      handler = new RefreshProviderTokensHandler(repository, store.eventBus, options);
+      command = { userId, connectionId: args.connectionId, credentials: await sealedCredentials(sealer, args.credentials, userId), ...expected };
+    } else {
+      handler = new DisconnectProviderHandler(repository, store.eventBus, options);
+      command = { userId, connectionId: args.connectionId, ...expected };
+    }
+    try {
+      return await handler.handle(command);
+    } finally {
+      handler.free();
+    }
+  }
+
+  return {
+    /** POST /sync/push -> 200 { lastMutationId, results }, in order, each mutation applied once */
+    async push(/** @type {import("./routes.js").RouteContext} */ context) {
+      const body = await readJsonObject(context.request);
+      const clientId = clientIdOf(body.clientId);
+      const mutations = mutationsOf(body.mutations);
+      const { userId } = context;
+      let last = await store.sync.lastMutation(userId, clientId);
+      /** @type {Record<string, unknown>[]} */
+      const results = [];
+      for (const mutation of mutations) {
+        if (mutation.id <= last) {
+          results.push({ id: mutation.id, applied: "before" });
+          continue;
+        }
+        /** @type {any} */
+        let result;
+        try {
+          result = await run(context, mutation, last, clientId);
+        } catch (error) {
+          // A field the edge refuses before any handler (U+0000): consumed like the domain's refusals.
+          if (!(error instanceof HttpError)) throw error;
+          result = { ok: false, code: ErrorCode.INVALID_COMMAND, error: error.message };
+        }
+        if (result.ok) {
+          last = mutation.id;
+          results.push({ id: mutation.id, ok: true, ...(result.value === null ? {} : { value: result.value }) });
+          continue;
+        }
+        const { status, error } = statusOf(result);
+        if (status === 500) {
+          // The database failed, or another push applied this mutation meanwhile: stop here, to be pushed again.
+          logError({ requestId: context.requestId, msg: "sync mutation failed", mutationId: mutation.id, error: result.error });
+          break;
+        }
+        // The domain refused it: consumed, so the client can drop it.
+        if (!(await store.sync.advance(userId, clientId, last, mutation.id))) break;
+        last = mutation.id;
+        const code = result.code === ErrorCode.NOT_OWNED_BY_USER ? ErrorCode.CONNECTION_NOT_FOUND : result.code;
+        results.push({ id: mutation.id, ok: false, code, error });
+      }
+      context.note({ clientId, pushed: mutations.length, applied: results.length });
+      return { status: 200, body: { lastMutationId: last, results } };
+    },
+
+    /** GET /sync/pull?clientId=…[&cursor=<eventId>] -> 200 { connections, events, lastMutationId, cursor, more } */
+    async pull(/** @type {import("./routes.js").RouteContext} */ context) {
+      const params = context.url.searchParams;
+      const clientId = clientIdOf(params.get("clientId"));
+      const cursor = params.get("cursor");
+      if (cursor !== null && !UUID.test(cursor)) throw new HttpError(400, "cursor must be an event id");
+      const { userId } = context;
+      const list = new ListProviderConnectionsHandler(callerRepository(store.repository, userId), { timeoutMs: 5000 });
+      let listed;
+      try {
+        listed = await list.handle({ userId });
+      } finally {
+        list.free();
+      }
+      if (!listed.ok) {
+        logError({ requestId: context.requestId, msg: "sync pull failed", error: listed.error });
+        return { status: 500, body: { error: "Internal error", requestId: context.requestId } };
+      }
+      let events;
+      try {
+        events = await store.events({ userId, after: cursor, limit: PULL_LIMIT });
+      } catch (error) {
+        if (error instanceof RangeError) throw new HttpError(400, "cursor is not one of your events");
+        throw error;
+      }
+      const lastMutationId = await store.sync.lastMutation(userId, clientId);
+      return {
+        status: 200,
+        body: { connections: listed.value.connections, events, lastMutationId, cursor: events.at(-1)?.eventId ?? cursor, more: events.length === PULL_LIMIT },
+      };
+    },
+  };
+}
