@@ -3,6 +3,7 @@
 // provider's OAuth endpoint, which these examples have not got: a deployment hands each id to what
 // does that, which opens the sealed secret (seal.js `open`) and calls RefreshProviderTokensHandler.
 import { ListExpiringConnectionsHandler } from "connect-provider";
+import { handleOnce } from "./handle-once.js";
 
 /** Three times the Node and Deno interval (ten minutes), twice the Worker's cron (15 minutes). */
 export const WITHIN_MINUTES = 30;
@@ -13,13 +14,7 @@ export const WITHIN_MINUTES = 30;
  * @returns {Promise<{ ok: boolean, connectionIds: string[] }>}
  */
 export async function runExpiringJob(repository, log, withinMinutes = WITHIN_MINUTES) {
-  const handler = new ListExpiringConnectionsHandler(repository, { timeoutMs: 10_000 });
-  let result;
-  try {
-    result = await handler.handle({ withinMinutes });
-  } finally {
-    handler.free();
-  }
+  const result = await handleOnce(new ListExpiringConnectionsHandler(repository, { timeoutMs: 10_000 }), { withinMinutes });
   if (!result.ok) {
     log.error({ msg: "expiring job failed", withinMinutes, error: result.error });
     return { ok: false, connectionIds: [] };

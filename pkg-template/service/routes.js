@@ -12,6 +12,7 @@ import {
 import { readJsonObject } from "./body.js";
 import { callerRepository } from "./caller-scope.js";
 import { statusOf } from "./error-status.js";
+import { handleOnce } from "./handle-once.js";
 import { sealedCredentials } from "./sealed-credentials.js";
 import { HttpError, refusal } from "./responses.js";
 
@@ -48,12 +49,7 @@ export function connectionRoutes({ store, sealer, logError }) {
       onEventBusError: (/** @type {unknown} */ error, /** @type {{ eventType?: string }} */ event) =>
         logError({ requestId: context.requestId, msg: "event not published", eventType: event?.eventType, error: messageOf(error) }),
     });
-    let result;
-    try {
-      result = await handler.handle(input);
-    } finally {
-      handler.free();
-    }
+    const result = await handleOnce(handler, input);
     if (result.ok) return answer(result.value);
     const { status, error } = statusOf(result);
     if (status === 500) {

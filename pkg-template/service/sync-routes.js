@@ -15,6 +15,7 @@ import {
 import { readJsonObject } from "./body.js";
 import { callerRepository } from "./caller-scope.js";
 import { statusOf } from "./error-status.js";
+import { handleOnce } from "./handle-once.js";
 import { HttpError } from "./responses.js";
 import { refuseNul, messageOf } from "./routes.js";
 import { sealedCredentials } from "./sealed-credentials.js";
@@ -105,11 +106,7 @@ export function syncRoutes({ store, sealer, logError }) {
       handler = new DisconnectProviderHandler(repository, store.eventBus, options);
       command = { userId, connectionId: args.connectionId, ...expected };
     }
-    try {
-      return await handler.handle(command);
-    } finally {
-      handler.free();
-    }
+    return handleOnce(handler, command);
   }
 
   return {
@@ -164,13 +161,7 @@ export function syncRoutes({ store, sealer, logError }) {
       const cursor = params.get("cursor");
       if (cursor !== null && !UUID.test(cursor)) throw new HttpError(400, "cursor must be an event id");
       const { userId } = context;
-      const list = new ListProviderConnectionsHandler(callerRepository(store.repository, userId), { timeoutMs: 5000 });
-      let listed;
-      try {
-        listed = await list.handle({ userId });
-      } finally {
-        list.free();
-      }
+      const listed = await handleOnce(new ListProviderConnectionsHandler(callerRepository(store.repository, userId), { timeoutMs: 5000 }), { userId });
       if (!listed.ok) {
         logError({ requestId: context.requestId, msg: "sync pull failed", error: listed.error });
         return { status: 500, body: { error: "Internal error", requestId: context.requestId } };

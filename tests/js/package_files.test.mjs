@@ -35,6 +35,7 @@ test("npm pack lists only the files a user needs", () => {
     "service/dev-token.js",
     "service/error-status.js",
     "service/expiring-job.js",
+    "service/handle-once.js",
     "service/idempotency-expiry.js",
     "service/idempotency-key.js",
     "service/idempotent-routes.js",
