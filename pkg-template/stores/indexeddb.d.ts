@@ -1,4 +1,5 @@
 import type { ConnectionStore } from "./index.js";
+import type { ProviderConnectionRecord, ProviderEvent } from "../index.js";
 export type { ConnectionStore, EventQuery, StoreEventBus, StoreRepository } from "./index.js";
 
 export interface IndexedDbStoreOptions {
@@ -23,6 +24,12 @@ export interface IndexedDbStore extends ConnectionStore {
    * `connections` and `events` in one upgrade, one version up, when they are missing or short.
    */
   migrate(): Promise<void>;
+  /**
+   * Replaces everything the store holds of `userId` (its connections and its events) with `records`
+   * and `events`, in one transaction: an offline client's rebase onto the state a server sent it.
+   * Each record is checked as `save` checks it, and must be the user's, before anything is written.
+   */
+  replaceUser(userId: string, state: { records: ProviderConnectionRecord[]; events: ProviderEvent[] }): Promise<void>;
   /** Closes the connection; a later call opens it again. */
   close(): void;
 }

@@ -284,6 +284,41 @@ export function indexedDbStore(options = {}) {
       eventBus,
     },
     eventBus,
+    /**
+     * An offline client's rebase: everything the store holds of `userId` (connections and events)
+     * replaced by `records` and `events`, in one transaction, checked whole before it starts.
+     */
+    async replaceUser(userId, { records, events }) {
+      if (typeof userId !== "string" || userId === "") throw new TypeError("indexeddb store: replaceUser: userId must be a non-empty string");
+      if (!Array.isArray(records) || !Array.isArray(events)) throw new TypeError("indexeddb store: replaceUser: records and events must be arrays");
+      const kept = records.map((record, i) => {
+        const stored = storedRecord(record, `replaceUser: records[${i}]`);
+        if (stored.userId !== userId) throw new TypeError(`indexeddb store: replaceUser: records[${i}].userId is not ${userId}`);
+        return stored;
+      });
+      const rows = commitEventColumns(events, "indexeddb store: replaceUser").map((columns, i) => ({ ...columns, event: events[i] }));
+      // The log keys an event by its user's id in lower case (event-query.js).
+      const eventUser = userId.toLowerCase();
+      rows.forEach((row, i) => {
+        if (row.userId !== eventUser) throw new TypeError(`indexeddb store: replaceUser: events[${i}].userId is not ${userId}`);
+      });
+      await write([CONNECTIONS, EVENTS], ([connections, log], fail) => {
+        const ownConnections = connections.index("byUser").getAllKeys(userId);
+        ownConnections.onsuccess = () => {
+          for (const id of ownConnections.result) connections.delete(id);
+          for (const record of kept) connections.put(record);
+        };
+        const ownEvents = log.index("byUserSequence").getAllKeys(KeyRange.bound([eventUser, 0], [eventUser, Infinity]));
+        ownEvents.onsuccess = () => {
+          try {
+            for (const sequence of ownEvents.result) log.delete(sequence);
+            for (const row of rows) log.add(row);
+          } catch (error) {
+            fail(error);
+          }
+        };
+      });
+    },
     async events(query) {
       const { userId, after, limit } = eventQuery(query);
       return read(EVENTS, (events, resolve, reject) => {

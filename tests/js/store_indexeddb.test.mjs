@@ -1,6 +1,7 @@
 // The store conformance suite on IndexedDB in headless Chromium (Debian's, through playwright-core):
 // tests/browser/store-indexeddb.html loads the installed package through an import map and runs
 // each case when asked; migrate() from other clients runs in module workers of that page.
+import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { storeConformanceCases } from "connect-provider/stores/conformance";
@@ -213,4 +214,46 @@ test("a record an older store kept, without a version, reads back as version 1 a
     alias: "Next",
   };
   if (JSON.stringify(outcome) !== JSON.stringify(expected)) throw new Error(`${JSON.stringify(outcome)} against ${JSON.stringify(expected)}`);
+});
+
+test("replaceUser swaps one user's connections and events for the given ones in one transaction, and leaves other users alone", async () => {
+  const outcome = await page.evaluate(async () => {
+    const { indexedDbStore, deleteDatabase } = window.storeTools;
+    const name = `rebase-${crypto.randomUUID()}`;
+    const store = indexedDbStore({ name });
+    const [me, other] = [crypto.randomUUID(), crypto.randomUUID()];
+    const record = (userId, id, version = 1) => ({
+      id, userId, providerId: crypto.randomUUID(), providerSlug: "schwab", status: "active", alias: null,
+      credentials: { encryptedData: Uint8Array.of(7), credentialType: "api_key", expiresAt: null },
+      connectedAt: "2026-01-01T00:00:00Z", lastSyncAt: null, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z", version,
+    });
+    const event = (userId, connectionId) => ({ eventType: "ProviderConnectionSucceeded", eventId: crypto.randomUUID(), occurredAt: "2026-01-01T00:00:00Z", userId, connectionId, providerId: crypto.randomUUID(), providerSlug: "schwab" });
+    const [mineBefore, theirs, mineAfter] = [record(me, crypto.randomUUID()), record(other, crypto.randomUUID()), record(me, crypto.randomUUID(), 3)];
+    await store.repository.commit(mineBefore, [event(me, mineBefore.id)]);
+    await store.repository.commit(theirs, [event(other, theirs.id)]);
+    const serverEvent = event(me, mineAfter.id);
+    await store.replaceUser(me, { records: [mineAfter], events: [serverEvent] });
+    const refused = [];
+    for (const state of [{ records: [theirs], events: [] }, { records: [{ ...mineAfter, version: 0 }], events: [] }, { records: [], events: [event(other, theirs.id)] }]) {
+      await store.replaceUser(me, state).then(() => refused.push("accepted"), (error) => refused.push(error.message));
+    }
+    const result = {
+      mine: (await store.repository.findByUserId(me)).map((r) => [r.id === mineAfter.id, r.version]),
+      myEvents: (await store.events({ userId: me })).map((e) => e.eventId === serverEvent.eventId),
+      theirs: (await store.repository.findByUserId(other)).map((r) => r.id === theirs.id),
+      theirEvents: (await store.events({ userId: other })).length,
+      refused,
+    };
+    store.close();
+    await deleteDatabase(name);
+    return result;
+  });
+  assert.deepEqual(outcome.mine, [[true, 3]]);
+  assert.deepEqual(outcome.myEvents, [true]);
+  assert.deepEqual(outcome.theirs, [true]);
+  assert.equal(outcome.theirEvents, 1);
+  assert.equal(outcome.refused.length, 3);
+  assert.match(outcome.refused[0], /replaceUser: records\[0\]\.userId is not/);
+  assert.match(outcome.refused[1], /record\.version must be a whole number/);
+  assert.match(outcome.refused[2], /replaceUser: events\[0\]\.userId is not/);
 });

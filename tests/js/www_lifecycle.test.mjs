@@ -384,7 +384,8 @@ test("a database left by the previous version is upgraded in place once its old 
     db.close();
     return { version: db.version, indexes };
   });
-  assert.deepEqual(schema, { version: 2, indexes: ["byStatusExpiry", "byUser", "byUserStatus"] });
+  // Two upgrades: the app's stores (pending, sync) at 2, the package store's indexes at 3.
+  assert.deepEqual(schema, { version: 3, indexes: ["byStatusExpiry", "byUser", "byUserStatus"] });
   const stored = await storedConnections(page);
   assert.deepEqual(stored.find((c) => c.providerSlug === "schwab").credentials.encryptedData, [1, 2, 3], "old bytes read back");
 
@@ -396,7 +397,7 @@ test("a database left by the previous version is upgraded in place once its old 
   const upgraded = await old.evaluate(
     () =>
       new Promise((resolve, reject) => {
-        const open = indexedDB.open("connect-provider", 3);
+        const open = indexedDB.open("connect-provider", 4);
         open.onblocked = () => reject(new Error("blocked by the app"));
         open.onsuccess = () => {
           open.result.close();
@@ -404,7 +405,7 @@ test("a database left by the previous version is upgraded in place once its old 
         };
       }),
   );
-  assert.equal(upgraded, 3);
+  assert.equal(upgraded, 4);
   await page.waitForSelector("#upgrade-notice:not([hidden])");
   assert.equal(await page.textContent("#upgrade-notice"), "A newer version of this app is open in another tab. Reload this page to keep using it.");
   assert.deepEqual(page.errors, []);

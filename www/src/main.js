@@ -1,25 +1,39 @@
 // @ts-check
-// Wires the wasm handlers to IndexedDB, the page and the other open tabs.
-import { ConnectProviderHandler, DisconnectProviderHandler, ListExpiringConnectionsHandler, ListProviderConnectionsHandler } from "connect-provider";
+// Wires the wasm handlers to IndexedDB, the page, the other open tabs and (when the page has a
+// sync-config.json) the service: offline first, every command runs here at once and is synced.
+import {
+  ConnectProviderHandler,
+  DisconnectProviderHandler,
+  ListExpiringConnectionsHandler,
+  ListProviderConnectionsHandler,
+  RefreshProviderTokensHandler,
+} from "connect-provider";
 import { indexedDbStore } from "connect-provider/stores/indexeddb";
-import { refreshCredentials } from "./commands/refresh-credentials.js";
 import { sealedCredentials } from "./commands/sealed-credentials.js";
 import { secretSealer } from "./crypto/secret-sealer.js";
+import { keepForOffline } from "./offline-shell.js";
 import { providerIdFor } from "./providers.js";
-import { openKeyDatabase } from "./storage/database.js";
+import { openAppDatabase } from "./storage/database.js";
 import { coalesced } from "./sync/coalesced.js";
+import { localState } from "./sync/local-state.js";
+import { pendingQueue } from "./sync/pending-queue.js";
+import { clientId, readSnapshot } from "./sync/server-snapshot.js";
+import { syncConfig } from "./sync/sync-config.js";
+import { syncEngine } from "./sync/sync-engine.js";
 import { tabSync } from "./sync/tab-sync.js";
+import { uuidV7 } from "./sync/uuid-v7.js";
 import { connectForm } from "./ui/connect-form.js";
 import { connectionsList } from "./ui/connections-list.js";
 import { renderTimeline } from "./ui/event-timeline.js";
+import { syncBar } from "./ui/sync-bar.js";
 
 /** Connections whose credentials expire within this many minutes are flagged. */
 const DUE_WITHIN_MINUTES = 30;
 /** The timeline reads the event log this many at a time. */
 const EVENT_PAGE = 10_000;
 
-/** This browser's user: the app has no sign-in, so one id per browser profile. */
-function currentUserId() {
+/** This browser's user without a service to sync with: one id per browser profile. */
+function localUserId() {
   const key = "connect-provider.userId";
   const existing = localStorage.getItem(key);
   if (existing) return existing;
@@ -36,11 +50,13 @@ function upgradeNotice(/** @type {string} */ message = "") {
   notice.hidden = !message;
 }
 
-const userId = currentUserId();
+const config = await syncConfig();
+const userId = config?.userId ?? localUserId();
 const blocked = () => upgradeNotice("This app's database is being updated. Close its other tabs (or reload them) to continue.");
-// The one database `connect-provider` holds the sealing key (the app's `keys`) and the package
-// store's `connections` and `events`. The key is read first, and its connection closed.
-const keys = await openKeyDatabase(undefined, { onBlocked: blocked });
+// The one database `connect-provider` holds the app's stores (the sealing key, the pending queue, the
+// service's last answer) and the package store's `connections` and `events`. The app's are made
+// first, and the connection closed.
+const keys = await openAppDatabase(undefined, { onBlocked: blocked });
 const sealer = await secretSealer(keys);
 keys.close();
 const store = indexedDbStore({
@@ -70,27 +86,57 @@ const options = {
 };
 const connecter = new ConnectProviderHandler(repository, eventBus, options);
 const disconnecter = new DisconnectProviderHandler(repository, eventBus, options);
-const replaceCredentials = refreshCredentials({ userId, repository, eventBus, sealer, options });
+const refresher = new RefreshProviderTokensHandler(repository, eventBus, options);
 const lister = new ListProviderConnectionsHandler(repository);
 const expiring = new ListExpiringConnectionsHandler(repository);
-const sync = tabSync(() => void render());
+const local = localState({ userId, store, handlers: { connect: connecter, refresh: refresher, disconnect: disconnecter } });
+const tabs = tabSync(() => void render());
+const bar = syncBar({ bar: element("#sync-bar"), status: element("#sync-status"), notice: element("#sync-notice"), button: element("#sync-now") });
+const engine = config
+  ? syncEngine({
+      userId,
+      clientId: await clientId(),
+      endpoint: config,
+      local,
+      sealer,
+      onStatus: bar.status,
+      onRejected: bar.rejected,
+      onChange: () => {
+        void render();
+        tabs.announce();
+      },
+    })
+  : null;
+const sync = coalesced(async () => void (await engine?.sync()));
+
+/**
+ * Runs a command: with a service, queued and synced (see sync/sync-engine.js); without, here alone.
+ * @param {Omit<import("./sync/pending-queue.js").PendingMutation, "id">} mutation
+ */
+async function run(mutation) {
+  const result = engine ? await engine.run(mutation) : await local.apply(mutation);
+  await render();
+  tabs.announce();
+  if (result.ok) void sync();
+  return result;
+}
+
+/** The form's secret, sealed here, as a queued command keeps it. @param {{ secret: string, credentialType: string, expiresAt: string | null }} entered */
+async function pendingCredentials(entered) {
+  const sealed = await sealedCredentials(sealer, entered);
+  return sealed && { sealed: sealed.encryptedData, credentialType: sealed.credentialType, expiresAt: sealed.expiresAt };
+}
 const form = connectForm(/** @type {HTMLFormElement} */ (document.querySelector("#connect-form")));
 const activeOnly = /** @type {HTMLInputElement} */ (document.querySelector("#active-only"));
 
 const list = connectionsList(
   { container: element("#connections"), summary: element("#connections-summary"), notice: element("#connections-notice") },
   {
-    async disconnect(view) {
-      const result = await disconnecter.handle({ userId, connectionId: view.id });
-      await render();
-      sync.announce();
-      return result;
-    },
+    disconnect: (view) => run({ name: "disconnect", args: { connectionId: view.id }, label: `Disconnecting ${view.providerSlug}` }),
     async replaceCredentials(view, entered) {
-      const outcome = await replaceCredentials(view.id, entered);
-      await render();
-      sync.announce();
-      return outcome;
+      const credentials = await pendingCredentials(entered);
+      const result = await run({ name: "refresh", args: { connectionId: view.id, credentials: credentials ?? undefined }, label: `Replacing the credentials of ${view.providerSlug}` });
+      return { result, needsUserAction: !result.ok && result.needsUserAction };
     },
     connectAgain(view) {
       form.prefill(view);
@@ -99,29 +145,40 @@ const list = connectionsList(
   },
 );
 
+/** What waits for the service: the connections pending commands touch, and the events it has not logged. */
+async function pendingMarks() {
+  if (!engine) return { connections: new Set(), isPending: () => false };
+  const [pending, snapshot] = await Promise.all([pendingQueue.all(), readSnapshot(userId)]);
+  const logged = new Set(snapshot.events.map((event) => event.eventId));
+  return {
+    connections: new Set(pending.map((mutation) => mutation.args.connectionId)),
+    isPending: (/** @type {{ eventId: string }} */ event) => !logged.has(event.eventId),
+  };
+}
+
 const render = coalesced(async () => {
-  const [listed, due, events] = await Promise.all([
+  const [listed, due, events, marks] = await Promise.all([
     lister.handle({ userId, activeOnly: activeOnly.checked }),
     expiring.handle({ withinMinutes: DUE_WITHIN_MINUTES }),
     timelineOf(userId),
+    pendingMarks(),
   ]);
   if (!listed.ok) list.notice(`Could not read the connections: ${listed.error}`, false);
   else {
     // The expiring query is every user's (a refresh job's); this page flags its own user's.
     const dueIds = new Set(due.ok ? due.value.connections.filter((c) => c.userId === userId).map((c) => c.id) : []);
-    list.update(listed.value, { activeOnly: activeOnly.checked, due: dueIds });
+    list.update(listed.value, { activeOnly: activeOnly.checked, due: dueIds, pending: marks.connections });
     if (!due.ok) list.notice(`Could not check which credentials expire soon: ${due.error}`, false);
   }
-  renderTimeline(element("#timeline"), events);
+  renderTimeline(element("#timeline"), events, marks.isPending);
 });
 
 form.onSubmit(async (entered) => {
   const { providerSlug, alias } = entered;
-  const credentials = await sealedCredentials(sealer, entered);
-  const result = await connecter.handle({ userId, providerId: providerIdFor(providerSlug), providerSlug, alias, credentials });
+  const credentials = await pendingCredentials(entered);
+  const args = { connectionId: uuidV7(), providerId: providerIdFor(providerSlug), providerSlug, alias, credentials: credentials ?? undefined };
+  const result = await run({ name: "connect", args, label: `Connecting ${providerSlug}` });
   form.showResult(result, providerSlug);
-  await render();
-  sync.announce();
 });
 
 activeOnly.addEventListener("change", () => {
@@ -131,5 +188,18 @@ activeOnly.addEventListener("change", () => {
 // Expiry flags are judged at the time of reading: read again every minute.
 setInterval(() => void render(), 60_000);
 
+if (engine) {
+  // The page's state is made again from the service's last answer and the queue: a command whose
+  // tab closed before it was applied here is applied now.
+  await engine.rebuild();
+  bar.onSyncNow(() => void sync());
+  window.addEventListener("online", () => void sync());
+  window.addEventListener("offline", () => void engine.report());
+  document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && void sync());
+  setInterval(() => void sync(), config?.syncEveryMs);
+}
 await render();
 document.body.dataset.ready = "true";
+await keepForOffline().catch((error) => console.warn("the app will not load offline:", error));
+document.body.dataset.offlineReady = "true";
+void sync();

@@ -2,10 +2,11 @@
 import { createServer as createNetServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createServer } from "vite";
+import { syncConfigPlugin } from "../../../www/sync-config-plugin.js";
 
 export const PLAINTEXT = "hunter2-correct-horse-battery";
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve) => {
     const probe = createNetServer().listen(0, "127.0.0.1", () => {
       const { port } = probe.address();
@@ -14,11 +15,16 @@ function freePort() {
   });
 }
 
-/** Starts www/'s Vite dev server on a free port; `close()` stops it. */
-export async function startApp() {
+/**
+ * Starts www/'s Vite dev server (on `port`, or a free one); `close()` stops it. With `sync`, the page
+ * syncs to that service as that user (its sync-config.json), as under `npm start`.
+ * @param {{ port?: number, sync?: { service: string, token: string, userId: string, syncEveryMs?: number } }} [options]
+ */
+export async function startApp({ port, sync } = {}) {
   const vite = await createServer({
     configFile: fileURLToPath(new URL("../../../www/vite.config.js", import.meta.url)),
-    server: { port: await freePort(), strictPort: true },
+    server: { port: port ?? (await freePort()), strictPort: true },
+    plugins: sync ? [syncConfigPlugin(sync)] : [],
     logLevel: "warn",
   });
   await vite.listen();

@@ -1,6 +1,8 @@
 // @ts-check
 // Encrypts the secret in the page with AES-GCM under a non-extractable key that lives in
-// IndexedDB: script can use the key but never read it, and only ciphertext leaves this module.
+// IndexedDB: script can use the key but never read it, and only ciphertext is stored. The one
+// way back to the plaintext is `unseal`, which the sync push alone calls, to hand the secret to
+// the service over HTTPS (which seals it under its own key).
 import { committed, settle } from "../storage/database.js";
 
 const KEY_ID = "credentials-aes-gcm";
@@ -34,6 +36,11 @@ export async function secretSealer(db) {
       out.set(iv);
       out.set(sealed, IV_BYTES);
       return out;
+    },
+    /** The plaintext of what `seal` made. @returns {Promise<string>} */
+    async unseal(/** @type {Uint8Array} */ sealed) {
+      const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: sealed.subarray(0, IV_BYTES) }, key, sealed.subarray(IV_BYTES));
+      return new TextDecoder().decode(plain);
     },
   };
 }

@@ -8,7 +8,7 @@ import { refreshForm } from "./refresh-form.js";
 
 /** @typedef {import("connect-provider").ProviderConnectionView} ProviderConnectionView */
 /** @typedef {import("connect-provider").HandlerResult<null>} Result */
-/** @typedef {import("../commands/refresh-credentials.js").RefreshOutcome} RefreshOutcome */
+/** @typedef {{ result: import("connect-provider").HandlerResult<null, import("connect-provider").RefreshFailure>, needsUserAction: boolean }} RefreshOutcome */
 /** @typedef {import("./refresh-form.js").EnteredCredentials} EnteredCredentials */
 
 /**

@@ -23,10 +23,11 @@ function dueFlag(/** @type {ProviderConnectionView} */ view) {
 
 /**
  * @param {ProviderConnectionView} view
- * @param {{ titleId: string, due: boolean }} context `due`: in the expiring-within-30-minutes list
+ * @param {{ titleId: string, due: boolean, pending?: boolean }} context `due`: in the expiring-within-30-minutes
+ *   list; `pending`: changed here by a command the service has not answered yet
  * @returns {HTMLElement[]}
  */
-export function connectionDetails(view, { titleId, due }) {
+export function connectionDetails(view, { titleId, due, pending = false }) {
   return [
     h(
       "div",
@@ -38,7 +39,11 @@ export function connectionDetails(view, { titleId, due }) {
         view.alias ? " " : null,
         view.alias ? h("span", { class: "alias" }, view.alias) : null,
       ),
-      h("span", { class: "badges" }, due ? dueFlag(view) : null, h("span", { class: `badge badge-${view.status}` }, view.status)),
+      h(
+        "span",
+        { class: "badges" },
+        pending ? h("span", { class: "flag flag-pending" }, "Waiting to sync") : null,
+        due ? dueFlag(view) : null, h("span", { class: `badge badge-${view.status}` }, view.status)),
     ),
     h(
       "dl",

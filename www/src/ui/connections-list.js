@@ -46,16 +46,18 @@ export function connectionsList({ container, summary, notice }, handlers) {
   return {
     /**
      * @param {ProviderConnectionList} listed
-     * @param {{ activeOnly: boolean, due: Set<string> }} context `due`: ids of connections expiring within 30 minutes
+     * @param {{ activeOnly: boolean, due: Set<string>, pending?: Set<string> }} context `due`: ids of connections
+     *   expiring within 30 minutes; `pending`: ids changed by commands the service has not answered yet
      */
-    update({ connections, totalCount, activeCount }, { activeOnly, due }) {
+    update({ connections, totalCount, activeCount }, { activeOnly, due, pending = new Set() }) {
       const focused = document.activeElement;
       const items = connections.map((view) => {
         const row = rowFor(view);
         const titleId = `connection-title-${view.id}`;
-        const shown = JSON.stringify([view, due.has(view.id)]);
+        const flags = { titleId, due: due.has(view.id), pending: pending.has(view.id) };
+        const shown = JSON.stringify([view, flags]);
         if (shown !== row.shown) {
-          row.details.replaceChildren(...connectionDetails(view, { titleId, due: due.has(view.id) }));
+          row.details.replaceChildren(...connectionDetails(view, flags));
           row.shown = shown;
         }
         row.actions.update(view);

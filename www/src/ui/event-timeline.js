@@ -12,27 +12,29 @@ function subjectOf(/** @type {ProviderEvent} */ event) {
   return event.providerSlug || "(no slug)";
 }
 
-/** @param {ProviderEvent} event */
-function eventItem(event) {
+/** @param {ProviderEvent} event @param {boolean} pending */
+function eventItem(event, pending) {
   const { action, outcome } = EVENT_KINDS[event.eventType];
   const needsAction = event.eventType === "ProviderTokenRefreshFailed" && event.needsUserAction;
   return h(
     "li",
-    { class: `event event-${outcome}`, "data-event-type": event.eventType },
+    { class: `event event-${outcome}${pending ? " event-pending" : ""}`, "data-event-type": event.eventType },
     h("span", { class: "event-label" }, OUTCOME_LABELS[outcome]),
     h("span", { class: "event-subject" }, h("span", { class: "event-action" }, action), " ", h("span", { class: "event-slug" }, subjectOf(event))),
     h("time", { datetime: event.occurredAt }, formatTime(event.occurredAt)),
     "reason" in event ? h("span", { class: "event-reason" }, event.reason) : null,
     needsAction ? h("span", { class: "event-needs-action" }, "Needs the user: connect again") : null,
+    pending ? h("span", { class: "event-pending-tag" }, "Waiting to sync") : null,
   );
 }
 
 /**
  * @param {HTMLElement} container
  * @param {ProviderEvent[]} events
+ * @param {(event: ProviderEvent) => boolean} [isPending] made here, not yet in the service's log
  */
-export function renderTimeline(container, events) {
+export function renderTimeline(container, events, isPending = () => false) {
   container.replaceChildren(
-    events.length ? h("ol", { class: "timeline" }, ...events.map(eventItem)) : h("p", { class: "empty" }, "No events yet."),
+    events.length ? h("ol", { class: "timeline" }, ...events.map((event) => eventItem(event, isPending(event)))) : h("p", { class: "empty" }, "No events yet."),
   );
 }

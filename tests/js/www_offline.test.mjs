@@ -1,0 +1,285 @@
+// The browser app offline first, in headless Chromium against real services: the Node service
+// (on SQLite) and the Worker under `wrangler dev` (on its local D1). Offline is Chromium's own
+// (`context.setOffline`): the page, its reload (served by the app's service worker) and its calls
+// to the service all go without a network. Each profile is a browser profile of its own.
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import Database from "better-sqlite3";
+import { bearerCalls } from "./support/bearer-calls.mjs";
+import { launchChromium } from "./support/chromium.mjs";
+import { serviceSecrets, startNodeService, startWorkerUnderWrangler } from "./support/services.mjs";
+import { tokenFactory } from "./support/tokens.mjs";
+import { PLAINTEXT, connect, connections, disconnect, freePort, openApp, replaceCredentials, startApp, timeline } from "./support/www-app.mjs";
+
+const SECOND_SECRET = "sk_offline_second_Tr0ub4dor";
+const output = fileURLToPath(new URL("../../test-output", import.meta.url));
+
+/** The page's sync line, and how many pushes and pulls it has finished. */
+const syncState = (page) =>
+  page.evaluate(() => ({ status: document.querySelector("#sync-status").textContent, syncs: Number(document.querySelector("#sync-bar").dataset.syncs ?? 0) }));
+
+/** Clicks "Sync now" and waits for that push and pull to end. */
+async function syncNow(page) {
+  const { syncs } = await syncState(page);
+  await page.click("#sync-now");
+  await page.waitForFunction((n) => Number(document.querySelector("#sync-bar").dataset.syncs ?? 0) > n, syncs, { timeout: 30_000 });
+}
+
+/** What waits to sync, as the page marks it: the flagged connections' slugs and the pending events' types. */
+const pendingShown = (page) =>
+  page.evaluate(() => ({
+    connections: [...document.querySelectorAll(".connection")].filter((item) => item.querySelector(".flag-pending")).map((item) => item.querySelector(".slug").textContent),
+    events: [...document.querySelectorAll(".event.event-pending")].map((item) => item.dataset.eventType),
+  }));
+
+/** A new profile of the user on the app, ready to load offline. */
+async function openProfile(app) {
+  const context = await launchChromium();
+  const page = await openApp(context, app.url);
+  await page.waitForSelector("body[data-offline-ready=true]");
+  return { context, page };
+}
+
+/** The user's state on the service, as its routes answer it. */
+async function serviceState(call) {
+  const listed = await call("GET", "/providers");
+  const events = await call("GET", "/events?limit=1000");
+  assert.equal(listed.status, 200);
+  assert.equal(events.status, 200);
+  return {
+    connections: listed.json.connections.map(({ id, providerSlug, alias, status, credentialType, version }) => ({ id, providerSlug, alias, status, credentialType, version })),
+    events: events.json,
+  };
+}
+
+/** The page's timeline as the service's events would show it: newest first, [eventType, reason]. */
+const asTimeline = (events) => events.map((event) => [event.eventType, event.reason ?? null]).reverse();
+
+const DEPLOYMENTS = [
+  { name: "Node service on SQLite", slug: "node", start: (dir, vars) => startNodeService({ dir, vars }) },
+  { name: "Worker under wrangler dev", slug: "worker", start: (dir, vars) => startWorkerUnderWrangler({ dir, vars }) },
+];
+
+for (const deployment of DEPLOYMENTS) {
+  describe(`the app offline first, syncing to the ${deployment.name}`, () => {
+    const home = mkdtempSync(join(tmpdir(), "connect-provider-offline-"));
+    const userId = randomUUID();
+    let service;
+    let app;
+    let call;
+    let tokens;
+    let vars;
+
+    before(async () => {
+      const port = await freePort();
+      vars = serviceSecrets({ ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, RATE_LIMIT_WRITES_PER_MINUTE: "10000" });
+      service = await deployment.start(join(home, "service"), vars);
+      tokens = await tokenFactory(vars);
+      const token = await tokens.valid(userId);
+      call = bearerCalls(service.url, token);
+      app = await startApp({ port, sync: { service: service.url, token, userId, syncEveryMs: 600_000 } });
+    });
+    after(async () => {
+      await app?.close();
+      await service?.stop();
+    });
+
+    test("commands made offline survive a reload, are marked as waiting, and reach the service once the network is back", { timeout: 180_000 }, async (t) => {
+      const { context, page } = await openProfile(app);
+      t.after(() => context.close());
+      await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.");
+
+      await context.setOffline(true);
+      await connect(page, { alias: "Retirement" });
+      assert.equal(await page.textContent("#form-status"), "Connected schwab.");
+      await connect(page, { provider: "fidelity", alias: "Brokerage" });
+      await replaceCredentials(page, "schwab", { credentialType: "api_key", secret: SECOND_SECRET });
+      await disconnect(page, "fidelity");
+      const made = {
+        connections: await connections(page),
+        timeline: await timeline(page),
+      };
+      assert.deepEqual([...made.connections].sort(), [["fidelity", "Brokerage", "disconnected"], ["schwab", "Retirement", "active"]]);
+      assert.equal((await syncState(page)).status, "Offline: 4 changes waiting to sync.");
+
+      await page.reload();
+      await page.waitForSelector("body[data-ready=true]");
+      assert.deepEqual(await connections(page), made.connections, "the page came back offline, its commands applied");
+      assert.deepEqual(await timeline(page), made.timeline);
+      assert.deepEqual(await pendingShown(page), { connections: made.connections.map(([slug]) => slug), events: made.timeline.map(([type]) => type) });
+      assert.deepEqual((await serviceState(call)).connections, [], "nothing reached the service while offline");
+      mkdirSync(output, { recursive: true });
+      await page.setViewportSize({ width: 1200, height: 900 });
+      await page.screenshot({ path: `${output}/www-offline-${deployment.slug}.png`, fullPage: true });
+
+      await context.setOffline(false);
+      await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.", null, { timeout: 30_000 });
+      const onService = await serviceState(call);
+      const ids = await page.$$eval(".connection", (items) => items.map((item) => item.dataset.connectionId));
+      assert.deepEqual(
+        onService.connections.map(({ id, providerSlug, alias, status, credentialType, version }) => [id, providerSlug, alias, status, credentialType, version]).sort(),
+        [
+          [ids[made.connections.findIndex(([slug]) => slug === "schwab")], "schwab", "Retirement", "active", "api_key", 2],
+          [ids[made.connections.findIndex(([slug]) => slug === "fidelity")], "fidelity", "Brokerage", "disconnected", null, 2],
+        ].sort(),
+        "the service holds the connections the page made, under the page's own ids",
+      );
+      assert.deepEqual(asTimeline(onService.events), made.timeline, "and the same events, in the same order");
+      assert.deepEqual(await connections(page), made.connections);
+      assert.deepEqual(await timeline(page), made.timeline);
+      assert.deepEqual(await pendingShown(page), { connections: [], events: [] });
+      assert.deepEqual(
+        await page.$$eval(".event", (items) => items.map((item) => item.querySelector("time").getAttribute("datetime"))),
+        onService.events.map((event) => event.occurredAt).reverse(),
+        "the page now shows the service's own events",
+      );
+      assert.deepEqual(page.errors, []);
+      const rest = JSON.stringify(await page.evaluate(dumpEverything));
+      assert.ok(!rest.includes(PLAINTEXT) && !rest.includes(SECOND_SECRET), "no secret in plaintext in IndexedDB or storage");
+      assert.ok(!service.output().includes(PLAINTEXT) && !service.output().includes(SECOND_SECRET), "nor in the service's log");
+    });
+
+    test("two profiles of one user converge, and a command the service refuses is rolled back with its reason", { timeout: 180_000 }, async (t) => {
+      const laptop = await openProfile(app);
+      const phone = await openProfile(app);
+      t.after(() => Promise.all([laptop.context.close(), phone.context.close()]));
+      await connect(laptop.page, { provider: "vanguard", alias: "Both" });
+      await laptop.page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.");
+      await syncNow(phone.page);
+      assert.deepEqual((await connections(phone.page)).find(([slug]) => slug === "vanguard"), ["vanguard", "Both", "active"]);
+
+      await phone.context.setOffline(true);
+      await replaceCredentials(phone.page, "vanguard", { secret: SECOND_SECRET });
+      assert.deepEqual((await pendingShown(phone.page)).connections, ["vanguard"]);
+      await disconnect(laptop.page, "vanguard");
+      await laptop.page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.");
+
+      await phone.context.setOffline(false);
+      await phone.page.waitForFunction(() => document.querySelector("#sync-notice").textContent !== "", null, { timeout: 30_000 });
+      assert.equal(await phone.page.textContent("#sync-notice"), "Replacing the credentials of vanguard was undone: Connection is not active: connect again");
+      await phone.page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.");
+      assert.deepEqual((await connections(phone.page)).find(([slug]) => slug === "vanguard"), ["vanguard", "Both", "disconnected"]);
+      await syncNow(laptop.page);
+      assert.deepEqual(await connections(phone.page), await connections(laptop.page), "both profiles list the same");
+      assert.deepEqual(await timeline(phone.page), await timeline(laptop.page), "and the same events");
+      assert.deepEqual(await timeline(laptop.page), asTimeline((await serviceState(call)).events), "the service's");
+      assert.deepEqual(await pendingShown(phone.page), { connections: [], events: [] });
+    });
+
+    test("another user's token neither pulls this user's data nor pushes to it", { timeout: 120_000 }, async (t) => {
+      const { context, page } = await openProfile(app);
+      t.after(() => context.close());
+      await connect(page, { provider: "__other", slug: "intruders-target", alias: "Mine" });
+      await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.");
+      const mine = await serviceState(call);
+      const connectionId = mine.connections.find((c) => c.alias === "Mine").id;
+      const clientId = await page.evaluate(() => new Promise((resolve) => {
+        const opening = indexedDB.open("connect-provider");
+        opening.onsuccess = () => {
+          const get = opening.result.transaction("sync").objectStore("sync").get("clientId");
+          get.onsuccess = () => resolve(get.result);
+        };
+      }));
+
+      const intruder = bearerCalls(service.url, await tokens.valid(randomUUID()));
+      const pulled = await intruder("GET", `/sync/pull?clientId=${encodeURIComponent(clientId)}`);
+      assert.deepEqual(pulled.json, { connections: [], events: [], lastMutationId: 0, cursor: null, more: false });
+      const pushed = await intruder("POST", "/sync/push", { clientId, mutations: [{ id: 1_000_000, name: "disconnect", args: { connectionId } }] });
+      assert.deepEqual(pushed.json.results, [{ id: 1_000_000, ok: false, code: "CONNECTION_NOT_FOUND", error: "Connection not found" }]);
+      assert.equal((await intruder("GET", `/sync/pull?clientId=x&cursor=${mine.events.at(-1).eventId}`)).status, 400);
+
+      assert.deepEqual(await serviceState(call), mine, "nothing of this user's changed");
+      await disconnect(page, "intruders-target");
+      await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.");
+      assert.equal((await serviceState(call)).connections.find((c) => c.id === connectionId).status, "disconnected", "and the page's client still syncs: its numbers are its own");
+      assert.equal(await page.textContent("#sync-notice"), "");
+    });
+  });
+}
+
+describe("the Node service killed in the middle of a push", () => {
+  const home = mkdtempSync(join(tmpdir(), "connect-provider-offline-kill-"));
+  let service;
+  let app;
+
+  after(async () => {
+    await app?.close();
+    await service?.stop();
+  });
+
+  test("the push retried after a restart applies each command once", { timeout: 180_000 }, async (t) => {
+    const port = await freePort();
+    // A port of its own, kept across the restart: the page's sync-config names it.
+    const vars = serviceSecrets({ ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, RATE_LIMIT_WRITES_PER_MINUTE: "10000", PORT: String(await freePort()) });
+    const userId = randomUUID();
+    service = await startNodeService({ dir: join(home, "service"), vars });
+    const token = await (await tokenFactory(vars)).valid(userId);
+    app = await startApp({ port, sync: { service: service.url, token, userId, syncEveryMs: 600_000 } });
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+
+    const COMMANDS = 40;
+    await context.setOffline(true);
+    for (let i = 0; i < COMMANDS; i += 1) await connect(page, { alias: `Account ${i}` });
+    assert.equal((await syncState(page)).status, `Offline: ${COMMANDS} changes waiting to sync.`);
+
+    // Killed once the push has applied some of the commands, and before it could answer.
+    const db = new Database(service.database, { readonly: true, timeout: 5_000 });
+    t.after(() => db.close());
+    const applied = () => db.prepare("SELECT count(*) AS n FROM provider_connections").get().n;
+    let killedAfter = -1;
+    await page.route(`${service.url}/sync/push`, async (route) => {
+      const answer = route.fetch().catch(() => null);
+      while (applied() < 5) await new Promise((resolve) => setTimeout(resolve, 1));
+      service.kill("SIGKILL");
+      killedAfter = applied();
+      await answer;
+      await route.abort("connectionreset");
+    });
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.querySelector("#sync-status").textContent.startsWith("Offline"), null, { timeout: 30_000 });
+    await page.unroute(`${service.url}/sync/push`);
+    await service.exited;
+    assert.ok(killedAfter >= 5 && killedAfter < COMMANDS, `killed in the middle: ${killedAfter} of ${COMMANDS} applied`);
+    assert.equal((await syncState(page)).status, `Offline: ${COMMANDS} changes waiting to sync.`, "the page holds every command until the service answers");
+
+    service = await service.restart();
+    await syncNow(page);
+    assert.equal((await syncState(page)).status, "All changes synced.");
+    assert.equal(await page.textContent("#sync-notice"), "", "no command was refused (as taken, or any other way)");
+    const state = await serviceState(bearerCalls(service.url, token));
+    assert.deepEqual(state.connections.map((c) => c.alias).sort(), Array.from({ length: COMMANDS }, (_, i) => `Account ${i}`).sort(), "each command applied once");
+    const succeeded = state.events.filter((e) => e.eventType === "ProviderConnectionSucceeded").map((e) => e.connectionId);
+    assert.deepEqual(succeeded.sort(), state.connections.map((c) => c.id).sort(), "one Succeeded for each connection, no more");
+    // The command the kill cut short had published its Attempted; its retry attempts again.
+    const attempted = state.events.filter((e) => e.eventType === "ProviderConnectionAttempted").length;
+    assert.ok(attempted === COMMANDS || attempted === COMMANDS + 1, `${attempted} Attempted events for ${COMMANDS} commands`);
+    assert.equal(state.events.length, succeeded.length + attempted, "and no other event");
+    assert.deepEqual((await connections(page)).length, COMMANDS);
+  });
+});
+
+/** Everything the page's origin stores (IndexedDB, localStorage), as text, to search for secrets. */
+async function dumpEverything() {
+  const out = { localStorage: { ...localStorage }, databases: {} };
+  for (const { name } of await indexedDB.databases()) {
+    const db = await new Promise((resolve, reject) => {
+      const opening = indexedDB.open(name);
+      opening.onsuccess = () => resolve(opening.result);
+      opening.onerror = () => reject(opening.error);
+    });
+    for (const store of db.objectStoreNames) {
+      out.databases[`${name}/${store}`] = await new Promise((resolve) => {
+        const all = db.transaction(store).objectStore(store).getAll();
+        all.onsuccess = () => resolve(JSON.stringify(all.result, (_, value) => (value instanceof Uint8Array || ArrayBuffer.isView(value) ? new TextDecoder().decode(value) : value)));
+      });
+    }
+    db.close();
+  }
+  return out;
+}

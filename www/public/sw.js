@@ -1,0 +1,29 @@
+// The app's service worker: it lets the page load with no network. Each same-origin GET goes to the
+// network first and its answer is kept; with no network, the kept answer serves (a navigation gets
+// the kept page). Calls to the service (another origin) are not touched: they fail offline, and the
+// page keeps its commands for later.
+const CACHE = "connect-provider-app-v1";
+
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname === "/sync-config.json") return;
+  event.respondWith(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      try {
+        const response = await fetch(request);
+        if (response.ok) await cache.put(request, response.clone());
+        return response;
+      } catch (error) {
+        // Vite answers `Vary: Origin`, and a module script is fetched with an Origin header: match on the URL.
+        const kept = (await cache.match(request, { ignoreVary: true })) ?? (request.mode === "navigate" ? await cache.match("/", { ignoreVary: true }) : undefined);
+        if (kept) return kept;
+        throw error;
+      }
+    })(),
+  );
+});

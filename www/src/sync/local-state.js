@@ -1,0 +1,78 @@
+// @ts-check
+// The page's state is the service's last answer with the pending commands applied on top, through
+// the same wasm handlers the service runs. `rebuild` makes it again: the user's connections and
+// events in IndexedDB replaced by the snapshot's, then each pending command run in order.
+import { pendingQueue } from "./pending-queue.js";
+import { readSnapshot } from "./server-snapshot.js";
+
+/**
+ * The ciphertext of a connection's credentials stays with the service, which sealed it under its own
+ * key; the page's copy of such a record carries this one byte in its place (the domain refuses empty
+ * credentials). A refresh made here replaces it with the page's own ciphertext.
+ */
+export const HELD_BY_SERVICE = Uint8Array.of(0);
+
+/** @typedef {import("connect-provider").ProviderConnectionView} ProviderConnectionView */
+/** @typedef {import("./pending-queue.js").PendingMutation} PendingMutation */
+/** @typedef {{ handle(command: object): Promise<any> }} Handler */
+/** @typedef {{ connect: Handler, refresh: Handler, disconnect: Handler }} Handlers */
+
+/** The record the handlers read, from a view the service sent. @param {ProviderConnectionView} view */
+export function recordOfView(view) {
+  return {
+    id: view.id,
+    userId: view.userId,
+    providerId: view.providerId,
+    providerSlug: view.providerSlug,
+    status: view.status,
+    alias: view.alias,
+    credentials: view.credentialType
+      ? { encryptedData: HELD_BY_SERVICE, credentialType: view.credentialType, expiresAt: view.credentialsExpireAt }
+      : null,
+    connectedAt: view.connectedAt,
+    lastSyncAt: view.lastSyncAt,
+    createdAt: view.createdAt,
+    updatedAt: view.updatedAt,
+    version: view.version,
+  };
+}
+
+/**
+ * The command a pending mutation is, for this user's handlers.
+ * @param {string} userId @param {PendingMutation} mutation
+ */
+export function commandOf(userId, { name, args }) {
+  const credentials = args.credentials
+    ? { encryptedData: args.credentials.sealed, credentialType: args.credentials.credentialType, expiresAt: args.credentials.expiresAt }
+    : null;
+  if (name === "connect") {
+    return { userId, connectionId: args.connectionId, providerId: args.providerId, providerSlug: args.providerSlug, alias: args.alias, credentials };
+  }
+  if (name === "refresh") return { userId, connectionId: args.connectionId, credentials };
+  return { userId, connectionId: args.connectionId };
+}
+
+/**
+ * @param {{ userId: string, store: import("connect-provider/stores/indexeddb").IndexedDbStore, handlers: Handlers }} parts
+ */
+export function localState({ userId, store, handlers }) {
+  return {
+    /**
+     * Runs one command on the page's state. @param {PendingMutation | Omit<PendingMutation, "id">} mutation
+     */
+    apply: (mutation) => handlers[mutation.name].handle(commandOf(userId, /** @type {PendingMutation} */ (mutation))),
+
+    /**
+     * The snapshot, then every pending command on top. A command the page's state now refuses stays
+     * pending: the service decides, and its answer removes it with its reason.
+     * @returns {Promise<{ pending: PendingMutation[], serverEventIds: Set<string> }>}
+     */
+    async rebuild() {
+      const snapshot = await readSnapshot(userId);
+      await store.replaceUser(userId, { records: snapshot.connections.map(recordOfView), events: snapshot.events });
+      const pending = await pendingQueue.all();
+      for (const mutation of pending) await this.apply(mutation);
+      return { pending, serverEventIds: new Set(snapshot.events.map((event) => event.eventId)) };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// @ts-check
+// The service's two sync routes over fetch (docs/sync.md): a push of pending mutations, a pull of
+// what changed. A network failure, a timeout or a 5xx throws `SyncUnavailable` (try again later);
+// a 401 throws `SyncRefused` (the token is no longer good: the user must sign in again).
+
+const TIMEOUT_MS = 15_000;
+
+export class SyncUnavailable extends Error {}
+export class SyncRefused extends Error {}
+/** A 400: the request was not one the service takes (a pull's cursor it no longer knows). */
+export class SyncBadRequest extends Error {}
+
+/**
+ * @typedef {{ service: string, token: string }} SyncEndpoint
+ * @typedef {{ id: number, applied?: "before", ok?: boolean, value?: string, code?: string, error?: string }} PushResult
+ * @typedef {{ lastMutationId: number, results: PushResult[] }} PushAnswer
+ * @typedef {{ connections: import("connect-provider").ProviderConnectionView[], events: import("connect-provider").ProviderEvent[], lastMutationId: number, cursor: string | null, more: boolean }} PullAnswer
+ */
+
+/** @param {SyncEndpoint} endpoint */
+export function syncClient({ service, token }) {
+  /** @param {string} path @param {RequestInit} [init] */
+  async function call(path, init = {}) {
+    let response;
+    try {
+      response = await fetch(new URL(path, service), {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, ...(init.body ? { "content-type": "application/json" } : {}) },
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        cache: "no-store",
+      });
+    } catch (error) {
+      throw new SyncUnavailable(`The service could not be reached: ${/** @type {Error} */ (error).message}`);
+    }
+    if (response.status === 401) throw new SyncRefused("The service did not accept this sign-in");
+    if (response.status === 400) throw new SyncBadRequest(`The service refused the request: ${(await response.json().catch(() => ({}))).error}`);
+    if (!response.ok) throw new SyncUnavailable(`The service answered ${response.status}`);
+    return response.json();
+  }
+  return {
+    /** @param {string} clientId @param {{ id: number, name: string, args: object }[]} mutations @returns {Promise<PushAnswer>} */
+    push: (clientId, mutations) => call("sync/push", { method: "POST", body: JSON.stringify({ clientId, mutations }) }),
+    /** @param {string} clientId @param {string | null} cursor @returns {Promise<PullAnswer>} */
+    pull: (clientId, cursor) => call(`sync/pull?${new URLSearchParams({ clientId, ...(cursor ? { cursor } : {}) })}`),
+  };
+}
