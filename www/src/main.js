@@ -107,7 +107,15 @@ const engine = config
       },
     })
   : null;
-const sync = coalesced(async () => void (await engine?.sync()));
+const sync = coalesced(async () => {
+  try {
+    await engine?.sync();
+  } catch (error) {
+    // Not the network's fault (IndexedDB failed, say): the queue is untouched, and the next sync tries again.
+    console.warn("sync failed:", error);
+    bar.status("offline", -1);
+  }
+});
 
 /**
  * Runs a command: with a service, queued and synced (see sync/sync-engine.js); without, here alone.
