@@ -1,6 +1,6 @@
 //! The JS bridge inside real wasm under Node (wasm-bindgen-test; `wasm_browser.rs` runs the same
-//! tests in headless Chromium): the adapters over JS objects, the serde shapes through
-//! serde-wasm-bindgen, and the handler classes end to end. The tests drive the package's real
+//! tests in headless Chromium): the adapters over JS objects, the serde shapes through the pack
+//! (held to serde-wasm-bindgen's values), and the handler classes end to end. The tests drive the package's real
 //! `pkg-template/api.js`: `createApi(glue)` over the glue the runner generated
 //! (`tests/support/wasm_glue.js` finds it) registers the real runtime, its handler classes'
 //! `handle()` runs the commands, and the adapters used directly wait through that runtime.
@@ -14,7 +14,8 @@ use connect_provider::application::{
 };
 use connect_provider::domain::instant::parse_rfc3339;
 use connect_provider::domain::{NewProviderConnection, ProviderConnectionAttempted};
-use connect_provider::js::shapes::{from_js, to_js, ProviderConnectionRecord};
+use connect_provider::js::pack::{from_caller, to_js, Unreadable};
+use connect_provider::js::shapes::ProviderConnectionRecord;
 use connect_provider::js::{commits_to, JsEventBus, JsRepository};
 use connect_provider::{
     ConnectionStatus, CredentialType, ProviderConnection, ProviderCredentials, ProviderEvent,
@@ -338,8 +339,19 @@ fn generated_record(random: &mut Seeded) -> ProviderConnectionRecord {
     ProviderConnectionRecord::from(&ProviderConnection::restore(record).unwrap())
 }
 
+/// A record read back from a caller's value, or why not in words.
+fn read_record(value: &JsValue) -> Result<ProviderConnectionRecord, String> {
+    from_caller(value, 0).map_err(|why| match why {
+        Unreadable::Invalid(why) => why,
+        Unreadable::Refused(_) => "refused".to_owned(),
+    })
+}
+
 #[wasm_bindgen_test]
-fn every_record_round_trips_through_serde_wasm_bindgen() {
+async fn every_record_packs_to_the_value_serde_wasm_bindgen_makes_and_reads_back() {
+    api().await;
+    let reference = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+    let json = |value: &JsValue| js_sys::JSON::stringify(value).unwrap().as_string().unwrap();
     let mut random = Seeded(0x2545_f491_4f6c_dd1d);
     for _ in 0..2_000 {
         let record = generated_record(&mut random);
@@ -351,8 +363,9 @@ fn every_record_round_trips_through_serde_wasm_bindgen() {
                 .map(|c| c.encrypted_data.0.clone())
         };
         let value = to_js(&record);
-        let back: ProviderConnectionRecord =
-            from_js(value).map_err(|error| error.to_string()).unwrap();
+        let made_by_serde_wasm_bindgen = serde::Serialize::serialize(&record, &reference).unwrap();
+        assert_eq!(json(&value), json(&made_by_serde_wasm_bindgen));
+        let back = read_record(&value).unwrap();
         assert_eq!(format!("{back:?}"), expected);
         assert_eq!(secret(&back), secret(&record));
         let connection = ProviderConnection::try_from(back).unwrap();
@@ -364,7 +377,8 @@ fn every_record_round_trips_through_serde_wasm_bindgen() {
 }
 
 #[wasm_bindgen_test]
-fn a_stored_record_that_breaks_an_invariant_is_refused_naming_why() {
+async fn a_stored_record_that_breaks_an_invariant_is_refused_naming_why() {
+    api().await;
     let base = "{ id: '0190f5b2-3c4d-7e8f-9a0b-000000000001', userId: '0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', providerId: '0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c', providerSlug: 'schwab', status: 'active', alias: null, credentials: { encryptedData: new Uint8Array([1]), credentialType: 'oauth2', expiresAt: null }, connectedAt: null, lastSyncAt: null, createdAt: '2026-11-26T15:21:29.123Z', updatedAt: '2026-11-26T15:21:29.123Z' }";
     let cases = [
         ("r.status = 'paused'", "status: unknown status \"paused\""),
@@ -386,9 +400,7 @@ fn a_stored_record_that_breaks_an_invariant_is_refused_naming_why() {
     ];
     for (change, why) in cases {
         let record = js(&format!("const r = {base}; {change}; return r;"));
-        let decoded = from_js::<ProviderConnectionRecord>(record)
-            .map_err(|error| error.to_string())
-            .and_then(ProviderConnection::try_from);
+        let decoded = read_record(&record).and_then(ProviderConnection::try_from);
         let error = decoded.err().unwrap_or_default();
         assert!(
             error.starts_with(why) || error.contains(why),

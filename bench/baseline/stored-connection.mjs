@@ -8,15 +8,11 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** serde's words for a value of the wrong type. */
 function describeType(value) {
-  if (typeof value === "number") {
-    if (Number.isNaN(value)) return "floating point `NaN`";
-    if (!Number.isFinite(value)) return value > 0 ? "floating point `inf`" : "floating point `-inf`";
-    return Number.isInteger(value) ? `floating point \`${value.toFixed(1)}\`` : `floating point \`${value}\``;
-  }
+  if (typeof value === "number") return "a number";
   if (typeof value === "string") return `string ${JSON.stringify(value)}`;
   if (value === null || value === undefined) return "unit value";
   if (typeof value === "boolean") return `boolean \`${value}\``;
-  if (Array.isArray(value)) return "sequence";
+  if (Array.isArray(value)) return "an array";
   return "an object";
 }
 
@@ -36,7 +32,8 @@ function problem(record) {
   for (const field of ["createdAt", "updatedAt"]) if (typeof record[field] !== "string" || !ISO.test(record[field])) return [field, "not an RFC 3339 timestamp"];
   // Absent is version 1; present, a whole number a JS number holds exactly.
   const version = record.version;
-  if (version !== undefined && !(Number.isSafeInteger(version) && version >= 0)) return ["version", `invalid type: ${describeType(version)}, expected u64`];
+  if (typeof version === "number" && !(Number.isSafeInteger(version) && version >= 0)) return ["version", "invalid value: a number that is not a whole number from 0 to 2^53 - 1, expected u64"];
+  if (version != null && typeof version !== "number") return ["version", `invalid type: ${describeType(version)}, expected u64`];
   const credentials = record.credentials;
   if (credentials != null) {
     if (!(credentials.encryptedData instanceof Uint8Array) || credentials.encryptedData.length === 0) return ["", "credentials: encrypted_data cannot be empty"];

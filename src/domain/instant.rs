@@ -3,7 +3,7 @@
 //! survives the trip to JavaScript, and to any store, and back unchanged. Text in is RFC 3339;
 //! text out is what `Date.prototype.toISOString()` writes.
 
-use chrono::{DateTime, Datelike, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
 
 /// RFC 3339 with an offset (chrono's reader: `T`, `t` or a space between date and time, `Z`,
 /// `z` or `±hh:mm`), cut to the millisecond. A leap second (`:60`) becomes the first millisecond
@@ -18,7 +18,52 @@ pub fn parse_rfc3339(text: &str) -> Option<DateTime<Utc>> {
 /// `2026-11-26T15:21:29.123Z`, exactly as `Date.prototype.toISOString()` writes it (every
 /// instant here has a four-digit year).
 pub fn to_iso_string(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+    IsoText::of(at).as_str().to_owned()
+}
+
+/// An instant's ISO text without an allocation: lists write a few of these per connection.
+pub struct IsoText(IsoBytes);
+
+enum IsoBytes {
+    /// The years 0000 to 9999, written digit by digit.
+    Fixed([u8; 24]),
+    /// Any other, which no instant of the domain is, written by chrono.
+    Other(String),
+}
+
+impl IsoText {
+    pub fn of(at: DateTime<Utc>) -> Self {
+        if !(0..=9999).contains(&at.year()) {
+            return Self(IsoBytes::Other(
+                at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            ));
+        }
+        let mut text = *b"0000-00-00T00:00:00.000Z";
+        let millis = at.timestamp_subsec_millis() % 1000;
+        let fields = [
+            (0, 4, at.year() as u32),
+            (5, 2, at.month()),
+            (8, 2, at.day()),
+            (11, 2, at.hour()),
+            (14, 2, at.minute()),
+            (17, 2, at.second()),
+            (20, 3, millis),
+        ];
+        for (start, width, mut value) in fields {
+            for digit in text[start..start + width].iter_mut().rev() {
+                *digit = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        }
+        Self(IsoBytes::Fixed(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            IsoBytes::Fixed(bytes) => std::str::from_utf8(bytes).unwrap_or_default(),
+            IsoBytes::Other(text) => text,
+        }
+    }
 }
 
 /// The current time cut to the millisecond.

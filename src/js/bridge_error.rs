@@ -106,7 +106,7 @@ impl From<BridgeError> for RepositoryError {
     }
 }
 
-/// Why `reading.js` refused to copy a value (what `plain_copy` threw), in words.
+/// Why `seam.js` refused to pack a value (what `raw::pack` threw), in words.
 pub struct Refused {
     pub tag: Tag,
     /// The value itself, not something inside it.
@@ -123,7 +123,7 @@ impl From<JsValue> for Refused {
         } else {
             format!("{path} ")
         };
-        let items = detail.as_f64().unwrap_or_default();
+        let items = detail.as_f64().unwrap_or_default() as u32;
         let detail = detail.as_string().unwrap_or_default();
         let words = match tag {
             Tag::TooLong => format!("{at}is longer than {MAX_TEXT_UNITS} characters"),

@@ -1,8 +1,8 @@
 //! The WebAssembly bridge: the only module that touches `wasm-bindgen`, `js-sys` and `JsValue`.
 //!
-//! `raw` declares the JS imports and nothing else; `seam` defines what `reading.js` is told;
+//! `raw` declares the JS imports and nothing else; `seam` defines what `seam.js` is told;
 //! `ports` implements the application's ports over the imports; `shapes` holds the contract's
-//! objects as serde types; `decode` reads commands; `runtime` runs commands as tasks and
+//! objects as serde types, and `pack` carries them across in one call; `decode` reads commands; `runtime` runs commands as tasks and
 //! awaits adapters (its logic builds natively too, for its tests); `handlers` are the exported
 //! classes; `bridge_error` words every failure the bridge detects.
 
@@ -19,6 +19,7 @@ wasm_only! {
     mod expiry;
     pub mod handlers;
     mod memory;
+    pub mod pack;
     pub mod ports;
     mod raw;
     mod seam;

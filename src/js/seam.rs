@@ -1,12 +1,13 @@
-//! The seam with `reading.js`, defined on this side only: the limits its copies keep to and the
-//! tags its answers carry, handed to it once at load.
+//! The seam with `seam.js`, defined on this side only: the limits its reads keep to, the tags its
+//! answers carry and the pack's ops, handed to it when an instance starts.
 
 use wasm_bindgen::JsValue;
 
 use crate::application::{MAX_ENCRYPTED_DATA_BYTES, MAX_TEXT_UNITS};
-use crate::js::raw::configure_reading;
+use crate::js::pack::{self, Op};
+use crate::js::raw::configure_seam;
 
-/// `pub enum Tag { … }`, with `Tag::ALL` and the names `reading.js` knows the tags by.
+/// `pub enum Tag { … }`, with `Tag::ALL` and the names `seam.js` knows the tags by.
 macro_rules! tags {
     ($($(#[$doc:meta])* $tag:ident = $name:literal,)*) => {
         /// Why a value read from the caller cannot be used as it is.
@@ -41,7 +42,7 @@ tags! {
 }
 
 impl Tag {
-    /// The tag `reading.js` answered with; `Unreadable` for anything it never sends.
+    /// The tag `seam.js` answered with; `Unreadable` for anything it never sends.
     pub fn of(value: &JsValue) -> Tag {
         let number = value.as_f64().unwrap_or(-1.0);
         Self::ALL
@@ -57,14 +58,17 @@ pub const MAX_DEPTH: u32 = 6;
 /// All the bytes one copy may hold, however many Uint8Arrays they come in.
 pub const MAX_TOTAL_BYTES: u32 = 16 * 1024 * 1024;
 
-/// Called once per instance, when the package registers its runtime.
+/// Called once per instance, when the package registers its runtime: `seam.js` starts afresh,
+/// its pack keys forgotten, and so does this side.
 pub fn configure() {
-    configure_reading(
+    pack::forget_keys();
+    configure_seam(
         MAX_TEXT_UNITS as u32,
         MAX_ENCRYPTED_DATA_BYTES as u32,
         MAX_KEYS,
         MAX_DEPTH,
         MAX_TOTAL_BYTES,
         Tag::NAMES,
+        Op::NAMES,
     );
 }

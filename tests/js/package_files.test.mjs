@@ -21,7 +21,7 @@ test("npm pack lists only the files a user needs", () => {
     "node/index.cjs",
     "node/index.mjs",
     "node/package.json",
-    "node/snippets/connect-provider-HASH/src/js/reading.js",
+    "node/snippets/connect-provider-HASH/src/js/seam.js",
     "package.json",
     "relay/index.d.ts",
     "relay/index.js",
@@ -99,7 +99,7 @@ test("npm pack lists only the files a user needs", () => {
     "web/connect_provider.js",
     "web/connect_provider_bg.wasm",
     "web/package.json",
-    "web/snippets/connect-provider-HASH/src/js/reading.js",
+    "web/snippets/connect-provider-HASH/src/js/seam.js",
     "workerd.js",
   ]);
   console.log(`packed size ${packed.size} bytes, unpacked ${packed.unpackedSize} bytes, ${packed.entryCount} files`);

@@ -1,6 +1,6 @@
 use wasm_bindgen::JsValue;
 
-use super::field::{bytes, canonical, remember_id, unreadable, uuid_text, Field, Text};
+use super::field::{bytes, unreadable, uuid_text, Field, Text};
 use crate::application::{
     CommandFields, ConnectProvider, CredentialFields, ExpiresAtField, InvalidField, MAX_TEXT_UNITS,
 };
@@ -10,19 +10,27 @@ use crate::js::raw::is_plain_object;
 /// The longest credential type name and timestamp worth reading.
 const MAX_SHORT_TEXT_UNITS: u32 = 64;
 
-pub fn connect_provider_command(command: &JsValue) -> Result<ConnectProvider, InvalidField> {
+/// A ConnectProvider command, and the caller's whole slug when it was too long to copy (the
+/// command holds its first code points).
+pub struct ConnectInput {
+    pub command: ConnectProvider,
+    pub whole_slug: Option<JsValue>,
+}
+
+pub fn connect_provider_command(command: &JsValue) -> Result<ConnectInput, InvalidField> {
     if !is_plain_object(command) {
         return Err(invalid("command must be an object"));
     }
-    let (user_id, user_id_value) = uuid_text(command, Field::UserId)?;
-    let (provider_id, provider_id_value) = uuid_text(command, Field::ProviderId)?;
-    let canonical = [canonical(&user_id), canonical(&provider_id)];
+    let user_id = uuid_text(command, Field::UserId)?;
+    let provider_id = uuid_text(command, Field::ProviderId)?;
+    let (provider_slug, whole_slug) =
+        Text::read(command, Field::ProviderSlug, MAX_TEXT_UNITS as u32)
+            .into_text(Field::ProviderSlug, MAX_PROVIDER_SLUG_CHARS as u32)?
+            .ok_or_else(|| invalid("providerSlug must be a string"))?;
     let command = CommandFields {
         user_id,
         provider_id,
-        provider_slug: Text::read(command, Field::ProviderSlug, MAX_TEXT_UNITS as u32)
-            .into_text(Field::ProviderSlug, MAX_PROVIDER_SLUG_CHARS as u32)?
-            .ok_or_else(|| invalid("providerSlug must be a string"))?,
+        provider_slug,
         alias: optional_text(command, Field::Alias, MAX_ALIAS_CHARS as u32)?,
         // Read before the credentials, so that its refusal has no secret to drop.
         connection_id: optional_id(command)?,
@@ -31,17 +39,17 @@ pub fn connect_provider_command(command: &JsValue) -> Result<ConnectProvider, In
             .and_then(|credentials| credential_fields(&credentials)),
     }
     .into_command()?;
-    // The caller's id strings go back out in the record and events.
-    remember_id(command.user_id, canonical[0], &user_id_value);
-    remember_id(command.provider_id, canonical[1], &provider_id_value);
-    Ok(command)
+    Ok(ConnectInput {
+        command,
+        whole_slug,
+    })
 }
 
 /// `connectionId`: absent (`null` or `undefined`), or a UUID string of the caller's making.
 fn optional_id(command: &JsValue) -> Result<Option<String>, InvalidField> {
     match Text::read(command, Field::ConnectionId, 36) {
         Text::Absent => Ok(None),
-        Text::Usable(text, _) => Ok(Some(text)),
+        Text::Usable(text) => Ok(Some(text)),
         Text::Unreadable => Err(unreadable(Field::ConnectionId)),
         _ => Err(invalid("connectionId must be a UUID string")),
     }
@@ -61,7 +69,7 @@ pub fn credential_fields(credentials: &JsValue) -> Option<CredentialFields> {
             .usable(),
         expires_at: match Text::read(credentials, Field::ExpiresAt, MAX_SHORT_TEXT_UNITS) {
             Text::Absent => None,
-            Text::Usable(text, _) => Some(ExpiresAtField::Text(text)),
+            Text::Usable(text) => Some(ExpiresAtField::Text(text)),
             _ => Some(ExpiresAtField::NotText),
         },
     })
@@ -80,7 +88,7 @@ fn optional_text(
         Text::Absent => Ok(None),
         read => read
             .into_text(field, max_chars)?
-            .map(Some)
+            .map(|(text, _)| Some(text))
             .ok_or_else(|| InvalidField(format!("{} must be a string or null", field.name()))),
     }
 }

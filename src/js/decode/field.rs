@@ -6,7 +6,6 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::application::{CredentialBytes, InvalidField, MAX_ENCRYPTED_DATA_BYTES};
 use crate::js::raw::{byte_length, copy_bytes, read_field, read_text};
 use crate::js::seam::Tag;
-use crate::js::shapes::{remember, TextKey};
 
 /// `pub enum Field { … }` with each field's name.
 macro_rules! fields {
@@ -58,8 +57,7 @@ impl Field {
 
 /// What a text field held.
 pub enum Text {
-    /// The copy, and the caller's own JS string.
-    Usable(String, JsValue),
+    Usable(String),
     /// Not a string.
     Other,
     /// Longer than asked for: the caller's string, not copied.
@@ -76,7 +74,7 @@ impl Text {
     pub fn read(object: &JsValue, field: Field, max_units: u32) -> Self {
         let value = field.with_key(|key| read_text(object, key, max_units));
         if let Some(text) = value.as_string() {
-            return Self::Usable(text, value);
+            return Self::Usable(text);
         }
         if value.is_object() {
             return Self::TooLong(value.unchecked_ref::<Array>().get(0));
@@ -91,30 +89,29 @@ impl Text {
 
     pub fn usable(self) -> Option<String> {
         match self {
-            Self::Usable(text, _) => Some(text),
+            Self::Usable(text) => Some(text),
             _ => None,
         }
     }
 
     /// `Ok(None)` when it is not a string (or is absent); an error when it is one that cannot
-    /// be used. A usable string is remembered as the command's own (`shapes::remember`), so the
-    /// same text goes back out as the caller's string. A string too long to copy stands in as
-    /// its first code points, more than `max_chars`, so the domain refuses it by its own rule
-    /// (whatever its length), while the events show the caller's whole string.
-    pub fn into_text(self, field: Field, max_chars: u32) -> Result<Option<String>, InvalidField> {
+    /// be used. A string too long to copy stands in as its first code points, more than
+    /// `max_chars`, so the domain refuses it by its own rule (whatever its length); the caller's
+    /// whole string comes with it, for the events (`ports::WholeText`).
+    pub fn into_text(
+        self,
+        field: Field,
+        max_chars: u32,
+    ) -> Result<Option<(String, Option<JsValue>)>, InvalidField> {
         match self {
-            Self::Usable(text, value) => {
-                remember(TextKey::Text(&text), &value);
-                Ok(Some(text))
-            }
+            Self::Usable(text) => Ok(Some((text, None))),
             Self::TooLong(value) => {
                 let prefix = value
                     .unchecked_ref::<JsString>()
                     .slice(0, 2 * (max_chars + 1))
                     .as_string()
                     .unwrap_or_default();
-                remember(TextKey::Text(&prefix), &value);
-                Ok(Some(prefix))
+                Ok(Some((prefix, Some(value))))
             }
             Self::Other | Self::Absent => Ok(None),
             Self::LoneSurrogate => Err(InvalidField(format!(
@@ -143,29 +140,15 @@ pub fn bytes(value: &JsValue) -> Option<CredentialBytes> {
 }
 
 /// Only a 36-character string can be a hyphenated UUID; anything else is refused uncopied.
-pub fn uuid_text(object: &JsValue, field: Field) -> Result<(String, JsValue), InvalidField> {
+pub fn uuid_text(object: &JsValue, field: Field) -> Result<String, InvalidField> {
     match Text::read(object, field, 36) {
-        Text::Usable(text, value) => Ok((text, value)),
+        Text::Usable(text) => Ok(text),
         Text::Unreadable => Err(unreadable(field)),
         _ => Err(InvalidField(format!("{} must be a UUID string", field.name()))),
     }
 }
 
-/// Whether an id's text is in the form ids leave in (lower case).
-pub fn canonical(text: &str) -> bool {
-    !text.bytes().any(|byte| byte.is_ascii_uppercase())
-}
-
-/// The caller's string is kept for the id when it is canonical, so it goes back out as it came.
-pub fn remember_id(id: uuid::Uuid, canonical: bool, value: &JsValue) {
-    if canonical {
-        remember(TextKey::Id(id.as_u128()), value);
-    }
-}
-
 pub fn uuid_field(object: &JsValue, field: Field) -> Result<uuid::Uuid, InvalidField> {
-    let (text, value) = uuid_text(object, field)?;
-    let id = crate::application::uuid_field(field.name(), &text)?;
-    remember_id(id, canonical(&text), &value);
-    Ok(id)
+    let text = uuid_text(object, field)?;
+    crate::application::uuid_field(field.name(), &text)
 }

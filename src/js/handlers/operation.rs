@@ -8,12 +8,13 @@ use std::rc::Rc;
 
 use wasm_bindgen::JsValue;
 
-use super::options::{options_from_js, require_method};
+use super::options::{options_from_js, require_method, Options};
 use crate::application::{CommandContext, ErrorCode, InvalidField, QueryContext};
 use crate::js::bridge_error::BridgeError;
-use crate::js::ports::{commits_to, JsClock, JsEventBus, JsRepository};
+use crate::js::pack::to_js;
+use crate::js::ports::{commits_to, JsClock, JsEventBus, JsRepository, WholeText};
 use crate::js::runtime;
-use crate::js::shapes::{to_js, with_command_texts, Failure};
+use crate::js::shapes::Failure;
 
 /// Reads a command or query from the caller's object.
 pub type Decode<T> = fn(&JsValue) -> Result<T, InvalidField>;
@@ -34,11 +35,44 @@ pub trait Operation: 'static {
 
     /// Handles `input` and answers `{ ok, value }` or `{ ok, error }`.
     fn run(handler: &Self::Handler, input: Self::Input) -> impl Future<Output = JsValue>;
+
+    /// A handler made for this one input, when it needs adapters of its own (`WholeText`).
+    fn own_handler(_input: &Self::Input, _ports: &CommandPorts) -> Option<Self::Handler> {
+        None
+    }
 }
 
-/// Shared with every call in flight, so `free()` during one cannot pull the adapters out from
-/// under it.
-pub struct Exported<O: Operation>(Rc<O::Handler>);
+/// The handler, shared with every call in flight, so `free()` during one cannot pull the
+/// adapters out from under it; a command's adapters as the caller gave them, too.
+pub struct Exported<O: Operation> {
+    handler: Rc<O::Handler>,
+    ports: Option<Rc<CommandPorts>>,
+}
+
+/// A command handler's adapters and options, from which its context is made.
+pub struct CommandPorts {
+    repository: JsValue,
+    event_bus: JsValue,
+    options: Options,
+    commits: bool,
+}
+
+impl CommandPorts {
+    /// The context over these adapters; with `whole_slug`, for one command (see `WholeText`).
+    pub fn context(
+        &self,
+        whole_slug: Option<WholeText>,
+    ) -> CommandContext<JsRepository, JsEventBus, JsClock> {
+        let timeout_ms = self.options.timeout_ms;
+        let repository = JsRepository::new(self.repository.clone(), timeout_ms, self.commits);
+        let hook = self.options.on_event_bus_error.clone();
+        let mut event_bus = JsEventBus::new(self.event_bus.clone(), timeout_ms, hook);
+        if let Some(slug) = whole_slug {
+            event_bus = event_bus.with_whole_slug(slug);
+        }
+        CommandContext::new(repository, event_bus).with_clock(JsClock)
+    }
+}
 
 impl<O: Operation> Exported<O>
 where
@@ -55,10 +89,16 @@ where
         require_method(O::CLASS, &event_bus, "eventBus", "publish")?;
         let options = options_from_js(O::CLASS, &options)?;
         let commits = commits_to(&repository, &event_bus);
-        let repository = JsRepository::new(repository, options.timeout_ms, commits);
-        let event_bus = JsEventBus::new(event_bus, options.timeout_ms, options.on_event_bus_error);
-        let context = CommandContext::new(repository, event_bus).with_clock(JsClock);
-        Ok(Self(Rc::new(context.into())))
+        let ports = CommandPorts {
+            repository,
+            event_bus,
+            options,
+            commits,
+        };
+        Ok(Self {
+            handler: Rc::new(ports.context(None).into()),
+            ports: Some(Rc::new(ports)),
+        })
     }
 }
 
@@ -70,7 +110,11 @@ where
         require_methods::<O>(&repository)?;
         let options = options_from_js(O::CLASS, &options)?;
         let repository = JsRepository::new(repository, options.timeout_ms, false);
-        Ok(Self(Rc::new(QueryContext::new(repository).with_clock(JsClock).into())))
+        let context = QueryContext::new(repository).with_clock(JsClock);
+        Ok(Self {
+            handler: Rc::new(context.into()),
+            ports: None,
+        })
     }
 }
 
@@ -78,10 +122,14 @@ impl<O: Operation> Exported<O> {
     /// Starts a command: its result is delivered at once (and 0 returned) when it needs no
     /// waiting, else later under the number returned (see `runtime::Runtime::start`).
     pub fn start(&self, input: JsValue) -> u32 {
-        let handler = Rc::clone(&self.0);
+        let handler = Rc::clone(&self.handler);
+        let ports = self.ports.clone();
         start_boxed(Box::pin(async move {
             match (O::DECODE)(&input) {
-                Ok(input) => O::run(&handler, input).await,
+                Ok(input) => {
+                    let own = ports.and_then(|ports| O::own_handler(&input, &ports));
+                    O::run(own.as_ref().unwrap_or(&handler), input).await
+                }
                 Err(why) => {
                     let error = BridgeError::InvalidCommand(why).to_string();
                     let needs_user_action = O::REPORTS_USER_ACTION.then_some(false);
@@ -101,5 +149,5 @@ fn require_methods<O: Operation>(repository: &JsValue) -> Result<(), JsValue> {
 /// One copy for every handler (the work is boxed anyway, as a task).
 #[inline(never)]
 fn start_boxed(work: Pin<Box<dyn Future<Output = JsValue>>>) -> u32 {
-    runtime::start(with_command_texts(work))
+    runtime::start(work)
 }

@@ -10,9 +10,12 @@ use wasm_bindgen::JsValue;
 use super::operation::{Decode, Operation};
 use crate::application::{self as app, ErrorCode};
 use crate::js::decode;
-use crate::js::ports::{JsClock, JsEventBus, JsRepository};
+use super::operation::CommandPorts;
+use crate::js::decode::ConnectInput;
+use crate::js::pack::to_js;
+use crate::js::ports::{JsClock, JsEventBus, JsRepository, WholeText};
 use crate::js::runtime::panic_if_asked;
-use crate::js::shapes::{self, to_js, Failure, JsId, Success};
+use crate::js::shapes::{self, Failure, Success};
 
 /// What a failed result says: the error's string, its code and, for a refresh, whether the user
 /// must act.
@@ -79,18 +82,25 @@ impl Operation for ConnectProvider {
     const CLASS: &'static str = "ConnectProviderHandler";
     const METHODS: &'static [&'static str] = &["save"];
     type Handler = app::ConnectProviderHandler<JsRepository, JsEventBus, JsClock>;
-    type Input = app::ConnectProvider;
+    type Input = ConnectInput;
 
     const DECODE: Decode<Self::Input> = decode::connect_provider_command;
 
     /// A block, not an `async fn`, which would hold the command twice while it waits
     /// (rust-lang/rust#62958).
     #[allow(clippy::manual_async_fn)]
-    fn run(handler: &Self::Handler, command: Self::Input) -> impl Future<Output = JsValue> {
+    fn run(handler: &Self::Handler, input: Self::Input) -> impl Future<Output = JsValue> {
         async move {
-            panic_if_asked(&command.provider_slug);
-            answer(handler.handle(command).await.map(JsId))
+            panic_if_asked(&input.command.provider_slug);
+            answer(handler.handle(input.command).await)
         }
+    }
+
+    /// A slug too long to copy: the events show the caller's whole string.
+    fn own_handler(input: &Self::Input, ports: &CommandPorts) -> Option<Self::Handler> {
+        let value = input.whole_slug.clone()?;
+        let stand_in = input.command.provider_slug.clone();
+        Some(ports.context(Some(WholeText { stand_in, value })).into())
     }
 }
 

@@ -12,6 +12,7 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 /// `setTimeout`'s largest delay; above it runtimes fire at once.
 const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 
+#[derive(Clone)]
 pub struct Options {
     pub timeout_ms: u32,
     pub on_event_bus_error: Option<Function>,

@@ -1,4 +1,4 @@
-use js_sys::Function;
+use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::application::EventBus;
@@ -6,7 +6,7 @@ use crate::domain::ProviderEvent;
 use crate::js::bridge_error::BridgeError;
 use crate::js::raw::{console_error, EventBusObject};
 use crate::js::runtime::{call_adapter, Settled};
-use crate::js::shapes::{self, to_js};
+use crate::js::shapes;
 
 /// The caller's event bus object. Fail-open like the original's bus: a failure goes to
 /// `onEventBusError(error, event)`, or `console.error` without one, and the command goes on.
@@ -14,6 +14,14 @@ pub struct JsEventBus {
     object: EventBusObject,
     timeout_ms: u32,
     on_error: Option<Function>,
+    whole_slug: Option<WholeText>,
+}
+
+/// A caller's text too long to copy into wasm, where its first code points stand in for it: the
+/// events of the one command it came in carry the caller's whole string instead.
+pub struct WholeText {
+    pub stand_in: String,
+    pub value: JsValue,
 }
 
 impl JsEventBus {
@@ -23,7 +31,14 @@ impl JsEventBus {
             object: object.unchecked_into(),
             timeout_ms,
             on_error,
+            whole_slug: None,
         }
+    }
+
+    /// A bus for one command, whose events show `slug` as the caller's whole string.
+    pub fn with_whole_slug(mut self, slug: WholeText) -> Self {
+        self.whole_slug = Some(slug);
+        self
     }
 
     async fn try_publish(&self, event: &JsValue) -> Result<(), JsValue> {
@@ -59,7 +74,13 @@ impl JsEventBus {
 
 impl EventBus for JsEventBus {
     async fn publish(&self, event: &ProviderEvent) {
-        let value = to_js(&shapes::ProviderEvent(event));
+        let event = shapes::ProviderEvent(event);
+        let value = event.to_js();
+        if let Some(slug) = &self.whole_slug {
+            if event.commanded_slug() == Some(slug.stand_in.as_str()) {
+                let _ = Reflect::set(&value, &JsValue::from_str("providerSlug"), &slug.value);
+            }
+        }
         if let Err(error) = self.try_publish(&value).await {
             self.report(&error, &value);
         }

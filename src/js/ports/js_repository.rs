@@ -8,10 +8,11 @@ use crate::application::{ProviderConnectionRepository, RepositoryError, Written}
 use crate::domain::instant::to_iso_string;
 use crate::domain::{ProviderConnection, ProviderEvent};
 use crate::js::bridge_error::{BridgeError, Refused, MAX_FOUND};
-use crate::js::raw::{is_list, is_plain_object, plain_copy, read_field, RepositoryObject};
+use crate::js::pack::{from_caller, to_js, Unreadable};
+use crate::js::raw::{is_list, is_plain_object, read_field, RepositoryObject};
 use crate::js::runtime::{call_adapter, Settled};
 use crate::js::seam::Tag;
-use crate::js::shapes::{self, from_js, js_id, to_js, ProviderConnectionRecord};
+use crate::js::shapes::{self, ProviderConnectionRecord};
 
 /// The caller's repository object. A throw, a rejection or a missed deadline is a repository
 /// error in the JS error's own words; a record that is not a valid connection is one too.
@@ -73,16 +74,18 @@ impl JsRepository {
         if !is_list(&value) {
             return Err(BridgeError::NotAList { method }.into());
         }
-        let copy = plain_copy(&value, MAX_FOUND).map_err(|thrown| {
-            let refused = Refused::from(thrown);
-            if refused.tag == Tag::TooManyItems && refused.at_top {
-                BridgeError::TooMany { method }.into()
-            } else {
-                invalid(refused.words)
-            }
-        })?;
         let records: Vec<ProviderConnectionRecord> =
-            from_js(copy).map_err(invalid)?;
+            from_caller(&value, MAX_FOUND).map_err(|why| match why {
+                Unreadable::Refused(thrown) => {
+                    let refused = Refused::from(thrown);
+                    if refused.tag == Tag::TooManyItems && refused.at_top {
+                        BridgeError::TooMany { method }.into()
+                    } else {
+                        invalid(refused.words)
+                    }
+                }
+                Unreadable::Invalid(why) => invalid(why),
+            })?;
         records
             .into_iter()
             .enumerate()
@@ -116,6 +119,11 @@ pub fn commits_to(repository: &JsValue, event_bus: &JsValue) -> bool {
         && read("eventBus").is_some_and(|bus| Object::is(&bus, event_bus))
 }
 
+/// An id as the finds take it: hyphenated, lower case.
+fn id_text(id: Uuid) -> JsValue {
+    JsValue::from_str(id.hyphenated().encode_lower(&mut Uuid::encode_buffer()))
+}
+
 fn invalid(why: String) -> RepositoryError {
     BridgeError::InvalidStored(why).into()
 }
@@ -140,7 +148,7 @@ impl ProviderConnectionRepository for JsRepository {
         };
         let events: js_sys::Array = events
             .iter()
-            .map(|event| to_js(&shapes::ProviderEvent(event)))
+            .map(|event| shapes::ProviderEvent(event).to_js())
             .collect();
         Some(self.write("commit", self.object.commit(&record, &events)).await)
     }
@@ -148,7 +156,7 @@ impl ProviderConnectionRepository for JsRepository {
     /// `null` or `undefined` is no connection.
     async fn find_by_id(&self, id: Uuid) -> Result<Option<ProviderConnection>, RepositoryError> {
         let value = self
-            .settle("findById", self.object.find_by_id(&js_id(id)))
+            .settle("findById", self.object.find_by_id(&id_text(id)))
             .await?;
         if value.is_null() || value.is_undefined() {
             return Ok(None);
@@ -156,9 +164,10 @@ impl ProviderConnectionRepository for JsRepository {
         if !is_plain_object(&value) {
             return Err(invalid("not an object".to_owned()));
         }
-        let copy = plain_copy(&value, 0).map_err(|thrown| invalid(Refused::from(thrown).words))?;
-        let record: ProviderConnectionRecord =
-            from_js(copy).map_err(invalid)?;
+        let record: ProviderConnectionRecord = from_caller(&value, 0).map_err(|why| match why {
+            Unreadable::Refused(thrown) => invalid(Refused::from(thrown).words),
+            Unreadable::Invalid(why) => invalid(why),
+        })?;
         ProviderConnection::try_from(record)
             .map(Some)
             .map_err(invalid)
@@ -168,7 +177,7 @@ impl ProviderConnectionRepository for JsRepository {
         &self,
         user_id: Uuid,
     ) -> Result<Vec<ProviderConnection>, RepositoryError> {
-        self.find_many("findByUserId", self.object.find_by_user_id(&js_id(user_id)))
+        self.find_many("findByUserId", self.object.find_by_user_id(&id_text(user_id)))
             .await
     }
 
@@ -178,7 +187,7 @@ impl ProviderConnectionRepository for JsRepository {
     ) -> Result<Vec<ProviderConnection>, RepositoryError> {
         self.find_many(
             "findActiveByUser",
-            self.object.find_active_by_user(&js_id(user_id)),
+            self.object.find_active_by_user(&id_text(user_id)),
         )
         .await
     }

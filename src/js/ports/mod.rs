@@ -7,5 +7,5 @@ mod js_repository;
 
 pub use js_clock::JsClock;
 pub use js_error::message_of;
-pub use js_event_bus::JsEventBus;
+pub use js_event_bus::{JsEventBus, WholeText};
 pub use js_repository::{commits_to, JsRepository};

@@ -4,13 +4,13 @@
 
 mod adapters;
 mod host;
-mod reading;
 mod runtime;
+mod seam;
 
 pub use adapters::{EventBusObject, RepositoryObject};
 pub use host::{console_error, js_string, performance_now};
-pub use reading::{
-    byte_length, configure_reading, copy_bytes, is_list, is_plain_object, plain_copy, read_field,
-    read_text, Refusal,
-};
 pub use runtime::Runtime;
+pub use seam::{
+    byte_length, configure_seam, copy_bytes, is_list, is_plain_object, pack, packed, read_field,
+    read_text, unpack, Refusal,
+};

@@ -1,9 +1,9 @@
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 use tsify_next::Tsify;
 
 use super::domain_names::{credential_type_name, status_name};
 use super::iso_instant::IsoInstant;
-use super::js_text::{self, JsId};
 use super::secret_bytes::SecretBytes;
 use crate::domain::{
     self, ConnectionStatus, CredentialType, ProviderConnection, ProviderCredentials,
@@ -15,17 +15,15 @@ use crate::domain::{
 #[tsify(missing_as_null)]
 pub struct ProviderConnectionRecord {
     #[tsify(type = "string")]
-    pub id: JsId,
+    pub id: Uuid,
     #[tsify(type = "string")]
-    pub user_id: JsId,
+    pub user_id: Uuid,
     #[tsify(type = "string")]
-    pub provider_id: JsId,
-    #[serde(serialize_with = "js_text::text")]
+    pub provider_id: Uuid,
     pub provider_slug: String,
     #[serde(with = "status_name")]
     #[tsify(type = "ConnectionStatus")]
     pub status: ConnectionStatus,
-    #[serde(serialize_with = "js_text::optional_text")]
     pub alias: Option<String>,
     pub credentials: Option<ProviderCredentialsRecord>,
     #[tsify(type = "string | null")]
@@ -66,9 +64,9 @@ pub struct ProviderCredentialsRecord {
 impl From<&ProviderConnection> for ProviderConnectionRecord {
     fn from(connection: &ProviderConnection) -> Self {
         Self {
-            id: JsId(connection.id()),
-            user_id: JsId(connection.user_id()),
-            provider_id: JsId(connection.provider_id()),
+            id: connection.id(),
+            user_id: connection.user_id(),
+            provider_id: connection.provider_id(),
             provider_slug: connection.provider_slug().to_owned(),
             status: connection.status(),
             alias: connection.alias().map(str::to_owned),
@@ -105,9 +103,9 @@ impl TryFrom<ProviderConnectionRecord> for ProviderConnection {
             .transpose()
             .map_err(|error| format!("credentials: {error}"))?;
         ProviderConnection::restore(domain::ProviderConnectionRecord {
-            id: record.id.0,
-            user_id: record.user_id.0,
-            provider_id: record.provider_id.0,
+            id: record.id,
+            user_id: record.user_id,
+            provider_id: record.provider_id,
             provider_slug: record.provider_slug,
             status: record.status,
             alias: record.alias,

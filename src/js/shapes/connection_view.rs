@@ -1,9 +1,9 @@
 use serde::Serialize;
+use uuid::Uuid;
 use tsify_next::Tsify;
 
 use super::domain_names::{credential_type_name, expiry_name, status_name};
 use super::iso_instant::IsoInstant;
-use super::js_text::{self, JsId};
 use crate::application;
 use crate::domain::{ConnectionStatus, CredentialExpiry, CredentialType};
 
@@ -13,14 +13,12 @@ use crate::domain::{ConnectionStatus, CredentialExpiry, CredentialType};
 #[tsify(missing_as_null)]
 pub struct ProviderConnectionView<'a> {
     #[tsify(type = "string")]
-    id: JsId,
+    id: Uuid,
     #[tsify(type = "string")]
-    user_id: JsId,
+    user_id: Uuid,
     #[tsify(type = "string")]
-    provider_id: JsId,
-    #[serde(serialize_with = "js_text::text")]
+    provider_id: Uuid,
     provider_slug: &'a str,
-    #[serde(serialize_with = "js_text::optional_text")]
     alias: Option<&'a str>,
     #[serde(serialize_with = "status_name::serialize")]
     #[tsify(type = "ConnectionStatus")]
@@ -50,9 +48,9 @@ pub struct ProviderConnectionView<'a> {
 impl<'a> From<&'a application::ProviderConnectionView> for ProviderConnectionView<'a> {
     fn from(view: &'a application::ProviderConnectionView) -> Self {
         Self {
-            id: JsId(view.id),
-            user_id: JsId(view.user_id),
-            provider_id: JsId(view.provider_id),
+            id: view.id,
+            user_id: view.user_id,
+            provider_id: view.provider_id,
             provider_slug: &view.provider_slug,
             alias: view.alias.as_deref(),
             status: view.status,

@@ -21,7 +21,6 @@ impl<T> Success<T> {
 #[serde(rename_all = "camelCase")]
 pub struct Failure<'a> {
     ok: bool,
-    #[serde(serialize_with = "super::js_text::text")]
     error: &'a str,
     code: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]

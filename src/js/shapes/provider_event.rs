@@ -1,15 +1,42 @@
 //! The events as `publish` receives them: `eventType` (the original's class name), then the
 //! event's fields in camelCase, written straight from the domain's event (their TypeScript is
 //! in index.d.ts, beside the contract's other hand-written types). None carries credentials.
+//! serde-wasm-bindgen makes them: an event has few fields, and a command its two or three events
+//! within its target (docs/choices.md has the figures against a pack).
 
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
+use wasm_bindgen::JsValue;
 
 use super::iso_instant::IsoInstant;
-use super::js_text::{JsId, JsText};
 use crate::domain::{self, ConnectionSubject};
 
 pub struct ProviderEvent<'a>(pub &'a domain::ProviderEvent);
+
+/// `None` is written as `null`, as the contract has it, not left `undefined`.
+const SERIALIZER: serde_wasm_bindgen::Serializer =
+    serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+
+impl ProviderEvent<'_> {
+    /// The event as `publish` receives it. It holds only what serde-wasm-bindgen writes without
+    /// fail; should it fail all the same, the value is a JS `Error` saying so.
+    pub fn to_js(&self) -> JsValue {
+        self.serialize(&SERIALIZER)
+            .unwrap_or_else(|error| js_sys::Error::new(&error.to_string()).into())
+    }
+
+    /// The slug a connection's event carries as the command gave it (the other events' come
+    /// from the stored record).
+    pub fn commanded_slug(&self) -> Option<&str> {
+        use domain::ProviderEvent as Event;
+        match self.0 {
+            Event::ProviderConnectionAttempted(e) => Some(&e.provider_slug),
+            Event::ProviderConnectionSucceeded(e) => Some(&e.provider_slug),
+            Event::ProviderConnectionFailed(e) => Some(&e.provider_slug),
+            _ => None,
+        }
+    }
+}
 
 impl Serialize for ProviderEvent<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17,35 +44,35 @@ impl Serialize for ProviderEvent<'_> {
         let event = self.0;
         let mut out = serializer.serialize_struct("ProviderEvent", 9)?;
         out.serialize_field("eventType", &EventType(event.event_type()))?;
-        out.serialize_field("eventId", &JsId(event.event_id()))?;
+        out.serialize_field("eventId", &event.event_id())?;
         out.serialize_field("occurredAt", &IsoInstant(event.occurred_at()))?;
-        out.serialize_field("userId", &JsId(event.user_id()))?;
+        out.serialize_field("userId", &event.user_id())?;
         match event {
             Event::ProviderConnectionAttempted(e) => {
-                out.serialize_field("providerId", &JsId(e.provider_id))?;
-                out.serialize_field("providerSlug", &JsText(&e.provider_slug))?;
+                out.serialize_field("providerId", &e.provider_id)?;
+                out.serialize_field("providerSlug", &e.provider_slug)?;
             }
             Event::ProviderConnectionSucceeded(e) => {
-                out.serialize_field("connectionId", &JsId(e.connection_id))?;
-                out.serialize_field("providerId", &JsId(e.provider_id))?;
-                out.serialize_field("providerSlug", &JsText(&e.provider_slug))?;
+                out.serialize_field("connectionId", &e.connection_id)?;
+                out.serialize_field("providerId", &e.provider_id)?;
+                out.serialize_field("providerSlug", &e.provider_slug)?;
             }
             Event::ProviderConnectionFailed(e) => {
-                out.serialize_field("providerId", &JsId(e.provider_id))?;
-                out.serialize_field("providerSlug", &JsText(&e.provider_slug))?;
-                out.serialize_field("reason", &JsText(&e.reason))?;
+                out.serialize_field("providerId", &e.provider_id)?;
+                out.serialize_field("providerSlug", &e.provider_slug)?;
+                out.serialize_field("reason", &e.reason)?;
             }
             Event::ProviderDisconnectionAttempted(e) => subject(&mut out, &e.subject)?,
             Event::ProviderDisconnectionSucceeded(e) => subject(&mut out, &e.subject)?,
             Event::ProviderDisconnectionFailed(e) => {
                 subject(&mut out, &e.subject)?;
-                out.serialize_field("reason", &JsText(&e.reason))?;
+                out.serialize_field("reason", &e.reason)?;
             }
             Event::ProviderTokenRefreshAttempted(e) => subject(&mut out, &e.subject)?,
             Event::ProviderTokenRefreshSucceeded(e) => subject(&mut out, &e.subject)?,
             Event::ProviderTokenRefreshFailed(e) => {
                 subject(&mut out, &e.subject)?;
-                out.serialize_field("reason", &JsText(&e.reason))?;
+                out.serialize_field("reason", &e.reason)?;
                 out.serialize_field("needsUserAction", &e.needs_user_action)?;
             }
         }
@@ -53,7 +80,7 @@ impl Serialize for ProviderEvent<'_> {
     }
 }
 
-/// A unit variant, so serde-wasm-bindgen makes each type's JS string once per instance.
+/// The event's type, written as the original's class name.
 struct EventType(&'static str);
 
 impl Serialize for EventType {
@@ -64,7 +91,7 @@ impl Serialize for EventType {
 
 /// A disconnection's or refresh's connection; its provider is `null` when none was found.
 fn subject<S: SerializeStruct>(out: &mut S, subject: &ConnectionSubject) -> Result<(), S::Error> {
-    out.serialize_field("connectionId", &JsId(subject.connection_id))?;
-    out.serialize_field("providerId", &subject.provider_id.map(JsId))?;
-    out.serialize_field("providerSlug", &subject.provider_slug.as_deref().map(JsText))
+    out.serialize_field("connectionId", &subject.connection_id)?;
+    out.serialize_field("providerId", &subject.provider_id)?;
+    out.serialize_field("providerSlug", &subject.provider_slug)
 }

@@ -1,8 +1,6 @@
 use std::fmt;
 
-use js_sys::Uint8Array;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use wasm_bindgen::{JsCast, JsValue};
 use zeroize::Zeroize;
 
 /// The encrypted credential bytes on their way across: a `Uint8Array` in JS, overwritten when
@@ -28,15 +26,24 @@ impl Serialize for SecretBytes {
     }
 }
 
-/// Taken as the JS value itself (serde-wasm-bindgen's `preserve`), so that anything but a
-/// `Uint8Array` is refused in words that never quote the value: serde-wasm-bindgen's own
-/// "invalid type" message would print it, and it may be the secret in another form.
+/// Only a `Uint8Array` (the pack's bytes): the pack refuses anything else without quoting
+/// it, since it may be the secret in another form.
 impl<'de> Deserialize<'de> for SecretBytes {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value: JsValue = serde_wasm_bindgen::preserve::deserialize(deserializer)?;
-        value
-            .dyn_ref::<Uint8Array>()
-            .map(|bytes| SecretBytes(bytes.to_vec()))
-            .ok_or_else(|| serde::de::Error::custom("expected a Uint8Array"))
+        deserializer.deserialize_byte_buf(BytesVisitor)
+    }
+}
+
+struct BytesVisitor;
+
+impl serde::de::Visitor<'_> for BytesVisitor {
+    type Value = SecretBytes;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Uint8Array")
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<SecretBytes, E> {
+        Ok(SecretBytes(bytes.to_vec()))
     }
 }

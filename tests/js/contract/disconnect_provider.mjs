@@ -132,7 +132,7 @@ const cases = [
   },
   ...[
     [0, "version must be 1 or more"],
-    [1.5, "version: invalid type: floating point `1.5`, expected u64"],
+    [1.5, "version: invalid value: a number that is not a whole number from 0 to 2^53 - 1, expected u64"],
     ["2", 'version: invalid type: string "2", expected u64'],
   ].map(([version, why]) => ({
     name: `a stored record at version ${JSON.stringify(version)} is a database error naming version`,

@@ -48,7 +48,7 @@ const cases = [
     name: "a stored record at version 1.5",
     records: () => [storedRecord({ version: 1.5 })],
     query: () => query(),
-    expect: databaseError("invalid stored connection: version: invalid type: floating point `1.5`, expected u64"),
+    expect: databaseError("invalid stored connection: version: invalid value: a number that is not a whole number from 0 to 2^53 - 1, expected u64"),
   },
   { name: "connectionId not a UUID", query: () => query({ connectionId: "first" }), expect: { result: { ok: false, error: `${ERRORS.INVALID_COMMAND}: connectionId must be a UUID string`, code: "INVALID_COMMAND" }, calls: [] } },
 ];

@@ -1,20 +1,26 @@
 use wasm_bindgen::prelude::*;
 
-/// Reading the caller's objects (`reading.js`): each read is one catching call, so a throwing
-/// getter or Proxy trap becomes an answer, never an exception through wasm. Its limits and tags
-/// are `seam.rs`'s.
-#[wasm_bindgen(module = "/src/js/reading.js")]
+/// The JS half of the seam (`seam.js`): reading the caller's objects, each read one catching
+/// call, so a throwing getter or Proxy trap becomes an answer, never an exception through wasm;
+/// and the pack's two directions. Its limits, tags and ops are `seam.rs`'s.
+#[wasm_bindgen(module = "/src/js/seam.js")]
 extern "C" {
-    /// Hands over the limits, and the tags' names in the order of their numbers, once at load.
+    /// Hands over the limits, and the tags' and ops' names in the order of their numbers, when
+    /// an instance starts.
     #[wasm_bindgen(js_name = configure)]
-    pub fn configure_reading(
+    pub fn configure_seam(
         max_text_units: u32,
         max_bytes: u32,
         max_keys: u32,
         max_depth: u32,
         max_total_bytes: u32,
         tag_names: &str,
+        op_names: &str,
     );
+
+    /// The JS value of a pack (`pack::Packer`). Never throws.
+    #[wasm_bindgen(js_name = unpack)]
+    pub fn unpack(ops: &[f64], text: &str, bytes: &[u8]) -> JsValue;
 
     /// One property read; throws what a getter or Proxy trap throws.
     #[wasm_bindgen(catch, js_name = readField)]
@@ -41,11 +47,17 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = copyBytes)]
     pub fn copy_bytes(source: &JsValue, target: &mut [u8]) -> Result<(), JsValue>;
 
-    /// A copy made only of plain data (see reading.js); throws only a `Refusal`.
-    #[wasm_bindgen(catch, js_name = plainCopy)]
-    pub fn plain_copy(value: &JsValue, max_items: u32) -> Result<JsValue, JsValue>;
+    /// Packs `value`, made only of plain data (see seam.js), writing its number of ops, of bytes
+    /// and of UTF-16 units of text into `sizes`; throws only a `Refusal`.
+    #[wasm_bindgen(catch, js_name = pack)]
+    pub fn pack(value: &JsValue, max_items: u32, sizes: &mut [u32]) -> Result<(), JsValue>;
 
-    /// Why `plainCopy` refused: a `seam::Tag`, where, and a detail the words need.
+    /// The pack `pack` made, copied into the buffers: its ops, its bytes and its text as UTF-8
+    /// (`text` has three bytes a unit); returns the text's length in bytes.
+    #[wasm_bindgen(js_name = packed)]
+    pub fn packed(ops: &mut [f64], bytes: &mut [u8], text: &mut [u8]) -> u32;
+
+    /// Why `pack` refused: a `seam::Tag`, where, and a detail the words need.
     pub type Refusal;
 
     #[wasm_bindgen(method, getter)]

@@ -1,0 +1,59 @@
+//! The pack's two crossings: a shape out to JS in one call, a caller's value in in two.
+
+use std::cell::RefCell;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+use zeroize::Zeroizing;
+
+use super::{Keys, Packer, Reader};
+use crate::js::raw::{pack, packed, unpack};
+
+thread_local! {
+    /// The keys `seam.js` has been sent this instance; both sides forget them at `configure`.
+    static KEYS: RefCell<Keys> = RefCell::default();
+}
+
+/// When an instance starts, `seam.js` is configured afresh, and so are the keys on this side.
+pub fn forget_keys() {
+    KEYS.take();
+}
+
+/// The JS value of `shape`, in one call. The shapes hold only what packs without fail (strings,
+/// numbers, booleans, bytes, options, structs, lists); should one fail all the same, the value
+/// is a JS `Error` saying so, where the shape was expected.
+pub fn to_js<T: Serialize + ?Sized>(shape: &T) -> JsValue {
+    let packer = KEYS.with_borrow_mut(|keys| {
+        Packer::new(keys)
+            .pack(shape)
+            .map(|packer| (packer.ops, packer.text, Zeroizing::new(packer.bytes)))
+    });
+    match packer {
+        Ok((ops, text, bytes)) => unpack(&ops, &text, &bytes),
+        Err(error) => js_sys::Error::new(&error.to_string()).into(),
+    }
+}
+
+/// Why a caller's value could not be read.
+pub enum Unreadable {
+    /// `seam.js` refused to pack it (what it threw: a `raw::Refusal`).
+    Refused(JsValue),
+    /// It is not a `T`: where, and serde's words ("[1].status: unknown status …").
+    Invalid(String),
+}
+
+/// `T` read from a caller's value: packed by `seam.js` (never read here, where a getter could
+/// run), then deserialized, naming the path to a field that is wrong.
+pub fn from_caller<T: DeserializeOwned>(value: &JsValue, max_items: u32) -> Result<T, Unreadable> {
+    let mut sizes = [0u32; 3];
+    pack(value, max_items, &mut sizes).map_err(Unreadable::Refused)?;
+    let mut ops = vec![0.0; sizes[0] as usize];
+    let mut bytes = Zeroizing::new(vec![0u8; sizes[1] as usize]);
+    let mut text = Zeroizing::new(vec![0u8; 3 * sizes[2] as usize]);
+    let written = packed(&mut ops, &mut bytes, &mut text) as usize;
+    let text = text.get(..written).and_then(|text| std::str::from_utf8(text).ok());
+    let text = text.ok_or_else(|| Unreadable::Invalid("the pack's text is not UTF-8".to_owned()))?;
+    T::deserialize(&mut Reader::new(&ops, text, &bytes))
+        .map_err(|error| Unreadable::Invalid(error.to_string()))
+}

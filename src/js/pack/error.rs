@@ -1,0 +1,65 @@
+use std::fmt;
+
+/// Why a value could not be packed or read from a pack: serde's words or the shape's own, and
+/// where in the value ("[1].status"), gathered as the error leaves each object and list.
+#[derive(Debug)]
+pub struct PackError {
+    message: String,
+    path: String,
+}
+
+impl PackError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            path: String::new(),
+        }
+    }
+
+    /// The error, inside the property `key`.
+    pub fn within_key(mut self, key: &str) -> Self {
+        let separator = if self.path.is_empty() || self.path.starts_with('[') {
+            ""
+        } else {
+            "."
+        };
+        self.path = format!("{key}{separator}{}", self.path);
+        self
+    }
+
+    /// The error, inside the item at `index`.
+    pub fn within_item(mut self, index: usize) -> Self {
+        let separator = if self.path.is_empty() || self.path.starts_with('[') {
+            ""
+        } else {
+            "."
+        };
+        self.path = format!("[{index}]{separator}{}", self.path);
+        self
+    }
+}
+
+/// "path: message", or the message alone for the value as a whole.
+impl fmt::Display for PackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for PackError {}
+
+impl serde::ser::Error for PackError {
+    fn custom<T: fmt::Display>(message: T) -> Self {
+        Self::new(message.to_string())
+    }
+}
+
+impl serde::de::Error for PackError {
+    fn custom<T: fmt::Display>(message: T) -> Self {
+        Self::new(message.to_string())
+    }
+}

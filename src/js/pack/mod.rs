@@ -1,0 +1,79 @@
+//! The pack: how a whole value crosses between wasm and JS in one call, instead of one call per
+//! field and per string. A value is a list of operations (`f64`s), with its strings in one text
+//! and its bytes in one buffer, written and read in order. `seam.js` holds the JS half
+//! (`unpack`, `pack`, `packed`); serde's derives stay the one definition of each shape.
+//!
+//! | op       | followed by                         | the JS value                          |
+//! |----------|-------------------------------------|---------------------------------------|
+//! | `NULL`   |                                     | `null` (in: `undefined` too)          |
+//! | `TRUE`   |                                     | `true`                                |
+//! | `FALSE`  |                                     | `false`                               |
+//! | `NUMBER` | the number                          | a number                              |
+//! | `TEXT`   | its length in UTF-16 units          | the text's next units                 |
+//! | `BYTES`  | its length                          | a `Uint8Array` of the next bytes      |
+//! | `LIST`   | the items, then `END`               | an array                              |
+//! | `OBJECT` | the properties, then `END`          | an object                             |
+//! | `KEY`    | the key's number (out only)         | a key sent before in this instance    |
+//! | `NEW_KEY`| its length (out only)               | a key from the text, numbered next    |
+//! | `END`    |                                     | the end of a list or object           |
+//!
+//! Out (wasm to JS), a property is a `KEY` or `NEW_KEY`, then its value: keys are the shapes'
+//! `&'static str`s, each sent once per instance and kept by `seam.js` (both sides start afresh
+//! when `seam.js` is configured). In (JS to wasm), a property is a `TEXT` key, then its value.
+
+/// `pub enum Op { … }`, with the names `seam.js` knows the numbers by.
+macro_rules! ops {
+    ($($op:ident = $name:literal,)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Op { $($op,)* }
+
+        impl Op {
+            const ALL: &[Op] = &[$(Op::$op,)*];
+            /// The names, in the order of the numbers, for `seam.js`.
+            pub const NAMES: &str = concat!($($name, " ",)*).trim_ascii_end();
+
+            pub fn of(number: f64) -> Option<Op> {
+                Self::ALL.get(number as usize).copied().filter(|op| *op as u8 as f64 == number)
+            }
+        }
+    };
+}
+
+ops! {
+    Null = "NULL",
+    True = "TRUE",
+    False = "FALSE",
+    Number = "NUMBER",
+    Text = "TEXT",
+    Bytes = "BYTES",
+    List = "LIST",
+    Object = "OBJECT",
+    Key = "KEY",
+    NewKey = "NEW_KEY",
+    End = "END",
+}
+
+impl From<Op> for f64 {
+    fn from(op: Op) -> f64 {
+        f64::from(op as u8)
+    }
+}
+
+mod crossing;
+mod error;
+mod read;
+mod write;
+
+pub use crossing::{forget_keys, from_caller, to_js, Unreadable};
+pub use error::PackError;
+pub use read::Reader;
+pub use write::{Keys, Packer};
+
+/// The length of `text` in UTF-16 units, which is how JS measures and slices it.
+pub fn utf16_len(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.encode_utf16().count()
+    }
+}

@@ -1,0 +1,312 @@
+//! Reading a value from a pack (the table is in mod.rs) that `seam.js` made of a caller's value:
+//! serde's `Deserializer`. Each method hands its visitor only what the visitor takes and words a
+//! mismatch itself, so serde's `Unexpected` is never printed: its `Display` formats floats, which
+//! would add a tenth to the module's code. The words never quote an object, an array or bytes
+//! (the value may be a secret in another form).
+
+use serde::de::value::BorrowedStrDeserializer;
+use serde::de::{self, DeserializeSeed, Expected, Visitor};
+
+use super::{Op, PackError};
+
+pub struct Reader<'de> {
+    ops: &'de [f64],
+    at: usize,
+    text: &'de str,
+    /// Where the next text starts, in bytes.
+    text_at: usize,
+    /// Every text is ASCII: UTF-16 units and bytes count alike.
+    ascii: bool,
+    bytes: &'de [u8],
+    bytes_at: usize,
+}
+
+fn broken() -> PackError {
+    PackError::new("the pack is malformed")
+}
+
+/// The largest whole number a JS number holds exactly, plus one.
+const PAST_SAFE: f64 = 9_007_199_254_740_992.0;
+
+impl<'de> Reader<'de> {
+    pub fn new(ops: &'de [f64], text: &'de str, bytes: &'de [u8]) -> Self {
+        Self {
+            ops,
+            at: 0,
+            text,
+            text_at: 0,
+            ascii: text.is_ascii(),
+            bytes,
+            bytes_at: 0,
+        }
+    }
+
+    fn peek(&self) -> Result<Op, PackError> {
+        self.ops
+            .get(self.at)
+            .and_then(|number| Op::of(*number))
+            .ok_or_else(broken)
+    }
+
+    fn number(&mut self) -> Result<f64, PackError> {
+        let number = self.ops.get(self.at).copied().ok_or_else(broken)?;
+        self.at += 1;
+        Ok(number)
+    }
+
+    fn next(&mut self) -> Result<Op, PackError> {
+        let op = self.peek()?;
+        self.at += 1;
+        Ok(op)
+    }
+
+    /// The next `units` UTF-16 units of the text.
+    fn take_text(&mut self) -> Result<&'de str, PackError> {
+        let units = self.number()? as usize;
+        let rest = self.text.get(self.text_at..).ok_or_else(broken)?;
+        let length = if self.ascii {
+            units
+        } else {
+            let mut counted = 0;
+            let mut length = 0;
+            for char in rest.chars() {
+                if counted >= units {
+                    break;
+                }
+                counted += char.len_utf16();
+                length += char.len_utf8();
+            }
+            length
+        };
+        let text = rest.get(..length).ok_or_else(broken)?;
+        self.text_at += length;
+        Ok(text)
+    }
+
+    fn take_bytes(&mut self) -> Result<&'de [u8], PackError> {
+        let length = self.number()? as usize;
+        let bytes = self
+            .bytes
+            .get(self.bytes_at..self.bytes_at + length)
+            .ok_or_else(broken)?;
+        self.bytes_at += length;
+        Ok(bytes)
+    }
+
+    /// Passes over the next value.
+    fn skip(&mut self) -> Result<(), PackError> {
+        match self.next()? {
+            Op::Number => self.number().map(drop),
+            Op::Text => self.take_text().map(drop),
+            Op::Bytes => self.take_bytes().map(drop),
+            Op::List => self.skip_until_end(false),
+            Op::Object => self.skip_until_end(true),
+            Op::Null | Op::True | Op::False => Ok(()),
+            Op::Key | Op::NewKey | Op::End => Err(broken()),
+        }
+    }
+
+    fn skip_until_end(&mut self, keyed: bool) -> Result<(), PackError> {
+        while self.peek()? != Op::End {
+            if keyed {
+                self.skip()?;
+            }
+            self.skip()?;
+        }
+        self.at += 1;
+        Ok(())
+    }
+
+    /// "invalid type: a number, expected a string": the next value is not what `expected` takes.
+    fn mismatch(&mut self, expected: &dyn Expected) -> PackError {
+        let kind = match self.next() {
+            Ok(Op::Null) => "unit value".to_owned(),
+            Ok(Op::True) => "boolean `true`".to_owned(),
+            Ok(Op::False) => "boolean `false`".to_owned(),
+            Ok(Op::Number) => "a number".to_owned(),
+            Ok(Op::Text) => match self.take_text() {
+                Ok(text) => format!("string {text:?}"),
+                Err(error) => return error,
+            },
+            Ok(Op::Bytes) => "a Uint8Array".to_owned(),
+            Ok(Op::List) => "an array".to_owned(),
+            Ok(Op::Object) => "an object".to_owned(),
+            _ => return broken(),
+        };
+        PackError::new(format!("invalid type: {kind}, expected {expected}"))
+    }
+}
+
+impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
+    type Error = PackError;
+
+    /// No shape asks for any value; one that did would get a mismatch.
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
+        Err(self.mismatch(&visitor))
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
+        match self.peek()? {
+            Op::True | Op::False => visitor.visit_bool(self.next()? == Op::True),
+            _ => Err(self.mismatch(&visitor)),
+        }
+    }
+
+    /// A whole number from 0 to 2^53 - 1, which a JS number holds exactly.
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
+        if self.peek()? != Op::Number {
+            return Err(self.mismatch(&visitor));
+        }
+        self.at += 1;
+        let number = self.number()?;
+        if number.fract() == 0.0 && (0.0..PAST_SAFE).contains(&number) {
+            visitor.visit_u64(number as u64)
+        } else {
+            Err(PackError::new(format!(
+                "invalid value: a number that is not a whole number from 0 to 2^53 - 1, \
+                 expected {}",
+                &visitor as &dyn Expected
+            )))
+        }
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
+        match self.peek()? {
+            Op::Number => {
+                self.at += 1;
+                visitor.visit_f64(self.number()?)
+            }
+            _ => Err(self.mismatch(&visitor)),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
+        match self.peek()? {
+            Op::Text => {
+                self.at += 1;
+                visitor.visit_borrowed_str(self.take_text()?)
+            }
+            _ => Err(self.mismatch(&visitor)),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
+        self.deserialize_str(visitor)
+    }
+
+    /// Only bytes: anything else is refused without showing it (it may be a secret in
+    /// another form).
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
+        match self.peek()? {
+            Op::Bytes => {
+                self.at += 1;
+                visitor.visit_borrowed_bytes(self.take_bytes()?)
+            }
+            _ => Err(PackError::new("expected a Uint8Array")),
+        }
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
+        self.deserialize_bytes(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
+        match self.peek()? {
+            Op::Null => {
+                self.at += 1;
+                visitor.visit_none()
+            }
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
+        match self.peek()? {
+            Op::List => {
+                self.at += 1;
+                visitor.visit_seq(Items(self, 0))
+            }
+            _ => Err(self.mismatch(&visitor)),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, PackError> {
+        match self.peek()? {
+            Op::Object => {
+                self.at += 1;
+                visitor.visit_map(Properties(self, ""))
+            }
+            _ => Err(self.mismatch(&visitor)),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
+        self.skip()?;
+        visitor.visit_unit()
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, PackError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i64 i128 u8 u16 u32 u128 f32 char unit unit_struct tuple tuple_struct map enum
+        identifier
+    }
+}
+
+/// A list's items, each error placed at its index.
+struct Items<'a, 'de>(&'a mut Reader<'de>, usize);
+
+impl<'de> de::SeqAccess<'de> for Items<'_, 'de> {
+    type Error = PackError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, PackError> {
+        if self.0.peek()? == Op::End {
+            self.0.at += 1;
+            return Ok(None);
+        }
+        let index = self.1;
+        self.1 += 1;
+        let item = seed.deserialize(&mut *self.0);
+        item.map(Some).map_err(|error| error.within_item(index))
+    }
+}
+
+/// An object's properties, each error placed at its key.
+struct Properties<'a, 'de>(&'a mut Reader<'de>, &'de str);
+
+impl<'de> de::MapAccess<'de> for Properties<'_, 'de> {
+    type Error = PackError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, PackError> {
+        match self.0.next()? {
+            Op::End => Ok(None),
+            Op::Text => {
+                self.1 = self.0.take_text()?;
+                seed.deserialize(BorrowedStrDeserializer::new(self.1)).map(Some)
+            }
+            _ => Err(broken()),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, PackError> {
+        let key = self.1;
+        seed.deserialize(&mut *self.0).map_err(|error| error.within_key(key))
+    }
+}

@@ -1,0 +1,297 @@
+//! Writing a value into a pack (the table is in mod.rs): serde's `Serializer` over three buffers.
+
+use serde::ser::{self, Impossible, Serialize};
+
+use super::{utf16_len, Op, PackError};
+
+/// The keys sent so far in this instance, by the address of their `&'static str` (a few dozen,
+/// so a list searched in order is the fastest map).
+#[derive(Default)]
+pub struct Keys(Vec<(usize, usize)>);
+
+impl Keys {
+    fn number(&self, key: &'static str) -> Option<usize> {
+        let wanted = (key.as_ptr() as usize, key.len());
+        self.0.iter().position(|known| *known == wanted)
+    }
+}
+
+/// One value's pack, being written.
+pub struct Packer<'k> {
+    pub ops: Vec<f64>,
+    pub text: String,
+    pub bytes: Vec<u8>,
+    keys: &'k mut Keys,
+    /// How many keys were known before this pack, to forget its new ones if it is never sent.
+    keys_before: usize,
+}
+
+impl<'k> Packer<'k> {
+    pub fn new(keys: &'k mut Keys) -> Self {
+        let keys_before = keys.0.len();
+        Self {
+            ops: Vec::with_capacity(64),
+            text: String::with_capacity(256),
+            bytes: Vec::new(),
+            keys,
+            keys_before,
+        }
+    }
+
+    /// `value` packed, or why not (its new keys then forgotten: JS never learns them).
+    pub fn pack<T: Serialize + ?Sized>(mut self, value: &T) -> Result<Self, PackError> {
+        match value.serialize(&mut self) {
+            Ok(()) => Ok(self),
+            Err(error) => {
+                self.keys.0.truncate(self.keys_before);
+                Err(error)
+            }
+        }
+    }
+
+    fn op(&mut self, op: Op) {
+        self.ops.push(op.into());
+    }
+
+    fn text_op(&mut self, op: Op, text: &str) {
+        self.ops.extend([op.into(), utf16_len(text) as f64]);
+        self.text.push_str(text);
+    }
+
+    fn key(&mut self, key: &'static str) {
+        match self.keys.number(key) {
+            Some(number) => self.ops.extend([Op::Key.into(), number as f64]),
+            None => {
+                self.keys.0.push((key.as_ptr() as usize, key.len()));
+                self.text_op(Op::NewKey, key);
+            }
+        }
+    }
+}
+
+fn unsupported(what: &str) -> PackError {
+    PackError::new(format!("{what} cannot be packed"))
+}
+
+impl ser::Serializer for &mut Packer<'_> {
+    type Ok = ();
+    type Error = PackError;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Impossible<(), PackError>;
+    type SerializeMap = Impossible<(), PackError>;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Impossible<(), PackError>;
+
+    fn serialize_bool(self, value: bool) -> Result<(), PackError> {
+        self.op(if value { Op::True } else { Op::False });
+        Ok(())
+    }
+
+    fn serialize_i8(self, value: i8) -> Result<(), PackError> {
+        self.serialize_f64(value.into())
+    }
+
+    fn serialize_i16(self, value: i16) -> Result<(), PackError> {
+        self.serialize_f64(value.into())
+    }
+
+    fn serialize_i32(self, value: i32) -> Result<(), PackError> {
+        self.serialize_f64(value.into())
+    }
+
+    fn serialize_i64(self, value: i64) -> Result<(), PackError> {
+        self.serialize_f64(value as f64)
+    }
+
+    fn serialize_u8(self, value: u8) -> Result<(), PackError> {
+        self.serialize_f64(value.into())
+    }
+
+    fn serialize_u16(self, value: u16) -> Result<(), PackError> {
+        self.serialize_f64(value.into())
+    }
+
+    fn serialize_u32(self, value: u32) -> Result<(), PackError> {
+        self.serialize_f64(value.into())
+    }
+
+    /// Versions and counts: the shapes keep them within what a JS number holds exactly.
+    fn serialize_u64(self, value: u64) -> Result<(), PackError> {
+        self.serialize_f64(value as f64)
+    }
+
+    fn serialize_f32(self, value: f32) -> Result<(), PackError> {
+        self.serialize_f64(value.into())
+    }
+
+    fn serialize_f64(self, value: f64) -> Result<(), PackError> {
+        self.ops.extend([Op::Number.into(), value]);
+        Ok(())
+    }
+
+    fn serialize_char(self, value: char) -> Result<(), PackError> {
+        self.serialize_str(value.encode_utf8(&mut [0; 4]))
+    }
+
+    fn serialize_str(self, value: &str) -> Result<(), PackError> {
+        self.text_op(Op::Text, value);
+        Ok(())
+    }
+
+    fn serialize_bytes(self, value: &[u8]) -> Result<(), PackError> {
+        self.ops.extend([Op::Bytes.into(), value.len() as f64]);
+        self.bytes.extend_from_slice(value);
+        Ok(())
+    }
+
+    fn serialize_none(self) -> Result<(), PackError> {
+        self.op(Op::Null);
+        Ok(())
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), PackError> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), PackError> {
+        self.serialize_none()
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), PackError> {
+        self.serialize_none()
+    }
+
+    /// The domain's names for its enums.
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), PackError> {
+        self.serialize_str(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), PackError> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<(), PackError> {
+        Err(unsupported("an enum variant with data"))
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self, PackError> {
+        self.op(Op::List);
+        Ok(self)
+    }
+
+    fn serialize_tuple(self, len: usize) -> Result<Self, PackError> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Self, PackError> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, PackError> {
+        Err(unsupported("an enum variant with data"))
+    }
+
+    /// No shape is a map: an object's keys are its fields' names.
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, PackError> {
+        Err(unsupported("a map"))
+    }
+
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self, PackError> {
+        self.op(Op::Object);
+        Ok(self)
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, PackError> {
+        Err(unsupported("an enum variant with data"))
+    }
+}
+
+impl ser::SerializeSeq for &mut Packer<'_> {
+    type Ok = ();
+    type Error = PackError;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), PackError> {
+        value.serialize(&mut **self)
+    }
+
+    fn end(self) -> Result<(), PackError> {
+        self.op(Op::End);
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for &mut Packer<'_> {
+    type Ok = ();
+    type Error = PackError;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), PackError> {
+        value.serialize(&mut **self)
+    }
+
+    fn end(self) -> Result<(), PackError> {
+        self.op(Op::End);
+        Ok(())
+    }
+}
+
+impl ser::SerializeTupleStruct for &mut Packer<'_> {
+    type Ok = ();
+    type Error = PackError;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), PackError> {
+        value.serialize(&mut **self)
+    }
+
+    fn end(self) -> Result<(), PackError> {
+        self.op(Op::End);
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for &mut Packer<'_> {
+    type Ok = ();
+    type Error = PackError;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), PackError> {
+        self.key(key);
+        value.serialize(&mut **self)
+    }
+
+    fn end(self) -> Result<(), PackError> {
+        self.op(Op::End);
+        Ok(())
+    }
+}

@@ -1,0 +1,345 @@
+// The JS half of the seam with the wasm module (src/js/seam.rs defines it): reading the
+// caller's objects one field at a time, packing what an adapter returned, and unpacking what the
+// module answers (src/js/pack/mod.rs has the pack's table). The module decides what values mean;
+// these only fetch, measure, copy and build, and never let a getter, a Proxy trap or a huge value
+// through to wasm as an exception or an allocation. Built-ins are taken once, at load, so a
+// prototype patched later cannot change what they do.
+
+const isArray = Array.isArray;
+const objectKeys = Object.keys;
+const getPrototypeOf = Object.getPrototypeOf;
+const objectPrototype = Object.prototype;
+const isWellFormed = String.prototype.isWellFormed;
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+const typedArrayName = Object.getOwnPropertyDescriptor(typedArrayPrototype, Symbol.toStringTag).get;
+const typedArrayLength = Object.getOwnPropertyDescriptor(typedArrayPrototype, "length").get;
+const dateTime = Date.prototype.getTime;
+const dateIso = Date.prototype.toISOString;
+
+/**
+ * The limits, tags and pack ops, set by the wasm module (src/js/seam.rs) when an instance
+ * starts, where each is defined: nothing here restates a number the module checks against.
+ */
+let limits;
+const tag = {};
+const op = {};
+let bytesLeft = 0;
+/** The keys the module has sent this instance, by their numbers (the pack's `NEW_KEY`). */
+let keys = [];
+
+/** `tagNames`, `opNames`: the names in the order of their numbers, separated by spaces. */
+export function configure(maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes, tagNames, opNames) {
+  limits = { maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes };
+  tagNames.split(" ").forEach((name, number) => {
+    tag[name] = number;
+  });
+  opNames.split(" ").forEach((name, number) => {
+    op[name] = number;
+  });
+  keys = [];
+}
+
+/** The value the module packed: `ops` and `bytes` are views of its memory, `text` a copy. */
+export function unpack(ops, text, bytes) {
+  outOps = ops;
+  outText = text;
+  outBytes = bytes;
+  outAt = textAt = bytesAt = 0;
+  const value = build();
+  outOps = outText = outBytes = undefined;
+  return value;
+}
+
+/** The pack being unpacked, and where in its ops, text and bytes. */
+let outOps;
+let outText;
+let outBytes;
+let outAt = 0;
+let textAt = 0;
+let bytesAt = 0;
+
+function build() {
+  const code = outOps[outAt++];
+  switch (code) {
+    case op.NULL:
+      return null;
+    case op.TRUE:
+      return true;
+    case op.FALSE:
+      return false;
+    case op.NUMBER:
+      return outOps[outAt++];
+    case op.TEXT:
+      return takeText();
+    case op.BYTES: {
+      const end = bytesAt + outOps[outAt++];
+      const bytes = outBytes.slice(bytesAt, end);
+      bytesAt = end;
+      return bytes;
+    }
+    case op.LIST: {
+      const list = [];
+      while (outOps[outAt] !== op.END) list.push(build());
+      outAt++;
+      return list;
+    }
+    case op.OBJECT: {
+      const object = {};
+      for (let next = outOps[outAt++]; next !== op.END; next = outOps[outAt++]) {
+        const key = next === op.KEY ? keys[outOps[outAt++]] : (keys[keys.length] = takeText());
+        object[key] = build();
+      }
+      return object;
+    }
+    default:
+      return new Error(`connect-provider: no pack op ${code}`);
+  }
+}
+
+function takeText() {
+  const end = textAt + outOps[outAt++];
+  const text = outText.slice(textAt, end);
+  textAt = end;
+  return text;
+}
+
+/** One property read; a throwing getter or Proxy trap throws through to the caller's `catch`. */
+export function readField(object, key) {
+  return object[key];
+}
+
+/**
+ * A text property in one call: the string itself when it is one of at most `maxUnits` UTF-16
+ * units without a lone surrogate; a longer string wrapped in an array, unscanned, for the
+ * module to keep as a JS value without copying it; else the tag saying why not.
+ */
+export function readText(object, key, maxUnits) {
+  let value;
+  try {
+    value = object[key];
+  } catch {
+    return tag.UNREADABLE;
+  }
+  if (typeof value !== "string") return value === null || value === undefined ? tag.ABSENT : tag.NOT_TEXT;
+  if (value.length > maxUnits) return [value];
+  return wellFormed(value) ? value : tag.LONE_SURROGATE;
+}
+
+function wellFormed(text) {
+  return isWellFormed ? isWellFormed.call(text) : !LONE_SURROGATE.test(text);
+}
+
+/** An object that is not an array; false for a revoked Proxy, whose `isArray` throws. */
+export function isPlainObject(value) {
+  try {
+    return typeof value === "object" && value !== null && !isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** An array (a Proxy of one too); false for a revoked Proxy, whose `isArray` throws. */
+export function isList(value) {
+  try {
+    return isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The length of a Uint8Array (a Buffer is one), or undefined for anything else, from its internal slots:
+ * a Proxy, a subclass's getters or a borrowed prototype cannot lie about either.
+ */
+export function byteLength(value) {
+  try {
+    return typedArrayName.call(value) === "Uint8Array" ? typedArrayLength.call(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Copies a Uint8Array measured by `byteLength` into wasm memory, through internal slots too. */
+export function copyBytes(source, target) {
+  target.set(source);
+}
+
+/**
+ * Packs what an adapter returned for the module to read in one go (the format is the table in
+ * src/js/pack/mod.rs), made only of plain data so that no getter, Proxy trap or cycle reaches
+ * wasm: objects give their own enumerable properties, arrays their items (`maxItems` at the
+ * top), strings and Uint8Arrays (read through their internal slots) up to the module's limits,
+ * a `Date` its ISO string. Anything else (a function, a symbol, a bigint, another typed array, a
+ * lone surrogate, more depth) is refused: this throws a `Refusal` (tag, path, detail), which the
+ * module puts into words. `sizes` receives the pack's number of ops, of bytes and of text units,
+ * for `packed`.
+ */
+export function pack(value, maxItems, sizes) {
+  bytesLeft = limits.maxTotalBytes;
+  length = 0;
+  texts = [];
+  chunks = [];
+  try {
+    put(value, maxItems, 0);
+  } catch (reason) {
+    texts = chunks = undefined;
+    trail.length = 0;
+    throw reason instanceof Refusal ? reason : new Refusal(tag.UNREADABLE, "", describe(reason));
+  }
+  text = texts.join("");
+  texts = undefined;
+  sizes[0] = length;
+  sizes[1] = limits.maxTotalBytes - bytesLeft;
+  sizes[2] = text.length;
+}
+
+/**
+ * Hands over the pack `pack` made, into wasm memory: its ops, its bytes, and its text as UTF-8
+ * (`textTarget` has room for three bytes a unit); returns how many bytes the text took.
+ */
+export function packed(opsTarget, bytesTarget, textTarget) {
+  opsTarget.set(ops.subarray(0, length));
+  let at = 0;
+  for (const chunk of chunks) {
+    bytesTarget.set(chunk, at);
+    at += chunk.length;
+  }
+  const { written } = encoder.encodeInto(text, textTarget);
+  text = chunks = undefined;
+  if (ops.length > 1 << 16) ops = new Float64Array(1024);
+  return written;
+}
+
+const encoder = new TextEncoder();
+
+/** The pack being made: its ops (in a buffer kept between packs), texts and byte arrays. */
+let ops = new Float64Array(1024);
+let length = 0;
+let texts;
+let text;
+let chunks;
+
+function push(code) {
+  if (length === ops.length) grow();
+  ops[length++] = code;
+}
+
+function push2(code, value) {
+  if (length + 1 >= ops.length) grow();
+  ops[length++] = code;
+  ops[length++] = value;
+}
+
+function grow() {
+  const larger = new Float64Array(ops.length * 2);
+  larger.set(ops);
+  ops = larger;
+}
+
+/** Why a copy was refused; a class of this file's own, so nothing a getter throws passes for one. */
+class Refusal {
+  constructor(refusal, path, detail) {
+    this.tag = refusal;
+    this.path = path;
+    this.detail = detail;
+  }
+}
+
+/** Where `put` is: the keys and indices from the top, made into a path only for a refusal. */
+const trail = [];
+
+function refuse(refusal, detail) {
+  const path = trail.map((step) => (typeof step === "number" ? `[${step}]` : `.${step}`)).join("");
+  return new Refusal(refusal, path.startsWith(".") ? path.slice(1) : path, detail);
+}
+
+function putText(value) {
+  if (value.length > limits.maxTextUnits) throw refuse(tag.TOO_LONG);
+  if (!wellFormed(value)) throw refuse(tag.LONE_SURROGATE);
+  push2(op.TEXT, value.length);
+  texts.push(value);
+}
+
+function put(value, maxItems, depth) {
+  switch (typeof value) {
+    case "string":
+      return putText(value);
+    case "number":
+      return void push2(op.NUMBER, value);
+    case "boolean":
+      return void push(value ? op.TRUE : op.FALSE);
+    case "undefined":
+      return void push(op.NULL);
+    case "object":
+      if (value === null) return void push(op.NULL);
+      if (depth === limits.maxDepth) throw refuse(tag.TOO_DEEP);
+      return putObject(value, maxItems, depth);
+    default:
+      throw refuse(tag.OTHER_TYPE, typeof value);
+  }
+}
+
+function putObject(value, maxItems, depth) {
+  // The common case first: a plain object (no exception is thrown to find that out).
+  const prototype = getPrototypeOf(value);
+  if (prototype !== objectPrototype && prototype !== null) {
+    const bytes = byteLength(value);
+    if (bytes !== undefined) {
+      if (bytes > limits.maxBytes) throw refuse(tag.TOO_MANY_BYTES);
+      if (bytes > bytesLeft) throw refuse(tag.PAST_TOTAL_BYTES);
+      bytesLeft -= bytes;
+      push2(op.BYTES, bytes);
+      chunks.push(value);
+      return;
+    }
+    if (typedArrayName.call(value) !== undefined) throw refuse(tag.OTHER_TYPED_ARRAY);
+    if (isArray(value)) return putArray(value, depth === 0 ? maxItems : limits.maxKeys, maxItems, depth);
+    const iso = isoOfDate(value);
+    if (iso !== undefined) return putText(iso);
+  }
+  const keys = objectKeys(value);
+  if (keys.length > limits.maxKeys) throw refuse(tag.TOO_MANY_PROPERTIES);
+  push(op.OBJECT);
+  for (const key of keys) {
+    trail.push(key);
+    putText(key);
+    put(value[key], maxItems, depth + 1);
+    trail.pop();
+  }
+  push(op.END);
+}
+
+function putArray(value, limit, maxItems, depth) {
+  const length = value.length;
+  if (length > limit) throw refuse(tag.TOO_MANY_ITEMS, limit);
+  push(op.LIST);
+  for (let i = 0; i < length; i++) {
+    trail.push(i);
+    put(value[i], maxItems, depth + 1);
+    trail.pop();
+  }
+  push(op.END);
+}
+
+/** A `Date`'s ISO string (an invalid one is refused); `undefined` for anything else. */
+function isoOfDate(value) {
+  try {
+    dateTime.call(value);
+  } catch {
+    return undefined;
+  }
+  try {
+    return dateIso.call(value);
+  } catch {
+    throw refuse(tag.INVALID_DATE);
+  }
+}
+
+function describe(error) {
+  try {
+    return typeof error?.message === "string" ? error.message : String(error);
+  } catch {
+    return "unknown error";
+  }
+}
