@@ -1,9 +1,10 @@
-// The package's JS half of the bridge, over wasm-bindgen's exports. The wasm module runs each
-// command as a task; this file gives it what only JS has: it awaits what adapters return (one
-// `.then` each), keeps the one timer all deadlines share, and turns results into the promises
-// `handle()` returns. Every call into wasm runs inside try/catch: should the module ever trap
-// (an internal panic), the calls in flight reject with a clear Error, the next call gets a fresh
-// instance, and existing handlers re-create themselves on it.
+// The package's JS half of the executor, over wasm-bindgen's exports: the wasm module owns the
+// tasks, their adapter calls and every deadline; this file owns what only JS can do, the promise
+// each `handle()` returns, the `.then` on what an adapter returned, and the one timer. The six
+// messages between the two are the table in src/js/runtime/protocol.rs. Every call into wasm
+// runs inside try/catch: should the module ever trap (an internal panic), the calls in flight
+// reject with a clear Error, the next call gets a fresh instance, and existing handlers
+// re-create themselves on it.
 
 /** Node's timers have `unref`; Deno's are numbers it can unreference; elsewhere, false. */
 function holdTimer(timer, hold) {
@@ -37,7 +38,6 @@ export function createApi(glue) {
   /** The result of the call that is starting, when it needed no waiting (call 0). */
   let immediate;
   let timer;
-  let busy = false;
 
   function recover(trap) {
     const detail = panicMessage || String(trap?.message ?? trap);
@@ -46,7 +46,6 @@ export function createApi(glue) {
     generation += 1;
     clearTimeout(timer);
     timer = undefined;
-    busy = false;
     const calls = [...waiting.values()];
     waiting.clear();
     for (const call of calls) call.reject(error);
@@ -72,7 +71,7 @@ export function createApi(glue) {
     guarded(() => glue.__expire());
   }
 
-  /** What the wasm module calls back (`raw::Runtime` in src/js/raw/runtime.rs). */
+  /** What the wasm module calls (`deliver`, `watch`, `timer` in src/js/runtime/protocol.rs). */
   const runtime = {
     deliver(call, result) {
       if (call === 0) {
@@ -102,18 +101,12 @@ export function createApi(glue) {
       }
       return true;
     },
-    arm(delayMs) {
-      clearTimeout(timer);
-      timer = setTimeout(expire, Math.max(0, Math.ceil(delayMs)));
-      if (!busy) holdTimer(timer, false);
-    },
-    busy() {
-      busy = true;
-      if (timer !== undefined) holdTimer(timer, true);
-    },
-    idle() {
-      busy = false;
-      if (timer === undefined || holdTimer(timer, false)) return false;
+    timer(delayMs, waiting) {
+      if (delayMs >= 0) {
+        clearTimeout(timer);
+        timer = setTimeout(expire, Math.ceil(delayMs));
+      }
+      if (timer === undefined || holdTimer(timer, waiting) || waiting) return false;
       clearTimeout(timer);
       timer = undefined;
       return true;

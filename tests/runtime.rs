@@ -16,9 +16,7 @@ use connect_provider::js::runtime::{AdapterCall, CallId, CommandId, Host, Runtim
 enum Asked {
     Watch(CallId),
     Deliver(CommandId, String),
-    Arm(f64),
-    Busy,
-    Idle,
+    Timer(Option<f64>, bool),
 }
 
 #[derive(Default)]
@@ -48,17 +46,11 @@ impl Host for Recorder {
             .push(Asked::Deliver(command, result.clone()));
     }
 
-    fn arm(&self, delay_ms: f64) {
-        self.asked.borrow_mut().push(Asked::Arm(delay_ms));
-    }
-
-    fn busy(&self) {
-        self.asked.borrow_mut().push(Asked::Busy);
-    }
-
-    fn idle(&self) -> bool {
-        self.asked.borrow_mut().push(Asked::Idle);
-        true
+    fn timer(&self, delay_ms: Option<f64>, waiting: bool) -> bool {
+        self.asked
+            .borrow_mut()
+            .push(Asked::Timer(delay_ms, waiting));
+        !waiting
     }
 }
 
@@ -123,7 +115,7 @@ fn a_thenable_is_watched_under_a_deadline_and_its_answer_resumes_the_command() {
     assert_eq!(rt.start(one_call(&rt, "thenable", 250)), CommandId(1));
     assert_eq!(
         asked(&rt),
-        [Asked::Watch(call(0, 0)), Asked::Busy, Asked::Arm(250.0)]
+        [Asked::Watch(call(0, 0)), Asked::Timer(Some(250.0), true)]
     );
     assert_eq!((rt.running(), rt.waiting()), (1, 1));
 
@@ -131,7 +123,7 @@ fn a_thenable_is_watched_under_a_deadline_and_its_answer_resumes_the_command() {
     assert_eq!(
         asked(&rt),
         [
-            Asked::Idle,
+            Asked::Timer(None, false),
             Asked::Deliver(CommandId(1), "value row".into())
         ]
     );
@@ -147,7 +139,7 @@ fn a_rejection_reaches_the_command_as_an_error() {
     assert_eq!(
         asked(&rt),
         [
-            Asked::Idle,
+            Asked::Timer(None, false),
             Asked::Deliver(CommandId(1), "error refused".into())
         ]
     );
@@ -163,7 +155,7 @@ fn an_answer_after_the_deadline_is_dropped() {
     assert_eq!(
         asked(&rt),
         [
-            Asked::Idle,
+            Asked::Timer(None, false),
             Asked::Deliver(CommandId(1), "timed out".into())
         ]
     );
@@ -179,7 +171,7 @@ fn the_timer_firing_early_times_out_nothing_and_rearms() {
     asked(&rt);
     at(&rt, 60.0);
     rt.expire();
-    assert_eq!(asked(&rt), [Asked::Arm(40.0)]);
+    assert_eq!(asked(&rt), [Asked::Timer(Some(40.0), true)]);
     assert_eq!(rt.waiting(), 1);
 }
 
@@ -193,7 +185,7 @@ fn a_reused_slot_has_a_new_generation_and_an_old_answer_cannot_settle_it() {
     assert_eq!(rt.start(one_call(&rt, "thenable", 100)), CommandId(2));
     assert_eq!(
         asked(&rt),
-        [Asked::Watch(call(0, 1)), Asked::Busy, Asked::Arm(100.0)]
+        [Asked::Watch(call(0, 1)), Asked::Timer(Some(100.0), true)]
     );
     rt.settle(call(0, 0), Settled::Value("stale".into()));
     assert_eq!(asked(&rt), []);
@@ -201,7 +193,7 @@ fn a_reused_slot_has_a_new_generation_and_an_old_answer_cannot_settle_it() {
     assert_eq!(
         asked(&rt),
         [
-            Asked::Idle,
+            Asked::Timer(None, false),
             Asked::Deliver(CommandId(2), "value second".into())
         ]
     );
@@ -219,11 +211,10 @@ fn deadlines_fall_due_in_order_across_timeouts_and_the_timer_follows_the_earlies
         asked(&rt),
         [
             Asked::Watch(call(0, 0)),
-            Asked::Busy,
-            Asked::Arm(100.0),
+            Asked::Timer(Some(100.0), true),
             Asked::Watch(call(1, 0)),
             // b is due at 60, before a at 100: the timer moves earlier.
-            Asked::Arm(50.0),
+            Asked::Timer(Some(50.0), true),
             // c is due at 120, after the timer: no re-arm.
             Asked::Watch(call(2, 0)),
         ]
@@ -234,7 +225,7 @@ fn deadlines_fall_due_in_order_across_timeouts_and_the_timer_follows_the_earlies
     assert_eq!(
         asked(&rt),
         [
-            Asked::Arm(40.0),
+            Asked::Timer(Some(40.0), true),
             Asked::Deliver(CommandId(2), "timed out".into())
         ]
     );
@@ -243,7 +234,7 @@ fn deadlines_fall_due_in_order_across_timeouts_and_the_timer_follows_the_earlies
     assert_eq!(
         asked(&rt),
         [
-            Asked::Arm(20.0),
+            Asked::Timer(Some(20.0), true),
             Asked::Deliver(CommandId(1), "timed out".into())
         ]
     );
@@ -252,7 +243,7 @@ fn deadlines_fall_due_in_order_across_timeouts_and_the_timer_follows_the_earlies
     assert_eq!(
         asked(&rt),
         [
-            Asked::Idle,
+            Asked::Timer(None, false),
             Asked::Deliver(CommandId(3), "timed out".into())
         ]
     );
@@ -269,7 +260,7 @@ fn a_call_that_ended_early_does_not_hold_the_timer_for_its_deadline() {
     at(&rt, 100.0);
     rt.expire();
     // a's deadline passes with nothing to time out; the timer is re-armed for b, due at 150.
-    assert_eq!(asked(&rt), [Asked::Arm(50.0)]);
+    assert_eq!(asked(&rt), [Asked::Timer(Some(50.0), true)]);
 }
 
 #[test]
@@ -313,7 +304,7 @@ fn a_hundred_commands_in_flight_each_get_their_own_answer() {
         delivered[98],
         Asked::Deliver(CommandId(2), "value 1".into())
     );
-    assert_eq!(delivered[99], Asked::Idle);
+    assert_eq!(delivered[99], Asked::Timer(None, false));
     assert_eq!(
         delivered[100],
         Asked::Deliver(CommandId(1), "value 0".into())
@@ -355,7 +346,7 @@ fn a_call_dropped_while_waiting_frees_its_slot_and_ignores_its_answer() {
         .is_pending());
     asked(&rt);
     drop(pending);
-    assert_eq!(asked(&rt), [Asked::Idle]);
+    assert_eq!(asked(&rt), [Asked::Timer(None, false)]);
     assert_eq!(rt.waiting(), 0);
     rt.settle(call(0, 0), Settled::Value("late".into()));
     at(&rt, 100.0);

@@ -16,15 +16,9 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn watch(this: &Runtime, value: &JsValue, slot: u32, generation: u32) -> bool;
 
-    /// (Re)arms the deadline timer to call `__expire` after `delay_ms`.
+    /// Re-arms the one timer to call `__expire` after `delay_ms` (unless it is negative), and
+    /// lets it hold the process only while calls are `waiting`; true when it cleared the timer
+    /// instead (see `Host::timer`).
     #[wasm_bindgen(method)]
-    pub fn arm(this: &Runtime, delay_ms: f64);
-
-    /// Calls are waiting: the timer must keep the process alive.
-    #[wasm_bindgen(method)]
-    pub fn busy(this: &Runtime);
-
-    /// Nothing is waiting. True when the runtime cleared the timer (it cannot unreference one).
-    #[wasm_bindgen(method)]
-    pub fn idle(this: &Runtime) -> bool;
+    pub fn timer(this: &Runtime, delay_ms: f64, waiting: bool) -> bool;
 }

@@ -57,11 +57,8 @@ impl<H: Host> AdapterCall<H> {
             let arm = deadlines.add(call, timeout_ms, now, waiting, |c| calls.is_waiting(c));
             (waiting == 1, arm)
         });
-        if first {
-            runtime.host().busy();
-        }
-        if let Some(delay) = arm {
-            runtime.host().arm(delay);
+        if first || arm.is_some() {
+            runtime.host().timer(arm, true);
         }
         Self {
             runtime: Some(Rc::clone(runtime)),

@@ -1,5 +1,5 @@
 //! What the runtime needs from its host: in the package, `pkg-template/api.js` (see
-//! `js_host.rs`); in the unit tests, a recorder.
+//! `protocol.rs`); in the unit tests, a recorder.
 
 use super::{CallId, CommandId};
 
@@ -17,12 +17,8 @@ pub trait Host {
     /// Hands a command's result to the promise `handle()` returned.
     fn deliver(&self, command: CommandId, result: &Self::Value);
 
-    /// (Re)arms the one deadline timer to call `Runtime::expire` after `delay_ms`.
-    fn arm(&self, delay_ms: f64);
-
-    /// Calls are waiting: the timer must keep the process alive.
-    fn busy(&self);
-
-    /// Nothing waits. True when the host cleared the timer (it cannot unreference one).
-    fn idle(&self) -> bool;
+    /// The one timer: re-armed to call `Runtime::expire` after `delay_ms` when given, and
+    /// holding the process alive only while calls are `waiting`. True when the host cleared the
+    /// timer instead (nothing waits, and it cannot keep a timer from holding the process).
+    fn timer(&self, delay_ms: Option<f64>, waiting: bool) -> bool;
 }

@@ -1,7 +1,7 @@
 //! How commands run: a small task runner, the awaiting of what adapters return (one `.then`
 //! per call, all deadlines on one timer), and results handed back through the package's JS.
 //! The logic is plain Rust over a `Host`, built and unit-tested natively (tests/runtime.rs);
-//! `js_host` binds it to `pkg-template/api.js`, and `panic` recovers from a trap.
+//! `protocol` binds it to `pkg-template/api.js` (its six messages are a table there), and `panic` recovers from a trap.
 
 mod adapter_call;
 mod calls;
@@ -9,9 +9,9 @@ mod deadlines;
 mod host;
 mod ids;
 #[cfg(target_arch = "wasm32")]
-mod js_host;
-#[cfg(target_arch = "wasm32")]
 mod panic;
+#[cfg(target_arch = "wasm32")]
+mod protocol;
 #[allow(clippy::module_inception)]
 mod runtime;
 mod tasks;
@@ -21,7 +21,7 @@ pub use calls::Settled;
 pub use host::Host;
 pub use ids::{CallId, CommandId, TaskId};
 #[cfg(target_arch = "wasm32")]
-pub use js_host::{call_adapter, start};
-#[cfg(target_arch = "wasm32")]
 pub use panic::panic_if_asked;
+#[cfg(target_arch = "wasm32")]
+pub use protocol::{call_adapter, start};
 pub use runtime::Runtime;

@@ -93,8 +93,8 @@ impl<H: Host> Runtime<H> {
                 } = state;
                 deadlines.rearm(now, |call| calls.is_waiting(call))
             });
-            if let Some(delay) = next {
-                self.host.arm(delay);
+            if next.is_some() {
+                self.host.timer(next, true);
             }
         });
     }
@@ -126,7 +126,7 @@ impl<H: Host> Runtime<H> {
     /// A call has ended or was dropped: with none left waiting, the timer may not hold the
     /// process.
     pub(super) fn after_end(&self) {
-        if self.waiting() == 0 && self.host.idle() {
+        if self.waiting() == 0 && self.host.timer(None, false) {
             self.with(|state| state.deadlines.disarm());
         }
     }

@@ -1,5 +1,19 @@
-//! The runtime of this instance, over the package's JS half of the bridge
-//! (`pkg-template/api.js`, declared in `raw::Runtime`), and the exports that JS calls.
+//! The executor's protocol: the six messages between the runtime (Rust: the tasks, their adapter
+//! calls, every deadline) and the package's JS half (`pkg-template/api.js`: each `handle()`'s
+//! promise, the `.then` on what an adapter returned, the one timer). This file holds the
+//! instance's runtime, binds it to JS (`Host` over `raw::Runtime`) and exports what JS calls.
+//!
+//! | message | from | with | when |
+//! |---|---|---|---|
+//! | `__start` | JS | the command | `handle()`: runs it up to its first wait; answers 0 if it was delivered already, else its number |
+//! | `deliver` | wasm | number, result | a command has its result: JS resolves that number's promise (0: the one starting) |
+//! | `watch` | wasm | value, slot, generation | an adapter returned a value: if it is a thenable, JS attaches one `.then` and answers true |
+//! | `__settle` | JS | slot, generation, fulfilled, value | that thenable settled (ignored if the slot has moved on) |
+//! | `timer` | wasm | delay or -1, waiting | re-arm the one timer, and let it hold the process only while calls wait; true if JS cleared it instead |
+//! | `__expire` | JS | | the timer fired: the calls due time out |
+//!
+//! Once per instance, JS also registers itself (`__setRuntime`, which configures `seam.js`) and
+//! its panic listener (`__setPanicListener`), and reads the error strings (`__errorStrings`).
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -25,16 +39,8 @@ impl Host for raw::Runtime {
         raw::Runtime::deliver(self, command.0, result);
     }
 
-    fn arm(&self, delay_ms: f64) {
-        raw::Runtime::arm(self, delay_ms);
-    }
-
-    fn busy(&self) {
-        raw::Runtime::busy(self);
-    }
-
-    fn idle(&self) -> bool {
-        raw::Runtime::idle(self)
+    fn timer(&self, delay_ms: Option<f64>, waiting: bool) -> bool {
+        raw::Runtime::timer(self, delay_ms.unwrap_or(-1.0), waiting)
     }
 }
 
