@@ -20,16 +20,6 @@ function holdTimer(timer, hold) {
   return false;
 }
 
-/** The exported handler classes; each has an error object named after it (`…Error`). */
-const HANDLERS = [
-  "ConnectProviderHandler",
-  "DisconnectProviderHandler",
-  "RefreshProviderTokensHandler",
-  "GetProviderConnectionHandler",
-  "ListProviderConnectionsHandler",
-  "ListExpiringConnectionsHandler",
-];
-
 export function createApi(glue) {
   let generation = 0;
   let panicMessage = "";
@@ -173,12 +163,14 @@ export function createApi(glue) {
     }
   }
 
+  // The classes and constants of the table of handlers (src/js/handlers/table.rs).
+  const { handlers, constants } = glue.__api();
   const api = {};
-  for (const name of HANDLERS) {
+  for (const name of handlers) {
     api[name] = handlerClass(glue[name]);
     Object.defineProperty(api[name], "name", { value: name });
   }
-  Object.assign(api, glue.__errorStrings());
+  Object.assign(api, constants);
   api.credentialExpiry = credentialExpiry;
   api.wasmMemoryBytes = () => glue.wasmMemoryBytes();
   return api;

@@ -5,20 +5,5 @@ import init, * as glue from "./web/connect_provider.js";
 
 await init({ module_or_path: new URL("./web/connect_provider_bg.wasm", import.meta.url) });
 
-export const {
-  ConnectProviderHandler,
-  DisconnectProviderHandler,
-  RefreshProviderTokensHandler,
-  GetProviderConnectionHandler,
-  ListProviderConnectionsHandler,
-  ListExpiringConnectionsHandler,
-  ConnectProviderError,
-  DisconnectProviderError,
-  RefreshProviderTokensError,
-  GetProviderConnectionError,
-  ListProviderConnectionsError,
-  ListExpiringConnectionsError,
-  ErrorCode,
-  credentialExpiry,
-  wasmMemoryBytes,
-} = createApi(glue);
+// The table of handlers' classes and constants; scripts/build.mjs writes in their names.
+export const { __EXPORTS__ } = createApi(glue);

@@ -4,20 +4,5 @@ import * as glue from "./web/connect_provider.js";
 
 glue.initSync({ module: await Deno.readFile(new URL("./web/connect_provider_bg.wasm", import.meta.url)) });
 
-export const {
-  ConnectProviderHandler,
-  DisconnectProviderHandler,
-  RefreshProviderTokensHandler,
-  GetProviderConnectionHandler,
-  ListProviderConnectionsHandler,
-  ListExpiringConnectionsHandler,
-  ConnectProviderError,
-  DisconnectProviderError,
-  RefreshProviderTokensError,
-  GetProviderConnectionError,
-  ListProviderConnectionsError,
-  ListExpiringConnectionsError,
-  ErrorCode,
-  credentialExpiry,
-  wasmMemoryBytes,
-} = createApi(glue);
+// The table of handlers' classes and constants; scripts/build.mjs writes in their names.
+export const { __EXPORTS__ } = createApi(glue);

@@ -1,56 +1,13 @@
 // Types for every entry of the package: the contract, written here, and below the marker the
-// declarations wasm-bindgen makes from the Rust shapes, written in by scripts/build.mjs.
+// declarations wasm-bindgen makes from the Rust shapes (and the handlers' `handle()`) and the
+// error objects (at their marker), written in by scripts/build.mjs from the table of handlers.
 
 /* The error strings a failed result's `error` starts with, one frozen object per handler; and
    the codes every failed result carries (`ErrorCode`, its type declared below the marker). */
 
 export declare const ErrorCode: Readonly<{ [Code in ErrorCode]: Code }>;
 
-export declare const ConnectProviderError: Readonly<{
-  INVALID_CREDENTIALS: "Invalid or missing credentials";
-  INVALID_PROVIDER_SLUG: "Invalid provider slug";
-  DATABASE_ERROR: "Database error occurred";
-  INVALID_ALIAS: "Alias exceeds maximum length";
-  CONFLICT: "Connection was changed by another command; try again";
-  INVALID_CONNECTION_ID: "Connection id must be a UUID v7";
-  CONNECTION_ID_TAKEN: "Connection id already in use";
-  INVALID_COMMAND: "Invalid command";
-}>;
-
-export declare const DisconnectProviderError: Readonly<{
-  CONNECTION_NOT_FOUND: "Connection not found";
-  NOT_OWNED_BY_USER: "Connection not owned by user";
-  DATABASE_ERROR: "Database error occurred";
-  CONFLICT: "Connection was changed by another command; try again";
-  INVALID_COMMAND: "Invalid command";
-}>;
-
-export declare const RefreshProviderTokensError: Readonly<{
-  CONNECTION_NOT_FOUND: "Connection not found";
-  NOT_OWNED_BY_USER: "Connection not owned by user";
-  INVALID_CREDENTIALS: "Invalid or missing credentials";
-  NOT_ACTIVE: "Connection is not active";
-  DATABASE_ERROR: "Database error occurred";
-  CONFLICT: "Connection was changed by another command; try again";
-  INVALID_COMMAND: "Invalid command";
-}>;
-
-export declare const GetProviderConnectionError: Readonly<{
-  CONNECTION_NOT_FOUND: "Connection not found";
-  NOT_OWNED_BY_USER: "Connection not owned by user";
-  DATABASE_ERROR: "Database error occurred";
-  INVALID_COMMAND: "Invalid command";
-}>;
-
-export declare const ListProviderConnectionsError: Readonly<{
-  DATABASE_ERROR: "Database error occurred";
-  INVALID_COMMAND: "Invalid command";
-}>;
-
-export declare const ListExpiringConnectionsError: Readonly<{
-  DATABASE_ERROR: "Database error occurred";
-  INVALID_COMMAND: "Invalid command";
-}>;
+// @error-objects
 
 /* The contract's commands, adapters, options and results (the records and views below the
    marker are declared by tsify from the Rust shapes). */
@@ -179,33 +136,6 @@ export interface RefreshFailure extends HandlerFailure {
 export type HandlerResult<T, F extends HandlerFailure = HandlerFailure> = { ok: true; value: T } | F;
 
 export type ConnectProviderResult = HandlerResult<string>;
-
-/* `handle()` is declared here because the package's JS adds it to each class. */
-
-export interface ConnectProviderHandler {
-  /** Resolves with the new connection's id, or the error. */
-  handle(command: ConnectProviderCommand): Promise<ConnectProviderResult>;
-}
-
-export interface DisconnectProviderHandler {
-  handle(command: DisconnectProviderCommand): Promise<HandlerResult<null>>;
-}
-
-export interface RefreshProviderTokensHandler {
-  handle(command: RefreshProviderTokensCommand): Promise<HandlerResult<null, RefreshFailure>>;
-}
-
-export interface GetProviderConnectionHandler {
-  handle(query: GetProviderConnectionQuery): Promise<HandlerResult<ProviderConnectionView>>;
-}
-
-export interface ListProviderConnectionsHandler {
-  handle(query: ListProviderConnectionsQuery): Promise<HandlerResult<ProviderConnectionList>>;
-}
-
-export interface ListExpiringConnectionsHandler {
-  handle(query: ListExpiringConnectionsQuery): Promise<HandlerResult<ExpiringConnections>>;
-}
 
 export type CredentialExpiry = "never" | "valid" | "expiring_soon" | "expired";
 

@@ -6,20 +6,5 @@ import * as glue from "./web/connect_provider.js";
 
 glue.initSync({ module: wasmModule });
 
-export const {
-  ConnectProviderHandler,
-  DisconnectProviderHandler,
-  RefreshProviderTokensHandler,
-  GetProviderConnectionHandler,
-  ListProviderConnectionsHandler,
-  ListExpiringConnectionsHandler,
-  ConnectProviderError,
-  DisconnectProviderError,
-  RefreshProviderTokensError,
-  GetProviderConnectionError,
-  ListProviderConnectionsError,
-  ListExpiringConnectionsError,
-  ErrorCode,
-  credentialExpiry,
-  wasmMemoryBytes,
-} = createApi(glue);
+// The table of handlers' classes and constants; scripts/build.mjs writes in their names.
+export const { __EXPORTS__ } = createApi(glue);

@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { buildSync, transformSync } from "esbuild";
 
@@ -65,6 +66,7 @@ dedupeSnippetImports();
 writeTypes();
 writeCommonJsApi();
 writeCommonJsSnippets();
+writeExports();
 writeStoreSchemas();
 writeCommonJsStores();
 minifyWebModules();
@@ -78,7 +80,7 @@ minifyWebModules();
  * JS-valued return come back. The exceptions are called once, at load, never from hot code.
  */
 function checkNoExportReturnsJsValue(wasmPath) {
-  const loadTimeOnly = new Set(["__errorStrings"]);
+  const loadTimeOnly = new Set(["__api"]);
   const text = execFileSync(join(root, "node_modules/.bin/wasm-dis"), [wasmPath], { encoding: "utf8", maxBuffer: 1 << 28 });
   const returnsRef = new Set();
   for (const match of text.matchAll(/^ \(func \$(\w+) [^\n]*\(result ([^)]*)\)/gm)) {
@@ -182,6 +184,31 @@ function writeCommonJsSnippets() {
     const cjs = `"use strict";\n${source.replace(/^export function /gm, "function ")}\nmodule.exports = { ${names.join(", ")} };\n`;
     writeFileSync(file, cjs);
   }
+}
+
+/** The table of handlers (src/js/handlers/table.rs) decides what the package exports: the built
+ * module is loaded once here, each ES module entry's `export const { __EXPORTS__ }` becomes its
+ * names, and index.d.ts's `// @error-objects` marker the error objects with their strings. */
+function writeExports() {
+  const api = createRequire(import.meta.url)(join(pkg, "node", "index.cjs"));
+  const names = Object.keys(api);
+  const placeholder = "{ __EXPORTS__ }";
+  for (const file of ["node/index.mjs", "browser.js", "deno.js", "workerd.js"]) {
+    const path = join(pkg, file);
+    const source = readFileSync(path, "utf8");
+    if (source.split(placeholder).length !== 2) throw new Error(`build: expected one ${placeholder} in ${path}`);
+    writeFileSync(path, source.replace(placeholder, `{\n${names.map((name) => `  ${name},`).join("\n")}\n}`));
+  }
+  const marker = "// @error-objects";
+  const errors = names.filter((name) => /^[A-Z]\w*Error$/.test(name)).map((name) => {
+    const entries = Object.entries(api[name]).map(([key, text]) => `  ${key}: ${JSON.stringify(text)};`);
+    return `export declare const ${name}: Readonly<{\n${entries.join("\n")}\n}>;\n`;
+  });
+  const index = join(pkg, "index.d.ts");
+  const template = readFileSync(index, "utf8");
+  if (template.split(marker).length !== 2) throw new Error(`build: expected one ${marker} in index.d.ts`);
+  writeFileSync(index, template.replace(marker, errors.join("\n")));
+  console.log(`build: the entries export ${names.length} names`);
 }
 
 /** The stores run the schema's .sql files (stores/sql/<dialect>/NNNN_name.sql, shipped as they are

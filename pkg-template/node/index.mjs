@@ -1,19 +1,4 @@
 import api from "./index.cjs";
 
-export const {
-  ConnectProviderHandler,
-  DisconnectProviderHandler,
-  RefreshProviderTokensHandler,
-  GetProviderConnectionHandler,
-  ListProviderConnectionsHandler,
-  ListExpiringConnectionsHandler,
-  ConnectProviderError,
-  DisconnectProviderError,
-  RefreshProviderTokensError,
-  GetProviderConnectionError,
-  ListProviderConnectionsError,
-  ListExpiringConnectionsError,
-  ErrorCode,
-  credentialExpiry,
-  wasmMemoryBytes,
-} = api;
+// The table of handlers' classes and constants; scripts/build.mjs writes in their names.
+export const { __EXPORTS__ } = api;

@@ -184,7 +184,6 @@ export function pack(value, maxItems, sizes) {
     put(value, maxItems, 0);
   } catch (reason) {
     texts = chunks = undefined;
-    trail.length = 0;
     throw reason instanceof Refusal ? reason : new Refusal(tag.UNREADABLE, "", describe(reason));
   }
   text = texts.join("");
@@ -246,12 +245,17 @@ class Refusal {
   }
 }
 
-/** Where `put` is: the keys and indices from the top, made into a path only for a refusal. */
-const trail = [];
-
 function refuse(refusal, detail) {
-  const path = trail.map((step) => (typeof step === "number" ? `[${step}]` : `.${step}`)).join("");
-  return new Refusal(refusal, path.startsWith(".") ? path.slice(1) : path, detail);
+  return new Refusal(refusal, "", detail);
+}
+
+/** A refusal inside `step` (a key or an index) gets the step in front of its path, as it leaves. */
+function within(reason, step) {
+  if (reason instanceof Refusal) {
+    const inner = reason.path === "" || reason.path.startsWith("[") ? reason.path : `.${reason.path}`;
+    reason.path = typeof step === "number" ? `[${step}]${inner}` : `${step}${inner}`;
+  }
+  return reason;
 }
 
 function putText(value) {
@@ -302,10 +306,12 @@ function putObject(value, maxItems, depth) {
   if (keys.length > limits.maxKeys) throw refuse(tag.TOO_MANY_PROPERTIES);
   push(op.OBJECT);
   for (const key of keys) {
-    trail.push(key);
-    putText(key);
-    put(value[key], maxItems, depth + 1);
-    trail.pop();
+    try {
+      putText(key);
+      put(value[key], maxItems, depth + 1);
+    } catch (reason) {
+      throw within(reason, key);
+    }
   }
   push(op.END);
 }
@@ -315,9 +321,11 @@ function putArray(value, limit, maxItems, depth) {
   if (length > limit) throw refuse(tag.TOO_MANY_ITEMS, limit);
   push(op.LIST);
   for (let i = 0; i < length; i++) {
-    trail.push(i);
-    put(value[i], maxItems, depth + 1);
-    trail.pop();
+    try {
+      put(value[i], maxItems, depth + 1);
+    } catch (reason) {
+      throw within(reason, i);
+    }
   }
   push(op.END);
 }

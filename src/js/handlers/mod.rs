@@ -1,14 +1,16 @@
-//! The exported classes, one per handler, all built by one generic piece (`operation.rs`): check
-//! the adapters and options, then `__start` each command or query as a task whose result the
-//! package's JS receives.
+//! The exported handler classes. `table.rs` declares them, one row and one `Operation` each;
+//! `exported.rs` makes the classes and the package's constants of the rows; `operation.rs` is
+//! what every class does (check the adapters and options, then `__start` each command or query
+//! as a task whose result the package's JS receives); `answer.rs` writes the outcome.
 
-mod classes;
-mod error_strings;
+#[macro_use]
+mod exported;
+mod answer;
 mod operation;
-mod operations;
 mod options;
+mod table;
 
-pub use classes::{
+pub use table::{
     JsConnectProviderHandler, JsDisconnectProviderHandler, JsGetProviderConnectionHandler,
     JsListExpiringConnectionsHandler, JsListProviderConnectionsHandler,
     JsRefreshProviderTokensHandler,

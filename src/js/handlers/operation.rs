@@ -19,10 +19,13 @@ use crate::js::shapes::Failure;
 /// Reads a command or query from the caller's object.
 pub type Decode<T> = fn(&JsValue) -> Result<T, InvalidField>;
 
-/// One handler of the application, as the bridge exports it.
-pub trait Operation: 'static {
-    /// The exported class's name, which its `TypeError`s start with.
+/// The exported class's name, which its `TypeError`s start with (from the table's row).
+pub trait Named {
     const CLASS: &'static str;
+}
+
+/// One handler of the application, as the bridge exports it.
+pub trait Operation: Named + 'static {
     /// The repository methods it calls.
     const METHODS: &'static [&'static str];
     /// Whether its failures say `needsUserAction` (a refresh's do).

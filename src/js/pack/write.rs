@@ -73,61 +73,40 @@ fn unsupported(what: &str) -> PackError {
     PackError::new(format!("{what} cannot be packed"))
 }
 
+/// `serialize_…` methods that write their value as a JS number.
+macro_rules! numbers {
+    ($($method:ident: $type:ty,)*) => {
+        $(fn $method(self, value: $type) -> Result<(), PackError> {
+            self.serialize_f64(value as f64)
+        })*
+    };
+}
+
 impl ser::Serializer for &mut Packer<'_> {
     type Ok = ();
     type Error = PackError;
     type SerializeSeq = Self;
-    type SerializeTuple = Self;
-    type SerializeTupleStruct = Self;
+    type SerializeTuple = Impossible<(), PackError>;
+    type SerializeTupleStruct = Impossible<(), PackError>;
     type SerializeTupleVariant = Impossible<(), PackError>;
     type SerializeMap = Impossible<(), PackError>;
     type SerializeStruct = Self;
     type SerializeStructVariant = Impossible<(), PackError>;
 
-    fn serialize_bool(self, value: bool) -> Result<(), PackError> {
-        self.op(if value { Op::True } else { Op::False });
-        Ok(())
-    }
-
-    fn serialize_i8(self, value: i8) -> Result<(), PackError> {
-        self.serialize_f64(value.into())
-    }
-
-    fn serialize_i16(self, value: i16) -> Result<(), PackError> {
-        self.serialize_f64(value.into())
-    }
-
-    fn serialize_i32(self, value: i32) -> Result<(), PackError> {
-        self.serialize_f64(value.into())
-    }
-
-    fn serialize_i64(self, value: i64) -> Result<(), PackError> {
-        self.serialize_f64(value as f64)
-    }
-
-    fn serialize_u8(self, value: u8) -> Result<(), PackError> {
-        self.serialize_f64(value.into())
-    }
-
-    fn serialize_u16(self, value: u16) -> Result<(), PackError> {
-        self.serialize_f64(value.into())
-    }
-
-    fn serialize_u32(self, value: u32) -> Result<(), PackError> {
-        self.serialize_f64(value.into())
-    }
-
-    /// Versions and counts: the shapes keep them within what a JS number holds exactly.
-    fn serialize_u64(self, value: u64) -> Result<(), PackError> {
-        self.serialize_f64(value as f64)
-    }
-
-    fn serialize_f32(self, value: f32) -> Result<(), PackError> {
-        self.serialize_f64(value.into())
+    numbers! {
+        serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_f32: f32,
+        // Versions and counts: the shapes keep them within what a JS number holds exactly.
+        serialize_u64: u64,
     }
 
     fn serialize_f64(self, value: f64) -> Result<(), PackError> {
         self.ops.extend([Op::Number.into(), value]);
+        Ok(())
+    }
+
+    fn serialize_bool(self, value: bool) -> Result<(), PackError> {
+        self.op(if value { Op::True } else { Op::False });
         Ok(())
     }
 
@@ -196,12 +175,18 @@ impl ser::Serializer for &mut Packer<'_> {
         Ok(self)
     }
 
-    fn serialize_tuple(self, len: usize) -> Result<Self, PackError> {
-        self.serialize_seq(Some(len))
+    /// No shape is a tuple, a map (an object's keys are its fields' names) or a variant with
+    /// data.
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, PackError> {
+        Err(unsupported("a tuple"))
     }
 
-    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Self, PackError> {
-        self.serialize_seq(Some(len))
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, PackError> {
+        Err(unsupported("a tuple"))
     }
 
     fn serialize_tuple_variant(
@@ -214,7 +199,6 @@ impl ser::Serializer for &mut Packer<'_> {
         Err(unsupported("an enum variant with data"))
     }
 
-    /// No shape is a map: an object's keys are its fields' names.
     fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, PackError> {
         Err(unsupported("a map"))
     }
@@ -240,34 +224,6 @@ impl ser::SerializeSeq for &mut Packer<'_> {
     type Error = PackError;
 
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), PackError> {
-        value.serialize(&mut **self)
-    }
-
-    fn end(self) -> Result<(), PackError> {
-        self.op(Op::End);
-        Ok(())
-    }
-}
-
-impl ser::SerializeTuple for &mut Packer<'_> {
-    type Ok = ();
-    type Error = PackError;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), PackError> {
-        value.serialize(&mut **self)
-    }
-
-    fn end(self) -> Result<(), PackError> {
-        self.op(Op::End);
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for &mut Packer<'_> {
-    type Ok = ();
-    type Error = PackError;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), PackError> {
         value.serialize(&mut **self)
     }
 

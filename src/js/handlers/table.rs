@@ -1,85 +1,61 @@
-//! The six handlers: for each, what it needs, how its input is read and how its result is
-//! written.
+//! The one table of handlers. Each row of `handlers!` declares a handler's exported class, how
+//! it is built (a command over a repository and an event bus, or a query over a repository),
+//! the repository it needs and its `handle()` in TypeScript, and its error strings; its
+//! `Operation` below says what it needs, how its input is read and how its answer is written.
+//! The classes, their TypeScript, the error objects and the entries' exports all come from
+//! here (exported.rs, scripts/build.mjs): a seventh handler is a row and an `Operation`.
 
-use std::fmt::Display;
 use std::future::Future;
 
-use serde::Serialize;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsValue;
 
-use super::operation::{Decode, Operation};
-use crate::application::{self as app, ErrorCode};
-use crate::js::decode;
-use super::operation::CommandPorts;
-use crate::js::decode::ConnectInput;
-use crate::js::pack::to_js;
+use super::answer::answer;
+use super::operation::{CommandPorts, Decode, Exported, Operation};
+use crate::application::{
+    self as app, ConnectProviderError as Connect, DatabaseError as Database,
+    DisconnectProviderError as Disconnect, GetProviderConnectionError as Get,
+    RefreshProviderTokensError as Refresh,
+};
+use crate::js::bridge_error::INVALID_COMMAND;
+use crate::js::decode::{self, ConnectInput};
 use crate::js::ports::{JsClock, JsEventBus, JsRepository, WholeText};
 use crate::js::runtime::panic_if_asked;
-use crate::js::shapes::{self, Failure, Success};
+use crate::js::shapes;
 
-/// What a failed result says: the error's string, its code and, for a refresh, whether the user
-/// must act.
-pub trait HandlerError: Display {
-    fn code(&self) -> ErrorCode;
-
-    fn needs_user_action(&self) -> Option<bool> {
-        None
-    }
-}
-
-impl<E: HandlerError> HandlerError for &E {
-    fn code(&self) -> ErrorCode {
-        (**self).code()
-    }
-
-    fn needs_user_action(&self) -> Option<bool> {
-        (**self).needs_user_action()
-    }
-}
-
-macro_rules! handler_errors {
-    ($($error:ty),*) => {
-        $(impl HandlerError for $error {
-            fn code(&self) -> ErrorCode {
-                <$error>::code(self)
-            }
-        })*
-    };
-}
-
-handler_errors!(
-    app::ConnectProviderError,
-    app::DisconnectProviderError,
-    app::GetProviderConnectionError,
-    app::DatabaseError
-);
-
-impl HandlerError for app::RefreshProviderTokensError {
-    fn code(&self) -> ErrorCode {
-        app::RefreshProviderTokensError::code(self)
-    }
-
-    fn needs_user_action(&self) -> Option<bool> {
-        Some(app::RefreshProviderTokensError::needs_user_action(self))
-    }
-}
-
-/// `{ ok: true, value }` or `{ ok: false, error, code, … }` with the contract's string.
-fn answer<T: Serialize, E: HandlerError>(outcome: Result<T, E>) -> JsValue {
-    match outcome {
-        Ok(value) => to_js(&Success::new(value)),
-        Err(error) => to_js(&Failure::new(
-            &error.to_string(),
-            error.code(),
-            error.needs_user_action(),
-        )),
-    }
+handlers! {
+    command JsConnectProviderHandler = "ConnectProviderHandler" (ConnectProvider),
+        repository "Pick<ProviderConnectionRepository, \"save\">",
+        handle "command: ConnectProviderCommand): Promise<ConnectProviderResult>",
+        errors ConnectProviderError: Connect [INVALID_CREDENTIALS, INVALID_PROVIDER_SLUG, DATABASE_ERROR,
+            INVALID_ALIAS, CONFLICT, INVALID_CONNECTION_ID, CONNECTION_ID_TAKEN];
+    command JsDisconnectProviderHandler = "DisconnectProviderHandler" (DisconnectProvider),
+        repository "Pick<ProviderConnectionRepository, \"findById\" | \"save\">",
+        handle "command: DisconnectProviderCommand): Promise<HandlerResult<null>>",
+        errors DisconnectProviderError: Disconnect [CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER,
+            DATABASE_ERROR, CONFLICT, VERSION_MISMATCH];
+    command JsRefreshProviderTokensHandler = "RefreshProviderTokensHandler" (RefreshProviderTokens),
+        repository "Pick<ProviderConnectionRepository, \"findById\" | \"save\">",
+        handle "command: RefreshProviderTokensCommand): Promise<HandlerResult<null, RefreshFailure>>",
+        errors RefreshProviderTokensError: Refresh [CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER,
+            INVALID_CREDENTIALS, NOT_ACTIVE, DATABASE_ERROR, CONFLICT, VERSION_MISMATCH];
+    query JsGetProviderConnectionHandler = "GetProviderConnectionHandler" (GetProviderConnection),
+        repository "Pick<ProviderConnectionRepository, \"findById\">",
+        handle "query: GetProviderConnectionQuery): Promise<HandlerResult<ProviderConnectionView>>",
+        errors GetProviderConnectionError: Get [CONNECTION_NOT_FOUND, NOT_OWNED_BY_USER, DATABASE_ERROR];
+    query JsListProviderConnectionsHandler = "ListProviderConnectionsHandler" (ListProviderConnections),
+        repository "Pick<ProviderConnectionRepository, \"findByUserId\" | \"findActiveByUser\">",
+        handle "query: ListProviderConnectionsQuery): Promise<HandlerResult<ProviderConnectionList>>",
+        errors ListProviderConnectionsError: Database [DATABASE_ERROR];
+    query JsListExpiringConnectionsHandler = "ListExpiringConnectionsHandler" (ListExpiringConnections),
+        repository "Pick<ProviderConnectionRepository, \"findExpiringBefore\">",
+        handle "query: ListExpiringConnectionsQuery): Promise<HandlerResult<ExpiringConnections>>",
+        errors ListExpiringConnectionsError: Database [DATABASE_ERROR];
 }
 
 pub struct ConnectProvider;
 
 impl Operation for ConnectProvider {
-    const CLASS: &'static str = "ConnectProviderHandler";
     const METHODS: &'static [&'static str] = &["save"];
     type Handler = app::ConnectProviderHandler<JsRepository, JsEventBus, JsClock>;
     type Input = ConnectInput;
@@ -107,7 +83,6 @@ impl Operation for ConnectProvider {
 pub struct DisconnectProvider;
 
 impl Operation for DisconnectProvider {
-    const CLASS: &'static str = "DisconnectProviderHandler";
     const METHODS: &'static [&'static str] = &["findById", "save"];
     type Handler = app::DisconnectProviderHandler<JsRepository, JsEventBus, JsClock>;
     type Input = app::DisconnectProvider;
@@ -122,7 +97,6 @@ impl Operation for DisconnectProvider {
 pub struct RefreshProviderTokens;
 
 impl Operation for RefreshProviderTokens {
-    const CLASS: &'static str = "RefreshProviderTokensHandler";
     const METHODS: &'static [&'static str] = &["findById", "save"];
     const REPORTS_USER_ACTION: bool = true;
     type Handler = app::RefreshProviderTokensHandler<JsRepository, JsEventBus, JsClock>;
@@ -138,7 +112,6 @@ impl Operation for RefreshProviderTokens {
 pub struct GetProviderConnection;
 
 impl Operation for GetProviderConnection {
-    const CLASS: &'static str = "GetProviderConnectionHandler";
     const METHODS: &'static [&'static str] = &["findById"];
     type Handler = app::GetProviderConnectionHandler<JsRepository, JsClock>;
     type Input = app::GetProviderConnection;
@@ -154,7 +127,6 @@ impl Operation for GetProviderConnection {
 pub struct ListProviderConnections;
 
 impl Operation for ListProviderConnections {
-    const CLASS: &'static str = "ListProviderConnectionsHandler";
     const METHODS: &'static [&'static str] = &["findByUserId", "findActiveByUser"];
     type Handler = app::ListProviderConnectionsHandler<JsRepository, JsClock>;
     type Input = app::ListProviderConnections;
@@ -170,7 +142,6 @@ impl Operation for ListProviderConnections {
 pub struct ListExpiringConnections;
 
 impl Operation for ListExpiringConnections {
-    const CLASS: &'static str = "ListExpiringConnectionsHandler";
     const METHODS: &'static [&'static str] = &["findExpiringBefore"];
     type Handler = app::ListExpiringConnectionsHandler<JsRepository, JsClock>;
     type Input = app::ListExpiringConnections;
