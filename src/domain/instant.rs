@@ -3,16 +3,64 @@
 //! survives the trip to JavaScript, and to any store, and back unchanged. Text in is RFC 3339;
 //! text out is what `Date.prototype.toISOString()` writes.
 
-use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Timelike, Utc};
 
 /// RFC 3339 with an offset (chrono's reader: `T`, `t` or a space between date and time, `Z`,
 /// `z` or `±hh:mm`), cut to the millisecond. A leap second (`:60`) becomes the first millisecond
 /// of the next minute, as a JS `Date` would count it. `None` when the instant, in UTC, falls
 /// outside 0000–9999 (`0000-01-01T00:00:00+01:00` is in year -1).
 pub fn parse_rfc3339(text: &str) -> Option<DateTime<Utc>> {
+    if let Some(fixed) = fixed_form(text.as_bytes()) {
+        return fixed;
+    }
     let parsed = DateTime::parse_from_rfc3339(text).ok()?;
     DateTime::from_timestamp_millis(parsed.timestamp_millis())
         .filter(|at| (0..=9999).contains(&at.year()))
+}
+
+/// The forms instants are stored and sent in, read without chrono's general parser: what
+/// `toISOString()` writes (`2026-11-26T15:21:29.123Z`) and the same without its milliseconds.
+/// `None` for any other form (the general parser reads it), `Some(None)` for an invalid date or
+/// time in this form. A leap second goes to the general parser, which carries it over.
+fn fixed_form(text: &[u8]) -> Option<Option<DateTime<Utc>>> {
+    let millis = match text.len() {
+        24 if text[19] == b'.' && text[23] == b'Z' => Some(&text[20..23]),
+        20 if text[19] == b'Z' => None,
+        _ => return None,
+    };
+    let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if separators.iter().any(|&(at, byte)| text[at] != byte) {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |value, digit| {
+            digit
+                .is_ascii_digit()
+                .then(|| value * 10 + u32::from(digit - b'0'))
+        })
+    };
+    let second = number(&text[17..19])?;
+    if second == 60 {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(
+        number(&text[..4])? as i32,
+        number(&text[5..7])?,
+        number(&text[8..10])?,
+    );
+    let millis = match millis {
+        Some(digits) => number(digits)?,
+        None => 0,
+    };
+    Some(date.and_then(|date| {
+        date.and_hms_milli_opt(
+            number(&text[11..13])?,
+            number(&text[14..16])?,
+            second,
+            millis,
+        )
+        .map(|at| at.and_utc())
+    }))
 }
 
 /// `2026-11-26T15:21:29.123Z`, exactly as `Date.prototype.toISOString()` writes it (every
@@ -39,7 +87,9 @@ impl IsoText {
             ));
         }
         let mut text = *b"0000-00-00T00:00:00.000Z";
-        let millis = at.timestamp_subsec_millis() % 1000;
+        // The naive UTC time, so no accessor adds the (zero) offset again.
+        let at = at.naive_utc();
+        let millis = at.nanosecond() / 1_000_000 % 1000;
         let fields = [
             (0, 4, at.year() as u32),
             (5, 2, at.month()),
@@ -132,6 +182,42 @@ mod tests {
             "9999-12-31T23:59:59-00:01",
         ] {
             assert_eq!(millis(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_fixed_forms_read_as_chronos_general_parser_reads_them() {
+        let general = |text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .ok()
+                .and_then(|at| DateTime::from_timestamp_millis(at.timestamp_millis()))
+                .filter(|at| (0..=9999).contains(&at.year()))
+        };
+        let mut texts = vec![
+            "2026-02-29T00:00:00Z".to_owned(),
+            "2024-02-29T23:59:59.999Z".to_owned(),
+            "2026-13-01T00:00:00Z".to_owned(),
+            "2026-00-10T00:00:00.000Z".to_owned(),
+            "2026-11-31T00:00:00Z".to_owned(),
+            "2026-11-26T24:00:00.000Z".to_owned(),
+            "2026-11-26T23:60:00Z".to_owned(),
+            "2016-12-31T23:59:60.500Z".to_owned(),
+            "0000-01-01T00:00:00.000Z".to_owned(),
+            "9999-12-31T23:59:59.999Z".to_owned(),
+            "2026-11-2615:21:29.123Z".to_owned(),
+            "2026-1a-26T15:21:29.123Z".to_owned(),
+            "2026-11-26T15:21:29.12aZ".to_owned(),
+            "2026-11-26T15:21:29.123+".to_owned(),
+        ];
+        let mut ms: i64 = -62_167_219_200_000;
+        while ms < 253_402_300_799_999 {
+            let at = DateTime::from_timestamp_millis(ms).unwrap();
+            texts.push(to_iso_string(at));
+            texts.push(at.to_rfc3339_opts(SecondsFormat::Secs, true));
+            ms += 7_919_999_999_983;
+        }
+        for text in &texts {
+            assert_eq!(parse_rfc3339(text), general(text), "{text}");
         }
     }
 

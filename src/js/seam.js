@@ -25,8 +25,14 @@ let limits;
 const tag = {};
 const op = {};
 let bytesLeft = 0;
-/** The keys the module has sent this instance, by their numbers (the pack's `NEW_KEY`). */
+/** The keys the module has sent this instance, by their numbers (the pack's `NEW_KEY`, out). */
 let keys = [];
+/** The keys sent to the module this instance, and their numbers (`NEW_KEY`, in): the few
+ * property names records have, each sent as text once; up to `MAX_IN_KEYS`. */
+let inKeys = new Map();
+const MAX_IN_KEYS = 256;
+/** The keys this pack added to `inKeys`, forgotten again should it be refused. */
+let addedKeys = [];
 
 /** `tagNames`, `opNames`: the names in the order of their numbers, separated by spaces. */
 export function configure(maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes, tagNames, opNames) {
@@ -38,6 +44,7 @@ export function configure(maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalByt
     op[name] = number;
   });
   keys = [];
+  inKeys = new Map();
 }
 
 /** The value the module packed: `ops` and `bytes` are views of its memory, `text` a copy. */
@@ -173,17 +180,19 @@ export function copyBytes(source, target) {
  * a `Date` its ISO string. Anything else (a function, a symbol, a bigint, another typed array, a
  * lone surrogate, more depth) is refused: this throws a `Refusal` (tag, path, detail), which the
  * module puts into words. `sizes` receives the pack's number of ops, of bytes and of text units,
- * for `packed`.
+ * for `packed`, and of keys it sends for the first time.
  */
 export function pack(value, maxItems, sizes) {
   bytesLeft = limits.maxTotalBytes;
   length = 0;
   texts = [];
   chunks = [];
+  addedKeys = [];
   try {
     put(value, maxItems, 0);
   } catch (reason) {
     texts = chunks = undefined;
+    for (const key of addedKeys) inKeys.delete(key);
     throw reason instanceof Refusal ? reason : new Refusal(tag.UNREADABLE, "", describe(reason));
   }
   text = texts.join("");
@@ -191,6 +200,7 @@ export function pack(value, maxItems, sizes) {
   sizes[0] = length;
   sizes[1] = limits.maxTotalBytes - bytesLeft;
   sizes[2] = text.length;
+  sizes[3] = addedKeys.length;
 }
 
 /**
@@ -265,6 +275,20 @@ function putText(value) {
   texts.push(value);
 }
 
+/** A property's key: its number once it has been sent, else its text (numbered, while there is
+ * room). */
+function putKey(key) {
+  const number = inKeys.get(key);
+  if (number !== undefined) return push2(op.KEY, number);
+  if (inKeys.size === MAX_IN_KEYS) return putText(key);
+  if (key.length > limits.maxTextUnits) throw refuse(tag.TOO_LONG);
+  if (!wellFormed(key)) throw refuse(tag.LONE_SURROGATE);
+  push2(op.NEW_KEY, key.length);
+  texts.push(key);
+  inKeys.set(key, inKeys.size);
+  addedKeys.push(key);
+}
+
 function put(value, maxItems, depth) {
   switch (typeof value) {
     case "string":
@@ -307,7 +331,7 @@ function putObject(value, maxItems, depth) {
   push(op.OBJECT);
   for (const key of keys) {
     try {
-      putText(key);
+      putKey(key);
       put(value[key], maxItems, depth + 1);
     } catch (reason) {
       throw within(reason, key);

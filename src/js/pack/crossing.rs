@@ -7,17 +7,20 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 use zeroize::Zeroizing;
 
-use super::{Keys, Packer, Reader};
+use super::{Keys, PackError, Packer, Reader};
 use crate::js::raw::{pack, packed, unpack};
 
 thread_local! {
-    /// The keys `seam.js` has been sent this instance; both sides forget them at `configure`.
+    /// The keys `seam.js` has been sent this instance, and those it has sent (by number, in
+    /// the order it numbered them); both sides forget them at `configure`.
     static KEYS: RefCell<Keys> = RefCell::default();
+    static IN_KEYS: RefCell<Vec<String>> = RefCell::default();
 }
 
 /// When an instance starts, `seam.js` is configured afresh, and so are the keys on this side.
 pub fn forget_keys() {
     KEYS.take();
+    IN_KEYS.take();
 }
 
 /// The JS value of `shape`, in one call. The shapes hold only what packs without fail (strings,
@@ -46,7 +49,7 @@ pub enum Unreadable {
 /// `T` read from a caller's value: packed by `seam.js` (never read here, where a getter could
 /// run), then deserialized, naming the path to a field that is wrong.
 pub fn from_caller<T: DeserializeOwned>(value: &JsValue, max_items: u32) -> Result<T, Unreadable> {
-    let mut sizes = [0u32; 3];
+    let mut sizes = [0u32; 4];
     pack(value, max_items, &mut sizes).map_err(Unreadable::Refused)?;
     let mut ops = vec![0.0; sizes[0] as usize];
     let mut bytes = Zeroizing::new(vec![0u8; sizes[1] as usize]);
@@ -54,6 +57,13 @@ pub fn from_caller<T: DeserializeOwned>(value: &JsValue, max_items: u32) -> Resu
     let written = packed(&mut ops, &mut bytes, &mut text) as usize;
     let text = text.get(..written).and_then(|text| std::str::from_utf8(text).ok());
     let text = text.ok_or_else(|| Unreadable::Invalid("the pack's text is not UTF-8".to_owned()))?;
-    T::deserialize(&mut Reader::new(&ops, text, &bytes))
-        .map_err(|error| Unreadable::Invalid(error.to_string()))
+    let invalid = |error: PackError| Unreadable::Invalid(error.to_string());
+    // The keys it sends for the first time are numbered now, whatever happens to the value.
+    if sizes[3] > 0 {
+        let new_keys = Reader::new(&[], &ops, text, &bytes).new_keys().map_err(invalid)?;
+        IN_KEYS.with_borrow_mut(|keys| keys.extend(new_keys.into_iter().map(str::to_owned)));
+    }
+    IN_KEYS
+        .with_borrow(|keys| T::deserialize(&mut Reader::new(keys, &ops, text, &bytes)))
+        .map_err(invalid)
 }

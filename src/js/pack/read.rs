@@ -10,6 +10,8 @@ use serde::de::{self, DeserializeSeed, Expected, Visitor};
 use super::{Op, PackError};
 
 pub struct Reader<'de> {
+    /// The keys `seam.js` has sent before, by number (`KEY`).
+    keys: &'de [String],
     ops: &'de [f64],
     at: usize,
     text: &'de str,
@@ -29,8 +31,9 @@ fn broken() -> PackError {
 const PAST_SAFE: f64 = 9_007_199_254_740_992.0;
 
 impl<'de> Reader<'de> {
-    pub fn new(ops: &'de [f64], text: &'de str, bytes: &'de [u8]) -> Self {
+    pub fn new(keys: &'de [String], ops: &'de [f64], text: &'de str, bytes: &'de [u8]) -> Self {
         Self {
+            keys,
             ops,
             at: 0,
             text,
@@ -93,6 +96,21 @@ impl<'de> Reader<'de> {
         Ok(bytes)
     }
 
+    /// The keys this pack sends for the first time (`NEW_KEY`), in order, from one pass over
+    /// its ops (each op is followed by at most one number).
+    pub fn new_keys(mut self) -> Result<Vec<&'de str>, PackError> {
+        let mut found = Vec::new();
+        while self.at < self.ops.len() {
+            match self.next()? {
+                Op::NewKey => found.push(self.take_text()?),
+                Op::Text => drop(self.take_text()?),
+                Op::Number | Op::Bytes | Op::Key => drop(self.number()?),
+                _ => {}
+            }
+        }
+        Ok(found)
+    }
+
     /// Passes over the next value.
     fn skip(&mut self) -> Result<(), PackError> {
         match self.next()? {
@@ -101,8 +119,10 @@ impl<'de> Reader<'de> {
             Op::Bytes => self.take_bytes().map(drop),
             Op::List => self.skip_until_end(false),
             Op::Object => self.skip_until_end(true),
+            Op::Key => self.number().map(drop),
+            Op::NewKey => self.take_text().map(drop),
             Op::Null | Op::True | Op::False => Ok(()),
-            Op::Key | Op::NewKey | Op::End => Err(broken()),
+            Op::End => Err(broken()),
         }
     }
 
@@ -297,8 +317,13 @@ impl<'de> de::MapAccess<'de> for Properties<'_, 'de> {
     ) -> Result<Option<K::Value>, PackError> {
         match self.0.next()? {
             Op::End => Ok(None),
-            Op::Text => {
+            Op::Text | Op::NewKey => {
                 self.1 = self.0.take_text()?;
+                seed.deserialize(BorrowedStrDeserializer::new(self.1)).map(Some)
+            }
+            Op::Key => {
+                let number = self.0.number()? as usize;
+                self.1 = self.0.keys.get(number).ok_or_else(broken)?;
                 seed.deserialize(BorrowedStrDeserializer::new(self.1)).map(Some)
             }
             _ => Err(broken()),

@@ -4,15 +4,27 @@ use serde::ser::{self, Impossible, Serialize};
 
 use super::{utf16_len, Op, PackError};
 
-/// The keys sent so far in this instance, by the address of their `&'static str` (a few dozen,
-/// so a list searched in order is the fastest map).
+/// The keys sent so far in this instance, by the address of their `&'static str`. A shape's
+/// fields come in the same order each time, so the key after the last one found is tried first.
 #[derive(Default)]
-pub struct Keys(Vec<(usize, usize)>);
+pub struct Keys {
+    known: Vec<(usize, usize)>,
+    last: usize,
+}
 
 impl Keys {
-    fn number(&self, key: &'static str) -> Option<usize> {
+    fn number(&mut self, key: &'static str) -> Option<usize> {
         let wanted = (key.as_ptr() as usize, key.len());
-        self.0.iter().position(|known| *known == wanted)
+        let next = self.last + 1;
+        let found = if self.known.get(next) == Some(&wanted) {
+            Some(next)
+        } else {
+            self.known.iter().position(|known| *known == wanted)
+        };
+        if let Some(number) = found {
+            self.last = number;
+        }
+        found
     }
 }
 
@@ -28,7 +40,7 @@ pub struct Packer<'k> {
 
 impl<'k> Packer<'k> {
     pub fn new(keys: &'k mut Keys) -> Self {
-        let keys_before = keys.0.len();
+        let keys_before = keys.known.len();
         Self {
             ops: Vec::with_capacity(64),
             text: String::with_capacity(256),
@@ -43,7 +55,7 @@ impl<'k> Packer<'k> {
         match value.serialize(&mut self) {
             Ok(()) => Ok(self),
             Err(error) => {
-                self.keys.0.truncate(self.keys_before);
+                self.keys.known.truncate(self.keys_before);
                 Err(error)
             }
         }
@@ -62,7 +74,8 @@ impl<'k> Packer<'k> {
         match self.keys.number(key) {
             Some(number) => self.ops.extend([Op::Key.into(), number as f64]),
             None => {
-                self.keys.0.push((key.as_ptr() as usize, key.len()));
+                self.keys.known.push((key.as_ptr() as usize, key.len()));
+                self.keys.last = self.keys.known.len() - 1;
                 self.text_op(Op::NewKey, key);
             }
         }

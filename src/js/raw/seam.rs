@@ -47,8 +47,9 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = copyBytes)]
     pub fn copy_bytes(source: &JsValue, target: &mut [u8]) -> Result<(), JsValue>;
 
-    /// Packs `value`, made only of plain data (see seam.js), writing its number of ops, of bytes
-    /// and of UTF-16 units of text into `sizes`; throws only a `Refusal`.
+    /// Packs `value`, made only of plain data (see seam.js), writing its number of ops, of bytes,
+    /// of UTF-16 units of text and of keys sent for the first time into `sizes`; throws only a
+    /// `Refusal`.
     #[wasm_bindgen(catch, js_name = pack)]
     pub fn pack(value: &JsValue, max_items: u32, sizes: &mut [u32]) -> Result<(), JsValue>;
 
