@@ -1,5 +1,6 @@
 // Rows for the lifecycle handlers, against their plain-JS baselines: disconnecting a connection
-// read back from the repository, and listing a user's 20 connections.
+// read back from the repository, and listing a user's 20 connections. Each row's floor awaits the
+// same adapter calls and does nothing else: what any implementation pays.
 import { DisconnectProviderHandler, ListProviderConnectionsHandler } from "connect-provider";
 import { BaselineDisconnectProviderHandler } from "./baseline/disconnect-provider.mjs";
 import { BaselineListProviderConnectionsHandler } from "./baseline/list-provider-connections.mjs";
@@ -41,12 +42,22 @@ export async function rowsOfLifecycle() {
   const publish = async () => {};
   const disconnect = { userId: USER_ID, connectionId: id(1) };
   const list = { userId: USER_ID };
+  const floorRepository = repository();
   return [
     {
       label: "Disconnect, async adapters, 1 in flight",
       commands: 1,
       wasm: new DisconnectProviderHandler(repository(), { publish }),
       js: new BaselineDisconnectProviderHandler(repository(), { publish }),
+      floor: {
+        async handle(command) {
+          const found = await floorRepository.findById(command.connectionId);
+          await publish(found);
+          await floorRepository.save(found);
+          await publish(found);
+          return { ok: true, value: null };
+        },
+      },
       run: (handler) => handler.handle(disconnect),
     },
     {
@@ -54,6 +65,12 @@ export async function rowsOfLifecycle() {
       commands: 1,
       wasm: new ListProviderConnectionsHandler(repository()),
       js: new BaselineListProviderConnectionsHandler(repository()),
+      floor: {
+        async handle(query) {
+          const connections = await floorRepository.findByUserId(query.userId);
+          return { ok: true, value: { connections, totalCount: connections.length, activeCount: 0 } };
+        },
+      },
       run: (handler) => handler.handle(list),
     },
   ];

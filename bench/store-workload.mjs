@@ -56,6 +56,8 @@ export function handlers(store) {
     list: {
       wasm: new ListProviderConnectionsHandler(store.repository),
       js: new BaselineListProviderConnectionsHandler(store.repository),
+      // The store's own find and nothing else.
+      floor: { handle: async (query) => ({ ok: true, value: { totalCount: (await store.repository.findByUserId(query.userId)).length } }) },
       run: async (handler) => {
         const result = await handler.handle({ userId: LIST_USER });
         if (!result.ok || result.value.totalCount !== 20) throw new Error(`the list failed: ${JSON.stringify(result)}`);
