@@ -1,28 +1,24 @@
 //! The events as `publish` receives them: `eventType` (the original's class name), then the
 //! event's fields in camelCase, written straight from the domain's event (their TypeScript is
 //! in index.d.ts, beside the contract's other hand-written types). None carries credentials.
-//! serde-wasm-bindgen makes them: an event has few fields, and a command its two or three events
-//! within its target (docs/choices.md has the figures against a pack).
+//! They cross as packs, as records and views do (docs/choices.md has the figures against
+//! serde-wasm-bindgen, which the wasm tests hold the packs to).
 
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
+
+use crate::js::pack;
 
 use super::iso_instant::IsoInstant;
 use crate::domain::{self, ConnectionSubject};
 
 pub struct ProviderEvent<'a>(pub &'a domain::ProviderEvent);
 
-/// `None` is written as `null`, as the contract has it, not left `undefined`.
-const SERIALIZER: serde_wasm_bindgen::Serializer =
-    serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-
 impl ProviderEvent<'_> {
-    /// The event as `publish` receives it. It holds only what serde-wasm-bindgen writes without
-    /// fail; should it fail all the same, the value is a JS `Error` saying so.
+    /// The event as `publish` receives it.
     pub fn to_js(&self) -> JsValue {
-        self.serialize(&SERIALIZER)
-            .unwrap_or_else(|error| js_sys::Error::new(&error.to_string()).into())
+        pack::to_js(self)
     }
 
     /// The slug a connection's event carries as the command gave it (the other events' come
