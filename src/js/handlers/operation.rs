@@ -130,8 +130,10 @@ impl<O: Operation> Exported<O> {
         start_boxed(Box::pin(async move {
             match (O::DECODE)(&input) {
                 Ok(input) => {
-                    let own = ports.and_then(|ports| O::own_handler(&input, &ports));
-                    O::run(own.as_ref().unwrap_or(&handler), input).await
+                    // Boxed: a handler holds its ids' random pool, which every waiting command
+                    // would otherwise carry in its future.
+                    let own = ports.and_then(|ports| O::own_handler(&input, &ports).map(Box::new));
+                    O::run(own.as_deref().unwrap_or(&handler), input).await
                 }
                 Err(why) => {
                     let error = BridgeError::InvalidCommand(why).to_string();

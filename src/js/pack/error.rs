@@ -1,3 +1,5 @@
+//! The pack's one error: serde's words, or the shape's own, and where in the value.
+
 use std::fmt;
 
 /// Why a value could not be packed or read from a pack: serde's words or the shape's own, and

@@ -13,13 +13,14 @@
 //! | `BYTES`  | its length                          | a `Uint8Array` of the next bytes      |
 //! | `LIST`   | the items, then `END`               | an array                              |
 //! | `OBJECT` | the properties, then `END`          | an object                             |
-//! | `KEY`    | the key's number (out only)         | a key sent before in this instance    |
-//! | `NEW_KEY`| its length (out only)               | a key from the text, numbered next    |
+//! | `KEY`    | the key's number                    | a key sent before in this instance    |
+//! | `NEW_KEY`| its length in UTF-16 units          | a key from the text, numbered next    |
 //! | `END`    |                                     | the end of a list or object           |
 //!
-//! Out (wasm to JS), a property is a `KEY` or `NEW_KEY`, then its value: keys are the shapes'
-//! `&'static str`s, each sent once per instance and kept by `seam.js` (both sides start afresh
-//! when `seam.js` is configured). In (JS to wasm), a property is a `TEXT` key, then its value.
+//! An object's properties are each a key (`KEY`, `NEW_KEY`, or going in past `seam.js`'s 256
+//! numbered keys, `TEXT`), then its value. Each side numbers the keys it sends in the order it
+//! first sends them, and both sides keep both tables for the instance (they start afresh when
+//! `seam.js` is configured; a pack `seam.js` refuses takes its new keys back with it).
 
 /// `pub enum Op { … }`, with the names `seam.js` knows the numbers by.
 macro_rules! ops {
