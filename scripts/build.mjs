@@ -170,7 +170,7 @@ function dedupeSnippetImports() {
   }
 }
 
-/** wasm-bindgen's Node output `require`s the crate's JS snippets (records.js), written as ES
+/** wasm-bindgen's Node output `require`s the crate's JS snippets (seam.js), written as ES
  * modules; Node 20 cannot require those, so the Node copies are rewritten as CommonJS. Only
  * `export function` is allowed in a snippet, which this checks. */
 function writeCommonJsSnippets() {

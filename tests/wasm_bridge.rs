@@ -1,6 +1,7 @@
 //! The JS bridge inside real wasm under Node (wasm-bindgen-test; `wasm_browser.rs` runs the same
 //! tests in headless Chromium): the adapters over JS objects, the serde shapes through the pack
-//! (held to serde-wasm-bindgen's values), and the handler classes end to end. The tests drive the package's real
+//! (records and events held to serde-wasm-bindgen's values), and the handler classes end to
+//! end. The tests drive the package's real
 //! `pkg-template/api.js`: `createApi(glue)` over the glue the runner generated
 //! (`tests/support/wasm_glue.js` finds it) registers the real runtime, its handler classes'
 //! `handle()` runs the commands, and the adapters used directly wait through that runtime.
@@ -13,7 +14,10 @@ use connect_provider::application::{
     EventBus, ProviderConnectionRepository, RepositoryError, Written,
 };
 use connect_provider::domain::instant::parse_rfc3339;
-use connect_provider::domain::{NewProviderConnection, ProviderConnectionAttempted};
+use connect_provider::domain::{
+    ConnectionSubject, NewProviderConnection, ProviderConnectionAttempted,
+    ProviderTokenRefreshFailed,
+};
 use connect_provider::js::pack::{from_caller, to_js, Unreadable};
 use connect_provider::js::shapes::ProviderConnectionRecord;
 use connect_provider::js::{commits_to, JsEventBus, JsRepository};
@@ -373,6 +377,33 @@ async fn every_record_packs_to_the_value_serde_wasm_bindgen_makes_and_reads_back
             format!("{:?}", ProviderConnectionRecord::from(&connection)),
             expected
         );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn every_event_packs_to_the_value_serde_wasm_bindgen_makes() {
+    api().await;
+    let reference = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+    let json = |value: &JsValue| js_sys::JSON::stringify(value).unwrap().as_string().unwrap();
+    let subject = |found: bool| ConnectionSubject {
+        user_id: Uuid::parse_str(USER_ID).unwrap(),
+        connection_id: Uuid::nil(),
+        provider_id: found.then(|| Uuid::parse_str(PROVIDER_ID).unwrap()),
+        provider_slug: found.then(|| "Épargne ✓".to_owned()),
+    };
+    let refresh_failed = |found| {
+        ProviderEvent::from(ProviderTokenRefreshFailed {
+            event_id: Uuid::nil(),
+            occurred_at: at("2026-11-26T00:00:00.5Z"),
+            subject: subject(found),
+            reason: "Connection is not active".into(),
+            needs_user_action: found,
+        })
+    };
+    for event in [attempted(), refresh_failed(true), refresh_failed(false)] {
+        let shape = connect_provider::js::shapes::ProviderEvent(&event);
+        let made_by_serde_wasm_bindgen = serde::Serialize::serialize(&shape, &reference).unwrap();
+        assert_eq!(json(&shape.to_js()), json(&made_by_serde_wasm_bindgen));
     }
 }
 

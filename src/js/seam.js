@@ -179,10 +179,9 @@ export function copyBytes(source, target) {
  * top), strings and Uint8Arrays (read through their internal slots) up to the module's limits,
  * a `Date` its ISO string. Anything else (a function, a symbol, a bigint, another typed array, a
  * lone surrogate, more depth) is refused: this throws a `Refusal` (tag, path, detail), which the
- * module puts into words. `sizes` receives the pack's number of ops, of bytes and of text units,
- * for `packed`, and of keys it sends for the first time.
+ * module puts into words.
  */
-export function pack(value, maxItems, sizes) {
+export function pack(value, maxItems) {
   bytesLeft = limits.maxTotalBytes;
   length = 0;
   texts = [];
@@ -197,6 +196,10 @@ export function pack(value, maxItems, sizes) {
   }
   text = texts.join("");
   texts = undefined;
+}
+
+/** The pack's sizes, for `packed`; asked for after `pack` returns, as getters may grow memory. */
+export function packSizes(sizes) {
   sizes[0] = length;
   sizes[1] = limits.maxTotalBytes - bytesLeft;
   sizes[2] = text.length;
@@ -216,6 +219,8 @@ export function packed(opsTarget, bytesTarget, textTarget) {
   }
   const { written } = encoder.encodeInto(text, textTarget);
   text = chunks = undefined;
+  // The ops may hold a secret's bytes as numbers (a store that keeps them as an array).
+  ops.fill(0, 0, length);
   if (ops.length > 1 << 16) ops = new Float64Array(1024);
   return written;
 }
@@ -246,7 +251,7 @@ function grow() {
   ops = larger;
 }
 
-/** Why a copy was refused; a class of this file's own, so nothing a getter throws passes for one. */
+/** Why a pack was refused; a class of this file's own, so nothing a getter throws passes for one. */
 class Refusal {
   constructor(refusal, path, detail) {
     this.tag = refusal;

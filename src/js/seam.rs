@@ -52,10 +52,10 @@ impl Tag {
     }
 }
 
-/// The most properties an object, and items a nested array, may have in a copy.
+/// The most properties an object, and items a nested array, may have in a pack.
 pub const MAX_KEYS: u32 = 64;
 pub const MAX_DEPTH: u32 = 6;
-/// All the bytes one copy may hold, however many Uint8Arrays they come in.
+/// All the bytes one pack may hold, however many Uint8Arrays they come in.
 pub const MAX_TOTAL_BYTES: u32 = 16 * 1024 * 1024;
 
 /// Called once per instance, when the package registers its runtime: `seam.js` starts afresh,

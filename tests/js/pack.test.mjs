@@ -47,7 +47,7 @@ test("a pack refused after sending new keys leaves both key tables in step", asy
 test("past the 256 keys a table numbers, keys still read exactly, sent as text", async () => {
   const { state, list } = lister();
   for (let round = 0; round < 6; round++) {
-    // Each record brings 60 keys never seen before: over 1,000 in all.
+    // Each record brings 50 keys never seen before: 900 in all.
     state.answer = records(3, (n) => Object.fromEntries(Array.from({ length: 50 }, (_, k) => [`r${round}n${n}k${k}`, k])));
     assert.deepEqual(listed(await list()), expected(3));
   }
@@ -87,4 +87,16 @@ test("after a trap and a fresh instance, the key tables start again on both side
   assert.deepEqual(listed(await list.handle({ userId: USER_ID })), expected(2));
   const saved = await connect.handle({ ...command, providerSlug: "schwab" });
   assert.equal(saved.ok, true);
+});
+
+test("a string where an object belongs is named, never quoted: it may be credentials as JSON", async () => {
+  const { state, list } = lister();
+  const secret = "c2VjcmV0LXRva2VuLTQyNDI0Mg";
+  state.answer = [storedRecord({ credentials: JSON.stringify({ encryptedData: secret, credentialType: "oauth2" }) })];
+  assert.deepEqual(await list(), databaseError("invalid stored connection: [0].credentials: invalid type: a string, expected struct ProviderCredentialsRecord"));
+  state.answer = [storedRecord(), JSON.stringify({ id: id(2), secret })];
+  assert.deepEqual(await list(), databaseError("invalid stored connection: [1]: invalid type: a string, expected struct ProviderConnectionRecord"));
+  // A scalar field still shows what it got, as serde words it.
+  state.answer = [storedRecord({ version: "2" })];
+  assert.deepEqual(await list(), databaseError('invalid stored connection: [0].version: invalid type: string "2", expected u64'));
 });

@@ -1,6 +1,6 @@
 //! What every exported handler class is, written once: its adapters checked at construction,
-//! then each command or query read, handled and answered as a task. Each class is an
-//! `Operation` (operations.rs) and a few lines of wasm-bindgen surface (classes.rs).
+//! then each command or query read, handled and answered as a task. Each class is a row and an
+//! `Operation` in table.rs, made into a wasm-bindgen class by exported.rs.
 
 use std::future::Future;
 use std::pin::Pin;

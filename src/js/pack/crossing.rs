@@ -8,7 +8,8 @@ use wasm_bindgen::JsValue;
 use zeroize::Zeroizing;
 
 use super::{Keys, PackError, Packer, Reader};
-use crate::js::raw::{pack, packed, unpack};
+use crate::js::raw::{pack, pack_sizes, packed, unpack};
+use crate::js::seam;
 
 thread_local! {
     /// The keys `seam.js` has been sent this instance, and those it has sent (by number, in
@@ -30,7 +31,7 @@ pub fn to_js<T: Serialize + ?Sized>(shape: &T) -> JsValue {
     let packer = KEYS.with_borrow_mut(|keys| {
         Packer::new(keys)
             .pack(shape)
-            .map(|packer| (packer.ops, packer.text, Zeroizing::new(packer.bytes)))
+            .map(|packer| (packer.ops, packer.text, packer.bytes))
     });
     match packer {
         Ok((ops, text, bytes)) => unpack(&ops, &text, &bytes),
@@ -49,18 +50,27 @@ pub enum Unreadable {
 /// `T` read from a caller's value: packed by `seam.js` (never read here, where a getter could
 /// run), then deserialized, naming the path to a field that is wrong.
 pub fn from_caller<T: DeserializeOwned>(value: &JsValue, max_items: u32) -> Result<T, Unreadable> {
+    pack(value, max_items).map_err(Unreadable::Refused)?;
     let mut sizes = [0u32; 4];
-    pack(value, max_items, &mut sizes).map_err(Unreadable::Refused)?;
-    let mut ops = vec![0.0; sizes[0] as usize];
+    pack_sizes(&mut sizes);
+    // A store may keep a secret's bytes as an array of numbers: every buffer is zeroed.
+    let mut ops = Zeroizing::new(vec![0.0; sizes[0] as usize]);
     let mut bytes = Zeroizing::new(vec![0u8; sizes[1] as usize]);
     let mut text = Zeroizing::new(vec![0u8; 3 * sizes[2] as usize]);
     let written = packed(&mut ops, &mut bytes, &mut text) as usize;
+    // The keys it sends for the first time are numbered now, whatever happens to the value;
+    // should they not all be found, both sides' tables start again rather than drift apart.
     let text = text.get(..written).and_then(|text| std::str::from_utf8(text).ok());
-    let text = text.ok_or_else(|| Unreadable::Invalid("the pack's text is not UTF-8".to_owned()))?;
+    let new_keys = text.map(|text| Reader::new(&[], &ops, text, &bytes).new_keys());
+    let (text, new_keys) = match (text, new_keys) {
+        (Some(text), Some(Ok(keys))) if keys.len() == sizes[3] as usize => (text, keys),
+        _ => {
+            seam::configure();
+            return Err(Unreadable::Invalid("the pack is malformed".to_owned()));
+        }
+    };
     let invalid = |error: PackError| Unreadable::Invalid(error.to_string());
-    // The keys it sends for the first time are numbered now, whatever happens to the value.
-    if sizes[3] > 0 {
-        let new_keys = Reader::new(&[], &ops, text, &bytes).new_keys().map_err(invalid)?;
+    if !new_keys.is_empty() {
         IN_KEYS.with_borrow_mut(|keys| keys.extend(new_keys.into_iter().map(str::to_owned)));
     }
     IN_KEYS

@@ -138,14 +138,17 @@ impl<'de> Reader<'de> {
     }
 
     /// "invalid type: a number, expected a string": the next value is not what `expected` takes.
-    fn mismatch(&mut self, expected: &dyn Expected) -> PackError {
+    /// A string is quoted only where a scalar was expected (`string "2", expected u64`): where an
+    /// object or a list was, it may be one as JSON text, credentials and all.
+    fn mismatch(&mut self, expected: &dyn Expected, quote: bool) -> PackError {
         let kind = match self.next() {
             Ok(Op::Null) => "unit value".to_owned(),
             Ok(Op::True) => "boolean `true`".to_owned(),
             Ok(Op::False) => "boolean `false`".to_owned(),
             Ok(Op::Number) => "a number".to_owned(),
             Ok(Op::Text) => match self.take_text() {
-                Ok(text) => format!("string {text:?}"),
+                Ok(text) if quote => format!("string {text:?}"),
+                Ok(_) => "a string".to_owned(),
                 Err(error) => return error,
             },
             Ok(Op::Bytes) => "a Uint8Array".to_owned(),
@@ -162,20 +165,20 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
 
     /// No shape asks for any value; one that did would get a mismatch.
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
-        Err(self.mismatch(&visitor))
+        Err(self.mismatch(&visitor, false))
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
         match self.peek()? {
             Op::True | Op::False => visitor.visit_bool(self.next()? == Op::True),
-            _ => Err(self.mismatch(&visitor)),
+            _ => Err(self.mismatch(&visitor, true)),
         }
     }
 
     /// A whole number from 0 to 2^53 - 1, which a JS number holds exactly.
     fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
         if self.peek()? != Op::Number {
-            return Err(self.mismatch(&visitor));
+            return Err(self.mismatch(&visitor, true));
         }
         self.at += 1;
         let number = self.number()?;
@@ -196,7 +199,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
                 self.at += 1;
                 visitor.visit_f64(self.number()?)
             }
-            _ => Err(self.mismatch(&visitor)),
+            _ => Err(self.mismatch(&visitor, true)),
         }
     }
 
@@ -206,7 +209,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
                 self.at += 1;
                 visitor.visit_borrowed_str(self.take_text()?)
             }
-            _ => Err(self.mismatch(&visitor)),
+            _ => Err(self.mismatch(&visitor, true)),
         }
     }
 
@@ -246,7 +249,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
                 self.at += 1;
                 visitor.visit_seq(Items(self, 0))
             }
-            _ => Err(self.mismatch(&visitor)),
+            _ => Err(self.mismatch(&visitor, false)),
         }
     }
 
@@ -261,7 +264,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
                 self.at += 1;
                 visitor.visit_map(Properties(self, ""))
             }
-            _ => Err(self.mismatch(&visitor)),
+            _ => Err(self.mismatch(&visitor, false)),
         }
     }
 

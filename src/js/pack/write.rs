@@ -1,6 +1,7 @@
 //! Writing a value into a pack (the table is in mod.rs): serde's `Serializer` over three buffers.
 
 use serde::ser::{self, Impossible, Serialize};
+use zeroize::Zeroizing;
 
 use super::{utf16_len, Op, PackError};
 
@@ -32,7 +33,8 @@ impl Keys {
 pub struct Packer<'k> {
     pub ops: Vec<f64>,
     pub text: String,
-    pub bytes: Vec<u8>,
+    /// Credential bytes among them: zeroed when dropped, whether the pack is sent or not.
+    pub bytes: Zeroizing<Vec<u8>>,
     keys: &'k mut Keys,
     /// How many keys were known before this pack, to forget its new ones if it is never sent.
     keys_before: usize,
@@ -44,7 +46,7 @@ impl<'k> Packer<'k> {
         Self {
             ops: Vec::with_capacity(64),
             text: String::with_capacity(256),
-            bytes: Vec::new(),
+            bytes: Zeroizing::new(Vec::new()),
             keys,
             keys_before,
         }

@@ -47,11 +47,15 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = copyBytes)]
     pub fn copy_bytes(source: &JsValue, target: &mut [u8]) -> Result<(), JsValue>;
 
-    /// Packs `value`, made only of plain data (see seam.js), writing its number of ops, of bytes,
-    /// of UTF-16 units of text and of keys sent for the first time into `sizes`; throws only a
-    /// `Refusal`.
+    /// Packs `value`, made only of plain data (see seam.js); throws only a `Refusal`.
     #[wasm_bindgen(catch, js_name = pack)]
-    pub fn pack(value: &JsValue, max_items: u32, sizes: &mut [u32]) -> Result<(), JsValue>;
+    pub fn pack(value: &JsValue, max_items: u32) -> Result<(), JsValue>;
+
+    /// The pack's number of ops, of bytes, of UTF-16 units of text and of keys sent for the first
+    /// time, written into `sizes` once `pack` has returned (no caller's code runs between, so
+    /// wasm memory cannot grow under the view).
+    #[wasm_bindgen(js_name = packSizes)]
+    pub fn pack_sizes(sizes: &mut [u32]);
 
     /// The pack `pack` made, copied into the buffers: its ops, its bytes and its text as UTF-8
     /// (`text` has three bytes a unit); returns the text's length in bytes.

@@ -13,7 +13,8 @@
 //! | `__expire` | JS | | the timer fired: the calls due time out |
 //!
 //! Once per instance, JS also registers itself (`__setRuntime`, which configures `seam.js`) and
-//! its panic listener (`__setPanicListener`), and reads the error strings (`__errorStrings`).
+//! its panic listener (`__setPanicListener`), and reads the handlers' class names, error objects
+//! and codes (`__api`).
 
 use std::cell::RefCell;
 use std::future::Future;

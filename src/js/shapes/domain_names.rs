@@ -1,5 +1,5 @@
 //! The domain's names for its enums, which it defines once (`as_str`, `FromStr`), written as
-//! unit variants: serde-wasm-bindgen makes each name's JS string once per instance.
+//! unit variants (each a string in the pack).
 
 use serde::{Deserialize, Deserializer, Serializer};
 

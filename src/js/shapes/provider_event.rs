@@ -2,7 +2,7 @@
 //! event's fields in camelCase, written straight from the domain's event (their TypeScript is
 //! in index.d.ts, beside the contract's other hand-written types). None carries credentials.
 //! They cross as packs, as records and views do (docs/choices.md has the figures against
-//! serde-wasm-bindgen, which the wasm tests hold the packs to).
+//! serde-wasm-bindgen, whose values the wasm tests hold the events' packs to).
 
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
