@@ -33,10 +33,23 @@ macro_rules! handlers {
         ),)*];
     };
 
-    (@class command $class:ident $name:literal $operation:ident $repository:literal) => {
+    (@class $kind:ident $class:ident $name:literal $operation:ident $repository:literal) => {
         #[wasm_bindgen(js_name = $name)]
         pub struct $class(Exported<$operation>);
 
+        #[wasm_bindgen(js_class = $name)]
+        impl $class {
+            #[wasm_bindgen(js_name = __start, skip_typescript)]
+            pub fn start(&self, input: JsValue) -> u32 {
+                self.0.start(input)
+            }
+        }
+
+        handlers!(@new $kind $class $name $repository);
+    };
+
+    // What differs between a command's class and a query's: the constructor.
+    (@new command $class:ident $name:literal $repository:literal) => {
         #[wasm_bindgen(js_class = $name)]
         impl $class {
             /// Throws a `TypeError` naming the problem when a repository method it uses or
@@ -50,18 +63,10 @@ macro_rules! handlers {
             ) -> Result<$class, JsValue> {
                 Exported::command(repository, event_bus, options).map(Self)
             }
-
-            #[wasm_bindgen(js_name = __start, skip_typescript)]
-            pub fn start(&self, command: JsValue) -> u32 {
-                self.0.start(command)
-            }
         }
     };
 
-    (@class query $class:ident $name:literal $operation:ident $repository:literal) => {
-        #[wasm_bindgen(js_name = $name)]
-        pub struct $class(Exported<$operation>);
-
+    (@new query $class:ident $name:literal $repository:literal) => {
         #[wasm_bindgen(js_class = $name)]
         impl $class {
             /// Throws a `TypeError` when a repository method it uses is not a function, or an
@@ -72,11 +77,6 @@ macro_rules! handlers {
                 #[wasm_bindgen(unchecked_optional_param_type = "QueryOptions")] options: JsValue,
             ) -> Result<$class, JsValue> {
                 Exported::query(repository, options).map(Self)
-            }
-
-            #[wasm_bindgen(js_name = __start, skip_typescript)]
-            pub fn start(&self, query: JsValue) -> u32 {
-                self.0.start(query)
             }
         }
     };

@@ -137,6 +137,15 @@ impl<'de> Reader<'de> {
         Ok(())
     }
 
+    /// Takes the next op when it is `op`; else the mismatch for `expected` (see `mismatch`).
+    fn take(&mut self, op: Op, expected: &dyn Expected, quote: bool) -> Result<(), PackError> {
+        if self.peek()? != op {
+            return Err(self.mismatch(expected, quote));
+        }
+        self.at += 1;
+        Ok(())
+    }
+
     /// "invalid type: a number, expected a string": the next value is not what `expected` takes.
     /// A string is quoted only where a scalar was expected (`string "2", expected u64`): where an
     /// object or a list was, it may be one as JSON text, credentials and all.
@@ -177,10 +186,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
 
     /// A whole number from 0 to 2^53 - 1, which a JS number holds exactly.
     fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
-        if self.peek()? != Op::Number {
-            return Err(self.mismatch(&visitor, true));
-        }
-        self.at += 1;
+        self.take(Op::Number, &visitor, true)?;
         let number = self.number()?;
         if number.fract() == 0.0 && (0.0..PAST_SAFE).contains(&number) {
             visitor.visit_u64(number as u64)
@@ -194,23 +200,13 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
-        match self.peek()? {
-            Op::Number => {
-                self.at += 1;
-                visitor.visit_f64(self.number()?)
-            }
-            _ => Err(self.mismatch(&visitor, true)),
-        }
+        self.take(Op::Number, &visitor, true)?;
+        visitor.visit_f64(self.number()?)
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
-        match self.peek()? {
-            Op::Text => {
-                self.at += 1;
-                visitor.visit_borrowed_str(self.take_text()?)
-            }
-            _ => Err(self.mismatch(&visitor, true)),
-        }
+        self.take(Op::Text, &visitor, true)?;
+        visitor.visit_borrowed_str(self.take_text()?)
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
@@ -244,13 +240,8 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
-        match self.peek()? {
-            Op::List => {
-                self.at += 1;
-                visitor.visit_seq(Items(self, 0))
-            }
-            _ => Err(self.mismatch(&visitor, false)),
-        }
+        self.take(Op::List, &visitor, false)?;
+        visitor.visit_seq(Items(self, 0))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -259,13 +250,8 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, PackError> {
-        match self.peek()? {
-            Op::Object => {
-                self.at += 1;
-                visitor.visit_map(Properties(self, ""))
-            }
-            _ => Err(self.mismatch(&visitor, false)),
-        }
+        self.take(Op::Object, &visitor, false)?;
+        visitor.visit_map(Properties(self, ""))
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
