@@ -121,6 +121,37 @@ test("a Proxy that answers with valid fields is a valid command; so is a Uint8Ar
   assert.deepEqual([...saved[0].credentials.encryptedData], [9, 8, 7]);
 });
 
+test("a command's fields are read by name: a getter on its prototype and a field that is not enumerable count", async () => {
+  const fields = command();
+  class Command {
+    get userId() {
+      return fields.userId;
+    }
+  }
+  const { userId, ...rest } = fields;
+  const value = Object.assign(new Command(), rest);
+  Object.defineProperty(value, "alias", { value: "Hidden alias", enumerable: false });
+  const { result, saved } = await outcome(value);
+  assert.equal(result.ok, true);
+  assert.deepEqual([saved[0].userId, saved[0].alias], [fields.userId, "Hidden alias"]);
+});
+
+test("a getter that starts a command while its own command is being read: both connect, the inner one after the outer one is read", async () => {
+  const saved = [];
+  const handler = new ConnectProviderHandler({ save: (connection) => saved.push(connection.alias) }, { publish() {} });
+  let inner;
+  const value = command();
+  Object.defineProperty(value, "alias", {
+    get() {
+      inner = handler.handle(command({ alias: "Inner" }));
+      return "Outer";
+    },
+    enumerable: true,
+  });
+  const outer = await handler.handle(value);
+  assert.deepEqual([outer.ok, (await inner).ok, saved], [true, true, ["Outer", "Inner"]]);
+});
+
 test("a subarray is copied from its own offset, and a Node Buffer is a Uint8Array", async () => {
   const whole = new Uint8Array([1, 2, 3, 4, 5, 6]);
   const view = await outcome(command({ credentials: credentials({ encryptedData: whole.subarray(2, 5) }) }));
