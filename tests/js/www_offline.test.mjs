@@ -233,9 +233,19 @@ describe("the Node service killed in the middle of a push", () => {
     t.after(() => db.close());
     const applied = () => db.prepare("SELECT count(*) AS n FROM provider_connections").get().n;
     let killedAfter = -1;
+    let pushAnswered;
+    let answeredBeforeKill;
     await page.route(`${service.url}/sync/push`, async (route) => {
-      const answer = route.fetch().catch(() => null);
-      while (applied() < 5) await new Promise((resolve) => setTimeout(resolve, 1));
+      let settled = false;
+      const answer = route.fetch().then(
+        (response) => (pushAnswered = `with ${response.status()}`),
+        (error) => (pushAnswered = `with ${error.message}`),
+      );
+      answer.finally(() => (settled = true));
+      // Bounded: a push that ends (or never starts applying) fails the assertion below, not the timeout.
+      const giveUp = Date.now() + 60_000;
+      while (applied() < 5 && !settled && Date.now() < giveUp) await new Promise((resolve) => setTimeout(resolve, 1));
+      answeredBeforeKill = settled ? pushAnswered : "not before the kill";
       service.kill("SIGKILL");
       killedAfter = applied();
       await answer;
@@ -245,7 +255,7 @@ describe("the Node service killed in the middle of a push", () => {
     await page.waitForFunction(() => document.querySelector("#sync-status").textContent.startsWith("Offline"), null, { timeout: 30_000 });
     await page.unroute(`${service.url}/sync/push`);
     await service.exited;
-    assert.ok(killedAfter >= 5 && killedAfter < COMMANDS, `killed in the middle: ${killedAfter} of ${COMMANDS} applied`);
+    assert.ok(killedAfter >= 5 && killedAfter < COMMANDS, `killed in the middle: ${killedAfter} of ${COMMANDS} applied, the push answered ${answeredBeforeKill}`);
     assert.equal((await syncState(page)).status, `Offline: ${COMMANDS} changes waiting to sync.`, "the page holds every command until the service answers");
 
     service = await service.restart();

@@ -1,7 +1,7 @@
-//! Commands from the caller's JS objects, each packed in one call by `seam.js` (as a command: a
-//! value it would not copy, a throwing getter or Proxy trap among them, comes as a tag, and a
-//! string too long to copy stays in JS), then read here field by field, naming the field that is
-//! wrong. The rules themselves are the application's (`CommandFields`), in plain Rust.
+//! Commands from the caller's JS objects, each packed in one call by `seam.js` (its fields' values
+//! in `Field`'s order; a value it would not copy, a throwing getter or Proxy trap among them,
+//! comes as a tag, and a string too long to copy stays in JS), then checked here, naming the
+//! field that is wrong. The rules themselves are the application's (`CommandFields`).
 
 mod connect_provider;
 mod field;

@@ -169,7 +169,7 @@ impl<'de> Reader<'de> {
             Ok(Op::False) => "boolean `false`".to_owned(),
             Ok(Op::Number) => "a number".to_owned(),
             Ok(Op::Text) => match self.take_text() {
-                Ok(text) if quote => format!("string {text:?}"),
+                Ok(text) if quote => format!("string \"{text}\""),
                 Ok(_) => "a string".to_owned(),
                 Err(error) => return error,
             },

@@ -14,10 +14,13 @@ use crate::domain::{
 #[serde(rename_all = "camelCase")]
 #[tsify(missing_as_null)]
 pub struct ProviderConnectionRecord {
+    #[serde(deserialize_with = "uuid_text")]
     #[tsify(type = "string")]
     pub id: Uuid,
+    #[serde(deserialize_with = "uuid_text")]
     #[tsify(type = "string")]
     pub user_id: Uuid,
+    #[serde(deserialize_with = "uuid_text")]
     #[tsify(type = "string")]
     pub provider_id: Uuid,
     pub provider_slug: String,
@@ -37,6 +40,14 @@ pub struct ProviderConnectionRecord {
     /// Absent (or `undefined`, `null`) in a record stored before versions were: that is version 1.
     #[serde(default = "first_version", deserialize_with = "version_or_first")]
     pub version: u64,
+}
+
+/// An id in any of uuid's text forms, refused in words of this crate's own: uuid's would bring its
+/// `Display` and a character formatter into the module for this one message.
+fn uuid_text<'de, D: serde::Deserializer<'de>>(from: D) -> Result<Uuid, D::Error> {
+    let text = <&str>::deserialize(from)?;
+    Uuid::try_parse(text)
+        .map_err(|_| serde::de::Error::custom(format!("\"{text}\" is not a UUID")))
 }
 
 fn first_version() -> u64 {
