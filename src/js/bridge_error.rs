@@ -117,8 +117,7 @@ pub struct Refused {
 impl From<JsValue> for Refused {
     fn from(thrown: JsValue) -> Self {
         let refusal: Refusal = thrown.unchecked_into();
-        let tag = Tag::of(refusal.tag().as_f64().unwrap_or(-1.0));
-        let (path, detail) = (refusal.path(), refusal.detail());
+        let (tag, path, detail) = (Tag::of(&refusal.tag()), refusal.path(), refusal.detail());
         let at = if path.is_empty() {
             String::new()
         } else {
@@ -137,7 +136,7 @@ impl From<JsValue> for Refused {
             Tag::TooManyItems => format!("{at}has more than {items} items"),
             Tag::InvalidDate => format!("{at}is an invalid Date"),
             Tag::TooManyProperties => format!("{at}has more than {MAX_KEYS} properties"),
-            Tag::Unreadable => format!("could not be read ({detail})"),
+            Tag::NotText | Tag::Absent | Tag::Unreadable => format!("could not be read ({detail})"),
         };
         Self {
             tag,

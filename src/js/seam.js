@@ -1,9 +1,9 @@
-// The JS half of the seam with the wasm module (src/js/seam.rs defines it): packing a caller's
-// value (a command, or what an adapter returned) and unpacking what the module answers
-// (src/js/pack/mod.rs has the pack's table). The module decides what values mean; this file only
-// measures, copies and builds, and never lets a getter, a Proxy trap or a huge value through to
-// wasm as an exception or an allocation. Built-ins are taken once, at load, so a prototype
-// patched later cannot change what they do.
+// The JS half of the seam with the wasm module (src/js/seam.rs defines it): reading the
+// caller's objects one field at a time, packing what an adapter returned, and unpacking what the
+// module answers (src/js/pack/mod.rs has the pack's table). The module decides what values mean;
+// these only fetch, measure, copy and build, and never let a getter, a Proxy trap or a huge value
+// through to wasm as an exception or an allocation. Built-ins are taken once, at load, so a
+// prototype patched later cannot change what they do.
 
 const isArray = Array.isArray;
 const objectKeys = Object.keys;
@@ -34,21 +34,17 @@ const MAX_IN_KEYS = 256;
 /** The keys this pack added to `inKeys`, forgotten again should it be refused. */
 let addedKeys = [];
 
-/** The fields a command's pack reads (`putCommand`), and those of its credentials. */
-let commandFields;
-let credentialFields;
-
-/** `tagNames`, `opNames`: the names in the order of their numbers, separated by spaces;
- * `fieldNames`: a command's, then `|`, then its credentials'. */
-export function configure(maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes, tagNames, opNames, fieldNames) {
+/** `tagNames`, `opNames`: the names in the order of their numbers, separated by spaces. */
+export function configure(maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes, tagNames, opNames) {
   limits = { maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes };
-  [commandFields, credentialFields] = fieldNames.split("|").map((names) => names.trim().split(" "));
-  for (const [names, table] of [[tagNames, tag], [opNames, op]]) {
-    names.split(" ").forEach((name, number) => (table[name] = number));
-  }
+  tagNames.split(" ").forEach((name, number) => {
+    tag[name] = number;
+  });
+  opNames.split(" ").forEach((name, number) => {
+    op[name] = number;
+  });
   keys = [];
   inKeys = new Map();
-  longTexts = [];
 }
 
 /** The value the module packed: `ops` and `bytes` are views of its memory, `text` a copy. */
@@ -115,6 +111,28 @@ function takeText() {
   return text;
 }
 
+/** One property read; a throwing getter or Proxy trap throws through to the caller's `catch`. */
+export function readField(object, key) {
+  return object[key];
+}
+
+/**
+ * A text property in one call: the string itself when it is one of at most `maxUnits` UTF-16
+ * units without a lone surrogate; a longer string wrapped in an array, unscanned, for the
+ * module to keep as a JS value without copying it; else the tag saying why not.
+ */
+export function readText(object, key, maxUnits) {
+  let value;
+  try {
+    value = object[key];
+  } catch {
+    return tag.UNREADABLE;
+  }
+  if (typeof value !== "string") return value === null || value === undefined ? tag.ABSENT : tag.NOT_TEXT;
+  if (value.length > maxUnits) return [value];
+  return wellFormed(value) ? value : tag.LONE_SURROGATE;
+}
+
 function wellFormed(text) {
   return isWellFormed ? isWellFormed.call(text) : !LONE_SURROGATE.test(text);
 }
@@ -141,7 +159,7 @@ export function isList(value) {
  * The length of a Uint8Array (a Buffer is one), or undefined for anything else, from its internal slots:
  * a Proxy, a subclass's getters or a borrowed prototype cannot lie about either.
  */
-function byteLength(value) {
+export function byteLength(value) {
   try {
     return typedArrayName.call(value) === "Uint8Array" ? typedArrayLength.call(value) : undefined;
   } catch {
@@ -149,26 +167,28 @@ function byteLength(value) {
   }
 }
 
+/** Copies a Uint8Array measured by `byteLength` into wasm memory, through internal slots too. */
+export function copyBytes(source, target) {
+  target.set(source);
+}
+
 /**
- * Packs a caller's value for the module to read in one go, made only of plain data: no getter,
- * Proxy trap or cycle reaches wasm, and nothing past the module's limits is copied. A command is
- * packed `asCommand` (see `putCommand`). What an adapter returned is packed whole: objects give
- * their own enumerable properties, arrays their items (`maxItems` at the top), strings and
- * Uint8Arrays (through their internal slots) themselves, a `Date` its ISO string; anything else
- * (a function, a symbol, a bigint, another typed array, a lone surrogate, more depth) refuses it
- * all with a `Refusal` (tag, path, detail), which the module puts into words.
+ * Packs what an adapter returned for the module to read in one go (the format is the table in
+ * src/js/pack/mod.rs), made only of plain data so that no getter, Proxy trap or cycle reaches
+ * wasm: objects give their own enumerable properties, arrays their items (`maxItems` at the
+ * top), strings and Uint8Arrays (read through their internal slots) up to the module's limits,
+ * a `Date` its ISO string. Anything else (a function, a symbol, a bigint, another typed array, a
+ * lone surrogate, more depth) is refused: this throws a `Refusal` (tag, path, detail), which the
+ * module puts into words.
  */
-export function pack(value, maxItems, asCommand) {
+export function pack(value, maxItems) {
   bytesLeft = limits.maxTotalBytes;
   length = 0;
   texts = [];
   chunks = [];
   addedKeys = [];
-  longTexts = [];
-  packingCommand = asCommand;
   try {
-    if (asCommand) putCommand(value);
-    else put(value, maxItems, 0);
+    put(value, maxItems, 0);
   } catch (reason) {
     texts = chunks = undefined;
     for (const key of addedKeys) inKeys.delete(key);
@@ -176,11 +196,6 @@ export function pack(value, maxItems, asCommand) {
   }
   text = texts.join("");
   texts = undefined;
-}
-
-/** A command's string that `pack` did not copy (its `LONG` op's number). */
-export function longText(number) {
-  return longTexts[number];
 }
 
 /** The pack's sizes, for `packed`; asked for after `pack` returns, as getters may grow memory. */
@@ -197,7 +212,7 @@ export function packSizes(sizes) {
  */
 export function packed(opsTarget, bytesTarget, textTarget) {
   opsTarget.set(ops.subarray(0, length));
-  // Each chunk with its length measured through internal slots: a subclass's getters could lie.
+  // Each chunk with its length read through internal slots: a subclass's getters could lie.
   for (let i = 0, at = 0; i < chunks.length; at += chunks[i + 1], i += 2) bytesTarget.set(chunks[i], at);
   const { written } = encoder.encodeInto(text, textTarget);
   text = chunks = undefined;
@@ -215,10 +230,6 @@ let length = 0;
 let texts;
 let text;
 let chunks;
-/** Whether the pack is a command's, and the strings it left uncopied. A getter that starts a
- * command cannot start a pack inside this one: the runtime polls that command after this one's. */
-let packingCommand = false;
-let longTexts = [];
 
 function push(code) {
   if (length === ops.length) grow();
@@ -260,10 +271,7 @@ function within(reason, step) {
 }
 
 function putText(value) {
-  if (value.length > limits.maxTextUnits) {
-    if (!packingCommand) throw refuse(tag.TOO_LONG);
-    return push2(op.LONG, longTexts.push(value) - 1);
-  }
+  if (value.length > limits.maxTextUnits) throw refuse(tag.TOO_LONG);
   if (!wellFormed(value)) throw refuse(tag.LONE_SURROGATE);
   push2(op.TEXT, value.length);
   texts.push(value);
@@ -274,11 +282,11 @@ function putText(value) {
 function putKey(key) {
   const number = inKeys.get(key);
   if (number !== undefined) return push2(op.KEY, number);
+  if (inKeys.size === MAX_IN_KEYS) return putText(key);
   if (key.length > limits.maxTextUnits) throw refuse(tag.TOO_LONG);
   if (!wellFormed(key)) throw refuse(tag.LONE_SURROGATE);
-  texts.push(key);
-  if (inKeys.size === MAX_IN_KEYS) return push2(op.TEXT, key.length);
   push2(op.NEW_KEY, key.length);
+  texts.push(key);
   inKeys.set(key, inKeys.size);
   addedKeys.push(key);
 }
@@ -333,41 +341,6 @@ function putObject(value, maxItems, depth) {
     }
   }
   push(op.END);
-}
-
-/**
- * A command as its fields' values, in order, without keys: each read by name (as a getter on its
- * prototype is), then its credentials' (`NULL`s unless they are a non-array object, which stands
- * as an empty object). Not such an object, the command is a `NULL`. A value that cannot be
- * copied is a `REFUSED` op with its tag (`UNREADABLE` for a getter that threw), a string too long
- * to copy a `LONG` op with its number in `longTexts`, another object but a Uint8Array an empty
- * one. The module's rules then name the field.
- */
-function putCommand(command) {
-  if (!isPlainObject(command)) return push(op.NULL);
-  push(op.OBJECT);
-  let credentials;
-  for (const key of commandFields) {
-    putField(() => {
-      const value = command[key];
-      if (key !== "credentials" || !isPlainObject(value)) return value;
-      credentials = value;
-      return {};
-    });
-  }
-  for (const key of credentialFields) putField(() => credentials?.[key]);
-  push(op.END);
-}
-
-function putField(read) {
-  try {
-    const value = read();
-    if (typeof value !== "object" || value === null) put(value, 0, 0);
-    else if (byteLength(value) !== undefined) putObject(value, 0, 0);
-    else push2(op.OBJECT, op.END);
-  } catch (reason) {
-    push2(op.REFUSED, reason instanceof Refusal ? reason.tag : tag.UNREADABLE);
-  }
 }
 
 function putArray(value, limit, maxItems, depth) {

@@ -1,8 +1,9 @@
 //! The seam with `seam.js`, defined on this side only: the limits its reads keep to, the tags its
 //! answers carry and the pack's ops, handed to it when an instance starts.
 
+use wasm_bindgen::JsValue;
+
 use crate::application::{MAX_ENCRYPTED_DATA_BYTES, MAX_TEXT_UNITS};
-use crate::js::decode::Field;
 use crate::js::pack::{self, Op};
 use crate::js::raw::configure_seam;
 
@@ -22,9 +23,12 @@ macro_rules! tags {
 }
 
 tags! {
+    NotText = "NOT_TEXT",
     LoneSurrogate = "LONE_SURROGATE",
     /// A getter or Proxy trap threw.
     Unreadable = "UNREADABLE",
+    /// `null` or `undefined`.
+    Absent = "ABSENT",
     TooLong = "TOO_LONG",
     TooDeep = "TOO_DEEP",
     TooManyItems = "TOO_MANY_ITEMS",
@@ -38,8 +42,9 @@ tags! {
 }
 
 impl Tag {
-    /// The tag numbered `number`; `Unreadable` for a number `seam.js` never sends.
-    pub fn of(number: f64) -> Tag {
+    /// The tag `seam.js` answered with; `Unreadable` for anything it never sends.
+    pub fn of(value: &JsValue) -> Tag {
+        let number = value.as_f64().unwrap_or(-1.0);
         Self::ALL
             .iter()
             .find(|tag| f64::from(**tag as u8) == number)
@@ -65,6 +70,5 @@ pub fn configure() {
         MAX_TOTAL_BYTES,
         Tag::NAMES,
         Op::NAMES,
-        Field::NAMES,
     );
 }

@@ -10,10 +10,9 @@ import { gzipSync } from "node:zlib";
 // The budget is this build plus about 1%, so any growth shows up and must be argued for. Versions,
 // the atomic commit and the error codes (the consistency issue) took the wasm from 85,058 to
 // 88,451 B; the caller's own connectionId (offline sync) to 89,848 B; the bridge's second issue
-// (packs, no float formatting, one table of handlers) brought it to 79,120 B, measured here;
-// commands read as packs too, a sort of its own and no uuid or `Debug` wording in messages to
-// 75,318 B, with the JS glue at 8,515 B (seam.js packs commands); docs/performance.md says what
-// each part costs.
+// (packs, no float formatting, one table of handlers) brought it to 79,120 B, measured here; a
+// sort of its own and no uuid or `Debug` wording in messages to 75,274 B (JS glue 8,499 B);
+// docs/performance.md says what each part costs.
 const BUDGET = { wasm: 76_100, glue: 8_600, together: 84_700 };
 const pkg = dirname(createRequire(import.meta.url).resolve("connect-provider/package.json"));
 const gzipped = (files) => files.reduce((sum, file) => sum + gzipSync(readFileSync(join(pkg, file)), { level: 9 }).length, 0);

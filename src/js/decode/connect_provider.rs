@@ -1,11 +1,14 @@
 use wasm_bindgen::JsValue;
 
-use super::field::{invalid, Field, Fields};
+use super::field::{bytes, unreadable, uuid_text, Field, Text};
 use crate::application::{
-    CommandFields, ConnectProvider, CredentialFields, ExpiresAtField, InvalidField,
+    CommandFields, ConnectProvider, CredentialFields, ExpiresAtField, InvalidField, MAX_TEXT_UNITS,
 };
 use crate::domain::{MAX_ALIAS_CHARS, MAX_PROVIDER_SLUG_CHARS};
-use crate::js::pack::Loose;
+use crate::js::raw::is_plain_object;
+
+/// The longest credential type name and timestamp worth reading.
+const MAX_SHORT_TEXT_UNITS: u32 = 64;
 
 /// A ConnectProvider command, and the caller's whole slug when it was too long to copy (the
 /// command holds its first code points).
@@ -15,20 +18,25 @@ pub struct ConnectInput {
 }
 
 pub fn connect_provider_command(command: &JsValue) -> Result<ConnectInput, InvalidField> {
-    let fields = Fields::of(command)?;
-    let user_id = fields.uuid_text(Field::UserId)?;
-    let provider_id = fields.uuid_text(Field::ProviderId)?;
-    let (provider_slug, whole_slug) = fields
-        .text(Field::ProviderSlug, MAX_PROVIDER_SLUG_CHARS as u32)?
-        .ok_or_else(|| invalid("providerSlug must be a string"))?;
+    if !is_plain_object(command) {
+        return Err(invalid("command must be an object"));
+    }
+    let user_id = uuid_text(command, Field::UserId)?;
+    let provider_id = uuid_text(command, Field::ProviderId)?;
+    let (provider_slug, whole_slug) =
+        Text::read(command, Field::ProviderSlug, MAX_TEXT_UNITS as u32)
+            .into_text(Field::ProviderSlug, MAX_PROVIDER_SLUG_CHARS as u32)?
+            .ok_or_else(|| invalid("providerSlug must be a string"))?;
     let command = CommandFields {
         user_id,
         provider_id,
         provider_slug,
-        alias: optional_alias(&fields)?,
+        alias: optional_text(command, Field::Alias, MAX_ALIAS_CHARS as u32)?,
         // Read before the credentials, so that its refusal has no secret to drop.
-        connection_id: optional_id(&fields)?,
-        credentials: credential_fields(&fields),
+        connection_id: optional_id(command)?,
+        credentials: Field::Credentials
+            .read(command)
+            .and_then(|credentials| credential_fields(&credentials)),
     }
     .into_command()?;
     Ok(ConnectInput {
@@ -37,38 +45,50 @@ pub fn connect_provider_command(command: &JsValue) -> Result<ConnectInput, Inval
     })
 }
 
-/// `alias`: absent (`null` or `undefined`), or a string.
-fn optional_alias(fields: &Fields) -> Result<Option<String>, InvalidField> {
-    match fields.get(Field::Alias) {
-        Loose::Absent => Ok(None),
-        _ => fields
-            .text(Field::Alias, MAX_ALIAS_CHARS as u32)?
-            .map(|(alias, _)| Some(alias))
-            .ok_or_else(|| invalid("alias must be a string or null")),
-    }
-}
-
 /// `connectionId`: absent (`null` or `undefined`), or a UUID string of the caller's making.
-fn optional_id(fields: &Fields) -> Result<Option<String>, InvalidField> {
-    match fields.get(Field::ConnectionId) {
-        Loose::Absent => Ok(None),
-        _ => fields.uuid_text(Field::ConnectionId).map(Some),
+fn optional_id(command: &JsValue) -> Result<Option<String>, InvalidField> {
+    match Text::read(command, Field::ConnectionId, 36) {
+        Text::Absent => Ok(None),
+        Text::Usable(text) => Ok(Some(text)),
+        Text::Unreadable => Err(unreadable(Field::ConnectionId)),
+        _ => Err(invalid("connectionId must be a UUID string")),
     }
 }
 
 /// Credentials as ConnectProvider and RefreshProviderTokens take them; `None` when absent or
 /// not an object.
-pub fn credential_fields(fields: &Fields) -> Option<CredentialFields> {
-    let Loose::Object(_) = fields.get(Field::Credentials) else {
+pub fn credential_fields(credentials: &JsValue) -> Option<CredentialFields> {
+    if !is_plain_object(credentials) {
         return None;
-    };
+    }
     Some(CredentialFields {
-        encrypted_data: fields.bytes(Field::EncryptedData),
-        credential_type: fields.plain_text(Field::CredentialType),
-        expires_at: match fields.get(Field::ExpiresAt) {
-            Loose::Absent => None,
-            Loose::Text(text) => Some(ExpiresAtField::Text(text.clone())),
+        encrypted_data: Field::EncryptedData
+            .read(credentials)
+            .and_then(|data| bytes(&data)),
+        credential_type: Text::read(credentials, Field::CredentialType, MAX_SHORT_TEXT_UNITS)
+            .usable(),
+        expires_at: match Text::read(credentials, Field::ExpiresAt, MAX_SHORT_TEXT_UNITS) {
+            Text::Absent => None,
+            Text::Usable(text) => Some(ExpiresAtField::Text(text)),
             _ => Some(ExpiresAtField::NotText),
         },
     })
+}
+
+fn invalid(message: &str) -> InvalidField {
+    InvalidField(message.to_owned())
+}
+
+fn optional_text(
+    object: &JsValue,
+    field: Field,
+    max_chars: u32,
+) -> Result<Option<String>, InvalidField> {
+    match Text::read(object, field, MAX_TEXT_UNITS as u32) {
+        Text::Absent => Ok(None),
+        read => read
+            .into_text(field, max_chars)?
+            .map(|(text, _)| Some(text))
+            .ok_or_else(|| InvalidField(format!("{} must be a string or null", field.name()))),
+    }
 }

@@ -1,29 +1,22 @@
-//! A command's fields, as its pack brings them (`Loose` values), in the contract's words.
+//! Reading one field of a command object.
 
-use js_sys::JsString;
+use js_sys::{Array, JsString};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::application::{CredentialBytes, InvalidField};
-use crate::js::pack::{command_from_caller, Loose};
-use crate::js::raw::long_text;
+use crate::application::{CredentialBytes, InvalidField, MAX_ENCRYPTED_DATA_BYTES};
+use crate::js::raw::{byte_length, copy_bytes, read_field, read_text};
 use crate::js::seam::Tag;
 
-/// `pub enum Field { … }`: every field a command's pack holds, in its order.
+/// `pub enum Field { … }` with each field's name.
 macro_rules! fields {
-    ($($field:ident = $name:literal,)* | $($credential:ident = $credential_name:literal,)*) => {
+    ($($field:ident = $name:literal,)*) => {
+        /// The fields commands have, each with its JS key made once per instance (no key string
+        /// is decoded per read).
         #[derive(Clone, Copy)]
-        pub enum Field { $($field,)* $($credential,)* }
+        pub enum Field { $($field,)* }
 
         impl Field {
-            const LIST: &[&str] = &[$($name,)* $($credential_name,)*];
-            /// For `seam.js`: a command's names, then `|` and its credentials' names.
-            pub const NAMES: &str = concat!(
-                $($name, " ",)* "|", $(" ", $credential_name,)*
-            );
-
-            pub fn name(self) -> &'static str {
-                Self::LIST[self as usize]
-            }
+            const NAMES: &[&str] = &[$($name,)*];
         }
     };
 }
@@ -33,110 +26,129 @@ fields! {
     ProviderId = "providerId",
     ProviderSlug = "providerSlug",
     Alias = "alias",
-    ConnectionId = "connectionId",
     Credentials = "credentials",
-    ActiveOnly = "activeOnly",
-    WithinMinutes = "withinMinutes",
-    ExpectedVersion = "expectedVersion",
-    |
     EncryptedData = "encryptedData",
     CredentialType = "credentialType",
     ExpiresAt = "expiresAt",
+    ConnectionId = "connectionId",
+    ActiveOnly = "activeOnly",
+    WithinMinutes = "withinMinutes",
+    ExpectedVersion = "expectedVersion",
 }
 
-/// A command's fields' values.
-pub struct Fields(Vec<Loose>);
+impl Field {
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
 
-impl Fields {
-    /// The caller's command; anything but an object (an array is not one) "must be an object".
-    pub fn of(command: &JsValue) -> Result<Fields, InvalidField> {
-        match command_from_caller(command) {
-            Ok(Loose::Object(values)) => Ok(Fields(values)),
-            Ok(_) | Err(_) => Err(invalid("command must be an object")),
+    /// `f` with this field's JS key, made once per instance.
+    fn with_key<T>(self, f: impl FnOnce(&JsValue) -> T) -> T {
+        thread_local! {
+            static KEYS: Vec<JsValue> = Field::NAMES.iter().map(|name| JsValue::from_str(name)).collect();
+        }
+        KEYS.with(|keys| f(&keys[self as usize]))
+    }
+
+    /// The raw value; `None` when the getter or Proxy trap threw.
+    pub fn read(self, object: &JsValue) -> Option<JsValue> {
+        self.with_key(|key| read_field(object, key).ok())
+    }
+}
+
+/// What a text field held.
+pub enum Text {
+    Usable(String),
+    /// Not a string.
+    Other,
+    /// Longer than asked for: the caller's string, not copied.
+    TooLong(JsValue),
+    LoneSurrogate,
+    /// The getter or Proxy trap threw.
+    Unreadable,
+    /// `null` or `undefined`.
+    Absent,
+}
+
+impl Text {
+    /// Reads `field`, copying it only when it is a string of at most `max_units` UTF-16 units.
+    pub fn read(object: &JsValue, field: Field, max_units: u32) -> Self {
+        let value = field.with_key(|key| read_text(object, key, max_units));
+        if let Some(text) = value.as_string() {
+            return Self::Usable(text);
+        }
+        if value.is_object() {
+            return Self::TooLong(value.unchecked_ref::<Array>().get(0));
+        }
+        match Tag::of(&value) {
+            Tag::LoneSurrogate => Self::LoneSurrogate,
+            Tag::Unreadable => Self::Unreadable,
+            Tag::Absent => Self::Absent,
+            _ => Self::Other,
         }
     }
 
-    pub fn get(&self, field: Field) -> &Loose {
-        self.0.get(field as usize).unwrap_or(&Loose::Absent)
-    }
-
-    /// Only a 36-character string can be a hyphenated UUID.
-    pub fn uuid_text(&self, field: Field) -> Result<String, InvalidField> {
-        match self.get(field) {
-            Loose::Text(text) => Ok(text.clone()),
-            other => Err(wrong(other, field, "must be a UUID string")),
+    pub fn usable(self) -> Option<String> {
+        match self {
+            Self::Usable(text) => Some(text),
+            _ => None,
         }
     }
 
-    pub fn uuid(&self, field: Field) -> Result<uuid::Uuid, InvalidField> {
-        crate::application::uuid_field(field.name(), &self.uuid_text(field)?)
-    }
-
-    /// A text field for the domain's rules; `Ok(None)` when it is not a string. A string too
-    /// long to copy stands in as its first code points, more than `max_chars`, so the domain
-    /// refuses it by its own rule (whatever its length); the caller's whole string comes with
-    /// it, for the events (`ports::WholeText`).
-    pub fn text(
-        &self,
+    /// `Ok(None)` when it is not a string (or is absent); an error when it is one that cannot
+    /// be used. A string too long to copy stands in as its first code points, more than
+    /// `max_chars`, so the domain refuses it by its own rule (whatever its length); the caller's
+    /// whole string comes with it, for the events (`ports::WholeText`).
+    pub fn into_text(
+        self,
         field: Field,
         max_chars: u32,
     ) -> Result<Option<(String, Option<JsValue>)>, InvalidField> {
-        match self.get(field) {
-            Loose::Text(text) => Ok(Some((text.clone(), None))),
-            Loose::Long(number) => {
-                let whole = long_text(*number);
-                let prefix = whole.unchecked_ref::<JsString>().slice(0, 2 * (max_chars + 1));
-                Ok(Some((prefix.as_string().unwrap_or_default(), Some(whole))))
+        match self {
+            Self::Usable(text) => Ok(Some((text, None))),
+            Self::TooLong(value) => {
+                let prefix = value
+                    .unchecked_ref::<JsString>()
+                    .slice(0, 2 * (max_chars + 1))
+                    .as_string()
+                    .unwrap_or_default();
+                Ok(Some((prefix, Some(value))))
             }
-            Loose::Refused(Tag::LoneSurrogate) => Err(InvalidField(format!(
+            Self::Other | Self::Absent => Ok(None),
+            Self::LoneSurrogate => Err(InvalidField(format!(
                 "{} contains a lone UTF-16 surrogate",
                 field.name()
             ))),
-            unreadable @ Loose::Refused(Tag::Unreadable) => Err(wrong(unreadable, field, "")),
-            _ => Ok(None),
-        }
-    }
-
-    /// A text that is usable as it is or not at all (a credential's type).
-    pub fn plain_text(&self, field: Field) -> Option<String> {
-        match self.get(field) {
-            Loose::Text(text) => Some(text.clone()),
-            _ => None,
-        }
-    }
-
-    /// A copy of a `Uint8Array`'s bytes (one over the size limit never came: `seam.js` refused
-    /// it).
-    pub fn bytes(&self, field: Field) -> Option<CredentialBytes> {
-        match self.get(field) {
-            Loose::Bytes(bytes) => Some(CredentialBytes(bytes.to_vec())),
-            _ => None,
-        }
-    }
-
-    /// A whole number from `min` to `max`, `None` when absent.
-    pub fn whole_number(&self, field: Field, min: u64, max: u64) -> Result<Option<u64>, InvalidField> {
-        match self.get(field) {
-            Loose::Absent => Ok(None),
-            Loose::Number(number)
-                if number.fract() == 0.0 && (min as f64..=max as f64).contains(number) =>
-            {
-                Ok(Some(*number as u64))
-            }
-            other => Err(wrong(other, field, &format!("must be a whole number from {min} to {max}"))),
+            Self::Unreadable => Err(unreadable(field)),
         }
     }
 }
 
-pub fn invalid(message: &str) -> InvalidField {
-    InvalidField(message.to_owned())
+pub fn unreadable(field: Field) -> InvalidField {
+    InvalidField(format!("{} could not be read", field.name()))
 }
 
-/// "userId could not be read" for a getter or Proxy trap that threw, else "userId {otherwise}".
-pub fn wrong(value: &Loose, field: Field, otherwise: &str) -> InvalidField {
-    let name = field.name();
-    match value {
-        Loose::Refused(Tag::Unreadable) => InvalidField(format!("{name} could not be read")),
-        _ => InvalidField(format!("{name} {otherwise}")),
+/// A copy of a `Uint8Array`'s bytes, unless it is over the size limit; its type and length come
+/// from internal slots, so neither a Proxy nor a subclass's getters can lie about them.
+pub fn bytes(value: &JsValue) -> Option<CredentialBytes> {
+    let length = byte_length(value)?;
+    if length > MAX_ENCRYPTED_DATA_BYTES as f64 {
+        return None;
     }
+    let mut copy = CredentialBytes(vec![0; length as usize]);
+    copy_bytes(value, &mut copy.0).ok()?;
+    Some(copy)
+}
+
+/// Only a 36-character string can be a hyphenated UUID; anything else is refused uncopied.
+pub fn uuid_text(object: &JsValue, field: Field) -> Result<String, InvalidField> {
+    match Text::read(object, field, 36) {
+        Text::Usable(text) => Ok(text),
+        Text::Unreadable => Err(unreadable(field)),
+        _ => Err(InvalidField(format!("{} must be a UUID string", field.name()))),
+    }
+}
+
+pub fn uuid_field(object: &JsValue, field: Field) -> Result<uuid::Uuid, InvalidField> {
+    let text = uuid_text(object, field)?;
+    crate::application::uuid_field(field.name(), &text)
 }

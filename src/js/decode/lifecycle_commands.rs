@@ -3,34 +3,55 @@
 use wasm_bindgen::JsValue;
 
 use super::connect_provider::credential_fields;
-use super::field::{wrong, Field, Fields};
+use super::field::{unreadable, uuid_field, Field};
 use crate::application::{
     CredentialFields, DisconnectProvider, GetProviderConnection, InvalidField,
     ListExpiringConnections, ListProviderConnections, RefreshProviderTokens,
 };
-use crate::js::pack::Loose;
+use crate::js::raw::is_plain_object;
+
+fn object(command: &JsValue) -> Result<&JsValue, InvalidField> {
+    if is_plain_object(command) {
+        Ok(command)
+    } else {
+        Err(InvalidField("command must be an object".to_owned()))
+    }
+}
 
 /// `expectedVersion` is a whole number from 1 to `Number.MAX_SAFE_INTEGER`, or absent.
-fn expected_version(fields: &Fields) -> Result<Option<u64>, InvalidField> {
-    fields.whole_number(Field::ExpectedVersion, 1, (1 << 53) - 1)
+fn expected_version(command: &JsValue) -> Result<Option<u64>, InvalidField> {
+    const MAX: f64 = 9_007_199_254_740_991.0;
+    let field = Field::ExpectedVersion;
+    let value = field.read(command).ok_or_else(|| unreadable(field))?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(version) if version.fract() == 0.0 && (1.0..=MAX).contains(&version) => {
+            Ok(Some(version as u64))
+        }
+        _ => Err(InvalidField(
+            "expectedVersion must be a whole number from 1 to 9007199254740991".to_owned(),
+        )),
+    }
 }
 
 pub fn disconnect_provider_command(command: &JsValue) -> Result<DisconnectProvider, InvalidField> {
-    let fields = Fields::of(command)?;
+    let command = object(command)?;
     Ok(DisconnectProvider {
-        user_id: fields.uuid(Field::UserId)?,
-        connection_id: fields.uuid(Field::ConnectionId)?,
-        expected_version: expected_version(&fields)?,
+        user_id: uuid_field(command, Field::UserId)?,
+        connection_id: uuid_field(command, Field::ConnectionId)?,
+        expected_version: expected_version(command)?,
     })
 }
 
 pub fn get_provider_connection_query(
     command: &JsValue,
 ) -> Result<GetProviderConnection, InvalidField> {
-    let fields = Fields::of(command)?;
+    let command = object(command)?;
     Ok(GetProviderConnection {
-        user_id: fields.uuid(Field::UserId)?,
-        connection_id: fields.uuid(Field::ConnectionId)?,
+        user_id: uuid_field(command, Field::UserId)?,
+        connection_id: uuid_field(command, Field::ConnectionId)?,
     })
 }
 
@@ -38,13 +59,15 @@ pub fn get_provider_connection_query(
 pub fn refresh_provider_tokens_command(
     command: &JsValue,
 ) -> Result<RefreshProviderTokens, InvalidField> {
-    let fields = Fields::of(command)?;
+    let command = object(command)?;
     Ok(RefreshProviderTokens {
-        user_id: fields.uuid(Field::UserId)?,
-        connection_id: fields.uuid(Field::ConnectionId)?,
-        credentials: credential_fields(&fields)
+        user_id: uuid_field(command, Field::UserId)?,
+        connection_id: uuid_field(command, Field::ConnectionId)?,
+        credentials: Field::Credentials
+            .read(command)
+            .and_then(|credentials| credential_fields(&credentials))
             .and_then(CredentialFields::into_credentials),
-        expected_version: expected_version(&fields)?,
+        expected_version: expected_version(command)?,
     })
 }
 
@@ -52,12 +75,15 @@ pub fn refresh_provider_tokens_command(
 pub fn list_provider_connections_query(
     command: &JsValue,
 ) -> Result<ListProviderConnections, InvalidField> {
-    let fields = Fields::of(command)?;
-    let user_id = fields.uuid(Field::UserId)?;
-    let active_only = match fields.get(Field::ActiveOnly) {
-        Loose::Bool(flag) => *flag,
-        Loose::Absent => false,
-        other => return Err(wrong(other, Field::ActiveOnly, "must be a boolean")),
+    let command = object(command)?;
+    let user_id = uuid_field(command, Field::UserId)?;
+    let active_only = Field::ActiveOnly
+        .read(command)
+        .ok_or_else(|| unreadable(Field::ActiveOnly))?;
+    let active_only = match active_only.as_bool() {
+        Some(flag) => flag,
+        None if active_only.is_undefined() || active_only.is_null() => false,
+        None => return Err(InvalidField("activeOnly must be a boolean".to_owned())),
     };
     Ok(ListProviderConnections {
         user_id,
@@ -69,12 +95,24 @@ pub fn list_provider_connections_query(
 pub fn list_expiring_connections_query(
     command: &JsValue,
 ) -> Result<ListExpiringConnections, InvalidField> {
-    let fields = Fields::of(command)?;
+    let command = object(command)?;
+    let within = Field::WithinMinutes
+        .read(command)
+        .ok_or_else(|| unreadable(Field::WithinMinutes))?;
+    if within.is_undefined() || within.is_null() {
+        return Ok(ListExpiringConnections {
+            within_minutes: ListExpiringConnections::DEFAULT_WITHIN_MINUTES,
+        });
+    }
     let max = ListExpiringConnections::MAX_WITHIN_MINUTES;
-    let within = fields.whole_number(Field::WithinMinutes, 0, u64::from(max))?;
-    Ok(ListExpiringConnections {
-        within_minutes: within.map_or(ListExpiringConnections::DEFAULT_WITHIN_MINUTES, |minutes| {
-            minutes as u32
-        }),
-    })
+    match within.as_f64() {
+        Some(minutes) if minutes.fract() == 0.0 && (0.0..=f64::from(max)).contains(&minutes) => {
+            Ok(ListExpiringConnections {
+                within_minutes: minutes as u32,
+            })
+        }
+        _ => Err(InvalidField(format!(
+            "withinMinutes must be a whole number from 0 to {max}"
+        ))),
+    }
 }

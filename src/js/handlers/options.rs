@@ -5,6 +5,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::js::bridge_error::{BridgeError, Setup};
+use crate::js::raw::read_field;
 
 /// How long an adapter call may take when the caller does not say.
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
@@ -45,7 +46,7 @@ pub fn options_from_js(class: &'static str, options: &JsValue) -> Result<Options
         return Err(fail(Setup::OptionsNotAnObject));
     }
     let read = |key: &str| {
-        let value = Reflect::get(options, &JsValue::from_str(key))
+        let value = read_field(options, &JsValue::from_str(key))
             .map_err(|_| fail(Setup::OptionsUnreadable))?;
         Ok::<_, JsValue>((!value.is_undefined() && !value.is_null()).then_some(value))
     };

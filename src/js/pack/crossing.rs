@@ -1,4 +1,4 @@
-//! The pack's two crossings: a shape out to JS in one call, a caller's value in in three.
+//! The pack's two crossings: a shape out to JS in one call, a caller's value in in two.
 
 use std::cell::RefCell;
 
@@ -7,7 +7,7 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 use zeroize::Zeroizing;
 
-use super::{Keys, Loose, PackError, Packer, Reader};
+use super::{Keys, PackError, Packer, Reader};
 use crate::js::raw::{pack, pack_sizes, packed, unpack};
 use crate::js::seam;
 
@@ -47,66 +47,33 @@ pub enum Unreadable {
     Invalid(String),
 }
 
-/// `T` read from what an adapter returned: packed strictly by `seam.js` (never read here, where
-/// a getter could run), then deserialized, naming the path to a field that is wrong.
+/// `T` read from a caller's value: packed by `seam.js` (never read here, where a getter could
+/// run), then deserialized, naming the path to a field that is wrong.
 pub fn from_caller<T: DeserializeOwned>(value: &JsValue, max_items: u32) -> Result<T, Unreadable> {
-    receive(value, max_items, false)?.read(|reader| T::deserialize(reader))
-}
-
-/// A command, as it came (see `Loose`): packed by `seam.js` as a command, then read.
-pub fn command_from_caller(value: &JsValue) -> Result<Loose, Unreadable> {
-    receive(value, 0, true)?.read(|reader| reader.loose())
-}
-
-/// A pack handed over by `seam.js`, its new keys numbered. A store may keep a secret's bytes
-/// as an array of numbers: every buffer is zeroed.
-struct Received {
-    ops: Zeroizing<Vec<f64>>,
-    text: Zeroizing<String>,
-    bytes: Zeroizing<Vec<u8>>,
-}
-
-impl Received {
-    fn read<T>(
-        &self,
-        read: impl FnOnce(&mut Reader) -> Result<T, PackError>,
-    ) -> Result<T, Unreadable> {
-        IN_KEYS
-            .with_borrow(|keys| read(&mut Reader::new(keys, &self.ops, &self.text, &self.bytes)))
-            .map_err(|error| Unreadable::Invalid(error.to_string()))
-    }
-}
-
-/// One copy for every kind of value (only the reading differs).
-#[inline(never)]
-fn receive(value: &JsValue, max_items: u32, as_command: bool) -> Result<Received, Unreadable> {
-    pack(value, max_items, as_command).map_err(Unreadable::Refused)?;
+    pack(value, max_items).map_err(Unreadable::Refused)?;
     let mut sizes = [0u32; 4];
     pack_sizes(&mut sizes);
+    // A store may keep a secret's bytes as an array of numbers: every buffer is zeroed.
     let mut ops = Zeroizing::new(vec![0.0; sizes[0] as usize]);
     let mut bytes = Zeroizing::new(vec![0u8; sizes[1] as usize]);
     let mut text = Zeroizing::new(vec![0u8; 3 * sizes[2] as usize]);
     let written = packed(&mut ops, &mut bytes, &mut text) as usize;
-    text.truncate(written);
     // The keys it sends for the first time are numbered now, whatever happens to the value;
     // should they not all be found, both sides' tables start again rather than drift apart.
-    let text = String::from_utf8(std::mem::take(&mut *text))
-        .map(Zeroizing::new)
-        .map_err(|error| drop(Zeroizing::new(error.into_bytes())));
-    let numbered = text.as_ref().is_ok_and(|text| {
-        match Reader::new(&[], &ops, text, &bytes).new_keys() {
-            Ok(keys) if keys.len() == sizes[3] as usize => {
-                IN_KEYS.with_borrow_mut(|known| known.extend(keys.into_iter().map(str::to_owned)));
-                true
-            }
-            _ => false,
-        }
-    });
-    match text {
-        Ok(text) if numbered => Ok(Received { ops, text, bytes }),
+    let text = text.get(..written).and_then(|text| std::str::from_utf8(text).ok());
+    let new_keys = text.map(|text| Reader::new(&[], &ops, text, &bytes).new_keys());
+    let (text, new_keys) = match (text, new_keys) {
+        (Some(text), Some(Ok(keys))) if keys.len() == sizes[3] as usize => (text, keys),
         _ => {
             seam::configure();
-            Err(Unreadable::Invalid("the pack is malformed".to_owned()))
+            return Err(Unreadable::Invalid("the pack is malformed".to_owned()));
         }
+    };
+    let invalid = |error: PackError| Unreadable::Invalid(error.to_string());
+    if !new_keys.is_empty() {
+        IN_KEYS.with_borrow_mut(|keys| keys.extend(new_keys.into_iter().map(str::to_owned)));
     }
+    IN_KEYS
+        .with_borrow(|keys| T::deserialize(&mut Reader::new(keys, &ops, text, &bytes)))
+        .map_err(invalid)
 }

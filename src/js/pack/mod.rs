@@ -16,15 +16,11 @@
 //! | `KEY`    | the key's number                    | a key sent before in this instance    |
 //! | `NEW_KEY`| its length in UTF-16 units          | a key from the text, numbered next    |
 //! | `END`    |                                     | the end of a list or object           |
-//! | `LONG`   | its number in `seam.js`             | a command's string too long to copy   |
-//! | `REFUSED`| a `seam::Tag`                       | a command's value `seam.js` refused   |
 //!
 //! An object's properties are each a key (`KEY`, `NEW_KEY`, or going in past `seam.js`'s 256
 //! numbered keys, `TEXT`), then its value. Each side numbers the keys it sends in the order it
 //! first sends them, and both sides keep both tables for the instance (they start afresh when
-//! `seam.js` is configured; a pack `seam.js` refuses takes its new keys back with it). A command's pack
-//! (`Loose`) has objects of values alone, in an order both sides know, and `LONG` and `REFUSED`,
-//! which a record's reader refuses.
+//! `seam.js` is configured; a pack `seam.js` refuses takes its new keys back with it).
 
 /// `pub enum Op { … }`, with the names `seam.js` knows the numbers by.
 macro_rules! ops {
@@ -56,8 +52,6 @@ ops! {
     Key = "KEY",
     NewKey = "NEW_KEY",
     End = "END",
-    Long = "LONG",
-    Refused = "REFUSED",
 }
 
 impl From<Op> for f64 {
@@ -68,13 +62,11 @@ impl From<Op> for f64 {
 
 mod crossing;
 mod error;
-mod loose;
 mod read;
 mod write;
 
-pub use crossing::{command_from_caller, forget_keys, from_caller, to_js, Unreadable};
+pub use crossing::{forget_keys, from_caller, to_js, Unreadable};
 pub use error::PackError;
-pub use loose::Loose;
 pub use read::Reader;
 pub use write::{Keys, Packer};
 

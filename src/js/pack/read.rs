@@ -23,7 +23,7 @@ pub struct Reader<'de> {
     bytes_at: usize,
 }
 
-pub(super) fn broken() -> PackError {
+fn broken() -> PackError {
     PackError::new("the pack is malformed")
 }
 
@@ -44,27 +44,27 @@ impl<'de> Reader<'de> {
         }
     }
 
-    pub(super) fn peek(&self) -> Result<Op, PackError> {
+    fn peek(&self) -> Result<Op, PackError> {
         self.ops
             .get(self.at)
             .and_then(|number| Op::of(*number))
             .ok_or_else(broken)
     }
 
-    pub(super) fn number(&mut self) -> Result<f64, PackError> {
+    fn number(&mut self) -> Result<f64, PackError> {
         let number = self.ops.get(self.at).copied().ok_or_else(broken)?;
         self.at += 1;
         Ok(number)
     }
 
-    pub(super) fn next(&mut self) -> Result<Op, PackError> {
+    fn next(&mut self) -> Result<Op, PackError> {
         let op = self.peek()?;
         self.at += 1;
         Ok(op)
     }
 
     /// The next `units` UTF-16 units of the text.
-    pub(super) fn take_text(&mut self) -> Result<&'de str, PackError> {
+    fn take_text(&mut self) -> Result<&'de str, PackError> {
         let units = self.number()? as usize;
         let rest = self.text.get(self.text_at..).ok_or_else(broken)?;
         let length = if self.ascii {
@@ -86,7 +86,7 @@ impl<'de> Reader<'de> {
         Ok(text)
     }
 
-    pub(super) fn take_bytes(&mut self) -> Result<&'de [u8], PackError> {
+    fn take_bytes(&mut self) -> Result<&'de [u8], PackError> {
         let length = self.number()? as usize;
         let bytes = self
             .bytes
@@ -104,24 +104,11 @@ impl<'de> Reader<'de> {
             match self.next()? {
                 Op::NewKey => found.push(self.take_text()?),
                 Op::Text => drop(self.take_text()?),
-                Op::Number | Op::Bytes | Op::Key | Op::Long | Op::Refused => drop(self.number()?),
+                Op::Number | Op::Bytes | Op::Key => drop(self.number()?),
                 _ => {}
             }
         }
         Ok(found)
-    }
-
-    /// An object's next key; `None` at its end.
-    fn key(&mut self) -> Result<Option<&'de str>, PackError> {
-        match self.next()? {
-            Op::End => Ok(None),
-            Op::Text | Op::NewKey => self.take_text().map(Some),
-            Op::Key => {
-                let number = self.number()? as usize;
-                self.keys.get(number).map(|key| Some(key.as_str())).ok_or_else(broken)
-            }
-            _ => Err(broken()),
-        }
     }
 
     /// Passes over the next value.
@@ -132,9 +119,9 @@ impl<'de> Reader<'de> {
             Op::Bytes => self.take_bytes().map(drop),
             Op::List => self.skip_until_end(false),
             Op::Object => self.skip_until_end(true),
+            Op::Key => self.number().map(drop),
             Op::NewKey => self.take_text().map(drop),
             Op::Null | Op::True | Op::False => Ok(()),
-            Op::Key | Op::Long | Op::Refused => self.number().map(drop),
             Op::End => Err(broken()),
         }
     }
@@ -317,12 +304,18 @@ impl<'de> de::MapAccess<'de> for Properties<'_, 'de> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, PackError> {
-        match self.0.key()? {
-            None => Ok(None),
-            Some(key) => {
-                self.1 = key;
-                seed.deserialize(BorrowedStrDeserializer::new(key)).map(Some)
+        match self.0.next()? {
+            Op::End => Ok(None),
+            Op::Text | Op::NewKey => {
+                self.1 = self.0.take_text()?;
+                seed.deserialize(BorrowedStrDeserializer::new(self.1)).map(Some)
             }
+            Op::Key => {
+                let number = self.0.number()? as usize;
+                self.1 = self.0.keys.get(number).ok_or_else(broken)?;
+                seed.deserialize(BorrowedStrDeserializer::new(self.1)).map(Some)
+            }
+            _ => Err(broken()),
         }
     }
 

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::message_of;
@@ -9,7 +9,7 @@ use crate::domain::instant::to_iso_string;
 use crate::domain::{ProviderConnection, ProviderEvent};
 use crate::js::bridge_error::{BridgeError, Refused, MAX_FOUND};
 use crate::js::pack::{from_caller, to_js, Unreadable};
-use crate::js::raw::{is_list, is_plain_object, RepositoryObject};
+use crate::js::raw::{is_list, is_plain_object, read_field, RepositoryObject};
 use crate::js::runtime::{call_adapter, Settled};
 use crate::js::seam::Tag;
 use crate::js::shapes::{self, ProviderConnectionRecord};
@@ -114,7 +114,7 @@ const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 /// holding that very bus as its `eventBus` (a store's repository and bus share one database).
 /// A getter that throws is a no.
 pub fn commits_to(repository: &JsValue, event_bus: &JsValue) -> bool {
-    let read = |key| Reflect::get(repository, &JsValue::from_str(key)).ok();
+    let read = |key| read_field(repository, &JsValue::from_str(key)).ok();
     read("commit").is_some_and(|commit| commit.is_function())
         && read("eventBus").is_some_and(|bus| Object::is(&bus, event_bus))
 }

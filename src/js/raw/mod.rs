@@ -11,5 +11,6 @@ pub use adapters::{EventBusObject, RepositoryObject};
 pub use host::{console_error, js_string, performance_now};
 pub use runtime::Runtime;
 pub use seam::{
-    configure_seam, is_list, is_plain_object, long_text, pack, pack_sizes, packed, unpack, Refusal,
+    byte_length, configure_seam, copy_bytes, is_list, is_plain_object, pack, pack_sizes, packed,
+    read_field, read_text, unpack, Refusal,
 };

@@ -1,12 +1,12 @@
 use wasm_bindgen::prelude::*;
 
-/// The JS half of the seam (`seam.js`): the pack's two directions, where a throwing getter or
-/// Proxy trap becomes a refusal, never an exception through wasm. Its limits, tags and ops are
-/// `seam.rs`'s.
+/// The JS half of the seam (`seam.js`): reading the caller's objects, each read one catching
+/// call, so a throwing getter or Proxy trap becomes an answer, never an exception through wasm;
+/// and the pack's two directions. Its limits, tags and ops are `seam.rs`'s.
 #[wasm_bindgen(module = "/src/js/seam.js")]
 extern "C" {
-    /// Hands over the limits, the tags' and ops' names in the order of their numbers, and the
-    /// fields a command's pack reads, when an instance starts.
+    /// Hands over the limits, and the tags' and ops' names in the order of their numbers, when
+    /// an instance starts.
     #[wasm_bindgen(js_name = configure)]
     pub fn configure_seam(
         max_text_units: u32,
@@ -16,12 +16,20 @@ extern "C" {
         max_total_bytes: u32,
         tag_names: &str,
         op_names: &str,
-        field_names: &str,
     );
 
     /// The JS value of a pack (`pack::Packer`). Never throws.
     #[wasm_bindgen(js_name = unpack)]
     pub fn unpack(ops: &[f64], text: &str, bytes: &[u8]) -> JsValue;
+
+    /// One property read; throws what a getter or Proxy trap throws.
+    #[wasm_bindgen(catch, js_name = readField)]
+    pub fn read_field(object: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// The string, if the property holds one of at most `max_units` UTF-16 units without a lone
+    /// surrogate; a longer one inside a one-item array; else a `seam::Tag`. Never throws.
+    #[wasm_bindgen(js_name = readText)]
+    pub fn read_text(object: &JsValue, key: &JsValue, max_units: u32) -> JsValue;
 
     /// An object, not an array. Never throws.
     #[wasm_bindgen(js_name = isPlainObject)]
@@ -31,14 +39,17 @@ extern "C" {
     #[wasm_bindgen(js_name = isList)]
     pub fn is_list(value: &JsValue) -> bool;
 
-    /// Packs `value`, made only of plain data, strictly or `as_command` (see seam.js); throws
-    /// only a `Refusal`.
-    #[wasm_bindgen(catch, js_name = pack)]
-    pub fn pack(value: &JsValue, max_items: u32, as_command: bool) -> Result<(), JsValue>;
+    /// The length of a `Uint8Array` from its internal slot; `None` for anything else.
+    #[wasm_bindgen(js_name = byteLength)]
+    pub fn byte_length(value: &JsValue) -> Option<f64>;
 
-    /// The string a command's pack left uncopied, by its `LONG` op's number. Never throws.
-    #[wasm_bindgen(js_name = longText)]
-    pub fn long_text(number: u32) -> JsValue;
+    /// Copies all of a `Uint8Array` that `byte_length` measured; throws if it has changed.
+    #[wasm_bindgen(catch, js_name = copyBytes)]
+    pub fn copy_bytes(source: &JsValue, target: &mut [u8]) -> Result<(), JsValue>;
+
+    /// Packs `value`, made only of plain data (see seam.js); throws only a `Refusal`.
+    #[wasm_bindgen(catch, js_name = pack)]
+    pub fn pack(value: &JsValue, max_items: u32) -> Result<(), JsValue>;
 
     /// The pack's number of ops, of bytes, of UTF-16 units of text and of keys sent for the first
     /// time, written into `sizes` once `pack` has returned (no caller's code runs between, so
