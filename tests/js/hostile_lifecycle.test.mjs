@@ -157,6 +157,25 @@ test("a stored secret in an unexpected form is never quoted in the error or the 
   }
 });
 
+test("stored bytes in a Uint8Array subclass whose length getter throws, or detached, are read through internal slots", async () => {
+  class Lying extends Uint8Array {
+    get length() {
+      throw new Error("lying getter");
+    }
+  }
+  const lying = storedRecord({ credentials: { ...storedRecord().credentials, encryptedData: new Lying([9, 8, 7]) } });
+  const { get, disconnect, saves } = handlers(() => lying);
+  assert.deepEqual([(await get.handle(ref)).ok, (await disconnect.handle(ref)).ok, saves.length], [true, true, 1]);
+  const detached = new Uint8Array([1, 2]);
+  structuredClone(detached.buffer, { transfer: [detached.buffer] });
+  const emptied = storedRecord({ credentials: { ...storedRecord().credentials, encryptedData: detached } });
+  assert.deepEqual(await handlers(() => emptied).get.handle(ref), {
+    ok: false,
+    error: `${DATABASE}invalid stored connection: credentials: encrypted_data cannot be empty`,
+    code: "DATABASE_ERROR",
+  });
+});
+
 test("a stored record whose timestamps are Date objects is read as their ISO strings", async () => {
   const record = storedRecord({ createdAt: new Date("2026-11-26T15:21:29.123Z"), updatedAt: new Date("2026-11-27T00:00:00Z") });
   const { value } = await handlers(() => record).get.handle(ref);
