@@ -61,7 +61,11 @@ pub fn from_caller<T: DeserializeOwned>(value: &JsValue, max_items: u32) -> Resu
     // The keys it sends for the first time are numbered now, whatever happens to the value;
     // should they not all be found, both sides' tables start again rather than drift apart.
     let text = text.get(..written).and_then(|text| std::str::from_utf8(text).ok());
-    let new_keys = text.map(|text| Reader::new(&[], &ops, text, &bytes).new_keys());
+    // Most packs send no key for the first time, and then have no pass to make for them.
+    let new_keys = text.map(|text| match sizes[3] {
+        0 => Ok(Vec::new()),
+        _ => Reader::new(&[], &ops, text, &bytes).new_keys(),
+    });
     let (text, new_keys) = match (text, new_keys) {
         (Some(text), Some(Ok(keys))) if keys.len() == sizes[3] as usize => (text, keys),
         _ => {
