@@ -21,8 +21,6 @@ pub const MAX_FOUND: u32 = 10_000;
 pub enum BridgeError {
     /// The command or query is not one.
     InvalidCommand(InvalidField),
-    /// A constructor's (or `credentialExpiry`'s) argument is wrong.
-    Setup { class: &'static str, problem: Setup },
     /// An adapter call missed its deadline.
     TimedOut {
         method: &'static str,
@@ -38,6 +36,7 @@ pub enum BridgeError {
     VersionTooLarge(u64),
 }
 
+/// A constructor's (or `credentialExpiry`'s) argument is wrong.
 pub enum Setup {
     NotAFunction {
         owner: &'static str,
@@ -54,7 +53,6 @@ impl fmt::Display for BridgeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InvalidCommand(why) => write!(f, "{INVALID_COMMAND}: {}", why.0),
-            Self::Setup { class, problem } => write!(f, "{class}: {problem}"),
             Self::TimedOut { method, timeout_ms } => {
                 write!(f, "{method} timed out after {timeout_ms} ms")
             }
@@ -91,7 +89,7 @@ impl fmt::Display for Setup {
 
 impl BridgeError {
     pub fn setup(class: &'static str, problem: Setup) -> JsValue {
-        TypeError::new(&Self::Setup { class, problem }.to_string()).unchecked_into()
+        TypeError::new(&format!("{class}: {problem}")).unchecked_into()
     }
 
     /// A JS `Error`, for a hook that receives what went wrong.
@@ -117,7 +115,7 @@ pub struct Refused {
 impl From<JsValue> for Refused {
     fn from(thrown: JsValue) -> Self {
         let refusal: Refusal = thrown.unchecked_into();
-        let (tag, path, detail) = (Tag::of(&refusal.tag()), refusal.path(), refusal.detail());
+        let (tag, path, detail) = (Tag::answered(&refusal.tag()), refusal.path(), refusal.detail());
         let at = if path.is_empty() {
             String::new()
         } else {

@@ -8,6 +8,32 @@
 
 pub mod runtime;
 
+/// An enum numbered from 0, with the names `seam.js` knows the numbers by: `NAMES`
+/// space-separated in order, `TEXTS` as a list, `name()` and `of(number)`.
+#[cfg(target_arch = "wasm32")]
+macro_rules! named_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$doc:meta])* $variant:ident = $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name { $($(#[$doc])* $variant,)* }
+
+        #[allow(dead_code)]
+        impl $name {
+            const ALL: &[$name] = &[$($name::$variant,)*];
+            const TEXTS: &[&str] = &[$($text,)*];
+            pub const NAMES: &str = concat!($($text, " ",)*).trim_ascii_end();
+
+            pub fn name(self) -> &'static str {
+                Self::TEXTS[self as usize]
+            }
+
+            pub fn of(number: f64) -> Option<$name> {
+                Self::ALL.get(number as usize).copied().filter(|it| *it as u8 as f64 == number)
+            }
+        }
+    };
+}
+
 /// Everything else needs a JS host.
 macro_rules! wasm_only {
     ($($item:item)*) => { $(#[cfg(target_arch = "wasm32")] $item)* };

@@ -192,7 +192,7 @@ export function pack(value, maxItems) {
   } catch (reason) {
     texts = chunks = undefined;
     for (const key of addedKeys) inKeys.delete(key);
-    throw reason instanceof Refusal ? reason : new Refusal(tag.UNREADABLE, "", describe(reason));
+    throw reason instanceof Refusal ? reason : new Refusal(tag.UNREADABLE, describe(reason));
   }
   text = texts.join("");
   texts = undefined;
@@ -250,15 +250,11 @@ function grow() {
 
 /** Why a pack was refused; a class of this file's own, so nothing a getter throws passes for one. */
 class Refusal {
-  constructor(refusal, path, detail) {
+  constructor(refusal, detail, path = "") {
     this.tag = refusal;
-    this.path = path;
     this.detail = detail;
+    this.path = path;
   }
-}
-
-function refuse(refusal, detail) {
-  return new Refusal(refusal, "", detail);
 }
 
 /** A refusal inside `step` (a key or an index) gets the step in front of its path, as it leaves. */
@@ -270,10 +266,10 @@ function within(reason, step) {
   return reason;
 }
 
-function putText(value) {
-  if (value.length > limits.maxTextUnits) throw refuse(tag.TOO_LONG);
-  if (!wellFormed(value)) throw refuse(tag.LONE_SURROGATE);
-  push2(op.TEXT, value.length);
+function putText(value, code = op.TEXT) {
+  if (value.length > limits.maxTextUnits) throw new Refusal(tag.TOO_LONG);
+  if (!wellFormed(value)) throw new Refusal(tag.LONE_SURROGATE);
+  push2(code, value.length);
   texts.push(value);
 }
 
@@ -283,10 +279,7 @@ function putKey(key) {
   const number = inKeys.get(key);
   if (number !== undefined) return push2(op.KEY, number);
   if (inKeys.size === MAX_IN_KEYS) return putText(key);
-  if (key.length > limits.maxTextUnits) throw refuse(tag.TOO_LONG);
-  if (!wellFormed(key)) throw refuse(tag.LONE_SURROGATE);
-  push2(op.NEW_KEY, key.length);
-  texts.push(key);
+  putText(key, op.NEW_KEY);
   inKeys.set(key, inKeys.size);
   addedKeys.push(key);
 }
@@ -303,10 +296,10 @@ function put(value, maxItems, depth) {
       return void push(op.NULL);
     case "object":
       if (value === null) return void push(op.NULL);
-      if (depth === limits.maxDepth) throw refuse(tag.TOO_DEEP);
+      if (depth === limits.maxDepth) throw new Refusal(tag.TOO_DEEP);
       return putObject(value, maxItems, depth);
     default:
-      throw refuse(tag.OTHER_TYPE, typeof value);
+      throw new Refusal(tag.OTHER_TYPE, typeof value);
   }
 }
 
@@ -316,21 +309,21 @@ function putObject(value, maxItems, depth) {
   if (prototype !== objectPrototype && prototype !== null) {
     const bytes = byteLength(value);
     if (bytes !== undefined) {
-      if (bytes > limits.maxBytes) throw refuse(tag.TOO_MANY_BYTES);
-      if (bytes > bytesLeft) throw refuse(tag.PAST_TOTAL_BYTES);
+      if (bytes > limits.maxBytes) throw new Refusal(tag.TOO_MANY_BYTES);
+      if (bytes > bytesLeft) throw new Refusal(tag.PAST_TOTAL_BYTES);
       bytesLeft -= bytes;
       push2(op.BYTES, bytes);
       // A detached buffer has no bytes to copy (and cannot be copied from).
       if (bytes > 0) chunks.push(value, bytes);
       return;
     }
-    if (typedArrayName.call(value) !== undefined) throw refuse(tag.OTHER_TYPED_ARRAY);
+    if (typedArrayName.call(value) !== undefined) throw new Refusal(tag.OTHER_TYPED_ARRAY);
     if (isArray(value)) return putArray(value, depth === 0 ? maxItems : limits.maxKeys, maxItems, depth);
     const iso = isoOfDate(value);
     if (iso !== undefined) return putText(iso);
   }
   const keys = objectKeys(value);
-  if (keys.length > limits.maxKeys) throw refuse(tag.TOO_MANY_PROPERTIES);
+  if (keys.length > limits.maxKeys) throw new Refusal(tag.TOO_MANY_PROPERTIES);
   push(op.OBJECT);
   for (const key of keys) {
     try {
@@ -345,7 +338,7 @@ function putObject(value, maxItems, depth) {
 
 function putArray(value, limit, maxItems, depth) {
   const length = value.length;
-  if (length > limit) throw refuse(tag.TOO_MANY_ITEMS, limit);
+  if (length > limit) throw new Refusal(tag.TOO_MANY_ITEMS, limit);
   push(op.LIST);
   for (let i = 0; i < length; i++) {
     try {
@@ -367,7 +360,7 @@ function isoOfDate(value) {
   try {
     return dateIso.call(value);
   } catch {
-    throw refuse(tag.INVALID_DATE);
+    throw new Refusal(tag.INVALID_DATE);
   }
 }
 

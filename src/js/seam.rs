@@ -7,50 +7,37 @@ use crate::application::{MAX_ENCRYPTED_DATA_BYTES, MAX_TEXT_UNITS};
 use crate::js::pack::{self, Op};
 use crate::js::raw::configure_seam;
 
-/// `pub enum Tag { … }`, with `Tag::ALL` and the names `seam.js` knows the tags by.
-macro_rules! tags {
-    ($($(#[$doc:meta])* $tag:ident = $name:literal,)*) => {
-        /// Why a value read from the caller cannot be used as it is.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Tag { $($(#[$doc])* $tag,)* }
-
-        impl Tag {
-            const ALL: &[Tag] = &[$(Tag::$tag,)*];
-            /// The names, in the order of the numbers.
-            const NAMES: &str = concat!($($name, " ",)*).trim_ascii_end();
-        }
-    };
-}
-
-tags! {
-    NotText = "NOT_TEXT",
-    LoneSurrogate = "LONE_SURROGATE",
-    /// A getter or Proxy trap threw.
-    Unreadable = "UNREADABLE",
-    /// `null` or `undefined`.
-    Absent = "ABSENT",
-    TooLong = "TOO_LONG",
-    TooDeep = "TOO_DEEP",
-    TooManyItems = "TOO_MANY_ITEMS",
-    TooManyProperties = "TOO_MANY_PROPERTIES",
-    TooManyBytes = "TOO_MANY_BYTES",
-    PastTotalBytes = "PAST_TOTAL_BYTES",
-    OtherTypedArray = "OTHER_TYPED_ARRAY",
-    InvalidDate = "INVALID_DATE",
-    /// A symbol or a bigint.
-    OtherType = "OTHER_TYPE",
+named_enum! {
+    /// Why a value read from the caller cannot be used as it is.
+    pub enum Tag {
+        NotText = "NOT_TEXT",
+        LoneSurrogate = "LONE_SURROGATE",
+        /// A getter or Proxy trap threw.
+        Unreadable = "UNREADABLE",
+        /// `null` or `undefined`.
+        Absent = "ABSENT",
+        TooLong = "TOO_LONG",
+        TooDeep = "TOO_DEEP",
+        TooManyItems = "TOO_MANY_ITEMS",
+        TooManyProperties = "TOO_MANY_PROPERTIES",
+        TooManyBytes = "TOO_MANY_BYTES",
+        PastTotalBytes = "PAST_TOTAL_BYTES",
+        OtherTypedArray = "OTHER_TYPED_ARRAY",
+        InvalidDate = "INVALID_DATE",
+        /// A symbol or a bigint.
+        OtherType = "OTHER_TYPE",
+    }
 }
 
 impl Tag {
     /// The tag `seam.js` answered with; `Unreadable` for anything it never sends.
-    pub fn of(value: &JsValue) -> Tag {
-        let number = value.as_f64().unwrap_or(-1.0);
-        Self::ALL
-            .iter()
-            .find(|tag| f64::from(**tag as u8) == number)
-            .map_or(Tag::Unreadable, |tag| *tag)
+    pub fn answered(value: &JsValue) -> Tag {
+        value.as_f64().and_then(Tag::of).unwrap_or(Tag::Unreadable)
     }
 }
+
+/// `Number.MAX_SAFE_INTEGER`: the largest whole number a JS number holds exactly.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// The most properties an object, and items a nested array, may have in a pack.
 pub const MAX_KEYS: u32 = 64;

@@ -1,6 +1,6 @@
 use wasm_bindgen::JsValue;
 
-use super::field::{bytes, unreadable, uuid_text, Field, Text};
+use super::field::{bytes, object, unreadable, uuid_text, Field, Text};
 use crate::application::{
     CommandFields, ConnectProvider, CredentialFields, ExpiresAtField, InvalidField, MAX_TEXT_UNITS,
 };
@@ -18,9 +18,7 @@ pub struct ConnectInput {
 }
 
 pub fn connect_provider_command(command: &JsValue) -> Result<ConnectInput, InvalidField> {
-    if !is_plain_object(command) {
-        return Err(invalid("command must be an object"));
-    }
+    let command = object(command)?;
     let user_id = uuid_text(command, Field::UserId)?;
     let provider_id = uuid_text(command, Field::ProviderId)?;
     let (provider_slug, whole_slug) =
@@ -65,8 +63,10 @@ pub fn credential_fields(credentials: &JsValue) -> Option<CredentialFields> {
         encrypted_data: Field::EncryptedData
             .read(credentials)
             .and_then(|data| bytes(&data)),
-        credential_type: Text::read(credentials, Field::CredentialType, MAX_SHORT_TEXT_UNITS)
-            .usable(),
+        credential_type: match Text::read(credentials, Field::CredentialType, MAX_SHORT_TEXT_UNITS) {
+            Text::Usable(text) => Some(text),
+            _ => None,
+        },
         expires_at: match Text::read(credentials, Field::ExpiresAt, MAX_SHORT_TEXT_UNITS) {
             Text::Absent => None,
             Text::Usable(text) => Some(ExpiresAtField::Text(text)),

@@ -4,49 +4,41 @@ use js_sys::{Array, JsString};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::application::{CredentialBytes, InvalidField, MAX_ENCRYPTED_DATA_BYTES};
-use crate::js::raw::{byte_length, copy_bytes, read_field, read_text};
+use crate::js::raw::{byte_length, copy_bytes, is_plain_object, read_field, read_text};
 use crate::js::seam::Tag;
 
-/// `pub enum Field { … }` with each field's name.
-macro_rules! fields {
-    ($($field:ident = $name:literal,)*) => {
-        /// The fields commands have, each with its JS key made once per instance (no key string
-        /// is decoded per read).
-        #[derive(Clone, Copy)]
-        pub enum Field { $($field,)* }
-
-        impl Field {
-            const NAMES: &[&str] = &[$($name,)*];
-        }
-    };
-}
-
-fields! {
-    UserId = "userId",
-    ProviderId = "providerId",
-    ProviderSlug = "providerSlug",
-    Alias = "alias",
-    Credentials = "credentials",
-    EncryptedData = "encryptedData",
-    CredentialType = "credentialType",
-    ExpiresAt = "expiresAt",
-    ConnectionId = "connectionId",
-    ActiveOnly = "activeOnly",
-    WithinMinutes = "withinMinutes",
-    ExpectedVersion = "expectedVersion",
+named_enum! {
+    /// The fields commands have, each with its JS key made once per instance (no key string is
+    /// decoded per read).
+    pub enum Field {
+        UserId = "userId",
+        ProviderId = "providerId",
+        ProviderSlug = "providerSlug",
+        Alias = "alias",
+        Credentials = "credentials",
+        EncryptedData = "encryptedData",
+        CredentialType = "credentialType",
+        ExpiresAt = "expiresAt",
+        ConnectionId = "connectionId",
+        ActiveOnly = "activeOnly",
+        WithinMinutes = "withinMinutes",
+        ExpectedVersion = "expectedVersion",
+    }
 }
 
 impl Field {
-    pub fn name(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
-
     /// `f` with this field's JS key, made once per instance.
     fn with_key<T>(self, f: impl FnOnce(&JsValue) -> T) -> T {
         thread_local! {
-            static KEYS: Vec<JsValue> = Field::NAMES.iter().map(|name| JsValue::from_str(name)).collect();
+            static KEYS: Vec<JsValue> = Field::TEXTS.iter().map(|name| JsValue::from_str(name)).collect();
         }
         KEYS.with(|keys| f(&keys[self as usize]))
+    }
+
+    /// The value, `None` when it is `null` or `undefined`; refused when the getter threw.
+    pub fn present(self, object: &JsValue) -> Result<Option<JsValue>, InvalidField> {
+        let value = self.read(object).ok_or_else(|| unreadable(self))?;
+        Ok((!value.is_undefined() && !value.is_null()).then_some(value))
     }
 
     /// The raw value; `None` when the getter or Proxy trap threw.
@@ -79,18 +71,11 @@ impl Text {
         if value.is_object() {
             return Self::TooLong(value.unchecked_ref::<Array>().get(0));
         }
-        match Tag::of(&value) {
+        match Tag::answered(&value) {
             Tag::LoneSurrogate => Self::LoneSurrogate,
             Tag::Unreadable => Self::Unreadable,
             Tag::Absent => Self::Absent,
             _ => Self::Other,
-        }
-    }
-
-    pub fn usable(self) -> Option<String> {
-        match self {
-            Self::Usable(text) => Some(text),
-            _ => None,
         }
     }
 
@@ -120,6 +105,15 @@ impl Text {
             ))),
             Self::Unreadable => Err(unreadable(field)),
         }
+    }
+}
+
+/// The command itself, when it is a plain object.
+pub fn object(command: &JsValue) -> Result<&JsValue, InvalidField> {
+    if is_plain_object(command) {
+        Ok(command)
+    } else {
+        Err(InvalidField("command must be an object".to_owned()))
     }
 }
 

@@ -3,32 +3,21 @@
 use wasm_bindgen::JsValue;
 
 use super::connect_provider::credential_fields;
-use super::field::{unreadable, uuid_field, Field};
+use super::field::{object, uuid_field, Field};
 use crate::application::{
     CredentialFields, DisconnectProvider, GetProviderConnection, InvalidField,
     ListExpiringConnections, ListProviderConnections, RefreshProviderTokens,
 };
-use crate::js::raw::is_plain_object;
-
-fn object(command: &JsValue) -> Result<&JsValue, InvalidField> {
-    if is_plain_object(command) {
-        Ok(command)
-    } else {
-        Err(InvalidField("command must be an object".to_owned()))
-    }
-}
+use crate::js::seam::MAX_SAFE_INTEGER;
 
 /// `expectedVersion` is a whole number from 1 to `Number.MAX_SAFE_INTEGER`, or absent.
 fn expected_version(command: &JsValue) -> Result<Option<u64>, InvalidField> {
-    const MAX: f64 = 9_007_199_254_740_991.0;
-    let field = Field::ExpectedVersion;
-    let value = field.read(command).ok_or_else(|| unreadable(field))?;
-    if value.is_undefined() || value.is_null() {
+    let Some(value) = Field::ExpectedVersion.present(command)? else {
         return Ok(None);
-    }
+    };
     match value.as_f64() {
-        Some(version) if version.fract() == 0.0 && (1.0..=MAX).contains(&version) => {
-            Ok(Some(version as u64))
+        Some(n) if n.fract() == 0.0 && (1.0..=MAX_SAFE_INTEGER as f64).contains(&n) => {
+            Ok(Some(n as u64))
         }
         _ => Err(InvalidField(
             "expectedVersion must be a whole number from 1 to 9007199254740991".to_owned(),
@@ -77,13 +66,11 @@ pub fn list_provider_connections_query(
 ) -> Result<ListProviderConnections, InvalidField> {
     let command = object(command)?;
     let user_id = uuid_field(command, Field::UserId)?;
-    let active_only = Field::ActiveOnly
-        .read(command)
-        .ok_or_else(|| unreadable(Field::ActiveOnly))?;
-    let active_only = match active_only.as_bool() {
-        Some(flag) => flag,
-        None if active_only.is_undefined() || active_only.is_null() => false,
-        None => return Err(InvalidField("activeOnly must be a boolean".to_owned())),
+    let active_only = match Field::ActiveOnly.present(command)? {
+        None => false,
+        Some(flag) => flag
+            .as_bool()
+            .ok_or_else(|| InvalidField("activeOnly must be a boolean".to_owned()))?,
     };
     Ok(ListProviderConnections {
         user_id,
@@ -96,23 +83,15 @@ pub fn list_expiring_connections_query(
     command: &JsValue,
 ) -> Result<ListExpiringConnections, InvalidField> {
     let command = object(command)?;
-    let within = Field::WithinMinutes
-        .read(command)
-        .ok_or_else(|| unreadable(Field::WithinMinutes))?;
-    if within.is_undefined() || within.is_null() {
-        return Ok(ListExpiringConnections {
-            within_minutes: ListExpiringConnections::DEFAULT_WITHIN_MINUTES,
-        });
-    }
     let max = ListExpiringConnections::MAX_WITHIN_MINUTES;
-    match within.as_f64() {
-        Some(minutes) if minutes.fract() == 0.0 && (0.0..=f64::from(max)).contains(&minutes) => {
-            Ok(ListExpiringConnections {
-                within_minutes: minutes as u32,
-            })
+    let within_minutes = match Field::WithinMinutes.present(command)?.map(|n| n.as_f64()) {
+        None => ListExpiringConnections::DEFAULT_WITHIN_MINUTES,
+        Some(Some(n)) if n.fract() == 0.0 && (0.0..=f64::from(max)).contains(&n) => n as u32,
+        Some(_) => {
+            return Err(InvalidField(format!(
+                "withinMinutes must be a whole number from 0 to {max}"
+            )))
         }
-        _ => Err(InvalidField(format!(
-            "withinMinutes must be a whole number from 0 to {max}"
-        ))),
-    }
+    };
+    Ok(ListExpiringConnections { within_minutes })
 }

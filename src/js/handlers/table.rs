@@ -8,7 +8,6 @@
 use std::future::Future;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsValue;
 
 use super::answer::answer;
 use super::operation::{CommandPorts, Decode, Exported, Operation};

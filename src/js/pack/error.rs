@@ -18,25 +18,14 @@ impl PackError {
         }
     }
 
-    /// The error, inside the property `key`.
-    pub fn within_key(mut self, key: &str) -> Self {
+    /// The error, inside `step`: a property's key, or an item's index as `[1]`.
+    pub fn within(mut self, step: &str) -> Self {
         let separator = if self.path.is_empty() || self.path.starts_with('[') {
             ""
         } else {
             "."
         };
-        self.path = format!("{key}{separator}{}", self.path);
-        self
-    }
-
-    /// The error, inside the item at `index`.
-    pub fn within_item(mut self, index: usize) -> Self {
-        let separator = if self.path.is_empty() || self.path.starts_with('[') {
-            ""
-        } else {
-            "."
-        };
-        self.path = format!("[{index}]{separator}{}", self.path);
+        self.path = format!("{step}{separator}{}", self.path);
         self
     }
 }

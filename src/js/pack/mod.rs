@@ -22,36 +22,21 @@
 //! first sends them, and both sides keep both tables for the instance (they start afresh when
 //! `seam.js` is configured; a pack `seam.js` refuses takes its new keys back with it).
 
-/// `pub enum Op { … }`, with the names `seam.js` knows the numbers by.
-macro_rules! ops {
-    ($($op:ident = $name:literal,)*) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Op { $($op,)* }
-
-        impl Op {
-            const ALL: &[Op] = &[$(Op::$op,)*];
-            /// The names, in the order of the numbers, for `seam.js`.
-            pub const NAMES: &str = concat!($($name, " ",)*).trim_ascii_end();
-
-            pub fn of(number: f64) -> Option<Op> {
-                Self::ALL.get(number as usize).copied().filter(|op| *op as u8 as f64 == number)
-            }
-        }
-    };
-}
-
-ops! {
-    Null = "NULL",
-    True = "TRUE",
-    False = "FALSE",
-    Number = "NUMBER",
-    Text = "TEXT",
-    Bytes = "BYTES",
-    List = "LIST",
-    Object = "OBJECT",
-    Key = "KEY",
-    NewKey = "NEW_KEY",
-    End = "END",
+named_enum! {
+    /// The pack's operations, numbered for `seam.js` in this order.
+    pub enum Op {
+        Null = "NULL",
+        True = "TRUE",
+        False = "FALSE",
+        Number = "NUMBER",
+        Text = "TEXT",
+        Bytes = "BYTES",
+        List = "LIST",
+        Object = "OBJECT",
+        Key = "KEY",
+        NewKey = "NEW_KEY",
+        End = "END",
+    }
 }
 
 impl From<Op> for f64 {

@@ -8,6 +8,7 @@ use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, DeserializeSeed, Expected, Visitor};
 
 use super::{Op, PackError};
+use crate::js::seam::MAX_SAFE_INTEGER;
 
 pub struct Reader<'de> {
     /// The keys `seam.js` has sent before, by number (`KEY`).
@@ -26,9 +27,6 @@ pub struct Reader<'de> {
 fn broken() -> PackError {
     PackError::new("the pack is malformed")
 }
-
-/// The largest whole number a JS number holds exactly, plus one.
-const PAST_SAFE: f64 = 9_007_199_254_740_992.0;
 
 impl<'de> Reader<'de> {
     pub fn new(keys: &'de [String], ops: &'de [f64], text: &'de str, bytes: &'de [u8]) -> Self {
@@ -111,30 +109,22 @@ impl<'de> Reader<'de> {
         Ok(found)
     }
 
-    /// Passes over the next value.
+    /// Passes over the next value (an object's keys count as values here).
     fn skip(&mut self) -> Result<(), PackError> {
         match self.next()? {
-            Op::Number => self.number().map(drop),
-            Op::Text => self.take_text().map(drop),
+            Op::Number | Op::Key => self.number().map(drop),
+            Op::Text | Op::NewKey => self.take_text().map(drop),
             Op::Bytes => self.take_bytes().map(drop),
-            Op::List => self.skip_until_end(false),
-            Op::Object => self.skip_until_end(true),
-            Op::Key => self.number().map(drop),
-            Op::NewKey => self.take_text().map(drop),
+            Op::List | Op::Object => {
+                while self.peek()? != Op::End {
+                    self.skip()?;
+                }
+                self.at += 1;
+                Ok(())
+            }
             Op::Null | Op::True | Op::False => Ok(()),
             Op::End => Err(broken()),
         }
-    }
-
-    fn skip_until_end(&mut self, keyed: bool) -> Result<(), PackError> {
-        while self.peek()? != Op::End {
-            if keyed {
-                self.skip()?;
-            }
-            self.skip()?;
-        }
-        self.at += 1;
-        Ok(())
     }
 
     /// Takes the next op when it is `op`; else the mismatch for `expected` (see `mismatch`).
@@ -177,18 +167,11 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         Err(self.mismatch(&visitor, false))
     }
 
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
-        match self.peek()? {
-            Op::True | Op::False => visitor.visit_bool(self.next()? == Op::True),
-            _ => Err(self.mismatch(&visitor, true)),
-        }
-    }
-
     /// A whole number from 0 to 2^53 - 1, which a JS number holds exactly.
     fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
         self.take(Op::Number, &visitor, true)?;
         let number = self.number()?;
-        if number.fract() == 0.0 && (0.0..PAST_SAFE).contains(&number) {
+        if number.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER as f64).contains(&number) {
             visitor.visit_u64(number as u64)
         } else {
             Err(PackError::new(format!(
@@ -197,11 +180,6 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
                 &visitor as &dyn Expected
             )))
         }
-    }
-
-    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
-        self.take(Op::Number, &visitor, true)?;
-        visitor.visit_f64(self.number()?)
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PackError> {
@@ -259,17 +237,10 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         visitor.visit_unit()
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, PackError> {
-        visitor.visit_newtype_struct(self)
-    }
-
+    // No record has a field of these types: one that did would need its method above.
     serde::forward_to_deserialize_any! {
-        i8 i16 i32 i64 i128 u8 u16 u32 u128 f32 char unit unit_struct tuple tuple_struct map enum
-        identifier
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u128 f32 f64 char unit unit_struct newtype_struct tuple
+        tuple_struct map enum identifier
     }
 }
 
@@ -290,7 +261,7 @@ impl<'de> de::SeqAccess<'de> for Items<'_, 'de> {
         let index = self.1;
         self.1 += 1;
         let item = seed.deserialize(&mut *self.0);
-        item.map(Some).map_err(|error| error.within_item(index))
+        item.map(Some).map_err(|error| error.within(&format!("[{index}]")))
     }
 }
 
@@ -321,6 +292,6 @@ impl<'de> de::MapAccess<'de> for Properties<'_, 'de> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, PackError> {
         let key = self.1;
-        seed.deserialize(&mut *self.0).map_err(|error| error.within_key(key))
+        seed.deserialize(&mut *self.0).map_err(|error| error.within(key))
     }
 }

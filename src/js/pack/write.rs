@@ -97,6 +97,16 @@ macro_rules! numbers {
     };
 }
 
+/// `serialize_…` methods for what no shape is: a tuple, a map (an object's keys are its fields'
+/// names) or a variant with data.
+macro_rules! refused {
+    ($($method:ident($($arg:ty),*) -> $ok:ty: $what:literal,)*) => {
+        $(fn $method(self, $(_: $arg),*) -> Result<$ok, PackError> {
+            Err(unsupported($what))
+        })*
+    };
+}
+
 impl ser::Serializer for &mut Packer<'_> {
     type Ok = ();
     type Error = PackError;
@@ -190,47 +200,19 @@ impl ser::Serializer for &mut Packer<'_> {
         Ok(self)
     }
 
-    /// No shape is a tuple, a map (an object's keys are its fields' names) or a variant with
-    /// data.
-    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, PackError> {
-        Err(unsupported("a tuple"))
-    }
-
-    fn serialize_tuple_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleStruct, PackError> {
-        Err(unsupported("a tuple"))
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleVariant, PackError> {
-        Err(unsupported("an enum variant with data"))
-    }
-
-    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, PackError> {
-        Err(unsupported("a map"))
+    refused! {
+        serialize_tuple(usize) -> Self::SerializeTuple: "a tuple",
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct: "a tuple",
+        serialize_tuple_variant(&'static str, u32, &'static str, usize)
+            -> Self::SerializeTupleVariant: "an enum variant with data",
+        serialize_map(Option<usize>) -> Self::SerializeMap: "a map",
+        serialize_struct_variant(&'static str, u32, &'static str, usize)
+            -> Self::SerializeStructVariant: "an enum variant with data",
     }
 
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self, PackError> {
         self.op(Op::Object);
         Ok(self)
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeStructVariant, PackError> {
-        Err(unsupported("an enum variant with data"))
     }
 }
 

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 use js_sys::Object;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::message_of;
@@ -11,7 +12,7 @@ use crate::js::bridge_error::{BridgeError, Refused, MAX_FOUND};
 use crate::js::pack::{from_caller, to_js, Unreadable};
 use crate::js::raw::{is_list, is_plain_object, read_field, RepositoryObject};
 use crate::js::runtime::{call_adapter, Settled};
-use crate::js::seam::Tag;
+use crate::js::seam::{Tag, MAX_SAFE_INTEGER};
 use crate::js::shapes::{self, ProviderConnectionRecord};
 
 /// The caller's repository object. A throw, a rejection or a missed deadline is a repository
@@ -74,18 +75,7 @@ impl JsRepository {
         if !is_list(&value) {
             return Err(BridgeError::NotAList { method }.into());
         }
-        let records: Vec<ProviderConnectionRecord> =
-            from_caller(&value, MAX_FOUND).map_err(|why| match why {
-                Unreadable::Refused(thrown) => {
-                    let refused = Refused::from(thrown);
-                    if refused.tag == Tag::TooManyItems && refused.at_top {
-                        BridgeError::TooMany { method }.into()
-                    } else {
-                        invalid(refused.words)
-                    }
-                }
-                Unreadable::Invalid(why) => invalid(why),
-            })?;
+        let records: Vec<ProviderConnectionRecord> = read(&value, MAX_FOUND, method)?;
         records
             .into_iter()
             .enumerate()
@@ -107,9 +97,6 @@ fn record_of(connection: &ProviderConnection) -> Result<JsValue, RepositoryError
     Ok(to_js(&ProviderConnectionRecord::from(connection)))
 }
 
-/// `Number.MAX_SAFE_INTEGER`.
-const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
-
 /// Whether `repository.commit` appends to `event_bus`'s own log: the repository says so by
 /// holding that very bus as its `eventBus` (a store's repository and bus share one database).
 /// A getter that throws is a no.
@@ -122,6 +109,26 @@ pub fn commits_to(repository: &JsValue, event_bus: &JsValue) -> bool {
 /// An id as the finds take it: hyphenated, lower case.
 fn id_text(id: Uuid) -> JsValue {
     JsValue::from_str(id.hyphenated().encode_lower(&mut Uuid::encode_buffer()))
+}
+
+/// A `T` from what `method` answered: a list past `max_items` is too many, anything else that
+/// does not read is an invalid record.
+fn read<T: DeserializeOwned>(
+    value: &JsValue,
+    max_items: u32,
+    method: &'static str,
+) -> Result<T, RepositoryError> {
+    from_caller(value, max_items).map_err(|why| match why {
+        Unreadable::Refused(thrown) => {
+            let refused = Refused::from(thrown);
+            if refused.tag == Tag::TooManyItems && refused.at_top {
+                BridgeError::TooMany { method }.into()
+            } else {
+                invalid(refused.words)
+            }
+        }
+        Unreadable::Invalid(why) => invalid(why),
+    })
 }
 
 fn invalid(why: String) -> RepositoryError {
@@ -164,10 +171,7 @@ impl ProviderConnectionRepository for JsRepository {
         if !is_plain_object(&value) {
             return Err(invalid("not an object".to_owned()));
         }
-        let record: ProviderConnectionRecord = from_caller(&value, 0).map_err(|why| match why {
-            Unreadable::Refused(thrown) => invalid(Refused::from(thrown).words),
-            Unreadable::Invalid(why) => invalid(why),
-        })?;
+        let record: ProviderConnectionRecord = read(&value, 0, "findById")?;
         ProviderConnection::try_from(record)
             .map(Some)
             .map_err(invalid)

@@ -4,7 +4,7 @@ use tsify_next::Tsify;
 
 use super::domain_names::{credential_type_name, status_name};
 use super::iso_instant::IsoInstant;
-use super::secret_bytes::SecretBytes;
+use crate::application::CredentialBytes;
 use crate::domain::{
     self, ConnectionStatus, CredentialType, ProviderConnection, ProviderCredentials,
 };
@@ -64,7 +64,7 @@ fn version_or_first<'de, D: serde::Deserializer<'de>>(from: D) -> Result<u64, D:
 #[tsify(missing_as_null)]
 pub struct ProviderCredentialsRecord {
     #[tsify(type = "Uint8Array")]
-    pub encrypted_data: SecretBytes,
+    pub encrypted_data: CredentialBytes,
     #[serde(with = "credential_type_name")]
     #[tsify(type = "CredentialType")]
     pub credential_type: CredentialType,
@@ -84,7 +84,7 @@ impl From<&ProviderConnection> for ProviderConnectionRecord {
             credentials: connection
                 .credentials()
                 .map(|credentials| ProviderCredentialsRecord {
-                    encrypted_data: SecretBytes(credentials.encrypted_data().to_vec()),
+                    encrypted_data: CredentialBytes(credentials.encrypted_data().to_vec()),
                     credential_type: credentials.credential_type(),
                     expires_at: credentials.expires_at().map(IsoInstant),
                 }),

@@ -2,10 +2,9 @@ use serde::Serialize;
 use uuid::Uuid;
 use tsify_next::Tsify;
 
-use super::domain_names::{credential_type_name, expiry_name, status_name};
 use super::iso_instant::IsoInstant;
 use crate::application;
-use crate::domain::{ConnectionStatus, CredentialExpiry, CredentialType};
+use crate::domain::{CredentialExpiry, CredentialType};
 
 /// A connection as the queries return it; never the credential bytes.
 #[derive(Serialize, Tsify)]
@@ -20,20 +19,17 @@ pub struct ProviderConnectionView<'a> {
     provider_id: Uuid,
     provider_slug: &'a str,
     alias: Option<&'a str>,
-    #[serde(serialize_with = "status_name::serialize")]
     #[tsify(type = "ConnectionStatus")]
-    status: ConnectionStatus,
+    status: &'static str,
     is_connected: bool,
     needs_reauthentication: bool,
     can_sync: bool,
-    #[serde(serialize_with = "credential_type_name::serialize_optional")]
     #[tsify(type = "CredentialType | null")]
-    credential_type: Option<CredentialType>,
+    credential_type: Option<&'static str>,
     #[tsify(type = "string | null")]
     credentials_expire_at: Option<IsoInstant>,
-    #[serde(serialize_with = "expiry_name::serialize_optional")]
     #[tsify(type = "CredentialExpiry | null")]
-    credential_expiry: Option<CredentialExpiry>,
+    credential_expiry: Option<&'static str>,
     #[tsify(type = "string | null")]
     connected_at: Option<IsoInstant>,
     #[tsify(type = "string | null")]
@@ -53,13 +49,13 @@ impl<'a> From<&'a application::ProviderConnectionView> for ProviderConnectionVie
             provider_id: view.provider_id,
             provider_slug: &view.provider_slug,
             alias: view.alias.as_deref(),
-            status: view.status,
+            status: view.status.as_str(),
             is_connected: view.is_connected,
             needs_reauthentication: view.needs_reauthentication,
             can_sync: view.can_sync,
-            credential_type: view.credential_type,
+            credential_type: view.credential_type.map(CredentialType::as_str),
             credentials_expire_at: view.credentials_expire_at.map(IsoInstant),
-            credential_expiry: view.credential_expiry,
+            credential_expiry: view.credential_expiry.map(CredentialExpiry::as_str),
             connected_at: view.connected_at.map(IsoInstant),
             last_sync_at: view.last_sync_at.map(IsoInstant),
             created_at: IsoInstant(view.created_at),
@@ -78,14 +74,15 @@ pub struct ProviderConnectionList<'a> {
     active_count: usize,
 }
 
+/// The views of `connections`, in their order.
+fn views(connections: &[application::ProviderConnectionView]) -> Vec<ProviderConnectionView<'_>> {
+    connections.iter().map(ProviderConnectionView::from).collect()
+}
+
 impl<'a> From<&'a application::ProviderConnectionList> for ProviderConnectionList<'a> {
     fn from(list: &'a application::ProviderConnectionList) -> Self {
         Self {
-            connections: list
-                .connections
-                .iter()
-                .map(ProviderConnectionView::from)
-                .collect(),
+            connections: views(&list.connections),
             total_count: list.total_count,
             active_count: list.active_count,
         }
@@ -101,11 +98,7 @@ pub struct ExpiringConnections<'a> {
 impl<'a> From<&'a application::ExpiringConnections> for ExpiringConnections<'a> {
     fn from(list: &'a application::ExpiringConnections) -> Self {
         Self {
-            connections: list
-                .connections
-                .iter()
-                .map(ProviderConnectionView::from)
-                .collect(),
+            connections: views(&list.connections),
         }
     }
 }

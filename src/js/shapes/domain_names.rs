@@ -1,9 +1,9 @@
-//! The domain's names for its enums, which it defines once (`as_str`, `FromStr`), written as
-//! unit variants (each a string in the pack).
+//! A record's enums by the domain's names for them, which it defines once (`as_str`, `FromStr`),
+//! written as unit variants (each a string in the pack).
 
 use serde::{Deserialize, Deserializer, Serializer};
 
-use crate::domain::{ConnectionStatus, CredentialExpiry, CredentialType};
+use crate::domain::{ConnectionStatus, CredentialType};
 
 pub mod status_name {
     use super::*;
@@ -30,31 +30,5 @@ pub mod credential_type_name {
         let name = String::deserialize(d)?;
         name.parse()
             .map_err(|_| serde::de::Error::custom(format!("unknown credential type \"{name}\"")))
-    }
-
-    pub fn serialize_optional<S: Serializer>(
-        kind: &Option<CredentialType>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        match kind {
-            Some(kind) => serialize(kind, s),
-            None => s.serialize_none(),
-        }
-    }
-}
-
-pub mod expiry_name {
-    use super::*;
-
-    pub fn serialize_optional<S: Serializer>(
-        expiry: &Option<CredentialExpiry>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        match expiry {
-            Some(expiry) => {
-                s.serialize_unit_variant("CredentialExpiry", *expiry as u32, expiry.as_str())
-            }
-            None => s.serialize_none(),
-        }
     }
 }

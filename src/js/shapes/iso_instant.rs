@@ -22,9 +22,3 @@ impl<'de> Deserialize<'de> for IsoInstant {
         })
     }
 }
-
-impl From<DateTime<Utc>> for IsoInstant {
-    fn from(at: DateTime<Utc>) -> Self {
-        Self(at)
-    }
-}

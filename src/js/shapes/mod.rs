@@ -3,15 +3,13 @@
 
 mod connection_record;
 mod connection_view;
+mod credential_bytes;
 mod domain_names;
 mod handler_result;
 mod iso_instant;
 mod provider_event;
-mod secret_bytes;
 
-pub use connection_record::{ProviderConnectionRecord, ProviderCredentialsRecord};
+pub use connection_record::ProviderConnectionRecord;
 pub use connection_view::{ExpiringConnections, ProviderConnectionList, ProviderConnectionView};
 pub use handler_result::{Failure, Success};
-pub use iso_instant::IsoInstant;
 pub use provider_event::ProviderEvent;
-pub use secret_bytes::SecretBytes;

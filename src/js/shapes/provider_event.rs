@@ -39,7 +39,7 @@ impl Serialize for ProviderEvent<'_> {
         use domain::ProviderEvent as Event;
         let event = self.0;
         let mut out = serializer.serialize_struct("ProviderEvent", 9)?;
-        out.serialize_field("eventType", &EventType(event.event_type()))?;
+        out.serialize_field("eventType", event.event_type())?;
         out.serialize_field("eventId", &event.event_id())?;
         out.serialize_field("occurredAt", &IsoInstant(event.occurred_at()))?;
         out.serialize_field("userId", &event.user_id())?;
@@ -73,15 +73,6 @@ impl Serialize for ProviderEvent<'_> {
             }
         }
         out.end()
-    }
-}
-
-/// The event's type, written as the original's class name.
-struct EventType(&'static str);
-
-impl Serialize for EventType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_unit_variant("ProviderEvent", 0, self.0)
     }
 }
 
