@@ -14,3 +14,9 @@ pub use domain::{
     ConnectionStatus, CredentialType, DomainError, ProviderConnection, ProviderCredentials,
     ProviderEvent,
 };
+
+/// In wasm, talc instead of the standard dlmalloc: 2.3 KB less of the module gzipped, and no
+/// slower (docs/choices.md has the figures).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
