@@ -56,7 +56,9 @@ for (const { dir, target } of bindings) {
   run("wasm-bindgen", [wasm, "--target", target, "--out-dir", out]);
   const bound = join(out, `${crate}_bg.wasm`);
   // The npm binaryen, never Debian's: its older wasm-opt breaks the externref table export.
-  run(join(root, "node_modules/.bin/wasm-opt"), ["-O3", bound, "-o", bound]);
+  // A function with one caller is inlined only when small: 1.2 KB less gzipped, no slower
+  // (docs/choices.md).
+  run(join(root, "node_modules/.bin/wasm-opt"), ["-O3", "--one-caller-inline-max-function-size", "20", bound, "-o", bound]);
   console.log(`build: ${bound} is ${statSync(bound).size} bytes`);
 }
 checkNoExportReturnsJsValue(join(pkg, "web", `${crate}_bg.wasm`));
