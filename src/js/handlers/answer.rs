@@ -61,11 +61,13 @@ impl HandlerError for app::RefreshProviderTokensError {
 pub fn answer<T: Serialize, E: HandlerError>(outcome: Result<T, E>) -> JsValue {
     match outcome {
         Ok(value) => to_js(&Success::new(value)),
-        Err(error) => to_js(&Failure::new(
-            &error.to_string(),
-            error.code(),
-            error.needs_user_action(),
-        )),
+        Err(error) => failure(&error.to_string(), error.code(), error.needs_user_action()),
     }
+}
+
+/// `{ ok: false, error, code, … }`, written by one copy for every handler.
+#[inline(never)]
+pub fn failure(error: &str, code: ErrorCode, needs_user_action: Option<bool>) -> JsValue {
+    to_js(&Failure::new(error, code, needs_user_action))
 }
 

@@ -8,13 +8,12 @@ use std::rc::Rc;
 
 use wasm_bindgen::JsValue;
 
+use super::answer::failure;
 use super::options::{options_from_js, require_method, Options};
 use crate::application::{CommandContext, ErrorCode, InvalidField, QueryContext};
 use crate::js::bridge_error::BridgeError;
-use crate::js::pack::to_js;
 use crate::js::ports::{commits_to, JsClock, JsEventBus, JsRepository, WholeText};
 use crate::js::runtime;
-use crate::js::shapes::Failure;
 
 /// Reads a command or query from the caller's object.
 pub type Decode<T> = fn(&JsValue) -> Result<T, InvalidField>;
@@ -138,7 +137,7 @@ impl<O: Operation> Exported<O> {
                 Err(why) => {
                     let error = BridgeError::InvalidCommand(why).to_string();
                     let needs_user_action = O::REPORTS_USER_ACTION.then_some(false);
-                    to_js(&Failure::new(&error, ErrorCode::InvalidCommand, needs_user_action))
+                    failure(&error, ErrorCode::InvalidCommand, needs_user_action)
                 }
             }
         }))

@@ -5,9 +5,9 @@ use std::cell::RefCell;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
-use super::{Keys, PackError, Packer, Reader};
+use super::{Keys, Packer, Reader};
 use crate::js::raw::{pack, pack_sizes, packed, unpack};
 use crate::js::seam;
 
@@ -50,34 +50,69 @@ pub enum Unreadable {
 /// `T` read from a caller's value: packed by `seam.js` (never read here, where a getter could
 /// run), then deserialized, naming the path to a field that is wrong.
 pub fn from_caller<T: DeserializeOwned>(value: &JsValue, max_items: u32) -> Result<T, Unreadable> {
-    pack(value, max_items).map_err(Unreadable::Refused)?;
-    let mut sizes = [0u32; 4];
-    pack_sizes(&mut sizes);
-    // A store may keep a secret's bytes as an array of numbers: every buffer is zeroed.
-    let mut ops = Zeroizing::new(vec![0.0; sizes[0] as usize]);
-    let mut bytes = Zeroizing::new(vec![0u8; sizes[1] as usize]);
-    let mut text = Zeroizing::new(vec![0u8; 3 * sizes[2] as usize]);
-    let written = packed(&mut ops, &mut bytes, &mut text) as usize;
-    // The keys it sends for the first time are numbered now, whatever happens to the value;
-    // should they not all be found, both sides' tables start again rather than drift apart.
-    let text = text.get(..written).and_then(|text| std::str::from_utf8(text).ok());
-    // Most packs send no key for the first time, and then have no pass to make for them.
-    let new_keys = text.map(|text| match sizes[3] {
-        0 => Ok(Vec::new()),
-        _ => Reader::new(&[], &ops, text, &bytes).new_keys(),
-    });
-    let (text, new_keys) = match (text, new_keys) {
-        (Some(text), Some(Ok(keys))) if keys.len() == sizes[3] as usize => (text, keys),
-        _ => {
-            seam::configure();
-            return Err(Unreadable::Invalid("the pack is malformed".to_owned()));
-        }
-    };
-    let invalid = |error: PackError| Unreadable::Invalid(error.to_string());
-    if !new_keys.is_empty() {
-        IN_KEYS.with_borrow_mut(|keys| keys.extend(new_keys.into_iter().map(str::to_owned)));
-    }
+    let pack = PackIn::of(value, max_items)?;
     IN_KEYS
-        .with_borrow(|keys| T::deserialize(&mut Reader::new(keys, &ops, text, &bytes)))
-        .map_err(invalid)
+        .with_borrow(|keys| {
+            T::deserialize(&mut Reader::new(keys, &pack.ops, &pack.text, &pack.bytes))
+        })
+        .map_err(|error| Unreadable::Invalid(error.to_string()))
+}
+
+/// A caller's value as `seam.js` packed it, in wasm memory. A store may keep a secret's bytes as
+/// an array of numbers: every buffer is zeroed when dropped.
+struct PackIn {
+    ops: Zeroizing<Vec<f64>>,
+    bytes: Zeroizing<Vec<u8>>,
+    text: Zeroizing<String>,
+}
+
+impl PackIn {
+    /// The pack of `value`, with the keys it sends for the first time numbered. Not generic, so
+    /// one copy serves every shape read.
+    #[inline(never)]
+    fn of(value: &JsValue, max_items: u32) -> Result<Self, Unreadable> {
+        pack(value, max_items).map_err(Unreadable::Refused)?;
+        let mut sizes = [0u32; 4];
+        pack_sizes(&mut sizes);
+        let mut ops = Zeroizing::new(vec![0.0; sizes[0] as usize]);
+        let mut bytes = Zeroizing::new(vec![0u8; sizes[1] as usize]);
+        let mut text = Zeroizing::new(vec![0u8; 3 * sizes[2] as usize]);
+        let written = packed(&mut ops, &mut bytes, &mut text) as usize;
+        // The keys it sends for the first time are numbered now, whatever happens to the value;
+        // should they not all be found, both sides' tables start again rather than drift apart.
+        let text = match written <= text.len() {
+            true => {
+                text.truncate(written);
+                String::from_utf8(std::mem::take(&mut *text)).map_err(|error| error.into_bytes())
+            }
+            false => Err(Vec::new()),
+        };
+        let text = match text {
+            Ok(text) => Zeroizing::new(text),
+            Err(mut rest) => {
+                rest.zeroize();
+                return Err(malformed());
+            }
+        };
+        // Most packs send no key for the first time, and then have no pass to make for them.
+        let new_keys = match sizes[3] {
+            0 => Ok(Vec::new()),
+            _ => Reader::new(&[], &ops, &text, &bytes).new_keys(),
+        };
+        match new_keys {
+            Ok(keys) if keys.len() == sizes[3] as usize => {
+                if !keys.is_empty() {
+                    IN_KEYS.with_borrow_mut(|known| known.extend(keys.into_iter().map(str::to_owned)));
+                }
+            }
+            _ => return Err(malformed()),
+        }
+        Ok(Self { ops, bytes, text })
+    }
+}
+
+/// A pack that does not read as one: both sides' key tables start again.
+fn malformed() -> Unreadable {
+    seam::configure();
+    Unreadable::Invalid("the pack is malformed".to_owned())
 }

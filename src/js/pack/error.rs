@@ -19,6 +19,7 @@ impl PackError {
     }
 
     /// The error, inside `step`: a property's key, or an item's index as `[1]`.
+    #[inline(never)]
     pub fn within(mut self, step: &str) -> Self {
         let separator = if self.path.is_empty() || self.path.starts_with('[') {
             ""
