@@ -34,8 +34,13 @@ const MAX_IN_KEYS = 256;
 /** The keys this pack added to `inKeys`, forgotten again should it be refused. */
 let addedKeys = [];
 
-/** `tagNames`, `opNames`: the names in the order of their numbers, separated by spaces. */
-export function configure(maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes, tagNames, opNames) {
+/**
+ * `memory`: the instance's; `tagNames`, `opNames`: the names in the order of their numbers,
+ * separated by spaces.
+ */
+export function configure(memory, maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes, tagNames, opNames) {
+  wasmMemory = memory;
+  memoryOps = memoryBytes = undefined;
   limits = { maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes };
   tagNames.split(" ").forEach((name, number) => {
     tag[name] = number;
@@ -47,16 +52,32 @@ export function configure(maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalByt
   inKeys = new Map();
 }
 
-/** The value the module packed: `ops` and `bytes` are views of its memory, `text` a copy. */
-export function unpack(ops, text, bytes) {
-  outOps = ops;
-  outText = text;
-  outBytes = bytes;
-  outAt = textAt = bytesAt = 0;
+/** The module's memory, and views of all of it (made again when it grows, which empties them). */
+let wasmMemory;
+let memoryOps;
+let memoryBytes;
+
+/**
+ * The value the module packed, read where it lies in its memory (addresses and lengths in
+ * bytes, ops' length in ops). No wasm runs while it is read, so the memory cannot grow under it.
+ */
+export function unpack(opsAddress, opsLength, textAddress, textLength, bytesAddress, bytesLength) {
+  if (memoryBytes === undefined || memoryBytes.byteLength === 0) {
+    memoryOps = new Float64Array(wasmMemory.buffer);
+    memoryBytes = new Uint8Array(wasmMemory.buffer);
+  }
+  outOps = memoryOps;
+  outAt = opsAddress / 8;
+  outText = textLength === 0 ? "" : decoder.decode(memoryBytes.subarray(textAddress, textAddress + textLength));
+  outBytes = memoryBytes;
+  outBytesAt = bytesAddress;
+  textAt = 0;
   const value = build();
   outOps = outText = outBytes = undefined;
   return value;
 }
+
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: false });
 
 /** The pack being unpacked, and where in its ops, text and bytes. */
 let outOps;
@@ -64,7 +85,7 @@ let outText;
 let outBytes;
 let outAt = 0;
 let textAt = 0;
-let bytesAt = 0;
+let outBytesAt = 0;
 
 function build() {
   const code = outOps[outAt++];
@@ -80,9 +101,9 @@ function build() {
     case op.TEXT:
       return takeText();
     case op.BYTES: {
-      const end = bytesAt + outOps[outAt++];
-      const bytes = outBytes.slice(bytesAt, end);
-      bytesAt = end;
+      const end = outBytesAt + outOps[outAt++];
+      const bytes = outBytes.slice(outBytesAt, end);
+      outBytesAt = end;
       return bytes;
     }
     case op.LIST: {

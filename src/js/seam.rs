@@ -50,6 +50,7 @@ pub const MAX_TOTAL_BYTES: u32 = 16 * 1024 * 1024;
 pub fn configure() {
     pack::forget_keys();
     configure_seam(
+        &wasm_bindgen::memory(),
         MAX_TEXT_UNITS as u32,
         MAX_ENCRYPTED_DATA_BYTES as u32,
         MAX_KEYS,

@@ -34,7 +34,14 @@ pub fn to_js<T: Serialize + ?Sized>(shape: &T) -> JsValue {
             .map(|packer| (packer.ops, packer.text, packer.bytes))
     });
     match packer {
-        Ok((ops, text, bytes)) => unpack(&ops, &text, &bytes),
+        Ok((ops, text, bytes)) => unpack(
+            ops.as_ptr(),
+            ops.len(),
+            text.as_ptr(),
+            text.len(),
+            bytes.as_ptr(),
+            bytes.len(),
+        ),
         Err(error) => js_sys::Error::new(&error.to_string()).into(),
     }
 }

@@ -5,10 +5,11 @@ use wasm_bindgen::prelude::*;
 /// and the pack's two directions. Its limits, tags and ops are `seam.rs`'s.
 #[wasm_bindgen(module = "/src/js/seam.js")]
 extern "C" {
-    /// Hands over the limits, and the tags' and ops' names in the order of their numbers, when
-    /// an instance starts.
+    /// Hands over the instance's memory, the limits, and the tags' and ops' names in the order
+    /// of their numbers, when an instance starts.
     #[wasm_bindgen(js_name = configure)]
     pub fn configure_seam(
+        memory: &JsValue,
         max_text_units: u32,
         max_bytes: u32,
         max_keys: u32,
@@ -18,9 +19,17 @@ extern "C" {
         op_names: &str,
     );
 
-    /// The JS value of a pack (`pack::Packer`). Never throws.
+    /// The JS value of a pack (`pack::Packer`), read where it lies in memory: its ops, its UTF-8
+    /// text and its bytes, each an address and a length. Never throws.
     #[wasm_bindgen(js_name = unpack)]
-    pub fn unpack(ops: &[f64], text: &str, bytes: &[u8]) -> JsValue;
+    pub fn unpack(
+        ops: *const f64,
+        ops_len: usize,
+        text: *const u8,
+        text_len: usize,
+        bytes: *const u8,
+        bytes_len: usize,
+    ) -> JsValue;
 
     /// One property read; throws what a getter or Proxy trap throws.
     #[wasm_bindgen(catch, js_name = readField)]
