@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { test } from "node:test";
-import { GetProviderConnectionHandler, ListProviderConnectionsHandler } from "connect-provider";
+import { GetProviderConnectionHandler, ListProviderConnectionsHandler, wasmMemoryBytes } from "connect-provider";
 import { CONNECTION_ID, LIFECYCLE_ERRORS as ERRORS, USER_ID, storedRecord } from "./contract/fixtures.mjs";
 
 const id = (n) => `0190f5b2-3c4d-7e8f-9a0b-${String(n).padStart(12, "0")}`;
@@ -74,6 +74,27 @@ test("a record read by findById and one in a list are the same view", async () =
   const many = await list();
   assert.equal(one.ok, true);
   assert.deepEqual(many.value.connections, [one.value]);
+});
+
+test("a pack out is read from the module's memory as it is now, after that memory has grown", async () => {
+  const { state, list } = lister();
+  state.answer = records(3, (n) => ({ credentials: { encryptedData: new Uint8Array(32).fill(n), credentialType: "oauth2", expiresAt: null } }));
+  const before = await list();
+  assert.deepEqual(listed(before), expected(3));
+  // Twenty thousand commands waiting on one gate hold more memory than the module had: it grows.
+  let open;
+  const gate = new Promise((resolve) => {
+    open = resolve;
+  });
+  const waiting = new GetProviderConnectionHandler({ findById: () => gate });
+  const grownFrom = wasmMemoryBytes();
+  const pending = Array.from({ length: 20_000 }, () => waiting.handle({ userId: USER_ID, connectionId: CONNECTION_ID }));
+  assert.ok(wasmMemoryBytes() > grownFrom, `memory grew from ${grownFrom} B`);
+  assert.deepEqual(await list(), before);
+  open(null);
+  const answers = await Promise.all(pending);
+  assert.deepEqual(answers[19_999], { ok: false, error: ERRORS.CONNECTION_NOT_FOUND, code: "CONNECTION_NOT_FOUND" });
+  assert.deepEqual(await list(), before);
 });
 
 test("after a trap and a fresh instance, the key tables start again on both sides", async () => {
