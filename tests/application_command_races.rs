@@ -6,8 +6,8 @@ mod support;
 
 use connect_provider::application::{
     ConnectProviderError, DisconnectProvider, DisconnectProviderError, DisconnectProviderHandler,
-    ErrorCode, RefreshProviderTokens, RefreshProviderTokensError, RefreshProviderTokensHandler,
-    MAX_TRIES,
+    ErrorCode, HandlerError, RefreshProviderTokens, RefreshProviderTokensError,
+    RefreshProviderTokensHandler, MAX_TRIES,
 };
 use connect_provider::domain::ProviderConnectionRecord;
 use connect_provider::{

@@ -50,6 +50,27 @@ error_codes! {
     ConnectionIdTaken = "CONNECTION_ID_TAKEN",
 }
 
+/// A handler's error, as a failed result says it: its message (`Display`), its code and, for a
+/// refresh, whether the user must act.
+pub trait HandlerError: std::fmt::Display {
+    fn code(&self) -> ErrorCode;
+
+    /// `Some` only for the errors whose results say `needsUserAction` (a refresh's).
+    fn user_action(&self) -> Option<bool> {
+        None
+    }
+}
+
+impl<E: HandlerError> HandlerError for &E {
+    fn code(&self) -> ErrorCode {
+        (**self).code()
+    }
+
+    fn user_action(&self) -> Option<bool> {
+        (**self).user_action()
+    }
+}
+
 impl std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -19,7 +19,7 @@ pub use commands::{
     DisconnectProvider, DisconnectProviderError, DisconnectProviderHandler, RefreshProviderTokens,
     RefreshProviderTokensError, RefreshProviderTokensHandler, MAX_TRIES,
 };
-pub use error_code::ErrorCode;
+pub use error_code::{ErrorCode, HandlerError};
 pub use ports::{
     Clock, EventBus, IdSource, ProviderConnectionRepository, RandomSource, RepositoryError, Written,
 };

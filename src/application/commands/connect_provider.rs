@@ -6,7 +6,8 @@ use uuid::Uuid;
 use super::workflow::{Change, Moment, Workflow};
 use super::CommandContext;
 use crate::application::{
-    Clock, ErrorCode, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
+    Clock, ErrorCode, EventBus, HandlerError, IdSource, ProviderConnectionRepository,
+    RepositoryError,
 };
 use crate::domain::{
     DomainError, NewProviderConnection, ProviderConnection, ProviderConnectionAttempted,
@@ -54,8 +55,10 @@ impl ConnectProviderError {
     pub const CONFLICT: &'static str = super::CONFLICT_MESSAGE;
     pub const INVALID_CONNECTION_ID: &'static str = "Connection id must be a UUID v7";
     pub const CONNECTION_ID_TAKEN: &'static str = "Connection id already in use";
+}
 
-    pub fn code(&self) -> ErrorCode {
+impl HandlerError for ConnectProviderError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::InvalidProviderSlug => ErrorCode::InvalidProviderSlug,

@@ -5,7 +5,8 @@ use uuid::Uuid;
 use super::workflow::{Change, Moment, Workflow};
 use super::CommandContext;
 use crate::application::{
-    Clock, ErrorCode, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
+    Clock, ErrorCode, EventBus, HandlerError, IdSource, ProviderConnectionRepository,
+    RepositoryError,
 };
 use crate::domain::{
     ConnectionSubject, ProviderConnection, ProviderDisconnectionAttempted,
@@ -41,8 +42,10 @@ impl DisconnectProviderError {
     pub const DATABASE_ERROR: &'static str = "Database error occurred";
     pub const CONFLICT: &'static str = super::CONFLICT_MESSAGE;
     pub const VERSION_MISMATCH: &'static str = super::VERSION_MISMATCH_MESSAGE;
+}
 
-    pub fn code(&self) -> ErrorCode {
+impl HandlerError for DisconnectProviderError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::ConnectionNotFound => ErrorCode::ConnectionNotFound,
             Self::NotOwnedByUser => ErrorCode::NotOwnedByUser,

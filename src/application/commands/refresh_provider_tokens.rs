@@ -5,7 +5,8 @@ use uuid::Uuid;
 use super::workflow::{Change, Moment, Workflow};
 use super::CommandContext;
 use crate::application::{
-    Clock, ErrorCode, EventBus, IdSource, ProviderConnectionRepository, RepositoryError,
+    Clock, ErrorCode, EventBus, HandlerError, IdSource, ProviderConnectionRepository,
+    RepositoryError,
 };
 use crate::domain::{
     ConnectionSubject, ProviderConnection, ProviderCredentials, ProviderEvent,
@@ -49,7 +50,14 @@ impl RefreshProviderTokensError {
     pub const CONFLICT: &'static str = super::CONFLICT_MESSAGE;
     pub const VERSION_MISMATCH: &'static str = super::VERSION_MISMATCH_MESSAGE;
 
-    pub fn code(&self) -> ErrorCode {
+    /// What the Failed event's `needs_user_action` says: true only when the user must act.
+    pub fn needs_user_action(&self) -> bool {
+        matches!(self, Self::NotActive)
+    }
+}
+
+impl HandlerError for RefreshProviderTokensError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::ConnectionNotFound => ErrorCode::ConnectionNotFound,
             Self::NotOwnedByUser => ErrorCode::NotOwnedByUser,
@@ -61,9 +69,8 @@ impl RefreshProviderTokensError {
         }
     }
 
-    /// What the Failed event's `needs_user_action` says: true only when the user must act.
-    pub fn needs_user_action(&self) -> bool {
-        matches!(self, Self::NotActive)
+    fn user_action(&self) -> Option<bool> {
+        Some(self.needs_user_action())
     }
 }
 

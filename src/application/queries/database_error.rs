@@ -1,6 +1,6 @@
 use std::fmt;
 
-use crate::application::{ErrorCode, RepositoryError};
+use crate::application::{ErrorCode, HandlerError, RepositoryError};
 
 /// A query that lists can fail only in storage: "Database error occurred: " and the
 /// repository's message.
@@ -9,8 +9,10 @@ pub struct DatabaseError(pub String);
 
 impl DatabaseError {
     pub const DATABASE_ERROR: &'static str = "Database error occurred";
+}
 
-    pub fn code(&self) -> ErrorCode {
+impl HandlerError for DatabaseError {
+    fn code(&self) -> ErrorCode {
         ErrorCode::DatabaseError
     }
 }

@@ -3,7 +3,9 @@ use std::fmt;
 use uuid::Uuid;
 
 use super::{ProviderConnectionView, QueryContext};
-use crate::application::{Clock, ErrorCode, ProviderConnectionRepository, RepositoryError};
+use crate::application::{
+    Clock, ErrorCode, HandlerError, ProviderConnectionRepository, RepositoryError,
+};
 
 /// One of the user's connections, by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,8 +25,10 @@ impl GetProviderConnectionError {
     pub const CONNECTION_NOT_FOUND: &'static str = "Connection not found";
     pub const NOT_OWNED_BY_USER: &'static str = "Connection not owned by user";
     pub const DATABASE_ERROR: &'static str = "Database error occurred";
+}
 
-    pub fn code(&self) -> ErrorCode {
+impl HandlerError for GetProviderConnectionError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::ConnectionNotFound => ErrorCode::ConnectionNotFound,
             Self::NotOwnedByUser => ErrorCode::NotOwnedByUser,
