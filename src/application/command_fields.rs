@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::ConnectProvider;
+use crate::domain::id_text::parse_hyphenated;
 use crate::domain::instant::parse_rfc3339;
 use crate::domain::{CredentialType, ProviderCredentials};
 
@@ -106,11 +107,7 @@ pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
     parse_rfc3339(text)
 }
 
-/// Hyphenated form only, the form every id leaves this crate in: uuid's parser, given exactly
-/// 36 characters, reads nothing else.
+/// Hyphenated form only, the form every id leaves this crate in.
 pub fn uuid_field(field: &str, text: &str) -> Result<Uuid, InvalidField> {
-    Some(text)
-        .filter(|text| text.len() == 36)
-        .and_then(|text| Uuid::try_parse(text).ok())
-        .ok_or_else(|| InvalidField(format!("{field} must be a UUID string")))
+    parse_hyphenated(text).ok_or_else(|| InvalidField(format!("{field} must be a UUID string")))
 }

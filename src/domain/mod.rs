@@ -5,6 +5,7 @@ mod credential_expiry;
 mod credential_type;
 mod errors;
 mod events;
+pub mod id_text;
 pub mod instant;
 mod provider_connection;
 mod provider_credentials;

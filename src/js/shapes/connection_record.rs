@@ -5,6 +5,7 @@ use tsify_next::Tsify;
 use super::domain_names::{credential_type_name, status_name};
 use super::iso_instant::IsoInstant;
 use crate::application::CredentialBytes;
+use crate::domain::id_text::parse_any;
 use crate::domain::{
     self, ConnectionStatus, CredentialType, ProviderConnection, ProviderCredentials,
 };
@@ -46,8 +47,7 @@ pub struct ProviderConnectionRecord {
 /// `Display` and a character formatter into the module for this one message.
 fn uuid_text<'de, D: serde::Deserializer<'de>>(from: D) -> Result<Uuid, D::Error> {
     let text = <&str>::deserialize(from)?;
-    Uuid::try_parse(text)
-        .map_err(|_| serde::de::Error::custom(format!("\"{text}\" is not a UUID")))
+    parse_any(text).ok_or_else(|| serde::de::Error::custom(format!("\"{text}\" is not a UUID")))
 }
 
 fn first_version() -> u64 {
