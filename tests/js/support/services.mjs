@@ -389,16 +389,30 @@ export async function startWorkerUnderWrangler({ dir, vars, name = "worker-wrang
 }
 
 /**
+ * `wrangler dev` on ports free a moment before. A port can be taken in that moment, or still be held
+ * by the workerd a restart just stopped ("Address already in use"): then it starts again on other
+ * ports, up to three times.
+ * @param {string[]} args @param {{ cwd: string, env: Record<string, string> }} options
+ */
+async function startDevOnFreePorts(args, options) {
+  for (let attempt = 1; ; attempt++) {
+    const ports = ["--port", String(await freePort()), "--inspector-port", String(await freePort())];
+    try {
+      return await startDev(["--ip", "127.0.0.1", ...ports, ...args], options);
+    } catch (error) {
+      if (attempt === 3 || !String(error?.message).includes("Address already in use")) throw error;
+    }
+  }
+}
+
+/**
  * `wrangler dev` on a migrated project and its local state: started, and started again by `restart`.
  * @param {{ name: string, project: string, state: string, env: Record<string, string>, migrationsOutput: string, earlierOutput: string }} options
  * @returns {Promise<RunningService & { project: string, state: string, env: Record<string, string> }>}
  */
 async function launchWrangler(options) {
   const { name, project, state, env, migrationsOutput, earlierOutput } = options;
-  const dev = await startDev(
-    ["--ip", "127.0.0.1", "--port", String(await freePort()), "--inspector-port", String(await freePort()), "--persist-to", state],
-    { cwd: project, env },
-  );
+  const dev = await startDevOnFreePorts(["--persist-to", state], { cwd: project, env });
   let stopped;
   const stop = () => (stopped ??= dev.stop().then(() => {}));
   return {
