@@ -37,6 +37,12 @@ bash scripts/install-pkg.sh
 step "deno test against the installed package"
 DENO_NO_UPDATE_CHECK=1 npx deno test --allow-read --allow-write --allow-run --allow-env --unstable-kv tests/deno/
 
+# Every node --test ends: a test or hook still waiting after 15 minutes fails, and a file whose
+# tests are done exits even if something it started (a workerd, a server) still holds it open.
+# Without these, a hook that failed before its service was handed over (CI, stop 31) hung the run
+# until CI's limit, naming nothing.
+node_test=(--test --test-force-exit --test-timeout=900000)
+
 # The suites that exercise the package itself run on every Node version it supports; the rest
 # (other runtimes, the app, the examples, types, sizes) once, on the machine's Node.
 per_node_version=(
@@ -47,15 +53,15 @@ per_node_version=(
 for version in 20 22 24; do
   node_bin=tests/runtimes/node_modules/node$version/bin/node
   step "node --test on Node $("$node_bin" --version): contract, hostile input, faults, secrets, concurrency, panics, long run, load"
-  "$node_bin" --test "${per_node_version[@]}"
+  "$node_bin" "${node_test[@]}" "${per_node_version[@]}"
 done
 
 step "the SQLite store's conformance suite through node:sqlite, on Node 24 (better-sqlite3 runs below)"
-SQLITE_CLIENTS=node:sqlite tests/runtimes/node_modules/node24/bin/node --test tests/js/store_sqlite.test.mjs
+SQLITE_CLIENTS=node:sqlite tests/runtimes/node_modules/node24/bin/node "${node_test[@]}" tests/js/store_sqlite.test.mjs
 
 step "node --test on the machine's Node $(node --version): workerd, Chromium, Vite, types, examples, the app, sizes"
 others=()
 for file in tests/js/*.test.mjs; do
   [[ " ${per_node_version[*]} " == *" $file "* ]] || others+=("$file")
 done
-node --test "${others[@]}"
+node "${node_test[@]}" "${others[@]}"

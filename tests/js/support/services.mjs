@@ -6,7 +6,7 @@
 // as another instance of the service would reach it).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
@@ -294,10 +294,28 @@ export const workerModules = (script, bundle) => ({
 /**
  * The Worker in workerd through Miniflare, with a persisted local D1 (migrated with the example's
  * migrations/), the rate limiter's Durable Object, and `vars` as its vars and secrets.
+ *
+ * Miniflare reads D1 from Node through a proxy whose `prepare` is a synchronous call to a helper
+ * thread; once (CI, stop 31, on a loaded machine) that call's answer went missing and Miniflare's own
+ * assertion threw. A fresh start that fails there starts again from an empty state, up to three
+ * times; a start that fails for any reason disposes its Miniflare, so no workerd outlives it.
  * @param {{ dir: string, vars: Record<string, string>, migrate?: boolean, name?: string, earlierOutput?: string }} options
  * @returns {Promise<RunningService & { mf: Miniflare, db: any }>}
  */
-export async function startWorkerInMiniflare({ dir, vars, migrate = true, name = "worker-miniflare", earlierOutput = "" }) {
+export async function startWorkerInMiniflare(options) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchMiniflare(options);
+    } catch (error) {
+      const miniflareOwn = error?.code === "ERR_ASSERTION" && String(error?.stack).includes("miniflare/dist");
+      if (attempt === 3 || options.migrate === false || !miniflareOwn) throw error;
+      rmSync(join(options.dir, "persist"), { recursive: true, force: true });
+    }
+  }
+}
+
+/** One start of the Worker in Miniflare; `startWorkerInMiniflare` says what. */
+async function launchMiniflare({ dir, vars, migrate = true, name = "worker-miniflare", earlierOutput = "" }) {
   const bundle = join(dir, "bundle");
   const script = await bundleServiceWorker(bundle);
   const persist = join(dir, "persist");
@@ -320,13 +338,19 @@ export async function startWorkerInMiniflare({ dir, vars, migrate = true, name =
       capture(stderr);
     },
   });
-  const url = String(await mf.ready).replace(/\/$/, "");
-  const db = await mf.getD1Database("DB");
-  if (migrate) {
-    for (const file of readdirSync(join(EXAMPLES.worker, "migrations")).sort()) {
+  let url, db;
+  try {
+    url = String(await mf.ready).replace(/\/$/, "");
+    db = await mf.getD1Database("DB");
+    if (migrate) {
       const { statementsOf } = await sqlStatements();
-      await db.batch(statementsOf(readFileSync(join(EXAMPLES.worker, "migrations", file), "utf8")).map((sql) => db.prepare(sql)));
+      for (const file of readdirSync(join(EXAMPLES.worker, "migrations")).sort()) {
+        await db.batch(statementsOf(readFileSync(join(EXAMPLES.worker, "migrations", file), "utf8")).map((sql) => db.prepare(sql)));
+      }
     }
+  } catch (error) {
+    await mf.dispose().catch(() => {});
+    throw error;
   }
   let stopped;
   return {
