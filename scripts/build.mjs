@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-// Builds pkg/: one speed-optimised release build of the crate, bound by wasm-bindgen twice
-// (Node's CommonJS output, and the `web` ES-module output that browsers, bundlers, Deno and
-// workerd share), each wasm optimised by wasm-opt -O3 from npm's binaryen, plus pkg-template/.
+// Builds pkg/: one speed-optimised release build of the crate, bound by wasm-bindgen's `web`
+// ES-module output (which Node, browsers, bundlers, Deno and workerd share), the wasm optimised
+// by wasm-opt -O3 from npm's binaryen, plus pkg-template/.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildSync, transformSync } from "esbuild";
 
 // Options: --features F (cargo features) and --out DIR (default pkg/), for test-only builds.
@@ -21,10 +20,6 @@ const crate = "connect_provider";
 const targetDir = features ? join(root, "target", `features-${features}`) : join(root, "target");
 const wasm = join(targetDir, "wasm32-unknown-unknown/release", `${crate}.wasm`);
 const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
-const bindings = [
-  { dir: "node", target: "nodejs" },
-  { dir: "web", target: "web" },
-];
 
 function run(command, args) {
   console.log(`build: ${command} ${args.join(" ")}`);
@@ -51,24 +46,20 @@ rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg);
 cpSync(join(root, "pkg-template"), pkg, { recursive: true });
 
-for (const { dir, target } of bindings) {
-  const out = join(pkg, dir);
-  run("wasm-bindgen", [wasm, "--target", target, "--out-dir", out]);
-  const bound = join(out, `${crate}_bg.wasm`);
-  // The npm binaryen, never Debian's: its older wasm-opt breaks the externref table export.
-  // A function with one caller is inlined only when small: 1.2 KB less gzipped, no slower
-  // (docs/choices.md).
-  run(join(root, "node_modules/.bin/wasm-opt"), ["-O3", "--one-caller-inline-max-function-size", "20", bound, "-o", bound]);
-  console.log(`build: ${bound} is ${statSync(bound).size} bytes`);
-}
+const web = join(pkg, "web");
+run("wasm-bindgen", [wasm, "--target", "web", "--out-dir", web]);
+const bound = join(web, `${crate}_bg.wasm`);
+// The npm binaryen, never Debian's: its older wasm-opt breaks the externref table export.
+// A function with one caller is inlined only when small: 1.2 KB less gzipped, no slower
+// (docs/choices.md).
+run(join(root, "node_modules/.bin/wasm-opt"), ["-O3", "--one-caller-inline-max-function-size", "20", bound, "-o", bound]);
+console.log(`build: ${bound} is ${statSync(bound).size} bytes`);
 checkNoExportReturnsJsValue(join(pkg, "web", `${crate}_bg.wasm`));
-shareWasm();
 dropStaleCallbacks();
 dedupeSnippetImports();
 writeTypes();
-writeCommonJsApi();
-writeCommonJsSnippets();
-writeExports();
+await writeExports();
+bundleNodeEntry();
 writeStoreSchemas();
 writeCommonJsStores();
 minifyWebModules();
@@ -95,41 +86,22 @@ function checkNoExportReturnsJsValue(wasmPath) {
   console.log("build: no export called after load returns a JS value");
 }
 
-/** Both bindings come from one wasm, byte for byte, so the package ships it once: the Node
- * glue is pointed at web/'s copy. Fails the build if the glue no longer reads it this way. */
-function shareWasm() {
-  const nodeWasm = join(pkg, "node", `${crate}_bg.wasm`);
-  const webWasm = join(pkg, "web", `${crate}_bg.wasm`);
-  if (!readFileSync(nodeWasm).equals(readFileSync(webWasm))) throw new Error("build: node and web wasm differ");
-  const glue = join(pkg, "node", `${crate}.js`);
-  const from = `\`\${__dirname}/${crate}_bg.wasm\``;
-  const source = readFileSync(glue, "utf8");
-  if (source.split(from).length !== 2) throw new Error(`build: expected one ${from} in ${glue}`);
-  writeFileSync(glue, source.replace(from, `\`\${__dirname}/../web/${crate}_bg.wasm\``));
-  rmSync(nodeWasm);
-}
-
 /** Writes wasm-bindgen's declarations into index.d.ts, less `[Symbol.dispose]`, which would
  * make every consumer without the esnext lib fail to compile (`free()` does the same). */
 function writeTypes() {
   const marker = "// @wasm-bindgen-declarations";
   const dispose = "    [Symbol.dispose](): void;\n";
-  const bindings = readFileSync(join(pkg, "node", `${crate}.d.ts`), "utf8");
+  const declarations = readFileSync(join(pkg, "web", `${crate}.d.ts`), "utf8");
+  // The classes, less the web glue's own loading (init, initSync and their types), which the
+  // entries call themselves.
+  const loading = "\nexport type InitInput";
+  if (declarations.split(loading).length !== 2) throw new Error(`build: expected one ${loading.trim()} in the declarations`);
+  const bindings = declarations.slice(0, declarations.indexOf(loading));
   if (!bindings.includes(dispose)) throw new Error("build: expected [Symbol.dispose] declarations");
   const index = join(pkg, "index.d.ts");
   const template = readFileSync(index, "utf8");
   if (template.split(marker).length !== 2) throw new Error(`build: expected one ${marker} in index.d.ts`);
   writeFileSync(index, template.replace(marker, bindings.replaceAll(dispose, "").replace("/* tslint:disable */\n/* eslint-disable */\n", "")));
-}
-
-/** The Node CommonJS entry needs the API wrapper as CommonJS: the same file, its one export
- * rewritten. */
-function writeCommonJsApi() {
-  const source = readFileSync(join(pkg, "api.js"), "utf8");
-  const from = "export function createApi(";
-  if (source.split("export ").length !== 2 || !source.includes(from)) throw new Error("build: api.js must have exactly one export, createApi");
-  const cjs = `"use strict";\n${source.replace(from, "function createApi(")}\nmodule.exports = { createApi };\n`;
-  writeFileSync(join(pkg, "node", "api.cjs"), cjs);
 }
 
 /** After an internal panic the module restarts on a fresh instance (see api.js); promises the
@@ -140,11 +112,9 @@ function writeCommonJsApi() {
 function dropStaleCallbacks() {
   const from = "throw new Error('Cannot invoke closure from previous WASM instance');";
   const to = "return; // connect-provider: a callback of an instance that was restarted";
-  for (const dir of ["node", "web"]) {
-    const glue = join(pkg, dir, `${crate}.js`);
-    const source = readFileSync(glue, "utf8");
-    if (source.includes(from)) writeFileSync(glue, source.replaceAll(from, to));
-  }
+  const glue = join(pkg, "web", `${crate}.js`);
+  const source = readFileSync(glue, "utf8");
+  if (source.includes(from)) writeFileSync(glue, source.replaceAll(from, to));
 }
 
 /** wasm-bindgen 0.2.130 imports a snippet module once for each function the wasm imports from
@@ -152,47 +122,29 @@ function dropStaleCallbacks() {
  * same key of its import object: bundlers warn `Duplicate key "./snippets/…"` (wrangler did, in
  * a user's build). The copies are one module, so one import and one key remain. */
 function dedupeSnippetImports() {
-  for (const dir of ["node", "web"]) {
-    const path = join(pkg, dir, `${crate}.js`);
-    let source = readFileSync(path, "utf8");
-    const imports = [...source.matchAll(/^(?:import \* as (import\d+) from "([^"]+)"|const (import\d+) = require\("([^"]+)"\);)\n/gm)];
-    const first = new Map();
-    for (const match of imports) {
-      const name = match[1] ?? match[3];
-      const module = match[2] ?? match[4];
-      if (!first.has(module)) {
-        first.set(module, name);
-        continue;
-      }
-      const entry = `        "${module}": ${name},\n`;
-      if (!source.includes(entry)) throw new Error(`build: ${path} has no import object entry ${entry.trim()}`);
-      source = source.replace(match[0], "").replace(entry, "");
+  const path = join(pkg, "web", `${crate}.js`);
+  let source = readFileSync(path, "utf8");
+  const first = new Map();
+  for (const [line, name, module] of source.matchAll(/^import \* as (import\d+) from "([^"]+)"\n/gm)) {
+    if (!first.has(module)) {
+      first.set(module, name);
+      continue;
     }
-    writeFileSync(path, source);
+    const entry = `        "${module}": ${name},\n`;
+    if (!source.includes(entry)) throw new Error(`build: ${path} has no import object entry ${entry.trim()}`);
+    source = source.replace(line, "").replace(entry, "");
   }
-}
-
-/** wasm-bindgen's Node output `require`s the crate's JS snippets (seam.js), written as ES
- * modules; Node 20 cannot require those, so the Node copies are rewritten as CommonJS. Only
- * `export function` is allowed in a snippet, which this checks. */
-function writeCommonJsSnippets() {
-  const snippets = join(pkg, "node", "snippets");
-  for (const entry of readdirSync(snippets, { recursive: true })) {
-    const file = join(snippets, entry);
-    if (!file.endsWith(".js")) continue;
-    const source = readFileSync(file, "utf8");
-    const names = [...source.matchAll(/^export function (\w+)\(/gm)].map((match) => match[1]);
-    if (source.split("export ").length - 1 !== names.length) throw new Error(`build: ${file} may only export functions`);
-    const cjs = `"use strict";\n${source.replace(/^export function /gm, "function ")}\nmodule.exports = { ${names.join(", ")} };\n`;
-    writeFileSync(file, cjs);
-  }
+  writeFileSync(path, source);
 }
 
 /** The table of handlers (src/js/handlers/table.rs) decides what the package exports: the built
- * module is loaded once here, each ES module entry's `export const { __EXPORTS__ }` becomes its
- * names, and index.d.ts's `// @error-objects` marker the error objects with their strings. */
-function writeExports() {
-  const api = createRequire(import.meta.url)(join(pkg, "node", "index.cjs"));
+ * module is instantiated once here, each ES module entry's `export const { __EXPORTS__ }` becomes
+ * its names, and index.d.ts's `// @error-objects` marker the error objects with their strings. */
+async function writeExports() {
+  const glue = await import(pathToFileURL(join(pkg, "web", `${crate}.js`)).href);
+  const { createApi } = await import(pathToFileURL(join(pkg, "api.js")).href);
+  glue.initSync({ module: readFileSync(join(pkg, "web", `${crate}_bg.wasm`)) });
+  const api = createApi(glue);
   const names = Object.keys(api);
   const placeholder = "{ __EXPORTS__ }";
   for (const file of ["node/index.mjs", "browser.js", "deno.js", "workerd.js"]) {
@@ -211,6 +163,16 @@ function writeExports() {
   if (template.split(marker).length !== 2) throw new Error(`build: expected one ${marker} in index.d.ts`);
   writeFileSync(index, template.replace(marker, errors.join("\n")));
   console.log(`build: the entries export ${names.length} names`);
+}
+
+/** Node's entry is one ES module: node/index.mjs with api.js and the web glue bundled in, as
+ * written (esbuild, not minified), for readable stack traces; the wasm stays in web/. */
+function bundleNodeEntry() {
+  const entry = join(pkg, "node", "index.mjs");
+  buildSync({
+    entryPoints: [entry], outfile: entry, allowOverwrite: true, bundle: true, format: "esm", platform: "node", target: "node20", logLevel: "warning",
+    banner: { js: "// connect-provider for Node: pkg-template/node/index.mjs with api.js and the web glue, bundled by scripts/build.mjs." },
+  });
 }
 
 /** The stores run the schema's .sql files (stores/sql/<dialect>/NNNN_name.sql, shipped as they are
@@ -241,8 +203,8 @@ function writeCommonJsStores() {
 }
 
 /** What browsers, Deno and workerd load is minified (esbuild, names kept), since every byte is
- * downloaded; Node's CommonJS copies stay as written, for readable stack traces. Run last, on
- * the patched glue. */
+ * downloaded; Node's bundle stays as written, for readable stack traces. Run last, on the
+ * patched glue. */
 function minifyWebModules() {
   const web = readdirSync(join(pkg, "web"), { recursive: true }).map((file) => join("web", file));
   for (const file of [...web, "api.js", "browser.js", "deno.js", "workerd.js"].filter((f) => f.endsWith(".js"))) {

@@ -1,14 +1,9 @@
 "use strict";
-// Node, CommonJS: wasm-bindgen's Node output instantiates the module synchronously on load, so no
-// init call is needed. index.mjs re-exports this file, so import and require share one instance.
-// No V8 flag is set here: no export of the module returns a JS value, which is what V8 11 and 12
-// could not deoptimise (see docs/runtimes.md). Older Node is refused rather than run untested.
-
-const major = Number(process.versions.node.split(".")[0]);
-if (major < 20) {
-  throw new Error(`connect-provider needs Node 20 or later; this is ${process.version}. It is tested on Node 20, 22 and 24.`);
+// Node, CommonJS: the ES module entry itself, required, so require() and import share one
+// instance. Node loads an ES module through require() from 20.19 and 22.12 on.
+try {
+  module.exports = require("./index.mjs");
+} catch (error) {
+  if (error?.code !== "ERR_REQUIRE_ESM") throw error;
+  throw new Error(`connect-provider's require() needs Node 20.19, 22.12 or later, which load an ES module through require(); this is ${process.version}. import works on Node 20 and later.`, { cause: error });
 }
-
-const { createApi } = require("./api.cjs");
-
-module.exports = createApi(require("./connect_provider.js"));

@@ -1,4 +1,22 @@
-import api from "./index.cjs";
+// Node: the package's entry for import, and through index.cjs for require, so both share one
+// instance. scripts/build.mjs bundles this file with api.js and the `web` glue into one ES module
+// (as written, for readable stack traces): one file to resolve, read and compile instead of five
+// through Node's CommonJS loader (a cold start about 2 ms shorter, docs/performance.md). The
+// module is compiled and instantiated synchronously, on load, so require() can load it too.
+// No V8 flag is set here: no export of the module returns a JS value, which is what V8 11 and 12
+// could not deoptimise (see docs/runtimes.md). Older Node is refused rather than run untested.
+import { readFileSync } from "node:fs";
+import { createApi } from "../api.js";
+import * as glue from "../web/connect_provider.js";
+
+const major = Number(process.versions.node.split(".")[0]);
+if (major < 20) {
+  throw new Error(`connect-provider needs Node 20 or later; this is ${process.version}. It is tested on Node 20, 22 and 24.`);
+}
+
+glue.initSync({ module: readFileSync(new URL("../web/connect_provider_bg.wasm", import.meta.url)) });
 
 // The table of handlers' classes and constants; scripts/build.mjs writes in their names.
-export const { __EXPORTS__ } = api;
+// (The glue's functions are copied into a plain object: the bundle's stand-in for a module
+// namespace reads each through a getter, and api.js calls some of them on every command.)
+export const { __EXPORTS__ } = createApi({ ...glue });

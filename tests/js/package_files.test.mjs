@@ -1,6 +1,8 @@
 // What `npm pack` puts in the package: exactly the files a user needs, and how big it is.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
@@ -16,12 +18,8 @@ test("npm pack lists only the files a user needs", () => {
     "browser.js",
     "deno.js",
     "index.d.ts",
-    "node/api.cjs",
-    "node/connect_provider.js",
     "node/index.cjs",
     "node/index.mjs",
-    "node/package.json",
-    "node/snippets/connect-provider-HASH/src/js/seam.js",
     "package.json",
     "relay/index.d.ts",
     "relay/index.js",
@@ -103,4 +101,12 @@ test("npm pack lists only the files a user needs", () => {
     "workerd.js",
   ]);
   console.log(`packed size ${packed.size} bytes, unpacked ${packed.unpackedSize} bytes, ${packed.entryCount} files`);
+});
+
+test("Node's entry is one file: node/index.mjs imports only Node's built-ins, and index.cjs only it", () => {
+  const source = (file) => readFileSync(join(pkg, "node", file), "utf8");
+  const specifiers = (text) => [...text.matchAll(/^import\b[^;]*?from\s*"([^"]+)"|\brequire\("([^"]+)"\)|\bimport\("([^"]+)"\)/gm)].map((m) => m[1] ?? m[2] ?? m[3]);
+  assert.deepEqual(specifiers(source("index.mjs")), ["node:fs"]);
+  assert.deepEqual(specifiers(source("index.cjs")), ["./index.mjs"]);
+  assert.match(source("index.mjs"), /new URL\("\.\.\/web\/connect_provider_bg\.wasm", import\.meta\.url\)/);
 });
