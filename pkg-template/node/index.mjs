@@ -5,14 +5,16 @@
 // module is compiled and instantiated synchronously, on load, so require() can load it too.
 // No V8 flag is set here: no export of the module returns a JS value, which is what V8 11 and 12
 // could not deoptimise (see docs/runtimes.md). Older Node is refused rather than run untested.
-import { readFileSync } from "node:fs";
 import { createApi } from "../api.js";
 import * as glue from "../web/connect_provider.js";
 
-const major = Number(process.versions.node.split(".")[0]);
-if (major < 20) {
-  throw new Error(`connect-provider needs Node 20 or later; this is ${process.version}. It is tested on Node 20, 22 and 24.`);
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 19) || major === 21 || (major === 22 && minor < 12)) {
+  throw new Error(`connect-provider needs Node 20.19, 22.12 or later; this is ${process.version}. It is tested on Node 20, 22 and 24.`);
 }
+
+// Not `import … from "node:fs"`: that import alone took 1.3 ms of a cold start, and this 0.15.
+const { readFileSync } = process.getBuiltinModule("node:fs");
 
 glue.initSync({ module: readFileSync(new URL("../web/connect_provider_bg.wasm", import.meta.url)) });
 
