@@ -1,6 +1,8 @@
 // What a Node user of the installed package relies on beyond the contract table.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import * as api from "connect-provider";
 import { ConnectProviderError, ConnectProviderHandler, ErrorCode } from "connect-provider";
@@ -8,6 +10,7 @@ import { command, ERROR_CODES, ERRORS, LIFECYCLE_ERRORS, UUID_V7 } from "./contr
 import { recordingPorts } from "./contract/ports.mjs";
 
 const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL("../..", import.meta.url));
 
 test("require() and import give the same module instance", () => {
   const cjs = require("connect-provider");
@@ -174,4 +177,17 @@ test("credentialExpiry judges expiry by the domain's rules", async () => {
   assert.equal(credentialExpiry("2000-01-01T00:00:00Z"), "expired");
   assert.throws(() => credentialExpiry("soon", now), { name: "TypeError", message: "credentialExpiry: expiresAt must be an RFC 3339 timestamp with an offset" });
   assert.throws(() => credentialExpiry(null, "later"), { name: "TypeError", message: "credentialExpiry: now must be an RFC 3339 timestamp with an offset" });
+});
+
+test("Node older than 20.19 or 22.12 is refused at load, naming the versions that work; those that work load", () => {
+  const load = (version) => {
+    const script = `Object.defineProperty(process, "versions", { value: { ...process.versions, node: "${version}" } });
+      Object.defineProperty(process, "version", { value: "v${version}" });
+      import("connect-provider").then(() => console.log("loaded"), (error) => console.log(error.message));`;
+    return execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" }).trim();
+  };
+  for (const version of ["19.9.0", "20.18.3", "21.7.3", "22.11.0"]) {
+    assert.equal(load(version), `connect-provider needs Node 20.19, 22.12 or later; this is v${version}. It is tested on Node 20, 22 and 24.`);
+  }
+  for (const version of ["20.19.0", "22.12.0", "23.0.0", "24.22.3"]) assert.equal(load(version), "loaded");
 });
