@@ -54,7 +54,7 @@ const bound = join(web, `${crate}_bg.wasm`);
 // (docs/choices.md).
 run(join(root, "node_modules/.bin/wasm-opt"), ["-O3", "--one-caller-inline-max-function-size", "20", bound, "-o", bound]);
 console.log(`build: ${bound} is ${statSync(bound).size} bytes`);
-checkNoExportReturnsJsValue(join(pkg, "web", `${crate}_bg.wasm`));
+checkNoExportReturnsJsValue(bound);
 dropStaleCallbacks();
 dedupeSnippetImports();
 writeTypes();
