@@ -1,6 +1,6 @@
 // npm run bench: per-command rows on Node 20, 22 and 24 (each version in one process of its own,
 // the wasm handlers and the plain-JS baseline interleaved there), then the real stores, the outbox
-// relayed to NATS, cold start in Node and Deno, the first request of a fresh Worker in workerd,
+// relayed to NATS, cold start in Node 20, 22 and 24 and Deno, the first request of a fresh Worker in workerd,
 // memory per in-flight command and sizes on this machine's Node. Prints markdown tables, first
 // the bridge issue's targets (each with the plain-JS baseline, the floor and the Python original
 // beside it), and keeps the raw figures in target/bench/last.json.
@@ -10,6 +10,7 @@ import { cpus } from "node:os";
 import { gzipSync } from "node:zlib";
 import { ConnectProviderHandler, wasmMemoryBytes } from "connect-provider";
 import { buildSync } from "esbuild";
+import { prepareColdApp } from "./cold-app.mjs";
 import { buildFloor } from "./floor.mjs";
 
 const root = new URL("../", import.meta.url);
@@ -59,16 +60,18 @@ const relayRows = JSON.parse(execFileSync(process.execPath, [path("bench/relay-r
 
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
-/** Median of fresh processes (Node's or Deno's), the wasm handler's, the baseline's and the floor's
- * taking turns. */
-function coldStartMs(runtime, runs = 15) {
-  const times = { wasm: [], js: [], floor: [] };
-  const script = path("bench/cold-start.mjs");
-  const [command, ...args] = runtime === "deno" ? [DENO, "run", "--allow-read"] : [process.execPath];
+const coldScript = prepareColdApp();
+const COLD_KINDS = ["wasm", "js", "floor", "wasm-path", "js-path"];
+
+/** Median of fresh processes of `command` (a Node binary, or Deno), every kind of start taking
+ * turns (cold-start.mjs). */
+function coldStartMs(command, runs = 15) {
+  const times = Object.fromEntries(COLD_KINDS.map((kind) => [kind, []]));
+  const args = command === DENO ? ["run", "--allow-read"] : [];
   for (let i = 0; i < runs; i++) {
-    for (const kind of ["wasm", "js", "floor"]) times[kind].push(Number(execFileSync(command, [...args, script, kind], { encoding: "utf8" })));
+    for (const kind of COLD_KINDS) times[kind].push(Number(execFileSync(command, [...args, coldScript, kind], { encoding: "utf8" })));
   }
-  return { wasm: median(times.wasm), js: median(times.js), floor: median(times.floor) };
+  return Object.fromEntries(COLD_KINDS.map((kind) => [kind, median(times[kind])]));
 }
 
 async function wasmBytesPerInFlightCommand(count = 20_000) {
@@ -110,7 +113,14 @@ const results = {
   storeRows,
   relayRows,
   python,
-  coldStart: { node: { version: process.version, ...coldStartMs("node") }, deno: { version: denoVersion, ...coldStartMs("deno") } },
+  coldStart: [
+    ...VERSIONS.map((major) => {
+      const node = path(`tests/runtimes/node_modules/node${major}/bin/node`);
+      const version = execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
+      return { runtime: `Node ${version}`, ...coldStartMs(node) };
+    }),
+    { runtime: `Deno ${denoVersion}`, ...coldStartMs(DENO) },
+  ],
   workerFirstRequest: JSON.parse(execFileSync(process.execPath, [path("bench/worker-first-request.mjs")], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().split("\n").at(-1)),
   wasmBytesPerInFlightCommand: await wasmBytesPerInFlightCommand(),
   sizes: { wasm: sizes(["web/connect_provider_bg.wasm"]), js: sizes(browserJs()), baselineJs: baselineJsSize() },
@@ -158,8 +168,8 @@ for (const store of ["SQLite", "PostgreSQL", "D1"]) {
   const row = storeRows.rows.find((candidate) => candidate.label.startsWith("List 20") && candidate.label.includes(store));
   target("List of 20 on a real store", `${store}, Node ${storeRows.node}`, { wasm: row.wasmUs, js: row.jsUs, floor: row.floorUs, limit: 1.15, ratio: row.ratio });
 }
-for (const [name, cold] of [["Node", results.coldStart.node], ["Deno", results.coldStart.deno]]) {
-  target("cold start to the first answered command", `${name} ${cold.version}`, { wasm: cold.wasm, js: cold.js, floor: cold.floor, unit: " ms", limit: 2 });
+for (const cold of results.coldStart) {
+  target("cold start to the first answered command", cold.runtime, { wasm: cold.wasm, js: cold.js, floor: cold.floor, unit: " ms", limit: 2 });
 }
 const worker = results.workerFirstRequest;
 target("first request of a fresh Worker", `workerd ${worker.workerd}`, { wasm: worker.wasmMs, js: worker.jsMs, floor: worker.floorMs, unit: " ms", limit: 2 });
@@ -190,10 +200,12 @@ for (const row of relayRows.rows) {
   console.log(`| ${row.store} | ${perSecond(row.commandsPerSecondWithout)} | ${perSecond(row.commandsPerSecondWithRelay)} | ${perSecond(row.eventsPerSecond)} | ${row.delayMedianMs.toFixed(2)} ms | ${row.delayP99Ms.toFixed(2)} ms |`);
 }
 console.log("");
-const { node, deno } = results.coldStart;
 console.log("| measure | wasm | plain JS |\n|---|---|---|");
-console.log(`| cold start, Node ${node.version}: import + instantiate + first handle(), median of 15 processes | ${node.wasm.toFixed(2)} ms | ${node.js.toFixed(2)} ms |`);
-console.log(`| cold start, Deno ${deno.version}: the same | ${deno.wasm.toFixed(2)} ms | ${deno.js.toFixed(2)} ms |`);
+for (const cold of results.coldStart) {
+  const ratio = (cold["wasm-path"] / cold["js-path"]).toFixed(2);
+  console.log(`| cold start, ${cold.runtime}: import + instantiate + first handle(), median of 15 processes, each imported by its package name | ${cold.wasm.toFixed(2)} ms | ${cold.js.toFixed(2)} ms |`);
+  console.log(`| the same, each imported by its file's path (wasm / plain JS ${ratio}) | ${cold["wasm-path"].toFixed(2)} ms | ${cold["js-path"].toFixed(2)} ms |`);
+}
 console.log(`| first request of a fresh Worker (workerd ${worker.workerd} through Miniflare, its process start included), median of ${worker.runs} | ${worker.wasmMs.toFixed(2)} ms | ${worker.jsMs.toFixed(2)} ms |`);
 console.log(`| wasm memory per in-flight command (20,000 pending) | ${results.wasmBytesPerInFlightCommand.toFixed(0)} B | |`);
 for (const [part, size] of Object.entries(results.sizes)) {
