@@ -74,9 +74,9 @@ export function createApi(glue) {
       entry.resolve(result);
     },
     watch(value, slot, slotGeneration) {
-      if ((typeof value !== "object" || value === null) && typeof value !== "function") return false;
+      if ((typeof value !== "object" || value === null) && typeof value !== "function") return -1;
       try {
-        if (typeof value.then !== "function") return false;
+        if (typeof value.then !== "function") return -1;
       } catch {
         // A throwing `then` getter: Promise.resolve turns the throw into the rejection it is.
       }
@@ -89,7 +89,8 @@ export function createApi(glue) {
       } catch (error) {
         queueMicrotask(() => settle(since, slot, slotGeneration, false, error));
       }
-      return true;
+      if (timer !== undefined) holdTimer(timer, true);
+      return performance.now();
     },
     timer(delayMs, waiting) {
       if (delayMs >= 0) {

@@ -32,12 +32,12 @@ impl Host for Recorder {
         self.now.get()
     }
 
-    fn watch(&self, value: &String, call: CallId) -> bool {
+    fn watch(&self, value: &String, call: CallId) -> Option<f64> {
         if !value.starts_with("thenable") {
-            return false;
+            return None;
         }
         self.asked.borrow_mut().push(Asked::Watch(call));
-        true
+        Some(self.now.get())
     }
 
     fn deliver(&self, command: CommandId, result: &String) {

@@ -1,7 +1,10 @@
 // Repositories and buses that misbehave in every way JavaScript allows: handle() settles as the
-// contract says, and abandoned calls leave no memory behind.
+// contract says, abandoned calls leave no memory behind, and the one timer holds a process only
+// while a call waits.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { ConnectProviderHandler, wasmMemoryBytes } from "connect-provider";
 import { command, ERRORS } from "./contract/fixtures.mjs";
 import { outcomeOf } from "./support/outcome.mjs";
@@ -176,4 +179,47 @@ test("an adapter that calls handle() again from inside publish (re-entrancy) get
   assert.equal(outer.ok, true);
   assert.equal(nested.ok, true);
   assert.notEqual(outer.value, nested.value);
+});
+
+// The one timer, in a process of its own (the test runner would hold this one open): while a call
+// waits, it keeps the process alive until the call's deadline, including when it was armed, and
+// let go, by an earlier command; once nothing waits, it no longer does.
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const runAlone = (script) =>
+  execFileSync(process.execPath, ["--input-type=module", "-e", `import { ConnectProviderHandler } from "connect-provider";\n${script}`], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 20_000,
+  }).trim();
+const COMMAND = JSON.stringify(command());
+const commandOf = `({ ...${COMMAND}, credentials: { ...${COMMAND}.credentials, encryptedData: new Uint8Array([1, 2, 3]) } })`;
+
+test("a call that never settles keeps the process alive until its deadline, and the command answers", () => {
+  const out = runAlone(`
+    const handler = new ConnectProviderHandler({ save: () => new Promise(() => {}) }, { publish() {} }, { timeoutMs: 300 });
+    console.log(JSON.stringify(await handler.handle(${commandOf})));`);
+  assert.deepEqual(JSON.parse(out), { ok: false, error: `${ERRORS.DATABASE_ERROR}: save timed out after 300 ms`, code: "DATABASE_ERROR" });
+});
+
+test("after commands whose calls settled, the timer they armed holds the process for the next call that waits", () => {
+  const out = runAlone(`
+    let hang = false;
+    const handler = new ConnectProviderHandler({ save: () => (hang ? new Promise(() => {}) : Promise.resolve()) }, { publish: async () => {} }, { timeoutMs: 400 });
+    const first = await handler.handle(${commandOf});
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    hang = true;
+    const second = await handler.handle(${commandOf});
+    console.log(JSON.stringify([first.ok, second]));`);
+  assert.deepEqual(JSON.parse(out), [true, { ok: false, error: `${ERRORS.DATABASE_ERROR}: save timed out after 400 ms`, code: "DATABASE_ERROR" }]);
+});
+
+test("once nothing waits, the timer does not keep the process alive until the deadline", () => {
+  const started = Date.now();
+  const out = runAlone(`
+    const handler = new ConnectProviderHandler({ save: async () => {} }, { publish: async () => {} }, { timeoutMs: 600_000 });
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push((await handler.handle(${commandOf})).ok);
+    console.log(JSON.stringify(results));`);
+  assert.deepEqual(JSON.parse(out), [true, true, true]);
+  assert.ok(Date.now() - started < 20_000, "the process exited long before the ten-minute deadline");
 });

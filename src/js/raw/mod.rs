@@ -36,7 +36,7 @@ extern "C" {
     pub fn deliver(this: &Runtime, call: u32, result: &JsValue);
 
     #[wasm_bindgen(method)]
-    pub fn watch(this: &Runtime, value: &JsValue, slot: u32, generation: u32) -> bool;
+    pub fn watch(this: &Runtime, value: &JsValue, slot: u32, generation: u32) -> f64;
 
     #[wasm_bindgen(method)]
     pub fn timer(this: &Runtime, delay_ms: f64, waiting: bool) -> bool;

@@ -44,20 +44,20 @@ impl<H: Host> AdapterCall<H> {
             thrown => return Self::ready(thrown),
         };
         let call = runtime.with(|state| state.calls.open());
-        if !runtime.host().watch(&value, call) {
+        let Some(now) = runtime.host().watch(&value, call) else {
             runtime.with(|state| state.calls.close(call));
             return Self::ready(Ok(value));
-        }
-        let now = runtime.host().now();
-        let (first, arm) = runtime.with(|state| {
+        };
+        let arm = runtime.with(|state| {
             let State {
                 calls, deadlines, ..
             } = state;
             let waiting = calls.waiting();
-            let arm = deadlines.add(call, timeout_ms, now, waiting, |c| calls.is_waiting(c));
-            (waiting == 1, arm)
+            deadlines.add(call, timeout_ms, now, waiting, |c| calls.is_waiting(c))
         });
-        if first || arm.is_some() {
+        // The host already holds an armed timer for this wait (`watch`); it only needs telling
+        // when the timer must fire sooner, or is not armed.
+        if arm.is_some() {
             runtime.host().timer(arm, true);
         }
         Self {

@@ -11,8 +11,10 @@ pub trait Host {
     fn now(&self) -> f64;
 
     /// Attaches to `value` if it is a thenable, to report through `Runtime::settle` under
-    /// `call`; false (and nothing to wait for) for a plain value.
-    fn watch(&self, value: &Self::Value, call: CallId) -> bool;
+    /// `call`, holds the timer (if one is armed) while it waits, and answers when the wait began
+    /// on the `now` clock, so a call needs no crossing of its own to read it; `None` (and
+    /// nothing to wait for) for a plain value.
+    fn watch(&self, value: &Self::Value, call: CallId) -> Option<f64>;
 
     /// Hands a command's result to the promise `handle()` returned.
     fn deliver(&self, command: CommandId, result: &Self::Value);

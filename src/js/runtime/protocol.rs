@@ -7,7 +7,7 @@
 //! |---|---|---|---|
 //! | `__start` | JS | the command | `handle()`: runs it up to its first wait; answers 0 if it was delivered already, else its number |
 //! | `deliver` | wasm | number, result | a command has its result: JS resolves that number's promise (0: the one starting) |
-//! | `watch` | wasm | value, slot, generation | an adapter returned a value: if it is a thenable, JS attaches one `.then` and answers true |
+//! | `watch` | wasm | value, slot, generation | an adapter returned a value: if it is a thenable, JS attaches one `.then`, holds the timer if it is armed, and answers `performance.now()`; else -1 |
 //! | `__settle` | JS | slot, generation, fulfilled, value | that thenable settled (ignored if the slot has moved on) |
 //! | `timer` | wasm | delay or -1, waiting | re-arm the one timer, and let it hold the process only while calls wait; true if JS cleared it instead |
 //! | `__expire` | JS | | the timer fired: the calls due time out |
@@ -32,8 +32,9 @@ impl Host for raw::Runtime {
         performance_now()
     }
 
-    fn watch(&self, value: &JsValue, call: CallId) -> bool {
-        raw::Runtime::watch(self, value, call.index, call.generation)
+    fn watch(&self, value: &JsValue, call: CallId) -> Option<f64> {
+        let since = raw::Runtime::watch(self, value, call.index, call.generation);
+        (since >= 0.0).then_some(since)
     }
 
     fn deliver(&self, command: CommandId, result: &JsValue) {
