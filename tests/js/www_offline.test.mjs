@@ -235,6 +235,11 @@ describe("the Node service killed in the middle of a push", () => {
     let killedAfter = -1;
     let pushAnswered;
     let answeredBeforeKill;
+    // The main flow waits for the handler to have killed the service and failed the push: the
+    // page may still show its earlier "Offline" status just after going online, before its push
+    // starts, so that status alone does not say the push was cut (a race CI met).
+    let pushCut;
+    const cut = new Promise((resolve) => (pushCut = resolve));
     await page.route(`${service.url}/sync/push`, async (route) => {
       let settled = false;
       const answer = route.fetch().then(
@@ -250,8 +255,10 @@ describe("the Node service killed in the middle of a push", () => {
       killedAfter = applied();
       await answer;
       await route.abort("connectionreset");
+      pushCut();
     });
     await context.setOffline(false);
+    await Promise.race([cut, new Promise((_, reject) => setTimeout(() => reject(new Error("the page's push never reached the service")), 90_000).unref())]);
     await page.waitForFunction(() => document.querySelector("#sync-status").textContent.startsWith("Offline"), null, { timeout: 30_000 });
     await page.unroute(`${service.url}/sync/push`);
     await service.exited;
