@@ -1,10 +1,11 @@
-// Deno: reads the wasm beside the glue (needs read permission for it, e.g. --allow-read),
-// synchronously: no top-level await, and a cold start about 0.4 ms shorter than with
-// `await Deno.readFile` (7.0 against 6.6 ms, medians of 21 alternating processes).
+// Deno: the wasm comes in as a source-phase import (Deno 2.6 and later), so Deno loads and compiles
+// it with the module graph: no read permission, and a cold start about 0.5 ms shorter than reading
+// it with `Deno.readFileSync` (docs/choices.md).
 import { createApi } from "./api.js";
 import * as glue from "./web/connect_provider.js";
+import source wasmModule from "./web/connect_provider_bg.wasm";
 
-glue.initSync({ module: Deno.readFileSync(new URL("./web/connect_provider_bg.wasm", import.meta.url)) });
+glue.initSync({ module: wasmModule });
 
 // The table of handlers' classes and constants; scripts/build.mjs writes in their names.
 export const { __EXPORTS__ } = createApi(glue);

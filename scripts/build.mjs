@@ -209,7 +209,9 @@ function minifyWebModules() {
   const web = readdirSync(join(pkg, "web"), { recursive: true }).map((file) => join("web", file));
   for (const file of [...web, "api.js", "browser.js", "deno.js", "workerd.js"].filter((f) => f.endsWith(".js"))) {
     const path = join(pkg, file);
-    const { code } = transformSync(readFileSync(path, "utf8"), { minify: true, keepNames: true, format: "esm", target: "es2022", legalComments: "none" });
+    // Deno's entry imports its wasm in the source phase, which no target below esnext has.
+    const target = file === "deno.js" ? "esnext" : "es2022";
+    const { code } = transformSync(readFileSync(path, "utf8"), { minify: true, keepNames: true, format: "esm", target, legalComments: "none" });
     writeFileSync(path, code);
   }
 }
