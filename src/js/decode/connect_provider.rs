@@ -1,3 +1,5 @@
+//! The ConnectProvider command read from the caller's object, its credentials included.
+
 use wasm_bindgen::JsValue;
 
 use super::field::{bytes, object, unreadable, uuid_text, Field, Text};

@@ -1,3 +1,5 @@
+//! Raw imports of the adapters' methods (the repository's and the event bus's), called by name.
+
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
