@@ -11,7 +11,8 @@ use std::cell::OnceCell;
 
 use chrono::{DateTime, Utc};
 use connect_provider::application::{
-    EventBus, ProviderConnectionRepository, RepositoryError, Written,
+    EventBus, ProviderConnectionList, ProviderConnectionRepository, ProviderConnectionView,
+    RepositoryError, Written,
 };
 use connect_provider::domain::instant::parse_rfc3339;
 use connect_provider::domain::{
@@ -19,7 +20,7 @@ use connect_provider::domain::{
     ProviderTokenRefreshFailed,
 };
 use connect_provider::js::pack::{from_caller, to_js, Unreadable};
-use connect_provider::js::shapes::ProviderConnectionRecord;
+use connect_provider::js::shapes::{self, ProviderConnectionRecord};
 use connect_provider::js::{commits_to, JsEventBus, JsRepository};
 use connect_provider::{
     ConnectionStatus, CredentialType, ProviderConnection, ProviderCredentials, ProviderEvent,
@@ -404,6 +405,34 @@ async fn every_event_packs_to_the_value_serde_wasm_bindgen_makes() {
         let shape = connect_provider::js::shapes::ProviderEvent(&event);
         let made_by_serde_wasm_bindgen = serde::Serialize::serialize(&shape, &reference).unwrap();
         assert_eq!(json(&shape.to_js()), json(&made_by_serde_wasm_bindgen));
+    }
+}
+
+/// Views go out as `VIEW`, their keys written out in `seam.js`: the lists built from them hold
+/// the keys, in the order, and the values serde-wasm-bindgen gives the same shapes.
+#[wasm_bindgen_test]
+async fn every_list_of_views_packs_to_the_value_serde_wasm_bindgen_makes() {
+    api().await;
+    let reference = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+    let json = |value: &JsValue| js_sys::JSON::stringify(value).unwrap().as_string().unwrap();
+    let mut random = Seeded(0x9e37_79b9_7f4a_7c15);
+    for size in 0..200 {
+        let now = random.instant();
+        let connections: Vec<ProviderConnectionView> = (0..size % 25)
+            .map(|_| {
+                let record = generated_record(&mut random);
+                let connection = ProviderConnection::try_from(record).unwrap();
+                ProviderConnectionView::of(&connection, now)
+            })
+            .collect();
+        let list = ProviderConnectionList {
+            total_count: connections.len(),
+            active_count: size,
+            connections,
+        };
+        let shape = shapes::ProviderConnectionList::from(&list);
+        let made_by_serde_wasm_bindgen = serde::Serialize::serialize(&shape, &reference).unwrap();
+        assert_eq!(json(&to_js(&shape)), json(&made_by_serde_wasm_bindgen));
     }
 }
 

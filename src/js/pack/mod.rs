@@ -15,7 +15,8 @@
 //! | `OBJECT` | the properties, then `END`          | an object                             |
 //! | `KEY`    | the key's number                    | a key sent before in this instance    |
 //! | `NEW_KEY`| its length in UTF-16 units          | a key from the text, numbered next    |
-//! | `END`    |                                     | the end of a list or object           |
+//! | `END`    |                                     | the end of a list, object or view     |
+//! | `VIEW`   | a connection's view: its values in the struct's order, then `END` | an object literal's |
 //!
 //! An object's properties are each a key (`KEY`, `NEW_KEY`, or going in past `seam.js`'s 256
 //! numbered keys, `TEXT`), then its value. Each side numbers the keys it sends in the order it
@@ -36,6 +37,7 @@ named_enum! {
         Key = "KEY",
         NewKey = "NEW_KEY",
         End = "END",
+        View = "VIEW",
     }
 }
 
@@ -54,6 +56,9 @@ pub use crossing::{forget_keys, from_caller, to_js, Unreadable};
 pub use error::PackError;
 pub use read::Reader;
 pub use write::{Keys, Packer};
+
+/// The name serde gives the struct that goes out as `VIEW`.
+const VIEW: &str = "ProviderConnectionView";
 
 /// The length of `text` in UTF-16 units, which is how JS measures and slices it.
 pub fn utf16_len(text: &str) -> usize {

@@ -123,7 +123,8 @@ impl<'de> Reader<'de> {
                 Ok(())
             }
             Op::Null | Op::True | Op::False => Ok(()),
-            Op::End => Err(broken()),
+            // Views only go out.
+            Op::End | Op::View => Err(broken()),
         }
     }
 

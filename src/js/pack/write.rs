@@ -3,7 +3,7 @@
 use serde::ser::{self, Impossible, Serialize};
 use zeroize::Zeroizing;
 
-use super::{utf16_len, Op, PackError};
+use super::{utf16_len, Op, PackError, VIEW};
 
 /// The keys sent so far in this instance, by the address of their `&'static str`. A shape's
 /// fields come in the same order each time, so the key after the last one found is tried first.
@@ -107,7 +107,7 @@ macro_rules! refused {
     };
 }
 
-impl ser::Serializer for &mut Packer<'_> {
+impl<'p, 'k> ser::Serializer for &'p mut Packer<'k> {
     type Ok = ();
     type Error = PackError;
     type SerializeSeq = Self;
@@ -115,7 +115,7 @@ impl ser::Serializer for &mut Packer<'_> {
     type SerializeTupleStruct = Impossible<(), PackError>;
     type SerializeTupleVariant = Impossible<(), PackError>;
     type SerializeMap = Impossible<(), PackError>;
-    type SerializeStruct = Self;
+    type SerializeStruct = Fields<'p, 'k>;
     type SerializeStructVariant = Impossible<(), PackError>;
 
     numbers! {
@@ -210,9 +210,18 @@ impl ser::Serializer for &mut Packer<'_> {
             -> Self::SerializeStructVariant: "an enum variant with data",
     }
 
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self, PackError> {
-        self.op(Op::Object);
-        Ok(self)
+    /// An object, or a view (`VIEW`: its values alone, which `seam.js` knows the keys of).
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        _len: usize,
+    ) -> Result<Fields<'p, 'k>, PackError> {
+        let keyed = name != VIEW;
+        self.op(if keyed { Op::Object } else { Op::View });
+        Ok(Fields {
+            packer: self,
+            keyed,
+        })
     }
 }
 
@@ -230,7 +239,13 @@ impl ser::SerializeSeq for &mut Packer<'_> {
     }
 }
 
-impl ser::SerializeStruct for &mut Packer<'_> {
+/// A struct's fields being written: each a key and its value, or for a view its value alone.
+pub struct Fields<'p, 'k> {
+    packer: &'p mut Packer<'k>,
+    keyed: bool,
+}
+
+impl ser::SerializeStruct for Fields<'_, '_> {
     type Ok = ();
     type Error = PackError;
 
@@ -239,12 +254,14 @@ impl ser::SerializeStruct for &mut Packer<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), PackError> {
-        self.key(key);
-        value.serialize(&mut **self)
+        if self.keyed {
+            self.packer.key(key);
+        }
+        value.serialize(&mut *self.packer)
     }
 
     fn end(self) -> Result<(), PackError> {
-        self.op(Op::End);
+        self.packer.op(Op::End);
         Ok(())
     }
 }

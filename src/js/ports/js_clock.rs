@@ -1,3 +1,5 @@
+//! The application's clock over JS's own: one `Date.now()` each time a command asks the time.
+
 use chrono::{DateTime, Utc};
 
 use crate::application::Clock;

@@ -1,3 +1,6 @@
+//! The application's event bus over the caller's JS object: each event to `publish`, awaited
+//! within the deadline; a failure reported, never the command's.
+
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -1,3 +1,6 @@
+//! The application's repository over the caller's JS object: records out as packs, finds read
+//! back in and checked as connections, each call awaited within the handler's deadline.
+
 use chrono::{DateTime, Utc};
 use js_sys::Object;
 use serde::de::DeserializeOwned;

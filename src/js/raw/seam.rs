@@ -1,3 +1,5 @@
+//! Raw imports of `seam.js`, the seam's JS half (`src/js/seam.rs` has its limits, tags and ops).
+
 use wasm_bindgen::prelude::*;
 
 /// The JS half of the seam (`seam.js`): reading the caller's objects, each read one catching

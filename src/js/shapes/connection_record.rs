@@ -1,3 +1,6 @@
+//! The stored record: the one shape a repository saves and finds, as plain JS data, and how it
+//! becomes a domain connection again, every invariant checked.
+
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use tsify_next::Tsify;

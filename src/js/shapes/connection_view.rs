@@ -1,3 +1,6 @@
+//! The views the queries answer with: a connection without its credential bytes, and lists of
+//! them.
+
 use serde::Serialize;
 use uuid::Uuid;
 use tsify_next::Tsify;

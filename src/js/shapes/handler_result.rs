@@ -1,3 +1,5 @@
+//! What `handle()` resolves with: `{ ok: true, value }` or `{ ok: false, error, code }`.
+
 use serde::Serialize;
 
 use crate::application::ErrorCode;
