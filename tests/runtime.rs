@@ -123,8 +123,39 @@ fn a_thenable_is_watched_under_a_deadline_and_its_answer_resumes_the_command() {
     assert_eq!(
         asked(&rt),
         [
-            Asked::Timer(None, false),
-            Asked::Deliver(CommandId(1), "value row".into())
+            Asked::Deliver(CommandId(1), "value row".into()),
+            Asked::Timer(None, false)
+        ]
+    );
+    assert_eq!((rt.running(), rt.waiting()), (0, 0));
+}
+
+/// A command's calls one after another keep the timer held between them: the host hears of the
+/// second call's wait alone, and of the timer's release once, when the last call has ended.
+#[test]
+fn calls_one_after_another_release_the_timer_once_at_the_end() {
+    let rt = runtime();
+    at(&rt, 1_000.0);
+    let runtime = Rc::clone(&rt);
+    let two_calls = async move {
+        let first = describe(AdapterCall::new(&runtime, Ok("thenable 1".into()), 250).await);
+        let second = describe(AdapterCall::new(&runtime, Ok("thenable 2".into()), 250).await);
+        format!("{first}, {second}")
+    };
+    assert_eq!(rt.start(two_calls), CommandId(1));
+    assert_eq!(
+        asked(&rt),
+        [Asked::Watch(call(0, 0)), Asked::Timer(Some(250.0), true)]
+    );
+    rt.settle(call(0, 0), Settled::Value("a".into()));
+    assert_eq!(asked(&rt), [Asked::Watch(call(0, 1))]);
+    assert_eq!((rt.running(), rt.waiting()), (1, 1));
+    rt.settle(call(0, 1), Settled::Value("b".into()));
+    assert_eq!(
+        asked(&rt),
+        [
+            Asked::Deliver(CommandId(1), "value a, value b".into()),
+            Asked::Timer(None, false)
         ]
     );
     assert_eq!((rt.running(), rt.waiting()), (0, 0));
@@ -139,8 +170,8 @@ fn a_rejection_reaches_the_command_as_an_error() {
     assert_eq!(
         asked(&rt),
         [
-            Asked::Timer(None, false),
-            Asked::Deliver(CommandId(1), "error refused".into())
+            Asked::Deliver(CommandId(1), "error refused".into()),
+            Asked::Timer(None, false)
         ]
     );
 }
@@ -155,8 +186,8 @@ fn an_answer_after_the_deadline_is_dropped() {
     assert_eq!(
         asked(&rt),
         [
-            Asked::Timer(None, false),
-            Asked::Deliver(CommandId(1), "timed out".into())
+            Asked::Deliver(CommandId(1), "timed out".into()),
+            Asked::Timer(None, false)
         ]
     );
     rt.settle(call(0, 0), Settled::Value("too late".into()));
@@ -193,8 +224,8 @@ fn a_reused_slot_has_a_new_generation_and_an_old_answer_cannot_settle_it() {
     assert_eq!(
         asked(&rt),
         [
-            Asked::Timer(None, false),
-            Asked::Deliver(CommandId(2), "value second".into())
+            Asked::Deliver(CommandId(2), "value second".into()),
+            Asked::Timer(None, false)
         ]
     );
 }
@@ -243,8 +274,8 @@ fn deadlines_fall_due_in_order_across_timeouts_and_the_timer_follows_the_earlies
     assert_eq!(
         asked(&rt),
         [
-            Asked::Timer(None, false),
-            Asked::Deliver(CommandId(3), "timed out".into())
+            Asked::Deliver(CommandId(3), "timed out".into()),
+            Asked::Timer(None, false)
         ]
     );
 }
@@ -304,11 +335,11 @@ fn a_hundred_commands_in_flight_each_get_their_own_answer() {
         delivered[98],
         Asked::Deliver(CommandId(2), "value 1".into())
     );
-    assert_eq!(delivered[99], Asked::Timer(None, false));
     assert_eq!(
-        delivered[100],
+        delivered[99],
         Asked::Deliver(CommandId(1), "value 0".into())
     );
+    assert_eq!(delivered[100], Asked::Timer(None, false));
     assert_eq!((rt.running(), rt.waiting()), (0, 0));
 }
 

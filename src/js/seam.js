@@ -121,20 +121,30 @@ function build() {
       return object;
     }
     case op.VIEW:
-      return view();
+      return literal(view());
+    case op.RECORD:
+      return literal(record());
+    case op.CREDENTIALS:
+      return literal(credentials());
     default:
       return new Error(`connect-provider: no pack op ${code}`);
   }
 }
 
 /**
- * A connection's view (`VIEW`: src/js/shapes/connection_view.rs), its values in the struct's
- * order, built as an object literal: V8 makes one in half the time of the same properties set by
- * key (docs/choices.md). A wasm_bridge test holds these keys to serde-wasm-bindgen's value of the
- * struct, and a view whose values do not end where the keys do is an `Error`, never a wrong view.
+ * The shapes that come as their values alone, in their structs' order (`LITERALS` in
+ * src/js/pack/mod.rs), each built as an object literal: V8 makes one in half the time of the same
+ * properties set by key (docs/choices.md). wasm_bridge tests hold these keys to serde-wasm-bindgen's
+ * values of the structs, and values that do not end where the keys do are an `Error`, never a
+ * wrong object.
  */
+function literal(object) {
+  return outOps[outAt++] === op.END ? object : new Error("connect-provider: a shape's values do not match its keys");
+}
+
+/** src/js/shapes/connection_view.rs */
 function view() {
-  const view = {
+  return {
     id: build(),
     userId: build(),
     providerId: build(),
@@ -153,7 +163,28 @@ function view() {
     updatedAt: build(),
     version: build(),
   };
-  return outOps[outAt++] === op.END ? view : new Error("connect-provider: a view's values do not match its keys");
+}
+
+/** src/js/shapes/connection_record.rs */
+function record() {
+  return {
+    id: build(),
+    userId: build(),
+    providerId: build(),
+    providerSlug: build(),
+    status: build(),
+    alias: build(),
+    credentials: build(),
+    connectedAt: build(),
+    lastSyncAt: build(),
+    createdAt: build(),
+    updatedAt: build(),
+    version: build(),
+  };
+}
+
+function credentials() {
+  return { encryptedData: build(), credentialType: build(), expiresAt: build() };
 }
 
 function takeText() {

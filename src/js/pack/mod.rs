@@ -15,13 +15,21 @@
 //! | `OBJECT` | the properties, then `END`          | an object                             |
 //! | `KEY`    | the key's number                    | a key sent before in this instance    |
 //! | `NEW_KEY`| its length in UTF-16 units          | a key from the text, numbered next    |
-//! | `END`    |                                     | the end of a list, object or view     |
-//! | `VIEW`   | a connection's view: its values in the struct's order, then `END` | an object literal's |
+//! | `END`    |                                     | the end of a list, object or literal  |
+//! | `VIEW`   | a view's values in its struct's order, then `END` | an object literal in `seam.js` |
+//! | `RECORD` | a stored record's, the same way     | an object literal in `seam.js`        |
+//! | `CREDENTIALS` | a record's credentials', the same way | an object literal in `seam.js`  |
 //!
 //! An object's properties are each a key (`KEY`, `NEW_KEY`, or going in past `seam.js`'s 256
 //! numbered keys, `TEXT`), then its value. Each side numbers the keys it sends in the order it
 //! first sends them, and both sides keep both tables for the instance (they start afresh when
 //! `seam.js` is configured; a pack `seam.js` refuses takes its new keys back with it).
+//!
+//! A view (each item of a list) and a stored record with its credentials go out as their values
+//! without keys (`LITERALS`): `seam.js` builds each as an object literal with the keys written
+//! out, which V8 does in half the time of the same properties set one by one by key
+//! (docs/choices.md). `wasm_bridge` tests hold its keys to serde-wasm-bindgen's values of the
+//! same shapes.
 
 named_enum! {
     /// The pack's operations, numbered for `seam.js` in this order.
@@ -38,6 +46,8 @@ named_enum! {
         NewKey = "NEW_KEY",
         End = "END",
         View = "VIEW",
+        Record = "RECORD",
+        Credentials = "CREDENTIALS",
     }
 }
 
@@ -57,8 +67,12 @@ pub use error::PackError;
 pub use read::Reader;
 pub use write::{Keys, Packer};
 
-/// The name serde gives the struct that goes out as `VIEW`.
-const VIEW: &str = "ProviderConnectionView";
+/// The structs that go out as their values alone, by the name serde gives them, and their ops.
+const LITERALS: [(&str, Op); 3] = [
+    ("ProviderConnectionView", Op::View),
+    ("ProviderConnectionRecord", Op::Record),
+    ("ProviderCredentialsRecord", Op::Credentials),
+];
 
 /// The length of `text` in UTF-16 units, which is how JS measures and slices it.
 pub fn utf16_len(text: &str) -> usize {

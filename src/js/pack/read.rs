@@ -123,8 +123,8 @@ impl<'de> Reader<'de> {
                 Ok(())
             }
             Op::Null | Op::True | Op::False => Ok(()),
-            // Views only go out.
-            Op::End | Op::View => Err(broken()),
+            // Literals only go out.
+            Op::End | Op::View | Op::Record | Op::Credentials => Err(broken()),
         }
     }
 

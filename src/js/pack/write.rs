@@ -3,7 +3,7 @@
 use serde::ser::{self, Impossible, Serialize};
 use zeroize::Zeroizing;
 
-use super::{utf16_len, Op, PackError, VIEW};
+use super::{utf16_len, Op, PackError, LITERALS};
 
 /// The keys sent so far in this instance, by the address of their `&'static str`. A shape's
 /// fields come in the same order each time, so the key after the last one found is tried first.
@@ -210,17 +210,17 @@ impl<'p, 'k> ser::Serializer for &'p mut Packer<'k> {
             -> Self::SerializeStructVariant: "an enum variant with data",
     }
 
-    /// An object, or a view (`VIEW`: its values alone, which `seam.js` knows the keys of).
+    /// An object, or one of `LITERALS`: its values alone, which `seam.js` knows the keys of.
     fn serialize_struct(
         self,
         name: &'static str,
         _len: usize,
     ) -> Result<Fields<'p, 'k>, PackError> {
-        let keyed = name != VIEW;
-        self.op(if keyed { Op::Object } else { Op::View });
+        let literal = LITERALS.iter().find(|(literal, _)| *literal == name);
+        self.op(literal.map_or(Op::Object, |(_, op)| *op));
         Ok(Fields {
             packer: self,
-            keyed,
+            keyed: literal.is_none(),
         })
     }
 }
@@ -239,7 +239,7 @@ impl ser::SerializeSeq for &mut Packer<'_> {
     }
 }
 
-/// A struct's fields being written: each a key and its value, or for a view its value alone.
+/// A struct's fields being written: each a key and its value, or for a literal its value alone.
 pub struct Fields<'p, 'k> {
     packer: &'p mut Packer<'k>,
     keyed: bool,

@@ -26,6 +26,8 @@ pub(super) struct State<V> {
     last_command: CommandId,
     /// True while tasks are being polled, further up the stack.
     driving: bool,
+    /// A call ended while driving: the drive's end lets the timer go if none waits then.
+    ended: bool,
     /// The task being polled, which an adapter call it makes will wake.
     pub polling: Option<TaskId>,
 }
@@ -40,6 +42,7 @@ impl<H: Host> Runtime<H> {
                 deadlines: Deadlines::default(),
                 last_command: CommandId::NOW,
                 driving: false,
+                ended: false,
                 polling: None,
             }),
         }
@@ -124,8 +127,19 @@ impl<H: Host> Runtime<H> {
     }
 
     /// A call has ended or was dropped: with none left waiting, the timer may not hold the
-    /// process.
+    /// process. While tasks are driven this waits for the drive's end, by when the task woken
+    /// has mostly made its next call: one message to the host a command, not one a call.
     pub(super) fn after_end(&self) {
+        let deferred = self.with(|state| {
+            state.ended |= state.driving;
+            state.driving
+        });
+        if !deferred {
+            self.release_timer();
+        }
+    }
+
+    fn release_timer(&self) {
         if self.waiting() == 0 && self.host.timer(None, false) {
             self.with(|state| state.deadlines.disarm());
         }
@@ -164,6 +178,12 @@ impl<H: Host> Runtime<H> {
                 self.host.deliver(command, &result);
             }
         }
-        self.with(|state| state.driving = false);
+        let ended = self.with(|state| {
+            state.driving = false;
+            std::mem::take(&mut state.ended)
+        });
+        if ended {
+            self.release_timer();
+        }
     }
 }
