@@ -17,7 +17,9 @@ use connect_provider::application::{
 use connect_provider::domain::instant::parse_rfc3339;
 use connect_provider::domain::{
     ConnectionSubject, NewProviderConnection, ProviderConnectionAttempted,
-    ProviderTokenRefreshFailed,
+    ProviderConnectionFailed, ProviderConnectionSucceeded, ProviderDisconnectionAttempted,
+    ProviderDisconnectionFailed, ProviderDisconnectionSucceeded, ProviderTokenRefreshAttempted,
+    ProviderTokenRefreshFailed, ProviderTokenRefreshSucceeded,
 };
 use connect_provider::js::pack::{from_caller, to_js, Unreadable};
 use connect_provider::js::shapes::{self, ProviderConnectionRecord};
@@ -382,7 +384,7 @@ async fn every_record_packs_to_the_value_serde_wasm_bindgen_makes_and_reads_back
 }
 
 #[wasm_bindgen_test]
-async fn every_event_packs_to_the_value_serde_wasm_bindgen_makes() {
+async fn every_event_of_every_type_packs_to_the_value_serde_wasm_bindgen_makes() {
     api().await;
     let reference = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
     let json = |value: &JsValue| js_sys::JSON::stringify(value).unwrap().as_string().unwrap();
@@ -401,7 +403,63 @@ async fn every_event_packs_to_the_value_serde_wasm_bindgen_makes() {
             needs_user_action: found,
         })
     };
-    for event in [attempted(), refresh_failed(true), refresh_failed(false)] {
+    let user_id = Uuid::parse_str(USER_ID).unwrap();
+    let provider_id = Uuid::parse_str(PROVIDER_ID).unwrap();
+    let occurred_at = at("2026-11-26T00:00:00.5Z");
+    let mut events = vec![
+        attempted(),
+        refresh_failed(true),
+        refresh_failed(false),
+        ProviderEvent::from(ProviderConnectionSucceeded {
+            event_id: Uuid::nil(),
+            occurred_at,
+            user_id,
+            connection_id: Uuid::max(),
+            provider_id,
+            provider_slug: "schwab".into(),
+        }),
+        ProviderEvent::from(ProviderConnectionFailed {
+            event_id: Uuid::nil(),
+            occurred_at,
+            user_id,
+            provider_id,
+            provider_slug: "schwab".into(),
+            reason: "Connection failed: \"quoted\"".into(),
+        }),
+    ];
+    for found in [true, false] {
+        events.extend([
+            ProviderEvent::from(ProviderDisconnectionAttempted {
+                event_id: Uuid::nil(),
+                occurred_at,
+                subject: subject(found),
+            }),
+            ProviderEvent::from(ProviderDisconnectionSucceeded {
+                event_id: Uuid::nil(),
+                occurred_at,
+                subject: subject(found),
+            }),
+            ProviderEvent::from(ProviderDisconnectionFailed {
+                event_id: Uuid::nil(),
+                occurred_at,
+                subject: subject(found),
+                reason: "Connection not found".into(),
+            }),
+            ProviderEvent::from(ProviderTokenRefreshAttempted {
+                event_id: Uuid::nil(),
+                occurred_at,
+                subject: subject(found),
+            }),
+            ProviderEvent::from(ProviderTokenRefreshSucceeded {
+                event_id: Uuid::nil(),
+                occurred_at,
+                subject: subject(found),
+            }),
+        ]);
+    }
+    let types: std::collections::BTreeSet<&str> = events.iter().map(|e| e.event_type()).collect();
+    assert_eq!(types.len(), 9, "every event type: {types:?}");
+    for event in events {
         let shape = connect_provider::js::shapes::ProviderEvent(&event);
         let made_by_serde_wasm_bindgen = serde::Serialize::serialize(&shape, &reference).unwrap();
         assert_eq!(json(&shape.to_js()), json(&made_by_serde_wasm_bindgen));

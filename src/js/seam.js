@@ -9,6 +9,7 @@ const isArray = Array.isArray;
 const objectKeys = Object.keys;
 const getPrototypeOf = Object.getPrototypeOf;
 const objectPrototype = Object.prototype;
+const hasOwn = Object.hasOwn;
 const isWellFormed = String.prototype.isWellFormed;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
@@ -35,10 +36,10 @@ const MAX_IN_KEYS = 256;
 let addedKeys = [];
 
 /**
- * `memory`: the instance's; `tagNames`, `opNames`: the names in the order of their numbers,
- * separated by spaces.
+ * `memory`: the instance's; `tagNames`, `opNames`, `literalNames`: the names in the order of
+ * their numbers, separated by spaces. A literal this file cannot build fails the instance's start.
  */
-export function configure(memory, maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes, tagNames, opNames) {
+export function configure(memory, maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes, tagNames, opNames, literalNames) {
   wasmMemory = memory;
   memoryOps = memoryBytes = undefined;
   limits = { maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes };
@@ -47,6 +48,10 @@ export function configure(memory, maxTextUnits, maxBytes, maxKeys, maxDepth, max
   });
   opNames.split(" ").forEach((name, number) => {
     op[name] = number;
+  });
+  literals = literalNames.split(" ").map((name) => {
+    if (!hasOwn(LITERALS, name)) throw new Error(`connect-provider: seam.js cannot build ${name}`);
+    return LITERALS[name];
   });
   keys = [];
   inKeys = new Map();
@@ -120,31 +125,25 @@ function build() {
       }
       return object;
     }
-    case op.VIEW:
-      return literal(view());
-    case op.RECORD:
-      return literal(record());
-    case op.CREDENTIALS:
-      return literal(credentials());
+    case op.LITERAL: {
+      const object = literals[outOps[outAt++]]();
+      return outOps[outAt++] === op.END ? object : new Error("connect-provider: a shape's values do not match its keys");
+    }
     default:
       return new Error(`connect-provider: no pack op ${code}`);
   }
 }
 
 /**
- * The shapes that come as their values alone, in their structs' order (`LITERALS` in
- * src/js/pack/mod.rs), each built as an object literal: V8 makes one in half the time of the same
- * properties set by key (docs/choices.md). wasm_bridge tests hold these keys to serde-wasm-bindgen's
- * values of the structs, and values that do not end where the keys do are an `Error`, never a
- * wrong object.
+ * The shapes that come as their values alone (`LITERAL`), by the names of their structs
+ * (`Literal` in src/js/pack/mod.rs), each built as an object literal: V8 makes one in half the
+ * time of the same properties set by key (docs/choices.md). wasm_bridge tests hold these keys to
+ * serde-wasm-bindgen's values of the structs, and values that do not end where the keys do are
+ * an `Error`, never a wrong object.
  */
-function literal(object) {
-  return outOps[outAt++] === op.END ? object : new Error("connect-provider: a shape's values do not match its keys");
-}
-
-/** src/js/shapes/connection_view.rs */
-function view() {
-  return {
+const LITERALS = {
+  // src/js/shapes/connection_view.rs
+  ProviderConnectionView: () => ({
     id: build(),
     userId: build(),
     providerId: build(),
@@ -162,12 +161,9 @@ function view() {
     createdAt: build(),
     updatedAt: build(),
     version: build(),
-  };
-}
-
-/** src/js/shapes/connection_record.rs */
-function record() {
-  return {
+  }),
+  // src/js/shapes/connection_record.rs
+  ProviderConnectionRecord: () => ({
     id: build(),
     userId: build(),
     providerId: build(),
@@ -180,12 +176,60 @@ function record() {
     createdAt: build(),
     updatedAt: build(),
     version: build(),
-  };
-}
+  }),
+  ProviderCredentialsRecord: () => ({ encryptedData: build(), credentialType: build(), expiresAt: build() }),
+  // src/js/shapes/provider_event.rs: the events' five layouts
+  ProviderConnectionAttempted: () => ({
+    eventType: build(),
+    eventId: build(),
+    occurredAt: build(),
+    userId: build(),
+    providerId: build(),
+    providerSlug: build(),
+  }),
+  ProviderConnectionFailed: () => ({
+    eventType: build(),
+    eventId: build(),
+    occurredAt: build(),
+    userId: build(),
+    providerId: build(),
+    providerSlug: build(),
+    reason: build(),
+  }),
+  ConnectionLifecycleEvent: () => ({
+    eventType: build(),
+    eventId: build(),
+    occurredAt: build(),
+    userId: build(),
+    connectionId: build(),
+    providerId: build(),
+    providerSlug: build(),
+  }),
+  ConnectionLifecycleFailed: () => ({
+    eventType: build(),
+    eventId: build(),
+    occurredAt: build(),
+    userId: build(),
+    connectionId: build(),
+    providerId: build(),
+    providerSlug: build(),
+    reason: build(),
+  }),
+  ProviderTokenRefreshFailed: () => ({
+    eventType: build(),
+    eventId: build(),
+    occurredAt: build(),
+    userId: build(),
+    connectionId: build(),
+    providerId: build(),
+    providerSlug: build(),
+    reason: build(),
+    needsUserAction: build(),
+  }),
+};
 
-function credentials() {
-  return { encryptedData: build(), credentialType: build(), expiresAt: build() };
-}
+/** The builders of `LITERALS`, by the numbers the module gave their names. */
+let literals = [];
 
 function takeText() {
   const end = textAt + outOps[outAt++];

@@ -1,10 +1,10 @@
 //! The seam with `seam.js`, defined on this side only: the limits its reads keep to, the tags its
-//! answers carry and the pack's ops, handed to it when an instance starts.
+//! answers carry, the pack's ops and literals, handed to it when an instance starts.
 
 use wasm_bindgen::JsValue;
 
 use crate::application::{MAX_ENCRYPTED_DATA_BYTES, MAX_TEXT_UNITS};
-use crate::js::pack::{self, Op};
+use crate::js::pack::{self, Literal, Op};
 use crate::js::raw::configure_seam;
 
 named_enum! {
@@ -58,5 +58,6 @@ pub fn configure() {
         MAX_TOTAL_BYTES,
         Tag::NAMES,
         Op::NAMES,
+        Literal::NAMES,
     );
 }

@@ -16,20 +16,17 @@
 //! | `KEY`    | the key's number                    | a key sent before in this instance    |
 //! | `NEW_KEY`| its length in UTF-16 units          | a key from the text, numbered next    |
 //! | `END`    |                                     | the end of a list, object or literal  |
-//! | `VIEW`   | a view's values in its struct's order, then `END` | an object literal in `seam.js` |
-//! | `RECORD` | a stored record's, the same way     | an object literal in `seam.js`        |
-//! | `CREDENTIALS` | a record's credentials', the same way | an object literal in `seam.js`  |
+//! | `LITERAL`| its number (`Literal`), its values in its struct's order, then `END` | an object |
 //!
 //! An object's properties are each a key (`KEY`, `NEW_KEY`, or going in past `seam.js`'s 256
 //! numbered keys, `TEXT`), then its value. Each side numbers the keys it sends in the order it
 //! first sends them, and both sides keep both tables for the instance (they start afresh when
 //! `seam.js` is configured; a pack `seam.js` refuses takes its new keys back with it).
 //!
-//! A view (each item of a list) and a stored record with its credentials go out as their values
-//! without keys (`LITERALS`): `seam.js` builds each as an object literal with the keys written
-//! out, which V8 does in half the time of the same properties set one by one by key
-//! (docs/choices.md). `wasm_bridge` tests hold its keys to serde-wasm-bindgen's values of the
-//! same shapes.
+//! The shapes that go out most (views, records, events: `Literal`) go as their values without
+//! keys: `seam.js` builds each as an object literal with the keys written out, which V8 does in
+//! half the time of the same properties set one by one by key (docs/choices.md). `wasm_bridge`
+//! tests hold those keys to serde-wasm-bindgen's values of the same shapes.
 
 named_enum! {
     /// The pack's operations, numbered for `seam.js` in this order.
@@ -45,9 +42,44 @@ named_enum! {
         Key = "KEY",
         NewKey = "NEW_KEY",
         End = "END",
-        View = "VIEW",
-        Record = "RECORD",
-        Credentials = "CREDENTIALS",
+        Literal = "LITERAL",
+    }
+}
+
+named_enum! {
+    /// The shapes that go out as their values alone (`LITERAL`), by the name serde gives their
+    /// structs; `seam.js` builds each as an object literal, its keys written out.
+    pub enum Literal {
+        /// `shapes::ProviderConnectionView`: each item of a list, GetProviderConnection's answer.
+        View = "ProviderConnectionView",
+        /// `shapes::ProviderConnectionRecord` and its credentials: what `save` and `commit` get.
+        Record = "ProviderConnectionRecord",
+        Credentials = "ProviderCredentialsRecord",
+        /// The events' five layouts (`shapes::ProviderEvent`), named as index.d.ts names them.
+        ConnectionAttempted = "ProviderConnectionAttempted",
+        ConnectionFailed = "ProviderConnectionFailed",
+        Lifecycle = "ConnectionLifecycleEvent",
+        LifecycleFailed = "ConnectionLifecycleFailed",
+        RefreshFailed = "ProviderTokenRefreshFailed",
+    }
+}
+
+impl Literal {
+    /// The literal serde's struct `name` goes out as, if any: a `match`, which the compiler
+    /// settles where `name` is a constant (every shape's serializer), with no code left to run.
+    #[inline(always)]
+    fn of_struct(name: &str) -> Option<Literal> {
+        Some(match name {
+            "ProviderConnectionView" => Self::View,
+            "ProviderConnectionRecord" => Self::Record,
+            "ProviderCredentialsRecord" => Self::Credentials,
+            "ProviderConnectionAttempted" => Self::ConnectionAttempted,
+            "ProviderConnectionFailed" => Self::ConnectionFailed,
+            "ConnectionLifecycleEvent" => Self::Lifecycle,
+            "ConnectionLifecycleFailed" => Self::LifecycleFailed,
+            "ProviderTokenRefreshFailed" => Self::RefreshFailed,
+            _ => return None,
+        })
     }
 }
 
@@ -67,12 +99,7 @@ pub use error::PackError;
 pub use read::Reader;
 pub use write::{Keys, Packer};
 
-/// The structs that go out as their values alone, by the name serde gives them, and their ops.
-const LITERALS: [(&str, Op); 3] = [
-    ("ProviderConnectionView", Op::View),
-    ("ProviderConnectionRecord", Op::Record),
-    ("ProviderCredentialsRecord", Op::Credentials),
-];
+
 
 /// The length of `text` in UTF-16 units, which is how JS measures and slices it.
 pub fn utf16_len(text: &str) -> usize {

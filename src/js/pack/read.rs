@@ -124,7 +124,7 @@ impl<'de> Reader<'de> {
             }
             Op::Null | Op::True | Op::False => Ok(()),
             // Literals only go out.
-            Op::End | Op::View | Op::Record | Op::Credentials => Err(broken()),
+            Op::End | Op::Literal => Err(broken()),
         }
     }
 

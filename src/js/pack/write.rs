@@ -3,7 +3,7 @@
 use serde::ser::{self, Impossible, Serialize};
 use zeroize::Zeroizing;
 
-use super::{utf16_len, Op, PackError, LITERALS};
+use super::{utf16_len, Literal, Op, PackError};
 
 /// The keys sent so far in this instance, by the address of their `&'static str`. A shape's
 /// fields come in the same order each time, so the key after the last one found is tried first.
@@ -210,14 +210,20 @@ impl<'p, 'k> ser::Serializer for &'p mut Packer<'k> {
             -> Self::SerializeStructVariant: "an enum variant with data",
     }
 
-    /// An object, or one of `LITERALS`: its values alone, which `seam.js` knows the keys of.
+    /// An object, or a `Literal`: its values alone, which `seam.js` knows the keys of. Inlined
+    /// into each shape's serializer, where the name is a constant and the choice is made as the
+    /// code is compiled.
+    #[inline(always)]
     fn serialize_struct(
         self,
         name: &'static str,
         _len: usize,
     ) -> Result<Fields<'p, 'k>, PackError> {
-        let literal = LITERALS.iter().find(|(literal, _)| *literal == name);
-        self.op(literal.map_or(Op::Object, |(_, op)| *op));
+        let literal = Literal::of_struct(name);
+        match literal {
+            Some(literal) => self.ops.extend([Op::Literal.into(), f64::from(literal as u8)]),
+            None => self.op(Op::Object),
+        }
         Ok(Fields {
             packer: self,
             keyed: literal.is_none(),

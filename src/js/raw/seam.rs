@@ -7,8 +7,8 @@ use wasm_bindgen::prelude::*;
 /// and the pack's two directions. Its limits, tags and ops are `seam.rs`'s.
 #[wasm_bindgen(module = "/src/js/seam.js")]
 extern "C" {
-    /// Hands over the instance's memory, the limits, and the tags' and ops' names in the order
-    /// of their numbers, when an instance starts.
+    /// Hands over the instance's memory, the limits, and the names of the tags, the ops and the
+    /// literals in the order of their numbers, when an instance starts.
     #[wasm_bindgen(js_name = configure)]
     pub fn configure_seam(
         memory: &JsValue,
@@ -19,6 +19,7 @@ extern "C" {
         max_total_bytes: u32,
         tag_names: &str,
         op_names: &str,
+        literal_names: &str,
     );
 
     /// The JS value of a pack (`pack::Packer`), read where it lies in memory: its ops, its UTF-8

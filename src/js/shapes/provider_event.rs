@@ -38,7 +38,25 @@ impl Serialize for ProviderEvent<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use domain::ProviderEvent as Event;
         let event = self.0;
-        let mut out = serializer.serialize_struct("ProviderEvent", 9)?;
+        // Each layout is a struct named as index.d.ts names it, by which `seam.js` builds it
+        // (`pack::Literal`), each name a constant where the struct begins so that the pack's
+        // choice is made as the code is compiled. A connection's Succeeded has a lifecycle
+        // event's keys.
+        let mut out = match event {
+            Event::ProviderConnectionAttempted(_) => {
+                serializer.serialize_struct("ProviderConnectionAttempted", 6)?
+            }
+            Event::ProviderConnectionFailed(_) => {
+                serializer.serialize_struct("ProviderConnectionFailed", 7)?
+            }
+            Event::ProviderDisconnectionFailed(_) => {
+                serializer.serialize_struct("ConnectionLifecycleFailed", 8)?
+            }
+            Event::ProviderTokenRefreshFailed(_) => {
+                serializer.serialize_struct("ProviderTokenRefreshFailed", 9)?
+            }
+            _ => serializer.serialize_struct("ConnectionLifecycleEvent", 7)?,
+        };
         out.serialize_field("eventType", event.event_type())?;
         out.serialize_field("eventId", &event.event_id())?;
         out.serialize_field("occurredAt", &IsoInstant(event.occurred_at()))?;
