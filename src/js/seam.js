@@ -1,9 +1,10 @@
 // The JS half of the seam with the wasm module (src/js/seam.rs defines it): reading the
 // caller's objects one field at a time, packing what an adapter returned, and unpacking what the
-// module answers (src/js/pack/mod.rs has the pack's table). The module decides what values mean;
-// these only fetch, measure, copy and build, and never let a getter, a Proxy trap or a huge value
-// through to wasm as an exception or an allocation. Built-ins are taken once, at load, so a
-// prototype patched later cannot change what they do.
+// module answers (src/js/pack/mod.rs has the pack's table; the shapes that go out most are built
+// here as object literals, `LITERALS`). The module decides what values mean; these only fetch,
+// measure, copy and build, and never let a getter, a Proxy trap or a huge value through to wasm as
+// an exception or an allocation. Built-ins are taken once, at load, so a prototype patched later
+// cannot change what they do.
 
 const isArray = Array.isArray;
 const objectKeys = Object.keys;
@@ -126,7 +127,8 @@ function build() {
       return object;
     }
     case op.LITERAL: {
-      const object = literals[outOps[outAt++]]();
+      const shape = literals[outOps[outAt++]];
+      const object = shape === undefined ? undefined : shape();
       return outOps[outAt++] === op.END ? object : new Error("connect-provider: a shape's values do not match its keys");
     }
     default:
