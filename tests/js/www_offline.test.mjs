@@ -3,7 +3,7 @@
 // (`context.setOffline`): the page, its reload (served by the app's service worker) and its calls
 // to the service all go without a network. Each profile is a browser profile of its own.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,6 +87,7 @@ for (const deployment of DEPLOYMENTS) {
     after(async () => {
       await app?.close();
       await service?.stop();
+      rmSync(home, { recursive: true, force: true });
     });
 
     test("commands made offline survive a reload, are marked as waiting, and reach the service once the network is back", { timeout: 180_000 }, async (t) => {
@@ -210,6 +211,7 @@ describe("the Node service killed in the middle of a push", () => {
   after(async () => {
     await app?.close();
     await service?.stop();
+    rmSync(home, { recursive: true, force: true });
   });
 
   test("the push retried after a restart applies each command once", { timeout: 180_000 }, async (t) => {

@@ -1,14 +1,16 @@
 // Debian's headless Chromium driven by playwright-core (no downloaded browser), with the flags
 // this closed network needs so Chromium does not try to phone home.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** A persistent context in a fresh profile directory, which its `close()` removes. */
 export async function launchChromium() {
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "connect-provider-chromium-")), {
+  const profile = mkdtempSync(join(tmpdir(), "connect-provider-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -21,6 +23,12 @@ export async function launchChromium() {
       "--disable-sync",
     ],
   });
+  const close = context.close.bind(context);
+  context.close = async (options) => {
+    await close(options);
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return context;
 }
 
 /** Opens `url`, waits for the page to publish `window[name]`, and returns it. */
