@@ -73,3 +73,40 @@ impl<R, B, C: Clock, I: IdSource> CommandContext<R, B, C, I> {
         self.clock.now()
     }
 }
+
+/// Declares a command's handler: a struct over a `CommandContext`, made from the caller's two
+/// ports with the system's clock and ids (`new`), or from a context with others (`From`, as tests
+/// and hosts do). The workflow itself is the handler's own `impl`.
+macro_rules! command_handler {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        pub struct $name<
+            R,
+            B,
+            C = crate::application::SystemClock,
+            I = crate::application::UuidV7Ids,
+        > {
+            context: CommandContext<R, B, C, I>,
+        }
+
+        impl<R, B> $name<R, B> {
+            pub fn new(repository: R, event_bus: B) -> Self {
+                CommandContext::new(repository, event_bus).into()
+            }
+        }
+
+        impl<R, B, C, I> From<CommandContext<R, B, C, I>> for $name<R, B, C, I> {
+            fn from(context: CommandContext<R, B, C, I>) -> Self {
+                Self { context }
+            }
+        }
+
+        impl<R, B, C, I> $name<R, B, C, I> {
+            pub fn context(&self) -> &CommandContext<R, B, C, I> {
+                &self.context
+            }
+        }
+    };
+}
+
+pub(super) use command_handler;

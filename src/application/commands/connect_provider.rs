@@ -3,6 +3,7 @@ use std::future::Future;
 
 use uuid::Uuid;
 
+use super::command_context::command_handler;
 use super::workflow::{Change, Moment, Workflow};
 use super::CommandContext;
 use crate::application::{
@@ -104,32 +105,9 @@ impl From<DomainError> for ConnectProviderError {
     }
 }
 
-/// Creates an ACTIVE connection, saves it and publishes Attempted, then Succeeded or Failed.
-pub struct ConnectProviderHandler<
-    R,
-    B,
-    C = crate::application::SystemClock,
-    I = crate::application::UuidV7Ids,
-> {
-    context: CommandContext<R, B, C, I>,
-}
-
-impl<R, B> ConnectProviderHandler<R, B> {
-    pub fn new(repository: R, event_bus: B) -> Self {
-        CommandContext::new(repository, event_bus).into()
-    }
-}
-
-impl<R, B, C, I> From<CommandContext<R, B, C, I>> for ConnectProviderHandler<R, B, C, I> {
-    fn from(context: CommandContext<R, B, C, I>) -> Self {
-        Self { context }
-    }
-}
-
-impl<R, B, C, I> ConnectProviderHandler<R, B, C, I> {
-    pub fn context(&self) -> &CommandContext<R, B, C, I> {
-        &self.context
-    }
+command_handler! {
+    /// Creates an ACTIVE connection, saves it and publishes Attempted, then Succeeded or Failed.
+    ConnectProviderHandler
 }
 
 /// Who and what the events talk about, kept before the command is consumed.

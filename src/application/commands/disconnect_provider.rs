@@ -2,6 +2,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
+use super::command_context::command_handler;
 use super::workflow::{Change, Moment, Workflow};
 use super::CommandContext;
 use crate::application::{
@@ -76,34 +77,11 @@ impl From<RepositoryError> for DisconnectProviderError {
     }
 }
 
-/// Looks the connection up, publishes Attempted, disconnects and saves it, then publishes
-/// Succeeded or Failed. Disconnecting a disconnected connection succeeds again, as in the
-/// original (the operation is idempotent).
-pub struct DisconnectProviderHandler<
-    R,
-    B,
-    C = crate::application::SystemClock,
-    I = crate::application::UuidV7Ids,
-> {
-    context: CommandContext<R, B, C, I>,
-}
-
-impl<R, B> DisconnectProviderHandler<R, B> {
-    pub fn new(repository: R, event_bus: B) -> Self {
-        CommandContext::new(repository, event_bus).into()
-    }
-}
-
-impl<R, B, C, I> From<CommandContext<R, B, C, I>> for DisconnectProviderHandler<R, B, C, I> {
-    fn from(context: CommandContext<R, B, C, I>) -> Self {
-        Self { context }
-    }
-}
-
-impl<R, B, C, I> DisconnectProviderHandler<R, B, C, I> {
-    pub fn context(&self) -> &CommandContext<R, B, C, I> {
-        &self.context
-    }
+command_handler! {
+    /// Looks the connection up, publishes Attempted, disconnects and saves it, then publishes
+    /// Succeeded or Failed. Disconnecting a disconnected connection succeeds again, as in the
+    /// original (the operation is idempotent).
+    DisconnectProviderHandler
 }
 
 impl<R, B, C, I> DisconnectProviderHandler<R, B, C, I>

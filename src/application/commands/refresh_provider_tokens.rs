@@ -2,6 +2,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
+use super::command_context::command_handler;
 use super::workflow::{Change, Moment, Workflow};
 use super::CommandContext;
 use crate::application::{
@@ -96,33 +97,10 @@ impl From<RepositoryError> for RefreshProviderTokensError {
     }
 }
 
-/// Looks the connection up, publishes Attempted, checks (found, owned, credentials, active, in
-/// that order), saves the new credentials, then publishes Succeeded or Failed.
-pub struct RefreshProviderTokensHandler<
-    R,
-    B,
-    C = crate::application::SystemClock,
-    I = crate::application::UuidV7Ids,
-> {
-    context: CommandContext<R, B, C, I>,
-}
-
-impl<R, B> RefreshProviderTokensHandler<R, B> {
-    pub fn new(repository: R, event_bus: B) -> Self {
-        CommandContext::new(repository, event_bus).into()
-    }
-}
-
-impl<R, B, C, I> From<CommandContext<R, B, C, I>> for RefreshProviderTokensHandler<R, B, C, I> {
-    fn from(context: CommandContext<R, B, C, I>) -> Self {
-        Self { context }
-    }
-}
-
-impl<R, B, C, I> RefreshProviderTokensHandler<R, B, C, I> {
-    pub fn context(&self) -> &CommandContext<R, B, C, I> {
-        &self.context
-    }
+command_handler! {
+    /// Looks the connection up, publishes Attempted, checks (found, owned, credentials, active, in
+    /// that order), saves the new credentials, then publishes Succeeded or Failed.
+    RefreshProviderTokensHandler
 }
 
 impl<R, B, C, I> RefreshProviderTokensHandler<R, B, C, I>
