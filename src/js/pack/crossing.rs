@@ -60,7 +60,7 @@ pub fn from_caller<T: DeserializeOwned>(value: &JsValue, max_items: u32) -> Resu
     let pack = PackIn::of(value, max_items)?;
     IN_KEYS
         .with_borrow(|keys| {
-            T::deserialize(&mut Reader::new(keys, &pack.ops, &pack.text, &pack.bytes))
+            T::deserialize(&mut Reader::new(keys, &pack.ops, &pack.text.0, &pack.bytes))
         })
         .map_err(|error| Unreadable::Invalid(error.to_string()))
 }
@@ -70,7 +70,18 @@ pub fn from_caller<T: DeserializeOwned>(value: &JsValue, max_items: u32) -> Resu
 struct PackIn {
     ops: Zeroizing<Vec<f64>>,
     bytes: Zeroizing<Vec<u8>>,
-    text: Zeroizing<String>,
+    text: PackText,
+}
+
+/// The pack's text, in a buffer zeroed before `seam.js` wrote into its first bytes (it has room
+/// for three bytes a UTF-16 unit, most of it never written): only the text's own bytes need
+/// zeroing again, not the whole buffer as `Zeroizing<String>` does (2% of a List of 20).
+struct PackText(String);
+
+impl Drop for PackText {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.0).into_bytes().as_mut_slice().zeroize();
+    }
 }
 
 impl PackIn {
@@ -95,7 +106,7 @@ impl PackIn {
             false => Err(Vec::new()),
         };
         let text = match text {
-            Ok(text) => Zeroizing::new(text),
+            Ok(text) => PackText(text),
             Err(mut rest) => {
                 rest.zeroize();
                 return Err(malformed());
@@ -104,7 +115,7 @@ impl PackIn {
         // Most packs send no key for the first time, and then have no pass to make for them.
         let new_keys = match sizes[3] {
             0 => Ok(Vec::new()),
-            _ => Reader::new(&[], &ops, &text, &bytes).new_keys(),
+            _ => Reader::new(&[], &ops, &text.0, &bytes).new_keys(),
         };
         match new_keys {
             Ok(keys) if keys.len() == sizes[3] as usize => {
