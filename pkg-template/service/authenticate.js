@@ -53,8 +53,13 @@ export async function createAuthenticator(auth) {
   };
 }
 
-/** A JWKS that did not come (timeout, network, not a JWKS), as opposed to a token that failed. @param {unknown} error */
+/**
+ * A JWKS that did not come (timeout, network, an answer other than 200, not JSON, not a JWKS), as
+ * opposed to a token that failed. jose throws its plain `JOSEError` (no subclass, so the generic
+ * code) only where the key set's answer was not 200 or not JSON. @param {unknown} error
+ */
 function unreachable(error) {
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true;
-  return !(error instanceof errors.JOSEError);
+  if (error instanceof errors.JOSEError) return error.code === "ERR_JOSE_GENERIC";
+  return true;
 }

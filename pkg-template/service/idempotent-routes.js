@@ -7,14 +7,15 @@
 //     while the first still runs is 409 with Retry-After: 1;
 //   - a command that commits keeps its answer in the same atomic step as its change (the commit's
 //     `idempotency` option), so a retry replays it even if this process dies before answering;
-//   - a refusal of the route (2xx and 4xx, but 409) is kept after it answers; a 5xx, a 409 (writers
-//     kept racing: nothing changed) or an exception releases the key, so the client can retry;
+//   - an answer of the route (2xx and 4xx but 409, the 400s it throws for a field or If-Match
+//     included) is kept after it answers; a 5xx, a 409 (writers kept racing: nothing changed) or
+//     an exception releases the key, so the client can retry;
 //   - a key whose request died mid-way is taken over by the same request once its lease ran out.
 // Without the header a request goes to the route as it is.
 import { readJsonBody } from "./body.js";
 import { PURGE_ON_CLAIM, purgeExpired } from "./idempotency-expiry.js";
 import { idempotencyKeyOf, requestFingerprinter } from "./idempotency-key.js";
-import { refusal } from "./responses.js";
+import { HttpError, refusal } from "./responses.js";
 
 /** How long a claim holds its key: far past a route's run (its handler gives up after 5 s). */
 export const LEASE_MS = 60_000;
@@ -93,8 +94,13 @@ export async function idempotentRoutes(makeRoutes, { store, credentialKeys, rete
     try {
       reply = await makeRoutes(completing)[name]({ ...context, request: again });
     } catch (error) {
-      await settle(() => keys.release(userId, key, token), "released", logError, context.requestId);
-      throw error;
+      // A refusal of the route's own (a field, If-Match) is an answer like the handlers' refusals,
+      // kept under the key below: released, the key would run another body.
+      if (!(error instanceof HttpError) || error.status >= 500) {
+        await settle(() => keys.release(userId, key, token), "released", logError, context.requestId);
+        throw error;
+      }
+      reply = refusal(error.status, error.message, error.headers);
     }
     // The log line says how the key ended: its answer kept with the commit, kept after, or released.
     if (committed !== null) {

@@ -33,8 +33,9 @@ function clientIdOf(value) {
 }
 
 /**
- * The push's mutations, checked whole before any runs: ids that are whole numbers from 1, the
- * three names, args an object.
+ * The push's mutations, checked whole before any runs: ids that are whole numbers from 1, each
+ * greater than the one before (a smaller or repeated one would be answered as applied before,
+ * and dropped by the client, without having run), the three names, args an object.
  * @param {unknown} mutations
  * @returns {{ id: number, name: string, args: Record<string, unknown> }[]}
  */
@@ -44,6 +45,7 @@ function mutationsOf(mutations) {
     const { id, name, args } = /** @type {Record<string, unknown>} */ (mutation ?? {});
     if (mutation === null || typeof mutation !== "object" || Array.isArray(mutation)) throw new HttpError(400, `mutations[${i}] must be an object`);
     if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 1) throw new HttpError(400, `mutations[${i}].id must be a whole number from 1`);
+    if (i > 0 && id <= /** @type {any} */ (mutations[i - 1]).id) throw new HttpError(400, `mutations[${i}].id must be greater than mutations[${i - 1}].id`);
     if (typeof name !== "string" || !NAMES.includes(name)) throw new HttpError(400, `mutations[${i}].name must be connect, refresh or disconnect`);
     if (args === null || typeof args !== "object" || Array.isArray(args)) throw new HttpError(400, `mutations[${i}].args must be an object`);
     return { id, name, args: /** @type {Record<string, unknown>} */ (args) };

@@ -122,6 +122,19 @@ export function storeConformanceCases(harness) {
       deepEqual(await store.repository.findExpiringBefore(msFrom(T, -86_400_001)), [], "nothing before the earliest");
     }),
 
+    "findExpiringBefore compares instants, not their text: an expiry saved without milliseconds or with an offset is found by its time": onFresh(async ({ store }) => {
+      const expiring = (/** @type {string} */ expiresAt) => inStatus("active", { credentials: { encryptedData: secret(16), credentialType: "oauth2", expiresAt } });
+      // T is 2026-12-01T12:00:00.000Z: the first two are T written otherwise, the last two a millisecond
+      // past it (the last sorts before T as text).
+      const included = [expiring("2026-12-01T12:00:00Z"), expiring("2026-12-01T13:00:00.000+01:00")];
+      const excluded = [expiring("2026-12-01T13:00:00.001+01:00"), expiring("2026-12-01T11:30:00.001-00:30")];
+      for (const record of [...excluded, ...included]) await store.repository.save(record);
+      const ids = (/** @type {{ id: string }[]} */ records) => records.map((r) => r.id).sort();
+      deepEqual(ids(await store.repository.findExpiringBefore(T)), ids(included), "at or before T, by time");
+      deepEqual(ids(await store.repository.findExpiringBefore("2026-12-01T12:00:00Z")), ids(included), "the bound without milliseconds");
+      deepEqual(ids(await store.repository.findExpiringBefore("2026-12-01T12:00:00.001Z")), ids([...included, ...excluded]), "a millisecond later, all four");
+    }),
+
     "a value the store cannot hold is refused whole, and what was saved before stays": onFresh(async ({ store }) => {
       const record = conformanceRecord();
       await store.repository.save(record);

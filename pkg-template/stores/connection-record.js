@@ -117,6 +117,17 @@ export const COLUMNS = [
 export const UPDATED_COLUMNS = COLUMNS.filter((column) => column !== "id" && column !== "created_at");
 
 /**
+ * An instant as `toISOString` writes it (`…00.000Z`): SQLite and D1 keep instants as text and find
+ * expiring credentials by comparing it, which orders instants only in this one form (`…00Z`, an
+ * offset or fewer digits would sort elsewhere). Anything `Date.parse` cannot read is left as it is.
+ * @template T @param {T} value @returns {T | string}
+ */
+export function canonicalInstant(value) {
+  const ms = typeof value === "string" ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+}
+
+/**
  * A checked record's values to bind, in the order of COLUMNS.
  * @param {ReturnType<typeof checkedRecord<any>>} record
  */
@@ -126,7 +137,7 @@ export function rowValues(record) {
     record.id, record.userId, record.providerId, record.providerSlug, record.status, record.alias,
     credentials ? credentials.credentialType : null,
     credentials ? credentials.encryptedData : null,
-    credentials ? credentials.expiresAt : null,
+    credentials ? canonicalInstant(credentials.expiresAt) : null,
     record.connectedAt, record.lastSyncAt, record.createdAt, record.updatedAt, record.version,
   ];
 }

@@ -6,7 +6,7 @@
 // a statement fails. A write that matches no row does not fail, so a guard statement right after
 // it fails when it changed nothing; that failure, and only that one, answers `false`.
 import { SQLITE_MIGRATIONS } from "./schema.js";
-import { checkedRecord, recordOfRow } from "./connection-record.js";
+import { canonicalInstant, checkedRecord, recordOfRow } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import {
   CONFLICT_MARKER, appendValues, conditionalWrite, connectionStatements, eventStatements, isDuplicateColumn, statementsOf,
@@ -94,7 +94,7 @@ export function d1Store(db) {
       },
       findByUserId: (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: (userId) => records(CONNECTIONS.findActiveByUser, userId),
-      findExpiringBefore: (instant) => records(CONNECTIONS.findExpiringBefore, instant),
+      findExpiringBefore: (instant) => records(CONNECTIONS.findExpiringBefore, canonicalInstant(instant)),
       eventBus,
     },
     eventBus,
@@ -116,10 +116,10 @@ export function d1Store(db) {
       let from = 0;
       if (after !== null) {
         const found = userId === null
-          ? await db.prepare(EVENTS.sequenceOf).bind(after).first()
-          : await db.prepare(EVENTS.sequenceOfUsers).bind(after, userId).first();
+          ? await db.prepare(EVENTS.orderOf).bind(after).first()
+          : await db.prepare(EVENTS.orderOfUsers).bind(after, userId).first();
         if (!found) throw unknownAfter();
-        from = Number(found.sequence);
+        from = Number(found.at);
       }
       const read = userId === null ? db.prepare(EVENTS.all).bind(from, limit) : db.prepare(EVENTS.users).bind(userId, from, limit);
       return (await read.all()).results.map((row) => JSON.parse(/** @type {string} */ (row.payload)));

@@ -14,6 +14,8 @@
 export const QUEUE_MARK = "connectProviderEvent";
 /** An event's bytes ride in its message up to this size; a larger one is read from the log. */
 const INLINE_BYTES = 32 * 1024;
+/** How many pending marks one `redeliver()` reads at most. */
+const SWEEP_SCAN = 10_000;
 
 /**
  * @typedef {import("./deno-kv.js").DenoKv} DenoKv
@@ -101,16 +103,27 @@ export function kvEventQueue(kv, { keys, eventAt, decode }) {
         await kv.atomic().check({ key: consumed, versionstamp: null }).set(consumed, { consumedAt: new Date().toISOString() }).delete(keys.pending(value.eventId)).commit();
       });
     },
+    /**
+     * Enqueues again up to `limit` events pending for `olderThanMs`. Marks that are not due yet do
+     * not count against `limit`, and the mark of an event KV gave up on (it is in `undelivered()`)
+     * is dropped instead: either would otherwise fill every sweep's first places for good (event
+     * ids from UUID v7 list oldest first). At most `SWEEP_SCAN` marks are read a sweep.
+     */
     async redeliver({ olderThanMs = 60_000, limit = 100 } = {}) {
       if (!Number.isSafeInteger(olderThanMs) || olderThanMs < 0) throw new RangeError("deno-kv store: queue.redeliver: olderThanMs must be a whole number of milliseconds");
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new RangeError("deno-kv store: queue.redeliver: limit must be a whole number from 1 to 1000");
       const before = Date.now() - olderThanMs;
       let again = 0;
-      for await (const entry of kv.list({ prefix: keys.pendingAll() }, { limit })) {
+      for await (const entry of kv.list({ prefix: keys.pendingAll() }, { limit: SWEEP_SCAN })) {
+        if (again === limit) break;
         const pending = /** @type {{ sequence?: unknown, enqueuedAt?: unknown } | null} */ (entry.value);
         const eventId = entry.key[entry.key.length - 1];
         if (typeof eventId !== "string" || typeof pending?.sequence !== "number" || typeof pending.enqueuedAt !== "number") continue;
         if (pending.enqueuedAt > before) continue;
+        if ((await kv.get(keys.undelivered(eventId))).versionstamp !== null) {
+          await kv.atomic().check(entry).delete(entry.key).commit();
+          continue;
+        }
         // Enqueued again with a fresh mark, only if nobody consumed or re-marked it meanwhile.
         /** @type {QueuedEvent} */
         const message = { [QUEUE_MARK]: 1, eventId, sequence: pending.sequence, data: null };

@@ -33,14 +33,15 @@ export interface CommitOptions {
    * Completes this claim of `store.idempotency` with `response` in the same atomic step as the
    * commit, so the answer to a request is kept exactly when its change is. When the claim is no
    * longer `token`'s (its lease ran out and another request took the key), the commit rejects and
-   * writes nothing. Only on stores that have `idempotency`.
+   * writes nothing. Only on stores that have `idempotency` (IndexedDB's commit rejects it with a
+   * `TypeError`, writing nothing).
    */
   idempotency?: { userId: string; key: string; token: string; response: KeptResponse };
   /**
    * Advances `store.sync`'s client from mutation `from` to `to` in the same atomic step as the
    * commit, so a pushed mutation is applied exactly when its change is stored. When the client is
    * no longer at `from` (another push applied it), the commit rejects and writes nothing. Only on
-   * stores that have `sync`.
+   * stores that have `sync` (IndexedDB's commit rejects it with a `TypeError`, writing nothing).
    */
   mutation?: { userId: string; clientId: string; from: number; to: number };
 }

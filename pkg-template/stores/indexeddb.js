@@ -252,7 +252,12 @@ export function indexedDbStore(options = {}) {
       async save(record) {
         return writeConnection(storedRecord(record, "save"), []);
       },
-      async commit(record, events) {
+      async commit(record, events, options) {
+        // A browser's database keeps no idempotency keys or sync clients: a commit asked to write
+        // one is refused rather than done without it.
+        if (options?.idempotency !== undefined || options?.mutation !== undefined) {
+          throw new TypeError("indexeddb store: commit keeps no idempotency key or sync mutation (options.idempotency, options.mutation)");
+        }
         const stored = storedRecord(record, "commit");
         const rows = commitEventColumns(events, "indexeddb store: commit").map((columns, i) => ({ ...columns, event: events[i] }));
         return writeConnection(stored, rows);

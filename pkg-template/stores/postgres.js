@@ -21,7 +21,7 @@ import { checkedMutation, mutationLost } from "./sync-input.js";
 /** @typedef {import("../index.js").ProviderConnectionRecord} ProviderConnectionRecord */
 
 const CONNECTIONS = connectionStatements((n) => `$${n}`, { instant: (p) => `${p}::timestamptz` });
-const EVENTS = eventStatements((n) => `$${n}`);
+const EVENTS = eventStatements((n) => `$${n}`, "position");
 const IDEMPOTENCY = idempotencyStatements("$n");
 const OUTBOX = outboxStatements("$n");
 const SYNC = syncStatements("$n");
@@ -132,9 +132,9 @@ export function postgresStore(db) {
       const { userId, after, limit } = eventQuery(query);
       let from = "0";
       if (after !== null) {
-        const found = userId === null ? await send(EVENTS.sequenceOf, [after]) : await send(EVENTS.sequenceOfUsers, [after, userId]);
+        const found = userId === null ? await send(EVENTS.orderOf, [after]) : await send(EVENTS.orderOfUsers, [after, userId]);
         if (found.rows.length === 0) throw unknownAfter();
-        from = String(found.rows[0].sequence);
+        from = String(found.rows[0].at);
       }
       const read = userId === null ? await send(EVENTS.all, [from, limit]) : await send(EVENTS.users, [userId, from, limit]);
       // pg parses a json column itself; a string comes back only if the caller changed its type parsers.

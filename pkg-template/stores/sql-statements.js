@@ -50,15 +50,20 @@ export function conditionalWrite(statements, record) {
   return { sql: statements.updateNext, values: [...updated, record.id, record.version - 1] };
 }
 
-/** @param {(n: number) => string} param */
-export function eventStatements(param) {
+/**
+ * The log's statements. `order` is the column events() reads by: one whose values become visible
+ * in their order (SQLite and D1 commit one writer at a time, so their `sequence` is; PostgreSQL's
+ * `position` is drawn under a lock held to the commit, 0006_event_commit_order.sql).
+ * @param {(n: number) => string} param @param {"sequence" | "position"} [order]
+ */
+export function eventStatements(param, order = "sequence") {
   const log = "provider_connection_events";
   return {
     append: `INSERT INTO ${log} (event_id, event_type, user_id, occurred_at, payload) VALUES (${param(1)}, ${param(2)}, ${param(3)}, ${param(4)}, ${param(5)})`,
-    sequenceOf: `SELECT sequence FROM ${log} WHERE event_id = ${param(1)}`,
-    sequenceOfUsers: `SELECT sequence FROM ${log} WHERE event_id = ${param(1)} AND user_id = ${param(2)}`,
-    all: `SELECT payload FROM ${log} WHERE sequence > ${param(1)} ORDER BY sequence LIMIT ${param(2)}`,
-    users: `SELECT payload FROM ${log} WHERE user_id = ${param(1)} AND sequence > ${param(2)} ORDER BY sequence LIMIT ${param(3)}`,
+    orderOf: `SELECT ${order} AS at FROM ${log} WHERE event_id = ${param(1)}`,
+    orderOfUsers: `SELECT ${order} AS at FROM ${log} WHERE event_id = ${param(1)} AND user_id = ${param(2)}`,
+    all: `SELECT payload FROM ${log} WHERE ${order} > ${param(1)} ORDER BY ${order} LIMIT ${param(2)}`,
+    users: `SELECT payload FROM ${log} WHERE user_id = ${param(1)} AND ${order} > ${param(2)} ORDER BY ${order} LIMIT ${param(3)}`,
   };
 }
 

@@ -3,7 +3,7 @@
 // promises all the same, like every other store's. A commit's transaction runs from BEGIN to
 // COMMIT without yielding, so no other call on this connection can land inside it.
 import { SQLITE_MIGRATIONS } from "./schema.js";
-import { checkedRecord, recordOfRow } from "./connection-record.js";
+import { canonicalInstant, checkedRecord, recordOfRow } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { appendValues, conditionalWrite, connectionStatements, eventStatements, isDuplicateColumn } from "./sql-statements.js";
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
@@ -85,7 +85,7 @@ export function sqliteStore(db) {
       },
       findByUserId: async (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: async (userId) => records(CONNECTIONS.findActiveByUser, userId),
-      findExpiringBefore: async (instant) => records(CONNECTIONS.findExpiringBefore, instant),
+      findExpiringBefore: async (instant) => records(CONNECTIONS.findExpiringBefore, canonicalInstant(instant)),
       eventBus,
     },
     eventBus,
@@ -106,9 +106,9 @@ export function sqliteStore(db) {
       const { userId, after, limit } = eventQuery(query);
       let from = 0;
       if (after !== null) {
-        const row = userId === null ? statement(EVENTS.sequenceOf).get(after) : statement(EVENTS.sequenceOfUsers).get(after, userId);
+        const row = userId === null ? statement(EVENTS.orderOf).get(after) : statement(EVENTS.orderOfUsers).get(after, userId);
         if (!row) throw unknownAfter();
-        from = Number(row.sequence);
+        from = Number(row.at);
       }
       const rows = userId === null ? statement(EVENTS.all).all(from, limit) : statement(EVENTS.users).all(userId, from, limit);
       return rows.map((row) => JSON.parse(row.payload));

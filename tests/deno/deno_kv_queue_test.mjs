@@ -83,8 +83,8 @@ Deno.test("a commit refused as stale enqueues nothing; a redelivered message is 
   }
 });
 
-Deno.test("a handler that fails is retried by KV until it succeeds; one that keeps failing is kept for an operator, in undelivered()", async () => {
-  const { store, close } = await open({ backoffSchedule: [20, 20] });
+Deno.test("a handler that fails is retried by KV until it succeeds; one that keeps failing is kept for an operator, in undelivered(), and no sweep sends it again", async () => {
+  const { kv, store, close } = await open({ backoffSchedule: [20, 20] });
   const tries = new Map();
   const consumed = [];
   const [flaky, poison] = [crypto.randomUUID(), crypto.randomUUID()];
@@ -102,6 +102,11 @@ Deno.test("a handler that fails is retried by KV until it succeeds; one that kee
     assertEquals(consumed, [flaky], "consumed once, on its second try");
     assertEquals(tries.get(poison), 3, "the poison one: the first delivery and the schedule's two retries");
     assertEquals((await store.queue.undelivered()).map((e) => e.eventId), [poison], "kept for an operator");
+    const pendingMark = async () => (await kv.get(["connect_provider", "pending_events", poison])).versionstamp;
+    if ((await pendingMark()) === null) throw new Error("the poison one's pending mark is kept until a sweep");
+    assertEquals(await store.queue.redeliver({ olderThanMs: 0 }), 0, "a sweep does not enqueue again what KV gave up on");
+    assertEquals(await pendingMark(), null, "and drops its pending mark");
+    assertEquals((await store.queue.undelivered()).map((e) => e.eventId), [poison], "still kept for an operator");
   } finally {
     await close();
     await listening;
@@ -146,5 +151,22 @@ Deno.test("redeliver() enqueues again what is still not consumed (a message KV s
   } finally {
     await close();
     await listening;
+  }
+});
+
+Deno.test("redeliver() passes over marks that are not due yet, so they never take the places of older ones", async () => {
+  const { kv, store, close } = await open();
+  try {
+    const userId = crypto.randomUUID();
+    // Ids in the order the marks list in: the first two are swept (and so marked afresh) just before the last is due.
+    const ids = ["00000000-0000-7000-8000-000000000001", "00000000-0000-7000-8000-000000000002", "00000000-0000-7000-8000-000000000003"];
+    for (const eventId of ids) await store.eventBus.publish({ eventType: "ProviderConnectionAttempted", eventId, occurredAt: new Date().toISOString(), userId, providerId: crypto.randomUUID(), providerSlug: "bank" });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assertEquals(await store.queue.redeliver({ olderThanMs: 0, limit: 2 }), 2, "the first two, marked afresh");
+    assertEquals(await store.queue.redeliver({ olderThanMs: 200, limit: 2 }), 1, "the last, though the two before it are not due");
+    const marked = (await Array.fromAsync(kv.list({ prefix: ["connect_provider", "pending_events"] }))).map((entry) => entry.key.at(-1));
+    assertEquals(marked, ids, "every event still pending (nothing consumed them)");
+  } finally {
+    await close();
   }
 });

@@ -1,6 +1,7 @@
 // The services' Idempotency-Key in one process, over an in-memory SQLite store, for what the attack
 // suite cannot make happen on a running deployment: the header's forms, a 5xx, a handler's 409 and
-// an exception each releasing the key, a retry across a key rotation, and the periodic purge.
+// an exception each releasing the key (and the route's own 400 kept), a retry across a key
+// rotation, and the periodic purge.
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { test } from "node:test";
@@ -80,14 +81,19 @@ test("Idempotency-Key: the fingerprint's canonical JSON is the same for any key 
   assert.doesNotThrow(() => canonicalJson(deep.deep, 0));
 });
 
-test("Idempotency-Key: a 5xx releases the key (the retry runs); so does a handler's 409 (writers kept racing) and an exception in the route", async () => {
+test("Idempotency-Key: a 5xx releases the key (the retry runs); so does a handler's 409 (writers kept racing) and an exception in the route; the route's own 400 is kept", async () => {
   const store = await freshStore();
   let failCommits = 0;
   let staleCommits = 0;
+  let routeBroken = false;
   const flaky = {
     ...store,
     repository: {
       ...store.repository,
+      // Read when a keyed request wraps the repository: undefined, the route's handler throws a TypeError.
+      get findById() {
+        return routeBroken ? undefined : store.repository.findById;
+      },
       async commit(record, events, options) {
         if (failCommits > 0) {
           failCommits -= 1;
@@ -119,8 +125,21 @@ test("Idempotency-Key: a 5xx releases the key (the retry runs); so does a handle
   const refreshed = await service.post(`/providers/${ran.json.id}/token-refreshes`, "after-409", refreshBody);
   assert.deepEqual([refreshed.status, refreshed.replayed], [201, null], "the retry ran");
 
-  const thrown = await service.post(`/providers/${ran.json.id}/token-refreshes`, "after-exception", refreshBody, { "if-match": "W/\"1\"" });
-  assert.equal(thrown.status, 400, "the route refused If-Match by throwing");
+  // The route's own refusals (If-Match, a NUL) are answers like the handlers': kept, so the key runs no other body.
+  const weak = { "if-match": 'W/"1"' };
+  const refused = await service.post(`/providers/${ran.json.id}/token-refreshes`, "after-400", refreshBody, weak);
+  assert.deepEqual(refused, { status: 400, replayed: null, json: { error: 'If-Match must be one version\'s entity tag, as ETag gives it ("3"), or *' } });
+  assert.deepEqual(await service.post(`/providers/${ran.json.id}/token-refreshes`, "after-400", refreshBody, weak), { ...refused, replayed: "true" });
+  const other = await service.post(`/providers/${ran.json.id}/token-refreshes`, "after-400", { credentials: { secret: "sk_other", credentialType: "oauth2" } });
+  assert.equal(other.status, 422, "another request with the key");
+  const nul = await service.post("/connections", "after-nul", { ...connectBody(), alias: "a\u0000" });
+  assert.deepEqual([nul.status, nul.json], [400, { error: "Invalid command: alias contains U+0000" }]);
+  assert.equal((await service.post("/connections", "after-nul", connectBody())).status, 422, "a valid body under the refused request's key");
+
+  routeBroken = true;
+  const thrown = await service.post(`/providers/${ran.json.id}/token-refreshes`, "after-exception", refreshBody);
+  routeBroken = false;
+  assert.equal(thrown.status, 500, "the route threw");
   const claim = await store.idempotency.claim(USER, "after-exception", "any", Date.now(), 1_000);
   assert.equal(claim.state, "claimed", "the key was released");
   assert.deepEqual(service.log.lines.filter((line) => line.level === "error" && String(line.msg).startsWith("idempotency")), []);

@@ -238,17 +238,33 @@ describe("tokens of an identity provider, verified against its JWKS (RS256 and E
     }
   });
 
-  test("a JWKS that cannot be fetched is 503, never a way in", async () => {
-    const unreachable = mkdtempSync(join(dir, "down-"));
-    const vars = { CREDENTIALS_KEY: serviceSecrets().CREDENTIALS_KEY, AUTH_JWKS_URL: "http://127.0.0.1:9/jwks", AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
-    const service = await startNodeService({ dir: unreachable, vars });
+  test("a JWKS that cannot be fetched (no server, 503, a redirect, HTML) is 503 for a good token, never a way in or a 401", async () => {
+    // A key-set host that is down in each way but the first (nothing listens on port 9).
+    const broken = createServer((request, response) => {
+      if (request.url === "/down") response.writeHead(503, { "content-type": "application/json" }).end("{}");
+      else if (request.url === "/moved") response.writeHead(302, { location: "/jwks" }).end();
+      else response.writeHead(200, { "content-type": "text/html" }).end("<html>maintenance</html>");
+    });
+    await new Promise((resolve) => broken.listen(0, "127.0.0.1", resolve));
+    const host = `http://127.0.0.1:${broken.address().port}`;
     try {
-      const token = await issue(keys.rsa.privateKey, { alg: "RS256", kid: "rsa-1" });
-      const response = await fetch(`${service.url}/providers`, { headers: { authorization: `Bearer ${token}` } });
-      assert.equal(response.status, 503, await response.text());
-      assert.equal((await fetch(`${service.url}/providers`)).status, 401, "no token is still 401");
+      for (const url of ["http://127.0.0.1:9/jwks", `${host}/down`, `${host}/moved`, `${host}/html`]) {
+        const vars = { CREDENTIALS_KEY: serviceSecrets().CREDENTIALS_KEY, AUTH_JWKS_URL: url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
+        const service = await startNodeService({ dir: mkdtempSync(join(dir, "down-")), vars });
+        try {
+          const token = await issue(keys.rsa.privateKey, { alg: "RS256", kid: "rsa-1" });
+          const response = await fetch(`${service.url}/providers`, { headers: { authorization: `Bearer ${token}` } });
+          assert.equal(response.status, 503, `${url}: ${await response.text()}`);
+          assert.equal((await fetch(`${service.url}/providers`)).status, 401, `${url}: no token is still 401`);
+          const forged = await issue(keys.impostor.privateKey, { alg: "RS256", kid: "rsa-1" });
+          const refused = await fetch(`${service.url}/providers`, { headers: { authorization: `Bearer ${forged}` } });
+          assert.notEqual(refused.status, 200, `${url}: a forged token is never let in`);
+        } finally {
+          await service.stop();
+        }
+      }
     } finally {
-      await service.stop();
+      broken.close();
     }
   });
 });

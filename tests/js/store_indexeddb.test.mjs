@@ -257,3 +257,28 @@ test("replaceUser swaps one user's connections and events for the given ones in 
   assert.match(outcome.refused[1], /record\.version must be a whole number/);
   assert.match(outcome.refused[2], /replaceUser: events\[0\]\.userId is not/);
 });
+
+test("a commit asked to keep an idempotency answer or a sync mutation, which IndexedDB keeps no table for, is refused whole", async () => {
+  const outcome = await page.evaluate(async () => {
+    const { indexedDbStore, deleteDatabase } = window.storeTools;
+    const name = `options-${crypto.randomUUID()}`;
+    const store = indexedDbStore({ name });
+    const userId = crypto.randomUUID();
+    const record = {
+      id: crypto.randomUUID(), userId, providerId: crypto.randomUUID(), providerSlug: "schwab", status: "active", alias: null,
+      credentials: { encryptedData: Uint8Array.of(7), credentialType: "api_key", expiresAt: null },
+      connectedAt: "2026-01-01T00:00:00.000Z", lastSyncAt: null, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z", version: 1,
+    };
+    const event = { eventType: "ProviderConnectionSucceeded", eventId: crypto.randomUUID(), occurredAt: "2026-01-01T00:00:00.000Z", userId, connectionId: record.id, providerId: record.providerId, providerSlug: "schwab" };
+    const refused = [];
+    for (const options of [{ idempotency: { userId, key: "k", token: "t", response: { status: 201 } } }, { mutation: { clientId: "c", from: 0, to: 1 } }]) {
+      await store.repository.commit(record, [event], options).then(() => refused.push("accepted"), (error) => refused.push(`${error.name}: ${error.message}`));
+    }
+    const result = { refused, saved: await store.repository.findById(record.id), events: (await store.events({ userId })).length, plain: await store.repository.commit(record, [event], {}) };
+    store.close();
+    await deleteDatabase(name);
+    return result;
+  });
+  const message = "TypeError: indexeddb store: commit keeps no idempotency key or sync mutation (options.idempotency, options.mutation)";
+  assert.deepEqual(outcome, { refused: [message, message], saved: null, events: 0, plain: true });
+});

@@ -2,6 +2,7 @@
 // on a new database, through a pg Pool (and once through a Client), migrate() from other processes.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -142,6 +143,81 @@ test("postgresStore: the schema is the original's (names, types and lengths), an
       ["last_sync_at", "timestamp with time zone", null], ["created_at", "timestamp with time zone", null],
       ["updated_at", "timestamp with time zone", null], ["version", "bigint", null],
     ]);
+  } finally {
+    await pool.end();
+    await server.dropDatabase(database);
+  }
+});
+
+/** An event as the handlers publish it, for `userId`, with `providerSlug`. */
+const loggedEvent = (userId, providerSlug) => ({
+  eventType: "ProviderConnectionAttempted",
+  eventId: randomUUID(),
+  occurredAt: "2026-12-01T12:00:00.000Z",
+  userId,
+  providerId: randomUUID(),
+  providerSlug,
+});
+
+test("postgresStore: events() reads in commit order, so a cursor never passes over an event that commits after the read", async () => {
+  const database = await server.createDatabase("order");
+  const pool = new pg.Pool({ ...server.config(database), max: 4 });
+  const holder = new pg.Client(server.config(database));
+  await holder.connect();
+  try {
+    const store = postgresStore(pool);
+    await store.migrate();
+    // A trigger of the test's, which fires before the store's own: an insert of the slug "held" has
+    // drawn its sequence and waits there until the holder lets go of lock 4242.
+    await holder.query(`CREATE FUNCTION test_hold() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.payload->>'providerSlug' = 'held' THEN PERFORM pg_advisory_xact_lock_shared(4242); END IF; RETURN NEW; END $$`);
+    await holder.query("CREATE TRIGGER a_test_hold BEFORE INSERT ON provider_connection_events FOR EACH ROW EXECUTE FUNCTION test_hold()");
+    await holder.query("SELECT pg_advisory_lock(4242)");
+    const userId = randomUUID();
+    const held = loggedEvent(userId, "held");
+    const later = loggedEvent(userId, "schwab");
+    const publishing = store.eventBus.publish(held);
+    const waiting = "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND NOT granted";
+    while ((await holder.query(waiting)).rows[0].n === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.eventBus.publish(later);
+    assert.deepEqual(await store.events({ userId }), [later], "a read while the first insert is open");
+    await holder.query("SELECT pg_advisory_unlock(4242)");
+    await publishing;
+    assert.deepEqual(await store.events({ userId, after: later.eventId }), [held], "the read after the cursor");
+    assert.deepEqual(await store.events({ after: later.eventId }), [held], "the same without a user");
+    assert.deepEqual(await store.events({ userId }), [later, held]);
+    const bySequence = (await holder.query("SELECT event_id FROM provider_connection_events ORDER BY sequence")).rows.map((r) => r.event_id);
+    assert.deepEqual(bySequence, [held.eventId, later.eventId], "the sequences were drawn in the other order");
+  } finally {
+    await holder.end();
+    await pool.end();
+    await server.dropDatabase(database);
+  }
+});
+
+test("postgresStore: the commit-order migration keeps the order of the events logged before it, and later ones come after them", async () => {
+  const database = await server.createDatabase("position");
+  const pool = new pg.Pool(server.config(database));
+  try {
+    const store = postgresStore(pool);
+    await store.migrate();
+    // Back to the schema before 0006, with two events logged there and one sequence value lost.
+    await pool.query(`DROP TRIGGER provider_connection_events_position ON provider_connection_events;
+      ALTER TABLE provider_connection_events DROP COLUMN position;
+      DROP SEQUENCE provider_connection_events_position;
+      DELETE FROM connect_provider_migrations WHERE version = 6`);
+    const userId = randomUUID();
+    const before = [loggedEvent(userId, "schwab"), loggedEvent(userId, "vanguard")];
+    await store.eventBus.publish(before[0]);
+    await pool.query("SELECT nextval(pg_get_serial_sequence('provider_connection_events', 'sequence'))");
+    await store.eventBus.publish(before[1]);
+    await store.migrate();
+    const later = loggedEvent(userId, "fidelity");
+    await store.eventBus.publish(later);
+    assert.deepEqual(await store.events({ userId }), [...before, later]);
+    assert.deepEqual(await store.events({ userId, after: before[1].eventId }), [later]);
+    const rows = (await pool.query("SELECT sequence, position FROM provider_connection_events ORDER BY position")).rows;
+    assert.deepEqual(rows, [{ sequence: "1", position: "1" }, { sequence: "3", position: "3" }, { sequence: "4", position: "4" }]);
   } finally {
     await pool.end();
     await server.dropDatabase(database);

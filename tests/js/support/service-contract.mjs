@@ -216,6 +216,8 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
       [{ clientId, mutations: [{ id: 0, name: "connect", args: {} }] }, "mutations[0].id must be a whole number from 1"],
       [{ clientId, mutations: [{ id: 9, name: "delete", args: {} }] }, "mutations[0].name must be connect, refresh or disconnect"],
       [{ clientId, mutations: [{ id: 9, name: "connect", args: [] }] }, "mutations[0].args must be an object"],
+      [{ clientId, mutations: [{ id: 9, name: "disconnect", args: { connectionId } }, { id: 7, name: "disconnect", args: { connectionId } }] }, "mutations[1].id must be greater than mutations[0].id"],
+      [{ clientId, mutations: [{ id: 9, name: "disconnect", args: { connectionId } }, { id: 9, name: "disconnect", args: { connectionId } }] }, "mutations[1].id must be greater than mutations[0].id"],
     ]) {
       const bad = await call("POST", "/sync/push", body);
       assert.deepEqual([bad.status, bad.json], [400, { error }]);
