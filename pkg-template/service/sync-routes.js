@@ -163,6 +163,9 @@ export function syncRoutes({ store, sealer, logError }) {
       const cursor = params.get("cursor");
       if (cursor !== null && !UUID.test(cursor)) throw new HttpError(400, "cursor must be an event id");
       const { userId } = context;
+      // Read before the connections: a push still running may apply a mutation between the two
+      // reads, and a client told it was applied must find its change in this answer.
+      const lastMutationId = await store.sync.lastMutation(userId, clientId);
       const listed = await handleOnce(new ListProviderConnectionsHandler(callerRepository(store.repository, userId), { timeoutMs: 5000 }), { userId });
       if (!listed.ok) {
         logError({ requestId: context.requestId, msg: "sync pull failed", error: listed.error });
@@ -175,7 +178,6 @@ export function syncRoutes({ store, sealer, logError }) {
         if (error instanceof RangeError) throw new HttpError(400, "cursor is not one of your events");
         throw error;
       }
-      const lastMutationId = await store.sync.lastMutation(userId, clientId);
       return {
         status: 200,
         body: { connections: listed.value.connections, events, lastMutationId, cursor: events.at(-1)?.eventId ?? cursor, more: events.length === PULL_LIMIT },

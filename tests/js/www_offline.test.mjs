@@ -302,3 +302,41 @@ async function dumpEverything() {
   }
   return out;
 }
+
+describe("commands whose secrets take more than one push", () => {
+  const home = mkdtempSync(join(tmpdir(), "connect-provider-offline-large-"));
+  let service;
+  let app;
+
+  after(async () => {
+    await app?.close();
+    await service?.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test("go in as many pushes as the service's 64 KiB body takes; one too large for any push is dropped with its reason", { timeout: 180_000 }, async (t) => {
+    const port = await freePort();
+    const vars = serviceSecrets({ ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, RATE_LIMIT_WRITES_PER_MINUTE: "10000" });
+    const userId = randomUUID();
+    service = await startNodeService({ dir: join(home, "service"), vars });
+    const token = await (await tokenFactory(vars)).valid(userId);
+    app = await startApp({ port, sync: { service: service.url, token, userId, syncEveryMs: 600_000 } });
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+
+    await context.setOffline(true);
+    // Four secrets of 20 KB (80 KB of pushes), one of 62 KB (no push carries it with its command), one small.
+    for (let i = 0; i < 4; i += 1) await connect(page, { alias: `Large ${i}`, secret: `sk_${String(i).repeat(20_000)}` });
+    await connect(page, { alias: "Huge", secret: `sk_${"h".repeat(62_000)}` });
+    await connect(page, { alias: "After", secret: "sk_after" });
+    assert.equal((await syncState(page)).status, "Offline: 6 changes waiting to sync.");
+    await context.setOffline(false);
+    // Going online syncs by itself, and a sync ends by asking for another while anything is left.
+    await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.", null, { timeout: 60_000 }).catch(() => {});
+    assert.equal((await syncState(page)).status, "All changes synced.");
+    assert.match(await page.textContent("#sync-notice"), /Too large to sync: the service takes a secret of at most 32 KiB/);
+    const state = await serviceState(bearerCalls(service.url, token));
+    assert.deepEqual(state.connections.map((c) => c.alias).sort(), ["After", "Large 0", "Large 1", "Large 2", "Large 3"]);
+    assert.equal((await connections(page)).length, 5, "the dropped command undone in the page");
+  });
+});

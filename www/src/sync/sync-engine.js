@@ -13,8 +13,14 @@ import { SyncBadRequest, SyncRefused, SyncUnavailable, syncClient } from "./sync
 
 const STATE_LOCK = "connect-provider:state";
 const SYNC_LOCK = "connect-provider:sync";
-/** The push route takes at most this many mutations. */
+/** The push route takes at most this many mutations, */
 const PUSH_BATCH = 100;
+/** in a body of at most 64 KiB (the services' MAX_BODY_BYTES, past which a push is 413): a batch
+ * is filled up to this many bytes of JSON, the rest waiting for the next push. */
+const PUSH_BYTES = 60 * 1024;
+const jsonBytes = (/** @type {unknown} */ value) => new TextEncoder().encode(JSON.stringify(value)).length;
+/** What the user reads of a command no push could carry. */
+export const TOO_LARGE = "Too large to sync: the service takes a secret of at most 32 KiB";
 
 /**
  * @typedef {import("./pending-queue.js").PendingMutation} PendingMutation
@@ -49,12 +55,38 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
     return { id, name, args: { ...rest, credentials: { secret, credentialType: credentials.credentialType, expiresAt: credentials.expiresAt } } };
   }
 
-  /** Pushes the queue, oldest first; stops where the service stopped. */
+  /**
+   * The queue's oldest mutations that fit one push, with their wire forms; a first mutation too
+   * large for any push on its own is `tooLarge` (it would be refused with the whole push, for good).
+   */
+  async function nextBatch() {
+    /** @type {PendingMutation[]} */
+    const batch = [];
+    const wire = [];
+    let bytes = jsonBytes({ clientId, mutations: [] });
+    for (const mutation of (await pendingQueue.all()).slice(0, PUSH_BATCH)) {
+      const wired = await wireOf(mutation);
+      const more = jsonBytes(wired) + (wire.length > 0 ? 1 : 0);
+      if (bytes + more > PUSH_BYTES) return wire.length > 0 ? { batch, wire } : { batch, wire, tooLarge: mutation };
+      bytes += more;
+      batch.push(mutation);
+      wire.push(wired);
+    }
+    return { batch, wire };
+  }
+
+  /** Pushes the queue, oldest first, in pushes the service reads whole; stops where the service stopped. */
   async function push() {
     for (;;) {
-      const batch = (await pendingQueue.all()).slice(0, PUSH_BATCH);
+      const { batch, wire, tooLarge } = await nextBatch();
+      if (tooLarge) {
+        // Dropped with its reason, as a refusal of the service's would be; the rebuild undoes it.
+        await pendingQueue.remove([tooLarge.id]);
+        onRejected([{ label: tooLarge.label, message: TOO_LARGE }]);
+        continue;
+      }
       if (batch.length === 0) return;
-      const answer = await client.push(clientId, await Promise.all(batch.map(wireOf)));
+      const answer = await client.push(clientId, wire);
       const rejections = answer.results.flatMap((result) => {
         const mutation = batch.find((m) => m.id === result.id);
         return result.ok === false && mutation ? [{ label: mutation.label, message: rejectionMessage(result.code ?? "", result.error ?? "") }] : [];
