@@ -284,3 +284,19 @@ test("property: any JS value from findById or findByUserId gets a well-formed an
   const { ok } = await handlers(() => storedRecord()).get.handle(ref);
   assert.equal(ok, true);
 });
+
+test("findById answering another id's record is no connection: nothing is changed or saved, and Get shows nothing", async () => {
+  const OTHER_ID = "0190f5b2-3c4d-7e8f-9a0b-0000000000ff";
+  const all = handlers(() => storedRecord({ id: OTHER_ID }));
+  const notFound = { ok: false, error: ERRORS.CONNECTION_NOT_FOUND, code: "CONNECTION_NOT_FOUND" };
+  assert.deepEqual(await all.disconnect.handle(ref), notFound);
+  assert.deepEqual(await all.refresh.handle({ ...ref, credentials: { encryptedData: new Uint8Array([1]), credentialType: "api_key" } }), { ...notFound, needsUserAction: false });
+  assert.deepEqual(await all.get.handle(ref), notFound);
+  assert.deepEqual(all.saves, [], "nothing saved");
+  assert.deepEqual(all.events.map((e) => [e.eventType, e.connectionId, e.reason]), [
+    ["ProviderDisconnectionAttempted", CONNECTION_ID, undefined],
+    ["ProviderDisconnectionFailed", CONNECTION_ID, ERRORS.CONNECTION_NOT_FOUND],
+    ["ProviderTokenRefreshAttempted", CONNECTION_ID, undefined],
+    ["ProviderTokenRefreshFailed", CONNECTION_ID, ERRORS.CONNECTION_NOT_FOUND],
+  ]);
+});

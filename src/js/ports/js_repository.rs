@@ -163,7 +163,8 @@ impl ProviderConnectionRepository for JsRepository {
         Some(self.write("commit", self.object.commit(&record, &events)).await)
     }
 
-    /// `null` or `undefined` is no connection.
+    /// `null` or `undefined` is no connection; so is another id's record (left out, as the lists
+    /// leave out what they did not ask for), which a handler would otherwise change and save.
     async fn find_by_id(&self, id: Uuid) -> Result<Option<ProviderConnection>, RepositoryError> {
         let value = self
             .settle("findById", self.object.find_by_id(&id_text(id)))
@@ -175,9 +176,8 @@ impl ProviderConnectionRepository for JsRepository {
             return Err(invalid("not an object".to_owned()));
         }
         let record: ProviderConnectionRecord = read(&value, 0, "findById")?;
-        ProviderConnection::try_from(record)
-            .map(Some)
-            .map_err(invalid)
+        let connection = ProviderConnection::try_from(record).map_err(invalid)?;
+        Ok((connection.id() == id).then_some(connection))
     }
 
     async fn find_by_user_id(
