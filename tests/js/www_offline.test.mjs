@@ -340,3 +340,159 @@ describe("commands whose secrets take more than one push", () => {
     assert.equal((await connections(page)).length, 5, "the dropped command undone in the page");
   });
 });
+
+describe("one browser profile, and a sync cut short or raced", () => {
+  const home = mkdtempSync(join(tmpdir(), "connect-provider-offline-edges-"));
+  let service;
+  let app;
+  let tokens;
+  /** The page's sync-config.json, as the app serves it on each request: a test signs another user in by changing it. */
+  let signedIn;
+
+  before(async () => {
+    const port = await freePort();
+    const vars = serviceSecrets({ ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, RATE_LIMIT_WRITES_PER_MINUTE: "10000" });
+    service = await startNodeService({ dir: join(home, "service"), vars });
+    tokens = await tokenFactory(vars);
+    signedIn = { service: service.url, token: "", userId: "", syncEveryMs: 600_000 };
+    app = await startApp({ port, sync: signedIn });
+  });
+  after(async () => {
+    await app?.close();
+    await service?.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  /** Signs `userId` in (the next load of the page reads it); their calls to the service. */
+  async function signIn(userId) {
+    signedIn.userId = userId;
+    signedIn.token = await tokens.valid(userId);
+    return bearerCalls(service.url, signedIn.token);
+  }
+  const synced = (page) => page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.", null, { timeout: 30_000 });
+
+  test("commands queued by one user are pushed under that user's token alone, when they sign in again", { timeout: 180_000 }, async (t) => {
+    const alice = randomUUID();
+    const bob = randomUUID();
+    const asAlice = await signIn(alice);
+    const { context, page: alicesPage } = await openProfile(app);
+    t.after(() => context.close());
+    await synced(alicesPage);
+    await context.setOffline(true);
+    await connect(alicesPage, { provider: "schwab", alias: "Alice's" });
+    assert.equal((await syncState(alicesPage)).status, "Offline: 1 change waiting to sync.");
+
+    // Alice closes the app offline; with the network back, Bob signs in on the same browser profile.
+    await alicesPage.close();
+    await context.setOffline(false);
+    const asBob = await signIn(bob);
+    const page = await openApp(context, app.url);
+    await synced(page);
+    assert.deepEqual(await connections(page), [], "Bob's page shows nothing of Alice's");
+    assert.deepEqual((await serviceState(asBob)).connections, [], "and nothing of hers went in under his token");
+    await connect(page, { provider: "fidelity", alias: "Bob's" });
+    await synced(page);
+    assert.deepEqual((await serviceState(asBob)).connections.map((c) => c.alias), ["Bob's"]);
+    assert.deepEqual((await serviceState(asAlice)).connections, [], "Alice's command still waits in the browser");
+
+    await signIn(alice);
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await synced(page);
+    assert.deepEqual(await connections(page), [["schwab", "Alice's", "active"]]);
+    const hers = await serviceState(asAlice);
+    assert.deepEqual(hers.connections.map((c) => [c.alias, c.status]), [["Alice's", "active"]], "pushed once she is back");
+    assert.deepEqual(hers.events.map((e) => e.eventType), ["ProviderConnectionAttempted", "ProviderConnectionSucceeded"]);
+    assert.deepEqual((await serviceState(asBob)).connections.map((c) => c.alias), ["Bob's"]);
+    assert.equal(await page.textContent("#sync-notice"), "");
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("a push whose pull fails keeps its commands on the page, through a reload, until a pull brings them", { timeout: 180_000 }, async (t) => {
+    const call = await signIn(randomUUID());
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    await synced(page);
+    let pulls = 0;
+    await page.route(`${service.url}/sync/pull?**`, (route) => {
+      pulls += 1;
+      return route.abort("connectionreset");
+    });
+    await connect(page, { provider: "vanguard", alias: "Pushed" });
+    await page.waitForFunction(() => document.querySelector("#sync-status").textContent.startsWith("Offline"), null, { timeout: 30_000 });
+    assert.ok(pulls >= 1, "the pull after the push failed");
+    const pushed = await serviceState(call);
+    assert.deepEqual(pushed.connections.map((c) => [c.alias, c.status, c.version]), [["Pushed", "active", 1]], "the push went in");
+
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await page.waitForFunction(() => document.querySelector("#sync-status").textContent.startsWith("Offline"), null, { timeout: 30_000 });
+    assert.deepEqual(await connections(page), [["vanguard", "Pushed", "active"]], "still shown after a reload with no pull yet");
+    assert.deepEqual(await pendingShown(page), { connections: ["vanguard"], events: ["ProviderConnectionSucceeded", "ProviderConnectionAttempted"] });
+
+    await page.unroute(`${service.url}/sync/pull?**`);
+    await syncNow(page);
+    assert.equal((await syncState(page)).status, "All changes synced.");
+    assert.equal(await page.textContent("#sync-notice"), "", "pushed again, it was answered as applied before, not refused as taken");
+    assert.deepEqual(await serviceState(call), pushed, "and applied once");
+    assert.deepEqual(await connections(page), [["vanguard", "Pushed", "active"]]);
+    assert.deepEqual(await timeline(page), asTimeline(pushed.events));
+    assert.deepEqual(await pendingShown(page), { connections: [], events: [] });
+  });
+
+  test("a push never sends a command whose run in another tab has not ended", { timeout: 180_000 }, async (t) => {
+    const userId = randomUUID();
+    const call = await signIn(userId);
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    await connect(page, { provider: "schwab", alias: "Kept" });
+    await synced(page);
+    const before = await serviceState(call);
+    const connectionId = before.connections[0].id;
+    const pushes = [];
+    await page.route(`${service.url}/sync/push`, (route) => {
+      pushes.push(route.request().postDataJSON().mutations.map((m) => m.name));
+      return route.continue();
+    });
+
+    // Another tab mid-command: it holds the state lock and has queued a disconnect that its own run
+    // will refuse (and drop) before letting go.
+    await page.evaluate(() => {
+      window.releaseHeld = null;
+      return new Promise((held) =>
+        navigator.locks.request("connect-provider:state", () => new Promise((release) => {
+          window.releaseHeld = release;
+          held();
+        })),
+      );
+    });
+    const heldId = await page.evaluate((entry) => new Promise((resolve, reject) => {
+      const opening = indexedDB.open("connect-provider");
+      opening.onsuccess = () => {
+        const add = opening.result.transaction("pending", "readwrite").objectStore("pending").add(entry);
+        add.onsuccess = () => resolve(add.result);
+        add.onerror = () => reject(add.error);
+      };
+    }), { userId, name: "disconnect", args: { connectionId }, label: "Disconnecting schwab" });
+    const { syncs } = await syncState(page);
+    await page.click("#sync-now");
+    await page.waitForTimeout(2_000);
+    assert.deepEqual(pushes, [], "no push while the command runs");
+    await page.evaluate((id) => new Promise((resolve) => {
+      const opening = indexedDB.open("connect-provider");
+      opening.onsuccess = () => {
+        const transaction = opening.result.transaction("pending", "readwrite");
+        transaction.objectStore("pending").delete(id);
+        transaction.oncomplete = () => {
+          window.releaseHeld();
+          resolve();
+        };
+      };
+    }), heldId);
+    await page.waitForFunction((n) => Number(document.querySelector("#sync-bar").dataset.syncs ?? 0) > n, syncs, { timeout: 30_000 });
+    assert.equal((await syncState(page)).status, "All changes synced.");
+    assert.deepEqual(pushes, [], "the refused command was never pushed");
+    assert.deepEqual(await serviceState(call), before, "and the connection is as it was");
+    assert.deepEqual(await connections(page), [["schwab", "Kept", "active"]]);
+  });
+});

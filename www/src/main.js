@@ -119,7 +119,7 @@ const sync = coalesced(async () => {
 
 /**
  * Runs a command: with a service, queued and synced (see sync/sync-engine.js); without, here alone.
- * @param {Omit<import("./sync/pending-queue.js").PendingMutation, "id">} mutation
+ * @param {Omit<import("./sync/pending-queue.js").PendingMutation, "id" | "userId">} mutation
  */
 async function run(mutation) {
   const result = engine ? await engine.run(mutation) : await local.apply(mutation);
@@ -156,7 +156,7 @@ const list = connectionsList(
 /** What waits for the service: the connections pending commands touch, and the events it has not logged. */
 async function pendingMarks() {
   if (!engine) return { connections: new Set(), isPending: () => false };
-  const [pending, snapshot] = await Promise.all([pendingQueue.all(), readSnapshot(userId)]);
+  const [pending, snapshot] = await Promise.all([pendingQueue(userId).all(), readSnapshot(userId)]);
   const logged = new Set(snapshot.events.map((event) => event.eventId));
   return {
     connections: new Set(pending.map((mutation) => mutation.args.connectionId)),

@@ -56,21 +56,23 @@ export function commandOf(userId, { name, args }) {
  * @param {{ userId: string, store: import("connect-provider/stores/indexeddb").IndexedDbStore, handlers: Handlers }} parts
  */
 export function localState({ userId, store, handlers }) {
+  const queue = pendingQueue(userId);
   return {
     /**
-     * Runs one command on the page's state. @param {PendingMutation | Omit<PendingMutation, "id">} mutation
+     * Runs one command on the page's state. @param {Pick<PendingMutation, "name" | "args">} mutation
      */
     apply: (mutation) => handlers[mutation.name].handle(commandOf(userId, /** @type {PendingMutation} */ (mutation))),
 
     /**
-     * The snapshot, then every pending command on top. A command the page's state now refuses stays
-     * pending: the service decides, and its answer removes it with its reason.
+     * The snapshot, then every pending command it does not hold yet on top (one the snapshot says
+     * the service applied is in its connections already). A command the page's state now refuses
+     * stays pending: the service decides, and its answer removes it with its reason.
      * @returns {Promise<{ pending: PendingMutation[], serverEventIds: Set<string> }>}
      */
     async rebuild() {
       const snapshot = await readSnapshot(userId);
       await store.replaceUser(userId, { records: snapshot.connections.map(recordOfView), events: snapshot.events });
-      const pending = await pendingQueue.all();
+      const pending = (await queue.all()).filter((mutation) => mutation.id > snapshot.lastMutationId);
       for (const mutation of pending) await this.apply(mutation);
       return { pending, serverEventIds: new Set(snapshot.events.map((event) => event.eventId)) };
     },

@@ -3,6 +3,11 @@
 // app's `pending` store: they survive a reload and a closed tab. Each entry's `id` (the store's key
 // generator, which only grows) is the mutation number the push sends. A secret waits here only as
 // the page's AES-GCM ciphertext (crypto/secret-sealer.js), never in plaintext.
+//
+// One store serves every user who signs in on this browser profile; each entry carries the user
+// who made it, and a user's queue is theirs alone: another user's commands are never pushed under
+// this user's token. (An entry of the app's first offline version carries no user: it is read as
+// the queue of the user signed in, as that version did.)
 import { committed, openAppDatabase, settle } from "../storage/database.js";
 
 const PENDING = "pending";
@@ -10,7 +15,7 @@ const PENDING = "pending";
 /**
  * @typedef {{ sealed: Uint8Array, credentialType: string, expiresAt: string | null }} PendingCredentials
  * @typedef {{ connectionId: string, providerId?: string, providerSlug?: string, alias?: string | null, credentials?: PendingCredentials }} PendingArgs
- * @typedef {{ id: number, name: "connect" | "refresh" | "disconnect", args: PendingArgs, label: string }} PendingMutation
+ * @typedef {{ id: number, userId?: string, name: "connect" | "refresh" | "disconnect", args: PendingArgs, label: string }} PendingMutation
  */
 
 /** Runs `body` on the app database, closing it after. @template T @param {(db: IDBDatabase) => Promise<T>} body */
@@ -23,38 +28,45 @@ async function withDatabase(body) {
   }
 }
 
-export const pendingQueue = {
-  /**
-   * Adds a command at the end; resolves with its mutation number once it is stored.
-   * @param {Omit<PendingMutation, "id">} mutation
-   * @returns {Promise<number>}
-   */
-  add: (mutation) =>
+/** The queue of the commands `userId` made on this browser profile. @param {string} userId */
+export function pendingQueue(userId) {
+  const isMine = (/** @type {PendingMutation} */ entry) => (entry.userId ?? userId) === userId;
+
+  /** Deletes this user's entries among those with keys in `range`. @param {IDBKeyRange} range */
+  const removeIn = (range) =>
     withDatabase(async (db) => {
       const transaction = db.transaction(PENDING, "readwrite");
-      const id = settle(transaction.objectStore(PENDING).add(mutation));
+      const cursors = transaction.objectStore(PENDING).openCursor(range);
+      cursors.onsuccess = () => {
+        const cursor = cursors.result;
+        if (!cursor) return;
+        if (isMine(cursor.value)) cursor.delete();
+        cursor.continue();
+      };
       await committed(transaction);
-      return /** @type {number} */ (await id);
-    }),
+    });
 
-  /** Every waiting command, oldest first. @returns {Promise<PendingMutation[]>} */
-  all: () => withDatabase((db) => settle(db.transaction(PENDING).objectStore(PENDING).getAll())),
+  return {
+    /**
+     * Adds a command at the end; resolves with its mutation number once it is stored.
+     * @param {Omit<PendingMutation, "id" | "userId">} mutation
+     * @returns {Promise<number>}
+     */
+    add: (mutation) =>
+      withDatabase(async (db) => {
+        const transaction = db.transaction(PENDING, "readwrite");
+        const id = settle(transaction.objectStore(PENDING).add({ ...mutation, userId }));
+        await committed(transaction);
+        return /** @type {number} */ (await id);
+      }),
 
-  /** Drops these commands (answered, or refused by this page). @param {number[]} ids */
-  remove: (ids) =>
-    withDatabase(async (db) => {
-      if (ids.length === 0) return;
-      const transaction = db.transaction(PENDING, "readwrite");
-      for (const id of ids) transaction.objectStore(PENDING).delete(id);
-      await committed(transaction);
-    }),
+    /** Every command of this user's waiting, oldest first. @returns {Promise<PendingMutation[]>} */
+    all: () => withDatabase(async (db) => (await settle(db.transaction(PENDING).objectStore(PENDING).getAll())).filter(isMine)),
 
-  /** Drops every command up to `id`: the service has applied (or consumed) them. @param {number} id */
-  removeThrough: (id) =>
-    withDatabase(async (db) => {
-      if (id < 1) return;
-      const transaction = db.transaction(PENDING, "readwrite");
-      transaction.objectStore(PENDING).delete(IDBKeyRange.upperBound(id));
-      await committed(transaction);
-    }),
-};
+    /** Drops this one command (refused, by this page or the service). @param {number} id */
+    remove: (id) => removeIn(IDBKeyRange.only(id)),
+
+    /** Drops every command of this user's up to `id`: the service has applied (or consumed) them. @param {number} id */
+    removeThrough: (id) => (id < 1 ? Promise.resolve() : removeIn(IDBKeyRange.upperBound(id))),
+  };
+}

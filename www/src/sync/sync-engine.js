@@ -5,8 +5,14 @@
 // state from the service's answer plus what is still pending.
 //
 // Two Web Locks, shared by the tabs of this origin: STATE_LOCK around every change of the page's
-// state (a command and its queue entry, a rebuild), so a rebuild never drops a command made
-// meanwhile; SYNC_LOCK around a push and pull, taken only if free, so one tab syncs at a time.
+// state (a command and its queue entry, a rebuild) and every read of the queue for a push, so a
+// rebuild never drops a command made meanwhile and a push never sends one whose run here has not
+// ended (and may yet be refused); SYNC_LOCK around a push and pull, taken only if free, so one tab
+// syncs at a time.
+//
+// A command the service applied leaves the queue only once a pull has brought its change into the
+// snapshot: until then the page's state is rebuilt (after a reload, say) from the old snapshot with
+// the command on top. A command the service refused leaves at once, with its reason.
 import { pendingQueue } from "./pending-queue.js";
 import { readSnapshot, writeSnapshot } from "./server-snapshot.js";
 import { SyncBadRequest, SyncRefused, SyncUnavailable, syncClient } from "./sync-client.js";
@@ -46,6 +52,7 @@ export function rejectionMessage(/** @type {string} */ code, /** @type {string} 
  */
 export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus, onRejected, onChange }) {
   const client = syncClient(endpoint);
+  const queue = pendingQueue(userId);
 
   /** The mutation as the push route takes it: the secret unsealed here, for the service to seal. @param {PendingMutation} mutation */
   async function wireOf({ id, name, args }) {
@@ -56,15 +63,21 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
   }
 
   /**
-   * The queue's oldest mutations that fit one push, with their wire forms; a first mutation too
-   * large for any push on its own is `tooLarge` (it would be refused with the whole push, for good).
+   * The queue's oldest mutations after `through` that fit one push, with their wire forms; a first
+   * mutation too large for any push on its own is `tooLarge` (it would be refused with the whole
+   * push, for good). Read under STATE_LOCK: each one's run on the page has ended, and was not refused.
+   * @param {number} through
    */
-  async function nextBatch() {
+  const nextBatch = (through) => navigator.locks.request(STATE_LOCK, () => batchAfter(through));
+
+  /** @param {number} through */
+  async function batchAfter(through) {
     /** @type {PendingMutation[]} */
     const batch = [];
     const wire = [];
     let bytes = jsonBytes({ clientId, mutations: [] });
-    for (const mutation of (await pendingQueue.all()).slice(0, PUSH_BATCH)) {
+    const waiting = (await queue.all()).filter((mutation) => mutation.id > through);
+    for (const mutation of waiting.slice(0, PUSH_BATCH)) {
       const wired = await wireOf(mutation);
       const more = jsonBytes(wired) + (wire.length > 0 ? 1 : 0);
       if (bytes + more > PUSH_BYTES) return wire.length > 0 ? { batch, wire } : { batch, wire, tooLarge: mutation };
@@ -75,25 +88,35 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
     return { batch, wire };
   }
 
-  /** Pushes the queue, oldest first, in pushes the service reads whole; stops where the service stopped. */
+  /**
+   * Pushes the queue, oldest first, in pushes the service reads whole; stops where the service
+   * stopped. The refused commands leave the queue; the applied ones wait for the pull.
+   */
   async function push() {
+    let through = 0;
     for (;;) {
-      const { batch, wire, tooLarge } = await nextBatch();
+      const { batch, wire, tooLarge } = await nextBatch(through);
       if (tooLarge) {
         // Dropped with its reason, as a refusal of the service's would be; the rebuild undoes it.
-        await pendingQueue.remove([tooLarge.id]);
+        await queue.remove(tooLarge.id);
         onRejected([{ label: tooLarge.label, message: TOO_LARGE }]);
         continue;
       }
       if (batch.length === 0) return;
       const answer = await client.push(clientId, wire);
-      const rejections = answer.results.flatMap((result) => {
+      const refused = answer.results.flatMap((result) => {
         const mutation = batch.find((m) => m.id === result.id);
-        return result.ok === false && mutation ? [{ label: mutation.label, message: rejectionMessage(result.code ?? "", result.error ?? "") }] : [];
+        return result.ok === false && mutation ? [mutation] : [];
       });
-      await pendingQueue.removeThrough(answer.lastMutationId);
-      if (rejections.length) onRejected(rejections);
+      for (const mutation of refused) await queue.remove(mutation.id);
+      if (refused.length) {
+        onRejected(refused.map((mutation) => {
+          const result = answer.results.find((r) => r.id === mutation.id);
+          return { label: mutation.label, message: rejectionMessage(result?.code ?? "", result?.error ?? "") };
+        }));
+      }
       if (answer.results.length < batch.length) return;
+      through = answer.lastMutationId;
     }
   }
 
@@ -120,14 +143,15 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
       if (!answer.more) break;
     }
     await writeSnapshot(snapshot);
-    // A push whose answer was lost: the service applied these, and the pull says so.
-    await pendingQueue.removeThrough(snapshot.lastMutationId);
+    // The snapshot now holds the change of every command the service applied (this sync's push, or
+    // one whose answer was lost): they are done.
+    await queue.removeThrough(snapshot.lastMutationId);
   }
 
   const rebuild = () => navigator.locks.request(STATE_LOCK, () => local.rebuild());
 
   async function report(synced = false) {
-    const waiting = (await pendingQueue.all()).length;
+    const waiting = (await queue.all()).length;
     onStatus(!navigator.onLine ? "offline" : waiting ? "pending" : "synced", waiting, synced);
   }
 
@@ -135,13 +159,13 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
     /**
      * A command made in this page: queued and applied here in one step under STATE_LOCK; a command
      * the page's own handlers refuse is dropped from the queue, with the handler's answer.
-     * @param {Omit<PendingMutation, "id">} mutation
+     * @param {Omit<PendingMutation, "id" | "userId">} mutation
      */
     async run(mutation) {
       const result = await navigator.locks.request(STATE_LOCK, async () => {
-        const id = await pendingQueue.add(mutation);
+        const id = await queue.add(mutation);
         const outcome = await local.apply(mutation);
-        if (!outcome.ok) await pendingQueue.remove([id]);
+        if (!outcome.ok) await queue.remove(id);
         return outcome;
       });
       await report();
