@@ -18,8 +18,8 @@ export type ConnectionStatus = "pending" | "active" | "expired" | "revoked" | "f
 export interface ProviderCredentialsInput {
   encryptedData: Uint8Array;
   credentialType: CredentialType;
-  /** RFC 3339 with an offset; kept to the millisecond. */
-  expiresAt?: string | null;
+  /** RFC 3339 with an offset, or a valid `Date`; kept to the millisecond. */
+  expiresAt?: string | Date | null;
 }
 
 export interface ConnectProviderCommand {

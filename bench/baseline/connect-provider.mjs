@@ -46,6 +46,15 @@ function commandError(command) {
   return null;
 }
 
+/** A valid Date's `toISOString` (read from its internal slot, so a Proxy of one is none), else null. */
+function isoOfDate(value) {
+  try {
+    return Date.prototype.toISOString.call(value);
+  } catch {
+    return null;
+  }
+}
+
 function credentialsOf(credentials) {
   if (credentials === null || typeof credentials !== "object" || Array.isArray(credentials)) return null;
   const { encryptedData, credentialType, expiresAt } = credentials;
@@ -53,8 +62,9 @@ function credentialsOf(credentials) {
   if (!TYPES.has(credentialType)) return null;
   let expiry = null;
   if (expiresAt != null) {
-    if (typeof expiresAt !== "string" || !RFC3339.test(expiresAt)) return null;
-    const ms = Date.parse(expiresAt);
+    const text = typeof expiresAt === "string" ? expiresAt : isoOfDate(expiresAt);
+    if (text === null || !RFC3339.test(text)) return null;
+    const ms = Date.parse(text);
     if (Number.isNaN(ms)) return null;
     expiry = new Date(ms).toISOString();
   }

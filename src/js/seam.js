@@ -12,6 +12,7 @@ const getPrototypeOf = Object.getPrototypeOf;
 const objectPrototype = Object.prototype;
 const hasOwn = Object.hasOwn;
 const isWellFormed = String.prototype.isWellFormed;
+const toISOString = Date.prototype.toISOString;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
 const typedArrayName = Object.getOwnPropertyDescriptor(typedArrayPrototype, Symbol.toStringTag).get;
@@ -251,16 +252,25 @@ export function readField(object, key) {
 /**
  * A text property in one call: the string itself when it is one of at most `maxUnits` UTF-16
  * units without a lone surrogate; a longer string wrapped in an array, unscanned, for the
- * module to keep as a JS value without copying it; else the tag saying why not.
+ * module to keep as a JS value without copying it; else the tag saying why not. With `instant`,
+ * a Date reads as its instant, as `toISOString` writes it.
  */
-export function readText(object, key, maxUnits) {
+export function readText(object, key, maxUnits, instant) {
   let value;
   try {
     value = object[key];
   } catch {
     return tag.UNREADABLE;
   }
-  if (typeof value !== "string") return value === null || value === undefined ? tag.ABSENT : tag.NOT_TEXT;
+  if (typeof value !== "string") {
+    if (instant) {
+      try {
+        // An `instant` may be a Date: read from its internal slot (a Proxy has none), and an invalid one throws.
+        return toISOString.call(value);
+      } catch {}
+    }
+    return value === null || value === undefined ? tag.ABSENT : tag.NOT_TEXT;
+  }
   if (value.length > maxUnits) return [value];
   return wellFormed(value) ? value : tag.LONE_SURROGATE;
 }

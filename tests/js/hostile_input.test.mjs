@@ -65,7 +65,12 @@ const credentialCases = [
   ["encryptedData over 64 KiB", () => command({ credentials: credentials({ encryptedData: new Uint8Array(64 * 1024 + 1).fill(7) }) })],
   ["credentialType with a lone surrogate", () => command({ credentials: credentials({ credentialType: "oauth2\ud800" }) })],
   ["credentialType a megabyte string", () => command({ credentials: credentials({ credentialType: "o".repeat(1 << 20) }) })],
-  ["expiresAt a Date object", () => command({ credentials: credentials({ expiresAt: new Date() }) })],
+  ["expiresAt an invalid Date", () => command({ credentials: credentials({ expiresAt: new Date("not a date") }) })],
+  ["expiresAt a revoked Proxy of a Date", () => {
+    const { proxy, revoke } = Proxy.revocable(new Date(), {});
+    revoke();
+    return command({ credentials: credentials({ expiresAt: proxy }) });
+  }],
   ["credentials a Symbol", () => command({ credentials: Symbol("secret") })],
 ];
 

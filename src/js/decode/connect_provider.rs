@@ -69,7 +69,7 @@ pub fn credential_fields(credentials: &JsValue) -> Option<CredentialFields> {
             Text::Usable(text) => Some(text),
             _ => None,
         },
-        expires_at: match Text::read(credentials, Field::ExpiresAt, MAX_SHORT_TEXT_UNITS) {
+        expires_at: match Text::read_instant(credentials, Field::ExpiresAt, MAX_SHORT_TEXT_UNITS) {
             Text::Absent => None,
             Text::Usable(text) => Some(ExpiresAtField::Text(text)),
             _ => Some(ExpiresAtField::NotText),

@@ -64,7 +64,15 @@ pub enum Text {
 impl Text {
     /// Reads `field`, copying it only when it is a string of at most `max_units` UTF-16 units.
     pub fn read(object: &JsValue, field: Field, max_units: u32) -> Self {
-        let value = field.with_key(|key| read_text(object, key, max_units));
+        Self::of(field.with_key(|key| read_text(object, key, max_units, false)))
+    }
+
+    /// Reads a timestamp `field` as `read` does, a `Date` as its instant (`toISOString`'s text).
+    pub fn read_instant(object: &JsValue, field: Field, max_units: u32) -> Self {
+        Self::of(field.with_key(|key| read_text(object, key, max_units, true)))
+    }
+
+    fn of(value: JsValue) -> Self {
         if let Some(text) = value.as_string() {
             return Self::Usable(text);
         }

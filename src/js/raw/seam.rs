@@ -39,9 +39,10 @@ extern "C" {
     pub fn read_field(object: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
 
     /// The string, if the property holds one of at most `max_units` UTF-16 units without a lone
-    /// surrogate; a longer one inside a one-item array; else a `seam::Tag`. Never throws.
+    /// surrogate; a longer one inside a one-item array; else a `seam::Tag`. With `instant`, a
+    /// valid `Date` is its `toISOString`. Never throws.
     #[wasm_bindgen(js_name = readText)]
-    pub fn read_text(object: &JsValue, key: &JsValue, max_units: u32) -> JsValue;
+    pub fn read_text(object: &JsValue, key: &JsValue, max_units: u32, instant: bool) -> JsValue;
 
     /// An object, not an array. Never throws.
     #[wasm_bindgen(js_name = isPlainObject)]

@@ -33,6 +33,11 @@ const cases = [
     expect: ok({ expiresAt: "2027-01-01T00:30:00.250Z" }),
   },
   {
+    name: "expiresAt a Date is saved as its instant",
+    command: () => command({ credentials: credentials({ expiresAt: new Date("2027-01-01T02:30:00.250+02:00") }) }),
+    expect: ok({ expiresAt: "2027-01-01T00:30:00.250Z" }),
+  },
+  {
     name: "upper-case ids are accepted and written lower-case",
     command: () => command({ providerId: PROVIDER_ID.toUpperCase() }),
     expect: ok(),
@@ -149,6 +154,10 @@ const cases = [
     ["expiresAt not a timestamp", credentials({ expiresAt: "tomorrow" })],
     ["expiresAt without an offset", credentials({ expiresAt: "2027-01-01T00:00:00" })],
     ["expiresAt a number", credentials({ expiresAt: 1798761600000 })],
+    ["expiresAt an invalid Date", credentials({ expiresAt: new Date(Number.NaN) })],
+    ["expiresAt a Proxy of a Date", credentials({ expiresAt: new Proxy(new Date("2027-01-01T00:00:00Z"), {}) })],
+    ["expiresAt a Date past RFC 3339's years", credentials({ expiresAt: new Date(8.64e15) })],
+    ["expiresAt an object with toISOString", credentials({ expiresAt: { toISOString: () => "2027-01-01T00:00:00.000Z" } })],
   ].map(([name, value]) => ({
     name: `malformed credentials: ${name}`,
     command: () => command({ credentials: value }),

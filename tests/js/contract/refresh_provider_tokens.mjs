@@ -68,6 +68,12 @@ const cases = [
     expect: succeeded({ writes: [refreshed(2, { encryptedData: NEW_SECRET, credentialType: "api_key", expiresAt: null })] }),
   },
   {
+    name: "expiresAt a Date is saved as its instant",
+    records: () => [storedRecord()],
+    command: () => command({ credentials: fresh({ expiresAt: new Date("2027-06-01T12:00:00+02:00") }) }),
+    expect: succeeded(),
+  },
+  {
     name: "a stored record without a version is version 1: saved as version 2",
     records: () => [withoutVersion(storedRecord())],
     command: () => command(),
@@ -83,6 +89,7 @@ const cases = [
     ["encryptedData empty", fresh({ encryptedData: new Uint8Array(0) })],
     ["credentialType unknown", fresh({ credentialType: "password" })],
     ["expiresAt without an offset", fresh({ expiresAt: "2027-01-01T00:00:00" })],
+    ["expiresAt an invalid Date", fresh({ expiresAt: new Date(Number.NaN) })],
   ].map(([name, credentials]) => ({
     name: `malformed credentials: ${name}`,
     records: () => [storedRecord()],
