@@ -93,12 +93,16 @@ export interface QueryOptions {
 export interface DisconnectProviderCommand {
   userId: string;
   connectionId: string;
+  /** The `version` the caller last read: another is refused with `VERSION_MISMATCH`. 1 to 2^53 - 1. */
+  expectedVersion?: number | null;
 }
 
 export interface RefreshProviderTokensCommand {
   userId: string;
   connectionId: string;
   credentials: ProviderCredentialsInput | null | undefined;
+  /** The `version` the caller last read: another is refused with `VERSION_MISMATCH`. 1 to 2^53 - 1. */
+  expectedVersion?: number | null;
 }
 
 export interface GetProviderConnectionQuery {

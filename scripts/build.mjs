@@ -101,7 +101,11 @@ function writeTypes() {
   const index = join(pkg, "index.d.ts");
   const template = readFileSync(index, "utf8");
   if (template.split(marker).length !== 2) throw new Error(`build: expected one ${marker} in index.d.ts`);
-  writeFileSync(index, template.replace(marker, bindings.replaceAll(dispose, "").replace("/* tslint:disable */\n/* eslint-disable */\n", "")));
+  // The panic hook runs as the module starts (`#[wasm_bindgen(start)]`); no entry exports it.
+  const panicHook = "export function install_panic_hook(): void;\n\n";
+  if (!bindings.includes(panicHook)) throw new Error("build: expected the install_panic_hook declaration");
+  const declared = bindings.replaceAll(dispose, "").replace(panicHook, "").replace("/* tslint:disable */\n/* eslint-disable */\n", "");
+  writeFileSync(index, template.replace(marker, declared));
 }
 
 /** After an internal panic the module restarts on a fresh instance (see api.js); promises the

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks: the wasm target, the wasm-bindgen CLI at exactly the
-# version Cargo.lock pins, and the npm packages. Each step is skipped when already in place.
+# version Cargo.lock pins, and the npm packages; then, for the tests and the bench, cargo-fuzz,
+# Debian's Chromium, PostgreSQL and nats-server (through apt, as root or with sudo), Schemathesis
+# and the Node versions under tests/runtimes. Each step is skipped when already in place.
+#
+# `setup.sh build` (npm start, npm run build) stops after what building the package and running the
+# app need: no apt, no sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+mode=${1:-all}
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   echo "setup: adding the wasm32-unknown-unknown target"
@@ -17,6 +23,19 @@ if [ "$have" != "$wanted" ]; then
   # No --locked: one of the CLI's locked dependencies is gone from the registry.
   cargo install wasm-bindgen-cli --version "$wanted"
 fi
+
+# npm ci only when a lock file changed since the last install: the workspace's packages, then,
+# apart from them, the Node versions the package is tested on and wrangler (tests/runtimes).
+install_npm() {
+  local dir=$1 stamp=$1/node_modules/.connect-provider-lock
+  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    echo "setup: installing npm packages in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+}
+install_npm .
+[ "$mode" = build ] && exit 0
 
 if ! cargo fuzz --version > /dev/null 2>&1; then
   echo "setup: installing cargo-fuzz"
@@ -69,15 +88,4 @@ if [ "$("$st_venv/bin/python" -c 'import importlib.metadata as m; print(m.versio
   "$st_venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
-# npm ci only when a lock file changed since the last install: the workspace's packages, then,
-# apart from them, the Node versions the package is tested on and wrangler (tests/runtimes).
-install_npm() {
-  local dir=$1 stamp=$1/node_modules/.connect-provider-lock
-  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
-    echo "setup: installing npm packages in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund)
-    cp "$dir/package-lock.json" "$stamp"
-  fi
-}
-install_npm .
 install_npm tests/runtimes

@@ -44,3 +44,5 @@ postgresStore({ query: async () => ({ rows: [] }) }).events({ limit: "10" });
 indexedDbStore().idempotency.claim("u", "k", "f", 0, 1);
 // ERROR: a kept answer's status is a number
 postgresStore({ query: async () => ({ rows: [] }) }).idempotency.complete("u", "k", "t", { status: "201" });
+// ERROR: expectedVersion as a string
+new DisconnectProviderHandler({ save: () => {}, findById: async () => null }, { publish: () => {} }).handle({ userId: "u", connectionId: "c", expectedVersion: "2" });

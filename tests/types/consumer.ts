@@ -104,8 +104,10 @@ export async function lifecycle(userId: string, connectionId: string): Promise<s
   const refreshed = await new RefreshProviderTokensHandler(everything, eventBus, { timeoutMs: 1000 }).handle({
     userId,
     connectionId,
-    credentials: { encryptedData: new Uint8Array([2]), credentialType: "oauth2", expiresAt: "2027-01-01T00:00:00Z" },
+    credentials: { encryptedData: new Uint8Array([2]), credentialType: "oauth2", expiresAt: new Date("2027-01-01T00:00:00Z") },
+    expectedVersion: 2,
   });
+  await new DisconnectProviderHandler(everything, eventBus).handle({ userId, connectionId, expectedVersion: null });
   if (!refreshed.ok && refreshed.error === RefreshProviderTokensError.NOT_ACTIVE) notes.push("reconnect");
   if (!refreshed.ok) {
     const failure: RefreshFailure = refreshed;
