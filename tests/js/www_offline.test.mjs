@@ -60,34 +60,60 @@ async function serviceState(call) {
 /** The page's timeline as the service's events would show it: newest first, [eventType, reason]. */
 const asTimeline = (events) => events.map((event) => [event.eventType, event.reason ?? null]).reverse();
 
+/**
+ * A service and the app in front of it, for one describe: `start` brings both up, the app's origin
+ * allowed by the service; the describe's `after` takes both down and removes their files.
+ */
+function testbed(name) {
+  const home = mkdtempSync(join(tmpdir(), `connect-provider-offline-${name}-`));
+  const bed = {
+    /** `deploy` starts the service; `sync(service, tokens)` is the page's sync-config. */
+    async start({ deploy = startNodeService, env = {}, sync }) {
+      const port = await freePort();
+      const vars = serviceSecrets({ ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, RATE_LIMIT_WRITES_PER_MINUTE: "10000", ...env });
+      bed.service = await deploy({ dir: join(home, "service"), vars });
+      bed.tokens = await tokenFactory(vars);
+      bed.app = await startApp({ port, sync: await sync(bed.service, bed.tokens) });
+      return bed;
+    },
+    /** Starts the killed service again, on its port and its database. */
+    async restart() {
+      bed.service = await bed.service.restart();
+      return bed.service;
+    },
+  };
+  after(async () => {
+    await bed.app?.close();
+    await bed.service?.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+  return bed;
+}
+
 const DEPLOYMENTS = [
-  { name: "Node service on SQLite", slug: "node", start: (dir, vars) => startNodeService({ dir, vars }) },
-  { name: "Worker under wrangler dev", slug: "worker", start: (dir, vars) => startWorkerUnderWrangler({ dir, vars }) },
+  { name: "Node service on SQLite", slug: "node", deploy: startNodeService },
+  { name: "Worker under wrangler dev", slug: "worker", deploy: startWorkerUnderWrangler },
 ];
 
 for (const deployment of DEPLOYMENTS) {
   describe(`the app offline first, syncing to the ${deployment.name}`, () => {
-    const home = mkdtempSync(join(tmpdir(), "connect-provider-offline-"));
+    const bed = testbed(deployment.slug);
     const userId = randomUUID();
     let service;
     let app;
     let call;
     let tokens;
-    let vars;
 
     before(async () => {
-      const port = await freePort();
-      vars = serviceSecrets({ ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, RATE_LIMIT_WRITES_PER_MINUTE: "10000" });
-      service = await deployment.start(join(home, "service"), vars);
-      tokens = await tokenFactory(vars);
-      const token = await tokens.valid(userId);
+      let token;
+      ({ service, app, tokens } = await bed.start({
+        deploy: deployment.deploy,
+        sync: async (started, issued) => {
+          token = await issued.valid(userId);
+          return { service: started.url, token, userId, syncEveryMs: 600_000 };
+        },
+      }));
       call = bearerCalls(service.url, token);
-      app = await startApp({ port, sync: { service: service.url, token, userId, syncEveryMs: 600_000 } });
-    });
-    after(async () => {
-      await app?.close();
-      await service?.stop();
-      rmSync(home, { recursive: true, force: true });
     });
 
     test("commands made offline survive a reload, are marked as waiting, and reach the service once the network is back", { timeout: 180_000 }, async (t) => {
@@ -204,24 +230,19 @@ for (const deployment of DEPLOYMENTS) {
 }
 
 describe("the Node service killed in the middle of a push", () => {
-  const home = mkdtempSync(join(tmpdir(), "connect-provider-offline-kill-"));
-  let service;
-  let app;
-
-  after(async () => {
-    await app?.close();
-    await service?.stop();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const bed = testbed("kill");
 
   test("the push retried after a restart applies each command once", { timeout: 180_000 }, async (t) => {
-    const port = await freePort();
-    // A port of its own, kept across the restart: the page's sync-config names it.
-    const vars = serviceSecrets({ ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, RATE_LIMIT_WRITES_PER_MINUTE: "10000", PORT: String(await freePort()) });
     const userId = randomUUID();
-    service = await startNodeService({ dir: join(home, "service"), vars });
-    const token = await (await tokenFactory(vars)).valid(userId);
-    app = await startApp({ port, sync: { service: service.url, token, userId, syncEveryMs: 600_000 } });
+    let token;
+    // A port of its own, kept across the restart: the page's sync-config names it.
+    let { service, app } = await bed.start({
+      env: { PORT: String(await freePort()) },
+      sync: async (started, tokens) => {
+        token = await tokens.valid(userId);
+        return { service: started.url, token, userId, syncEveryMs: 600_000 };
+      },
+    });
     const { context, page } = await openProfile(app);
     t.after(() => context.close());
 
@@ -267,7 +288,7 @@ describe("the Node service killed in the middle of a push", () => {
     assert.ok(killedAfter >= 5 && killedAfter < COMMANDS, `killed in the middle: ${killedAfter} of ${COMMANDS} applied, the push answered ${answeredBeforeKill}`);
     assert.equal((await syncState(page)).status, `Offline: ${COMMANDS} changes waiting to sync.`, "the page holds every command until the service answers");
 
-    service = await service.restart();
+    service = await bed.restart();
     await syncNow(page);
     assert.equal((await syncState(page)).status, "All changes synced.");
     assert.equal(await page.textContent("#sync-notice"), "", "no command was refused (as taken, or any other way)");
@@ -304,23 +325,17 @@ async function dumpEverything() {
 }
 
 describe("commands whose secrets take more than one push", () => {
-  const home = mkdtempSync(join(tmpdir(), "connect-provider-offline-large-"));
-  let service;
-  let app;
-
-  after(async () => {
-    await app?.close();
-    await service?.stop();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const bed = testbed("large");
 
   test("go in as many pushes as the service's 64 KiB body takes; one too large for any push is dropped with its reason", { timeout: 180_000 }, async (t) => {
-    const port = await freePort();
-    const vars = serviceSecrets({ ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, RATE_LIMIT_WRITES_PER_MINUTE: "10000" });
     const userId = randomUUID();
-    service = await startNodeService({ dir: join(home, "service"), vars });
-    const token = await (await tokenFactory(vars)).valid(userId);
-    app = await startApp({ port, sync: { service: service.url, token, userId, syncEveryMs: 600_000 } });
+    let token;
+    const { service, app } = await bed.start({
+      sync: async (started, tokens) => {
+        token = await tokens.valid(userId);
+        return { service: started.url, token, userId, syncEveryMs: 600_000 };
+      },
+    });
     const { context, page } = await openProfile(app);
     t.after(() => context.close());
 
@@ -342,7 +357,7 @@ describe("commands whose secrets take more than one push", () => {
 });
 
 describe("one browser profile, and a sync cut short or raced", () => {
-  const home = mkdtempSync(join(tmpdir(), "connect-provider-offline-edges-"));
+  const bed = testbed("edges");
   let service;
   let app;
   let tokens;
@@ -350,17 +365,7 @@ describe("one browser profile, and a sync cut short or raced", () => {
   let signedIn;
 
   before(async () => {
-    const port = await freePort();
-    const vars = serviceSecrets({ ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, RATE_LIMIT_WRITES_PER_MINUTE: "10000" });
-    service = await startNodeService({ dir: join(home, "service"), vars });
-    tokens = await tokenFactory(vars);
-    signedIn = { service: service.url, token: "", userId: "", syncEveryMs: 600_000 };
-    app = await startApp({ port, sync: signedIn });
-  });
-  after(async () => {
-    await app?.close();
-    await service?.stop();
-    rmSync(home, { recursive: true, force: true });
+    ({ service, app, tokens } = await bed.start({ sync: (started) => (signedIn = { service: started.url, token: "", userId: "", syncEveryMs: 600_000 }) }));
   });
 
   /** Signs `userId` in (the next load of the page reads it); their calls to the service. */
@@ -370,6 +375,15 @@ describe("one browser profile, and a sync cut short or raced", () => {
     return bearerCalls(service.url, signedIn.token);
   }
   const synced = (page) => page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.", null, { timeout: 30_000 });
+  const noticeShown = (page) => page.waitForFunction(() => document.querySelector("#sync-notice").textContent !== "", null, { timeout: 30_000 });
+  /** Holds the Web Lock `name` in the page, as another tab of the app would, until `window.releaseHeld()`. */
+  const holdLock = (page, name) =>
+    page.evaluate((lock) => new Promise((held) => {
+      navigator.locks.request(lock, () => new Promise((release) => {
+        window.releaseHeld = release;
+        held();
+      }));
+    }), name);
 
   test("commands queued by one user are pushed under that user's token alone, when they sign in again", { timeout: 180_000 }, async (t) => {
     const alice = randomUUID();
@@ -380,7 +394,10 @@ describe("one browser profile, and a sync cut short or raced", () => {
     await synced(alicesPage);
     await context.setOffline(true);
     await connect(alicesPage, { provider: "schwab", alias: "Alice's" });
-    assert.equal((await syncState(alicesPage)).status, "Offline: 1 change waiting to sync.");
+    await connect(alicesPage, { provider: "fidelity", alias: "Alice's too" });
+    assert.equal((await syncState(alicesPage)).status, "Offline: 2 changes waiting to sync.");
+    // The second as the app's first offline version stored it, naming no user.
+    await editPendingIn(alicesPage, (entries) => entries.slice(1).map(({ userId, ...entry }) => entry));
 
     // Alice closes the app offline; with the network back, Bob signs in on the same browser profile.
     await alicesPage.close();
@@ -399,10 +416,10 @@ describe("one browser profile, and a sync cut short or raced", () => {
     await page.reload();
     await page.waitForSelector("body[data-ready=true]");
     await synced(page);
-    assert.deepEqual(await connections(page), [["schwab", "Alice's", "active"]]);
+    assert.deepEqual([...(await connections(page))].sort(), [["fidelity", "Alice's too", "active"], ["schwab", "Alice's", "active"]].sort());
     const hers = await serviceState(asAlice);
-    assert.deepEqual(hers.connections.map((c) => [c.alias, c.status]), [["Alice's", "active"]], "pushed once she is back");
-    assert.deepEqual(hers.events.map((e) => e.eventType), ["ProviderConnectionAttempted", "ProviderConnectionSucceeded"]);
+    assert.deepEqual(hers.connections.map((c) => [c.alias, c.status]).sort(), [["Alice's", "active"], ["Alice's too", "active"]].sort(), "pushed once she is back, the one that named no user too");
+    assert.deepEqual(hers.events.map((e) => e.eventType), ["ProviderConnectionAttempted", "ProviderConnectionSucceeded", "ProviderConnectionAttempted", "ProviderConnectionSucceeded"]);
     assert.deepEqual((await serviceState(asBob)).connections.map((c) => c.alias), ["Bob's"]);
     assert.equal(await page.textContent("#sync-notice"), "");
     assert.deepEqual(page.errors, []);
@@ -457,15 +474,7 @@ describe("one browser profile, and a sync cut short or raced", () => {
 
     // Another tab mid-command: it holds the state lock and has queued a disconnect that its own run
     // will refuse (and drop) before letting go.
-    await page.evaluate(() => {
-      window.releaseHeld = null;
-      return new Promise((held) =>
-        navigator.locks.request("connect-provider:state", () => new Promise((release) => {
-          window.releaseHeld = release;
-          held();
-        })),
-      );
-    });
+    await holdLock(page, "connect-provider:state");
     const heldId = await page.evaluate((entry) => new Promise((resolve, reject) => {
       const opening = indexedDB.open("connect-provider");
       opening.onsuccess = () => {
@@ -495,4 +504,88 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.deepEqual(await serviceState(call), before, "and the connection is as it was");
     assert.deepEqual(await connections(page), [["schwab", "Kept", "active"]]);
   });
+
+  test("a command the service refuses is taken off the page even when the pull after the push fails", { timeout: 180_000 }, async (t) => {
+    await signIn(randomUUID());
+    const laptop = await openProfile(app);
+    const phone = await openProfile(app);
+    t.after(() => Promise.all([laptop.context.close(), phone.context.close()]));
+    await connect(laptop.page, { provider: "vanguard", alias: "Both" });
+    await synced(laptop.page);
+    await syncNow(phone.page);
+    const pulled = await timeline(phone.page);
+    assert.deepEqual(pulled, [["ProviderConnectionSucceeded", null], ["ProviderConnectionAttempted", null]]);
+
+    await phone.context.setOffline(true);
+    await replaceCredentials(phone.page, "vanguard", { secret: SECOND_SECRET });
+    await disconnect(laptop.page, "vanguard");
+    await synced(laptop.page);
+    await phone.page.route(`${service.url}/sync/pull?**`, (route) => route.abort("connectionreset"));
+    await phone.context.setOffline(false);
+    await noticeShown(phone.page);
+    assert.equal(await phone.page.textContent("#sync-notice"), "Replacing the credentials of vanguard was undone: Connection is not active: connect again");
+    await phone.page.waitForFunction(() => document.querySelector("#sync-status").textContent.startsWith("Offline"), null, { timeout: 30_000 });
+    assert.deepEqual(await timeline(phone.page), pulled, "the refused refresh's own events are gone from the page");
+    assert.deepEqual(await pendingShown(phone.page), { connections: [], events: [] });
+    assert.equal((await syncState(phone.page)).status, "Offline: changes will sync when the network is back.");
+  });
+
+  test("a secret the page can no longer decrypt is dropped with its reason, and the commands after it go on", { timeout: 180_000 }, async (t) => {
+    const call = await signIn(randomUUID());
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    await synced(page);
+    await context.setOffline(true);
+    await connect(page, { provider: "schwab", alias: "Damaged" });
+    await connect(page, { provider: "fidelity", alias: "After" });
+    await editPendingIn(page, (entries) =>
+      entries.filter((entry) => entry.args.alias === "Damaged").map((entry) => ({ ...entry, args: { ...entry.args, credentials: { ...entry.args.credentials, sealed: new Uint8Array([1, 2, 3]) } } })),
+    );
+    await context.setOffline(false);
+    await noticeShown(page);
+    assert.equal(await page.textContent("#sync-notice"), "Connecting schwab was undone: Its secret could not be read back in this browser: enter it again");
+    await synced(page);
+    assert.deepEqual((await serviceState(call)).connections.map((c) => c.alias), ["After"]);
+    assert.deepEqual(await connections(page), [["fidelity", "After", "active"]]);
+  });
+
+  test("a tab that finds another tab syncing waits its turn, then pushes what it made", { timeout: 180_000 }, async (t) => {
+    const call = await signIn(randomUUID());
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    await synced(page);
+    await holdLock(page, "connect-provider:sync");
+    await connect(page, { provider: "schwab", alias: "Waited" });
+    await page.waitForTimeout(1_000);
+    assert.equal((await syncState(page)).status, "1 change waiting to sync.");
+    assert.deepEqual((await serviceState(call)).connections, [], "nothing pushed while the other tab syncs");
+    await page.evaluate(() => window.releaseHeld());
+    await synced(page);
+    assert.deepEqual((await serviceState(call)).connections.map((c) => c.alias), ["Waited"]);
+  });
 });
+
+/**
+ * Rewrites the page's pending queue: `change` (run in the page, so it closes over nothing) gets its
+ * entries and answers those to put back (by their ids).
+ */
+const editPendingIn = (page, change) => page.evaluate(`(${editPending})(${change})`);
+
+async function editPending(change) {
+  const db = await new Promise((resolve, reject) => {
+    const opening = indexedDB.open("connect-provider");
+    opening.onsuccess = () => resolve(opening.result);
+    opening.onerror = () => reject(opening.error);
+  });
+  const entries = await new Promise((resolve) => {
+    const all = db.transaction("pending").objectStore("pending").getAll();
+    all.onsuccess = () => resolve(all.result);
+  });
+  await new Promise((resolve, reject) => {
+    const transaction = db.transaction("pending", "readwrite");
+    for (const entry of change(entries)) transaction.objectStore("pending").put(entry);
+    transaction.oncomplete = resolve;
+    transaction.onerror = () => reject(transaction.error);
+  });
+  db.close();
+}

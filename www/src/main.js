@@ -90,9 +90,15 @@ const refresher = new RefreshProviderTokensHandler(repository, eventBus, options
 const lister = new ListProviderConnectionsHandler(repository);
 const expiring = new ListExpiringConnectionsHandler(repository);
 const local = localState({ userId, store, handlers: { connect: connecter, refresh: refresher, disconnect: disconnecter } });
-const tabs = tabSync(() => void render());
+/** @type {ReturnType<typeof syncEngine> | null} */
+let engine = null;
+// Another tab changed the state or synced: show it, and what still waits here.
+const tabs = tabSync(() => {
+  void render();
+  void engine?.report();
+});
 const bar = syncBar({ bar: element("#sync-bar"), status: element("#sync-status"), notice: element("#sync-notice"), button: element("#sync-now") });
-const engine = config
+engine = config
   ? syncEngine({
       userId,
       clientId: await clientId(),
@@ -156,7 +162,8 @@ const list = connectionsList(
 /** What waits for the service: the connections pending commands touch, and the events it has not logged. */
 async function pendingMarks() {
   if (!engine) return { connections: new Set(), isPending: () => false };
-  const [pending, snapshot] = await Promise.all([pendingQueue(userId).all(), readSnapshot(userId)]);
+  const snapshot = await readSnapshot(userId);
+  const pending = await pendingQueue(userId).all(snapshot.lastMutationId);
   const logged = new Set(snapshot.events.map((event) => event.eventId));
   return {
     connections: new Set(pending.map((mutation) => mutation.args.connectionId)),
@@ -199,10 +206,10 @@ setInterval(() => void render(), 60_000);
 if (engine) {
   // The page's state is made again from the service's last answer and the queue: a command whose
   // tab closed before it was applied here is applied now.
-  await engine.rebuild();
+  await engine.start(async (connectionId) => (await repository.findById(connectionId))?.userId ?? null);
   bar.onSyncNow(() => void sync());
   window.addEventListener("online", () => void sync());
-  window.addEventListener("offline", () => void engine.report());
+  window.addEventListener("offline", () => void engine?.report());
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && void sync());
   setInterval(() => void sync(), config?.syncEveryMs);
 }

@@ -72,7 +72,7 @@ export function localState({ userId, store, handlers }) {
     async rebuild() {
       const snapshot = await readSnapshot(userId);
       await store.replaceUser(userId, { records: snapshot.connections.map(recordOfView), events: snapshot.events });
-      const pending = (await queue.all()).filter((mutation) => mutation.id > snapshot.lastMutationId);
+      const pending = await queue.all(snapshot.lastMutationId);
       for (const mutation of pending) await this.apply(mutation);
       return { pending, serverEventIds: new Set(snapshot.events.map((event) => event.eventId)) };
     },

@@ -6,8 +6,8 @@
 //
 // One store serves every user who signs in on this browser profile; each entry carries the user
 // who made it, and a user's queue is theirs alone: another user's commands are never pushed under
-// this user's token. (An entry of the app's first offline version carries no user: it is read as
-// the queue of the user signed in, as that version did.)
+// this user's token. (The app's first offline version stored no user: `claimUnowned` gives each such
+// entry to its connection's user.)
 import { committed, openAppDatabase, settle } from "../storage/database.js";
 
 const PENDING = "pending";
@@ -30,7 +30,7 @@ async function withDatabase(body) {
 
 /** The queue of the commands `userId` made on this browser profile. @param {string} userId */
 export function pendingQueue(userId) {
-  const isMine = (/** @type {PendingMutation} */ entry) => (entry.userId ?? userId) === userId;
+  const isMine = (/** @type {PendingMutation} */ entry) => entry.userId === userId;
 
   /** Deletes this user's entries among those with keys in `range`. @param {IDBKeyRange} range */
   const removeIn = (range) =>
@@ -60,8 +60,17 @@ export function pendingQueue(userId) {
         return /** @type {number} */ (await id);
       }),
 
-    /** Every command of this user's waiting, oldest first. @returns {Promise<PendingMutation[]>} */
-    all: () => withDatabase(async (db) => (await settle(db.transaction(PENDING).objectStore(PENDING).getAll())).filter(isMine)),
+    /**
+     * This user's commands after mutation `after`, oldest first. Callers pass the snapshot's
+     * `lastMutationId`: the service has applied (or refused) everything up to it, which a pull
+     * removes but a page closed in between may have left.
+     * @param {number} [after] @returns {Promise<PendingMutation[]>}
+     */
+    all: (after = 0) =>
+      withDatabase(async (db) => {
+        const entries = await settle(db.transaction(PENDING).objectStore(PENDING).getAll(IDBKeyRange.lowerBound(after, true)));
+        return entries.filter(isMine);
+      }),
 
     /** Drops this one command (refused, by this page or the service). @param {number} id */
     remove: (id) => removeIn(IDBKeyRange.only(id)),
@@ -69,4 +78,23 @@ export function pendingQueue(userId) {
     /** Drops every command of this user's up to `id`: the service has applied (or consumed) them. @param {number} id */
     removeThrough: (id) => (id < 1 ? Promise.resolve() : removeIn(IDBKeyRange.upperBound(id))),
   };
+}
+
+/**
+ * Gives each entry that names no user (the app's first offline version stored none) to the user of
+ * the page's record of its connection: the one whose command made or read it here. An entry whose
+ * connection has no record stays with no user, pushed by none. Run under the state lock.
+ * @param {(connectionId: string) => Promise<string | null>} ownerOf
+ */
+export async function claimUnowned(ownerOf) {
+  const entries = await withDatabase((db) => settle(db.transaction(PENDING).objectStore(PENDING).getAll()));
+  for (const entry of entries.filter((e) => e.userId === undefined)) {
+    const owner = await ownerOf(entry.args.connectionId);
+    if (owner === null) continue;
+    await withDatabase(async (db) => {
+      const transaction = db.transaction(PENDING, "readwrite");
+      transaction.objectStore(PENDING).put({ ...entry, userId: owner });
+      await committed(transaction);
+    });
+  }
 }

@@ -7,13 +7,14 @@
 // Two Web Locks, shared by the tabs of this origin: STATE_LOCK around every change of the page's
 // state (a command and its queue entry, a rebuild) and every read of the queue for a push, so a
 // rebuild never drops a command made meanwhile and a push never sends one whose run here has not
-// ended (and may yet be refused); SYNC_LOCK around a push and pull, taken only if free, so one tab
-// syncs at a time.
+// ended (and may yet be refused); SYNC_LOCK around a push and pull, so one tab syncs at a time (a
+// tab that finds it held waits its turn).
 //
 // A command the service applied leaves the queue only once a pull has brought its change into the
 // snapshot: until then the page's state is rebuilt (after a reload, say) from the old snapshot with
-// the command on top. A command the service refused leaves at once, with its reason.
-import { pendingQueue } from "./pending-queue.js";
+// the command on top. A command the service refused leaves at once, with its reason, and the page's
+// state is rebuilt without it even when the pull then fails.
+import { claimUnowned, pendingQueue } from "./pending-queue.js";
 import { readSnapshot, writeSnapshot } from "./server-snapshot.js";
 import { SyncBadRequest, SyncRefused, SyncUnavailable, syncClient } from "./sync-client.js";
 
@@ -27,6 +28,8 @@ const PUSH_BYTES = 60 * 1024;
 const jsonBytes = (/** @type {unknown} */ value) => new TextEncoder().encode(JSON.stringify(value)).length;
 /** What the user reads of a command no push could carry. */
 export const TOO_LARGE = "Too large to sync: the service takes a secret of at most 32 KiB";
+/** What the user reads of a command whose secret this page can no longer decrypt (its key or entry damaged). */
+export const UNREADABLE = "Its secret could not be read back in this browser: enter it again";
 
 /**
  * @typedef {import("./pending-queue.js").PendingMutation} PendingMutation
@@ -54,66 +57,67 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
   const client = syncClient(endpoint);
   const queue = pendingQueue(userId);
 
-  /** The mutation as the push route takes it: the secret unsealed here, for the service to seal. @param {PendingMutation} mutation */
+  /**
+   * The mutation as the push route takes it: the secret unsealed here, for the service to seal;
+   * `null` when the secret cannot be decrypted. @param {PendingMutation} mutation
+   */
   async function wireOf({ id, name, args }) {
     const { credentials, ...rest } = args;
     if (!credentials) return { id, name, args: rest };
-    const secret = await sealer.unseal(credentials.sealed);
+    const secret = await sealer.unseal(credentials.sealed).catch(() => null);
+    if (secret === null) return null;
     return { id, name, args: { ...rest, credentials: { secret, credentialType: credentials.credentialType, expiresAt: credentials.expiresAt } } };
   }
 
   /**
-   * The queue's oldest mutations after `through` that fit one push, with their wire forms; a first
-   * mutation too large for any push on its own is `tooLarge` (it would be refused with the whole
-   * push, for good). Read under STATE_LOCK: each one's run on the page has ended, and was not refused.
+   * The queue's oldest mutations after `through` that fit one push, with their wire forms. A first
+   * mutation that no push can carry (too large for one on its own, which would be refused with the
+   * whole push for good; or a secret that cannot be decrypted) is `dropped`, with why. Read under
+   * STATE_LOCK: each one's run on the page has ended, and was not refused.
    * @param {number} through
+   * @returns {Promise<{ batch: PendingMutation[], wire: object[], dropped?: { mutation: PendingMutation, why: string } }>}
    */
-  const nextBatch = (through) => navigator.locks.request(STATE_LOCK, () => batchAfter(through));
-
-  /** @param {number} through */
-  async function batchAfter(through) {
-    /** @type {PendingMutation[]} */
-    const batch = [];
-    const wire = [];
-    let bytes = jsonBytes({ clientId, mutations: [] });
-    const waiting = (await queue.all()).filter((mutation) => mutation.id > through);
-    for (const mutation of waiting.slice(0, PUSH_BATCH)) {
-      const wired = await wireOf(mutation);
-      const more = jsonBytes(wired) + (wire.length > 0 ? 1 : 0);
-      if (bytes + more > PUSH_BYTES) return wire.length > 0 ? { batch, wire } : { batch, wire, tooLarge: mutation };
-      bytes += more;
-      batch.push(mutation);
-      wire.push(wired);
-    }
-    return { batch, wire };
-  }
+  const nextBatch = (through) =>
+    navigator.locks.request(STATE_LOCK, async () => {
+      /** @type {PendingMutation[]} */
+      const batch = [];
+      const wire = [];
+      let bytes = jsonBytes({ clientId, mutations: [] });
+      for (const mutation of (await queue.all(through)).slice(0, PUSH_BATCH)) {
+        const wired = await wireOf(mutation);
+        if (wired === null) return wire.length > 0 ? { batch, wire } : { batch, wire, dropped: { mutation, why: UNREADABLE } };
+        const more = jsonBytes(wired) + (wire.length > 0 ? 1 : 0);
+        if (bytes + more > PUSH_BYTES) return wire.length > 0 ? { batch, wire } : { batch, wire, dropped: { mutation, why: TOO_LARGE } };
+        bytes += more;
+        batch.push(mutation);
+        wire.push(wired);
+      }
+      return { batch, wire };
+    });
 
   /**
-   * Pushes the queue, oldest first, in pushes the service reads whole; stops where the service
-   * stopped. The refused commands leave the queue; the applied ones wait for the pull.
+   * Pushes the queue after the snapshot's last mutation, oldest first, in pushes the service reads
+   * whole; stops where the service stopped. Refused commands leave the queue, their reasons added to
+   * `rejections`; applied ones wait for the pull.
+   * @param {Rejection[]} rejections
    */
-  async function push() {
-    let through = 0;
+  async function push(rejections) {
+    let through = (await readSnapshot(userId)).lastMutationId;
     for (;;) {
-      const { batch, wire, tooLarge } = await nextBatch(through);
-      if (tooLarge) {
+      const { batch, wire, dropped } = await nextBatch(through);
+      if (dropped) {
         // Dropped with its reason, as a refusal of the service's would be; the rebuild undoes it.
-        await queue.remove(tooLarge.id);
-        onRejected([{ label: tooLarge.label, message: TOO_LARGE }]);
+        await queue.remove(dropped.mutation.id);
+        rejections.push({ label: dropped.mutation.label, message: dropped.why });
         continue;
       }
       if (batch.length === 0) return;
       const answer = await client.push(clientId, wire);
-      const refused = answer.results.flatMap((result) => {
+      for (const result of answer.results) {
         const mutation = batch.find((m) => m.id === result.id);
-        return result.ok === false && mutation ? [mutation] : [];
-      });
-      for (const mutation of refused) await queue.remove(mutation.id);
-      if (refused.length) {
-        onRejected(refused.map((mutation) => {
-          const result = answer.results.find((r) => r.id === mutation.id);
-          return { label: mutation.label, message: rejectionMessage(result?.code ?? "", result?.error ?? "") };
-        }));
+        if (result.ok !== false || !mutation) continue;
+        await queue.remove(mutation.id);
+        rejections.push({ label: mutation.label, message: rejectionMessage(result.code ?? "", result.error ?? "") });
       }
       if (answer.results.length < batch.length) return;
       through = answer.lastMutationId;
@@ -144,15 +148,23 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
     }
     await writeSnapshot(snapshot);
     // The snapshot now holds the change of every command the service applied (this sync's push, or
-    // one whose answer was lost): they are done.
+    // one whose answer was lost): they are done. (Until this runs, every reader of the queue skips
+    // them by the snapshot's lastMutationId.)
     await queue.removeThrough(snapshot.lastMutationId);
   }
 
-  const rebuild = () => navigator.locks.request(STATE_LOCK, () => local.rebuild());
+  /** The page's state made again from the snapshot and the queue, and shown. */
+  async function rebuild() {
+    await navigator.locks.request(STATE_LOCK, () => local.rebuild());
+    onChange();
+  }
+
+  /** The commands still waiting for the service: those after the snapshot's last mutation. */
+  const waiting = async () => (await queue.all((await readSnapshot(userId)).lastMutationId)).length;
 
   async function report(synced = false) {
-    const waiting = (await queue.all()).length;
-    onStatus(!navigator.onLine ? "offline" : waiting ? "pending" : "synced", waiting, synced);
+    const count = await waiting();
+    onStatus(!navigator.onLine ? "offline" : count ? "pending" : "synced", count, synced);
   }
 
   return {
@@ -172,29 +184,41 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
       return result;
     },
 
-    /** The page's state made again from the snapshot and the queue (after a reload, say). */
-    async rebuild() {
+    /**
+     * The page's state made again from the snapshot and the queue (after a reload, say); the
+     * queue's entries of the app's first offline version, which name no user, go to theirs first.
+     * @param {(connectionId: string) => Promise<string | null>} ownerOf the user of the page's record of a connection
+     */
+    async start(ownerOf) {
+      await navigator.locks.request(STATE_LOCK, () => claimUnowned(ownerOf));
       await rebuild();
       await report();
     },
 
-    /** One push and pull, unless another tab is at it (that tab tells this one when it is done). */
+    /**
+     * One push and pull. One tab syncs at a time: a tab that finds another at it waits, then syncs
+     * its own (its user's commands, made while the other synced).
+     */
     sync: () =>
-      navigator.locks.request(SYNC_LOCK, { ifAvailable: true }, async (lock) => {
-        if (!lock) return;
+      navigator.locks.request(SYNC_LOCK, async () => {
         if (!navigator.onLine) return report();
         onStatus("syncing", -1);
+        /** @type {Rejection[]} */
+        const rejections = [];
         try {
-          await push();
+          await push(rejections);
           await pull();
           await rebuild();
-          onChange();
           await report(true);
         } catch (error) {
+          // Refused commands left the queue: the page's state is made again without them, the pull or not.
+          if (rejections.length) await rebuild();
           if (error instanceof SyncRefused) return onStatus("signed-out", -1);
           if (!(error instanceof SyncUnavailable) && !(error instanceof SyncBadRequest)) throw error;
           console.warn(`sync: ${/** @type {Error} */ (error).message}`);
-          onStatus("offline", -1);
+          onStatus("offline", await waiting());
+        } finally {
+          if (rejections.length) onRejected(rejections);
         }
       }),
 
