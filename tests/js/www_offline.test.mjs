@@ -405,6 +405,7 @@ describe("one browser profile, and a sync cut short or raced", () => {
     const asBob = await signIn(bob);
     const page = await openApp(context, app.url);
     await synced(page);
+    await syncNow(page);
     assert.deepEqual(await connections(page), [], "Bob's page shows nothing of Alice's");
     assert.deepEqual((await serviceState(asBob)).connections, [], "and nothing of hers went in under his token");
     await connect(page, { provider: "fidelity", alias: "Bob's" });
@@ -505,7 +506,7 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.deepEqual(await connections(page), [["schwab", "Kept", "active"]]);
   });
 
-  test("a command the service refuses is taken off the page even when the pull after the push fails", { timeout: 180_000 }, async (t) => {
+  test("a command the service refuses is shown as refused at once, and taken off the page even when the pull after the push fails", { timeout: 180_000 }, async (t) => {
     await signIn(randomUUID());
     const laptop = await openProfile(app);
     const phone = await openProfile(app);
@@ -520,10 +521,22 @@ describe("one browser profile, and a sync cut short or raced", () => {
     await replaceCredentials(phone.page, "vanguard", { secret: SECOND_SECRET });
     await disconnect(laptop.page, "vanguard");
     await synced(laptop.page);
-    await phone.page.route(`${service.url}/sync/pull?**`, (route) => route.abort("connectionreset"));
+    // The pull hangs until the refusal has been shown (a user may close the tab meanwhile), then fails.
+    let pullReached;
+    const pullHeld = new Promise((resolve) => (pullReached = resolve));
+    let letPullFail;
+    const failPull = new Promise((resolve) => (letPullFail = resolve));
+    await phone.page.route(`${service.url}/sync/pull?**`, async (route) => {
+      pullReached();
+      await failPull;
+      await route.abort("connectionreset");
+    });
     await phone.context.setOffline(false);
+    await pullHeld;
     await noticeShown(phone.page);
     assert.equal(await phone.page.textContent("#sync-notice"), "Replacing the credentials of vanguard was undone: Connection is not active: connect again");
+    assert.equal((await syncState(phone.page)).status, "Syncing…", "shown while the pull still hangs");
+    letPullFail();
     await phone.page.waitForFunction(() => document.querySelector("#sync-status").textContent.startsWith("Offline"), null, { timeout: 30_000 });
     assert.deepEqual(await timeline(phone.page), pulled, "the refused refresh's own events are gone from the page");
     assert.deepEqual(await pendingShown(phone.page), { connections: [], events: [] });
@@ -562,6 +575,24 @@ describe("one browser profile, and a sync cut short or raced", () => {
     await page.evaluate(() => window.releaseHeld());
     await synced(page);
     assert.deepEqual((await serviceState(call)).connections.map((c) => c.alias), ["Waited"]);
+  });
+
+  test("a sign-in the service refused stays shown when another tab changes the state or a command is made", { timeout: 180_000 }, async (t) => {
+    await signIn(randomUUID());
+    signedIn.token = "not-a-token";
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    const SIGNED_OUT = "The service did not accept this sign-in: sign in again to sync.";
+    await page.waitForFunction((text) => document.querySelector("#sync-status").textContent === text, SIGNED_OUT, { timeout: 30_000 });
+    // Another tab announces a change, as it does after each command and sync.
+    await page.evaluate(() => new BroadcastChannel("connect-provider").postMessage({ type: "changed" }));
+    const replaced = await page
+      .waitForFunction((text) => document.querySelector("#sync-status").textContent !== text, SIGNED_OUT, { timeout: 2_000 })
+      .then(() => page.textContent("#sync-status"), () => null);
+    assert.equal(replaced, null, "not replaced by the count of what waits");
+    await context.setOffline(true);
+    await connect(page, { provider: "schwab", alias: "Signed out" });
+    assert.equal((await syncState(page)).status, "Offline: 1 change waiting to sync.", "offline says so");
   });
 });
 

@@ -90,15 +90,8 @@ const refresher = new RefreshProviderTokensHandler(repository, eventBus, options
 const lister = new ListProviderConnectionsHandler(repository);
 const expiring = new ListExpiringConnectionsHandler(repository);
 const local = localState({ userId, store, handlers: { connect: connecter, refresh: refresher, disconnect: disconnecter } });
-/** @type {ReturnType<typeof syncEngine> | null} */
-let engine = null;
-// Another tab changed the state or synced: show it, and what still waits here.
-const tabs = tabSync(() => {
-  void render();
-  void engine?.report();
-});
 const bar = syncBar({ bar: element("#sync-bar"), status: element("#sync-status"), notice: element("#sync-notice"), button: element("#sync-now") });
-engine = config
+const engine = config
   ? syncEngine({
       userId,
       clientId: await clientId(),
@@ -188,6 +181,14 @@ const render = coalesced(async () => {
   renderTimeline(element("#timeline"), events, marks.isPending);
 });
 
+/** What waits to sync, shown again (another tab changed it, or the network went). */
+const showWaiting = () => void engine?.report().catch((error) => console.warn("the sync status was not read:", error));
+// Another tab changed the state or synced: show it, and what still waits here.
+const tabs = tabSync(() => {
+  void render();
+  showWaiting();
+});
+
 form.onSubmit(async (entered) => {
   const { providerSlug, alias } = entered;
   const credentials = await pendingCredentials(entered);
@@ -209,7 +210,7 @@ if (engine) {
   await engine.start(async (connectionId) => (await repository.findById(connectionId))?.userId ?? null);
   bar.onSyncNow(() => void sync());
   window.addEventListener("online", () => void sync());
-  window.addEventListener("offline", () => void engine?.report());
+  window.addEventListener("offline", showWaiting);
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && void sync());
   setInterval(() => void sync(), config?.syncEveryMs);
 }

@@ -88,13 +88,25 @@ export function pendingQueue(userId) {
  */
 export async function claimUnowned(ownerOf) {
   const entries = await withDatabase((db) => settle(db.transaction(PENDING).objectStore(PENDING).getAll()));
+  /** @type {Map<number, string>} */
+  const owners = new Map();
   for (const entry of entries.filter((e) => e.userId === undefined)) {
     const owner = await ownerOf(entry.args.connectionId);
-    if (owner === null) continue;
-    await withDatabase(async (db) => {
-      const transaction = db.transaction(PENDING, "readwrite");
-      transaction.objectStore(PENDING).put({ ...entry, userId: owner });
-      await committed(transaction);
-    });
+    if (owner !== null) owners.set(entry.id, owner);
   }
+  if (owners.size === 0) return;
+  // Each entry read again in the transaction that gives it away: one a tab of the first version
+  // pushed and removed meanwhile is not brought back, one claimed meanwhile keeps its user.
+  await withDatabase(async (db) => {
+    const transaction = db.transaction(PENDING, "readwrite");
+    const pending = transaction.objectStore(PENDING);
+    for (const [id, owner] of owners) {
+      const reading = pending.get(id);
+      reading.onsuccess = () => {
+        const entry = reading.result;
+        if (entry && entry.userId === undefined) pending.put({ ...entry, userId: owner });
+      };
+    }
+    await committed(transaction);
+  });
 }

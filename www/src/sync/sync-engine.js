@@ -97,18 +97,23 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
 
   /**
    * Pushes the queue after the snapshot's last mutation, oldest first, in pushes the service reads
-   * whole; stops where the service stopped. Refused commands leave the queue, their reasons added to
-   * `rejections`; applied ones wait for the pull.
+   * whole; stops where the service stopped. Refused commands leave the queue, and the page shows
+   * why at once (every refusal of this sync so far, in `rejections`); applied ones wait for the pull.
    * @param {Rejection[]} rejections
    */
   async function push(rejections) {
+    /** @param {PendingMutation} mutation @param {string} message */
+    const refused = async (mutation, message) => {
+      await queue.remove(mutation.id);
+      rejections.push({ label: mutation.label, message });
+      onRejected([...rejections]);
+    };
     let through = (await readSnapshot(userId)).lastMutationId;
     for (;;) {
       const { batch, wire, dropped } = await nextBatch(through);
       if (dropped) {
         // Dropped with its reason, as a refusal of the service's would be; the rebuild undoes it.
-        await queue.remove(dropped.mutation.id);
-        rejections.push({ label: dropped.mutation.label, message: dropped.why });
+        await refused(dropped.mutation, dropped.why);
         continue;
       }
       if (batch.length === 0) return;
@@ -116,8 +121,7 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
       for (const result of answer.results) {
         const mutation = batch.find((m) => m.id === result.id);
         if (result.ok !== false || !mutation) continue;
-        await queue.remove(mutation.id);
-        rejections.push({ label: mutation.label, message: rejectionMessage(result.code ?? "", result.error ?? "") });
+        await refused(mutation, rejectionMessage(result.code ?? "", result.error ?? ""));
       }
       if (answer.results.length < batch.length) return;
       through = answer.lastMutationId;
@@ -162,8 +166,13 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
   /** The commands still waiting for the service: those after the snapshot's last mutation. */
   const waiting = async () => (await queue.all((await readSnapshot(userId)).lastMutationId)).length;
 
+  /** What this tab's own sync last said that a count of the queue must not replace: it is syncing, or the service refused its token. @type {SyncState | null} */
+  let held = null;
+
+  /** Shows what waits; `synced`: at the end of this tab's sync, whose say it is. */
   async function report(synced = false) {
     const count = await waiting();
+    if (held && !synced && navigator.onLine) return;
     onStatus(!navigator.onLine ? "offline" : count ? "pending" : "synced", count, synced);
   }
 
@@ -202,6 +211,7 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
     sync: () =>
       navigator.locks.request(SYNC_LOCK, async () => {
         if (!navigator.onLine) return report();
+        held = "syncing";
         onStatus("syncing", -1);
         /** @type {Rejection[]} */
         const rejections = [];
@@ -209,19 +219,20 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
           await push(rejections);
           await pull();
           await rebuild();
+          held = null;
           await report(true);
         } catch (error) {
+          held = error instanceof SyncRefused ? "signed-out" : null;
           // Refused commands left the queue: the page's state is made again without them, the pull or not.
-          if (rejections.length) await rebuild();
+          if (rejections.length) await rebuild().catch((failed) => console.warn("sync: the page's state was not made again:", failed));
           if (error instanceof SyncRefused) return onStatus("signed-out", -1);
           if (!(error instanceof SyncUnavailable) && !(error instanceof SyncBadRequest)) throw error;
           console.warn(`sync: ${/** @type {Error} */ (error).message}`);
           onStatus("offline", await waiting());
-        } finally {
-          if (rejections.length) onRejected(rejections);
         }
       }),
 
+    /** Shows what waits (another tab changed it, or the network went), unless this tab's sync has the say. */
     report: () => report(),
   };
 }
