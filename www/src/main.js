@@ -99,7 +99,10 @@ const engine = config
       local,
       sealer,
       onStatus: bar.status,
-      onRejected: bar.rejected,
+      onRejected: (rejections) => {
+        bar.rejected(rejections);
+        tabs.announceRejected(userId, rejections);
+      },
       onChange: () => {
         void render();
         tabs.announce();
@@ -183,10 +186,14 @@ const render = coalesced(async () => {
 
 /** What waits to sync, shown again (another tab changed it, or the network went). */
 const showWaiting = () => void engine?.report().catch((error) => console.warn("the sync status was not read:", error));
-// Another tab changed the state or synced: show it, and what still waits here.
-const tabs = tabSync(() => {
-  void render();
-  showWaiting();
+// Another tab changed the state or synced: show it, and what still waits here; its user's refused
+// commands are this tab's user's too when they are one user.
+const tabs = tabSync({
+  onChange() {
+    void render();
+    showWaiting();
+  },
+  onRejected: (from, rejections) => from === userId && bar.rejected(rejections),
 });
 
 form.onSubmit(async (entered) => {
