@@ -5,6 +5,7 @@
 import {
   ConnectProviderHandler,
   DisconnectProviderHandler,
+  ErrorCode,
   GetProviderConnectionHandler,
   ListProviderConnectionsHandler,
   RefreshProviderTokensHandler,
@@ -145,8 +146,10 @@ export function connectionRoutes({ store, sealer, logError }) {
  */
 export function refuseNul(body) {
   const has = (/** @type {unknown} */ value) => typeof value === "string" && value.includes("\u0000");
-  if (has(body.providerSlug)) throw new HttpError(400, "Invalid provider slug");
-  if (has(body.alias)) throw new HttpError(400, "Invalid command: alias contains U+0000");
+  // The code the domain gives such a field, for a sync push's answer.
+  const refused = (/** @type {string} */ code, /** @type {string} */ message) => Object.assign(new HttpError(400, message), { code });
+  if (has(body.providerSlug)) throw refused(ErrorCode.INVALID_PROVIDER_SLUG, "Invalid provider slug");
+  if (has(body.alias)) throw refused(ErrorCode.INVALID_COMMAND, "Invalid command: alias contains U+0000");
 }
 
 /** A connection's version as a strong entity tag. @param {number} version */

@@ -90,9 +90,9 @@ export function syncRoutes({ store, sealer, logError }) {
     let handler;
     /** @type {object} */
     let command;
+    // Each command is made (its secret sealed) before its handler, which nothing would free if sealing failed.
     if (name === "connect") {
       refuseNul(args);
-      handler = new ConnectProviderHandler(repository, store.eventBus, options);
       command = {
         userId,
         providerId: args.providerId,
@@ -101,9 +101,10 @@ export function syncRoutes({ store, sealer, logError }) {
         ...(args.connectionId === undefined ? {} : { connectionId: args.connectionId }),
         credentials: await sealedCredentials(sealer, args.credentials, userId),
       };
+      handler = new ConnectProviderHandler(repository, store.eventBus, options);
     } else if (name === "refresh") {
-      handler = new RefreshProviderTokensHandler(repository, store.eventBus, options);
       command = { userId, connectionId: args.connectionId, credentials: await sealedCredentials(sealer, args.credentials, userId), ...expected };
+      handler = new RefreshProviderTokensHandler(repository, store.eventBus, options);
     } else {
       handler = new DisconnectProviderHandler(repository, store.eventBus, options);
       command = { userId, connectionId: args.connectionId, ...expected };
@@ -133,7 +134,7 @@ export function syncRoutes({ store, sealer, logError }) {
         } catch (error) {
           // A field the edge refuses before any handler (U+0000): consumed like the domain's refusals.
           if (!(error instanceof HttpError)) throw error;
-          result = { ok: false, code: ErrorCode.INVALID_COMMAND, error: error.message };
+          result = { ok: false, code: /** @type {{ code?: string }} */ (error).code ?? ErrorCode.INVALID_COMMAND, error: error.message };
         }
         if (result.ok) {
           last = mutation.id;

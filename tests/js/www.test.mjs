@@ -80,6 +80,37 @@ test("a storage failure (quota exceeded) is shown at the form and nothing is hal
   assert.deepEqual((await dumpIndexedDb(page)).connections, []);
 });
 
+test("an event of a type this page does not know (a newer service's) is shown by its name, and the timeline still draws", async (t) => {
+  const context = await launchChromium();
+  t.after(() => context.close());
+  const page = await openApp(context, app.url);
+  await connect(page);
+  // Filed as the store files a published event: its columns and the event, under the next sequence.
+  await page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const opening = indexedDB.open("connect-provider");
+      opening.onsuccess = () => resolve(opening.result);
+      opening.onerror = () => reject(opening.error);
+    });
+    const transaction = db.transaction("events", "readwrite");
+    const log = transaction.objectStore("events");
+    const last = await new Promise((resolve) => {
+      const reading = log.openCursor(null, "prev");
+      reading.onsuccess = () => resolve(reading.result.value);
+    });
+    const eventId = crypto.randomUUID();
+    const { sequence, ...columns } = last;
+    log.add({ ...columns, eventId, eventType: "ProviderConnectionPaused", event: { ...last.event, eventId, eventType: "ProviderConnectionPaused" } });
+    await new Promise((resolve) => (transaction.oncomplete = resolve));
+    db.close();
+  });
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.deepEqual(await timeline(page), [["ProviderConnectionPaused", null], ["ProviderConnectionSucceeded", null], ["ProviderConnectionAttempted", null]]);
+  assert.equal(await page.locator(".event .event-action").first().textContent(), "ProviderConnectionPaused");
+  assert.deepEqual(page.errors, []);
+});
+
 test("a second tab sees a connection made in the first", async (t) => {
   const context = await launchChromium();
   t.after(() => context.close());

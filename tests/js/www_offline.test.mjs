@@ -582,6 +582,70 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.deepEqual((await serviceState(call)).connections.map((c) => c.alias), ["Waited"]);
   });
 
+  test("a config's user id is read lower-cased, as the service reads the token's; one that is no UUID is said on the page, which then syncs nothing", { timeout: 180_000 }, async (t) => {
+    const userId = randomUUID();
+    const call = await signIn(userId);
+    signedIn.userId = userId.toUpperCase();
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    await synced(page);
+    await connect(page, { provider: "schwab", alias: "Upper" });
+    await synced(page);
+    assert.deepEqual((await serviceState(call)).connections.map((c) => c.alias), ["Upper"]);
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await synced(page);
+    assert.deepEqual(await connections(page), [["schwab", "Upper", "active"]], "the pulled record is this user's");
+
+    signedIn.userId = "not-a-uuid";
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    assert.equal(await page.textContent("#config-notice"), "sync-config.json: userId must be a UUID. This page keeps its changes in this browser alone.");
+    assert.equal(await page.isHidden("#sync-bar"), true, "no sync, as no one");
+    assert.deepEqual(await page.evaluate(() => localStorage.getItem("connect-provider.syncConfig")), null, "the kept config gone");
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("a host that answers its sign-in page for the config signs the kept config out: the page syncs as no one, online or offline", { timeout: 180_000 }, async (t) => {
+    await signIn(randomUUID());
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    await synced(page);
+    await connect(page, { provider: "schwab", alias: "Signed in" });
+    await synced(page);
+    await page.route("**/sync-config.json", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>Sign in</title>" }));
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    assert.equal(await page.isHidden("#sync-bar"), true, "no sync under the kept token");
+    assert.deepEqual(await connections(page), [], "nor the signed-out user's connections");
+    await page.unroute("**/sync-config.json");
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    assert.equal(await page.isHidden("#sync-bar"), true, "offline, no kept config to fall back on");
+  });
+
+  test("a queue that cannot be written (quota exceeded) is said at the form, and nothing is stored or sent", { timeout: 180_000 }, async (t) => {
+    const call = await signIn(randomUUID());
+    const context = await launchChromium();
+    t.after(() => context.close());
+    await context.addInitScript(() => {
+      const add = IDBObjectStore.prototype.add;
+      IDBObjectStore.prototype.add = function (...args) {
+        if (this.name === "pending") throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+        return add.apply(this, args);
+      };
+    });
+    const page = await openApp(context, app.url);
+    await synced(page);
+    await connect(page, { provider: "schwab", alias: "Full" });
+    assert.equal(await page.textContent("#form-status"), "Not connected: The quota has been exceeded.");
+    assert.deepEqual(await connections(page), []);
+    await syncNow(page);
+    assert.deepEqual((await serviceState(call)).connections, [], "nothing sent");
+    assert.deepEqual(page.errors, []);
+  });
+
   test("a sign-in the service refused stays shown when another tab changes the state or a command is made", { timeout: 180_000 }, async (t) => {
     await signIn(randomUUID());
     signedIn.token = "not-a-token";

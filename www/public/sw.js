@@ -11,7 +11,7 @@ self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim(
 self.addEventListener("fetch", (event) => {
   const { request } = event;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname === "/sync-config.json") return;
+  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.endsWith("/sync-config.json")) return;
   if (request.headers.has("authorization")) return;
   event.respondWith(
     (async () => {

@@ -43,14 +43,22 @@ function localUserId() {
 }
 
 const element = (/** @type {string} */ selector) => /** @type {HTMLElement} */ (document.querySelector(selector));
-/** Shows (or, without a message, hides) the notice about the database's version. */
-function upgradeNotice(/** @type {string} */ message = "") {
-  const notice = element("#upgrade-notice");
+/** A notice at the top of the page: shown with a message, hidden without. */
+const topNotice = (/** @type {string} */ selector) => (/** @type {string} */ message = "") => {
+  const notice = element(selector);
   notice.textContent = message;
   notice.hidden = !message;
-}
+};
+/** About the database's version. */
+const upgradeNotice = topNotice("#upgrade-notice");
 
-const config = await syncConfig();
+// A config the page cannot sync with (a user id that is not one, a service over plain HTTP) is said
+// here, and the page keeps its changes in this browser alone rather than sync as someone unsure.
+const config = await syncConfig().catch((error) => {
+  console.warn(error);
+  topNotice("#config-notice")(`${error.message}. This page keeps its changes in this browser alone.`);
+  return null;
+});
 const userId = config?.userId ?? localUserId();
 const blocked = () => upgradeNotice("This app's database is being updated. Close its other tabs (or reload them) to continue.");
 // The one database `connect-provider` holds the app's stores (the sealing key, the pending queue, the
@@ -167,7 +175,11 @@ async function pendingMarks() {
   };
 }
 
-const render = coalesced(async () => {
+// Never rejects: a page that cannot be drawn again (IndexedDB failing, say) keeps what it shows, and
+// the command or sync that asked for it goes on.
+const render = coalesced(() => draw().catch((error) => console.warn("the page was not drawn again:", error)));
+
+async function draw() {
   const [listed, due, events, marks] = await Promise.all([
     lister.handle({ userId, activeOnly: activeOnly.checked }),
     expiring.handle({ withinMinutes: DUE_WITHIN_MINUTES }),
@@ -182,7 +194,7 @@ const render = coalesced(async () => {
     if (!due.ok) list.notice(`Could not check which credentials expire soon: ${due.error}`, false);
   }
   renderTimeline(element("#timeline"), events, marks.isPending);
-});
+}
 
 /** What waits to sync, shown again (another tab changed it, or the network went). */
 const showWaiting = () => void engine?.report().catch((error) => console.warn("the sync status was not read:", error));
@@ -214,7 +226,11 @@ setInterval(() => void render(), 60_000);
 if (engine) {
   // The page's state is made again from the service's last answer and the queue: a command whose
   // tab closed before it was applied here is applied now.
-  await engine.start(async (connectionId) => (await repository.findById(connectionId))?.userId ?? null);
+  await engine.start(async (connectionId) => (await repository.findById(connectionId))?.userId ?? null).catch((error) => {
+    // The page still draws what IndexedDB holds; the next sync makes its state again.
+    console.warn("the page's state was not made again:", error);
+    bar.status("offline", -1);
+  });
   bar.onSyncNow(() => void sync());
   window.addEventListener("online", () => void sync());
   window.addEventListener("offline", showWaiting);

@@ -223,6 +223,18 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
       assert.deepEqual([bad.status, bad.json], [400, { error }]);
     }
     assert.equal((await call("GET", "/sync/pull?clientId=" + encodeURIComponent(clientId))).json.lastMutationId, 5, "no bad push moved the client");
+    const nul = await call("POST", "/sync/push", {
+      clientId,
+      mutations: [
+        { id: 6, name: "connect", args: { providerId: PROVIDER_ID, providerSlug: "nul\u0000slug", credentials: credentials("sk_sync_4") } },
+        { id: 7, name: "connect", args: { providerId: PROVIDER_ID, providerSlug: "schwab", alias: "nul \u0000 alias", credentials: credentials("sk_sync_5") } },
+      ],
+    });
+    assert.deepEqual(
+      nul.json,
+      { lastMutationId: 7, results: [{ id: 6, ok: false, code: "INVALID_PROVIDER_SLUG", error: "Invalid provider slug" }, { id: 7, ok: false, code: "INVALID_COMMAND", error: "Invalid command: alias contains U+0000" }] },
+      "U+0000 is refused at the edge with the code the domain gives such a field, and consumed",
+    );
   });
 
   test("GET /events answers the user's events oldest first, paged by after and limit", async () => {

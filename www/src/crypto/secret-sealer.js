@@ -18,9 +18,12 @@ async function loadOrCreateKey(db) {
   try {
     await committed(transaction);
     return key;
-  } catch {
-    // Another tab stored its key first: use that one, so every tab can decrypt every secret.
-    return /** @type {CryptoKey} */ (await settle(db.transaction("keys").objectStore("keys").get(KEY_ID)));
+  } catch (error) {
+    // Another tab stored its key first: use that one, so every tab can decrypt every secret. No key
+    // there: the store failed (a full disk), and the page cannot seal.
+    const stored = await settle(db.transaction("keys").objectStore("keys").get(KEY_ID));
+    if (!stored) throw error;
+    return /** @type {CryptoKey} */ (stored);
   }
 }
 

@@ -1,38 +1,74 @@
 // @ts-check
 // Where the page syncs, and as whom: `sync-config.json` beside the page gives the service's URL, a
 // token and the token's user (npm start serves one for a local development user; a real app
-// would get the token from its sign-in). The last one read is kept for the page's offline loads.
-// Without one, the app keeps its connections in this browser alone.
+// would get the token from its sign-in). The last one read is kept for the page's offline loads,
+// and for a moment when the host answers 5xx; any other answer is the host's word, and one that
+// is not a config (a 404, a sign-in page) signs the kept one out. Without one, the app keeps its
+// connections in this browser alone.
 
 const KEPT = "connect-provider.syncConfig";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Hosts a token may go to over plain HTTP: this machine. */
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** @typedef {{ service: string, token: string, userId: string, syncEveryMs: number }} SyncConfig */
 
-/** @returns {Promise<SyncConfig | null>} */
+/** A config the page cannot sync with, and which of its fields is why. */
+export class SyncConfigError extends Error {}
+
+/**
+ * @returns {Promise<SyncConfig | null>}
+ * @throws {SyncConfigError} the host's config (or the kept one) is not one to sync with
+ */
 export async function syncConfig() {
+  /** @type {Response} */
+  let response;
   try {
-    const response = await fetch("./sync-config.json", { cache: "no-store" });
-    if (response.ok) {
-      const config = checked(await response.json());
-      if (config) {
-        localStorage.setItem(KEPT, JSON.stringify(config));
-        return config;
-      }
-    }
-    if (response.status === 404) {
-      localStorage.removeItem(KEPT);
-      return null;
-    }
+    response = await fetch("./sync-config.json", { cache: "no-store" });
   } catch {
-    // Offline: the config the page read last.
+    return kept();
   }
-  const kept = localStorage.getItem(KEPT);
-  return kept ? checked(JSON.parse(kept)) : null;
+  if (response.status >= 500) return kept();
+  localStorage.removeItem(KEPT);
+  if (!response.ok) return null;
+  const config = checked(await response.json().catch(() => null));
+  if (config) localStorage.setItem(KEPT, JSON.stringify(config));
+  return config;
 }
 
-/** @param {any} value @returns {SyncConfig | null} */
+/** The config the page read last (offline, or the host failing), if any. */
+function kept() {
+  const text = localStorage.getItem(KEPT);
+  if (!text) return null;
+  try {
+    return checked(JSON.parse(text));
+  } catch (error) {
+    localStorage.removeItem(KEPT);
+    throw error;
+  }
+}
+
+/**
+ * The config as the page uses it: `userId` lower-cased, as the service reads a token's user.
+ * @param {any} value a 200's JSON: anything but a config object is no config (a sign-in page, say)
+ * @returns {SyncConfig | null}
+ */
 function checked(value) {
-  if (typeof value?.service !== "string" || typeof value.token !== "string" || typeof value.userId !== "string") return null;
+  if (value === null || typeof value !== "object") return null;
+  const fail = (/** @type {string} */ why) => {
+    throw new SyncConfigError(`sync-config.json: ${why}`);
+  };
+  if (typeof value.userId !== "string" || !UUID.test(value.userId)) fail("userId must be a UUID");
+  if (typeof value.token !== "string" || value.token === "") fail("token must be a non-empty string");
+  let url;
+  try {
+    url = new URL(value.service);
+  } catch {
+    return fail("service must be an absolute URL");
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) fail("service must be an https URL (http only to this machine)");
   const every = Number(value.syncEveryMs);
-  return { service: value.service, token: value.token, userId: value.userId, syncEveryMs: Number.isFinite(every) && every >= 1000 ? every : 30_000 };
+  // A base for the routes' relative URLs: a path the service sits under ends in "/", or `new URL` drops it.
+  const service = new URL(url.pathname.endsWith("/") ? url.pathname : `${url.pathname}/`, url).href;
+  return { service, token: value.token, userId: value.userId.toLowerCase(), syncEveryMs: Number.isFinite(every) && every >= 1000 ? every : 30_000 };
 }

@@ -60,6 +60,10 @@ export function connectForm(form) {
         field("secret").value = "";
         try {
           await submit(values);
+        } catch (error) {
+          // Sealing (WebCrypto) or the queue (a full disk) failed before the command ran: nothing was stored.
+          status.className = "status-error";
+          status.textContent = `Not connected: ${error instanceof Error ? error.message : String(error)}`;
         } finally {
           button.disabled = false;
         }

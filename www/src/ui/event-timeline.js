@@ -14,7 +14,8 @@ function subjectOf(/** @type {ProviderEvent} */ event) {
 
 /** @param {ProviderEvent} event @param {boolean} pending */
 function eventItem(event, pending) {
-  const { action, outcome } = EVENT_KINDS[event.eventType];
+  // A type this page does not know (a newer service's) is shown by its name.
+  const { action, outcome } = EVENT_KINDS[event.eventType] ?? { action: event.eventType, outcome: "attempted" };
   const needsAction = event.eventType === "ProviderTokenRefreshFailed" && event.needsUserAction;
   return h(
     "li",
