@@ -16,6 +16,7 @@ import { readJsonObject } from "./body.js";
 import { callerRepository } from "./caller-scope.js";
 import { statusOf } from "./error-status.js";
 import { handleOnce } from "./handle-once.js";
+import { keyedTurns } from "./keyed-turns.js";
 import { HttpError } from "./responses.js";
 import { refuseNul, messageOf } from "./routes.js";
 import { sealedCredentials } from "./sealed-credentials.js";
@@ -60,6 +61,9 @@ function mutationsOf(mutations) {
  * }} services
  */
 export function syncRoutes({ store, sealer, logError }) {
+  /** A client's pushes, one at a time in this process (keyed by the token's user and the client). */
+  const inTurn = keyedTurns();
+
   /**
    * The store's repository as one push's mutation sees it: its commit also advances the client from
    * `from` to the mutation's id, in the same atomic step.
@@ -112,49 +116,58 @@ export function syncRoutes({ store, sealer, logError }) {
     return handleOnce(handler, command);
   }
 
+  /**
+   * A push's mutations, once the client's earlier pushes in this process have ended.
+   * @param {import("./routes.js").RouteContext} context @param {string} clientId
+   * @param {{ id: number, name: string, args: Record<string, unknown> }[]} mutations
+   */
+  async function pushInTurn(context, clientId, mutations) {
+    const { userId } = context;
+    let last = await store.sync.lastMutation(userId, clientId);
+    /** @type {Record<string, unknown>[]} */
+    const results = [];
+    for (const mutation of mutations) {
+      if (mutation.id <= last) {
+        results.push({ id: mutation.id, applied: "before" });
+        continue;
+      }
+      /** @type {any} */
+      let result;
+      try {
+        result = await run(context, mutation, last, clientId);
+      } catch (error) {
+        // A field the edge refuses before any handler (U+0000): consumed like the domain's refusals.
+        if (!(error instanceof HttpError)) throw error;
+        result = { ok: false, code: /** @type {{ code?: string }} */ (error).code ?? ErrorCode.INVALID_COMMAND, error: error.message };
+      }
+      if (result.ok) {
+        last = mutation.id;
+        results.push({ id: mutation.id, ok: true, ...(result.value === null ? {} : { value: result.value }) });
+        continue;
+      }
+      const { status, error } = statusOf(result);
+      if (status === 500) {
+        // The database failed, or another push applied this mutation meanwhile: stop here, to be pushed again.
+        logError({ requestId: context.requestId, msg: "sync mutation failed", mutationId: mutation.id, error: result.error });
+        break;
+      }
+      // The domain refused it: consumed, so the client can drop it.
+      if (!(await store.sync.advance(userId, clientId, last, mutation.id))) break;
+      last = mutation.id;
+      const code = result.code === ErrorCode.NOT_OWNED_BY_USER ? ErrorCode.CONNECTION_NOT_FOUND : result.code;
+      results.push({ id: mutation.id, ok: false, code, error });
+    }
+    context.note({ clientId, pushed: mutations.length, applied: results.length });
+    return { status: 200, body: { lastMutationId: last, results } };
+  }
+
   return {
     /** POST /sync/push -> 200 { lastMutationId, results }, in order, each mutation applied once */
     async push(/** @type {import("./routes.js").RouteContext} */ context) {
       const body = await readJsonObject(context.request);
       const clientId = clientIdOf(body.clientId);
       const mutations = mutationsOf(body.mutations);
-      const { userId } = context;
-      let last = await store.sync.lastMutation(userId, clientId);
-      /** @type {Record<string, unknown>[]} */
-      const results = [];
-      for (const mutation of mutations) {
-        if (mutation.id <= last) {
-          results.push({ id: mutation.id, applied: "before" });
-          continue;
-        }
-        /** @type {any} */
-        let result;
-        try {
-          result = await run(context, mutation, last, clientId);
-        } catch (error) {
-          // A field the edge refuses before any handler (U+0000): consumed like the domain's refusals.
-          if (!(error instanceof HttpError)) throw error;
-          result = { ok: false, code: /** @type {{ code?: string }} */ (error).code ?? ErrorCode.INVALID_COMMAND, error: error.message };
-        }
-        if (result.ok) {
-          last = mutation.id;
-          results.push({ id: mutation.id, ok: true, ...(result.value === null ? {} : { value: result.value }) });
-          continue;
-        }
-        const { status, error } = statusOf(result);
-        if (status === 500) {
-          // The database failed, or another push applied this mutation meanwhile: stop here, to be pushed again.
-          logError({ requestId: context.requestId, msg: "sync mutation failed", mutationId: mutation.id, error: result.error });
-          break;
-        }
-        // The domain refused it: consumed, so the client can drop it.
-        if (!(await store.sync.advance(userId, clientId, last, mutation.id))) break;
-        last = mutation.id;
-        const code = result.code === ErrorCode.NOT_OWNED_BY_USER ? ErrorCode.CONNECTION_NOT_FOUND : result.code;
-        results.push({ id: mutation.id, ok: false, code, error });
-      }
-      context.note({ clientId, pushed: mutations.length, applied: results.length });
-      return { status: 200, body: { lastMutationId: last, results } };
+      return inTurn(`${context.userId} ${clientId}`, () => pushInTurn(context, clientId, mutations));
     },
 
     /** GET /sync/pull?clientId=…[&cursor=<eventId>] -> 200 { connections, events, lastMutationId, cursor, more } */

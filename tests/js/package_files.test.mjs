@@ -39,6 +39,7 @@ test("npm pack lists only the files a user needs", () => {
     "service/idempotent-routes.js",
     "service/index.d.ts",
     "service/index.js",
+    "service/keyed-turns.js",
     "service/openapi.json",
     "service/rate-limit.js",
     "service/request-log.js",

@@ -237,6 +237,33 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
     );
   });
 
+  test("sync: a push sent again while the first still runs waits its turn, finds every mutation applied, and publishes nothing", async () => {
+    const call = await as(randomUUID());
+    const clientId = `retrying-${randomUUID()}`;
+    const mutations = Array.from({ length: 8 }, (_, i) => ({
+      id: i + 1,
+      name: "connect",
+      args: {
+        connectionId: "0190f5b2-3c4d-7e8f-9a0b-" + randomUUID().slice(-12),
+        providerId: PROVIDER_ID,
+        providerSlug: "schwab",
+        alias: `Retried ${i}`,
+        credentials: { secret: `sk_retried_${i}`, credentialType: "oauth2" },
+      },
+    }));
+    const answers = await Promise.all([call("POST", "/sync/push", { clientId, mutations }), call("POST", "/sync/push", { clientId, mutations })]);
+    const applied = { lastMutationId: 8, results: mutations.map(({ id, args }) => ({ id, ok: true, value: args.connectionId })) };
+    const before = { lastMutationId: 8, results: mutations.map(({ id }) => ({ id, applied: "before" })) };
+    const [one, other] = answers.map((answer) => answer.json);
+    assert.deepEqual(one.results[0].applied ? [other, one] : [one, other], [applied, before], "one push applied all eight, the other none");
+    const events = (await call("GET", "/events?limit=1000")).json;
+    assert.deepEqual(
+      events.map((event) => [event.eventType, event.connectionId ?? null]),
+      mutations.flatMap(({ args }) => [["ProviderConnectionAttempted", null], ["ProviderConnectionSucceeded", args.connectionId]]),
+      "each connect attempted and succeeded once, and nothing failed",
+    );
+  });
+
   test("GET /events answers the user's events oldest first, paged by after and limit", async () => {
     const call = await as(randomUUID());
     const { id } = (await call("POST", "/connections", connectBody("sk_events"))).json;
