@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { launchChromium } from "./support/chromium.mjs";
-import { PLAINTEXT, connect, connections, dumpIndexedDb, openApp, replaceCredentials, row, startApp, storedConnections, timeline } from "./support/www-app.mjs";
+import { PLAINTEXT, connect, connections, dumpIndexedDb, inAppDatabase, openApp, quotaExceededOn, replaceCredentials, row, startApp, storedConnections, timeline } from "./support/www-app.mjs";
 
 const REPLACED = "second-secret-tr0ub4dor-and-3";
 const output = fileURLToPath(new URL("../../test-output", import.meta.url));
@@ -64,13 +64,7 @@ test("a storage failure (quota exceeded) is shown at the form and nothing is hal
   const context = await launchChromium();
   t.after(() => context.close());
   // A real browser, a real quota error: the connections store refuses every write.
-  await context.addInitScript(() => {
-    const put = IDBObjectStore.prototype.put;
-    IDBObjectStore.prototype.put = function (...args) {
-      if (this.name === "connections") throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
-      return put.apply(this, args);
-    };
-  });
+  await quotaExceededOn(context, { store: "connections", method: "put", where: "init" });
   const page = await openApp(context, app.url);
   await connect(page);
   const reason = "Database error occurred: The quota has been exceeded.";
@@ -86,12 +80,7 @@ test("an event of a type this page does not know (a newer service's) is shown by
   const page = await openApp(context, app.url);
   await connect(page);
   // Filed as the store files a published event: its columns and the event, under the next sequence.
-  await page.evaluate(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const opening = indexedDB.open("connect-provider");
-      opening.onsuccess = () => resolve(opening.result);
-      opening.onerror = () => reject(opening.error);
-    });
+  await inAppDatabase(page, async (db) => {
     const transaction = db.transaction("events", "readwrite");
     const log = transaction.objectStore("events");
     const last = await new Promise((resolve) => {
@@ -102,7 +91,6 @@ test("an event of a type this page does not know (a newer service's) is shown by
     const { sequence, ...columns } = last;
     log.add({ ...columns, eventId, eventType: "ProviderConnectionPaused", event: { ...last.event, eventId, eventType: "ProviderConnectionPaused" } });
     await new Promise((resolve) => (transaction.oncomplete = resolve));
-    db.close();
   });
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");

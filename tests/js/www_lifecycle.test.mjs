@@ -12,6 +12,7 @@ import {
   localInputIn,
   openApp,
   openReplaceForm,
+  quotaExceededOn,
   replaceCredentials,
   row,
   rows,
@@ -172,13 +173,7 @@ test("a storage failure while disconnecting or replacing is shown where the user
   await connect(page, { provider: "schwab" });
   const [before] = await storedConnections(page);
   // From now on the connections store refuses every write, as a full disk would.
-  await page.evaluate(() => {
-    const put = IDBObjectStore.prototype.put;
-    IDBObjectStore.prototype.put = function (...args) {
-      if (this.name === "connections") throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
-      return put.apply(this, args);
-    };
-  });
+  await quotaExceededOn(page, { store: "connections", method: "put" });
   const reason = "Database error occurred: The quota has been exceeded.";
 
   await disconnect(page, "schwab");

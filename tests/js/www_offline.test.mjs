@@ -14,7 +14,7 @@ import { bearerCalls } from "./support/bearer-calls.mjs";
 import { launchChromium } from "./support/chromium.mjs";
 import { serviceSecrets, startNodeService, startWorkerUnderWrangler } from "./support/services.mjs";
 import { tokenFactory } from "./support/tokens.mjs";
-import { PLAINTEXT, connect, connections, disconnect, freePort, openApp, replaceCredentials, startApp, timeline } from "./support/www-app.mjs";
+import { PLAINTEXT, connect, connections, disconnect, freePort, inAppDatabase, openApp, quotaExceededOn, replaceCredentials, startApp, timeline } from "./support/www-app.mjs";
 
 const SECOND_SECRET = "sk_offline_second_Tr0ub4dor";
 const output = fileURLToPath(new URL("../../test-output", import.meta.url));
@@ -629,13 +629,7 @@ describe("one browser profile, and a sync cut short or raced", () => {
     const call = await signIn(randomUUID());
     const context = await launchChromium();
     t.after(() => context.close());
-    await context.addInitScript(() => {
-      const add = IDBObjectStore.prototype.add;
-      IDBObjectStore.prototype.add = function (...args) {
-        if (this.name === "pending") throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
-        return add.apply(this, args);
-      };
-    });
+    await quotaExceededOn(context, { store: "pending", method: "add", where: "init" });
     const page = await openApp(context, app.url);
     await synced(page);
     await connect(page, { provider: "schwab", alias: "Full" });
@@ -669,23 +663,19 @@ describe("one browser profile, and a sync cut short or raced", () => {
  * Rewrites the page's pending queue: `change` (run in the page, so it closes over nothing) gets its
  * entries and answers those to put back (by their ids).
  */
-const editPendingIn = (page, change) => page.evaluate(`(${editPending})(${change})`);
-
-async function editPending(change) {
-  const db = await new Promise((resolve, reject) => {
-    const opening = indexedDB.open("connect-provider");
-    opening.onsuccess = () => resolve(opening.result);
-    opening.onerror = () => reject(opening.error);
-  });
-  const entries = await new Promise((resolve) => {
-    const all = db.transaction("pending").objectStore("pending").getAll();
-    all.onsuccess = () => resolve(all.result);
-  });
-  await new Promise((resolve, reject) => {
-    const transaction = db.transaction("pending", "readwrite");
-    for (const entry of change(entries)) transaction.objectStore("pending").put(entry);
-    transaction.oncomplete = resolve;
-    transaction.onerror = () => reject(transaction.error);
-  });
-  db.close();
-}
+const editPendingIn = (page, change) =>
+  inAppDatabase(
+    page,
+    `async (db) => {
+      const entries = await new Promise((resolve) => {
+        const all = db.transaction("pending").objectStore("pending").getAll();
+        all.onsuccess = () => resolve(all.result);
+      });
+      await new Promise((resolve, reject) => {
+        const transaction = db.transaction("pending", "readwrite");
+        for (const entry of (${change})(entries)) transaction.objectStore("pending").put(entry);
+        transaction.oncomplete = resolve;
+        transaction.onerror = () => reject(transaction.error);
+      });
+    }`,
+  );

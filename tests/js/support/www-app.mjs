@@ -135,19 +135,46 @@ export const timelineShown = (page) =>
     })),
   );
 
+/**
+ * Runs `body(db)` in the page, on the app's database opened at its current version, and closes it
+ * after. `body` is a function's source (run in the page, so it closes over nothing of the test's).
+ */
+export const inAppDatabase = (page, body) =>
+  page.evaluate(`(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const opening = indexedDB.open("connect-provider");
+      opening.onsuccess = () => resolve(opening.result);
+      opening.onerror = () => reject(opening.error);
+    });
+    try {
+      return await (${body})(db);
+    } finally {
+      db.close();
+    }
+  })()`);
+
+/**
+ * From now on (`where`: "now" in this page, or "init" in each page the context loads) `method`
+ * ("put" or "add") on the object store `store` throws a QuotaExceededError, as a full disk would.
+ */
+export function quotaExceededOn(target, { store, method, where = "now" }) {
+  const install = ([name, verb]) => {
+    const original = IDBObjectStore.prototype[verb];
+    IDBObjectStore.prototype[verb] = function (...args) {
+      if (this.name === name) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+      return original.apply(this, args);
+    };
+  };
+  return where === "init" ? target.addInitScript(install, [store, method]) : target.evaluate(install, [store, method]);
+}
+
 /** The connection record as IndexedDB holds it, bytes as an array of numbers. */
 export const storedConnections = (page) =>
-  page.evaluate(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const open = indexedDB.open("connect-provider");
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
+  inAppDatabase(page, async (db) => {
     const records = await new Promise((resolve) => {
       const request = db.transaction("connections").objectStore("connections").getAll();
       request.onsuccess = () => resolve(request.result);
     });
-    db.close();
     return records.map((record) => ({
       ...record,
       credentials: record.credentials && {
@@ -160,12 +187,7 @@ export const storedConnections = (page) =>
 
 /** Every record of every store, with bytes decoded as text so a plaintext search sees them. */
 export const dumpIndexedDb = (page) =>
-  page.evaluate(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const open = indexedDB.open("connect-provider");
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
+  inAppDatabase(page, async (db) => {
     const decode = (value) =>
       JSON.stringify(value, (_, v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) + Array.from(v).join(",") : v));
     const dump = {};
@@ -176,6 +198,5 @@ export const dumpIndexedDb = (page) =>
       });
       dump[name] = records.map(decode);
     }
-    db.close();
     return dump;
   });
