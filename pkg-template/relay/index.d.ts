@@ -15,19 +15,25 @@ export interface RelayOptions {
    * of leaseMs; 5 s, or that third if shorter).
    */
   deliverTimeoutMs?: number;
-  /** Failures of one event after which, if the message system takes the event behind it, it is set aside (8). */
+  /**
+   * Failures of one event after which, if the message system takes an event behind it (the first that has
+   * not failed as often, sent alone; its refusal counts against it), it is set aside (8).
+   */
   maxAttempts?: number;
   /** The first retry's wait, doubled at each failure up to maxBackoffMs (500 ms, 60 s). */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   /** How often start()'s loop drains when nothing nudges it (500 ms). */
   intervalMs?: number;
-  /** This relay's name in the lease (a random UUID). */
+  /** This relay's name in the lease, 1 to 100 characters (a random UUID). */
   holder?: string;
   /** The clock, in milliseconds since the epoch (Date.now). */
   now?: () => number;
-  /** Each failed delivery: which event, how often, when it is tried again or whether it was set aside. */
-  onFailure?: (failure: DeliveryFailure) => void;
+  /**
+   * Each failed delivery: which event, how often, when it is tried again or whether it was set aside. It
+   * may throw or reject; the relay goes on.
+   */
+  onFailure?: (failure: DeliveryFailure) => void | Promise<unknown>;
 }
 
 export interface DeliveryFailure {
@@ -52,17 +58,25 @@ export interface DrainResult {
 export interface RunningRelay {
   /** Drains soon, rather than at the next interval: call it after a write. */
   nudge(): void;
-  /** Ends the loop after the drain in progress, and gives the lease up. */
+  /** Ends the loop after the send in progress (not the whole backlog), and gives the lease up. */
   stop(): Promise<void>;
 }
 
 export interface Relay {
   readonly holder: string;
-  /** Delivers what waits, in commit order, until the outbox is empty, a failure must wait, or the lease is lost. */
+  /**
+   * Delivers what waits, in commit order, until the outbox is empty, a failure must wait, or the lease is
+   * lost. Without a loop running, it gives the lease up when it ends. Rejects with the store's error (which
+   * counts against no event).
+   */
   drain(): Promise<DrainResult>;
   /** How far behind delivery is. */
   lag(): Promise<{ pending: number; oldestOccurredAt: string | null; oldestAgeMs: number | null; setAside: number }>;
-  start(hooks?: { onDrain?: (result: DrainResult | null, error?: unknown) => void }): RunningRelay;
+  /**
+   * Drains in a loop (one per relay: throws while one runs). After a drain that failed, the next waits
+   * intervalMs, doubled each time up to maxBackoffMs. `onDrain` may throw or reject.
+   */
+  start(hooks?: { onDrain?: (result: DrainResult | null, error?: unknown) => void | Promise<unknown> }): RunningRelay;
 }
 
 export declare const RELAY_DEFAULTS: Readonly<Required<Omit<RelayOptions, "holder" | "now" | "onFailure">>>;

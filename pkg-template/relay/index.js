@@ -22,6 +22,19 @@ export const RELAY_DEFAULTS = Object.freeze({
  * @typedef {{ eventId: string, attempts: number, error: string, retryAt: string, setAside: boolean }} DeliveryFailure
  */
 
+/**
+ * Calls a caller's hook: its throw, or its promise's rejection, is its own and must not end the
+ * relay (nor, unhandled, the host process).
+ * @param {Function} hook @param {...unknown} args
+ */
+function callHook(hook, ...args) {
+  try {
+    Promise.resolve(hook(...args)).catch(() => {});
+  } catch {
+    // The hook threw; the relay goes on.
+  }
+}
+
 /** @param {unknown} error */
 const messageOf = (error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
 
@@ -41,7 +54,7 @@ function whole(name, value, min, max) {
  * @param {Partial<typeof RELAY_DEFAULTS> & {
  *   holder?: string,
  *   now?: () => number,
- *   onFailure?: (failure: DeliveryFailure) => void,
+ *   onFailure?: (failure: DeliveryFailure) => void | Promise<unknown>,
  * }} [options]
  */
 export function createRelay(outbox, deliver, options = {}) {
@@ -61,8 +74,13 @@ export function createRelay(outbox, deliver, options = {}) {
   const maxBackoffMs = whole("maxBackoffMs", settings.maxBackoffMs, initialBackoffMs, 3_600_000);
   const intervalMs = whole("intervalMs", settings.intervalMs, 1, 3_600_000);
   const holder = settings.holder ?? crypto.randomUUID();
+  if (typeof holder !== "string" || holder.length === 0 || holder.length > 100 || holder.includes("\u0000")) {
+    throw new TypeError("createRelay: holder must be a string of 1 to 100 characters");
+  }
   const now = settings.now ?? Date.now;
+  if (typeof now !== "function") throw new TypeError("createRelay: now must be a function answering milliseconds since the epoch");
   const onFailure = settings.onFailure ?? (() => {});
+  if (typeof onFailure !== "function") throw new TypeError("createRelay: onFailure must be a function of the failure");
 
   /** Renews the lease before a step that needs it; false when another relay holds it now. */
   const renew = () => outbox.lease(holder, now(), leaseMs);
@@ -90,6 +108,21 @@ export function createRelay(outbox, deliver, options = {}) {
     }
   }
 
+  /**
+   * One send of these entries: whether `deliver` took them (within deliverTimeoutMs), and its error if
+   * not. The store's own errors are not this; they end the drain.
+   * @param {OutboxEntry[]} entries
+   * @returns {Promise<{ taken: true } | { taken: false, error: unknown }>}
+   */
+  async function send(entries) {
+    try {
+      await handOver(entries);
+      return { taken: true };
+    } catch (error) {
+      return { taken: false, error };
+    }
+  }
+
   /** Takes delivered entries out; whether the lease still held. @param {OutboxEntry[]} entries */
   async function takeOut(entries) {
     const ids = entries.map((entry) => entry.event.eventId);
@@ -97,43 +130,63 @@ export function createRelay(outbox, deliver, options = {}) {
   }
 
   /**
-   * Counts a failure of `entry` and says when to try again. An entry that has failed maxAttempts
-   * times is set aside only if the message system takes the event behind it: then the fault is
-   * this event's, not a system that is down (which keeps every event waiting, with backoff).
-   * @param {OutboxEntry} entry @param {unknown} error @param {OutboxEntry | undefined} behind
-   * @returns {Promise<{ setAside: boolean, held: boolean, passed: number }>}
+   * Records a failed send of `entry` (its attempts counted, its retry time) and tells the hook;
+   * whether the lease still held.
+   * @param {OutboxEntry} entry @param {unknown} error @param {number} retryAt @param {boolean} setAside
    */
-  async function failed(entry, error, behind) {
-    const attempts = entry.attempts + 1;
-    let probed = false;
-    if (attempts >= maxAttempts && behind !== undefined) {
-      if (!(await renew())) return { setAside: false, held: false, passed: 0 };
-      try {
-        await handOver([behind]);
-        probed = true;
-      } catch {
-        // The system takes nothing: it is down, not this event. Keep it, and everything behind it.
-      }
-    }
-    const wait = Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(attempts - 1, 30));
-    const retryAt = now() + wait;
-    // The failure first (its write checks the lease), then the event the probe delivered: a lease
-    // lost in between only sends that one again.
-    const held = (await renew()) && (await outbox.failed(holder, entry.event.eventId, { error: messageOf(error), nextAttemptAt: retryAt, setAside: probed }, now()));
-    if (!held) return { setAside: false, held: false, passed: 0 };
-    try {
-      onFailure({ eventId: entry.event.eventId, attempts, error: messageOf(error), retryAt: new Date(retryAt).toISOString(), setAside: probed });
-    } catch {
-      // The caller's hook threw; the failure is recorded all the same.
-    }
-    if (probed && behind !== undefined && !(await takeOut([behind]))) return { setAside: true, held: false, passed: 0 };
-    return { setAside: probed, held: true, passed: probed ? 1 : 0 };
+  async function recordFailure(entry, error, retryAt, setAside) {
+    const held = (await renew()) && (await outbox.failed(holder, entry.event.eventId, { error: messageOf(error), nextAttemptAt: retryAt, setAside }, now()));
+    if (held) callHook(onFailure, { eventId: entry.event.eventId, attempts: entry.attempts + 1, error: messageOf(error), retryAt: new Date(retryAt).toISOString(), setAside });
+    return held;
   }
 
   /**
+   * Counts a failure of `entry` and says when to try again. An entry that has failed maxAttempts
+   * times is set aside only if the message system takes an event behind it: then the fault is this
+   * event's, not a system that is down (which keeps every event waiting, with backoff). The probe
+   * is the first event behind it that has not failed maxAttempts times itself, and a probe refused
+   * counts against the probed event: so a run of events the system refuses is worked through, one
+   * more of them set aside each round once they have all failed that often, where probing only the
+   * next one would hold the line for good.
+   * @param {OutboxEntry} entry @param {unknown} error @param {OutboxEntry[]} entries what `pending` read, `entry` among them
+   * @returns {Promise<{ setAside: boolean, held: boolean, passed: number, failed: number }>}
+   */
+  async function failed(entry, error, entries) {
+    const lost = { setAside: false, held: false, passed: 0, failed: 0 };
+    const attempts = entry.attempts + 1;
+    /** @type {OutboxEntry | undefined} */
+    let probe;
+    /** @type {{ taken: true } | { taken: false, error: unknown } | null} */
+    let probed = null;
+    if (attempts >= maxAttempts) {
+      probe = entries.slice(entries.indexOf(entry) + 1).find((behind) => behind.attempts < maxAttempts);
+      if (probe !== undefined) {
+        if (!(await renew())) return lost;
+        probed = await send([probe]);
+      }
+    }
+    const setAside = probed?.taken === true;
+    const retryAt = now() + Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(attempts - 1, 30));
+    // The failure first (its write checks the lease), then what the probe did: a lease lost in
+    // between leaves this event at the head with the probe's event delivered ahead of it (and
+    // delivered again after it, once taken out later).
+    if (!(await recordFailure(entry, error, retryAt, setAside))) return lost;
+    if (probe === undefined || probed === null) return { setAside, held: true, passed: 0, failed: 1 };
+    if (!probed.taken) {
+      const held = await recordFailure(probe, probed.error, retryAt, false);
+      return { setAside: false, held, passed: 0, failed: 2 };
+    }
+    if (!(await takeOut([probe]))) return { setAside: true, held: false, passed: 0, failed: 1 };
+    return { setAside: true, held: true, passed: 1, failed: 1 };
+  }
+
+  /** Set by a loop's stop(): the drain in progress ends after its current send. */
+  let halting = false;
+
+  /**
    * Delivers what is waiting, in commit order, until the outbox is empty, its first event must wait
-   * for a retry, a delivery fails, or the lease is lost. Safe to call from several places at once:
-   * calls made while one runs share it.
+   * for a retry, a delivery fails, the lease is lost, or a loop is stopping. The store's errors
+   * reject it (no event is counted as failed for them).
    * @returns {Promise<DrainResult>}
    */
   async function drainOnce() {
@@ -141,56 +194,86 @@ export function createRelay(outbox, deliver, options = {}) {
     const result = { delivered: 0, failed: 0, setAside: 0, leased: false, retryAt: null };
     if (!(await outbox.lease(holder, now(), leaseMs))) return result;
     result.leased = true;
-    for (;;) {
+    const lost = () => ({ ...result, leased: false });
+    while (!halting) {
       const entries = await outbox.pending(batchSize);
       if (entries.length === 0) return result;
       const [head] = entries;
-      if (head.nextAttemptAt !== null && Date.parse(head.nextAttemptAt) > now()) {
+      if (waits(head)) {
         result.retryAt = head.nextAttemptAt;
         return result;
       }
       // An event that failed before goes alone; the rest go together, up to the next that failed.
       const end = entries.findIndex((entry, i) => i > 0 && entry.attempts > 0);
       const batch = head.attempts > 0 ? [head] : entries.slice(0, end === -1 ? entries.length : end);
-      let stop = false;
-      try {
-        // Each send starts on a lease renewed just before it, so a slow one cannot outlive it.
-        if (!(await renew())) return { ...result, leased: false };
-        await handOver(batch);
-        if (!(await takeOut(batch))) return { ...result, leased: false };
+      // Each send starts on a lease renewed just before it, so a slow one cannot outlive it.
+      if (!(await renew())) return lost();
+      const sent = await send(batch);
+      /** @type {{ entry: OutboxEntry, error: unknown } | null} */
+      let culprit = null;
+      if (sent.taken) {
+        if (!(await takeOut(batch))) return lost();
         result.delivered += batch.length;
-      } catch (error) {
+      } else if (batch.length === 1) {
+        culprit = { entry: head, error: sent.error };
+      } else {
         // Which one? Each alone, in order, up to the first that fails.
-        const alone = batch.length === 1 ? [] : batch;
-        let culprit = batch.length === 1 ? { entry: head, error } : null;
-        for (const entry of alone) {
-          try {
-            if (!(await renew())) return { ...result, leased: false };
-            await handOver([entry]);
-            if (!(await takeOut([entry]))) return { ...result, leased: false };
-            result.delivered += 1;
-          } catch (aloneError) {
-            culprit = { entry, error: aloneError };
+        for (const entry of batch) {
+          if (!(await renew())) return lost();
+          const alone = await send([entry]);
+          if (!alone.taken) {
+            culprit = { entry, error: alone.error };
             break;
           }
-        }
-        if (culprit !== null) {
-          const behind = entries[entries.indexOf(culprit.entry) + 1];
-          const outcome = await failed(culprit.entry, culprit.error, behind);
-          result.failed += 1;
-          result.delivered += outcome.passed;
-          if (outcome.setAside) result.setAside += 1;
-          if (!outcome.held) return { ...result, leased: false };
-          stop = !outcome.setAside;
+          if (!(await takeOut([entry]))) return lost();
+          result.delivered += 1;
         }
       }
-      if (stop) return result;
+      if (culprit !== null) {
+        const outcome = await failed(culprit.entry, culprit.error, entries);
+        result.failed += outcome.failed;
+        result.delivered += outcome.passed;
+        if (outcome.setAside) result.setAside += 1;
+        if (!outcome.held) return lost();
+        if (!outcome.setAside) return result;
+      }
+    }
+    return result;
+  }
+
+  /** Whether an entry's retry time is still to come. @param {OutboxEntry} entry */
+  const waits = (entry) => entry.nextAttemptAt !== null && Date.parse(entry.nextAttemptAt) > now();
+
+  /**
+   * A drain called on its own (no loop running) gives the lease up when it ends, so another
+   * process's drain is not refused for the lease's 15 s. A drain refused while this one held the
+   * lease had its events committed before it asked, so one look after the release finds them.
+   * @returns {Promise<DrainResult>}
+   */
+  async function drainThenRelease() {
+    /** @type {DrainResult} */
+    const total = { delivered: 0, failed: 0, setAside: 0, leased: false, retryAt: null };
+    for (let first = true; ; first = false) {
+      const result = await drainOnce();
+      total.delivered += result.delivered;
+      total.failed += result.failed;
+      total.setAside += result.setAside;
+      total.retryAt = result.retryAt;
+      if (first) total.leased = result.leased;
+      if (!result.leased) return total;
+      await outbox.release(holder).catch(() => false);
+      if (halting || result.retryAt !== null) return total;
+      const [head] = await outbox.pending(1);
+      if (head === undefined || waits(head)) return total;
     }
   }
 
+  /** Whether a loop (start()) drains: it keeps the lease between its drains. */
+  let looping = false;
   /** @type {Promise<DrainResult> | null} */
   let running = null;
-  const drain = () => (running ??= drainOnce().finally(() => (running = null)));
+  /** Calls made while a drain runs share it. */
+  const drain = () => (running ??= (looping ? drainOnce() : drainThenRelease()).finally(() => (running = null)));
 
   return {
     holder,
@@ -202,35 +285,38 @@ export function createRelay(outbox, deliver, options = {}) {
     },
     /**
      * Drains every `intervalMs`, sooner after `nudge()` (call it after a write), and at a failed
-     * event's retry time; `onDrain` sees each drain's result or error. `stop()` ends the loop and
-     * gives the lease up.
-     * @param {{ onDrain?: (result: DrainResult | null, error?: unknown) => void }} [hooks]
+     * event's retry time; after a drain that failed (the store's error), later and later, up to
+     * maxBackoffMs. `onDrain` sees each drain's result or error. `stop()` ends the loop after the
+     * send in progress and gives the lease up.
+     * @param {{ onDrain?: (result: DrainResult | null, error?: unknown) => void | Promise<unknown> }} [hooks]
      */
     start({ onDrain = () => {} } = {}) {
+      if (typeof onDrain !== "function") throw new TypeError("relay.start: onDrain must be a function of each drain's result");
+      if (looping) throw new Error("createRelay: this relay's loop is running already; stop() it first");
+      looping = true;
+      halting = false;
       let stopped = false;
       /** A nudge while a drain runs: drain again at once rather than sleep. */
       let nudged = false;
       /** @type {(() => void) | null} */
       let wake = null;
-      /** The hook's own failure must not end the loop (nor, unawaited, the process). */
-      const report = (/** @type {DrainResult | null} */ result, /** @type {unknown} */ error) => {
-        try {
-          if (error === undefined) onDrain(result);
-          else onDrain(null, error);
-        } catch {
-          // The caller's hook threw; the relay goes on.
-        }
-      };
+      /** Drains that failed in a row (the store's errors): the wait doubles with each, up to maxBackoffMs. */
+      let errors = 0;
+      /** @type {Promise<void> | null} */
+      let stopping = null;
       const loop = (async () => {
         while (!stopped) {
           let wait = intervalMs;
           nudged = false;
           try {
             const result = await drain();
-            report(result);
+            errors = 0;
+            callHook(onDrain, result);
             if (result.retryAt !== null) wait = Math.max(1, Math.min(intervalMs, Date.parse(result.retryAt) - now()));
           } catch (error) {
-            report(null, error);
+            errors += 1;
+            wait = Math.min(Math.max(maxBackoffMs, intervalMs), intervalMs * 2 ** Math.min(errors - 1, 30));
+            callHook(onDrain, null, error);
           }
           if (stopped) break;
           if (nudged) continue;
@@ -249,11 +335,19 @@ export function createRelay(outbox, deliver, options = {}) {
           nudged = true;
           wake?.();
         },
-        async stop() {
-          stopped = true;
-          wake?.();
-          await loop;
-          await outbox.release(holder).catch(() => false);
+        stop() {
+          stopping ??= (async () => {
+            stopped = true;
+            halting = true;
+            wake?.();
+            await loop;
+            // A drain() that shared the loop's last drain may still be finishing.
+            await running?.catch(() => null);
+            looping = false;
+            halting = false;
+            await outbox.release(holder).catch(() => false);
+          })();
+          return stopping;
         },
       };
     },

@@ -33,6 +33,10 @@ export const queueKeys = (root) => ({
   undeliveredAll: () => [root, "undelivered"],
 });
 
+/** Where KV keeps a message it gave up on, and its retry waits (KV's own when undefined). @param {DenoKvKey} undelivered @param {number[] | undefined} backoffSchedule */
+const enqueueOptions = (undelivered, backoffSchedule) =>
+  backoffSchedule === undefined ? { keysIfUndelivered: [undelivered] } : { keysIfUndelivered: [undelivered], backoffSchedule };
+
 /**
  * Adds the event's message to the atomic operation that files it.
  * @param {DenoKvAtomicOperation} op
@@ -44,8 +48,7 @@ export const queueKeys = (root) => ({
 export function enqueueEvent(op, { eventId, header }, sequence, keys, backoffSchedule) {
   /** @type {QueuedEvent} */
   const message = { [QUEUE_MARK]: 1, eventId, sequence, data: header.data !== null && header.data.length <= INLINE_BYTES ? header.data : null };
-  const undelivered = [keys.undelivered(eventId)];
-  op.enqueue(message, backoffSchedule === undefined ? { keysIfUndelivered: undelivered } : { keysIfUndelivered: undelivered, backoffSchedule });
+  op.enqueue(message, enqueueOptions(keys.undelivered(eventId), backoffSchedule));
   op.set(keys.pending(eventId), { sequence, enqueuedAt: Date.now() });
 }
 
@@ -79,10 +82,11 @@ const isQueuedEvent = (value) =>
  *   keys: ReturnType<typeof queueKeys>,
  *   eventAt: (sequence: number) => Promise<import("../index.js").ProviderEvent>,
  *   decode: (bytes: Uint8Array, eventId: string) => import("../index.js").ProviderEvent,
- * }} parts
+ *   backoffSchedule: number[] | undefined,
+ * }} parts `backoffSchedule`: KV's retry waits for a message sent again too (its own when undefined)
  * @returns {import("./deno-kv.js").DenoKvEventQueue}
  */
-export function kvEventQueue(kv, { keys, eventAt, decode }) {
+export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
   return {
     listen(handler, { others } = {}) {
       if (typeof handler !== "function") throw new TypeError("deno-kv store: queue.listen: handler must be a function of the event");
@@ -130,7 +134,7 @@ export function kvEventQueue(kv, { keys, eventAt, decode }) {
         const { ok } = await kv
           .atomic()
           .check(entry, { key: keys.consumed(eventId), versionstamp: null })
-          .enqueue(message, { keysIfUndelivered: [keys.undelivered(eventId)] })
+          .enqueue(message, enqueueOptions(keys.undelivered(eventId), backoffSchedule))
           .set(entry.key, { sequence: pending.sequence, enqueuedAt: Date.now() })
           .commit();
         if (ok) again += 1;

@@ -271,6 +271,7 @@ export function denoKvStore(kv, options = {}) {
             return readEvent(kv, storedEvent(entry.value, entry.key));
           },
           decode: parseEvent,
+          backoffSchedule: queueing?.backoffSchedule,
         }),
       }),
     async events(query) {

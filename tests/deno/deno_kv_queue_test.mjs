@@ -154,6 +154,29 @@ Deno.test("redeliver() enqueues again what is still not consumed (a message KV s
   }
 });
 
+Deno.test("a message redeliver() sends again is retried on the store's own schedule, not KV's", async () => {
+  const { store, close } = await open({ backoffSchedule: [] });
+  let tries = 0;
+  let listening;
+  try {
+    const event = { eventType: "ProviderConnectionAttempted", eventId: crypto.randomUUID(), occurredAt: new Date().toISOString(), userId: crypto.randomUUID(), providerId: crypto.randomUUID(), providerSlug: "bank" };
+    await store.eventBus.publish(event);
+    assertEquals(await store.queue.redeliver({ olderThanMs: 0 }), 1, "enqueued again");
+    listening = store.queue.listen(() => {
+      tries += 1;
+      throw new Error("not now");
+    });
+    await until(async () => tries >= 2 && (await store.queue.undelivered()).length === 1, "both messages tried and given up");
+    // KV's own schedule would try the second message again after a second.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assertEquals(tries, 2, "each message tried once: no retries, as the store's schedule says");
+    assertEquals((await store.queue.undelivered()).map((e) => e.eventId), [event.eventId], "kept for an operator");
+  } finally {
+    await close();
+    await listening;
+  }
+});
+
 Deno.test("redeliver() passes over marks that are not due yet, so they never take the places of older ones", async () => {
   const { kv, store, close } = await open();
   try {

@@ -106,33 +106,76 @@ test("a poison event is retried with backoff, then set aside once the system tak
   assert.deepEqual(delivered.at(-1), log[5], "requeued and sent");
 });
 
-test("a message system that is down holds every event: nothing set aside, the wait doubles up to its cap; when it is back, all go in order", async () => {
+test("a message system that is down holds every event: nothing set aside, the wait doubles up to its cap, each probe counts against its event; when it is back, all go in order", async () => {
   const { store } = await openStore();
   await writeSome(store, 2);
   const log = await store.events();
   const time = clock();
   let down = true;
-  const delivered = [];
-  const waits = [];
+  const sends = [];
+  const failures = [];
   const relay = createRelay(
     store.outbox,
     async (events) => {
       if (down) throw new Error("connection refused");
-      delivered.push(...events);
+      sends.push(events);
     },
-    { now: time.now, maxAttempts: 2, initialBackoffMs: 100, maxBackoffMs: 800, onFailure: (f) => waits.push(Date.parse(f.retryAt) - time.now()) },
+    { now: time.now, maxAttempts: 2, initialBackoffMs: 100, maxBackoffMs: 800, onFailure: (f) => failures.push({ ...f, at: time.now() }) },
   );
+  const at = (eventId) => log.findIndex((e) => e.eventId === eventId);
   for (let i = 0; i < 8; i += 1) {
     const result = await relay.drain();
-    assert.deepEqual([result.delivered, result.failed, result.setAside], [0, 1, 0], `attempt ${i + 1}`);
-    time.advance(waits.at(-1));
+    assert.deepEqual([result.delivered, result.failed, result.setAside], [0, i === 0 ? 1 : 2, 0], `attempt ${i + 1}: from the second, the probe fails too`);
+    time.advance(Date.parse(failures.at(-1).retryAt) - time.now());
   }
-  assert.deepEqual(waits, [100, 200, 400, 800, 800, 800, 800, 800]);
+  // The head's waits, and which event each probe tried: the first behind it that had not failed twice.
+  assert.deepEqual(failures.filter((f) => at(f.eventId) === 0).map((f) => Date.parse(f.retryAt) - f.at), [100, 200, 400, 800, 800, 800, 800, 800]);
+  assert.deepEqual(failures.filter((f) => at(f.eventId) > 0).map((f) => [at(f.eventId), f.attempts]), [[1, 1], [1, 2], [2, 1], [2, 2], [3, 1], [3, 2], [4, 1]]);
+  assert.ok(failures.every((f) => !f.setAside && f.error === "Error: connection refused"));
   assert.deepEqual(await store.outbox.setAside(10), [], "nothing set aside while the system takes nothing");
   assert.deepEqual((await relay.lag()).pending, log.length);
   down = false;
   assert.deepEqual(await relay.drain(), { delivered: log.length, failed: 0, setAside: 0, leased: true, retryAt: null });
-  assert.deepEqual(delivered, log);
+  assert.deepEqual(sends.map((batch) => batch.length), [1, 1, 1, 1, 1, 3], "those that failed alone, then the rest together");
+  assert.deepEqual(sends.flat(), log);
+});
+
+test("a run of events the system refuses (two in a row) is worked through: each set aside in turn, every other event delivered in order", async () => {
+  const { store } = await openStore();
+  await writeSome(store, 3);
+  const log = await store.events();
+  const refused = new Set([log[5].eventId, log[6].eventId]);
+  const time = clock();
+  const delivered = [];
+  const failures = [];
+  const relay = createRelay(
+    store.outbox,
+    async (events) => {
+      if (events.some((e) => refused.has(e.eventId))) throw new Error("schema rejected");
+      delivered.push(...events);
+    },
+    { now: time.now, maxAttempts: 2, initialBackoffMs: 1000, maxBackoffMs: 4000, onFailure: (f) => failures.push(f) },
+  );
+  const results = [];
+  for (let round = 0; round < 4; round += 1) {
+    results.push(await relay.drain());
+    time.advance(Date.parse(failures.at(-1).retryAt) - time.now());
+  }
+  const result = (delivered, failed, setAside) => ({ delivered, failed, setAside, leased: true, retryAt: null });
+  assert.deepEqual(results, [result(5, 1, 0), result(0, 2, 0), result(0, 2, 0), result(log.length - 7, 2, 2)]);
+  const at = (eventId) => log.findIndex((e) => e.eventId === eventId);
+  assert.deepEqual(failures.map((f) => [at(f.eventId), f.attempts, f.setAside]), [
+    [5, 1, false],
+    [5, 2, false],
+    [6, 1, false],
+    [5, 3, false],
+    [6, 2, false],
+    [5, 4, true],
+    [6, 3, true],
+  ]);
+  assert.deepEqual(delivered, log.filter((e) => !refused.has(e.eventId)), "every other event, once, in commit order");
+  assert.deepEqual((await store.outbox.setAside(10)).map((entry) => entry.event), [log[5], log[6]]);
+  assert.deepEqual(await store.outbox.pending(10), []);
 });
 
 test("a deliver that never settles counts as failed after deliverTimeoutMs, and the event waits", async () => {
@@ -239,6 +282,125 @@ test("start(): a hook that throws does not stop the loop, and a nudge during a d
   assert.ok(drains >= 2, "the loop went on after its hook threw");
 });
 
+test("hooks that reject (async ones) take neither the relay nor the process down", async () => {
+  const { store } = await openStore();
+  await writeSome(store, 1);
+  const unhandled = [];
+  const onUnhandled = (reason) => unhandled.push(reason);
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    let refuse = true;
+    let drains = 0;
+    const relay = createRelay(store.outbox, async (events) => {
+      if (refuse) throw new Error("down");
+      return events;
+    }, { intervalMs: 5, initialBackoffMs: 1, onFailure: async () => {
+      throw new Error("onFailure rejected");
+    } });
+    const running = relay.start({
+      onDrain: async () => {
+        drains += 1;
+        throw new Error("onDrain rejected");
+      },
+    });
+    for (let i = 0; i < 100 && drains < 3; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    refuse = false;
+    for (let i = 0; i < 200 && (await store.outbox.lag()).pending > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    await running.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(await store.outbox.pending(10), [], "the relay went on and delivered everything");
+    assert.ok(drains >= 3);
+    assert.deepEqual(unhandled, [], "no unhandled rejection");
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
+});
+
+test("the store failing after a send is the drain's error, not the event's: nothing counted against it, and the next drain sends it again", async () => {
+  const { store } = await openStore();
+  await writeSome(store, 1);
+  const log = await store.events();
+  let lockedOnce = true;
+  const outbox = {
+    ...store.outbox,
+    async delivered(...args) {
+      if (lockedOnce) {
+        lockedOnce = false;
+        throw new Error("database is locked");
+      }
+      return store.outbox.delivered(...args);
+    },
+  };
+  const sends = [];
+  const failures = [];
+  const relay = createRelay(outbox, async (events) => void sends.push(events), { onFailure: (f) => failures.push(f) });
+  await assert.rejects(relay.drain(), /database is locked/);
+  assert.deepEqual(failures, [], "no delivery failure for the database's error");
+  assert.deepEqual((await store.outbox.pending(10)).map((entry) => [entry.event, entry.attempts, entry.nextAttemptAt]), log.map((event) => [event, 0, null]));
+  assert.deepEqual(await relay.drain(), { delivered: log.length, failed: 0, setAside: 0, leased: true, retryAt: null });
+  assert.deepEqual(sends, [log, log], "sent again whole (at least once), nothing set aside");
+});
+
+test("drain() on its own gives the lease up when it ends, and finds what a drain it kept out meanwhile left waiting", async () => {
+  const { store, other } = await openStore();
+  const second = other();
+  await writeSome(store, 1);
+  const received = [];
+  const deliver = async (events) => void received.push(...events);
+  const late = createRelay(second.outbox, deliver);
+  let refusedMeanwhile = null;
+  const first = createRelay({
+    ...store.outbox,
+    async release(holder) {
+      // Just before this drain lets go: another process writes and drains, and is kept out.
+      if (refusedMeanwhile === null) {
+        await writeSome(second, 1);
+        refusedMeanwhile = await late.drain();
+      }
+      return store.outbox.release(holder);
+    },
+  }, deliver);
+  assert.deepEqual(await first.drain(), { delivered: 8, failed: 0, setAside: 0, leased: true, retryAt: null }, "its own four, then the four written while it held the lease");
+  assert.deepEqual(refusedMeanwhile, { delivered: 0, failed: 0, setAside: 0, leased: false, retryAt: null });
+  assert.deepEqual(received, await store.events(), "every event, in commit order");
+  await writeSome(second, 1);
+  assert.deepEqual(await late.drain(), { delivered: 4, failed: 0, setAside: 0, leased: true, retryAt: null }, "the lease is free at once, not after 15 s");
+});
+
+test("stop() ends the loop after the send in progress, not after the whole backlog, and gives the lease up", async () => {
+  const { store, other } = await openStore();
+  await writeSome(store, 25);
+  const total = (await store.events({ limit: 1000 })).length;
+  let sends = 0;
+  let started;
+  const sending = new Promise((resolve) => (started = resolve));
+  const relay = createRelay(store.outbox, async () => {
+    sends += 1;
+    started();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }, { batchSize: 2, intervalMs: 60_000 });
+  const running = relay.start();
+  await sending;
+  await running.stop();
+  assert.ok(sends <= 2, `stopped after ${sends} sends of ${total / 2}`);
+  assert.equal((await store.outbox.lag()).pending, total - 2 * sends, "what was sent is out, the rest waits");
+  assert.equal(await other().outbox.lease("another", Date.now(), 1000), true, "the lease was given up");
+});
+
+test("start(): a store that keeps failing is tried again less and less often, not every interval", async () => {
+  const { store } = await openStore();
+  const errors = [];
+  const relay = createRelay({ ...store.outbox, lease: async () => {
+    throw new Error("database unavailable");
+  } }, async () => {}, { intervalMs: 10, initialBackoffMs: 10, maxBackoffMs: 80 });
+  const running = relay.start({ onDrain: (result, error) => errors.push([result, error?.message]) });
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  await running.stop();
+  assert.ok(errors.every(([result, message]) => result === null && message === "database unavailable"));
+  // Every 10 ms would be about 60 tries; waits of 10, 20, 40, then 80 ms make about 10.
+  assert.ok(errors.length >= 3 && errors.length <= 12, `${errors.length} tries in 600 ms`);
+});
+
 test("createRelay refuses what it cannot run, by name", () => {
   const { outbox } = { outbox: { lease() {}, pending() {} } };
   assert.throws(() => createRelay(/** @type {any} */ ({}), async () => {}), /createRelay: outbox must be a store's outbox/);
@@ -246,5 +408,8 @@ test("createRelay refuses what it cannot run, by name", () => {
   assert.throws(() => createRelay(/** @type {any} */ (outbox), async () => {}, { batchSize: 0 }), /createRelay: batchSize must be a whole number from 1 to 1000/);
   assert.throws(() => createRelay(/** @type {any} */ (outbox), async () => {}, { maxBackoffMs: 1, initialBackoffMs: 2 }), /maxBackoffMs must be a whole number from 2/);
   assert.throws(() => createRelay(/** @type {any} */ (outbox), async () => {}, { leaseMs: 3000, deliverTimeoutMs: 1001 }), /deliverTimeoutMs must be a whole number from 1 to 1000/);
+  assert.throws(() => createRelay(/** @type {any} */ (outbox), async () => {}, { holder: "" }), /createRelay: holder must be a string of 1 to 100 characters/);
+  assert.throws(() => createRelay(/** @type {any} */ (outbox), async () => {}, { holder: /** @type {any} */ (7) }), /createRelay: holder must be a string/);
+  assert.throws(() => createRelay(/** @type {any} */ (outbox), async () => {}, { onFailure: /** @type {any} */ ("log") }), /createRelay: onFailure must be a function/);
   assert.equal(RELAY_DEFAULTS.batchSize, 100);
 });
