@@ -13,8 +13,10 @@ export async function openStore(env, onError) {
   if (env.DATABASE_URL) {
     const { default: pg } = await import("pg");
     const { postgresStore } = await import("connect-provider/stores/postgres");
-    // A statement that hangs holds a pooled connection; bound it, and the wait for a connection.
-    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 5_000, statement_timeout: 10_000 });
+    // A statement that hangs holds a pooled connection; bound it. The wait for a connection is kept
+    // well under the handlers' 5 s deadline, so a commit the handler gave up on while it waited for
+    // one (and answered as failed) does not start after it.
+    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 2_000, statement_timeout: 10_000 });
     pool.on("error", onError);
     const store = postgresStore(pool);
     try {

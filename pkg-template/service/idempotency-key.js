@@ -89,11 +89,14 @@ export async function requestFingerprinter(credentialKeys) {
 
 /**
  * JSON with every object's keys in one order (UTF-16 code units), so that equal values write
- * equal text; numbers and strings as JSON.stringify writes them.
+ * equal text; numbers and strings as JSON.stringify writes them, except a number too large for a
+ * double (1e400 in the text, Infinity once parsed), which JSON.stringify would write as `null` and
+ * which the routes do not read as null.
  * @param {unknown} value @param {number} depth
  * @returns {string}
  */
 export function canonicalJson(value, depth) {
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (depth >= MAX_DEPTH) throw new HttpError(400, `Request body nests over ${MAX_DEPTH} levels, too deep for an Idempotency-Key`);
   if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item, depth + 1)).join(",")}]`;

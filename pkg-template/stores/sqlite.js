@@ -19,8 +19,12 @@ const EVENTS = eventStatements(() => "?");
 const IDEMPOTENCY = idempotencyStatements("?");
 const OUTBOX = outboxStatements("?");
 const SYNC = syncStatements("?");
-/** How long migrate() and commit() wait for another connection's write lock before they give up. */
-const LOCK_WAIT_MS = 10_000;
+/**
+ * How long migrate() and commit() wait for another connection's write lock before they give up:
+ * less than the service's handler deadline (5 s) and the handlers' default (10 s), so a commit the
+ * handler has given up on (and answered, and logged as failed) never lands after it.
+ */
+const LOCK_WAIT_MS = 4_000;
 
 // A Buffer is a Uint8Array that both clients bind as a BLOB, without copying the secret.
 const blob = (/** @type {Uint8Array} */ bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -16,6 +16,7 @@ import {
   createService,
 } from "connect-provider/service";
 import { canonicalJson, idempotencyKeyOf, MALFORMED_KEY } from "../../node_modules/connect-provider/service/idempotency-key.js";
+import { KEY_REUSED } from "../../node_modules/connect-provider/service/idempotent-routes.js";
 
 const HOUR = 3_600_000;
 const key32 = () => randomBytes(32).toString("base64");
@@ -42,12 +43,12 @@ async function serviceOver(store, env = { AUTH_JWT_SECRET: SECRET, CREDENTIALS_K
   const app = await createService({ config: readConfig(env), store, limiter: inProcessLimiter({ limit: 1_000 }), log });
   return {
     log,
-    /** @param {string} path @param {string} key @param {unknown} body @param {Record<string, string>} [headers] */
+    /** @param {string} path @param {string} key @param {unknown} body JSON text as it is, anything else stringified @param {Record<string, string>} [headers] */
     async post(path, key, body, headers = {}) {
       const response = await app(new Request(`http://service.test${path}`, {
         method: "POST",
         headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "idempotency-key": key, ...headers },
-        body: JSON.stringify(body),
+        body: typeof body === "string" ? body : JSON.stringify(body),
       }));
       return { status: response.status, replayed: response.headers.get("idempotent-replayed"), json: await response.json() };
     },
@@ -79,6 +80,18 @@ test("Idempotency-Key: the fingerprint's canonical JSON is the same for any key 
   for (let i = 0; i < 64; i += 1) deep = { deep };
   assert.throws(() => canonicalJson(deep, 0), (error) => error instanceof HttpError && error.status === 400);
   assert.doesNotThrow(() => canonicalJson(deep.deep, 0));
+});
+
+test("Idempotency-Key: a number JSON text holds but JSON cannot write (1e400, read as Infinity) is not null in the fingerprint: the same key with it is another request, 422", async () => {
+  assert.equal(canonicalJson(JSON.parse('{"a":1e400,"b":-1e400,"c":null}'), 0), '{"a":Infinity,"b":-Infinity,"c":null}');
+  const service = await serviceOver(await freshStore());
+  const body = { ...connectBody(), alias: null };
+  const first = await service.post("/connections", "alias-once", body);
+  assert.equal(first.status, 201);
+  const again = await service.post("/connections", "alias-once", JSON.stringify(body).replace('"alias":null', '"alias":1e400'));
+  assert.deepEqual([again.status, again.replayed, again.json], [422, null, { error: KEY_REUSED }], "not the first answer replayed");
+  const fresh = await service.post("/connections", "alias-other", JSON.stringify(body).replace('"alias":null', '"alias":1e400'));
+  assert.equal(fresh.status, 400, "under a key of its own, the route refuses it");
 });
 
 test("Idempotency-Key: a 5xx releases the key (the retry runs); so does a handler's 409 (writers kept racing) and an exception in the route; the route's own 400 is kept", async () => {

@@ -66,3 +66,35 @@ test("sqliteStore: a database of the first schema, its rows without a version, i
     }
   }
 });
+
+test("sqliteStore: a commit waiting for another connection's write lock gives up before a 5 s handler deadline (the service's), so the command's answer, the state and the log agree: nothing lands after the handler gave up", { skip: !clients.includes("better-sqlite3") }, async () => {
+  const { default: Database } = await import("better-sqlite3");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "connect-provider-lock-"));
+  try {
+    const path = join(dir, "db.sqlite");
+    // No busy timeout of the client's own: the store's wait decides, as with node:sqlite's default.
+    const store = sqliteStore(new Database(path, { timeout: 0 }));
+    await store.migrate();
+    const other = new Database(path, { timeout: 0 });
+    other.exec("BEGIN IMMEDIATE");
+    const released = new Promise((resolve) => setTimeout(() => resolve(other.exec("COMMIT")), 7000));
+    const busErrors = [];
+    const handler = new api.ConnectProviderHandler(store.repository, store.eventBus, { timeoutMs: 5000, onEventBusError: (error, event) => busErrors.push([event.eventType, String(error)]) });
+    const userId = crypto.randomUUID();
+    const command = { userId, providerId: crypto.randomUUID(), providerSlug: "bank", credentials: { encryptedData: new Uint8Array([1, 2, 3]), credentialType: "oauth2" } };
+    const result = await handler.handle(command);
+    await released;
+    // Past the handler's deadline and the lock's release: a commit still waiting would land now.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    handler.free();
+    assert.deepEqual(result, { ok: false, error: "Database error occurred: database is locked", code: "DATABASE_ERROR" });
+    assert.deepEqual(await store.repository.findByUserId(userId), [], "nothing saved, then or later");
+    assert.deepEqual(await store.events({ userId }), [], "nor logged: the lock kept out both events, whose publish is fail-open");
+    assert.deepEqual(busErrors, [["ProviderConnectionAttempted", "SqliteError: database is locked"], ["ProviderConnectionFailed", "SqliteError: database is locked"]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
