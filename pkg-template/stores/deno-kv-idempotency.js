@@ -107,6 +107,8 @@ export function kvIdempotency(kv, call, backoff) {
       /** @type {{ key: import("./deno-kv.js").DenoKvKey, versionstamp: string }[]} */
       const due = [];
       await call("idempotency.purge", async () => {
+        // A retry (a locked KV file) reads the range again from its start.
+        due.length = 0;
         for await (const entry of kv.list({ prefix: [ROOT, "idempotency_created"], end: [ROOT, "idempotency_created", Date.parse(p.before)] }, { limit: p.limit })) {
           due.push(entry);
         }

@@ -151,6 +151,8 @@ export function denoKvStore(kv, options = {}) {
     /** @type {{ id: string, entry: DenoKvEntryMaybe, chunks: DenoKvEntryMaybe[] }[]} */
     const found = [];
     await kvCall(what, async () => {
+      // A retry (a locked KV file) reads the range again from its start.
+      found.length = 0;
       for await (const entry of kv.list({ prefix: key.connections(user) }, { batchSize: 1000 })) {
         const [, , , id, index] = entry.key;
         if (typeof id !== "string") throw kvStoreError(`${what}: a key this store did not write is under the user's connections`);
@@ -235,6 +237,7 @@ export function denoKvStore(kv, options = {}) {
         /** @type {{ userId: string, id: string }[]} */
         const expiring = [];
         await kvCall("findExpiringBefore", async () => {
+          expiring.length = 0;
           // The end is exclusive and instants are whole milliseconds: bound + 1 ends the range at the bound.
           for await (const entry of kv.list({ prefix: key.expiringAll(), end: key.expiringAt(bound + 1) }, { batchSize: 1000 })) {
             const id = entry.key[3];
@@ -287,6 +290,7 @@ export function denoKvStore(kv, options = {}) {
       /** @type {StoredEvent[]} */
       const headers = [];
       await kvCall("events", async () => {
+        headers.length = 0;
         for await (const entry of kv.list({ prefix, start: [...prefix, from + 1] }, { limit, batchSize: Math.min(limit, 1000) })) {
           headers.push(storedEvent(entry.value, entry.key));
         }

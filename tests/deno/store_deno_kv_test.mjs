@@ -107,3 +107,50 @@ Deno.test("denoKvStore: a record an older store wrote, without a version, reads 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("denoKvStore: a read that meets a locked KV file midway reads its range again from the start, so nothing comes twice", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "connect-provider-deno-kv-" });
+  const kv = await Deno.openKv(`${dir}/store.kv`);
+  try {
+    let lockNextList = false;
+    // The KV as another process's write lock shows it: the next list() gives one entry, then "database is locked".
+    const locking = {
+      get: (...args) => kv.get(...args),
+      getMany: (...args) => kv.getMany(...args),
+      atomic: () => kv.atomic(),
+      list(selector, options) {
+        const entries = kv.list(selector, options);
+        if (!lockNextList) return entries;
+        lockNextList = false;
+        return (async function* () {
+          for await (const entry of entries) {
+            yield entry;
+            throw new Error("database is locked");
+          }
+        })();
+      },
+    };
+    const store = denoKvStore(locking);
+    await store.migrate();
+    const userId = crypto.randomUUID();
+    const connect = new api.ConnectProviderHandler(store.repository, store.eventBus);
+    for (const slug of ["bank-a", "bank-b", "bank-c"]) {
+      const result = await connect.handle({ userId, providerId: crypto.randomUUID(), providerSlug: slug, credentials: { encryptedData: new Uint8Array([1, 2, 3]), credentialType: "oauth2", expiresAt: new Date(Date.now() + 1_800_000).toISOString() } });
+      if (!result.ok) throw new Error(JSON.stringify(result));
+    }
+    connect.free();
+    lockNextList = true;
+    const slugs = (await store.repository.findByUserId(userId)).map((record) => record.providerSlug).sort();
+    if (JSON.stringify(slugs) !== JSON.stringify(["bank-a", "bank-b", "bank-c"])) throw new Error(`findByUserId: ${JSON.stringify(slugs)}`);
+    const all = await store.events({ userId });
+    lockNextList = true;
+    const firstThree = await store.events({ userId, limit: 3 });
+    if (JSON.stringify(firstThree) !== JSON.stringify(all.slice(0, 3))) throw new Error(`events: ${JSON.stringify(firstThree.map((event) => event.eventType))}`);
+    lockNextList = true;
+    const expiring = await store.repository.findExpiringBefore(new Date(Date.now() + 3_600_000).toISOString());
+    if (expiring.map((record) => record.providerSlug).sort().join() !== "bank-a,bank-b,bank-c") throw new Error(`findExpiringBefore: ${expiring.length}`);
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -208,3 +208,60 @@ test("two isolates of the Worker on one D1, writes racing through both: each rel
     await mf.dispose();
   }
 });
+
+test("a message the consumer keeps failing on is retried later each time, then kept in the dead-letter queue, not deleted", async () => {
+  const { Miniflare } = await import("miniflare");
+  const { bundleServiceWorker, EVENTS_QUEUE, workerModules } = await import("./support/services.mjs");
+  const { freePort } = await import("./support/wrangler.mjs");
+  const wrangler = readFileSync(join(EXAMPLES.worker, "wrangler.toml"), "utf8");
+  const DEAD = wrangler.match(/^dead_letter_queue = "([^"]+)"$/m)[1];
+  const dir = join(home, "dead-letters");
+  const bundle = join(dir, "bundle");
+  const script = await bundleServiceWorker(bundle);
+  let output = "";
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: await freePort(),
+    d1Persist: join(dir, "d1"),
+    workers: [
+      {
+        name: "service",
+        ...workerModules(script, bundle),
+        bindings: vars,
+        // A D1 without the consumer's table: every consume fails, as with D1 down.
+        d1Databases: { DB: "connect-provider-dead" },
+        durableObjects: { WRITE_LIMITER: "WriteRateLimiter" },
+        queueProducers: { EVENTS: { queueName: EVENTS_QUEUE } },
+        queueConsumers: { [EVENTS_QUEUE]: { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 1, deadLetterQueue: DEAD } },
+      },
+      {
+        // An operator's reader of the dead-letter queue, keeping what arrives where the test can see it.
+        name: "operator",
+        modules: true,
+        script: `export default { async queue(batch, env) { for (const m of batch.messages) { await env.DB.prepare("INSERT INTO dead_letters (body) VALUES (?1)").bind(JSON.stringify(m.body)).run(); m.ack(); } } };`,
+        d1Databases: { DB: "connect-provider-dead" },
+        queueConsumers: { [DEAD]: { maxBatchSize: 10, maxBatchTimeout: 1 } },
+      },
+    ],
+    handleRuntimeStdio(stdout, stderr) {
+      for (const stream of [stdout, stderr]) stream.setEncoding("utf8").on("data", (text) => (output += text));
+    },
+  });
+  try {
+    await mf.ready;
+    const db = await mf.getD1Database("DB", "operator");
+    await db.prepare("CREATE TABLE dead_letters (body TEXT NOT NULL)").run();
+    const event = { eventType: "ProviderConnectionAttempted", eventId: crypto.randomUUID(), occurredAt: new Date().toISOString(), userId: crypto.randomUUID(), providerId: crypto.randomUUID(), providerSlug: "bank" };
+    await (await mf.getQueueProducer("EVENTS", "service")).send(event, { contentType: "json" });
+    let rows = [];
+    for (let i = 0; i < 300 && rows.length === 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      rows = (await db.prepare("SELECT body FROM dead_letters").all()).results;
+    }
+    assert.deepEqual(rows.map((row) => JSON.parse(row.body)), [event], "the event, whole, in the dead-letter queue");
+    const retries = output.split("\n").filter((line) => line.includes('"msg":"event not consumed, retried"')).map((line) => JSON.parse(line.slice(line.indexOf("{"))));
+    assert.deepEqual(retries.map((line) => [line.eventId, line.attempt, line.delaySeconds]), [[event.eventId, 1, 2], [event.eventId, 2, 4]], "two tries (max_retries 1 here), the second 2 s later");
+  } finally {
+    await mf.dispose();
+  }
+});

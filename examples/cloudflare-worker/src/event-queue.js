@@ -9,20 +9,18 @@ import { d1Store } from "connect-provider/stores/d1";
 /** @typedef {import("./worker.js").Env} Env */
 /** @typedef {import("connect-provider/service").Log} Log */
 
-/** One relay per isolate and env. */
-const relays = new WeakMap();
-
-/** @param {Env} env @param {Log} log */
+/**
+ * A relay for this request's (or this cron run's) drain. Not one per isolate: a relay shares a drain
+ * in progress with every caller, and a drain begun in one request's waitUntil, cut off when the
+ * runtime ends that request's extra time, would never settle for the others. Each relay holds the
+ * outbox's lease only while it drains, so relays of other requests and isolates take turns.
+ * @param {Env} env @param {Log} log
+ */
 export function relayOf(env, log) {
-  let relay = relays.get(env);
-  if (relay === undefined) {
-    const queue = /** @type {{ sendBatch(messages: { body: unknown, contentType: string }[]): Promise<unknown> }} */ (env.EVENTS);
-    relay = createRelay(d1Store(env.DB).outbox, (events) => queue.sendBatch(events.map((body) => ({ body, contentType: "json" }))), {
-      onFailure: (failure) => log.error({ msg: failure.setAside ? "event set aside" : "event delivery failed", ...failure }),
-    });
-    relays.set(env, relay);
-  }
-  return relay;
+  const queue = /** @type {{ sendBatch(messages: { body: unknown, contentType: string }[]): Promise<unknown> }} */ (env.EVENTS);
+  return createRelay(d1Store(env.DB).outbox, (events) => queue.sendBatch(events.map((body) => ({ body, contentType: "json" }))), {
+    onFailure: (failure) => log.error({ msg: failure.setAside ? "event set aside" : "event delivery failed", ...failure }),
+  });
 }
 
 /** Drains the outbox to the queue (when the EVENTS binding is there), and says how far behind it is. @param {Env} env @param {Log} log */
@@ -43,10 +41,11 @@ export async function logRelayLag(env, log) {
 }
 
 /**
- * The queue consumer: each event acted on once by its eventId, whatever the redeliveries (at least
- * once if the Worker dies between acting and recording). The act here is a log line; yours goes
- * where it says. A message whose body is not an event is acknowledged and logged.
- * @param {{ messages: readonly { id: string, body: unknown, ack(): void, retry(): void }[] }} batch
+ * The queue consumer: each event acted on at least once, and a copy whose eventId is recorded as
+ * consumed is acknowledged without acting again. Two copies handled at the same moment, or a Worker
+ * that dies between acting and recording, act twice: an act must allow it. The act here is a log
+ * line; yours goes where it says. A message whose body is not an event is acknowledged and logged.
+ * @param {{ messages: readonly { id: string, body: unknown, attempts?: number, ack(): void, retry(options?: { delaySeconds?: number }): void }[] }} batch
  * @param {Env} env @param {Log} log
  */
 export async function consumeEvents(batch, env, log) {
@@ -72,8 +71,11 @@ export async function consumeEvents(batch, env, log) {
         .run();
       message.ack();
     } catch (error) {
-      log.error({ msg: "event not consumed, retried", eventId: event.eventId, error: error instanceof Error ? error.message : String(error) });
-      message.retry();
+      // Later each time (2, 4, 8, 16, 32 s), so a D1 hiccup outlasts wrangler.toml's max_retries;
+      // past them the queue moves it to the dead-letter queue, where it waits for an operator.
+      const delaySeconds = Math.min(300, 2 ** Math.max(1, message.attempts ?? 1));
+      log.error({ msg: "event not consumed, retried", eventId: event.eventId, attempt: message.attempts ?? 1, delaySeconds, error: error instanceof Error ? error.message : String(error) });
+      message.retry({ delaySeconds });
     }
   }
 }

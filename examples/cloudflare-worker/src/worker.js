@@ -56,8 +56,11 @@ export default {
       return internalError(crypto.randomUUID());
     }
     const response = await app(request);
-    // A write's events leave the outbox for the queue after the answer, not before it.
-    if (request.method !== "GET" && request.method !== "OPTIONS") ctx.waitUntil(relayEvents(env, log));
+    // A write's events leave the outbox for the queue after the answer, not before it. A request
+    // refused before any handler ran (no valid token, over the rate limit) logged nothing, so it
+    // costs D1 nothing either: an outsider's flood of POSTs is not a flood of lease writes.
+    const mayHaveLogged = request.method !== "GET" && request.method !== "OPTIONS" && response.status !== 401 && response.status !== 429;
+    if (mayHaveLogged) ctx.waitUntil(relayEvents(env, log));
     return response;
   },
 
