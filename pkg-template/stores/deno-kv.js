@@ -66,8 +66,15 @@ const GET_MANY = 10;
 /** Tries of a write whose checks another writer made fail, and of a read that straddled a write. */
 const WRITE_TRIES = 100;
 const READ_TRIES = 20;
-/** How long a call waits for a local KV file another process has locked. */
+/** How long a read waits for a local KV file another process has locked. */
 const BUSY_WAIT_MS = 10_000;
+/**
+ * How long a write may take from its call (its turn in this process, a locked KV file, other
+ * writers' retries) before it gives up: under the service's 5 s handler deadline and the handlers'
+ * default 10 s, so a write the handler gave up on, and answered and logged as failed, never lands
+ * after it (the SQLite store's LOCK_WAIT_MS is the same).
+ */
+const WRITE_WAIT_MS = 4_000;
 /** findExpiringBefore loads this many records at once. */
 const LOAD_CONCURRENCY = 16;
 
@@ -190,7 +197,8 @@ export function denoKvStore(kv, options = {}) {
     async publish(event) {
       const { eventId, userId } = eventColumns(event);
       const bytes = eventBytes(event, "publish");
-      return inTurn(() => append(kv, eventId, userId, bytes, enqueue));
+      const deadline = Date.now() + WRITE_WAIT_MS;
+      return inTurn(() => append(kv, eventId, userId, bytes, enqueue, deadline));
     },
   };
   const idempotency = kvIdempotency(kv, kvCall, backoff);
@@ -199,7 +207,7 @@ export function denoKvStore(kv, options = {}) {
   return {
     repository: {
       async save(record) {
-        return writeConnection(kv, connectionToStore(record, "save"), [], null, enqueue);
+        return writeConnection(kv, connectionToStore(record, "save"), [], null, enqueue, Date.now() + WRITE_WAIT_MS);
       },
       async commit(record, events, options) {
         const connection = connectionToStore(record, "commit");
@@ -224,7 +232,8 @@ export function denoKvStore(kv, options = {}) {
             for (const step of steps) adders.push(await step());
             return (/** @type {DenoKvAtomicOperation} */ op) => adders.forEach((add) => add(op));
           };
-        return inTurn(() => writeConnection(kv, connection, appends, complete, enqueue));
+        const deadline = Date.now() + WRITE_WAIT_MS;
+        return inTurn(() => writeConnection(kv, connection, appends, complete, enqueue, deadline));
       },
       findById,
       findByUserId: (userId) => findByUserId(userId),
@@ -325,8 +334,9 @@ export function denoKvStore(kv, options = {}) {
  * operation, checked against the sequence and the eventId read. Parts too many for that operation
  * are written first, under a blob id only the header names, so nothing is visible until it commits.
  * @param {DenoKv} kv @param {string} eventId @param {string} userId @param {Uint8Array} bytes @param {Enqueue} enqueue
+ * @param {number} deadline when it gives up (Date.now() milliseconds)
  */
-async function append(kv, eventId, userId, bytes, enqueue) {
+async function append(kv, eventId, userId, bytes, enqueue, deadline) {
   const filing = eventFiling(eventId, userId, bytes);
   const staged = filing.parts.length > INLINE_EVENT_PARTS;
   if (staged) {
@@ -335,18 +345,19 @@ async function append(kv, eventId, userId, bytes, enqueue) {
         const op = kv.atomic();
         filing.parts.slice(i, i + INLINE_EVENT_PARTS).forEach((part, j) => op.set(key.eventPart(/** @type {string} */ (filing.header.blob), i + j), part));
         return op.commit();
-      });
+      }, deadline);
     }
   }
   for (let attempt = 1; ; attempt += 1) {
-    const [counter, filed] = await kvCall("publish", () => kv.getMany([key.sequence(), key.eventId(eventId)]));
+    refuseLate("publish", deadline);
+    const [counter, filed] = await kvCall("publish", () => kv.getMany([key.sequence(), key.eventId(eventId)]), deadline);
     if (filed.versionstamp !== null) throw kvStoreError(`publish: the log already has an event with eventId ${eventId}`);
     const last = lastSequence(counter, "publish");
     const result = await kvCall("publish", () => {
       const op = kv.atomic().check(counter, filed);
       fileEvent(op, filing, last + 1, !staged, enqueue);
       return op.set(key.sequence(), last + 1).commit();
-    });
+    }, deadline);
     if (result.ok) return;
     if (attempt >= WRITE_TRIES) throw kvStoreError(`publish: the event sequence kept changing under other writers (${WRITE_TRIES} tries)`);
     await backoff(attempt);
@@ -393,15 +404,17 @@ function lastSequence(counter, what) {
  * @param {DenoKv} kv
  * @param {ReturnType<typeof connectionToStore>} connection
  * @param {{ eventId: string, userId: string, bytes: Uint8Array }[]} events
- * @param {(() => Promise<(op: DenoKvAtomicOperation) => unknown>) | null} [complete] reads a claim to complete
+ * @param {(() => Promise<(op: DenoKvAtomicOperation) => unknown>) | null} complete reads a claim to complete
  *   in the same operation (and throws when it is no longer the request's); answers what adds it
- * @param {Enqueue} [enqueue]
+ * @param {Enqueue} enqueue
+ * @param {number} deadline when it gives up, WRITE_WAIT_MS after its call (Date.now() milliseconds)
  * @returns {Promise<boolean>}
  */
-async function writeConnection(kv, { what, id, userId, value, chunks, expiring }, events, complete = null, enqueue = null) {
+async function writeConnection(kv, { what, id, userId, value, chunks, expiring }, events, complete, enqueue, deadline) {
   const filings = events.map(({ eventId, userId: user, bytes }) => eventFiling(eventId, user, bytes));
   const version = /** @type {number} */ (value.record.version);
   for (let attempt = 1; ; attempt += 1) {
+    refuseLate(what, deadline);
     const owner = await kvCall(what, () => kv.get(key.owner(id)));
     if (owner.versionstamp !== null && typeof owner.value !== "string") {
       throw kvStoreError(`${what}: the owner of connection ${id} is not a user id this store wrote`);
@@ -442,7 +455,7 @@ async function writeConnection(kv, { what, id, userId, value, chunks, expiring }
       }
       if (completing !== null) completing(op);
       return op.commit();
-    });
+    }, deadline);
     if (result.ok) return true;
     if (attempt >= WRITE_TRIES) throw kvStoreError(`${what}: connection ${id} kept changing under other writers (${WRITE_TRIES} tries)`);
     await backoff(attempt);
@@ -633,14 +646,19 @@ async function getAll(kv, keys, what) {
   return (await Promise.all(batches.map((batch) => kvCall(what, () => kv.getMany(batch))))).flat();
 }
 
+/** A write whose time is up gives up before it tries again. @param {string} what @param {number} deadline */
+function refuseLate(what, deadline) {
+  if (Date.now() >= deadline) throw kvStoreError(`${what}: gave up after ${WRITE_WAIT_MS} ms (a KV file another process holds locked, or other writers)`);
+}
+
 /**
- * Runs a KV call, again while a local KV file is locked by another process (for up to
- * BUSY_WAIT_MS); what KV throws rejects as a deno-kv store error, naming KV's limits when it
- * refused a value. `call` builds its atomic operation anew each time.
- * @template T @param {string} what @param {() => Promise<T>} call @returns {Promise<T>}
+ * Runs a KV call, again while a local KV file is locked by another process (until `deadline`, by
+ * default BUSY_WAIT_MS from now); what KV throws rejects as a deno-kv store error, naming KV's
+ * limits when it refused a value. `call` builds its atomic operation anew each time.
+ * @template T @param {string} what @param {() => Promise<T>} call @param {number} [deadline]
+ * @returns {Promise<T>}
  */
-async function kvCall(what, call) {
-  const deadline = Date.now() + BUSY_WAIT_MS;
+async function kvCall(what, call, deadline = Date.now() + BUSY_WAIT_MS) {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await call();

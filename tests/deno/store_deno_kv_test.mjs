@@ -154,3 +154,51 @@ Deno.test("denoKvStore: a read that meets a locked KV file midway reads its rang
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("denoKvStore: a write kept out by a locked KV file gives up before a 5 s handler deadline (the service's), so the command's answer, the state and the log agree: nothing lands after the handler gave up", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "connect-provider-deno-kv-" });
+  const kv = await Deno.openKv(`${dir}/store.kv`);
+  try {
+    let lockedUntil = 0;
+    // Another process holding the file's lock: every commit answers "database is locked" until then.
+    const locking = {
+      get: (...args) => kv.get(...args),
+      getMany: (...args) => kv.getMany(...args),
+      list: (...args) => kv.list(...args),
+      atomic() {
+        const op = kv.atomic();
+        const commit = op.commit.bind(op);
+        op.commit = async () => {
+          if (Date.now() < lockedUntil) throw new Error("database is locked");
+          return commit();
+        };
+        return op;
+      },
+    };
+    const store = denoKvStore(locking);
+    await store.migrate();
+    const busErrors = [];
+    const handler = new api.ConnectProviderHandler(store.repository, store.eventBus, { timeoutMs: 5000, onEventBusError: (error, event) => busErrors.push(event.eventType) });
+    const userId = crypto.randomUUID();
+    lockedUntil = Date.now() + 11_000;
+    const result = await handler.handle({ userId, providerId: crypto.randomUUID(), providerSlug: "bank", credentials: { encryptedData: new Uint8Array([1, 2, 3]), credentialType: "oauth2" } });
+    // Past the lock: a write still waiting would land now.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, lockedUntil - Date.now()) + 1500));
+    handler.free();
+    const saved = await store.repository.findByUserId(userId);
+    const events = (await store.events({ userId })).map((event) => [event.eventType, event.reason ?? null]);
+    const seen = JSON.stringify({ ok: result.ok, code: result.code, saved: saved.length, events, busErrors });
+    const expected = JSON.stringify({
+      ok: false,
+      code: "DATABASE_ERROR",
+      saved: 0,
+      events: [["ProviderConnectionFailed", result.error]],
+      busErrors: ["ProviderConnectionAttempted"],
+    });
+    if (seen !== expected) throw new Error(`${seen}\n  expected ${expected}`);
+    if (!/^Database error occurred: deno-kv store: commit: (gave up after 4000 ms|Deno KV failed: database is locked)/.test(result.error)) throw new Error(result.error);
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
