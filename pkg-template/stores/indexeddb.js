@@ -9,7 +9,7 @@
 // another app keeps its own object stores in (at its own versions) is used in place, its other
 // stores left alone, and an events store keyed by eventId (the shape of the browser app's first
 // versions) is rewritten once as the log, in eventId order.
-import { checkedRecord, recordOf, storedVersion } from "./connection-record.js";
+import { canonicalInstant, checkedRecord, recordOf, storedVersion } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 
 /** @typedef {import("../index.js").ProviderConnectionRecord} ProviderConnectionRecord */
@@ -310,8 +310,17 @@ export function indexedDbStore(options = {}) {
       await write([CONNECTIONS, EVENTS], ([connections, log], fail) => {
         const ownConnections = connections.index("byUser").getAllKeys(userId);
         ownConnections.onsuccess = () => {
-          for (const id of ownConnections.result) connections.delete(id);
-          for (const record of kept) connections.put(record);
+          const own = new Set(ownConnections.result);
+          for (const id of own) connections.delete(id);
+          kept.forEach((record, i) => {
+            // An id that was not this user's must be free: added, not put, so that another user's
+            // connection under it is refused rather than taken over.
+            const request = own.has(record.id) ? connections.put(record) : connections.add(record);
+            request.onerror = (event) => {
+              event.preventDefault();
+              fail(new TypeError(`indexeddb store: replaceUser: records[${i}].id is another user's connection, or given twice`));
+            };
+          });
         };
         const ownEvents = log.index("byUserSequence").getAllKeys(KeyRange.bound([eventUser, 0], [eventUser, Infinity]));
         ownEvents.onsuccess = () => {
@@ -364,7 +373,14 @@ export function indexedDbStore(options = {}) {
  * @returns {ProviderConnectionRecord}
  */
 function storedRecord(record, what) {
-  return checkedRecord(record, `indexeddb store: ${what}`, (bytes) => bytes.slice());
+  const stored = checkedRecord(record, `indexeddb store: ${what}`, (bytes) => bytes.slice());
+  // The expiry index compares text: kept as toISOString writes it (as the SQL stores keep it), an
+  // instant in another form Date.parse reads ("Tue, 01 Dec 2026 11:00:00 GMT") is found by
+  // findExpiringBefore too, where its text sorted past every ISO bound.
+  if (stored.credentials && typeof stored.credentials.expiresAt === "string") {
+    return { ...stored, credentials: { ...stored.credentials, expiresAt: canonicalInstant(stored.credentials.expiresAt) } };
+  }
+  return stored;
 }
 
 /**

@@ -234,13 +234,14 @@ test("replaceUser swaps one user's connections and events for the given ones in 
     const serverEvent = event(me, mineAfter.id);
     await store.replaceUser(me, { records: [mineAfter], events: [serverEvent] });
     const refused = [];
-    for (const state of [{ records: [theirs], events: [] }, { records: [{ ...mineAfter, version: 0 }], events: [] }, { records: [], events: [event(other, theirs.id)] }]) {
+    const takingTheirs = { records: [{ ...record(me, theirs.id), alias: "taken" }], events: [event(me, theirs.id)] };
+    for (const state of [{ records: [theirs], events: [] }, { records: [{ ...mineAfter, version: 0 }], events: [] }, { records: [], events: [event(other, theirs.id)] }, takingTheirs]) {
       await store.replaceUser(me, state).then(() => refused.push("accepted"), (error) => refused.push(error.message));
     }
     const result = {
       mine: (await store.repository.findByUserId(me)).map((r) => [r.id === mineAfter.id, r.version]),
       myEvents: (await store.events({ userId: me })).map((e) => e.eventId === serverEvent.eventId),
-      theirs: (await store.repository.findByUserId(other)).map((r) => r.id === theirs.id),
+      theirs: (await store.repository.findByUserId(other)).map((r) => [r.id === theirs.id, r.alias]),
       theirEvents: (await store.events({ userId: other })).length,
       refused,
     };
@@ -248,14 +249,42 @@ test("replaceUser swaps one user's connections and events for the given ones in 
     await deleteDatabase(name);
     return result;
   });
-  assert.deepEqual(outcome.mine, [[true, 3]]);
+  assert.deepEqual(outcome.mine, [[true, 3]], "the refused rebases changed nothing of mine");
   assert.deepEqual(outcome.myEvents, [true]);
-  assert.deepEqual(outcome.theirs, [true]);
+  assert.deepEqual(outcome.theirs, [[true, null]], "a record under another user's connection id did not take it over");
   assert.equal(outcome.theirEvents, 1);
-  assert.equal(outcome.refused.length, 3);
+  assert.equal(outcome.refused.length, 4);
   assert.match(outcome.refused[0], /replaceUser: records\[0\]\.userId is not/);
   assert.match(outcome.refused[1], /record\.version must be a whole number/);
   assert.match(outcome.refused[2], /replaceUser: events\[0\]\.userId is not/);
+  assert.equal(outcome.refused[3], "indexeddb store: replaceUser: records[0].id is another user's connection, or given twice");
+});
+
+test("an expiry saved in another form Date.parse reads is kept as toISOString writes it, as the SQL stores keep it, and findExpiringBefore finds it", async () => {
+  const outcome = await page.evaluate(async () => {
+    const { indexedDbStore, deleteDatabase } = window.storeTools;
+    const name = `expiry-${crypto.randomUUID()}`;
+    const store = indexedDbStore({ name });
+    const record = (expiresAt) => ({
+      id: crypto.randomUUID(), userId: crypto.randomUUID(), providerId: crypto.randomUUID(), providerSlug: "schwab", status: "active", alias: null,
+      credentials: { encryptedData: Uint8Array.of(7), credentialType: "api_key", expiresAt },
+      connectedAt: "2026-01-01T00:00:00Z", lastSyncAt: null, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z", version: 1,
+    });
+    const [http, offset] = [record("Tue, 01 Dec 2026 11:00:00 GMT"), record("2026-12-01T12:30:00+02:00")];
+    await store.repository.save(http);
+    await store.repository.save(offset);
+    const result = {
+      found: (await store.repository.findExpiringBefore("2026-12-01T11:00:00.000Z")).map((r) => [r.id === http.id, r.credentials.expiresAt]).sort(),
+      read: (await store.repository.findById(http.id)).credentials.expiresAt,
+    };
+    store.close();
+    await deleteDatabase(name);
+    return result;
+  });
+  assert.deepEqual(outcome, {
+    found: [[false, "2026-12-01T10:30:00.000Z"], [true, "2026-12-01T11:00:00.000Z"]],
+    read: "2026-12-01T11:00:00.000Z",
+  });
 });
 
 test("a commit asked to keep an idempotency answer or a sync mutation, which IndexedDB keeps no table for, is refused whole", async () => {
