@@ -218,7 +218,12 @@ export function denoKvStore(kv, options = {}) {
         const mutation = checkedMutation("deno-kv store: commit", options?.mutation);
         // What else the operation writes: a completed key's answer, a client's advance, each event's message.
         const queued = enqueue === null ? 0 : appends.reduce((sum, { bytes }) => sum + Math.min(bytes.length, 32 * 1024) + 256, 0);
-        refuseOverOneOperation(connection, appends, (completion === null ? 0 : completion.response.length + 1_024) + (mutation === null ? 0 : 512) + queued);
+        refuseOverOneOperation(connection, appends, {
+          bytes: (completion === null ? 0 : completion.response.length + 1_024) + (mutation === null ? 0 : 512) + queued,
+          // The key's answer and the client's advance: a set each; each event's message and its pending mark: two.
+          mutations: (completion === null ? 0 : 1) + (mutation === null ? 0 : 1),
+          perEvent: enqueue === null ? 0 : 2,
+        });
         // The answer kept for the request's key, and the sync client's advance, go in the same
         // atomic operation as what they answer: each read (again at each try), then added to it.
         const steps = [
@@ -520,19 +525,27 @@ function connectionToStore(record, what) {
  * A commit is one atomic operation: its record, secret and events must fit in one, or it is refused
  * before anything is written.
  * @param {ReturnType<typeof connectionToStore>} connection @param {{ bytes: Uint8Array }[]} events
- * @param {number} [extraBytes] what else the operation writes (a completed idempotency key)
+ * @param {{ bytes: number, mutations: number, perEvent: number }} extra what else the operation writes
+ *   (a completed idempotency key, a client's advance, each event's queue message)
  */
-function refuseOverOneOperation(connection, events, extraBytes = 0) {
+function refuseOverOneOperation(connection, events, extra) {
+  // The owner, the record (and its old key when it moves), the expiry key set and deleted, the
+  // event counter; the secret's chunks set and old ones deleted; each event's three keys, its parts
+  // and what `extra` adds.
+  const perEvent = (/** @type {{ bytes: Uint8Array }} */ { bytes }) => 3 + (bytes.length <= CHUNK_BYTES ? 0 : Math.ceil(bytes.length / CHUNK_BYTES)) + extra.perEvent;
+  const mutations = 6 + 2 * MAX_SECRET_CHUNKS + extra.mutations + events.reduce((sum, event) => sum + perEvent(event), 0);
+  if (mutations > MAX_MUTATIONS) throw new RangeError(`deno-kv store: commit: ${events.length} events are more than one atomic operation can write (${LIMITS})`);
+  // KV counts each key's bytes too, and most keys here hold the ids.
+  const utf8 = new TextEncoder();
+  const keyBytes = mutations * (utf8.encode(connection.id).length + utf8.encode(connection.userId).length + 64);
   // An event held in its header is kept twice (the log and the user's log); a longer one once, in parts.
   const eventBytes = events.reduce((sum, { bytes }) => sum + (bytes.length <= CHUNK_BYTES ? 2 * bytes.length : bytes.length) + 1_024, 0);
-  const total = connection.value.secretBytes + connection.text + eventBytes + extraBytes + 4_096;
+  const total = connection.value.secretBytes + connection.text + eventBytes + extra.bytes + keyBytes + 4_096;
   if (total > ATOMIC_LIMIT) {
     throw new RangeError(
       `deno-kv store: commit: the record and its events take about ${total.toLocaleString("en")} bytes, over the ${ATOMIC_LIMIT.toLocaleString("en")} bytes of one atomic operation (${LIMITS})`,
     );
   }
-  const mutations = 4 + 2 * MAX_SECRET_CHUNKS + events.reduce((sum, { bytes }) => sum + 3 + Math.ceil(bytes.length / CHUNK_BYTES), 0);
-  if (mutations > MAX_MUTATIONS) throw new RangeError(`deno-kv store: commit: ${events.length} events are more than one atomic operation can write (${LIMITS})`);
 }
 
 /**

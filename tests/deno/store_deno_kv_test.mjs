@@ -202,3 +202,29 @@ Deno.test("denoKvStore: a write kept out by a locked KV file gives up before a 5
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("denoKvStore with its queue: a commit of more events than one atomic operation holds (each event's message counted) is refused by the store, naming it, before anything is written; one just under goes through whole", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "connect-provider-deno-kv-" });
+  const kv = await Deno.openKv(`${dir}/store.kv`);
+  try {
+    const { conformanceRecord } = await import("connect-provider/stores/conformance");
+    const store = denoKvStore(kv, { queue: true });
+    await store.migrate();
+    const eventsFor = (record, n) => Array.from({ length: n }, () => ({ eventType: "ProviderConnectionAttempted", eventId: crypto.randomUUID(), occurredAt: new Date().toISOString(), userId: record.userId, providerId: record.providerId, providerSlug: record.providerSlug }));
+    const tooMany = conformanceRecord();
+    let refused = null;
+    try {
+      await store.repository.commit(tooMany, eventsFor(tooMany, 200));
+    } catch (error) {
+      refused = error;
+    }
+    if (!(refused instanceof RangeError) || !refused.message.startsWith("deno-kv store: commit: 200 events are more than one atomic operation can write")) throw new Error(`refused with ${refused}`);
+    if ((await store.repository.findById(tooMany.id)) !== null || (await store.events({ userId: tooMany.userId })).length !== 0) throw new Error("something was written");
+    const justUnder = conformanceRecord();
+    if ((await store.repository.commit(justUnder, eventsFor(justUnder, 190))) !== true) throw new Error("190 events not committed");
+    if ((await store.events({ userId: justUnder.userId, limit: 1000 })).length !== 190) throw new Error("not every event logged");
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
