@@ -125,18 +125,23 @@ export function outboxCases(onFresh) {
     "outbox: bad arguments are refused by name before the database": onFresh(async ({ store }) => {
       const outbox = outboxOf(store);
       const any = /** @type {any} */ (outbox);
-      await rejects(any.lease("", T0, LEASE), "an empty holder");
-      await rejects(any.lease(A, "not an instant", LEASE), "a bad instant");
-      await rejects(any.lease(A, T0, 0), "a lease of 0 ms");
-      await rejects(any.lease(A, T0, 11 * 60_000), "a lease over ten minutes");
-      await rejects(any.pending(0), "a limit of 0");
-      await rejects(any.pending(1001), "a limit over 1,000");
-      await rejects(any.delivered(A, ["not-a-uuid"], T0), "an id that is not a UUID");
-      await rejects(any.delivered(A, "a string", T0), "ids that are not an array");
-      await rejects(any.failed(A, uuid(), { error: 1, nextAttemptAt: T0, setAside: false }, T0), "an error that is not a string");
-      await rejects(any.failed(A, uuid(), { error: "e", nextAttemptAt: "soon", setAside: false }, T0), "a bad retry instant");
-      await rejects(any.failed(A, uuid(), { error: "e", nextAttemptAt: T0 }, T0), "setAside missing");
-      await rejects(any.requeue(42), "a requeue of a number");
+      /** Refused, with an error that names what was wrong. @param {Promise<unknown>} call @param {string} name @param {string} what */
+      const refusedNaming = async (call, name, what) => {
+        const error = await rejects(call, what);
+        ok(String(/** @type {Error} */ (error)?.message).includes(name), `${what}: the error names ${name}: ${error}`);
+      };
+      await refusedNaming(any.lease("", T0, LEASE), "holder", "an empty holder");
+      await refusedNaming(any.lease(A, "not an instant", LEASE), "now", "a bad instant");
+      await refusedNaming(any.lease(A, T0, 0), "leaseMs", "a lease of 0 ms");
+      await refusedNaming(any.lease(A, T0, 11 * 60_000), "leaseMs", "a lease over ten minutes");
+      await refusedNaming(any.pending(0), "limit", "a limit of 0");
+      await refusedNaming(any.pending(1001), "limit", "a limit over 1,000");
+      await refusedNaming(any.delivered(A, ["not-a-uuid"], T0), "event id", "an id that is not a UUID");
+      await refusedNaming(any.delivered(A, "a string", T0), "eventIds", "ids that are not an array");
+      await refusedNaming(any.failed(A, uuid(), { error: 1, nextAttemptAt: T0, setAside: false }, T0), "error", "an error that is not a string");
+      await refusedNaming(any.failed(A, uuid(), { error: "e", nextAttemptAt: "soon", setAside: false }, T0), "nextAttemptAt", "a bad retry instant");
+      await refusedNaming(any.failed(A, uuid(), { error: "e", nextAttemptAt: T0 }, T0), "setAside", "setAside missing");
+      await refusedNaming(any.requeue(42), "event id", "a requeue of a number");
       deepEqual(await outbox.lag(), { pending: 0, oldestOccurredAt: null, setAside: 0 }, "nothing written");
     }),
   };

@@ -15,8 +15,9 @@ export interface FreshDatabase {
   /**
    * A store on a NEW client (connection) to the same, migrated database, whose client throws from
    * its `failFrom`-th call on (every call after too), as a database that goes away would; with
-   * `Infinity`, a healthy second client, which the concurrency cases race from. Optional: without
-   * it the fault-injection case is skipped (with a console note) and the races use one client.
+   * `Infinity`, a healthy second client, which the concurrency cases race from. Without it the
+   * fault-injection case fails, unless the harness says `faults: false` (then it is left out, with a
+   * console note), and the races use one client.
    */
   faulty?(failFrom: number): Promise<FaultyClient>;
   /**
@@ -51,6 +52,8 @@ export interface ConformanceHarness {
   outbox?: boolean;
   /** `false` for a store without `sync` (IndexedDB); otherwise the store must have it, and its cases run. */
   sync?: boolean;
+  /** `false` to leave out the fault-injection case, for a database that `faulty()` cannot reach; otherwise it needs `faulty`. */
+  faults?: boolean;
   /** The package's handlers, which some cases run over the store. */
   api: Pick<typeof Api,
     | "ConnectProviderHandler" | "DisconnectProviderHandler" | "RefreshProviderTokensHandler"

@@ -129,6 +129,23 @@ function racedConnection() {
 }
 
 test("refreshes and a disconnection racing on one connection end as if run one after the other", async () => {
+  // The shuffle decides whether the disconnection wins its round: race until one run has it win
+  // (then refreshes after it must answer NOT_ACTIVE), and check every run in full.
+  const seen = { runs: 0, disconnected: 0, notActive: 0, conflicts: 0 };
+  while (seen.runs < 3 || (seen.disconnected === 0 && seen.runs < 40)) {
+    const outcome = await raceRefreshesAndDisconnection();
+    seen.runs += 1;
+    if (outcome.disconnected) seen.disconnected += 1;
+    seen.notActive += outcome.notActive;
+    seen.conflicts += outcome.conflicts;
+  }
+  assert.ok(seen.disconnected > 0, `the disconnection won in none of ${seen.runs} runs`);
+  assert.ok(seen.notActive > 0, "a refresh after the disconnection answered NOT_ACTIVE");
+  assert.ok(seen.conflicts > 0, "the commands overlapped: some lost their race (CONFLICT)");
+});
+
+/** One race of 199 refreshes and a disconnection, checked; what came of it. */
+async function raceRefreshesAndDisconnection() {
   const ports = racedConnection();
   const refresh = new RefreshProviderTokensHandler(ports.repository, ports.eventBus, { timeoutMs: 60_000 });
   const disconnect = new DisconnectProviderHandler(ports.repository, ports.eventBus, { timeoutMs: 60_000 });
@@ -143,7 +160,8 @@ test("refreshes and a disconnection racing on one connection end as if run one a
   }
   while (await ports.releaseRound());
   const results = await Promise.all(pending);
-
+  refresh.free();
+  disconnect.free();
   const stored = results.filter((result) => result.ok).length;
   assert.ok(stored >= 1, "some command got through");
   assert.deepEqual(ports.stored.map((record) => record.version), Array.from({ length: stored }, (_, i) => i + 2), "each stored write is the next version");
@@ -170,4 +188,9 @@ test("refreshes and a disconnection racing on one connection end as if run one a
   const closing = ports.events.filter((event) => !event.eventType.endsWith("Attempted"));
   assert.equal(ports.events.length, 2 * results.length);
   assert.equal(closing.filter((event) => event.eventType.endsWith("Succeeded")).length, stored);
-});
+  return {
+    disconnected,
+    notActive: results.filter((result) => result.code === "NOT_ACTIVE").length,
+    conflicts: results.filter((result) => result.code === "CONFLICT").length,
+  };
+}

@@ -133,7 +133,7 @@ test("Idempotency-Key: a 5xx releases the key (the retry runs); so does a handle
   staleCommits = 100;
   const conflict = await service.post(`/providers/${ran.json.id}/token-refreshes`, "after-409", refreshBody);
   assert.equal(conflict.status, 409, JSON.stringify(conflict.json));
-  assert.notEqual(conflict.json.error, undefined);
+  assert.deepEqual(conflict.json, { error: "Connection was changed by another command; try again" });
   staleCommits = 0;
   const refreshed = await service.post(`/providers/${ran.json.id}/token-refreshes`, "after-409", refreshBody);
   assert.deepEqual([refreshed.status, refreshed.replayed], [201, null], "the retry ran");

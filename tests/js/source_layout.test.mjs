@@ -69,6 +69,9 @@ test("no file of the bridge (src/js) uses one that uses it back, directly or aro
   };
   for (const name of files.keys()) if (!state.has(name)) visit(name, []);
   assert.ok(files.size > 40, `found only ${files.size} files under src/js`);
+  // The uses were read: one known to be there is found (a reader that matched nothing would find no circle).
+  assert.ok(edges.get("js::decode::connect_provider")?.has("js::decode::field"), "js::decode::connect_provider uses js::decode::field");
+  console.log(`source layout: ${[...edges.values()].reduce((sum, targets) => sum + targets.size, 0)} uses among ${files.size} files`);
   assert.deepEqual(circles, []);
   const lines = readdirSync(join(root, "js"), { recursive: true })
     .filter((file) => file.endsWith(".rs"))

@@ -144,7 +144,7 @@ describe("wrangler dev, with .dev.vars and a local D1 its migrations made", () =
   });
 
   test("once wrangler has stopped, the local D1 holds each connection's secret sealed for its user, and no secret", async () => {
-    assert.ok(await worker.stop().then(() => true));
+    await worker.stop();
     assert.match(worker.output(), /GET \/providers 200 OK/);
     assert.deepEqual(duplicateKeys(worker.output()), []);
     const [connections, events] = JSON.parse(
