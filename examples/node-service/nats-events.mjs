@@ -2,7 +2,8 @@
 // event goes to the stream CONNECT_PROVIDER_EVENTS (made if missing), on the subject
 // connect-provider.events.<eventType>, with its eventId as `Nats-Msg-Id` (so the stream drops a
 // redelivery within its duplicate window) and its JSON, exactly as GET /events shows it, as payload.
-// The connection is made in the background and kept up by the client: while NATS is down, deliver
+// The connection is made in the background and kept up by the client (close() stops both, so a
+// service with NATS gone still stops at once on SIGTERM): while NATS is down, deliver
 // rejects at once (it never queues a publish for later, which could land after the relay has sent
 // the events again) and the events wait in the outbox.
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
@@ -16,8 +17,28 @@ export const SUBJECT_PREFIX = "connect-provider.events";
  * @param {{ onDuplicates?: (count: number) => void }} [hooks] told how many of a batch the stream had already
  */
 export function natsEvents(url, { onDuplicates = () => {} } = {}) {
-  // Keeps trying the first connection and every reconnection, for as long as the service runs.
-  const connecting = connect({ servers: url, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, name: "connect-provider" });
+  /** Set by close(): no connection is tried after it, and one that comes up is closed. */
+  let closing = false;
+  /** The first connection, tried every 500 ms until it is made or close() is called. */
+  const connecting = (async () => {
+    for (;;) {
+      if (closing) throw new Error("NATS connection closed");
+      try {
+        // Each try is bounded (timeout) and fails at once when refused; once made, the client keeps
+        // it up by itself (reconnecting), until close().
+        const nc = await connect({ servers: url, timeout: 2_000, maxReconnectAttempts: -1, reconnectTimeWait: 500, name: "connect-provider" });
+        if (closing) {
+          await nc.close().catch(() => {});
+          throw new Error("NATS connection closed");
+        }
+        return nc;
+      } catch (error) {
+        if (closing) throw error;
+        // An unreferenced timer: a service that is stopping is not kept up by the next try.
+        await new Promise((resolve) => setTimeout(resolve, 500).unref());
+      }
+    }
+  })();
   connecting.catch(() => {});
   /** @type {Promise<import("@nats-io/jetstream").JetStreamClient> | null} */
   let ready = null;
@@ -70,11 +91,16 @@ export function natsEvents(url, { onDuplicates = () => {} } = {}) {
       const duplicates = acks.filter((ack) => ack.duplicate).length;
       if (duplicates > 0) onDuplicates(duplicates);
     },
-    /** Flushes and closes the connection (or stops trying to make it). */
+    /**
+     * Flushes and closes the connection, or stops trying to make it; a client still reconnecting
+     * stops too (its timers would keep the process up).
+     */
     async close() {
-      const nc = await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, 100, null))]);
-      if (nc) await nc.drain().catch(() => {});
-      else connecting.then((late) => late.close()).catch(() => {});
+      closing = true;
+      const nc = await Promise.race([connecting.catch(() => null), new Promise((resolve) => setTimeout(resolve, 100, null).unref())]);
+      if (!nc) return;
+      if (!down) await nc.drain().catch(() => {});
+      if (!nc.isClosed()) await nc.close().catch(() => {});
     },
   };
 }

@@ -102,7 +102,10 @@ const stop = () => {
     await Promise.all([job.stop(), closed]);
     await relay?.stop();
     await close();
-  })();
+  })().catch((error) => {
+    console.error(JSON.stringify({ level: "error", msg: "shutdown failed", error: error instanceof Error ? error.message : String(error) }));
+    process.exitCode = 1;
+  });
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

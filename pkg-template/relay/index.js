@@ -254,7 +254,15 @@ export function createRelay(outbox, deliver, options = {}) {
     /** @type {DrainResult} */
     const total = { delivered: 0, failed: 0, setAside: 0, leased: false, retryAt: null };
     for (let first = true; ; first = false) {
-      const result = await drainOnce();
+      /** @type {DrainResult} */
+      let result;
+      try {
+        result = await drainOnce();
+      } catch (error) {
+        // The store failed: the lease goes too (if the store can still take that), not after 15 s.
+        await outbox.release(holder).catch(() => false);
+        throw error;
+      }
       total.delivered += result.delivered;
       total.failed += result.failed;
       total.setAside += result.setAside;

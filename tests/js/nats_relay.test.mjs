@@ -257,6 +257,24 @@ describe("faults", () => {
   });
 });
 
+test("SIGTERM stops the service at once, exit 0, whether NATS was never reachable or went away after it connected", async () => {
+  const never = await startNodeService({ dir: join(home, "never"), vars: { ...vars, NATS_URL: "nats://127.0.0.1:1" } });
+  assert.deepEqual(await never.stop(), { code: 0, signal: null }, "NATS never reachable (SIGKILL after 10 s otherwise)");
+  const dir = join(home, "gone");
+  const nats = await startNats(join(dir, "nats"));
+  const service = await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url } });
+  try {
+    const alice = await caller(service);
+    await lifecycle(alice, 1);
+    await streamOf(nats.url, (await eventsOf(alice)).length);
+    await nats.stop();
+    assert.deepEqual(await service.stop(), { code: 0, signal: null }, "NATS gone after the service connected");
+  } finally {
+    await service.stop();
+    await nats.stop();
+  }
+});
+
 test("outbox.mjs shows the lag and the events set aside, and requeues one, on the service's own database", async () => {
   const { execFileSync, spawnSync } = await import("node:child_process");
   const { fileURLToPath } = await import("node:url");

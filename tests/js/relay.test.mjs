@@ -335,6 +335,8 @@ test("the store failing after a send is the drain's error, not the event's: noth
   const failures = [];
   const relay = createRelay(outbox, async (events) => void sends.push(events), { onFailure: (f) => failures.push(f) });
   await assert.rejects(relay.drain(), /database is locked/);
+  assert.equal(await store.outbox.lease("another", Date.now(), 1000), true, "the failed drain gave the lease up");
+  assert.equal(await store.outbox.release("another"), true);
   assert.deepEqual(failures, [], "no delivery failure for the database's error");
   assert.deepEqual((await store.outbox.pending(10)).map((entry) => [entry.event, entry.attempts, entry.nextAttemptAt]), log.map((event) => [event, 0, null]));
   assert.deepEqual(await relay.drain(), { delivered: log.length, failed: 0, setAside: 0, leased: true, retryAt: null });

@@ -216,7 +216,8 @@ export async function startNodeService({ dir, vars, databaseUrl, name = database
     output,
     database: databaseUrl ? undefined : database,
     restFiles: () => (databaseUrl ? [] : filesUnder(dir).filter((file) => file.startsWith(database))),
-    stop: async () => void (await running.stop()),
+    /** SIGTERM (SIGKILL after 10 s): how it exited, `{ code: 0, signal: null }` for a clean stop. */
+    stop: () => running.stop(),
     kill: running.kill,
     exited: running.exited,
     async restart() {
