@@ -55,7 +55,7 @@ export function natsEvents(url, { onDuplicates = () => {} } = {}) {
     () => {},
   );
 
-  /** The stream, made once the connection is up (and again after a failure to make it). */
+  /** The stream, made once the connection is up (and looked for again after a failed delivery). */
   function client() {
     ready ??= (async () => {
       const nc = await connecting;
@@ -85,9 +85,17 @@ export function natsEvents(url, { onDuplicates = () => {} } = {}) {
       if (down) throw new Error("NATS is not connected");
       const js = await client();
       if (signal?.aborted || down) throw new Error("NATS is not connected, or the delivery was given up");
-      const acks = await Promise.all(
-        events.map((event) => js.publish(`${SUBJECT_PREFIX}.${event.eventType}`, JSON.stringify(event), { msgID: event.eventId })),
-      );
+      let acks;
+      try {
+        acks = await Promise.all(
+          events.map((event) => js.publish(`${SUBJECT_PREFIX}.${event.eventType}`, JSON.stringify(event), { msgID: event.eventId })),
+        );
+      } catch (error) {
+        // The stream may be gone (deleted by an operator: "no responders"): the next delivery looks
+        // for it again, and makes it if missing.
+        ready = null;
+        throw error;
+      }
       const duplicates = acks.filter((ack) => ack.duplicate).length;
       if (duplicates > 0) onDuplicates(duplicates);
     },

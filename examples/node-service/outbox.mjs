@@ -5,7 +5,8 @@
 //   node examples/node-service/outbox.mjs lag
 //   node examples/node-service/outbox.mjs set-aside [limit]
 //   node examples/node-service/outbox.mjs requeue <eventId>
-// Prints one JSON document; exits 2 on a usage error, 1 when there was nothing to requeue.
+// Prints one JSON document; exits 2 on a usage error or a database it cannot open (a SQLite file
+// that is not there is not made), 1 when there was nothing to requeue.
 import { openStore } from "./store.mjs";
 
 const [command, argument] = process.argv.slice(2);
@@ -14,7 +15,16 @@ if (!["lag", "set-aside", "requeue"].includes(command ?? "") || (command === "re
   console.error(usage);
   process.exit(2);
 }
-const { store, close } = await openStore(process.env, (error) => console.error(String(error)));
+/** @type {Awaited<ReturnType<typeof openStore>>} */
+let opened;
+try {
+  opened = await openStore(process.env, (error) => console.error(String(error)), { create: false });
+} catch (error) {
+  // A wrong DATABASE or an unreachable DATABASE_URL: said in one line, and nothing made.
+  console.error(`outbox.mjs: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+}
+const { store, close } = opened;
 const outbox = /** @type {import("connect-provider/stores/sqlite").EventOutbox} */ (/** @type {any} */ (store).outbox);
 try {
   if (command === "lag") {

@@ -7,9 +7,11 @@ import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
  * @param {Record<string, string | undefined>} env
  * @param {(error: unknown) => void} onError what to do with an error of an idle pooled connection
  *   (the server restarting, the network): it is reported, and the pool opens another
+ * @param {{ create?: boolean }} [options] `create: false` (an operator's tool): a SQLite file that is not
+ *   there is an error, not a new empty database
  * @returns {Promise<{ store: import("connect-provider/stores/sqlite").ConnectionStore, kind: string, close(): Promise<void> }>}
  */
-export async function openStore(env, onError) {
+export async function openStore(env, onError, { create = true } = {}) {
   if (env.DATABASE_URL) {
     const { default: pg } = await import("pg");
     const { postgresStore } = await import("connect-provider/stores/postgres");
@@ -28,6 +30,7 @@ export async function openStore(env, onError) {
     return { store, kind: "postgresql", close: () => pool.end() };
   }
   const path = env.DATABASE || new URL("./service.sqlite", import.meta.url).pathname;
+  if (!create && !existsSync(path)) throw new Error(`no database at ${path}: set DATABASE (or DATABASE_URL) to the service's`);
   // Readable by the service's user only; SQLite gives its -wal and -shm files the same mode.
   if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
   chmodSync(path, 0o600);

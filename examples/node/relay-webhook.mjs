@@ -5,25 +5,42 @@
 // the events, and resolve once the system has taken them all.
 //   node examples/node/relay-webhook.mjs <database-path> <webhook-url>
 // The receiver deduplicates by eventId: delivery is at least once.
+import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import { createRelay } from "connect-provider/relay";
 import { sqliteStore } from "connect-provider/stores/sqlite";
 
 const [path, webhook] = process.argv.slice(2);
-if (!path || !webhook) {
-  console.error("usage: node examples/node/relay-webhook.mjs <database-path> <webhook-url>");
+/** @param {string} problem @returns {never} */
+const refuse = (problem) => {
+  console.error(`${problem}\nusage: node examples/node/relay-webhook.mjs <database-path> <webhook-url>`);
   process.exit(2);
+};
+if (!path || !webhook) refuse("relay-webhook: a database and a webhook are needed");
+// A mistyped path would make an empty database and relay nothing, for good.
+if (!existsSync(path)) refuse(`relay-webhook: no database at ${path}`);
+/** @type {URL} */
+let url;
+try {
+  url = new URL(webhook);
+} catch {
+  refuse("relay-webhook: the webhook is not a URL");
 }
+if (url.protocol !== "https:" && url.protocol !== "http:") refuse("relay-webhook: the webhook must be an http(s) URL");
 const store = sqliteStore(new Database(path));
 await store.migrate();
 
-/** @param {import("connect-provider").ProviderEvent[]} events */
-async function deliver(events) {
-  const response = await fetch(webhook, {
+/**
+ * The relay's signal aborts the POST when the relay gives it up (deliverTimeoutMs), so a POST never
+ * lands after the relay counted it as failed and sent its events again.
+ * @param {import("connect-provider").ProviderEvent[]} events @param {{ signal: AbortSignal }} context
+ */
+async function deliver(events, { signal }) {
+  const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ events }),
-    signal: AbortSignal.timeout(4_000),
+    signal,
   });
   if (!response.ok) throw new Error(`the webhook answered ${response.status}`);
 }
@@ -37,5 +54,6 @@ const running = relay.start({
     if (result && result.delivered > 0) console.log(JSON.stringify({ msg: "delivered", count: result.delivered }));
   },
 });
-console.log(`relaying ${path} to ${webhook}`);
+// Only the webhook's origin: its path or query often holds its secret.
+console.log(`relaying ${path} to ${url.origin}`);
 for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => running.stop());

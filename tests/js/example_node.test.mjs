@@ -2,7 +2,7 @@
 // (DATABASE_URL) that this file starts and stops.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -94,7 +94,9 @@ test("examples/node/relay-webhook.mjs POSTs a store's events to a webhook in com
   for (let i = 0; i < 5; i += 1) {
     await handler.handle({ userId, providerId: crypto.randomUUID(), providerSlug: `bank-${i}`, credentials: { encryptedData: new Uint8Array(8), credentialType: "oauth2" } });
   }
-  const relay = spawn(process.execPath, [fileURLToPath(new URL("../../examples/node/relay-webhook.mjs", import.meta.url)), path, `http://127.0.0.1:${server.address().port}/events`], { stdio: ["ignore", "pipe", "pipe"] });
+  const script = fileURLToPath(new URL("../../examples/node/relay-webhook.mjs", import.meta.url));
+  const secretPath = "/events/hooks/T0K3N-in-the-path?token=sk_hook";
+  const relay = spawn(process.execPath, [script, path, `http://127.0.0.1:${server.address().port}${secretPath}`], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   relay.stdout.on("data", (text) => (output += text));
   relay.stderr.on("data", (text) => (output += text));
@@ -105,5 +107,15 @@ test("examples/node/relay-webhook.mjs POSTs a store's events to a webhook in com
   assert.match(output, /"msg":"delivery failed".*"error":"Error: the webhook answered 503"/);
   relay.kill("SIGTERM");
   assert.deepEqual(await new Promise((resolve) => relay.once("exit", (code, signal) => resolve([code, signal]))), [0, null], "stops on SIGTERM");
+  assert.match(output, new RegExp(`relaying ${path} to http://127\\.0\\.0\\.1:${server.address().port}\n`));
+  assert.doesNotMatch(output, /T0K3N|sk_hook/, "the webhook's path and query, which may hold its secret, are not logged");
+  const { spawnSync } = await import("node:child_process");
+  const run = (...args) => spawnSync(process.execPath, [script, ...args], { encoding: "utf8" });
+  const missing = join(dir, "typo.sqlite");
+  const usage = "usage: node examples/node/relay-webhook.mjs <database-path> <webhook-url>";
+  assert.deepEqual([run(missing, "http://127.0.0.1:1/").status, run(missing, "http://127.0.0.1:1/").stderr], [2, `relay-webhook: no database at ${missing}\n${usage}\n`]);
+  assert.equal(existsSync(missing), false, "no empty database made");
+  assert.deepEqual([run(path, "not a url").status, run(path, "not a url").stderr], [2, `relay-webhook: the webhook is not a URL\n${usage}\n`]);
+  assert.deepEqual([run(path, "ftp://example.com/").status, run(path, "ftp://example.com/").stderr], [2, `relay-webhook: the webhook must be an http(s) URL\n${usage}\n`]);
   db.close();
 });

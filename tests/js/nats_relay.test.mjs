@@ -5,7 +5,7 @@
 // processes relaying from one database at once; NATS down while the service keeps answering.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -257,6 +257,28 @@ describe("faults", () => {
   });
 });
 
+test("a stream deleted while the service runs is made again at the next delivery, and the events go on into it in order", async () => {
+  const { jetstreamManager } = await import("@nats-io/jetstream");
+  const dir = join(home, "deleted-stream");
+  const nats = await startNats(join(dir, "nats"));
+  const service = await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url } });
+  try {
+    const alice = await caller(service);
+    await lifecycle(alice, 1);
+    const first = await eventsOf(alice);
+    assertDelivered(await streamOf(nats.url, first.length), first);
+    const nc = await connect({ servers: nats.url });
+    await (await jetstreamManager(nc)).streams.delete(STREAM);
+    await nc.close();
+    await lifecycle(alice, 1);
+    const later = (await eventsOf(alice)).slice(first.length);
+    assertDelivered(await streamOf(nats.url, later.length), later);
+  } finally {
+    await service.stop();
+    await nats.stop();
+  }
+});
+
 test("SIGTERM stops the service at once, exit 0, whether NATS was never reachable or went away after it connected", async () => {
   const never = await startNodeService({ dir: join(home, "never"), vars: { ...vars, NATS_URL: "nats://127.0.0.1:1" } });
   assert.deepEqual(await never.stop(), { code: 0, signal: null }, "NATS never reachable (SIGKILL after 10 s otherwise)");
@@ -299,5 +321,12 @@ test("outbox.mjs shows the lag and the events set aside, and requeues one, on th
   assert.deepEqual([again.status, JSON.parse(again.stdout)], [1, { eventId: events[0].eventId, requeued: false }], "nothing to requeue: exit 1");
   const wrong = spawnSync(process.execPath, [script, "requeue"], { env: { PATH: process.env.PATH, DATABASE: path }, encoding: "utf8" });
   assert.deepEqual([wrong.status, wrong.stderr.trim()], [2, "usage: outbox.mjs lag | set-aside [limit] | requeue <eventId>"]);
+  const missing = join(home, "not-the-service.sqlite");
+  const nowhere = spawnSync(process.execPath, [script, "lag"], { env: { PATH: process.env.PATH, DATABASE: missing }, encoding: "utf8" });
+  assert.deepEqual([nowhere.status, nowhere.stdout, nowhere.stderr.trim()], [2, "", `outbox.mjs: no database at ${missing}: set DATABASE (or DATABASE_URL) to the service's`], "no all-clear for a database that is not there");
+  assert.equal(existsSync(missing), false, "and none made");
+  const unreachable = spawnSync(process.execPath, [script, "lag"], { env: { PATH: process.env.PATH, DATABASE_URL: "postgresql://127.0.0.1:1/x" }, encoding: "utf8" });
+  assert.equal(unreachable.status, 2);
+  assert.match(unreachable.stderr, /^outbox\.mjs: .*ECONNREFUSED.*\n$/, "one line, no stack");
   db.close();
 });
