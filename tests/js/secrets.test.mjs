@@ -86,6 +86,8 @@ const lifecycleScenarios = fc.constantFrom(
   "list",
   "expiring",
   "refresh bad type",
+  "refresh publish fails",
+  "disconnect publish fails",
 );
 
 test("random secrets, stored and new, never leak from the lifecycle handlers either", async (t) => {
@@ -113,7 +115,8 @@ test("random secrets, stored and new, never leak from the lifecycle handlers eit
           return scenario !== "refresh save stale";
         },
       };
-      const eventBus = { publish: (event) => void events.push(event) };
+      // A bus that fails is reported on the console (the handlers' default): that output is searched too.
+      const eventBus = { publish: (event) => (scenario.endsWith("publish fails") ? Promise.reject(new Error("bus down")) : void events.push(event)) };
       if (scenario.endsWith("commit")) {
         Object.assign(repository, {
           eventBus,
@@ -136,10 +139,11 @@ test("random secrets, stored and new, never leak from the lifecycle handlers eit
               : await new ListExpiringConnectionsHandler(repository).handle({});
       const emitted = text({ result, events, printed });
       for (const secret of [stored, fresh]) for (const spelling of spellings(secret)) assert.ok(!emitted.includes(spelling), `${scenario}: leaked as ${spelling}`);
-      if (["refresh", "refresh save fails", "refresh commit"].includes(scenario)) assert.deepEqual(received.map((bytes) => [...bytes]), [[...fresh]], "save gets the new bytes unchanged");
+      if (["refresh", "refresh save fails", "refresh commit", "refresh publish fails"].includes(scenario)) assert.deepEqual(received.map((bytes) => [...bytes]), [[...fresh]], "save gets the new bytes unchanged");
       if (scenario === "refresh save stale") assert.deepEqual(received.map((bytes) => [...bytes]), Array(4).fill([...fresh]), "each of four tries writes the new bytes unchanged");
       if (scenario.startsWith("disconnect")) assert.deepEqual(received, [undefined], "a disconnected connection is saved without credentials");
     }),
     { numRuns: 300 },
   );
+  assert.ok(printed.some((args) => String(args[0]).includes("bus down") || args.some((arg) => String(arg?.message ?? arg).includes("bus down"))), "the publish-failure scenarios did print, and were searched");
 });

@@ -122,7 +122,7 @@ test("neither the first secret's plaintext nor a replacement's appears in Indexe
   assert.ok(!stored.includes(PLAINTEXT), "plaintext shown on the page");
   // 12-byte IV + ciphertext + 16-byte tag
   const bytes = JSON.parse(dump.connections[0]).credentials.encryptedData;
-  assert.equal(bytes.split(",").length >= 12 + PLAINTEXT.length + 16, true);
+  assert.equal(bytes.split(",").length, 12 + PLAINTEXT.length + 16);
   const [first] = await storedConnections(page);
 
   await replaceCredentials(page, "fidelity", { credentialType: "api_key", secret: REPLACED });

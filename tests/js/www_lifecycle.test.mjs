@@ -67,7 +67,8 @@ test("disconnecting keeps the connection listed as disconnected, logs two events
   assert.equal(stored.status, "disconnected");
   assert.equal(stored.credentials, null);
   assert.equal(stored.connectedAt, before.connectedAt);
-  assert.ok(stored.updatedAt >= before.updatedAt);
+  assert.equal(stored.version, before.version + 1, "one write, the next version");
+  assert.ok(stored.updatedAt > before.updatedAt, `updatedAt moved on: ${before.updatedAt} to ${stored.updatedAt}`);
 
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
@@ -110,7 +111,8 @@ test("replacing credentials shows the new type and expiry, stores them sealed, a
   assert.equal(stored.credentials.bytesAreUint8Array, true);
   assert.equal(stored.credentials.encryptedData.length, 12 + "new-api-key-value".length + 16);
   assert.notDeepEqual(stored.credentials.encryptedData, before.credentials.encryptedData);
-  assert.ok(stored.updatedAt >= before.updatedAt);
+  assert.equal(stored.version, before.version + 1, "one write, the next version");
+  assert.ok(stored.updatedAt > before.updatedAt, `updatedAt moved on: ${before.updatedAt} to ${stored.updatedAt}`);
   assert.deepEqual(page.errors, []);
 });
 
