@@ -28,6 +28,27 @@ export async function setStoredVersion(kv, connectionId, version) {
   if (!ok) throw new Error("setStoredVersion: the record changed while it was rewritten");
 }
 
+/** A KV file of its own for one test, closed and removed once `use` is done with it. */
+async function onKvFile(use) {
+  const dir = await Deno.makeTempDir({ prefix: "connect-provider-deno-kv-" });
+  const kv = await Deno.openKv(`${dir}/store.kv`);
+  try {
+    return await use(kv);
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** `kv` as a store calls it, with some of its calls replaced (as a file another process locks answers them). */
+const kvWith = (kv, overrides) => ({
+  get: (...args) => kv.get(...args),
+  getMany: (...args) => kv.getMany(...args),
+  list: (...args) => kv.list(...args),
+  atomic: () => kv.atomic(),
+  ...overrides,
+});
+
 /** Every case's store enqueues its events, as the Deno service's does. */
 const QUEUED = { queue: true };
 
@@ -109,15 +130,10 @@ Deno.test("denoKvStore: a record an older store wrote, without a version, reads 
 });
 
 Deno.test("denoKvStore: a read that meets a locked KV file midway reads its range again from the start, so nothing comes twice", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "connect-provider-deno-kv-" });
-  const kv = await Deno.openKv(`${dir}/store.kv`);
-  try {
+  await onKvFile(async (kv) => {
     let lockNextList = false;
     // The KV as another process's write lock shows it: the next list() gives one entry, then "database is locked".
-    const locking = {
-      get: (...args) => kv.get(...args),
-      getMany: (...args) => kv.getMany(...args),
-      atomic: () => kv.atomic(),
+    const locking = kvWith(kv, {
       list(selector, options) {
         const entries = kv.list(selector, options);
         if (!lockNextList) return entries;
@@ -129,7 +145,7 @@ Deno.test("denoKvStore: a read that meets a locked KV file midway reads its rang
           }
         })();
       },
-    };
+    });
     const store = denoKvStore(locking);
     await store.migrate();
     const userId = crypto.randomUUID();
@@ -149,22 +165,14 @@ Deno.test("denoKvStore: a read that meets a locked KV file midway reads its rang
     lockNextList = true;
     const expiring = await store.repository.findExpiringBefore(new Date(Date.now() + 3_600_000).toISOString());
     if (expiring.map((record) => record.providerSlug).sort().join() !== "bank-a,bank-b,bank-c") throw new Error(`findExpiringBefore: ${expiring.length}`);
-  } finally {
-    kv.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("denoKvStore: a write kept out by a locked KV file gives up before a 5 s handler deadline (the service's), so the command's answer, the state and the log agree: nothing lands after the handler gave up", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "connect-provider-deno-kv-" });
-  const kv = await Deno.openKv(`${dir}/store.kv`);
-  try {
+  await onKvFile(async (kv) => {
     let lockedUntil = 0;
     // Another process holding the file's lock: every commit answers "database is locked" until then.
-    const locking = {
-      get: (...args) => kv.get(...args),
-      getMany: (...args) => kv.getMany(...args),
-      list: (...args) => kv.list(...args),
+    const locking = kvWith(kv, {
       atomic() {
         const op = kv.atomic();
         const commit = op.commit.bind(op);
@@ -174,7 +182,7 @@ Deno.test("denoKvStore: a write kept out by a locked KV file gives up before a 5
         };
         return op;
       },
-    };
+    });
     const store = denoKvStore(locking);
     await store.migrate();
     const busErrors = [];
@@ -197,16 +205,11 @@ Deno.test("denoKvStore: a write kept out by a locked KV file gives up before a 5
     });
     if (seen !== expected) throw new Error(`${seen}\n  expected ${expected}`);
     if (!/^Database error occurred: deno-kv store: commit: (gave up after 4000 ms|Deno KV failed: database is locked)/.test(result.error)) throw new Error(result.error);
-  } finally {
-    kv.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("denoKvStore with its queue: a commit of more events than one atomic operation holds (each event's message counted) is refused by the store, naming it, before anything is written; one just under goes through whole", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "connect-provider-deno-kv-" });
-  const kv = await Deno.openKv(`${dir}/store.kv`);
-  try {
+  await onKvFile(async (kv) => {
     const { conformanceRecord } = await import("connect-provider/stores/conformance");
     const store = denoKvStore(kv, { queue: true });
     await store.migrate();
@@ -223,8 +226,5 @@ Deno.test("denoKvStore with its queue: a commit of more events than one atomic o
     const justUnder = conformanceRecord();
     if ((await store.repository.commit(justUnder, eventsFor(justUnder, 190))) !== true) throw new Error("190 events not committed");
     if ((await store.events({ userId: justUnder.userId, limit: 1000 })).length !== 190) throw new Error("not every event logged");
-  } finally {
-    kv.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
