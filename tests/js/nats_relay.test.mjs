@@ -67,6 +67,28 @@ async function streamOf(url, count) {
   return messages;
 }
 
+/**
+ * NATS and the Node service on SQLite relaying to it, with a user whose first connection's events
+ * have reached the stream; both stopped once `use` is done.
+ * @param {string} name
+ * @param {(running: { nats: Awaited<ReturnType<typeof startNats>>, service: Awaited<ReturnType<typeof startNodeService>>, alice: Awaited<ReturnType<typeof caller>>, first: any[] }) => Promise<void>} use
+ */
+async function withDeliveringService(name, use) {
+  const dir = join(home, name);
+  const nats = await startNats(join(dir, "nats"));
+  const service = await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url } });
+  try {
+    const alice = await caller(service);
+    await lifecycle(alice, 1);
+    const first = await eventsOf(alice);
+    assertDelivered(await streamOf(nats.url, first.length), first);
+    await use({ nats, service, alice, first });
+  } finally {
+    await service.stop();
+    await nats.stop();
+  }
+}
+
 /** The stream holds exactly these events, once each, in this order, as the relay's contract says. */
 function assertDelivered(messages, events) {
   assert.deepEqual(
@@ -221,14 +243,7 @@ describe("faults", () => {
   });
 
   test("NATS down: the service keeps answering, its events wait in the outbox and the log says so; NATS back: all delivered, in order", async () => {
-    const dir = join(home, "down");
-    const nats = await startNats(join(dir, "nats"));
-    const service = await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url } });
-    try {
-      const alice = await caller(service);
-      await lifecycle(alice, 1);
-      const before = await eventsOf(alice);
-      await streamOf(nats.url, before.length);
+    await withDeliveringService("down", async ({ nats, service, alice, first: before }) => {
       await nats.stop();
       const started = Date.now();
       await lifecycle(alice, 3);
@@ -250,51 +265,29 @@ describe("faults", () => {
       assert.ok(lag.oldestAgeMs > 0 && lag.setAside === 0, "the lag counts what waits, and how old it is");
       await nats.start();
       assertDelivered(await streamOf(nats.url, events.length), events);
-    } finally {
-      await service.stop();
-      await nats.stop();
-    }
+    });
   });
 });
 
 test("a stream deleted while the service runs is made again at the next delivery, and the events go on into it in order", async () => {
   const { jetstreamManager } = await import("@nats-io/jetstream");
-  const dir = join(home, "deleted-stream");
-  const nats = await startNats(join(dir, "nats"));
-  const service = await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url } });
-  try {
-    const alice = await caller(service);
-    await lifecycle(alice, 1);
-    const first = await eventsOf(alice);
-    assertDelivered(await streamOf(nats.url, first.length), first);
+  await withDeliveringService("deleted-stream", async ({ nats, alice, first }) => {
     const nc = await connect({ servers: nats.url });
     await (await jetstreamManager(nc)).streams.delete(STREAM);
     await nc.close();
     await lifecycle(alice, 1);
     const later = (await eventsOf(alice)).slice(first.length);
     assertDelivered(await streamOf(nats.url, later.length), later);
-  } finally {
-    await service.stop();
-    await nats.stop();
-  }
+  });
 });
 
 test("SIGTERM stops the service at once, exit 0, whether NATS was never reachable or went away after it connected", async () => {
   const never = await startNodeService({ dir: join(home, "never"), vars: { ...vars, NATS_URL: "nats://127.0.0.1:1" } });
   assert.deepEqual(await never.stop(), { code: 0, signal: null }, "NATS never reachable (SIGKILL after 10 s otherwise)");
-  const dir = join(home, "gone");
-  const nats = await startNats(join(dir, "nats"));
-  const service = await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url } });
-  try {
-    const alice = await caller(service);
-    await lifecycle(alice, 1);
-    await streamOf(nats.url, (await eventsOf(alice)).length);
+  await withDeliveringService("gone", async ({ nats, service }) => {
     await nats.stop();
     assert.deepEqual(await service.stop(), { code: 0, signal: null }, "NATS gone after the service connected");
-  } finally {
-    await service.stop();
-    await nats.stop();
-  }
+  });
 });
 
 test("outbox.mjs shows the lag and the events set aside, and requeues one, on the service's own database", async () => {
