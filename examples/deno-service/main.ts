@@ -83,6 +83,8 @@ let stopping: Promise<void> | undefined;
 const stop = () => {
   stopping ??= (async () => {
     await Promise.all([server.shutdown(), job.stop()]);
+    // A queue handler in flight finishes, with its consumed mark, before KV closes under it.
+    await store.queue?.idle();
     kv.close();
     await consuming;
   })();

@@ -87,11 +87,25 @@ const isQueuedEvent = (value) =>
  * @returns {import("./deno-kv.js").DenoKvEventQueue}
  */
 export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
+  /** Messages being handled now (the handler and its consumed mark), so a stop can wait for them. */
+  let handling = 0;
+  /** @type {(() => void)[]} */
+  const whenIdle = [];
   return {
     listen(handler, { others } = {}) {
       if (typeof handler !== "function") throw new TypeError("deno-kv store: queue.listen: handler must be a function of the event");
       if (typeof kv.listenQueue !== "function") throw new TypeError("deno-kv store: queue.listen: this Deno.Kv has no listenQueue");
       return kv.listenQueue(async (value) => {
+        handling += 1;
+        try {
+          await consume(value);
+        } finally {
+          handling -= 1;
+          if (handling === 0) for (const resolve of whenIdle.splice(0)) resolve();
+        }
+      });
+      /** @param {unknown} value */
+      async function consume(value) {
         if (!isQueuedEvent(value)) {
           if (others) await others(value);
           return;
@@ -105,7 +119,15 @@ export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
         // A handler that throws leaves no mark: KV delivers the message again, after its backoff.
         await handler(event);
         await kv.atomic().check({ key: consumed, versionstamp: null }).set(consumed, { consumedAt: new Date().toISOString() }).delete(keys.pending(value.eventId)).commit();
-      });
+      }
+    },
+    /**
+     * Resolves once no message is being handled (at once when none is): a service that stops waits
+     * for it before it closes KV, so a handler is not cut off before its consumed mark (and then run
+     * again after the restart).
+     */
+    idle() {
+      return handling === 0 ? Promise.resolve() : new Promise((resolve) => whenIdle.push(() => resolve(undefined)));
     },
     /**
      * Enqueues again up to `limit` events pending for `olderThanMs`. Marks that are not due yet do

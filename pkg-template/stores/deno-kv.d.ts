@@ -46,6 +46,11 @@ export interface DenoKvEventQueue {
    */
   listen(handler: (event: ProviderEvent) => Promise<void> | void, options?: { others?: (value: unknown) => Promise<void> | void }): Promise<void>;
   /**
+   * Resolves once no message is being handled (its handler and its consumed mark done): await it
+   * before closing the KV when stopping, so no handler is cut off and run again after a restart.
+   */
+  idle(): Promise<void>;
+  /**
    * Enqueues again each event still waiting to be consumed after `olderThanMs` (60 s), up to `limit`
    * (100); answers how many. Run it now and then: KV's local backend keeps a message that was being
    * handed over when its process died aside until a later start.

@@ -177,6 +177,32 @@ Deno.test("a message redeliver() sends again is retried on the store's own sched
   }
 });
 
+Deno.test("idle() resolves once the message being handled is done and marked consumed, so a stop that awaits it cuts off no handler", async () => {
+  const { kv, store, close } = await open();
+  let started = false;
+  const done = [];
+  const listening = store.queue.listen(async (event) => {
+    started = true;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    done.push(event.eventId);
+  });
+  try {
+    await store.queue.idle(); // nothing in flight: at once
+    const event = { eventType: "ProviderConnectionAttempted", eventId: crypto.randomUUID(), occurredAt: new Date().toISOString(), userId: crypto.randomUUID(), providerId: crypto.randomUUID(), providerSlug: "bank" };
+    await store.eventBus.publish(event);
+    await until(() => started, "the handler started");
+    const idle = store.queue.idle();
+    assertEquals(done, [], "still handling when idle() was called");
+    await idle;
+    assertEquals(done, [event.eventId], "the handler had ended");
+    const marks = [(await kv.get(["connect_provider", "consumed_events", event.eventId])).versionstamp !== null, (await kv.get(["connect_provider", "pending_events", event.eventId])).versionstamp];
+    assertEquals(marks, [true, null], "and its consumed mark was written, its pending mark cleared");
+  } finally {
+    await close();
+    await listening;
+  }
+});
+
 Deno.test("redeliver() passes over marks that are not due yet, so they never take the places of older ones", async () => {
   const { kv, store, close } = await open();
   try {
