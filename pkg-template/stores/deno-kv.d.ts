@@ -40,8 +40,9 @@ export interface DenoKvAtomicOperation {
 /** The events, through Deno KV's own queue (`denoKvStore(kv, { queue: true })`). */
 export interface DenoKvEventQueue {
   /**
-   * Consumes the store's messages with `kv.listenQueue`: each event handed to `handler` once by its
-   * eventId (marked consumed after `handler` resolves; a throw leaves it to KV's retries). Other
+   * Consumes the store's messages with `kv.listenQueue`: each event handed to `handler` at least once
+   * (marked consumed by its eventId after `handler` resolves, so a process killed in between, or two copies
+   * handled at once, run it again: deduplicate by eventId; a throw leaves it to KV's retries). Other
    * values on the database's queue go to `others`. Resolves when the listener stops (the KV closes).
    */
   listen(handler: (event: ProviderEvent) => Promise<void> | void, options?: { others?: (value: unknown) => Promise<void> | void }): Promise<void>;
