@@ -151,6 +151,8 @@ export function idempotencyCases(onFresh) {
         ["fingerprint", () => keys.claim(userId, "k", /** @type {any} */ (7), T0, LEASE)],
         ["now", () => keys.claim(userId, "k", FP, Number.NaN, LEASE)],
         ["leaseMs", () => keys.claim(userId, "k", FP, T0, 0)],
+        ["leaseMs", () => keys.claim(userId, "k", FP, T0, 3_600_001)],
+        ["leaseMs", () => keys.claim(userId, "k", FP, T0, Number.MAX_SAFE_INTEGER)],
         ["status", () => keys.complete(userId, "k", "t", { status: 99 })],
         ["JSON", () => keys.complete(userId, "k", "t", { status: 200, body: { big: 1n } })],
         ["bytes", () => keys.complete(userId, "k", "t", { status: 200, body: "x".repeat(70_000) })],

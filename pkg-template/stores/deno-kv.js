@@ -197,7 +197,7 @@ export function denoKvStore(kv, options = {}) {
     async publish(event) {
       const { eventId, userId } = eventColumns(event);
       const bytes = eventBytes(event, "publish");
-      const deadline = Date.now() + WRITE_WAIT_MS;
+      const deadline = performance.now() + WRITE_WAIT_MS;
       return inTurn(() => append(kv, eventId, userId, bytes, enqueue, deadline));
     },
   };
@@ -207,7 +207,7 @@ export function denoKvStore(kv, options = {}) {
   return {
     repository: {
       async save(record) {
-        return writeConnection(kv, connectionToStore(record, "save"), [], null, enqueue, Date.now() + WRITE_WAIT_MS);
+        return writeConnection(kv, connectionToStore(record, "save"), [], null, enqueue, performance.now() + WRITE_WAIT_MS);
       },
       async commit(record, events, options) {
         const connection = connectionToStore(record, "commit");
@@ -237,7 +237,7 @@ export function denoKvStore(kv, options = {}) {
             for (const step of steps) adders.push(await step());
             return (/** @type {DenoKvAtomicOperation} */ op) => adders.forEach((add) => add(op));
           };
-        const deadline = Date.now() + WRITE_WAIT_MS;
+        const deadline = performance.now() + WRITE_WAIT_MS;
         return inTurn(() => writeConnection(kv, connection, appends, complete, enqueue, deadline));
       },
       findById,
@@ -339,7 +339,7 @@ export function denoKvStore(kv, options = {}) {
  * operation, checked against the sequence and the eventId read. Parts too many for that operation
  * are written first, under a blob id only the header names, so nothing is visible until it commits.
  * @param {DenoKv} kv @param {string} eventId @param {string} userId @param {Uint8Array} bytes @param {Enqueue} enqueue
- * @param {number} deadline when it gives up (Date.now() milliseconds)
+ * @param {number} deadline when it gives up (a performance.now() instant: a wall clock set back would stretch it)
  */
 async function append(kv, eventId, userId, bytes, enqueue, deadline) {
   const filing = eventFiling(eventId, userId, bytes);
@@ -412,7 +412,7 @@ function lastSequence(counter, what) {
  * @param {(() => Promise<(op: DenoKvAtomicOperation) => unknown>) | null} complete reads a claim to complete
  *   in the same operation (and throws when it is no longer the request's); answers what adds it
  * @param {Enqueue} enqueue
- * @param {number} deadline when it gives up, WRITE_WAIT_MS after its call (Date.now() milliseconds)
+ * @param {number} deadline when it gives up, WRITE_WAIT_MS after its call (a performance.now() instant)
  * @returns {Promise<boolean>}
  */
 async function writeConnection(kv, { what, id, userId, value, chunks, expiring }, events, complete, enqueue, deadline) {
@@ -661,7 +661,7 @@ async function getAll(kv, keys, what) {
 
 /** A write whose time is up gives up before it tries again. @param {string} what @param {number} deadline */
 function refuseLate(what, deadline) {
-  if (Date.now() >= deadline) throw kvStoreError(`${what}: gave up after ${WRITE_WAIT_MS} ms (a KV file another process holds locked, or other writers)`);
+  if (performance.now() >= deadline) throw kvStoreError(`${what}: gave up after ${WRITE_WAIT_MS} ms (a KV file another process holds locked, or other writers)`);
 }
 
 /**
@@ -671,14 +671,14 @@ function refuseLate(what, deadline) {
  * @template T @param {string} what @param {() => Promise<T>} call @param {number} [deadline]
  * @returns {Promise<T>}
  */
-async function kvCall(what, call, deadline = Date.now() + BUSY_WAIT_MS) {
+async function kvCall(what, call, deadline = performance.now() + BUSY_WAIT_MS) {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await call();
     } catch (error) {
       if (error instanceof Error && error.message.startsWith("deno-kv store:")) throw error;
       const message = messageOf(error);
-      if (/database is locked|SQLITE_BUSY/i.test(message) && Date.now() < deadline) {
+      if (/database is locked|SQLITE_BUSY/i.test(message) && performance.now() < deadline) {
         await backoff(attempt);
         continue;
       }

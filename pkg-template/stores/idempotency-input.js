@@ -10,6 +10,8 @@ export const MAX_FINGERPRINT_LENGTH = 128;
 /** An answer kept for a replay, as JSON: under one Deno KV value, with room for the rest of the entry. */
 export const MAX_RESPONSE_BYTES = 60_000;
 export const MAX_PURGE_LIMIT = 1_000;
+/** A claim's lease covers one request's run; an hour bounds how long a crashed one keeps its key. */
+export const MAX_CLAIM_LEASE_MS = 3_600_000;
 
 /**
  * @param {string} what `"claim"`, `"complete"` …
@@ -41,7 +43,9 @@ export function checkedToken(what, token) {
  */
 export function checkedClaim(userId, key, fingerprint, now, leaseMs) {
   const at = instant("claim", "now", now);
-  if (!Number.isSafeInteger(leaseMs) || /** @type {number} */ (leaseMs) < 1) throw new RangeError("idempotency.claim: leaseMs must be a whole number of milliseconds, at least 1");
+  if (!Number.isSafeInteger(leaseMs) || /** @type {number} */ (leaseMs) < 1 || /** @type {number} */ (leaseMs) > MAX_CLAIM_LEASE_MS) {
+    throw new RangeError(`idempotency.claim: leaseMs must be a whole number of milliseconds from 1 to ${MAX_CLAIM_LEASE_MS} (an hour)`);
+  }
   return {
     ...checkedKey("claim", userId, key),
     fingerprint: text("claim", "fingerprint", fingerprint, MAX_FINGERPRINT_LENGTH),

@@ -91,7 +91,7 @@ export type IdempotencyClaim =
 export interface IdempotencyStore {
   /**
    * Takes the key for a request whose fingerprint is `fingerprint`, with a lease until
-   * `now + leaseMs`; a key whose lease ran out without an answer is taken over by the same
+   * `now + leaseMs` (1 ms to an hour); a key whose lease ran out without an answer is taken over by the same
    * fingerprint (its first request died).
    */
   claim(userId: string, key: string, fingerprint: string, now: number, leaseMs: number): Promise<IdempotencyClaim>;

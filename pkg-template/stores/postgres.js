@@ -25,6 +25,14 @@ const EVENTS = eventStatements((n) => `$${n}`, "position");
 const IDEMPOTENCY = idempotencyStatements("$n");
 const OUTBOX = outboxStatements("$n");
 const SYNC = syncStatements("$n");
+/**
+ * How long after its call a commit may still begin and commit: less than the service's handler
+ * deadline (5 s) and the handlers' default (10 s), as SQLite's lock wait and Deno KV's writes, so a
+ * commit the handler has given up on (and answered, and logged as failed) does not land after it.
+ * The time spent waiting for a Client's turn or a Pool's connection counts; the statements run
+ * under a statement_timeout of what is left.
+ */
+const COMMIT_WAIT_MS = 4_000;
 /** One lock for every client migrating this database, held until its transaction ends. */
 const MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('connect_provider_migrations'))";
 
@@ -86,8 +94,9 @@ export function postgresStore(db) {
         const appends = commitEventColumns(events, "postgres store: commit").map((columns, i) => appendValues(columns, events[i]));
         const completion = checkedCompletion("postgres store: commit", options?.idempotency);
         const mutation = checkedMutation("postgres store: commit", options?.mutation);
+        const deadline = performance.now() + COMMIT_WAIT_MS;
         return turn(() =>
-          inTransaction(db, pooled, async (client) => {
+          inTransaction(db, pooled, deadline, async (client) => {
             if (!(await write(client, checked))) return false;
             for (const values of appends) await client.query(EVENTS.append, values);
             // The answer kept for the request's key, in the same transaction as what it answers.
@@ -142,7 +151,7 @@ export function postgresStore(db) {
     },
     async migrate() {
       await turn(() =>
-        inTransaction(db, pooled, async (client) => {
+        inTransaction(db, pooled, null, async (client) => {
           await client.query(MIGRATION_LOCK);
           await client.query(
             "CREATE TABLE IF NOT EXISTS connect_provider_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
@@ -159,41 +168,62 @@ export function postgresStore(db) {
   };
 }
 
+/** The provider_connections columns a record's text goes to: uuid, or varchar of so many characters. */
+const COLUMN_LIMITS = /** @type {const} */ ([
+  ["id", "uuid"], ["userId", "uuid"], ["providerId", "uuid"],
+  ["providerSlug", 50], ["status", 20], ["alias", 100], ["credentialType", 20],
+]);
+/** What PostgreSQL reads as a uuid: 32 hex digits, hyphens between groups, braces around. */
+const UUID_DIGITS = /^[0-9a-f]{32}$/i;
+
 /**
- * PostgreSQL's text cannot hold U+0000, which a slug or alias may contain: such a record is refused
- * whole, before anything is sent.
- * @param {{ providerSlug: string, alias: string | null }} record @param {string} what
+ * A record whose text the table cannot take (an id that is no uuid, a varchar over its length in
+ * characters, U+0000, which PostgreSQL text cannot hold) is refused whole, naming the field, before
+ * anything is sent. The handlers never write such a record; a direct save may.
+ * @param {ReturnType<typeof checkedRecord<Buffer>>} record @param {string} what
  */
 function refuseWhatPostgresCannotHold(record, what) {
-  for (const field of /** @type {const} */ (["providerSlug", "alias"])) {
-    const value = record[field];
-    if (typeof value === "string" && value.includes("\u0000")) {
-      throw new RangeError(`postgres store: ${what}: ${field} contains U+0000, which PostgreSQL text cannot hold`);
+  const texts = { ...record, credentialType: record.credentials?.credentialType ?? null };
+  for (const [field, limit] of COLUMN_LIMITS) {
+    const value = texts[field];
+    if (typeof value !== "string") continue;
+    if (value.includes("\u0000")) throw new RangeError(`postgres store: ${what}: ${field} contains U+0000, which PostgreSQL text cannot hold`);
+    if (limit === "uuid") {
+      if (!UUID_DIGITS.test(value.replace(/^\{|\}$/g, "").replaceAll("-", ""))) throw new RangeError(`postgres store: ${what}: ${field} is not a UUID, which its uuid column needs`);
+    } else if (value.length > limit && [...value].length > limit) {
+      throw new RangeError(`postgres store: ${what}: ${field} is over ${limit} characters, its varchar(${limit}) column's length`);
     }
   }
 }
 
 /**
  * Runs `work` in a transaction on one connection: a Pool lends one for it (and is given it back
- * broken, to be closed, when the transaction could not even be rolled back); a Client is one.
+ * broken, to be closed, when the transaction could not even be rolled back); a Client is one. With a
+ * `deadline` (a performance.now() instant), the transaction is not begun once it has passed, its
+ * statements are cut off by PostgreSQL when they would run past it, and it is rolled back instead
+ * of committed if it passed while they ran; only the COMMIT itself is not bounded.
  * @template T
- * @param {PgQueryable} db @param {boolean} pooled
+ * @param {PgQueryable} db @param {boolean} pooled @param {number | null} deadline
  * @param {(client: PgQueryable) => Promise<T>} work
  * @returns {Promise<T>}
  */
-async function inTransaction(db, pooled, work) {
+async function inTransaction(db, pooled, deadline, work) {
   const client = pooled ? await /** @type {any} */ (db).connect() : db;
   /** @type {unknown} */
   let broken;
   try {
+    const left = deadline === null ? null : Math.ceil(deadline - performance.now());
+    if (left !== null && left <= 0) throw lateCommit("before it began");
     try {
-      await client.query("BEGIN");
+      // One round trip: the timeout is local to this transaction.
+      await client.query(left === null ? "BEGIN" : `BEGIN; SET LOCAL statement_timeout = ${left}`);
     } catch (error) {
       broken = error;
       throw error;
     }
     try {
       const result = await work(client);
+      if (deadline !== null && performance.now() >= deadline) throw lateCommit("before its COMMIT");
       await client.query("COMMIT");
       return result;
     } catch (error) {
@@ -208,4 +238,9 @@ async function inTransaction(db, pooled, work) {
   } finally {
     if (pooled) client.release(broken);
   }
+}
+
+/** A commit refused because its time ran out, with nothing of it stored. @param {string} when */
+function lateCommit(when) {
+  return new Error(`postgres store: commit: gave up ${when}, ${COMMIT_WAIT_MS} ms after its call (a Client's earlier calls, the pool's connections or another transaction's row locks kept it waiting)`);
 }

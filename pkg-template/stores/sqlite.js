@@ -26,6 +26,14 @@ const SYNC = syncStatements("?");
  */
 const LOCK_WAIT_MS = 4_000;
 
+/**
+ * The connections left inside a transaction they could not roll back, with what ROLLBACK threw:
+ * anything run on one would run inside that transaction (and vanish with it), so every store over it
+ * refuses.
+ * @type {WeakMap<object, unknown>}
+ */
+const stuckConnections = new WeakMap();
+
 // A Buffer is a Uint8Array that both clients bind as a BLOB, without copying the secret.
 const blob = (/** @type {Uint8Array} */ bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
@@ -40,6 +48,7 @@ export function sqliteStore(db) {
   const prepared = new Map();
   /** Statements are prepared on first use, after migrate() has made their tables. */
   const statement = (/** @type {string} */ sql) => {
+    refuseIfStuck(db);
     let found = prepared.get(sql);
     if (!found) prepared.set(sql, (found = db.prepare(sql)));
     return found;
@@ -153,13 +162,15 @@ function applyMigrations(/** @type {SqliteDatabase} */ db) {
  * @returns {Promise<T>}
  */
 async function withWriteLock(db, work) {
-  const deadline = Date.now() + LOCK_WAIT_MS;
+  // The monotonic clock: a wall clock set back while waiting would stretch the wait.
+  const deadline = performance.now() + LOCK_WAIT_MS;
   for (;;) {
+    refuseIfStuck(db);
     try {
       db.exec("BEGIN IMMEDIATE");
       break;
     } catch (error) {
-      if (!isBusy(error) || Date.now() > deadline) throw error;
+      if (!isBusy(error) || performance.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
@@ -170,12 +181,30 @@ async function withWriteLock(db, work) {
   } catch (error) {
     try {
       db.exec("ROLLBACK");
-    } catch {
-      // The connection failed under the transaction: SQLite rolls it back when it closes.
+    } catch (rollbackFailed) {
+      // SQLite rolls the transaction back when the connection closes; until then it may be open.
+      if (inTransaction(db) !== false) stuckConnections.set(db, rollbackFailed);
     }
     throw error;
   }
   return result;
+}
+
+/**
+ * Whether the connection is inside a transaction (better-sqlite3's inTransaction, node:sqlite's
+ * isTransaction), or undefined where the client does not say.
+ * @param {SqliteDatabase} db @returns {boolean | undefined}
+ */
+function inTransaction(db) {
+  const open = /** @type {any} */ (db).inTransaction ?? /** @type {any} */ (db).isTransaction;
+  return typeof open === "boolean" ? open : undefined;
+}
+
+/** @param {SqliteDatabase} db */
+function refuseIfStuck(db) {
+  if (!stuckConnections.has(db)) return;
+  const message = String(/** @type {any} */ (stuckConnections.get(db))?.message ?? stuckConnections.get(db));
+  throw new Error(`sqlite store: this connection was left inside a transaction that could not be rolled back (${message}); close it and open another`);
 }
 
 function isBusy(/** @type {any} */ error) {

@@ -208,6 +208,45 @@ Deno.test("denoKvStore: a write kept out by a locked KV file gives up before a 5
   });
 });
 
+Deno.test("denoKvStore: the 4 s a write waits out a locked KV file is timed on the monotonic clock, so a wall clock that stands still (or is set back) does not stretch it", async () => {
+  await onKvFile(async (kv) => {
+    let locked = false;
+    const locking = kvWith(kv, {
+      atomic() {
+        const op = kv.atomic();
+        const commit = op.commit.bind(op);
+        op.commit = async () => {
+          if (locked) throw new Error("database is locked");
+          return commit();
+        };
+        return op;
+      },
+    });
+    const { conformanceRecord } = await import("connect-provider/stores/conformance");
+    const store = denoKvStore(locking);
+    await store.migrate();
+    const record = conformanceRecord();
+    const wallClock = Date.now;
+    const frozen = wallClock();
+    let timer;
+    try {
+      locked = true;
+      Date.now = () => frozen;
+      const outcome = store.repository.commit(record, []).then(() => "saved", (error) => error.message);
+      const first = await Promise.race([outcome, new Promise((resolve) => (timer = setTimeout(() => resolve("still waiting after 6 s"), 6000)))]);
+      locked = false;
+      await outcome;
+      if (!/^deno-kv store: commit: (gave up after 4000 ms|Deno KV failed: database is locked)/.test(first)) throw new Error(first);
+    } finally {
+      clearTimeout(timer);
+      Date.now = wallClock;
+      locked = false;
+    }
+    const found = await store.repository.findById(record.id);
+    if (found !== null) throw new Error("the record landed after the wait");
+  });
+});
+
 Deno.test("denoKvStore with its queue: a commit of more events than one atomic operation holds (each event's message counted) is refused by the store, naming it, before anything is written; one just under goes through whole", async () => {
   await onKvFile(async (kv) => {
     const { conformanceRecord } = await import("connect-provider/stores/conformance");

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
 import * as api from "connect-provider";
-import { storeConformanceCases } from "connect-provider/stores/conformance";
+import { conformanceRecord, storeConformanceCases } from "connect-provider/stores/conformance";
 import { postgresStore } from "connect-provider/stores/postgres";
 import { startPostgres } from "./support/postgres.mjs";
 import { faultyClient } from "../workerd/faulty-client.js";
@@ -218,6 +218,119 @@ test("postgresStore: the commit-order migration keeps the order of the events lo
     assert.deepEqual(await store.events({ userId, after: before[1].eventId }), [later]);
     const rows = (await pool.query("SELECT sequence, position FROM provider_connection_events ORDER BY position")).rows;
     assert.deepEqual(rows, [{ sequence: "1", position: "1" }, { sequence: "3", position: "3" }, { sequence: "4", position: "4" }]);
+  } finally {
+    await pool.end();
+    await server.dropDatabase(database);
+  }
+});
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The stored version of `id` and how many events its user has, as a separate connection reads them. */
+async function storedState(reader, store, record) {
+  const found = await store.repository.findById(record.id);
+  const logged = (await reader.query("SELECT count(*)::int AS n FROM provider_connection_events WHERE user_id = $1", [record.userId])).rows[0].n;
+  return { version: found?.version ?? null, logged };
+}
+
+test("postgresStore: commits kept waiting past 4 s from their call give up, and nothing of them lands once the wait ends: a row another transaction holds (the statement is cut off), then a Client's turn behind it (refused before BEGIN)", async () => {
+  const database = await server.createDatabase("rowwait");
+  const client = new pg.Client(server.config(database));
+  const holder = new pg.Client(server.config(database));
+  await client.connect();
+  await holder.connect();
+  try {
+    const store = postgresStore(client);
+    await store.migrate();
+    const record = conformanceRecord();
+    assert.equal(await store.repository.save(record), true);
+    await holder.query("BEGIN");
+    await holder.query("SELECT id FROM provider_connections WHERE id = $1 FOR UPDATE", [record.id]);
+    const next = { ...record, status: "disconnected", credentials: null, version: 2 };
+    const events = [loggedEvent(record.userId, "schwab")];
+    const settled = [];
+    const commits = [store.repository.commit(next, events), store.repository.commit(next, events)].map((commit, i) =>
+      commit.then(
+        (value) => settled.push([i, "fulfilled", value]),
+        (error) => settled.push([i, "rejected", String(error.message)]),
+      ),
+    );
+    // The holder lets go after 6 s, past the service's 5 s handler deadline.
+    await sleep(6000);
+    const beforeRelease = [...settled];
+    await holder.query("COMMIT");
+    await Promise.all(commits);
+    await sleep(300);
+    assert.deepEqual(beforeRelease, [
+      [0, "rejected", "canceling statement due to statement timeout"],
+      [1, "rejected", "postgres store: commit: gave up before it began, 4000 ms after its call (a Client's earlier calls, the pool's connections or another transaction's row locks kept it waiting)"],
+    ]);
+    assert.deepEqual(await storedState(holder, store, record), { version: 1, logged: 0 }, "neither commit landed when the row came free");
+    assert.equal(await store.repository.commit(next, events), true, "the Client is usable, outside any transaction");
+    assert.deepEqual(await storedState(holder, store, record), { version: 2, logged: 1 });
+    assert.deepEqual((await client.query("SHOW statement_timeout")).rows[0], { statement_timeout: "0" }, "the timeout was the transaction's only");
+  } finally {
+    await holder.end();
+    await client.end();
+    await server.dropDatabase(database);
+  }
+});
+
+test("postgresStore: a commit whose Pool lends it a connection only after 4 s gives up before BEGIN, and the connection goes back to the pool", async () => {
+  const database = await server.createDatabase("poolwait");
+  const pool = new pg.Pool({ ...server.config(database), max: 1 });
+  try {
+    const store = postgresStore(pool);
+    await store.migrate();
+    const record = conformanceRecord();
+    const taken = await pool.connect();
+    const commit = store.repository.commit(record, [loggedEvent(record.userId, "schwab")]);
+    await sleep(5000);
+    taken.release();
+    await assert.rejects(commit, { message: /^postgres store: commit: gave up before it began, 4000 ms after its call/ });
+    assert.deepEqual(await storedState(pool, store, record), { version: null, logged: 0 });
+    assert.equal(await store.repository.commit(record, [loggedEvent(record.userId, "schwab")]), true, "the pool's one connection is back");
+    assert.deepEqual(await storedState(pool, store, record), { version: 1, logged: 1 });
+  } finally {
+    await pool.end();
+    await server.dropDatabase(database);
+  }
+});
+
+test("postgresStore: a record the table cannot take (an id that is no uuid, text over its varchar length in characters, U+0000) is refused naming the field, by save and commit, before anything is sent; one at every length in characters (not UTF-16 units) is kept", async () => {
+  const database = await server.createDatabase("limits");
+  const pool = new pg.Pool(server.config(database));
+  try {
+    const store = postgresStore(pool);
+    await store.migrate();
+    const base = conformanceRecord();
+    const bad = [
+      [{ id: "connection-1" }, "id is not a UUID, which its uuid column needs"],
+      [{ userId: `${base.userId}0` }, "userId is not a UUID, which its uuid column needs"],
+      [{ providerId: "" }, "record.providerId must be a non-empty string"],
+      [{ providerSlug: "s".repeat(51) }, "providerSlug is over 50 characters, its varchar(50) column's length"],
+      [{ status: "x".repeat(21) }, "status is over 20 characters, its varchar(20) column's length"],
+      [{ alias: "a".repeat(101) }, "alias is over 100 characters, its varchar(100) column's length"],
+      [{ credentials: { ...base.credentials, credentialType: "t".repeat(21) } }, "credentialType is over 20 characters, its varchar(20) column's length"],
+      [{ status: "act\u0000ive" }, "status contains U+0000, which PostgreSQL text cannot hold"],
+    ];
+    for (const [change, message] of bad) {
+      const record = { ...base, ...change };
+      await assert.rejects(store.repository.save(record), { message: `postgres store: save: ${message}` }, message);
+      await assert.rejects(store.repository.commit(record, [loggedEvent(base.userId, "schwab")]), { message: `postgres store: commit: ${message}` }, message);
+    }
+    assert.deepEqual((await pool.query("SELECT (SELECT count(*)::int FROM provider_connections) AS rows, (SELECT count(*)::int FROM provider_connection_events) AS events")).rows[0], { rows: 0, events: 0 });
+    // 50, 20, 100 and 20 characters of two UTF-16 units each; braces and no hyphens are uuids to PostgreSQL.
+    const wide = {
+      ...base,
+      id: `{${base.id.toUpperCase()}}`,
+      userId: base.userId.replaceAll("-", ""),
+      providerSlug: "😀".repeat(50),
+      status: "😀".repeat(20),
+      alias: "😀".repeat(100),
+      credentials: { ...base.credentials, credentialType: "😀".repeat(20) },
+    };
+    assert.equal(await store.repository.save(wide), true);
+    assert.deepEqual(await store.repository.findById(base.id), { ...wide, id: base.id, userId: base.userId });
   } finally {
     await pool.end();
     await server.dropDatabase(database);

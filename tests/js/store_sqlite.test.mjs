@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import * as api from "connect-provider";
-import { storeConformanceCases } from "connect-provider/stores/conformance";
+import { conformanceRecord, storeConformanceCases } from "connect-provider/stores/conformance";
 import { sqliteStore } from "connect-provider/stores/sqlite";
 import { sqliteHarness } from "./stores/sqlite-harness.mjs";
 
@@ -95,6 +95,85 @@ test("sqliteStore: a commit waiting for another connection's write lock gives up
     assert.deepEqual(await store.repository.findByUserId(userId), [], "nothing saved, then or later");
     assert.deepEqual(await store.events({ userId }), [], "nor logged: the lock kept out both events, whose publish is fail-open");
     assert.deepEqual(busErrors, [["ProviderConnectionAttempted", "SqliteError: database is locked"], ["ProviderConnectionFailed", "SqliteError: database is locked"]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("sqliteStore: the wait for another connection's write lock is timed on the monotonic clock, so a wall clock that stands still (or is set back) does not stretch it past 4 s", { skip: !clients.includes("better-sqlite3") }, async () => {
+  const { default: Database } = await import("better-sqlite3");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "connect-provider-clock-"));
+  const wallClock = Date.now;
+  try {
+    const path = join(dir, "db.sqlite");
+    const store = sqliteStore(new Database(path, { timeout: 0 }));
+    await store.migrate();
+    const other = new Database(path, { timeout: 0 });
+    other.exec("BEGIN IMMEDIATE");
+    const record = conformanceRecord();
+    const frozen = wallClock();
+    Date.now = () => frozen;
+    const outcome = store.repository.commit(record, []).then(
+      (value) => ["fulfilled", value],
+      (error) => ["rejected", String(error.message)],
+    );
+    // The other connection lets go after 6 s: a wait still going then would commit.
+    const released = new Promise((resolve) => setTimeout(() => resolve(other.exec("COMMIT")), 6000));
+    const first = await Promise.race([outcome, released.then(() => "the lock was released first")]);
+    await released;
+    await outcome;
+    Date.now = wallClock;
+    assert.deepEqual(first, ["rejected", "database is locked"]);
+    assert.equal(await store.repository.findById(record.id), null);
+  } finally {
+    Date.now = wallClock;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("sqliteStore: a connection left inside a transaction it could not roll back is refused by every later call, where a save would have run inside that transaction and vanished with it", { skip: !clients.includes("better-sqlite3") }, async () => {
+  const { default: Database } = await import("better-sqlite3");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "connect-provider-rollback-"));
+  try {
+    const path = join(dir, "db.sqlite");
+    const db = new Database(path);
+    // The client as the stores see it, whose COMMIT and ROLLBACK fail once `failing` (as an I/O error would make them).
+    let failing = false;
+    const client = {
+      prepare: (sql) => db.prepare(sql),
+      exec(sql) {
+        if (failing && sql === "COMMIT") throw new Error("disk I/O error (COMMIT)");
+        if (failing && sql === "ROLLBACK") throw new Error("disk I/O error (ROLLBACK)");
+        return db.exec(sql);
+      },
+      get inTransaction() {
+        return db.inTransaction;
+      },
+    };
+    const stuck = sqliteStore(client);
+    await stuck.migrate();
+    const store = sqliteStore(client);
+    failing = true;
+    const first = conformanceRecord();
+    await assert.rejects(stuck.repository.commit(first, []), { message: "disk I/O error (COMMIT)" });
+    assert.equal(db.inTransaction, true, "the transaction is still open on the connection");
+    const refusal = { message: "sqlite store: this connection was left inside a transaction that could not be rolled back (disk I/O error (ROLLBACK)); close it and open another" };
+    const second = conformanceRecord();
+    await assert.rejects(stuck.repository.save(second), refusal);
+    await assert.rejects(store.repository.save(second), refusal, "every store over that connection");
+    await assert.rejects(store.repository.findById(first.id), refusal);
+    await assert.rejects(store.repository.commit(second, []), refusal);
+    await assert.rejects(store.events({}), refusal);
+    db.close();
+    const reopened = sqliteStore(new Database(path));
+    assert.equal(await reopened.repository.findById(first.id), null, "closing rolled the commit back");
+    assert.equal(await reopened.repository.findById(second.id), null);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
