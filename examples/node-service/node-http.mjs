@@ -55,6 +55,22 @@ export function createFetchServer(app, { onError = () => {} } = {}) {
 }
 
 /**
+ * The request target's path and query: an origin-form one as it is, an absolute-form one's
+ * (`http://host/path?query`); anything else (`*`, an authority) is null.
+ * @param {string | undefined} target @returns {string | null}
+ */
+function originForm(target) {
+  if (target?.startsWith("/")) return target;
+  if (!/^https?:\/\//i.test(target ?? "")) return null;
+  try {
+    const url = new URL(/** @type {string} */ (target));
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * @param {(request: Request) => Promise<Response>} app
  * @param {import("node:http").IncomingMessage} req
  * @param {import("node:http").ServerResponse} res
@@ -62,12 +78,14 @@ export function createFetchServer(app, { onError = () => {} } = {}) {
 async function serve(app, req, res) {
   const body = bodyOf(req);
   let response;
-  // Only origin-form targets ("/path?query"); the host part is never the client's to choose.
-  if (!req.url?.startsWith("/")) {
+  // Origin-form targets ("/path?query"), and the absolute form RFC 9112 has servers accept, of which
+  // only the path and query are kept: the host part is never the client's to choose.
+  const target = originForm(req.url);
+  if (target === null) {
     response = badRequest();
   } else {
     let request;
-    const url = `http://service.invalid${req.url}`;
+    const url = `http://service.invalid${target}`;
     try {
       request = UNBUILDABLE.has(req.method ?? "")
         ? new UnbuildableMethodRequest(url, /** @type {string} */ (req.method), headersOf(req.rawHeaders))

@@ -3,7 +3,8 @@
 //   1. an Origin that ALLOWED_ORIGINS does not list        403 (an allowed origin's preflight: 204)
 //   2. an unknown path, or a method the route lacks         404; 405 with Allow (TRACE, OPTIONS included)
 //   3. GET /openapi.json, the API's description              200, without a token
-//   4. no valid Bearer token                                401, WWW-Authenticate: Bearer error="invalid_token"
+//   4. no Bearer token                                      401, WWW-Authenticate: Bearer
+//      a Bearer token that is not a valid JWT of ours       401, WWW-Authenticate: Bearer error="invalid_token"
 //   5. a write over the caller's rate limit                 429, Retry-After
 //   6. the route: body checks (415, 413, 400), then one handler, its error mapped by error-status.js
 // The route comes before the token, as in the original (FastAPI routes first): the routes are
@@ -19,6 +20,9 @@ import { HttpError, refusal, toResponse } from "./responses.js";
 import openapi from "./openapi.json" with { type: "json" };
 
 const UNAUTHORIZED = Object.freeze({ status: 401, body: { error: "invalid_token" }, headers: { "www-authenticate": 'Bearer error="invalid_token"' } });
+/** A request with no Bearer credentials (no Authorization header, or another scheme): a bare challenge, no error code (RFC 6750, 3.1). */
+const BEARER_SCHEME = /^bearer(?:\s|$)/i;
+const UNAUTHENTICATED = Object.freeze({ status: 401, body: { error: "missing_token" }, headers: { "www-authenticate": "Bearer" } });
 
 /**
  * The routes: a path pattern, its template for the log, and per method the route's name and
@@ -73,7 +77,7 @@ export function createApp({ allowedOrigins, authenticate, limiter, routes, log }
       log.error({ requestId, msg: "authentication unavailable", error: messageOf(error.cause ?? error) });
       return refusal(503, "Authentication unavailable", { "retry-after": "5" });
     }
-    if (userId === null) return UNAUTHORIZED;
+    if (userId === null) return BEARER_SCHEME.test(request.headers.get("authorization") ?? "") ? UNAUTHORIZED : UNAUTHENTICATED;
     entry.userId = userId;
 
     if (method.write) {

@@ -2,8 +2,9 @@
 // (`_map_provider_error`): not found 404, not owned 404 as well (here another user's connection
 // must look exactly like a missing one, message included), not active 403, invalid 400, a conflict
 // between writers that the handler could not resolve 409, anything else 500. A 500's detail (a
-// database's message) goes to the log under the request's id, never to the client.
-import { DisconnectProviderError, ErrorCode } from "connect-provider";
+// database's message) goes to the log under the request's id, never to the client, and neither
+// does the same detail in a Failed event's reason when a caller reads its events.
+import { ConnectProviderError, DisconnectProviderError, ErrorCode } from "connect-provider";
 
 /** @type {Partial<Record<import("connect-provider").ErrorCode, { status: number, error?: string }>>} */
 const STATUS_BY_CODE = {
@@ -29,4 +30,17 @@ const STATUS_BY_CODE = {
 export function statusOf(failure) {
   const rule = STATUS_BY_CODE[failure.code];
   return rule ? { status: rule.status, error: rule.error ?? failure.error } : { status: 500 };
+}
+
+/** The handlers' reason for a database error, `Database error occurred: <the driver's message>`. */
+const DATABASE_REASON = `${ConnectProviderError.DATABASE_ERROR}: `;
+
+/**
+ * An event as its user is shown it: as logged, but a Failed event's reason for a database error
+ * without the database's message (which may name tables, hosts or values), as a 500 shows nothing.
+ * The log keeps the whole reason for operators.
+ * @template {{ reason?: unknown }} E @param {E} event @returns {E}
+ */
+export function eventShown(event) {
+  return typeof event.reason === "string" && event.reason.startsWith(DATABASE_REASON) ? { ...event, reason: ConnectProviderError.DATABASE_ERROR } : event;
 }

@@ -12,7 +12,7 @@ import {
 } from "connect-provider";
 import { readJsonObject } from "./body.js";
 import { callerRepository } from "./caller-scope.js";
-import { statusOf } from "./error-status.js";
+import { eventShown, statusOf } from "./error-status.js";
 import { handleOnce } from "./handle-once.js";
 import { sealedCredentials } from "./sealed-credentials.js";
 import { HttpError, refusal } from "./responses.js";
@@ -129,7 +129,7 @@ export function connectionRoutes({ store, sealer, logError }) {
       const limit = limitText === null ? DEFAULT_EVENT_PAGE : Number(limitText);
       if (!/^\d+$/.test(limitText ?? "1") || limit < 1 || limit > MAX_EVENT_PAGE) throw new HttpError(400, `limit must be a whole number from 1 to ${MAX_EVENT_PAGE}`);
       try {
-        return { status: 200, body: await store.events({ userId: context.userId, after, limit }) };
+        return { status: 200, body: (await store.events({ userId: context.userId, after, limit })).map(eventShown) };
       } catch (error) {
         // The one refusal events() makes of a checked query: an `after` that is none of the caller's events.
         if (error instanceof RangeError) throw new HttpError(400, "after is not one of your events");

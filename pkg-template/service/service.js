@@ -30,7 +30,7 @@ export async function createService({ config, store, limiter, log }) {
         logError: log.error,
       })),
       // An offline client's push and pull; its mutation numbers make a push safe to send again.
-      ...syncRoutes({ store, sealer, logError: log.error }),
+      ...syncRoutes({ store, sealer, logError: log.error, limiter }),
     },
     log,
   });

@@ -2,7 +2,8 @@
 //   POST /sync/push { clientId, mutations: [{ id, name, args }] }: each mutation the client has not
 //     had applied, in order, through the package's handlers for the token's user, exactly once: the
 //     client's last mutation number is advanced in the same commit as the change (a refusal of the
-//     domain is consumed too, with its code); a failure of the database stops the push there.
+//     domain is consumed too, with its code); a failure of the database stops the push there, and
+//     so does the user's write limit: each mutation run is a write (the request pays for its first).
 //   GET /sync/pull?clientId=…[&cursor=<eventId>]: the user's connections, their events after the
 //     cursor, the client's last applied mutation and the next cursor.
 import {
@@ -14,7 +15,7 @@ import {
 } from "connect-provider";
 import { readJsonObject } from "./body.js";
 import { callerRepository } from "./caller-scope.js";
-import { statusOf } from "./error-status.js";
+import { eventShown, statusOf } from "./error-status.js";
 import { handleOnce } from "./handle-once.js";
 import { keyedTurns } from "./keyed-turns.js";
 import { HttpError } from "./responses.js";
@@ -58,9 +59,10 @@ function mutationsOf(mutations) {
  *   store: import("connect-provider/stores/sqlite").IdempotentConnectionStore,
  *   sealer: { seal(secret: string, userId: string): Promise<Uint8Array> },
  *   logError: (fields: Record<string, unknown>) => void,
+ *   limiter: import("./rate-limit.js").Limiter,
  * }} services
  */
-export function syncRoutes({ store, sealer, logError }) {
+export function syncRoutes({ store, sealer, logError, limiter }) {
   /** A client's pushes, one at a time in this process (keyed by the token's user and the client). */
   const inTurn = keyedTurns();
 
@@ -126,11 +128,18 @@ export function syncRoutes({ store, sealer, logError }) {
     let last = await store.sync.lastMutation(userId, clientId);
     /** @type {Record<string, unknown>[]} */
     const results = [];
+    let ran = 0;
     for (const mutation of mutations) {
       if (mutation.id <= last) {
         results.push({ id: mutation.id, applied: "before" });
         continue;
       }
+      // A write like any other: a push of 100 counts 100 against the limit, the rest pushed again later.
+      if (ran > 0 && !(await limiter.take(userId)).allowed) {
+        context.note({ rateLimited: true });
+        break;
+      }
+      ran += 1;
       /** @type {any} */
       let result;
       try {
@@ -187,7 +196,7 @@ export function syncRoutes({ store, sealer, logError }) {
       }
       let events;
       try {
-        events = await store.events({ userId, after: cursor, limit: PULL_LIMIT });
+        events = (await store.events({ userId, after: cursor, limit: PULL_LIMIT })).map(eventShown);
       } catch (error) {
         if (error instanceof RangeError) throw new HttpError(400, "cursor is not one of your events");
         throw error;

@@ -61,6 +61,23 @@ describe("on SQLite (DATABASE)", () => {
     assert.equal(statSync(`${service.database}-wal`).mode & 0o777, 0o600, "SQLite gives its WAL the database's mode");
   });
 
+  test("an absolute-form request target (RFC 9112 has servers accept it) is answered as its path and query, whatever host it names; `*` and an authority are 400", async () => {
+    const { exchange, rawRequest } = await import("./support/raw-http.mjs");
+    const { tokenFactory } = await import("./support/tokens.mjs");
+    const token = await (await tokenFactory(vars)).valid(randomUUID());
+    const ask = async (method, target) => {
+      const { responses } = await exchange(service.url, [rawRequest(method, target, { authorization: `Bearer ${token}`, connection: "close" })]);
+      const [head, ...body] = responses[0].split("\r\n\r\n");
+      return [Number(head.slice(9, 12)), body.join("\r\n\r\n")];
+    };
+    const origin = await ask("GET", "/providers?active_only=true");
+    assert.equal(origin[0], 200);
+    assert.deepEqual(await ask("GET", "http://evil.example/providers?active_only=true"), origin);
+    assert.deepEqual(await ask("GET", `${service.url}/providers?active_only=true`), origin);
+    assert.equal((await ask("OPTIONS", "*"))[0], 400);
+    assert.equal((await ask("GET", "evil.example:443"))[0], 400);
+  });
+
   test("SIGTERM stops the server and the job, closes the database (its WAL checkpointed away) and exits 0", async () => {
     reader.close(); // the last connection to close checkpoints the WAL
     await service.stop();
@@ -218,6 +235,30 @@ describe("the edge modules (connect-provider/service)", () => {
     assert.deepEqual(readListenAddress({}), { host: "127.0.0.1", port: 8787 });
     assert.deepEqual(readListenAddress({ HOST: "0.0.0.0", PORT: "0" }), { host: "0.0.0.0", port: 0 });
     for (const port of ["-1", "65536", "http", "80.5"]) assert.throws(() => readListenAddress({ PORT: port }), ConfigError);
+  });
+
+  test("openapi.json names each path's 405 and its Allow as the app answers them, and the refresh's checks in the handler's order (404, 412, 400, 403)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { createService } = await import("connect-provider/service");
+    const spec = JSON.parse(readFileSync(new URL("../../node_modules/connect-provider/service/openapi.json", import.meta.url), "utf8"));
+    const store = (await import("connect-provider/stores/sqlite")).sqliteStore(new Database(":memory:"));
+    await store.migrate();
+    const app = await createService({
+      config: readConfig({ AUTH_JWT_SECRET: randomBytes(32).toString("base64"), CREDENTIALS_KEY: key() }),
+      store,
+      limiter: inProcessLimiter({ limit: 10 }),
+      log: { request: () => {}, info: () => {}, error: () => {} },
+    });
+    const paths = Object.keys(spec.paths);
+    assert.equal(paths.length, 8);
+    for (const path of paths) {
+      const response = await app(new Request(`http://service.test${path.replace("{id}", randomUUID())}`, { method: "PUT" }));
+      const allow = response.headers.get("allow");
+      assert.equal(response.status, 405, path);
+      assert.deepEqual(allow, Object.keys(spec.paths[path]).filter((m) => ["get", "post", "delete"].includes(m)).map((m) => m.toUpperCase()).join(", "), path);
+      assert.match(spec.paths[path].description ?? "", new RegExp(`is 405 with \`Allow: ${allow}\`, token or not`), path);
+    }
+    assert.match(spec.paths["/providers/{id}/token-refreshes"].post.description, /the connection \(404\), the version `If-Match` names, when it names one \(412\), the credentials \(400 .*that it is active \(403/);
   });
 
   test("a seal is version | key id | 96-bit nonce | ciphertext | tag, a fresh nonce each time, bound to its user and to its bytes", async () => {

@@ -21,6 +21,8 @@ const PROVIDER_ID = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c";
 const MAX_BODY = 64 * 1024;
 const UNAUTHORIZED_BODY = '{"error":"invalid_token"}';
 const CHALLENGE = 'Bearer error="invalid_token"';
+/** The kinds of bad credentials that send no Bearer token at all: a bare challenge (RFC 6750, 3.1). */
+const NO_BEARER_TOKEN = new Set(["no Authorization header", "an empty Authorization header", "another scheme (Basic)", "the token without its scheme"]);
 /** The API's description, as the repository has it: every service serves this. */
 const OPENAPI = JSON.parse(readFileSync(new URL("../../../pkg-template/service/openapi.json", import.meta.url), "utf8"));
 /** The methods a client may try on a path; each one a path lacks is 405 (QUERY is the draft safe method with a body). */
@@ -164,7 +166,7 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
     ["GET", "/events"],
   ];
 
-  test("every route, with no token and with each kind of bad token, answers 401 with WWW-Authenticate: Bearer error=\"invalid_token\" and nothing more", async () => {
+  test("every route, with each kind of bad token, answers 401 with WWW-Authenticate: Bearer error=\"invalid_token\" and nothing more; with no Bearer token, 401 with a bare Bearer challenge and missing_token", async () => {
     const kinds = await tokens.badCredentials(userA);
     // The tokens among them (the parts of a JWT, or a whole one) must not be logged either.
     for (const { headers } of kinds) for (const token of (headers.authorization ?? "").match(/[\w-]{20,}(\.[\w-]+)*/g) ?? []) sent.add(token);
@@ -173,8 +175,9 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
       for (const [method, path, response] of answers) {
         const what = `${kind}: ${method} ${path}`;
         assert.equal(response.status, 401, `${what} answered ${response.status} ${response.text}`);
-        assert.equal(response.headers.get("www-authenticate"), CHALLENGE, what);
-        assert.equal(response.text, UNAUTHORIZED_BODY, what);
+        const bare = NO_BEARER_TOKEN.has(kind);
+        assert.equal(response.headers.get("www-authenticate"), bare ? "Bearer" : CHALLENGE, what);
+        assert.equal(response.text, bare ? '{"error":"missing_token"}' : UNAUTHORIZED_BODY, what);
         assert.equal(response.headers.get("location"), null, what);
         assertHardened(response.headers, what);
       }
@@ -445,6 +448,24 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
     assert.equal(listed.json.totalCount, connected, "a refused connect made nothing");
     const other = await call("POST", "/connections", { token: await tokens.valid(randomUUID()), body: connectBody("other-user") });
     assert.equal(other.status, 201, "another user's write goes on");
+  });
+
+  test("a sync push counts each mutation it runs as a write: with the limit at 40, a push of 100 runs the first 40 and stops there (the rest to be pushed again), and the next push is 429", async () => {
+    const token = await tokens.valid(randomUUID());
+    sent.add(token);
+    const clientId = "flood-tab";
+    const mutations = Array.from({ length: 100 }, (_, i) => ({ id: i + 1, name: "disconnect", args: { connectionId: randomUUID() } }));
+    const pushed = await call("POST", "/sync/push", { token, body: { clientId, mutations } });
+    assert.equal(pushed.status, 200, pushed.text);
+    assert.equal(pushed.json.lastMutationId, WRITES_PER_MINUTE);
+    assert.deepEqual(
+      pushed.json.results,
+      mutations.slice(0, WRITES_PER_MINUTE).map(({ id }) => ({ id, ok: false, code: "CONNECTION_NOT_FOUND", error: "Connection not found" })),
+    );
+    const next = await call("POST", "/sync/push", { token, body: { clientId, mutations: mutations.slice(WRITES_PER_MINUTE) } });
+    assert.equal(next.status, 429, next.text);
+    const pulled = await call("GET", `/sync/pull?clientId=${clientId}`, { token });
+    assert.equal(pulled.json.lastMutationId, WRITES_PER_MINUTE, "no mutation past the limit ran");
   });
 
   test("cross-origin access only for ALLOWED_ORIGINS: its preflight and answers carry CORS headers, any other origin is refused", async () => {
