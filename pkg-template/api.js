@@ -2,9 +2,8 @@
 // tasks, their adapter calls and every deadline; this file owns what only JS can do, the promise
 // each `handle()` returns, the `.then` on what an adapter returned, and the one timer. The six
 // messages between the two are the table in src/js/runtime/protocol.rs. Every call into wasm
-// runs inside try/catch: should the module ever trap (an internal panic), the calls in flight
-// reject with a clear Error, the next call gets a fresh instance, and existing handlers
-// re-create themselves on it.
+// runs inside try/catch: should the module ever trap, the calls in flight reject with a clear
+// Error, the next call gets a fresh instance, and existing handlers re-create themselves on it.
 
 /** Node's timers have `unref`; Deno's are numbers it can unreference; elsewhere, false. */
 function holdTimer(timer, hold) {
@@ -23,16 +22,29 @@ function holdTimer(timer, hold) {
 export function createApi(glue) {
   let generation = 0;
   let panicMessage = "";
+  let lastRecovery;
   /** Calls still waiting, by the number `__start` gave them. */
   const waiting = new Map();
   /** The result of the call that is starting, when it needed no waiting (call 0). */
   let immediate;
   let timer;
 
+  /** A panic, a trap or a stack run out: the instance is not to be trusted. */
+  function trapped(error) {
+    return panicMessage !== "" || error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message));
+  }
+
   function recover(trap) {
     const detail = panicMessage || String(trap?.message ?? trap);
     const error = new Error(`connect-provider: internal error (${detail}); the module was restarted`, { cause: trap });
+    // A panic has asked for a fresh instance already.
+    if (panicMessage === "") {
+      try {
+        glue.__scheduleReinit();
+      } catch {}
+    }
     panicMessage = "";
+    lastRecovery = error;
     generation += 1;
     clearTimeout(timer);
     timer = undefined;
@@ -61,9 +73,10 @@ export function createApi(glue) {
     guarded(() => glue.__expire());
   }
 
-  /** What the wasm module calls (`deliver`, `watch`, `timer` in src/js/runtime/protocol.rs). */
-  const runtime = {
+  /** What one instance calls (src/js/runtime/protocol.rs); ignored once it is replaced. */
+  const runtimeOf = (since) => ({
     deliver(call, result) {
+      if (since !== generation) return;
       if (call === 0) {
         immediate = result;
         return;
@@ -74,13 +87,13 @@ export function createApi(glue) {
       entry.resolve(result);
     },
     watch(value, slot, slotGeneration) {
+      if (since !== generation) return -1;
       if ((typeof value !== "object" || value === null) && typeof value !== "function") return -1;
       try {
         if (typeof value.then !== "function") return -1;
       } catch {
         // A throwing `then` getter: Promise.resolve turns the throw into the rejection it is.
       }
-      const since = generation;
       try {
         Promise.resolve(value).then(
           (result) => settle(since, slot, slotGeneration, true, result),
@@ -93,22 +106,23 @@ export function createApi(glue) {
       return performance.now();
     },
     timer(delayMs, waiting) {
+      if (since !== generation) return false;
       if (delayMs >= 0) {
         clearTimeout(timer);
-        timer = setTimeout(expire, Math.ceil(delayMs));
+        timer = setTimeout(expire, Math.min(Math.ceil(delayMs), 2_147_483_647));
       }
       if (timer === undefined || holdTimer(timer, waiting) || waiting) return false;
       clearTimeout(timer);
       timer = undefined;
       return true;
     },
-  };
+  });
 
   function install() {
     glue.__setPanicListener((message) => {
       panicMessage = message;
     });
-    glue.__setRuntime(runtime);
+    glue.__setRuntime(runtimeOf(generation));
   }
   install();
 
@@ -118,6 +132,7 @@ export function createApi(glue) {
       #args;
       #inner;
       #generation;
+      #freed = false;
 
       constructor(...args) {
         this.#args = args;
@@ -133,14 +148,19 @@ export function createApi(glue) {
         return this.#inner;
       }
 
-      /** Resolves with `{ ok: true, value }` or `{ ok: false, error }`; never rejects but for a trap. */
+      /** Resolves with `{ ok: true, value }` or `{ ok: false, error }`; rejects only on a trap, or once freed. */
       handle(command) {
+        if (this.#freed) return Promise.reject(new TypeError(`connect-provider: ${this.constructor.name}.handle() called after free()`));
+        const since = generation;
         let started;
         try {
           started = this.#current().__start(command);
-        } catch (trap) {
-          return Promise.reject(recover(trap));
+        } catch (thrown) {
+          if (since !== generation) return Promise.reject(lastRecovery);
+          return Promise.reject(trapped(thrown) ? recover(thrown) : thrown);
         }
+        // The instance was replaced under this call (a nested call trapped).
+        if (since !== generation) return Promise.reject(lastRecovery);
         if (started === 0) {
           const result = immediate;
           immediate = undefined;
@@ -150,6 +170,8 @@ export function createApi(glue) {
       }
 
       free() {
+        if (this.#freed) return;
+        this.#freed = true;
         if (this.#generation === generation) this.#inner.free();
       }
     };
@@ -157,9 +179,11 @@ export function createApi(glue) {
 
   function credentialExpiry(expiresAt, now) {
     try {
-      return glue.credentialExpiry(expiresAt, now);
+      // `now` is copied into wasm as a string: anything else goes as a clock wasm cannot read, so
+      // that wasm refuses it in its own words, where a string-like object of any length would be copied.
+      return glue.credentialExpiry(expiresAt, now === undefined || typeof now === "string" ? now : "");
     } catch (error) {
-      if (error instanceof TypeError) throw error;
+      if (!trapped(error)) throw error;
       throw recover(error);
     }
   }

@@ -136,7 +136,7 @@ export interface RefreshFailure extends HandlerFailure {
   needsUserAction: boolean;
 }
 
-/** What every `handle()` resolves with; it never rejects. */
+/** What every `handle()` resolves with; it rejects only on an internal trap, or when called after `free()`. */
 export type HandlerResult<T, F extends HandlerFailure = HandlerFailure> = { ok: true; value: T } | F;
 
 export type ConnectProviderResult = HandlerResult<string>;

@@ -24,14 +24,22 @@ if [ "$have" != "$wanted" ]; then
   cargo install wasm-bindgen-cli --version "$wanted"
 fi
 
+# better-sqlite3 is compiled when its prebuilt binary cannot be downloaded (GitHub unreachable): with
+# the headers of the Node that runs it, where they are installed beside it, rather than downloaded.
+node_prefix=$(dirname "$(dirname "$(command -v node)")")
+if [ -z "${npm_config_nodedir:-}" ] && [ -f "$node_prefix/include/node/node.h" ]; then
+  export npm_config_nodedir=$node_prefix
+fi
+
 # npm ci only when a lock file changed since the last install: the workspace's packages, then,
 # apart from them, the Node versions the package is tested on and wrangler (tests/runtimes).
 install_npm() {
   local dir=$1 stamp=$1/node_modules/.connect-provider-lock
-  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+  # The lock file and the Node version: a native addon built for another Node does not load.
+  if [ ! -f "$stamp" ] || ! cmp -s <(cat "$dir/package-lock.json"; node --version) "$stamp"; then
     echo "setup: installing npm packages in $dir"
     (cd "$dir" && npm ci --no-audit --no-fund)
-    cp "$dir/package-lock.json" "$stamp"
+    { cat "$dir/package-lock.json"; node --version; } > "$stamp"
   fi
 }
 install_npm .
@@ -39,7 +47,7 @@ install_npm .
 
 if ! cargo fuzz --version > /dev/null 2>&1; then
   echo "setup: installing cargo-fuzz"
-  cargo install cargo-fuzz
+  cargo install cargo-fuzz --version 0.13.2
 fi
 
 # From Debian: Chromium and its driver for the browser tests (never a downloaded browser build), and
@@ -85,7 +93,7 @@ fi
 if [ "$("$st_venv/bin/python" -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2> /dev/null)" != "$SCHEMATHESIS_VERSION" ]; then
   echo "setup: installing schemathesis $SCHEMATHESIS_VERSION in $st_venv"
   python3 -m venv "$st_venv"
-  "$st_venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  "$st_venv/bin/pip" install --quiet --disable-pip-version-check -c scripts/schemathesis-constraints.txt "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 install_npm tests/runtimes

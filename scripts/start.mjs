@@ -58,6 +58,9 @@ function startService(identity, appOrigin) {
 const identity = devIdentity();
 const appOrigin = `http://${HOST}:${APP_PORT}`;
 const service = await startService(identity, appOrigin);
+// The service must not outlive a start that fails after it (the app's port taken, say): it would
+// hold its port, and the next `npm start` would fail on it.
+process.once("exit", () => service.child.kill("SIGTERM"));
 const token = await mintDevToken(identity, { userId: identity.userId, minutes: TOKEN_MINUTES });
 const vite = await createServer({
   configFile: repo("www/vite.config.js"),
@@ -69,14 +72,18 @@ console.log(`\n  The app:     ${appOrigin}/  (syncs as user ${identity.userId})`
 console.log(`  The service: ${service.url}  (SQLite at target/dev/service.sqlite)`);
 console.log("  Go offline in the browser's devtools, make changes, reload, go online: they arrive on the service.\n");
 
+const onServiceExit = (/** @type {number | null} */ code) => {
+  console.error(`the service stopped (${code})`);
+  void vite.close().then(() => process.exit(1));
+};
 const stop = async () => {
+  // Stopped on purpose: the service's exit is awaited, not reported as a failure.
+  service.child.off("exit", onServiceExit);
+  const exited = new Promise((resolve) => service.child.once("exit", resolve));
   service.child.kill("SIGTERM");
-  await vite.close();
+  await Promise.all([vite.close(), exited]);
   process.exit(0);
 };
 process.once("SIGINT", stop);
 process.once("SIGTERM", stop);
-service.child.once("exit", (code) => {
-  console.error(`the service stopped (${code})`);
-  void vite.close().then(() => process.exit(1));
-});
+service.child.once("exit", onServiceExit);

@@ -244,6 +244,22 @@ function takeText() {
   return text;
 }
 
+/** Calls `onEventBusError`; its throw or rejection goes to the console, never unhandled. */
+export function reportToHook(hook, error, event) {
+  const reportFailed = (hookError) => {
+    try {
+      console.error("connect-provider: event bus publish failed:", error);
+      console.error("connect-provider: onEventBusError threw:", hookError);
+    } catch {}
+  };
+  try {
+    const returned = hook(error, event);
+    if ((typeof returned === "object" && returned !== null) || typeof returned === "function") Promise.resolve(returned).then(undefined, reportFailed);
+  } catch (hookError) {
+    reportFailed(hookError);
+  }
+}
+
 /** One property read; a throwing getter or Proxy trap throws through to the caller's `catch`. */
 export function readField(object, key) {
   return object[key];

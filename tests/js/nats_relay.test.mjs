@@ -76,15 +76,16 @@ async function streamOf(url, count) {
 async function withDeliveringService(name, use) {
   const dir = join(home, name);
   const nats = await startNats(join(dir, "nats"));
-  const service = await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url } });
+  let service;
   try {
+    service = await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url } });
     const alice = await caller(service);
     await lifecycle(alice, 1);
     const first = await eventsOf(alice);
     assertDelivered(await streamOf(nats.url, first.length), first);
     await use({ nats, service, alice, first });
   } finally {
-    await service.stop();
+    await service?.stop();
     await nats.stop();
   }
 }

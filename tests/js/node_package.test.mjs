@@ -117,6 +117,36 @@ test("an onEventBusError that throws is reported to console.error and changes no
   );
 });
 
+test("an async onEventBusError that rejects is reported to console.error, never an unhandled rejection (which ends a Node process)", async (t) => {
+  const logged = t.mock.method(console, "error", () => {});
+  const unhandled = [];
+  const onUnhandled = (reason) => unhandled.push(reason);
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    const hookFailure = new Error("async hook broke");
+    const handler = new ConnectProviderHandler({ save() {} }, { publish: () => Promise.reject(new Error("down")) }, {
+      async onEventBusError() {
+        throw hookFailure;
+      },
+    });
+    const result = await handler.handle(command());
+    assert.equal(result.ok, true);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(unhandled, []);
+    assert.deepEqual(
+      logged.mock.calls.map((call) => [call.arguments[0], call.arguments[1]?.message]),
+      [
+        ["connect-provider: event bus publish failed:", "down"],
+        ["connect-provider: onEventBusError threw:", "async hook broke"],
+        ["connect-provider: event bus publish failed:", "down"],
+        ["connect-provider: onEventBusError threw:", "async hook broke"],
+      ],
+    );
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
+});
+
 test("ids made by one handler are unique and sort in the order they were made", async () => {
   const ports = recordingPorts();
   const handler = new ConnectProviderHandler(ports.repository, ports.eventBus);

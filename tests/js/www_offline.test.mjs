@@ -140,6 +140,10 @@ for (const deployment of DEPLOYMENTS) {
       assert.deepEqual(await timeline(page), made.timeline);
       assert.deepEqual(await pendingShown(page), { connections: made.connections.map(([slug]) => slug), events: made.timeline.map(([type]) => type) });
       assert.deepEqual((await serviceState(call)).connections, [], "nothing reached the service while offline");
+      const queued = await page.evaluate(dumpEverything);
+      assert.equal(JSON.parse(queued.databases["connect-provider/pending"]).length, 4, "the four commands wait in the queue");
+      const queuedText = JSON.stringify(queued);
+      assert.ok(!queuedText.includes(PLAINTEXT) && !queuedText.includes(SECOND_SECRET), "no secret in plaintext while its command waits in the queue");
       mkdirSync(output, { recursive: true });
       await page.setViewportSize({ width: 1200, height: 900 });
       await page.screenshot({ path: `${output}/www-offline-${deployment.slug}.png`, fullPage: true });
@@ -169,6 +173,28 @@ for (const deployment of DEPLOYMENTS) {
       const rest = JSON.stringify(await page.evaluate(dumpEverything));
       assert.ok(!rest.includes(PLAINTEXT) && !rest.includes(SECOND_SECRET), "no secret in plaintext in IndexedDB or storage");
       assert.ok(!service.output().includes(PLAINTEXT) && !service.output().includes(SECOND_SECRET), "nor in the service's log");
+    });
+
+    test("a push the service refuses whole (a 4xx) keeps every change queued, and the page says the service refused it, not Offline; the next sync it takes sends them", { timeout: 180_000 }, async (t) => {
+      const { context, page } = await openProfile(app);
+      t.after(() => context.close());
+      await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.");
+      const before = (await serviceState(call)).connections.length;
+      await context.setOffline(true);
+      await connect(page, { provider: "robinhood", alias: "Refused whole" });
+      const origin = new URL(app.url).origin;
+      await page.route(`${service.url}/sync/push`, (route) =>
+        route.fulfill({ status: 413, contentType: "application/json", headers: { "access-control-allow-origin": origin }, body: '{"error":"Request body too large"}' }),
+      );
+      await context.setOffline(false);
+      await page.waitForFunction(() => document.querySelector("#sync-bar").dataset.state === "refused", null, { timeout: 30_000 });
+      assert.equal((await syncState(page)).status, "The service refused to sync: 1 change waiting to sync, kept here. Try again later, or ask its operators.");
+      assert.equal((await serviceState(call)).connections.length, before, "nothing reached the service");
+      assert.deepEqual((await pendingShown(page)).connections, ["robinhood"], "the change is still shown, waiting");
+      await page.unroute(`${service.url}/sync/push`);
+      await syncNow(page);
+      assert.equal((await syncState(page)).status, "All changes synced.");
+      assert.deepEqual((await serviceState(call)).connections.filter((c) => c.alias === "Refused whole").map((c) => c.providerSlug), ["robinhood"]);
     });
 
     test("two profiles of one user converge, and a command the service refuses is rolled back with its reason", { timeout: 180_000 }, async (t) => {
@@ -320,7 +346,7 @@ async function dumpEverything() {
     for (const store of db.objectStoreNames) {
       out.databases[`${name}/${store}`] = await new Promise((resolve) => {
         const all = db.transaction(store).objectStore(store).getAll();
-        all.onsuccess = () => resolve(JSON.stringify(all.result, (_, value) => (value instanceof Uint8Array || ArrayBuffer.isView(value) ? new TextDecoder().decode(value) : value)));
+        all.onsuccess = () => resolve(JSON.stringify(all.result, (_, value) => (value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? new TextDecoder().decode(value) : value)));
       });
     }
     db.close();
@@ -331,7 +357,7 @@ async function dumpEverything() {
 describe("commands whose secrets take more than one push", () => {
   const bed = testbed("large");
 
-  test("go in as many pushes as the service's 64 KiB body takes; one too large for any push is dropped with its reason", { timeout: 180_000 }, async (t) => {
+  test("go in as many pushes as the service's 64 KiB body takes; one too large for any push, and one over the service's 32 KiB secret, are dropped with their reason", { timeout: 180_000 }, async (t) => {
     const userId = randomUUID();
     let token;
     const { service, app } = await bed.start({
@@ -344,16 +370,20 @@ describe("commands whose secrets take more than one push", () => {
     t.after(() => context.close());
 
     await context.setOffline(true);
-    // Four secrets of 20 KB (80 KB of pushes), one of 62 KB (no push carries it with its command), one small.
+    // Four secrets of 20 KB (80 KB of pushes), one of 62 KB (no push carries it with its command),
+    // one of 40 KB (a push carries it, the service takes at most 32 KiB), one small.
     for (let i = 0; i < 4; i += 1) await connect(page, { alias: `Large ${i}`, secret: `sk_${String(i).repeat(20_000)}` });
     await connect(page, { alias: "Huge", secret: `sk_${"h".repeat(62_000)}` });
+    await connect(page, { alias: "Over", secret: `sk_${"o".repeat(40_000)}` });
     await connect(page, { alias: "After", secret: "sk_after" });
-    assert.equal((await syncState(page)).status, "Offline: 6 changes waiting to sync.");
+    assert.equal((await syncState(page)).status, "Offline: 7 changes waiting to sync.");
     await context.setOffline(false);
     // Going online syncs by itself, and a sync ends by asking for another while anything is left.
     await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.", null, { timeout: 60_000 }).catch(() => {});
     assert.equal((await syncState(page)).status, "All changes synced.");
-    assert.match(await page.textContent("#sync-notice"), /Too large to sync: the service takes a secret of at most 32 KiB/);
+    const notice = await page.textContent("#sync-notice");
+    assert.equal(notice.match(/was undone: Too large to sync: the service takes a secret of at most 32 KiB/g)?.length, 2, notice);
+    assert.doesNotMatch(notice, /Invalid or missing credentials/);
     const state = await serviceState(bearerCalls(service.url, token));
     assert.deepEqual(state.connections.map((c) => c.alias).sort(), ["After", "Large 0", "Large 1", "Large 2", "Large 3"]);
     assert.equal((await connections(page)).length, 5, "the dropped command undone in the page");

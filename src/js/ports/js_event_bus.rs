@@ -7,7 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::application::EventBus;
 use crate::domain::ProviderEvent;
 use crate::js::bridge_error::BridgeError;
-use crate::js::raw::{console_error, EventBusObject};
+use crate::js::raw::{console_error, report_to_hook, EventBusObject};
 use crate::js::runtime::{call_adapter, Settled};
 use crate::js::shapes;
 
@@ -56,18 +56,11 @@ impl JsEventBus {
         }
     }
 
-    /// A hook that throws is itself reported, so no failure disappears silently.
+    /// A hook that throws, or whose promise rejects, is itself reported, so no failure
+    /// disappears silently and none becomes an unhandled rejection.
     fn report(&self, error: &JsValue, event: &JsValue) {
-        let handled = self
-            .on_error
-            .as_ref()
-            .map(|hook| hook.call2(&JsValue::UNDEFINED, error, event));
-        match handled {
-            Some(Ok(_)) => {}
-            Some(Err(hook_error)) => {
-                let _ = console_error("connect-provider: event bus publish failed:", error);
-                let _ = console_error("connect-provider: onEventBusError threw:", &hook_error);
-            }
+        match &self.on_error {
+            Some(hook) => report_to_hook(hook, error, event),
             None => {
                 let _ = console_error("connect-provider: event bus publish failed:", error);
             }

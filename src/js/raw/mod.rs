@@ -12,7 +12,7 @@ mod seam;
 pub use adapters::{EventBusObject, RepositoryObject};
 pub use seam::{
     byte_length, configure_seam, copy_bytes, is_list, is_plain_object, pack, pack_sizes, packed,
-    read_field, read_text, unpack, Refusal,
+    read_field, read_text, report_to_hook, unpack, Refusal,
 };
 
 #[wasm_bindgen]

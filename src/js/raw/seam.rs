@@ -1,5 +1,6 @@
 //! Raw imports of `seam.js`, the seam's JS half (`src/js/seam.rs` has its limits, tags and ops).
 
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
 /// The JS half of the seam (`seam.js`): reading the caller's objects, each read one catching
@@ -7,6 +8,11 @@ use wasm_bindgen::prelude::*;
 /// and the pack's two directions. Its limits, tags and ops are `seam.rs`'s.
 #[wasm_bindgen(module = "/src/js/seam.js")]
 extern "C" {
+    /// Calls `onEventBusError(error, event)`; a throw or a rejection of what it returns is
+    /// reported on the console. Never throws.
+    #[wasm_bindgen(js_name = reportToHook)]
+    pub fn report_to_hook(hook: &Function, error: &JsValue, event: &JsValue);
+
     /// Hands over the instance's memory, the limits, and the names of the tags, the ops and the
     /// literals in the order of their numbers, when an instance starts.
     #[wasm_bindgen(js_name = configure)]

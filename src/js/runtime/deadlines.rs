@@ -1,8 +1,8 @@
 //! Every waiting call's deadline, for one timer. All calls of a handler share its `timeoutMs`,
 //! so calls fall due in the order they start: a queue per timeout, in start order, is in due
 //! order too, and only its head matters. Entries of calls that have ended are dropped as they
-//! reach the head, or all at once when they outnumber the waiting ones, so memory follows what
-//! is waiting.
+//! reach the head, or all at once when they outnumber the waiting ones, and a queue with none
+//! left goes when the timer fires or a new timeout comes, so memory follows what is waiting.
 
 use std::collections::VecDeque;
 
@@ -52,6 +52,12 @@ impl Deadlines {
         let at = match self.queues.iter().position(|q| q.timeout_ms == timeout_ms) {
             Some(at) => at,
             None => {
+                // A timeout not seen among the waiting calls: the queues of timeouts no call waits
+                // under any more go first, so their number follows what is waiting.
+                for queue in &mut self.queues {
+                    queue.drop_ended_head(&is_waiting);
+                }
+                self.queues.retain(|queue| !queue.entries.is_empty());
                 self.queues.push(Queue {
                     timeout_ms,
                     entries: VecDeque::new(),
@@ -90,6 +96,7 @@ impl Deadlines {
         for queue in &mut self.queues {
             queue.drop_ended_head(&is_waiting);
         }
+        self.queues.retain(|queue| !queue.entries.is_empty());
         let next = self
             .queues
             .iter()
@@ -102,5 +109,44 @@ impl Deadlines {
     /// The host cleared the timer.
     pub fn disarm(&mut self) {
         self.armed_for = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queues_of_timeouts_no_call_waits_under_are_dropped() {
+        let mut deadlines = Deadlines::default();
+        let ended = |_: CallId| false;
+        for n in 0..1_000_u32 {
+            let call = CallId {
+                index: n,
+                generation: 0,
+            };
+            deadlines.add(call, 1_000 + n, 0.0, 1, ended);
+            assert!(
+                deadlines.queues.len() <= 1,
+                "{} queues",
+                deadlines.queues.len()
+            );
+        }
+        let waiting = |call: CallId| call.index < 3;
+        for n in 0..3_u32 {
+            let call = CallId {
+                index: n,
+                generation: 1,
+            };
+            deadlines.add(call, 5_000 + n, 0.0, 3, waiting);
+        }
+        assert_eq!(
+            deadlines.queues.len(),
+            3,
+            "one a timeout with a waiting call"
+        );
+        assert_eq!(deadlines.take_due(5_001.0).len(), 2);
+        assert_eq!(deadlines.rearm(5_001.0, waiting), Some(1.0));
+        assert_eq!(deadlines.queues.len(), 1);
     }
 }

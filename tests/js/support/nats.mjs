@@ -24,7 +24,11 @@ export async function startNats(storeDir) {
     const exited = new Promise((resolve) => started.once("exit", resolve));
     let own = "";
     await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`nats-server not ready in 10 s:\n${output}`)), 10_000);
+      const timer = setTimeout(() => {
+        // Not left running (and holding the test file open) once given up on.
+        started.kill("SIGKILL");
+        reject(new Error(`nats-server not ready in 10 s:\n${output}`));
+      }, 10_000);
       const look = (/** @type {string} */ text) => {
         output += text;
         own += text;

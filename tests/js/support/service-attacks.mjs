@@ -265,7 +265,9 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
     ]) {
       const response = await call("GET", path, { headers });
       assert.equal(response.status, 401, path);
-      assert.equal(response.text, UNAUTHORIZED_BODY);
+      // No Bearer token was sent: the bare challenge.
+      assert.equal(response.text, '{"error":"missing_token"}', path);
+      assert.equal(response.headers.get("www-authenticate"), "Bearer", path);
     }
   });
 

@@ -133,7 +133,15 @@ async function startProcess(name, command, args, env, { cwd = repo(""), timeoutM
   child.stderr.setEncoding("utf8").on("data", (text) => (output += text));
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not listen within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Its own process group (detached): killed whole, or it would outlive the test file.
+      try {
+        process.kill(-(/** @type {number} */ (child.pid)), "SIGKILL");
+      } catch {
+        // Gone already.
+      }
+      reject(new Error(`${name} did not listen within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const look = () => {
       const match = output.match(/listening on (http:\/\/\S+)/);
       if (match) {

@@ -1,13 +1,14 @@
 // @ts-check
 // The service's two sync routes over fetch (docs/sync.md): a push of pending mutations, a pull of
 // what changed. A network failure, a timeout or a 5xx throws `SyncUnavailable` (try again later);
-// a 401 throws `SyncRefused` (the token is no longer good: the user must sign in again).
+// a 401 throws `SyncRefused` (the token is no longer good: the user must sign in again); any other
+// 4xx but 408 and 429 throws `SyncBadRequest` (the service will not take the request as it is).
 
 const TIMEOUT_MS = 15_000;
 
 export class SyncUnavailable extends Error {}
 export class SyncRefused extends Error {}
-/** A 400: the request was not one the service takes (a pull's cursor it no longer knows). */
+/** A 4xx: the request was not one the service takes (a pull's cursor it no longer knows, a push it refuses whole). */
 export class SyncBadRequest extends Error {}
 
 /**
@@ -32,10 +33,18 @@ export function syncClient({ service, token }) {
     } catch (error) {
       throw new SyncUnavailable(`The service could not be reached: ${/** @type {Error} */ (error).message}`);
     }
-    if (response.status === 401) throw new SyncRefused("The service did not accept this sign-in");
-    if (response.status === 400) throw new SyncBadRequest(`The service refused the request: ${(await response.json().catch(() => ({}))).error}`);
-    if (!response.ok) throw new SyncUnavailable(`The service answered ${response.status}`);
-    return response.json();
+    const { status } = response;
+    if (status === 401) throw new SyncRefused("The service did not accept this sign-in");
+    if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+      throw new SyncBadRequest(`The service refused the request (${status}): ${(await response.json().catch(() => ({}))).error}`);
+    }
+    if (!response.ok) throw new SyncUnavailable(`The service answered ${status}`);
+    try {
+      return await response.json();
+    } catch (error) {
+      // The body cut off (a timeout while reading it) or not JSON: as if the service had not answered.
+      throw new SyncUnavailable(`The service's answer could not be read: ${/** @type {Error} */ (error).message}`);
+    }
   }
   return {
     /** @param {string} clientId @param {{ id: number, name: string, args: object }[]} mutations @returns {Promise<PushAnswer>} */

@@ -28,7 +28,8 @@ export async function syncConfig() {
   } catch {
     return kept();
   }
-  if (response.status >= 500) return kept();
+  // A host failing, or asking to be tried later, says nothing of the sign-in: keep the config read last.
+  if (response.status >= 500 || response.status === 408 || response.status === 429) return kept();
   localStorage.removeItem(KEPT);
   if (!response.ok) return null;
   const config = checked(await response.json().catch(() => null));

@@ -26,15 +26,19 @@ const PUSH_BATCH = 100;
  * is filled up to this many bytes of JSON, the rest waiting for the next push. */
 const PUSH_BYTES = 60 * 1024;
 const jsonBytes = (/** @type {unknown} */ value) => new TextEncoder().encode(JSON.stringify(value)).length;
-/** What the user reads of a command no push could carry. */
+/** What the user reads of a command no push could carry, or whose secret the service would refuse. */
 export const TOO_LARGE = "Too large to sync: the service takes a secret of at most 32 KiB";
+/** The service's longest secret, in UTF-8 bytes (MAX_SECRET_BYTES of connect-provider/service). */
+const SERVICE_SECRET_BYTES = 32 * 1024;
+/** @param {{ args: { credentials?: { secret: string } } }} wired */
+const secretBytes = (wired) => (wired.args.credentials ? new TextEncoder().encode(wired.args.credentials.secret).length : 0);
 /** What the user reads of a command whose secret this page can no longer decrypt (its key or entry damaged). */
 export const UNREADABLE = "Its secret could not be read back in this browser: enter it again";
 
 /**
  * @typedef {import("./pending-queue.js").PendingMutation} PendingMutation
  * @typedef {{ label: string, message: string }} Rejection
- * @typedef {"synced" | "pending" | "offline" | "syncing" | "signed-out"} SyncState
+ * @typedef {"synced" | "pending" | "offline" | "syncing" | "signed-out" | "refused"} SyncState
  */
 
 /** What the user reads when the service refused a command: why, and what to do about it. */
@@ -72,7 +76,8 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
   /**
    * The queue's oldest mutations after `through` that fit one push, with their wire forms. A first
    * mutation that no push can carry (too large for one on its own, which would be refused with the
-   * whole push for good; or a secret that cannot be decrypted) is `dropped`, with why. Read under
+   * whole push for good; a secret over the service's limit; or a secret that cannot be decrypted)
+   * is `dropped`, with why. Read under
    * STATE_LOCK: each one's run on the page has ended, and was not refused.
    * @param {number} through
    * @returns {Promise<{ batch: PendingMutation[], wire: object[], dropped?: { mutation: PendingMutation, why: string } }>}
@@ -87,7 +92,10 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
         const wired = await wireOf(mutation);
         if (wired === null) return wire.length > 0 ? { batch, wire } : { batch, wire, dropped: { mutation, why: UNREADABLE } };
         const more = jsonBytes(wired) + (wire.length > 0 ? 1 : 0);
-        if (bytes + more > PUSH_BYTES) return wire.length > 0 ? { batch, wire } : { batch, wire, dropped: { mutation, why: TOO_LARGE } };
+        // A secret over the service's limit would be answered "Invalid or missing credentials".
+        if (bytes + more > PUSH_BYTES || secretBytes(wired) > SERVICE_SECRET_BYTES) {
+          return wire.length > 0 ? { batch, wire } : { batch, wire, dropped: { mutation, why: TOO_LARGE } };
+        }
         bytes += more;
         batch.push(mutation);
         wire.push(wired);
@@ -166,7 +174,7 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
   /** The commands still waiting for the service: those after the snapshot's last mutation. */
   const waiting = async () => (await queue.all((await readSnapshot(userId)).lastMutationId)).length;
 
-  /** What this tab's own sync last said that a count of the queue must not replace: it is syncing, or the service refused its token. @type {SyncState | null} */
+  /** What this tab's own sync last said that a count of the queue must not replace: it is syncing, or the service refused its token or its request. @type {SyncState | null} */
   let held = null;
 
   /** Shows what waits; `synced`: at the end of this tab's sync, whose say it is. */
@@ -185,11 +193,20 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
     async run(mutation) {
       const result = await navigator.locks.request(STATE_LOCK, async () => {
         const id = await queue.add(mutation);
-        const outcome = await local.apply(mutation);
+        let outcome;
+        try {
+          outcome = await local.apply(mutation);
+        } catch (error) {
+          // Not run here (the module restarted under it, say): not queued either, or a command the
+          // page reports as failed would be pushed all the same, and made again by a user who retries.
+          await queue.remove(id);
+          throw error;
+        }
         if (!outcome.ok) await queue.remove(id);
         return outcome;
       });
-      await report();
+      // The command is made and queued: a status line that cannot be counted now must not turn it into a failure.
+      await report().catch((error) => console.warn("sync: the status line was not updated:", error));
       return result;
     },
 
@@ -222,13 +239,15 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
           held = null;
           await report(true);
         } catch (error) {
-          held = error instanceof SyncRefused ? "signed-out" : null;
+          held = error instanceof SyncRefused ? "signed-out" : error instanceof SyncBadRequest ? "refused" : null;
           // Refused commands left the queue: the page's state is made again without them, the pull or not.
           if (rejections.length) await rebuild().catch((failed) => console.warn("sync: the page's state was not made again:", failed));
           if (error instanceof SyncRefused) return onStatus("signed-out", -1);
           if (!(error instanceof SyncUnavailable) && !(error instanceof SyncBadRequest)) throw error;
           console.warn(`sync: ${/** @type {Error} */ (error).message}`);
-          onStatus("offline", await waiting());
+          // A request the service will not take is no network trouble: the changes stay queued, and
+          // the page says so rather than "Offline".
+          onStatus(error instanceof SyncBadRequest ? "refused" : "offline", await waiting());
         }
       }),
 

@@ -27,6 +27,7 @@ export function syncBar({ bar, status, notice, button }) {
         : state === "pending" ? `${waitingText(waiting)}.`
         : state === "syncing" ? "Syncing…"
         : state === "signed-out" ? "The service did not accept this sign-in: sign in again to sync."
+        : state === "refused" ? `The service refused to sync${waiting ? `: ${waitingText(waiting)}, kept here` : ""}. Try again later, or ask its operators.`
         : waiting ? `Offline: ${waitingText(waiting)}.` : "Offline: changes will sync when the network is back.";
     },
     /** Each refused command, with why: it has been rolled back here. @param {{ label: string, message: string }[]} rejections */
