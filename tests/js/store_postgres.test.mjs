@@ -22,6 +22,23 @@ before(() => {
 });
 after(() => server?.stop());
 
+/**
+ * A database of its own for one test and a Pool on it with `options`; the pool ended and the
+ * database dropped after it.
+ * @param {string} name @param {import("pg").PoolConfig} options
+ * @param {(pool: import("pg").Pool, database: string) => Promise<void>} use
+ */
+async function onPool(name, options, use) {
+  const database = await server.createDatabase(name);
+  const pool = new pg.Pool({ ...server.config(database), ...options });
+  try {
+    await use(pool, database);
+  } finally {
+    await pool.end();
+    await server.dropDatabase(database);
+  }
+}
+
 /** @param {"Pool" | "Client"} kind */
 function harness(kind) {
   const connect = async (database) => {
@@ -72,9 +89,7 @@ for (const kind of ["Pool", "Client"]) {
 }
 
 test("postgresStore: migrate() leaves the original service's table and its rows as they are, adding only the version column (1 for its rows)", async () => {
-  const database = await server.createDatabase("original");
-  const pool = new pg.Pool(server.config(database));
-  try {
+  await onPool("original", {}, async (pool) => {
     // The original's table, as its SQLAlchemy model creates it (with its users and providers).
     await pool.query(`
       CREATE TABLE users (id uuid PRIMARY KEY);
@@ -121,16 +136,11 @@ test("postgresStore: migrate() leaves the original service's table and its rows 
     await pool.query(`INSERT INTO provider_connections (id, user_id, provider_id, provider_slug, status, created_at, updated_at)
       VALUES ('0190f5b2-3c4d-7e8f-9a0b-000000000002', '0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', '00000000-0000-0000-0000-000000000001', 'schwab', 'pending', now(), now())`);
     assert.equal((await store.repository.findById("0190f5b2-3c4d-7e8f-9a0b-000000000002"))?.version, 1, "a row the original inserts after the migration");
-  } finally {
-    await pool.end();
-    await server.dropDatabase(database);
-  }
+  });
 });
 
 test("postgresStore: the schema is the original's (names, types and lengths), and a bigint version", async () => {
-  const database = await server.createDatabase("schema");
-  const pool = new pg.Pool(server.config(database));
-  try {
+  await onPool("schema", {}, async (pool) => {
     await postgresStore(pool).migrate();
     const { rows } = await pool.query(
       "SELECT column_name AS name, data_type AS type, character_maximum_length AS length FROM information_schema.columns WHERE table_name = 'provider_connections' ORDER BY ordinal_position",
@@ -143,10 +153,7 @@ test("postgresStore: the schema is the original's (names, types and lengths), an
       ["last_sync_at", "timestamp with time zone", null], ["created_at", "timestamp with time zone", null],
       ["updated_at", "timestamp with time zone", null], ["version", "bigint", null],
     ]);
-  } finally {
-    await pool.end();
-    await server.dropDatabase(database);
-  }
+  });
 });
 
 /** An event as the handlers publish it, for `userId`, with `providerSlug`. */
@@ -196,9 +203,7 @@ test("postgresStore: events() reads in commit order, so a cursor never passes ov
 });
 
 test("postgresStore: the commit-order migration keeps the order of the events logged before it, and later ones come after them", async () => {
-  const database = await server.createDatabase("position");
-  const pool = new pg.Pool(server.config(database));
-  try {
+  await onPool("position", {}, async (pool) => {
     const store = postgresStore(pool);
     await store.migrate();
     // Back to the schema before 0006, with two events logged there and one sequence value lost.
@@ -218,10 +223,7 @@ test("postgresStore: the commit-order migration keeps the order of the events lo
     assert.deepEqual(await store.events({ userId, after: before[1].eventId }), [later]);
     const rows = (await pool.query("SELECT sequence, position FROM provider_connection_events ORDER BY position")).rows;
     assert.deepEqual(rows, [{ sequence: "1", position: "1" }, { sequence: "3", position: "3" }, { sequence: "4", position: "4" }]);
-  } finally {
-    await pool.end();
-    await server.dropDatabase(database);
-  }
+  });
 });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -276,9 +278,7 @@ test("postgresStore: commits kept waiting past 4 s from their call give up, and 
 });
 
 test("postgresStore: a commit whose Pool lends it a connection only after 4 s gives up before BEGIN, and the connection goes back to the pool", async () => {
-  const database = await server.createDatabase("poolwait");
-  const pool = new pg.Pool({ ...server.config(database), max: 1 });
-  try {
+  await onPool("poolwait", { max: 1 }, async (pool) => {
     const store = postgresStore(pool);
     await store.migrate();
     const record = conformanceRecord();
@@ -290,16 +290,11 @@ test("postgresStore: a commit whose Pool lends it a connection only after 4 s gi
     assert.deepEqual(await storedState(pool, store, record), { version: null, logged: 0 });
     assert.equal(await store.repository.commit(record, [loggedEvent(record.userId, "schwab")]), true, "the pool's one connection is back");
     assert.deepEqual(await storedState(pool, store, record), { version: 1, logged: 1 });
-  } finally {
-    await pool.end();
-    await server.dropDatabase(database);
-  }
+  });
 });
 
 test("postgresStore: a record the table cannot take (an id that is no uuid, text over its varchar length in characters, U+0000) is refused naming the field, by save and commit, before anything is sent; one at every length in characters (not UTF-16 units) is kept", async () => {
-  const database = await server.createDatabase("limits");
-  const pool = new pg.Pool(server.config(database));
-  try {
+  await onPool("limits", {}, async (pool) => {
     const store = postgresStore(pool);
     await store.migrate();
     const base = conformanceRecord();
@@ -331,8 +326,5 @@ test("postgresStore: a record the table cannot take (an id that is no uuid, text
     };
     assert.equal(await store.repository.save(wide), true);
     assert.deepEqual(await store.repository.findById(base.id), { ...wide, id: base.id, userId: base.userId });
-  } finally {
-    await pool.end();
-    await server.dropDatabase(database);
-  }
+  });
 });

@@ -1,14 +1,26 @@
 // The store conformance suite on SQLite files, through better-sqlite3 and, where Node has it
 // (22.5 and later), node:sqlite.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import * as api from "connect-provider";
 import { conformanceRecord, storeConformanceCases } from "connect-provider/stores/conformance";
 import { sqliteStore } from "connect-provider/stores/sqlite";
 import { sqliteHarness } from "./stores/sqlite-harness.mjs";
+
+/** A directory of its own for one test, removed after it. @param {string} prefix @param {(dir: string) => Promise<void>} use */
+async function inTempDir(prefix, use) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const hasNodeSqlite = await import("node:sqlite").then(() => true, () => false);
 // better-sqlite3 is built for the machine's Node; scripts/test.sh runs the node:sqlite half on Node 24.
@@ -70,11 +82,7 @@ test("sqliteStore: a database of the first schema, its rows without a version, i
 
 test("sqliteStore: a commit waiting for another connection's write lock gives up before a 5 s handler deadline (the service's), so the command's answer, the state and the log agree: nothing lands after the handler gave up", { skip: !clients.includes("better-sqlite3") }, async () => {
   const { default: Database } = await import("better-sqlite3");
-  const { mkdtempSync, rmSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
-  const dir = mkdtempSync(join(tmpdir(), "connect-provider-lock-"));
-  try {
+  await inTempDir("connect-provider-lock-", async (dir) => {
     const path = join(dir, "db.sqlite");
     // No busy timeout of the client's own: the store's wait decides, as with node:sqlite's default.
     const store = sqliteStore(new Database(path, { timeout: 0 }));
@@ -95,52 +103,43 @@ test("sqliteStore: a commit waiting for another connection's write lock gives up
     assert.deepEqual(await store.repository.findByUserId(userId), [], "nothing saved, then or later");
     assert.deepEqual(await store.events({ userId }), [], "nor logged: the lock kept out both events, whose publish is fail-open");
     assert.deepEqual(busErrors, [["ProviderConnectionAttempted", "SqliteError: database is locked"], ["ProviderConnectionFailed", "SqliteError: database is locked"]]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("sqliteStore: the wait for another connection's write lock is timed on the monotonic clock, so a wall clock that stands still (or is set back) does not stretch it past 4 s", { skip: !clients.includes("better-sqlite3") }, async () => {
   const { default: Database } = await import("better-sqlite3");
-  const { mkdtempSync, rmSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
-  const dir = mkdtempSync(join(tmpdir(), "connect-provider-clock-"));
   const wallClock = Date.now;
-  try {
-    const path = join(dir, "db.sqlite");
-    const store = sqliteStore(new Database(path, { timeout: 0 }));
-    await store.migrate();
-    const other = new Database(path, { timeout: 0 });
-    other.exec("BEGIN IMMEDIATE");
-    const record = conformanceRecord();
-    const frozen = wallClock();
-    Date.now = () => frozen;
-    const outcome = store.repository.commit(record, []).then(
-      (value) => ["fulfilled", value],
-      (error) => ["rejected", String(error.message)],
-    );
-    // The other connection lets go after 6 s: a wait still going then would commit.
-    const released = new Promise((resolve) => setTimeout(() => resolve(other.exec("COMMIT")), 6000));
-    const first = await Promise.race([outcome, released.then(() => "the lock was released first")]);
-    await released;
-    await outcome;
-    Date.now = wallClock;
-    assert.deepEqual(first, ["rejected", "database is locked"]);
-    assert.equal(await store.repository.findById(record.id), null);
-  } finally {
-    Date.now = wallClock;
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await inTempDir("connect-provider-clock-", async (dir) => {
+    try {
+      const path = join(dir, "db.sqlite");
+      const store = sqliteStore(new Database(path, { timeout: 0 }));
+      await store.migrate();
+      const other = new Database(path, { timeout: 0 });
+      other.exec("BEGIN IMMEDIATE");
+      const record = conformanceRecord();
+      const frozen = wallClock();
+      Date.now = () => frozen;
+      const outcome = store.repository.commit(record, []).then(
+        (value) => ["fulfilled", value],
+        (error) => ["rejected", String(error.message)],
+      );
+      // The other connection lets go after 6 s: a wait still going then would commit.
+      const released = new Promise((resolve) => setTimeout(() => resolve(other.exec("COMMIT")), 6000));
+      const first = await Promise.race([outcome, released.then(() => "the lock was released first")]);
+      await released;
+      await outcome;
+      Date.now = wallClock;
+      assert.deepEqual(first, ["rejected", "database is locked"]);
+      assert.equal(await store.repository.findById(record.id), null);
+    } finally {
+      Date.now = wallClock;
+    }
+  });
 });
 
 test("sqliteStore: a connection left inside a transaction it could not roll back is refused by every later call, where a save would have run inside that transaction and vanished with it", { skip: !clients.includes("better-sqlite3") }, async () => {
   const { default: Database } = await import("better-sqlite3");
-  const { mkdtempSync, rmSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
-  const dir = mkdtempSync(join(tmpdir(), "connect-provider-rollback-"));
-  try {
+  await inTempDir("connect-provider-rollback-", async (dir) => {
     const path = join(dir, "db.sqlite");
     const db = new Database(path);
     // The client as the stores see it, whose COMMIT and ROLLBACK fail once `failing` (as an I/O error would make them).
@@ -174,7 +173,5 @@ test("sqliteStore: a connection left inside a transaction it could not roll back
     const reopened = sqliteStore(new Database(path));
     assert.equal(await reopened.repository.findById(first.id), null, "closing rolled the commit back");
     assert.equal(await reopened.repository.findById(second.id), null);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -116,29 +116,31 @@ impl Deadlines {
 mod tests {
     use super::*;
 
+    /// Call `index`, first of its slot.
+    fn call(index: u32) -> CallId {
+        CallId {
+            index,
+            generation: 0,
+        }
+    }
+
     #[test]
     fn queues_of_timeouts_no_call_waits_under_are_dropped() {
         let mut deadlines = Deadlines::default();
+        // A thousand calls, each under a timeout of its own, each ended before the next starts.
         let ended = |_: CallId| false;
         for n in 0..1_000_u32 {
-            let call = CallId {
-                index: n,
-                generation: 0,
-            };
-            deadlines.add(call, 1_000 + n, 0.0, 1, ended);
+            deadlines.add(call(n), 1_000 + n, 0.0, 1, ended);
             assert!(
                 deadlines.queues.len() <= 1,
                 "{} queues",
                 deadlines.queues.len()
             );
         }
-        let waiting = |call: CallId| call.index < 3;
-        for n in 0..3_u32 {
-            let call = CallId {
-                index: n,
-                generation: 1,
-            };
-            deadlines.add(call, 5_000 + n, 0.0, 3, waiting);
+        // Three calls that wait, under three more timeouts.
+        let waiting = |call: CallId| call.index >= 1_000;
+        for n in 1_000..1_003_u32 {
+            deadlines.add(call(n), 4_000 + n, 0.0, 3, waiting);
         }
         assert_eq!(
             deadlines.queues.len(),
