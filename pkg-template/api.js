@@ -29,11 +29,6 @@ export function createApi(glue) {
   let immediate;
   let timer;
 
-  /** A panic, a trap or a stack run out: the instance is not to be trusted. */
-  function trapped(error) {
-    return panicMessage !== "" || error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message));
-  }
-
   function recover(trap) {
     const detail = panicMessage || String(trap?.message ?? trap);
     const error = new Error(`connect-provider: internal error (${detail}); the module was restarted`, { cause: trap });
@@ -87,7 +82,8 @@ export function createApi(glue) {
       entry.resolve(result);
     },
     watch(value, slot, slotGeneration) {
-      if (since !== generation) return -1;
+      // A replaced instance's task waits for ever, rather than going on to its next adapter call.
+      if (since !== generation) return performance.now();
       if ((typeof value !== "object" || value === null) && typeof value !== "function") return -1;
       try {
         if (typeof value.then !== "function") return -1;
@@ -151,13 +147,19 @@ export function createApi(glue) {
       /** Resolves with `{ ok: true, value }` or `{ ok: false, error }`; rejects only on a trap, or once freed. */
       handle(command) {
         if (this.#freed) return Promise.reject(new TypeError(`connect-provider: ${this.constructor.name}.handle() called after free()`));
+        let inner;
+        try {
+          inner = this.#current();
+        } catch (error) {
+          // Made again on a fresh instance, its constructor refuses what it was given now.
+          return Promise.reject(error instanceof TypeError ? error : recover(error));
+        }
         const since = generation;
         let started;
         try {
-          started = this.#current().__start(command);
-        } catch (thrown) {
-          if (since !== generation) return Promise.reject(lastRecovery);
-          return Promise.reject(trapped(thrown) ? recover(thrown) : thrown);
+          started = inner.__start(command);
+        } catch (trap) {
+          return Promise.reject(since !== generation ? lastRecovery : recover(trap));
         }
         // The instance was replaced under this call (a nested call trapped).
         if (since !== generation) return Promise.reject(lastRecovery);
@@ -183,7 +185,7 @@ export function createApi(glue) {
       // that wasm refuses it in its own words, where a string-like object of any length would be copied.
       return glue.credentialExpiry(expiresAt, now === undefined || typeof now === "string" ? now : "");
     } catch (error) {
-      if (!trapped(error)) throw error;
+      if (error instanceof TypeError) throw error;
       throw recover(error);
     }
   }

@@ -26,7 +26,7 @@ fi
 
 # better-sqlite3 is compiled when its prebuilt binary cannot be downloaded (GitHub unreachable): with
 # the headers of the Node that runs it, where they are installed beside it, rather than downloaded.
-node_prefix=$(dirname "$(dirname "$(command -v node)")")
+node_prefix=$(node -p 'require("node:path").resolve(process.execPath, "../..")')
 if [ -z "${npm_config_nodedir:-}" ] && [ -f "$node_prefix/include/node/node.h" ]; then
   export npm_config_nodedir=$node_prefix
 fi

@@ -219,6 +219,8 @@ async function inTransaction(db, pooled, deadline, work) {
       await client.query(left === null ? "BEGIN" : `BEGIN; SET LOCAL statement_timeout = ${left}`);
     } catch (error) {
       broken = error;
+      // BEGIN may have run before the SET failed: a Client must not stay inside that transaction.
+      if (!pooled) await client.query("ROLLBACK").catch(() => {});
       throw error;
     }
     try {

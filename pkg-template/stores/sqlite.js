@@ -183,7 +183,10 @@ async function withWriteLock(db, work) {
       db.exec("ROLLBACK");
     } catch (rollbackFailed) {
       // SQLite rolls the transaction back when the connection closes; until then it may be open.
-      if (inTransaction(db) !== false) stuckConnections.set(db, rollbackFailed);
+      // (A client that does not say whether it is, node:sqlite before 22.16, is taken at its word
+      // when ROLLBACK found no transaction: SQLite had rolled it back itself, after an I/O error.)
+      const open = inTransaction(db) ?? !/no transaction is active/i.test(String(/** @type {any} */ (rollbackFailed)?.message));
+      if (open) stuckConnections.set(db, rollbackFailed);
     }
     throw error;
   }

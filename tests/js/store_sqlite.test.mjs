@@ -137,6 +137,35 @@ test("sqliteStore: the wait for another connection's write lock is timed on the 
   });
 });
 
+test("sqliteStore: a ROLLBACK that finds no transaction (SQLite rolled it back itself, after an I/O error) leaves the connection in use, on a client that does not say whether it is in one (node:sqlite before 22.16)", { skip: !clients.includes("better-sqlite3") }, async () => {
+  const { default: Database } = await import("better-sqlite3");
+  const db = new Database(":memory:");
+  let failing = false;
+  // No inTransaction: the client says nothing; its COMMIT fails after SQLite has rolled back.
+  const client = {
+    prepare: (sql) => db.prepare(sql),
+    exec(sql) {
+      if (failing && sql === "COMMIT") {
+        db.exec("ROLLBACK");
+        throw new Error("disk I/O error");
+      }
+      return db.exec(sql);
+    },
+  };
+  const store = sqliteStore(client);
+  await store.migrate();
+  failing = true;
+  const first = conformanceRecord();
+  await assert.rejects(store.repository.commit(first, []), { message: "disk I/O error" });
+  assert.throws(() => db.exec("ROLLBACK"), /no transaction is active/, "what the store's ROLLBACK met");
+  failing = false;
+  const second = conformanceRecord();
+  assert.equal(await store.repository.save(second), true, "the connection is still used");
+  assert.equal(await store.repository.findById(first.id), null);
+  assert.deepEqual(await store.repository.findById(second.id), second);
+  db.close();
+});
+
 test("sqliteStore: a connection left inside a transaction it could not roll back is refused by every later call, where a save would have run inside that transaction and vanished with it", { skip: !clients.includes("better-sqlite3") }, async () => {
   const { default: Database } = await import("better-sqlite3");
   await inTempDir("connect-provider-rollback-", async (dir) => {

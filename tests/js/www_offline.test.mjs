@@ -175,7 +175,7 @@ for (const deployment of DEPLOYMENTS) {
       assert.ok(!service.output().includes(PLAINTEXT) && !service.output().includes(SECOND_SECRET), "nor in the service's log");
     });
 
-    test("a push the service refuses whole (a 4xx) keeps every change queued, and the page says the service refused it, not Offline; the next sync it takes sends them", { timeout: 180_000 }, async (t) => {
+    test("a push the service refuses whole (a 4xx) keeps every change queued, and the page says the service refused it, not Offline; a 429 says the change waits; the next sync it takes sends them", { timeout: 180_000 }, async (t) => {
       const { context, page } = await openProfile(app);
       t.after(() => context.close());
       await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.");
@@ -191,6 +191,14 @@ for (const deployment of DEPLOYMENTS) {
       assert.equal((await syncState(page)).status, "The service refused to sync: 1 change waiting to sync, kept here. Try again later, or ask its operators.");
       assert.equal((await serviceState(call)).connections.length, before, "nothing reached the service");
       assert.deepEqual((await pendingShown(page)).connections, ["robinhood"], "the change is still shown, waiting");
+      // The write limit reached: online, the change waiting.
+      await page.unroute(`${service.url}/sync/push`);
+      await page.route(`${service.url}/sync/push`, (route) =>
+        route.fulfill({ status: 429, contentType: "application/json", headers: { "access-control-allow-origin": origin, "retry-after": "30" }, body: '{"error":"Too many requests"}' }),
+      );
+      await page.click("#sync-now");
+      await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "1 change waiting to sync.", null, { timeout: 30_000 });
+      assert.equal(await page.evaluate(() => document.querySelector("#sync-bar").dataset.state), "pending");
       await page.unroute(`${service.url}/sync/push`);
       await syncNow(page);
       assert.equal((await syncState(page)).status, "All changes synced.");

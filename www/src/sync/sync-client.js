@@ -7,9 +7,17 @@
 const TIMEOUT_MS = 15_000;
 
 export class SyncUnavailable extends Error {}
+/** A 429: the user's write limit is reached for now (a push of many mutations meets it at its end). */
+export class SyncBusy extends SyncUnavailable {}
 export class SyncRefused extends Error {}
 /** A 4xx: the request was not one the service takes (a pull's cursor it no longer knows, a push it refuses whole). */
-export class SyncBadRequest extends Error {}
+export class SyncBadRequest extends Error {
+  /** @param {string} message @param {number} status */
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
 
 /**
  * @typedef {{ service: string, token: string }} SyncEndpoint
@@ -36,8 +44,9 @@ export function syncClient({ service, token }) {
     const { status } = response;
     if (status === 401) throw new SyncRefused("The service did not accept this sign-in");
     if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-      throw new SyncBadRequest(`The service refused the request (${status}): ${(await response.json().catch(() => ({}))).error}`);
+      throw new SyncBadRequest(`The service refused the request (${status}): ${(await response.json().catch(() => ({}))).error}`, status);
     }
+    if (status === 429) throw new SyncBusy("The service asked to wait: too many changes this minute");
     if (!response.ok) throw new SyncUnavailable(`The service answered ${status}`);
     try {
       return await response.json();

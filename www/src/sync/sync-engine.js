@@ -16,7 +16,7 @@
 // state is rebuilt without it even when the pull then fails.
 import { claimUnowned, pendingQueue } from "./pending-queue.js";
 import { readSnapshot, writeSnapshot } from "./server-snapshot.js";
-import { SyncBadRequest, SyncRefused, SyncUnavailable, syncClient } from "./sync-client.js";
+import { SyncBadRequest, SyncBusy, SyncRefused, SyncUnavailable, syncClient } from "./sync-client.js";
 
 const STATE_LOCK = "connect-provider:state";
 const SYNC_LOCK = "connect-provider:sync";
@@ -145,7 +145,7 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
         answer = await client.pull(clientId, snapshot.cursor);
       } catch (error) {
         // The cursor names no event of the service's (its data was reset): read the log from the start.
-        if (!(error instanceof SyncBadRequest) || snapshot.cursor === null) throw error;
+        if (!(error instanceof SyncBadRequest) || error.status !== 400 || snapshot.cursor === null) throw error;
         snapshot = { ...snapshot, events: [], cursor: null };
         continue;
       }
@@ -247,7 +247,8 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
           console.warn(`sync: ${/** @type {Error} */ (error).message}`);
           // A request the service will not take is no network trouble: the changes stay queued, and
           // the page says so rather than "Offline".
-          onStatus(error instanceof SyncBadRequest ? "refused" : "offline", await waiting());
+          // The write limit reached (a large backlog meets it): online, with changes waiting.
+          onStatus(error instanceof SyncBadRequest ? "refused" : error instanceof SyncBusy ? "pending" : "offline", await waiting());
         }
       }),
 
