@@ -121,8 +121,8 @@ test("neither the first secret's plaintext nor a replacement's appears in Indexe
   const stored = await page.evaluate(() => document.body.innerText);
   assert.ok(!stored.includes(PLAINTEXT), "plaintext shown on the page");
   // 12-byte IV + ciphertext + 16-byte tag
-  const bytes = JSON.parse(dump.connections[0]).credentials.encryptedData;
-  assert.equal(bytes.split(",").length, 12 + PLAINTEXT.length + 16);
+  const { bytes } = JSON.parse(dump.connections[0]).credentials.encryptedData;
+  assert.equal(bytes.length, 12 + PLAINTEXT.length + 16);
   const [first] = await storedConnections(page);
 
   await replaceCredentials(page, "fidelity", { credentialType: "api_key", secret: REPLACED });

@@ -189,7 +189,9 @@ export const storedConnections = (page) =>
 export const dumpIndexedDb = (page) =>
   inAppDatabase(page, async (db) => {
     const decode = (value) =>
-      JSON.stringify(value, (_, v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) + Array.from(v).join(",") : v));
+      // Bytes as their text (for a search for plaintext) and their values, apart: a byte 0x2C in the
+      // text would otherwise read as one more value.
+      JSON.stringify(value, (_, v) => (v instanceof Uint8Array ? { text: new TextDecoder().decode(v), bytes: Array.from(v) } : v));
     const dump = {};
     for (const name of db.objectStoreNames) {
       const records = await new Promise((resolve) => {
