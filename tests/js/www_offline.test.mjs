@@ -175,7 +175,7 @@ for (const deployment of DEPLOYMENTS) {
       assert.ok(!service.output().includes(PLAINTEXT) && !service.output().includes(SECOND_SECRET), "nor in the service's log");
     });
 
-    test("a push the service refuses whole (a 4xx) keeps every change queued, and the page says the service refused it, not Offline; a 429 says the change waits; the next sync it takes sends them", { timeout: 180_000 }, async (t) => {
+    test("a push the service refuses whole (a 4xx) keeps every change queued, and the page says the service refused it, not Offline; a 429 says the change waits; Sync now does not wait out its Retry-After, and sends them", { timeout: 180_000 }, async (t) => {
       const { context, page } = await openProfile(app);
       t.after(() => context.close());
       await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.");
@@ -194,7 +194,7 @@ for (const deployment of DEPLOYMENTS) {
       // The write limit reached: online, the change waiting.
       await page.unroute(`${service.url}/sync/push`);
       await page.route(`${service.url}/sync/push`, (route) =>
-        route.fulfill({ status: 429, contentType: "application/json", headers: { "access-control-allow-origin": origin, "retry-after": "30" }, body: '{"error":"Too many requests"}' }),
+        route.fulfill({ status: 429, contentType: "application/json", headers: { "access-control-allow-origin": origin, "access-control-expose-headers": "retry-after", "retry-after": "30" }, body: '{"error":"Too many requests"}' }),
       );
       await page.click("#sync-now");
       await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "1 change waiting to sync.", null, { timeout: 30_000 });
@@ -203,6 +203,31 @@ for (const deployment of DEPLOYMENTS) {
       await syncNow(page);
       assert.equal((await syncState(page)).status, "All changes synced.");
       assert.deepEqual((await serviceState(call)).connections.filter((c) => c.alias === "Refused whole").map((c) => c.providerSlug), ["robinhood"]);
+    });
+
+    test("a 429's Retry-After holds the page's syncs back until it has passed, then the page pushes what waits without being asked", { timeout: 180_000 }, async (t) => {
+      const { context, page } = await openProfile(app);
+      t.after(() => context.close());
+      await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.");
+      const origin = new URL(app.url).origin;
+      const pushes = [];
+      await page.route(`${service.url}/sync/push`, (route) => {
+        pushes.push(Date.now());
+        if (pushes.length > 1) return route.continue();
+        return route.fulfill({ status: 429, contentType: "application/json", headers: { "access-control-allow-origin": origin, "access-control-expose-headers": "retry-after", "retry-after": "3" }, body: '{"error":"Too many requests"}' });
+      });
+      await connect(page, { provider: "robinhood", alias: "Held back 1" });
+      await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "1 change waiting to sync.", null, { timeout: 30_000 });
+      // A command made while the wait runs asks for a sync, which shows what waits and calls nobody.
+      await connect(page, { provider: "schwab", alias: "Held back 2" });
+      await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "2 changes waiting to sync.", null, { timeout: 30_000 });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      assert.equal(pushes.length, 1, "no push while the service's Retry-After runs");
+      await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.", null, { timeout: 30_000 });
+      assert.equal(pushes.length, 2, "one push after the wait carried both changes");
+      assert.ok(pushes[1] - pushes[0] >= 2_900, `the second push came ${pushes[1] - pushes[0]} ms after the 429, not 3 s`);
+      const aliases = (await serviceState(call)).connections.map((c) => c.alias).filter((alias) => alias?.startsWith("Held back")).sort();
+      assert.deepEqual(aliases, ["Held back 1", "Held back 2"]);
     });
 
     test("two profiles of one user converge, and a command the service refuses is rolled back with its reason", { timeout: 180_000 }, async (t) => {
@@ -498,6 +523,49 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.deepEqual(await connections(page), [["vanguard", "Pushed", "active"]]);
     assert.deepEqual(await timeline(page), asTimeline(pushed.events));
     assert.deepEqual(await pendingShown(page), { connections: [], events: [] });
+  });
+
+  test("a pull cut short after a page keeps that page: a reload shows its state, and the next pull goes on from its cursor", { timeout: 180_000 }, async (t) => {
+    const call = await signIn(randomUUID());
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    await synced(page);
+    // The first page is the service's own answer said to have more; then every pull fails, until let through.
+    let mode = "first page";
+    let firstPage;
+    const cursors = [];
+    await page.route(`${service.url}/sync/pull?**`, async (route) => {
+      cursors.push(new URL(route.request().url()).searchParams.get("cursor"));
+      if (mode === "through") return route.continue();
+      if (mode === "cut") return route.abort("connectionreset");
+      mode = "cut";
+      const response = await route.fetch();
+      firstPage = await response.json();
+      return route.fulfill({ response, json: { ...firstPage, more: true } });
+    });
+    await connect(page, { provider: "vanguard", alias: "Paged" });
+    await page.waitForFunction(() => document.querySelector("#sync-status").textContent.startsWith("Offline"), null, { timeout: 30_000 });
+    const pushed = await serviceState(call);
+    assert.deepEqual(pushed.connections.map((c) => [c.alias, c.status, c.version]), [["Paged", "active", 1]]);
+    assert.deepEqual(firstPage.events.map((e) => e.eventId), pushed.events.map((e) => e.eventId), "the first page held every event");
+    assert.equal(cursors.length, 2);
+    assert.equal(cursors[1], firstPage.cursor, "the second page was asked for after the first");
+
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await page.waitForFunction(() => document.querySelector("#sync-status").textContent.startsWith("Offline"), null, { timeout: 30_000 });
+    assert.deepEqual(await connections(page), [["vanguard", "Paged", "active"]]);
+    assert.deepEqual(await pendingShown(page), { connections: [], events: [] }, "the first page was kept: its state is the service's, with nothing waiting");
+    assert.deepEqual(await timeline(page), asTimeline(pushed.events));
+
+    mode = "through";
+    const before = cursors.length;
+    await syncNow(page);
+    assert.equal((await syncState(page)).status, "All changes synced.");
+    assert.ok(cursors.length > before);
+    assert.equal(cursors.at(-1), firstPage.cursor, "the next pull went on from the kept page's cursor, not from the start");
+    assert.deepEqual(await serviceState(call), pushed);
+    assert.deepEqual(await timeline(page), asTimeline(pushed.events));
   });
 
   test("a push never sends a command whose run in another tab has not ended", { timeout: 180_000 }, async (t) => {

@@ -115,6 +115,7 @@ const engine = config
         void render();
         tabs.announce();
       },
+      onWake: () => void sync(),
     })
   : null;
 const sync = coalesced(async () => {
@@ -231,7 +232,10 @@ if (engine) {
     console.warn("the page's state was not made again:", error);
     bar.status("offline", -1);
   });
-  bar.onSyncNow(() => void sync());
+  bar.onSyncNow(() => {
+    engine.resume();
+    void sync();
+  });
   window.addEventListener("online", () => void sync());
   window.addEventListener("offline", showWaiting);
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && void sync());

@@ -3,10 +3,31 @@
 // what changed. A network failure, a timeout or a 5xx throws `SyncUnavailable` (try again later);
 // a 401 throws `SyncRefused` (the token is no longer good: the user must sign in again); any other
 // 4xx but 408 and 429 throws `SyncBadRequest` (the service will not take the request as it is).
+// A 429 or 503 that says when to come back (`Retry-After`) carries it as `retryAfterMs`.
 
 const TIMEOUT_MS = 15_000;
+/** The longest wait a `Retry-After` is taken for: past it, the page's own timer decides. */
+const LONGEST_RETRY_AFTER_MS = 60 * 60_000;
 
-export class SyncUnavailable extends Error {}
+/**
+ * How long a `Retry-After` asks to wait, in ms (RFC 9110 §10.2.3: seconds, or an HTTP date), at most
+ * an hour; `null` when there is none or it is not one of the two.
+ * @param {string | null} value @param {number} now
+ */
+export function retryAfterMs(value, now = Date.now()) {
+  if (value === null) return null;
+  const text = value.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : /[a-z]/i.test(text) ? Date.parse(text) - now : NaN;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), LONGEST_RETRY_AFTER_MS) : null;
+}
+
+export class SyncUnavailable extends Error {
+  /** @param {string} message @param {number | null} [retryAfterMs] the wait the service asked for */
+  constructor(message, retryAfterMs = null) {
+    super(message);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
 /** A 429: the user's write limit is reached for now (a push of many mutations meets it at its end). */
 export class SyncBusy extends SyncUnavailable {}
 export class SyncRefused extends Error {}
@@ -46,8 +67,9 @@ export function syncClient({ service, token }) {
     if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
       throw new SyncBadRequest(`The service refused the request (${status}): ${(await response.json().catch(() => ({}))).error}`, status);
     }
-    if (status === 429) throw new SyncBusy("The service asked to wait: too many changes this minute");
-    if (!response.ok) throw new SyncUnavailable(`The service answered ${status}`);
+    const wait = retryAfterMs(response.headers.get("retry-after"));
+    if (status === 429) throw new SyncBusy("The service asked to wait: too many changes this minute", wait);
+    if (!response.ok) throw new SyncUnavailable(`The service answered ${status}`, status === 503 ? wait : null);
     try {
       return await response.json();
     } catch (error) {

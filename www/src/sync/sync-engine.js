@@ -2,13 +2,15 @@
 // Offline first: every command runs at once on the page's IndexedDB, through the wasm handlers, and
 // waits in the pending queue; when the network is there (on `online`, on a timer, after a command,
 // on "Sync now") one tab at a time pushes the queue, pulls what changed and rebuilds the page's
-// state from the service's answer plus what is still pending.
+// state from the service's answer plus what is still pending. A 429 or 503 that says when to come
+// back (`Retry-After`) is waited out: a sync asked for meanwhile only shows what waits, and one runs
+// when the wait ends; "Sync now" does not wait.
 //
 // Two Web Locks, shared by the tabs of this origin: STATE_LOCK around every change of the page's
-// state (a command and its queue entry, a rebuild) and every read of the queue for a push, so a
-// rebuild never drops a command made meanwhile and a push never sends one whose run here has not
-// ended (and may yet be refused); SYNC_LOCK around a push and pull, so one tab syncs at a time (a
-// tab that finds it held waits its turn).
+// state (a command and its queue entry, a rebuild, a pull's snapshot and queue trim) and every read
+// of the queue for a push, so a rebuild never drops a command made meanwhile and a push never sends
+// one whose run here has not ended (and may yet be refused); SYNC_LOCK around a push and pull, so
+// one tab syncs at a time (a tab that finds it held waits its turn).
 //
 // A command the service applied leaves the queue only once a pull has brought its change into the
 // snapshot: until then the page's state is rebuilt (after a reload, say) from the old snapshot with
@@ -56,10 +58,24 @@ export function rejectionMessage(/** @type {string} */ code, /** @type {string} 
  * @param {(state: SyncState, waiting: number, synced?: boolean) => void} parts.onStatus `synced`: a push and pull just ended
  * @param {(rejections: Rejection[]) => void} parts.onRejected
  * @param {() => void} parts.onChange the page's state changed: render, and tell the other tabs
+ * @param {() => void} parts.onWake the wait the service asked for (`Retry-After`) is over: sync
  */
-export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus, onRejected, onChange }) {
+export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus, onRejected, onChange, onWake }) {
   const client = syncClient(endpoint);
   const queue = pendingQueue(userId);
+  /**
+   * Until when (`performance.now()`) the service asked this tab not to call (a 429's or a 503's
+   * `Retry-After`): a sync asked for meanwhile only shows what waits, and one runs when it ends.
+   */
+  let quietUntil = 0;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let wakeTimer;
+  /** @param {number} ms */
+  function keepQuiet(ms) {
+    quietUntil = performance.now() + ms;
+    clearTimeout(wakeTimer);
+    wakeTimer = setTimeout(onWake, ms);
+  }
 
   /**
    * The mutation as the push route takes it: the secret unsealed here, for the service to seal;
@@ -136,7 +152,10 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
     }
   }
 
-  /** Pulls every page of what changed since the snapshot's cursor into the snapshot. */
+  /**
+   * Pulls every page of what changed since the snapshot's cursor into the snapshot, each page kept
+   * as it comes: a pull cut short goes on next time from the last page it kept.
+   */
   async function pull() {
     let snapshot = await readSnapshot(userId);
     for (;;) {
@@ -156,13 +175,18 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
         cursor: answer.cursor,
         lastMutationId: answer.lastMutationId,
       };
-      if (!answer.more) break;
+      // Each page holds all the user's connections: with it, the snapshot holds the change of every
+      // command the service applied (this sync's push, or one whose answer was lost), which are done.
+      // Both under STATE_LOCK, so a rebuild reads the old snapshot with the whole queue or the new
+      // one with what is left of it, never the old snapshot without the commands it lacks. (Readers
+      // of the queue skip them by lastMutationId meanwhile.)
+      const kept = snapshot;
+      await navigator.locks.request(STATE_LOCK, async () => {
+        await writeSnapshot(kept);
+        await queue.removeThrough(kept.lastMutationId);
+      });
+      if (!answer.more) return;
     }
-    await writeSnapshot(snapshot);
-    // The snapshot now holds the change of every command the service applied (this sync's push, or
-    // one whose answer was lost): they are done. (Until this runs, every reader of the queue skips
-    // them by the snapshot's lastMutationId.)
-    await queue.removeThrough(snapshot.lastMutationId);
   }
 
   /** The page's state made again from the snapshot and the queue, and shown. */
@@ -227,7 +251,7 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
      */
     sync: () =>
       navigator.locks.request(SYNC_LOCK, async () => {
-        if (!navigator.onLine) return report();
+        if (!navigator.onLine || performance.now() < quietUntil) return report();
         held = "syncing";
         onStatus("syncing", -1);
         /** @type {Rejection[]} */
@@ -245,6 +269,7 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
           if (error instanceof SyncRefused) return onStatus("signed-out", -1);
           if (!(error instanceof SyncUnavailable) && !(error instanceof SyncBadRequest)) throw error;
           console.warn(`sync: ${/** @type {Error} */ (error).message}`);
+          if (error instanceof SyncUnavailable && error.retryAfterMs !== null) keepQuiet(error.retryAfterMs);
           // A request the service will not take is no network trouble: the changes stay queued, and
           // the page says so rather than "Offline".
           // The write limit reached (a large backlog meets it): online, with changes waiting.
@@ -254,5 +279,11 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
 
     /** Shows what waits (another tab changed it, or the network went), unless this tab's sync has the say. */
     report: () => report(),
+
+    /** The user asked to sync now ("Sync now"): the next sync calls the service, whatever wait it asked for. */
+    resume() {
+      quietUntil = 0;
+      clearTimeout(wakeTimer);
+    },
   };
 }
