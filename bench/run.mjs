@@ -58,6 +58,9 @@ const storeRows = JSON.parse(execFileSync(process.execPath, [path("bench/store-r
 console.error(`bench: the outbox relayed to NATS on Node ${process.version} …`);
 const relayRows = JSON.parse(execFileSync(process.execPath, [path("bench/relay-rows.mjs")], { encoding: "utf8", maxBuffer: 1 << 24 }).trim().split("\n").at(-1));
 
+console.error("bench: the offline app's rebase in Chromium …");
+const rebaseRows = JSON.parse(execFileSync(process.execPath, [path("bench/indexeddb-rebase.mjs")], { encoding: "utf8" }).trim().split("\n").at(-1));
+
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 const coldScript = prepareColdApp();
@@ -112,6 +115,7 @@ const results = {
   perVersion,
   storeRows,
   relayRows,
+  rebaseRows,
   python,
   coldStart: [
     ...VERSIONS.map((major) => {
@@ -210,4 +214,12 @@ console.log(`| first request of a fresh Worker (workerd ${worker.workerd} throug
 console.log(`| wasm memory per in-flight command (20,000 pending) | ${results.wasmBytesPerInFlightCommand.toFixed(0)} B | |`);
 for (const [part, size] of Object.entries(results.sizes)) {
   console.log(`| browser build, ${part} | ${size.raw.toLocaleString("en")} B raw, ${size.gzip.toLocaleString("en")} B gzip | |`);
+}
+console.log(
+  `\nThe offline app's rebase after a sync (the IndexedDB store's replaceUser, Chromium ${rebaseRows.chromium}): a user's log of N events ` +
+    "from the service and 2 of the page's, rebased onto the N and 2 more; beside it, the same log rewritten whole in one transaction. Median of 7.\n",
+);
+console.log("| events | rebase | whole rewrite | rebase / rewrite |\n|---|---|---|---|");
+for (const row of rebaseRows.rows) {
+  console.log(`| ${row.events.toLocaleString("en")} | ${row.rebaseMs.toFixed(1)} ms | ${row.rewriteMs.toFixed(1)} ms | ${(row.rebaseMs / row.rewriteMs).toFixed(2)} |`);
 }

@@ -13,6 +13,30 @@ export const STREAM = "CONNECT_PROVIDER_EVENTS";
 export const SUBJECT_PREFIX = "connect-provider.events";
 
 /**
+ * Publishes `events` in their order without waiting between them, and answers the acknowledgements.
+ * Each after the first expects the one before it as the stream's last message (`Nats-Expected-Last-Msg-Id`):
+ * a publish that fails in the middle (a stream leader changing, a message too large) fails every one
+ * after it too, so the stream holds only the events before it and the relay's retry of the rest keeps
+ * commit order. Without it, the events after a failed one could be stored ahead of it. (A stream other
+ * publishers also write to fails such batches; the relay then sends each event alone, which expects
+ * nothing.)
+ * @param {Pick<import("@nats-io/jetstream").JetStreamClient, "publish">} js
+ * @param {import("connect-provider").ProviderEvent[]} events
+ * @param {AbortSignal} [signal] the relay's: nothing is published once it has aborted
+ */
+export function publishInOrder(js, events, signal) {
+  if (signal?.aborted) return Promise.reject(new Error("the delivery was given up"));
+  return Promise.all(
+    events.map((event, i) =>
+      js.publish(`${SUBJECT_PREFIX}.${event.eventType}`, JSON.stringify(event), {
+        msgID: event.eventId,
+        ...(i === 0 ? {} : { expect: { lastMsgID: events[i - 1].eventId } }),
+      }),
+    ),
+  );
+}
+
+/**
  * @param {string} url NATS_URL, e.g. nats://127.0.0.1:4222
  * @param {{ onDuplicates?: (count: number) => void }} [hooks] told how many of a batch the stream had already
  */
@@ -75,9 +99,8 @@ export function natsEvents(url, { onDuplicates = () => {} } = {}) {
 
   return {
     /**
-     * Publishes the events in their order without waiting between them (one connection keeps that
-     * order), then waits for every acknowledgement: resolves when the stream has them all. Sends
-     * nothing once the relay's signal has aborted, nor while the connection is down.
+     * Publishes the events in their order (publishInOrder): resolves when the stream has them all.
+     * Sends nothing once the relay's signal has aborted, nor while the connection is down.
      * @param {import("connect-provider").ProviderEvent[]} events
      * @param {{ signal?: AbortSignal }} [context]
      */
@@ -87,9 +110,7 @@ export function natsEvents(url, { onDuplicates = () => {} } = {}) {
       if (signal?.aborted || down) throw new Error("NATS is not connected, or the delivery was given up");
       let acks;
       try {
-        acks = await Promise.all(
-          events.map((event) => js.publish(`${SUBJECT_PREFIX}.${event.eventType}`, JSON.stringify(event), { msgID: event.eventId })),
-        );
+        acks = await publishInOrder(js, events, signal);
       } catch (error) {
         // The stream may be gone (deleted by an operator: "no responders"): the next delivery looks
         // for it again, and makes it if missing.

@@ -27,12 +27,16 @@ try {
   refuse("relay-webhook: the webhook is not a URL");
 }
 if (url.protocol !== "https:" && url.protocol !== "http:") refuse("relay-webhook: the webhook must be an http(s) URL");
+// fetch refuses a URL with credentials in it, naming the whole URL in its error, which the relay
+// would log and keep with the failed event on every try: refused here, before anything is sent.
+if (url.username || url.password) refuse("relay-webhook: the webhook must not carry a user or password (put a secret in its path, or a header)");
 const store = sqliteStore(new Database(path));
 await store.migrate();
 
 /**
- * The relay's signal aborts the POST when the relay gives it up (deliverTimeoutMs), so a POST never
- * lands after the relay counted it as failed and sent its events again.
+ * The relay's signal aborts the POST when the relay gives it up (deliverTimeoutMs), so a POST the
+ * webhook has not received by then is not sent late. One it has received may still be acted on: the
+ * relay sends its events again, and the receiver's dedupe by eventId makes that harmless.
  * @param {import("connect-provider").ProviderEvent[]} events @param {{ signal: AbortSignal }} context
  */
 async function deliver(events, { signal }) {

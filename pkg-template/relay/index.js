@@ -217,8 +217,10 @@ export function createRelay(outbox, deliver, options = {}) {
       } else if (batch.length === 1) {
         culprit = { entry: head, error: sent.error };
       } else {
-        // Which one? Each alone, in order, up to the first that fails.
+        // Which one? Each alone, in order, up to the first that fails (or a stop: each send can
+        // take up to a third of the lease, and a batch holds up to batchSize of them).
         for (const entry of batch) {
+          if (halting) return result;
           if (!(await renew())) return lost();
           const alone = await send([entry]);
           if (!alone.taken) {
@@ -327,7 +329,9 @@ export function createRelay(outbox, deliver, options = {}) {
             callHook(onDrain, null, error);
           }
           if (stopped) break;
-          if (nudged) continue;
+          // After the store failed, the wait is kept whatever nudges come (a service nudges on
+          // every write request, a refused one too): only stop() cuts it short.
+          if (nudged && errors === 0) continue;
           await new Promise((resolve) => {
             const timer = setTimeout(resolve, wait);
             wake = () => {
@@ -341,7 +345,7 @@ export function createRelay(outbox, deliver, options = {}) {
       return {
         nudge() {
           nudged = true;
-          wake?.();
+          if (errors === 0) wake?.();
         },
         stop() {
           stopping ??= (async () => {

@@ -141,6 +141,13 @@ export function outboxCases(onFresh) {
       await refusedNaming(any.failed(A, uuid(), { error: 1, nextAttemptAt: T0, setAside: false }, T0), "error", "an error that is not a string");
       await refusedNaming(any.failed(A, uuid(), { error: "e", nextAttemptAt: "soon", setAside: false }, T0), "nextAttemptAt", "a bad retry instant");
       await refusedNaming(any.failed(A, uuid(), { error: "e", nextAttemptAt: T0 }, T0), "setAside", "setAside missing");
+      // Past the year 9999 an instant's ISO text no longer sorts as the instant ("+010000-…" < "2026-…"):
+      // a lease that far off would read as over.
+      await refusedNaming(any.lease(A, 8.64e15, LEASE), "outbox.lease: now", "a lease's now past the year 9999");
+      await refusedNaming(any.lease(A, Date.UTC(9999, 11, 31, 23, 59, 59), LEASE), "outbox.lease: now and leaseMs", "a lease ending past the year 9999");
+      await refusedNaming(any.failed(A, uuid(), { error: "e", nextAttemptAt: 1e16, setAside: false }, T0), "outbox.failed: nextAttemptAt", "a retry past the year 9999");
+      await refusedNaming(any.delivered(A, [uuid()], "soon"), "outbox.delivered: now", "a bad now given to delivered");
+      await refusedNaming(any.failed(A, uuid(), { error: "e", nextAttemptAt: T0, setAside: false }, -1), "outbox.failed: now", "a now before 1970 given to failed");
       await refusedNaming(any.requeue(42), "event id", "a requeue of a number");
       deepEqual(await outbox.lag(), { pending: 0, oldestOccurredAt: null, setAside: 0 }, "nothing written");
     }),

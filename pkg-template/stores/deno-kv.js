@@ -420,19 +420,19 @@ async function writeConnection(kv, { what, id, userId, value, chunks, expiring }
   const version = /** @type {number} */ (value.record.version);
   for (let attempt = 1; ; attempt += 1) {
     refuseLate(what, deadline);
-    const owner = await kvCall(what, () => kv.get(key.owner(id)));
+    const owner = await kvCall(what, () => kv.get(key.owner(id)), deadline);
     if (owner.versionstamp !== null && typeof owner.value !== "string") {
       throw kvStoreError(`${what}: the owner of connection ${id} is not a user id this store wrote`);
     }
     const previousUser = /** @type {string | null} */ (owner.versionstamp === null ? null : owner.value);
-    const previous = previousUser === null ? null : await kvCall(what, () => kv.get(key.connection(previousUser, id)));
+    const previous = previousUser === null ? null : await kvCall(what, () => kv.get(key.connection(previousUser, id)), deadline);
     // An owner without its record was read across a save that moved it: read both again.
     const settled = previousUser === null || /** @type {DenoKvEntryMaybe} */ (previous).versionstamp !== null;
     const old = settled && previous !== null ? storedConnection(previous.value, what) : null;
     if (settled) {
       if ((old === null ? 0 : storedVersion(old.record.version)) !== version - 1) return false;
     }
-    const logged = filings.length === 0 ? [] : await getAll(kv, [key.sequence(), ...filings.map((f) => key.eventId(f.eventId))], what);
+    const logged = filings.length === 0 ? [] : await readLog(kv, filings, what, deadline);
     const filed = logged.slice(1).findIndex((entry) => entry.versionstamp !== null);
     if (filed !== -1) throw kvStoreError(`${what}: the log already has an event with eventId ${filings[filed].eventId}`);
     const completing = settled && complete !== null ? await complete() : null;
@@ -653,10 +653,26 @@ function textBytes(value) {
 }
 
 /** Reads keys in getMany's batches of 10, all at once. @param {DenoKv} kv @param {DenoKvKey[]} keys @param {string} what */
-async function getAll(kv, keys, what) {
+async function getAll(kv, keys, what, deadline = undefined) {
   const batches = [];
   for (let i = 0; i < keys.length; i += GET_MANY) batches.push(keys.slice(i, i + GET_MANY));
-  return (await Promise.all(batches.map((batch) => kvCall(what, () => kv.getMany(batch))))).flat();
+  return (await Promise.all(batches.map((batch) => kvCall(what, () => kv.getMany(batch), deadline)))).flat();
+}
+
+/**
+ * The event counter, then each event's eventId entry, for a commit to check that none is filed yet:
+ * one getMany (one snapshot) when they fit it. Past that, the counter is read first: getMany's
+ * batches each read a snapshot of their own, so an eventId another writer files between two of
+ * them could be read absent by one and its counter move missed by the other, and the commit's
+ * check of the counter would pass with the event filed twice.
+ * @param {DenoKv} kv @param {{ eventId: string }[]} filings @param {string} what @param {number} deadline
+ * @returns {Promise<DenoKvEntryMaybe[]>}
+ */
+async function readLog(kv, filings, what, deadline) {
+  const ids = filings.map((filing) => key.eventId(filing.eventId));
+  if (ids.length < GET_MANY) return kvCall(what, () => kv.getMany([key.sequence(), ...ids]), deadline);
+  const counter = await kvCall(what, () => kv.get(key.sequence()), deadline);
+  return [counter, ...(await getAll(kv, ids, what, deadline))];
 }
 
 /** A write whose time is up gives up before it tries again. @param {string} what @param {number} deadline */
@@ -667,12 +683,16 @@ function refuseLate(what, deadline) {
 /**
  * Runs a KV call, again while a local KV file is locked by another process (until `deadline`, by
  * default BUSY_WAIT_MS from now); what KV throws rejects as a deno-kv store error, naming KV's
- * limits when it refused a value. `call` builds its atomic operation anew each time.
- * @template T @param {string} what @param {() => Promise<T>} call @param {number} [deadline]
+ * limits when it refused a value. `call` builds its atomic operation anew each time. A write's
+ * `deadline` is kept before every attempt, the first too: whatever held up the reads before it
+ * (a locked file, a step of the commit's own), no commit starts once the write has given up.
+ * @template T @param {string} what @param {() => Promise<T>} call @param {number} [writeDeadline]
  * @returns {Promise<T>}
  */
-async function kvCall(what, call, deadline = performance.now() + BUSY_WAIT_MS) {
+async function kvCall(what, call, writeDeadline = undefined) {
+  const deadline = writeDeadline ?? performance.now() + BUSY_WAIT_MS;
   for (let attempt = 1; ; attempt += 1) {
+    if (writeDeadline !== undefined) refuseLate(what, writeDeadline);
     try {
       return await call();
     } catch (error) {

@@ -291,7 +291,8 @@ export function indexedDbStore(options = {}) {
     eventBus,
     /**
      * An offline client's rebase: everything the store holds of `userId` (connections and events)
-     * replaced by `records` and `events`, in one transaction, checked whole before it starts.
+     * replaced by `records` and `events`, in one transaction, checked whole before it starts. The
+     * events the log already holds in the same order, from its start, stay where they are.
      */
     async replaceUser(userId, { records, events }) {
       if (typeof userId !== "string" || userId === "") throw new TypeError("indexeddb store: replaceUser: userId must be a non-empty string");
@@ -322,11 +323,18 @@ export function indexedDbStore(options = {}) {
             };
           });
         };
-        const ownEvents = log.index("byUserSequence").getAllKeys(KeyRange.bound([eventUser, 0], [eventUser, Infinity]));
+        // The user's log as it stands is kept as far as it agrees with `events`, and only the rest is
+        // replaced: a rebase after a sync finds the events of the last one in place (a user with
+        // 5,000 events took 2 s a rebase in Chromium when each was deleted and added again).
+        const ownEvents = log.index("byUserSequence").getAll(KeyRange.bound([eventUser, 0], [eventUser, Infinity]));
         ownEvents.onsuccess = () => {
           try {
-            for (const sequence of ownEvents.result) log.delete(sequence);
-            for (const row of rows) log.add(row);
+            /** @type {{ sequence: number, event: unknown }[]} */
+            const own = ownEvents.result;
+            let same = 0;
+            while (same < own.length && same < rows.length && JSON.stringify(own[same].event) === JSON.stringify(rows[same].event)) same += 1;
+            for (const row of own.slice(same)) log.delete(row.sequence);
+            for (const row of rows.slice(same)) log.add(row);
           } catch (error) {
             fail(error);
           }

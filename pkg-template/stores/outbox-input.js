@@ -17,20 +17,39 @@ export function checkedHolder(what, holder) {
   return holder;
 }
 
+/** The last instant ISO text writes with a four-digit year: the stores compare instants as that text. */
+const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** Milliseconds since the epoch of a number, a Date or an ISO instant; NaN for anything else. @param {unknown} value */
 const instantMs = (value) =>
   typeof value === "number" ? value : value instanceof Date ? value.getTime() : typeof value === "string" ? Date.parse(value) : NaN;
 
 /**
- * `now` (milliseconds, a Date or an ISO instant) and the lease's end, both as ISO text.
+ * An instant (milliseconds, a Date or an ISO instant) in the years 1970 to 9999, whose ISO texts
+ * sort as the instants do; a RangeError naming the method and the field for anything else.
+ * @param {string} what @param {string} field @param {unknown} value
+ */
+function checkedMs(what, field, value) {
+  const ms = instantMs(value);
+  if (!Number.isFinite(ms) || ms < 0 || ms > LAST_MS) {
+    throw refused(what, `${field} must be milliseconds since the epoch, a Date or an ISO instant, in the years 1970 to 9999`);
+  }
+  return ms;
+}
+
+/** A method's `now`, as ISO text. @param {string} what @param {unknown} now */
+export const checkedNow = (what, now) => new Date(checkedMs(what, "now", now)).toISOString();
+
+/**
+ * `now` and the lease's end, both as ISO text.
  * @param {unknown} now @param {unknown} leaseMs
  */
 export function checkedLease(now, leaseMs) {
-  const ms = instantMs(now);
-  if (!Number.isFinite(ms)) throw refused("lease", "now must be milliseconds since the epoch, a Date or an ISO instant");
+  const ms = checkedMs("lease", "now", now);
   if (typeof leaseMs !== "number" || !Number.isSafeInteger(leaseMs) || leaseMs < 1 || leaseMs > MAX_LEASE_MS) {
     throw refused("lease", `leaseMs must be a whole number from 1 to ${MAX_LEASE_MS}`);
   }
+  if (ms + leaseMs > LAST_MS) throw refused("lease", "now and leaseMs must end the lease by the year 9999");
   return { at: new Date(ms).toISOString(), until: new Date(ms + leaseMs).toISOString() };
 }
 
@@ -59,8 +78,7 @@ export function checkedIds(what, ids) {
 export function checkedFailure(failure) {
   const { error, nextAttemptAt, setAside } = /** @type {Record<string, unknown>} */ (failure ?? {});
   if (typeof error !== "string") throw refused("failed", "error must be a string");
-  const next = instantMs(nextAttemptAt);
-  if (!Number.isFinite(next)) throw refused("failed", "nextAttemptAt must be milliseconds since the epoch, a Date or an ISO instant");
+  const next = checkedMs("failed", "nextAttemptAt", nextAttemptAt);
   if (typeof setAside !== "boolean") throw refused("failed", "setAside must be a boolean");
   return { error: error.replaceAll("\u0000", "").slice(0, MAX_ERROR_CHARS), nextAttemptAt: new Date(next).toISOString(), setAside };
 }

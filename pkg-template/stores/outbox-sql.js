@@ -4,7 +4,7 @@
 // that checks, inside the database, that the relay still holds the lease: a relay that lost it
 // (paused past its lease, then resumed) changes nothing, so two relays never both take an event out.
 import { compileSlots, valuesOf } from "./sql-slots.js";
-import { checkedFailure, checkedHolder, checkedIds, checkedLease, checkedLimit, entryOf, instantText, setAsideOf } from "./outbox-input.js";
+import { checkedFailure, checkedHolder, checkedIds, checkedLease, checkedLimit, checkedNow, entryOf, instantText, setAsideOf } from "./outbox-input.js";
 
 /** The one lease's name: one relay delivers at a time, so events leave in commit order. */
 const LEASE = "events";
@@ -83,11 +83,11 @@ export function sqlOutbox(statements, db) {
     async delivered(holder, eventIds, now) {
       const ids = checkedIds("delivered", eventIds);
       if (ids.length === 0) return 0;
-      const { at } = checkedLease(now, 1);
+      const at = checkedNow("delivered", now);
       return run(statements.delivered, { name: LEASE, holder: checkedHolder("delivered", holder), now: at, ids: db.list(ids) });
     },
     async failed(holder, eventId, failure, now) {
-      const { at } = checkedLease(now, 1);
+      const at = checkedNow("failed", now);
       const { error, nextAttemptAt, setAside } = checkedFailure(failure);
       const [id] = checkedIds("failed", [eventId]);
       const slots = { name: LEASE, holder: checkedHolder("failed", holder), now: at, eventId: id, error, nextAttemptAt, setAside: setAside ? 1 : 0 };

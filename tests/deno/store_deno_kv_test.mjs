@@ -208,6 +208,63 @@ Deno.test("denoKvStore: a write kept out by a locked KV file gives up before a 5
   });
 });
 
+Deno.test("denoKvStore: a write whose reads a locked KV file holds up past its 4 s gives up, and does not commit when the lock goes: neither when its record's read waits, nor its log's", async () => {
+  const { conformanceRecord } = await import("connect-provider/stores/conformance");
+  for (const held of ["get", "getMany"]) {
+    await onKvFile(async (kv) => {
+      let lockedUntil = 0;
+      // Another process holding the file's lock, as a read meets it: "database is locked" until then.
+      const locking = kvWith(kv, {
+        [held]: (...args) => (performance.now() < lockedUntil ? Promise.reject(new Error("database is locked")) : kv[held](...args)),
+      });
+      const store = denoKvStore(locking);
+      await store.migrate();
+      const record = conformanceRecord();
+      const event = { eventType: "ProviderConnectionSucceeded", eventId: crypto.randomUUID(), occurredAt: "2026-12-01T12:00:00.000Z", userId: record.userId, connectionId: record.id, providerId: record.providerId, providerSlug: record.providerSlug };
+      lockedUntil = performance.now() + 6_000;
+      const started = performance.now();
+      const outcome = await store.repository.commit(record, [event]).then(() => "committed", (error) => error.message);
+      const tookMs = performance.now() - started;
+      // Past the lock: a write still waiting would land now.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, lockedUntil - performance.now()) + 1_000));
+      const seen = JSON.stringify({ outcome, saved: await store.repository.findById(record.id), events: (await store.events({ userId: record.userId })).length });
+      const expected = JSON.stringify({ outcome: "deno-kv store: commit: gave up after 4000 ms (a KV file another process holds locked, or other writers)", saved: null, events: 0 });
+      if (seen !== expected) throw new Error(`${held} held: ${seen}\n  expected ${expected}`);
+      if (tookMs > 5_000) throw new Error(`${held} held: gave up after ${Math.round(tookMs)} ms`);
+    });
+  }
+});
+
+Deno.test("denoKvStore: a commit of more events than one getMany reads finds an eventId another writer files while it reads, and refuses it rather than file it twice", async () => {
+  const { conformanceRecord } = await import("connect-provider/stores/conformance");
+  await onKvFile(async (kv) => {
+    const record = conformanceRecord();
+    const event = () => ({ eventType: "ProviderConnectionSucceeded", eventId: crypto.randomUUID(), occurredAt: "2026-12-01T12:00:00.000Z", userId: record.userId, connectionId: record.id, providerId: record.providerId, providerSlug: record.providerSlug });
+    const events = Array.from({ length: 12 }, event);
+    const other = denoKvStore(kv);
+    await other.migrate();
+    const counterKey = JSON.stringify(["connect_provider", "event_sequence"]);
+    let raced = false;
+    // As a slower read of the counter meets it (Deno Deploy answers a getMany's batches in any order):
+    // the other batch answered first, then another writer files the commit's 11th event, then the counter is read.
+    const racing = (read) => async (keys) => {
+      const keyList = Array.isArray(keys[0]) ? keys : [keys];
+      if (!raced && keyList.some((k) => JSON.stringify(k) === counterKey)) {
+        raced = true;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await other.eventBus.publish(events[10]);
+      }
+      return read(keys);
+    };
+    const store = denoKvStore(kvWith(kv, { get: racing((k) => kv.get(k)), getMany: racing((k) => kv.getMany(k)) }));
+    const outcome = await store.repository.commit(record, events).then(() => "committed", (error) => error.message);
+    const filed = (await other.events({ userId: record.userId, limit: 100 })).map((e) => e.eventId);
+    const seen = JSON.stringify({ raced, outcome, filed, saved: (await other.repository.findById(record.id)) !== null });
+    const expected = JSON.stringify({ raced: true, outcome: `deno-kv store: commit: the log already has an event with eventId ${events[10].eventId}`, filed: [events[10].eventId], saved: false });
+    if (seen !== expected) throw new Error(`${seen}\n  expected ${expected}`);
+  });
+});
+
 Deno.test("denoKvStore: the 4 s a write waits out a locked KV file is timed on the monotonic clock, so a wall clock that stands still (or is set back) does not stretch it", async () => {
   await onKvFile(async (kv) => {
     let locked = false;

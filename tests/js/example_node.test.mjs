@@ -117,5 +117,8 @@ test("examples/node/relay-webhook.mjs POSTs a store's events to a webhook in com
   assert.equal(existsSync(missing), false, "no empty database made");
   assert.deepEqual([run(path, "not a url").status, run(path, "not a url").stderr], [2, `relay-webhook: the webhook is not a URL\n${usage}\n`]);
   assert.deepEqual([run(path, "ftp://example.com/").status, run(path, "ftp://example.com/").stderr], [2, `relay-webhook: the webhook must be an http(s) URL\n${usage}\n`]);
+  // fetch would refuse it on every try with the whole URL in its error, which would be logged and kept.
+  const withUser = run(path, "http://hook:sk_hook_pw@127.0.0.1:1/x");
+  assert.deepEqual([withUser.status, withUser.stdout, withUser.stderr], [2, "", `relay-webhook: the webhook must not carry a user or password (put a secret in its path, or a header)\n${usage}\n`]);
   db.close();
 });

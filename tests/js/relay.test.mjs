@@ -403,6 +403,47 @@ test("start(): a store that keeps failing is tried again less and less often, no
   assert.ok(errors.length >= 3 && errors.length <= 12, `${errors.length} tries in 600 ms`);
 });
 
+test("stop() ends the loop after the send in progress while a failed batch is sent again event by event, not after the whole batch", async () => {
+  const { store, other } = await openStore();
+  await writeSome(store, 25);
+  const total = (await store.events({ limit: 1000 })).length;
+  let alone = 0;
+  let started;
+  const sendingAlone = new Promise((resolve) => (started = resolve));
+  // The system refuses the batch whole, then takes each event alone, 50 ms a send.
+  const relay = createRelay(store.outbox, async (events) => {
+    if (events.length > 1) throw new Error("batch refused");
+    alone += 1;
+    started();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }, { batchSize: 100, intervalMs: 60_000 });
+  const running = relay.start();
+  await sendingAlone;
+  const stopAsked = performance.now();
+  await running.stop();
+  const stopMs = performance.now() - stopAsked;
+  assert.ok(alone <= 2, `stopped after ${alone} sends alone of the batch's ${total}`);
+  assert.ok(stopMs < 1_000, `stop() took ${Math.round(stopMs)} ms`);
+  assert.equal((await store.outbox.lag()).pending, total - alone, "what was sent is out, the rest waits");
+  assert.equal(await other().outbox.lease("another", Date.now(), 1000), true, "the lease was given up");
+});
+
+test("start(): nudges while the store keeps failing do not cut its backoff short", async () => {
+  const { store } = await openStore();
+  const errors = [];
+  const relay = createRelay({ ...store.outbox, lease: async () => {
+    throw new Error("database unavailable");
+  } }, async () => {}, { intervalMs: 10, initialBackoffMs: 10, maxBackoffMs: 80 });
+  const running = relay.start({ onDrain: (result, error) => errors.push([result, error?.message]) });
+  // A service nudges on every write request it gets, refused ones too.
+  const nudging = setInterval(() => running.nudge(), 2);
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  clearInterval(nudging);
+  await running.stop();
+  assert.ok(errors.every(([result, message]) => result === null && message === "database unavailable"));
+  assert.ok(errors.length >= 3 && errors.length <= 12, `${errors.length} tries in 600 ms, nudged every 2 ms`);
+});
+
 test("createRelay refuses what it cannot run, by name", () => {
   const { outbox } = { outbox: { lease() {}, pending() {} } };
   assert.throws(() => createRelay(/** @type {any} */ ({}), async () => {}), /createRelay: outbox must be a store's outbox/);

@@ -260,6 +260,57 @@ test("replaceUser swaps one user's connections and events for the given ones in 
   assert.equal(outcome.refused[3], "indexeddb store: replaceUser: records[0].id is another user's connection, or given twice");
 });
 
+test("replaceUser keeps the log's events that agree with the given ones from its start, and replaces the rest: the log is then exactly the given events, in order", async () => {
+  const outcome = await page.evaluate(async () => {
+    const { indexedDbStore, deleteDatabase } = window.storeTools;
+    const name = `rebase-keep-${crypto.randomUUID()}`;
+    const store = indexedDbStore({ name });
+    const [me, other] = [crypto.randomUUID(), crypto.randomUUID()];
+    const record = (userId) => ({
+      id: crypto.randomUUID(), userId, providerId: crypto.randomUUID(), providerSlug: "schwab", status: "active", alias: null,
+      credentials: { encryptedData: Uint8Array.of(7), credentialType: "api_key", expiresAt: null },
+      connectedAt: "2026-01-01T00:00:00Z", lastSyncAt: null, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z", version: 1,
+    });
+    const mine = record(me);
+    const event = (userId, reason) => ({ eventType: "ProviderConnectionFailed", eventId: crypto.randomUUID(), occurredAt: "2026-01-01T00:00:00Z", userId, connectionId: mine.id, providerId: mine.providerId, providerSlug: "schwab", reason });
+    const ids = async () => (await store.events({ userId: me })).map((e) => e.eventId);
+    const [s1, s2, s3, s4, x] = ["one", "two", "three", "four", "in two's place"].map((reason) => event(me, reason));
+    const steps = {};
+    await store.replaceUser(me, { records: [mine], events: [s1, s2, s3] });
+    await store.eventBus.publish(event(other, "theirs"));
+    // The page's own events, after the service's: a rebase drops them.
+    await store.eventBus.publish(event(me, "made here"));
+    await store.eventBus.publish(event(me, "made here too"));
+    await store.replaceUser(me, { records: [mine], events: [s1, s2, s3, s4] });
+    steps.appended = (await ids()).join() === [s1, s2, s3, s4].map((e) => e.eventId).join();
+    steps.afterTwo = (await store.events({ userId: me, after: s2.eventId })).map((e) => e.reason);
+    // One in the middle replaced, and one with its id kept but its text changed: the log follows the given events.
+    const s3Changed = { ...s3, reason: "Database error occurred" };
+    await store.replaceUser(me, { records: [mine], events: [s1, x, s3Changed] });
+    steps.replaced = JSON.stringify(await store.events({ userId: me })) === JSON.stringify([s1, x, s3Changed]);
+    // A refused rebase (another user's connection taken) leaves the log as it was.
+    const theirs = record(other);
+    await store.repository.save(theirs);
+    steps.refused = await store.replaceUser(me, { records: [{ ...theirs, userId: me }], events: [s1] }).then(() => "accepted", (error) => error.message);
+    steps.afterRefusal = JSON.stringify(await store.events({ userId: me })) === JSON.stringify([s1, x, s3Changed]);
+    await store.replaceUser(me, { records: [], events: [] });
+    steps.emptied = await ids();
+    steps.theirs = (await store.events({ userId: other })).map((e) => e.reason);
+    store.close();
+    await deleteDatabase(name);
+    return steps;
+  });
+  assert.deepEqual(outcome, {
+    appended: true,
+    afterTwo: ["three", "four"],
+    replaced: true,
+    refused: "indexeddb store: replaceUser: records[0].id is another user's connection, or given twice",
+    afterRefusal: true,
+    emptied: [],
+    theirs: ["theirs"],
+  });
+});
+
 test("an expiry saved in another form Date.parse reads is kept as toISOString writes it, as the SQL stores keep it, and findExpiringBefore finds it", async () => {
   const outcome = await page.evaluate(async () => {
     const { indexedDbStore, deleteDatabase } = window.storeTools;
