@@ -33,6 +33,28 @@ const MIGRATE_TRIES = 5;
 /** @param {Uint8Array} bytes */
 const arrayBuffer = (bytes) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 
+/** What D1 holds a row (and a string or a BLOB): Cloudflare's limit, which Miniflare's local D1 does not keep. */
+const D1_ROW_BYTES = 2_000_000;
+/** Room left in a row for SQLite's record header and its numbers. */
+const ROW_ROOM = 1_024;
+const utf8 = new TextEncoder();
+
+/**
+ * A row's values as D1 would refuse them (mid-batch, in its own words): refused here first, naming
+ * the record or the event, with nothing written.
+ * @param {string} what @param {string} name @param {unknown[]} values
+ */
+function refuseOverRow(what, name, values) {
+  let bytes = 0;
+  for (const value of values) {
+    if (value instanceof ArrayBuffer) bytes += value.byteLength;
+    // A string's UTF-8 length is counted only when it could matter (3 bytes a UTF-16 unit at most).
+    else if (typeof value === "string") bytes += value.length * 3 < ROW_ROOM ? value.length * 3 : utf8.encode(value).length;
+    else bytes += 8;
+  }
+  if (bytes > D1_ROW_BYTES - ROW_ROOM) throw new Error(`d1 store: ${what}: ${name} takes ${bytes} bytes, over what a D1 row holds (${D1_ROW_BYTES} bytes)`);
+}
+
 /**
  * @param {D1Database} db
  * @returns {import("./index.js").OutboxConnectionStore}
@@ -44,27 +66,35 @@ export function d1Store(db) {
   /** @param {string} sql @param {unknown[]} values */
   const records = async (sql, ...values) => (await db.prepare(sql).bind(...values).all()).results.map((row) => recordOfRow(row));
   /** @param {ReturnType<typeof checkedRecord<ArrayBuffer>>} record */
-  const writeStatement = (record) => {
+  const writeStatement = (record, /** @type {string} */ what) => {
     const { sql, values } = conditionalWrite(CONNECTIONS, record);
+    refuseOverRow(what, "the record", values);
     return db.prepare(sql).bind(...values);
+  };
+  /** @param {ReturnType<typeof eventColumns>} columns @param {unknown} event @param {string} what @param {string} name */
+  const appendStatement = (columns, event, what, name) => {
+    const values = appendValues(columns, event);
+    refuseOverRow(what, name, values);
+    return db.prepare(EVENTS.append).bind(...values);
   };
 
   const eventBus = {
     /** @param {import("../index.js").ProviderEvent} event */
     async publish(event) {
-      await db.prepare(EVENTS.append).bind(...appendValues(eventColumns(event), event)).run();
+      await appendStatement(eventColumns(event), event, "publish", "the event").run();
     },
   };
 
   return {
     repository: {
       async save(record) {
-        const result = /** @type {{ meta: { changes: number } }} */ (await writeStatement(checkedRecord(record, "d1 store: save", arrayBuffer)).run());
+        const result = /** @type {{ meta: { changes: number } }} */ (await writeStatement(checkedRecord(record, "d1 store: save", arrayBuffer), "save").run());
         return result.meta.changes === 1;
       },
       async commit(record, events, options) {
         const checked = checkedRecord(record, "d1 store: commit", arrayBuffer);
-        const appends = commitEventColumns(events, "d1 store: commit").map((columns, i) => db.prepare(EVENTS.append).bind(...appendValues(columns, events[i])));
+        const row = writeStatement(checked, "commit");
+        const appends = commitEventColumns(events, "d1 store: commit").map((columns, i) => appendStatement(columns, events[i], "commit", `events[${i}]`));
         const completion = checkedCompletion("d1 store: commit", options?.idempotency);
         const mutation = checkedMutation("d1 store: commit", options?.mutation);
         // The answer kept for the request's key, in the same batch as what it answers; its guard
@@ -78,7 +108,7 @@ export function d1Store(db) {
         const advance = mutation === null ? null : advanceStatement(SYNC, mutation);
         const advances = advance === null ? [] : [db.prepare(advance.statement.sql).bind(...advance.values), db.prepare(SYNC.guard)];
         try {
-          await db.batch([writeStatement(checked), db.prepare(CONNECTIONS.conflictGuard), ...appends, ...completes, ...advances]);
+          await db.batch([row, db.prepare(CONNECTIONS.conflictGuard), ...appends, ...completes, ...advances]);
           return true;
         } catch (error) {
           const message = String(/** @type {any} */ (error)?.message ?? error);

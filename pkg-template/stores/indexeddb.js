@@ -297,9 +297,13 @@ export function indexedDbStore(options = {}) {
     async replaceUser(userId, { records, events }) {
       if (typeof userId !== "string" || userId === "") throw new TypeError("indexeddb store: replaceUser: userId must be a non-empty string");
       if (!Array.isArray(records) || !Array.isArray(events)) throw new TypeError("indexeddb store: replaceUser: records and events must be arrays");
+      /** @type {Set<string>} */
+      const ids = new Set();
       const kept = records.map((record, i) => {
         const stored = storedRecord(record, `replaceUser: records[${i}]`);
         if (stored.userId !== userId) throw new TypeError(`indexeddb store: replaceUser: records[${i}].userId is not ${userId}`);
+        if (ids.has(stored.id)) throw new TypeError(`indexeddb store: replaceUser: records[${i}].id is given twice`);
+        ids.add(stored.id);
         return stored;
       });
       const rows = commitEventColumns(events, "indexeddb store: replaceUser").map((columns, i) => ({ ...columns, event: events[i] }));
@@ -334,7 +338,13 @@ export function indexedDbStore(options = {}) {
             let same = 0;
             while (same < own.length && same < rows.length && JSON.stringify(own[same].event) === JSON.stringify(rows[same].event)) same += 1;
             for (const row of own.slice(same)) log.delete(row.sequence);
-            for (const row of rows.slice(same)) log.add(row);
+            rows.slice(same).forEach((row, i) => {
+              const request = log.add(row);
+              request.onerror = (event) => {
+                event.preventDefault();
+                fail(new TypeError(`indexeddb store: replaceUser: events[${same + i}].eventId is in another user's log`));
+              };
+            });
           } catch (error) {
             fail(error);
           }

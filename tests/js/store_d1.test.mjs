@@ -124,3 +124,41 @@ test("d1Store: migrate() over a database wrangler migrated already (both files a
     await mf.dispose();
   }
 });
+
+test("d1Store: a record or an event over what a D1 row holds (2,000,000 bytes, which Miniflare's local D1 does not keep) is refused by name before the write; one just under is kept", async () => {
+  const { conformanceRecord } = await import("connect-provider/stores/conformance");
+  const { mf, db } = await d1At(join(home, "row-limit"));
+  try {
+    const store = d1Store(db);
+    await store.migrate();
+    const withSecret = (bytes) => {
+      const record = conformanceRecord();
+      return { ...record, credentials: { ...record.credentials, encryptedData: new Uint8Array(bytes).fill(7) } };
+    };
+    const event = (record, alias) => ({ eventType: "ProviderConnectionSucceeded", eventId: crypto.randomUUID(), occurredAt: "2026-12-01T12:00:00.000Z", userId: record.userId, connectionId: record.id, providerId: record.providerId, providerSlug: record.providerSlug, alias });
+    const refusal = (call) => call.then(() => "kept", (error) => error.message.replace(/takes \d+ bytes/, "takes N bytes"));
+    const over = withSecret(1_999_500);
+    const under = withSecret(1_990_000);
+    const small = conformanceRecord();
+    const outcomes = {
+      save: await refusal(store.repository.save(over)),
+      commit: await refusal(store.repository.commit(over, [])),
+      commitEvent: await refusal(store.repository.commit(small, [event(small, "ok"), event(small, "x".repeat(2_000_000))])),
+      publish: await refusal(store.eventBus.publish(event(small, "x".repeat(2_000_000)))),
+      under: await refusal(store.repository.save(under)),
+    };
+    assert.deepEqual(outcomes, {
+      save: "d1 store: save: the record takes N bytes, over what a D1 row holds (2000000 bytes)",
+      commit: "d1 store: commit: the record takes N bytes, over what a D1 row holds (2000000 bytes)",
+      commitEvent: "d1 store: commit: events[1] takes N bytes, over what a D1 row holds (2000000 bytes)",
+      publish: "d1 store: publish: the event takes N bytes, over what a D1 row holds (2000000 bytes)",
+      under: "kept",
+    });
+    assert.equal(await store.repository.findById(over.id), null);
+    assert.equal(await store.repository.findById(small.id), null, "nothing of the refused commit was written");
+    assert.deepEqual(await store.events({ limit: 10 }), []);
+    assert.equal((await store.repository.findById(under.id))?.credentials?.encryptedData.length, 1_990_000);
+  } finally {
+    await mf.dispose();
+  }
+});

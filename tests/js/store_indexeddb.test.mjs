@@ -235,7 +235,17 @@ test("replaceUser swaps one user's connections and events for the given ones in 
     await store.replaceUser(me, { records: [mineAfter], events: [serverEvent] });
     const refused = [];
     const takingTheirs = { records: [{ ...record(me, theirs.id), alias: "taken" }], events: [event(me, theirs.id)] };
-    for (const state of [{ records: [theirs], events: [] }, { records: [{ ...mineAfter, version: 0 }], events: [] }, { records: [], events: [event(other, theirs.id)] }, takingTheirs]) {
+    const theirEvent = (await store.events({ userId: other }))[0];
+    const refusals = [
+      { records: [theirs], events: [] },
+      { records: [{ ...mineAfter, version: 0 }], events: [] },
+      { records: [], events: [event(other, theirs.id)] },
+      takingTheirs,
+      { records: [mineAfter, { ...mineAfter, alias: "twice" }], events: [] },
+      { records: [mineAfter], events: [serverEvent, { ...theirEvent, userId: me }] },
+      { records: [mineAfter], events: [serverEvent, serverEvent] },
+    ];
+    for (const state of refusals) {
       await store.replaceUser(me, state).then(() => refused.push("accepted"), (error) => refused.push(error.message));
     }
     const result = {
@@ -253,11 +263,14 @@ test("replaceUser swaps one user's connections and events for the given ones in 
   assert.deepEqual(outcome.myEvents, [true]);
   assert.deepEqual(outcome.theirs, [[true, null]], "a record under another user's connection id did not take it over");
   assert.equal(outcome.theirEvents, 1);
-  assert.equal(outcome.refused.length, 4);
+  assert.equal(outcome.refused.length, 7);
   assert.match(outcome.refused[0], /replaceUser: records\[0\]\.userId is not/);
   assert.match(outcome.refused[1], /record\.version must be a whole number/);
   assert.match(outcome.refused[2], /replaceUser: events\[0\]\.userId is not/);
   assert.equal(outcome.refused[3], "indexeddb store: replaceUser: records[0].id is another user's connection, or given twice");
+  assert.equal(outcome.refused[4], "indexeddb store: replaceUser: records[1].id is given twice");
+  assert.equal(outcome.refused[5], "indexeddb store: replaceUser: events[1].eventId is in another user's log");
+  assert.equal(outcome.refused[6], "indexeddb store: replaceUser: events holds two events with the same eventId");
 });
 
 test("replaceUser keeps the log's events that agree with the given ones from its start, and replaces the rest: the log is then exactly the given events, in order", async () => {
