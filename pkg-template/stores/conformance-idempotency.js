@@ -141,6 +141,20 @@ export function idempotencyCases(onFresh) {
       equal((await repository.findByUserId(userId)).length, 1, "and writes nothing");
     }),
 
+    "idempotency: an answer of almost 60,000 bytes of JSON with a character past U+00FF is kept whole, by complete and by a commit": onFresh(async (db) => {
+      const keys = keysOf(db);
+      const userId = uuid();
+      // 59,903 bytes of UTF-8 in its body, 29,952 UTF-16 units: a store that keeps the text as UTF-16 needs twice that.
+      const answer = { status: 201, body: { text: `${"x".repeat(59_900)}\u20ac` } };
+      const claimed = /** @type {{ token: string }} */ (await keys.claim(userId, "big", FP, T0, LEASE));
+      equal(await keys.complete(userId, "big", claimed.token, answer), true, "completed");
+      deepEqual(await keys.claim(userId, "big", FP, T0 + 1, LEASE), { state: "replay", response: answer }, "and replayed whole");
+      const committing = /** @type {{ token: string }} */ (await keys.claim(userId, "big-commit", FP, T0, LEASE));
+      const record = conformanceRecord({ userId });
+      equal(await db.store.repository.commit(record, [], { idempotency: { userId, key: "big-commit", token: committing.token, response: answer } }), true, "committed with it");
+      deepEqual(await keys.claim(userId, "big-commit", FP, T0 + 1, LEASE), { state: "replay", response: answer }, "and replayed whole");
+    }),
+
     "idempotency: bad arguments are refused naming them, before anything is written": onFresh(async (db) => {
       const keys = keysOf(db);
       const userId = uuid();

@@ -6,13 +6,14 @@
 // Keys, under "connect_provider" (the keyspace of deno-kv.js):
 //   ["idempotency", userId, key]                       { fingerprint, token, lockedUntil, response, createdAt }
 //   ["idempotency_created", createdAt, userId, key]    true, for purge() in claim order
-// Instants are milliseconds since the epoch; `response` is the kept answer's JSON, null while running.
+// Instants are milliseconds since the epoch; `response` is the kept answer's JSON as UTF-8 bytes,
+// null while running (a string in entries written before it was kept as bytes).
 import { checkedClaim, checkedKey, checkedPurge, checkedToken, claimLost, newToken, responseOf, responseText } from "./idempotency-input.js";
 
 /** @typedef {import("./deno-kv.js").DenoKv} DenoKv */
 /** @typedef {import("./deno-kv.js").DenoKvEntryMaybe} DenoKvEntryMaybe */
 /** @typedef {import("./deno-kv.js").DenoKvAtomicOperation} DenoKvAtomicOperation */
-/** @typedef {{ fingerprint: string, token: string, lockedUntil: number | null, response: string | null, createdAt: number }} StoredKey */
+/** @typedef {{ fingerprint: string, token: string, lockedUntil: number | null, response: Uint8Array | string | null, createdAt: number }} StoredKey */
 /** @typedef {<T>(what: string, call: () => Promise<T>) => Promise<T>} KvCall deno-kv.js's way of calling KV */
 
 const ROOT = "connect_provider";
@@ -20,6 +21,18 @@ const ROOT = "connect_provider";
 const WRITE_TRIES = 100;
 
 const keyOf = (/** @type {string} */ userId, /** @type {string} */ key) => [ROOT, "idempotency", userId, key];
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+/**
+ * The answer's JSON as KV keeps it: UTF-8 bytes, one byte each in KV. As a string, one character
+ * past U+00FF makes KV keep two bytes for every character, and an answer of 60,000 UTF-8 bytes (what
+ * every store takes) would pass KV's 65,536 bytes a value.
+ * @param {string} json
+ */
+const keptResponse = (json) => utf8.encode(json);
+/** @param {Uint8Array | string} kept */
+const responseJson = (kept) => (typeof kept === "string" ? kept : fromUtf8.decode(kept));
 const createdKey = (/** @type {number} */ at, /** @type {string} */ userId, /** @type {string} */ key) => [ROOT, "idempotency_created", at, userId, key];
 
 /** @param {unknown} value @returns {StoredKey} */
@@ -67,7 +80,7 @@ export function kvIdempotency(kv, call, backoff) {
         if (entry.versionstamp !== null) {
           const stored = storedKey(entry.value);
           if (stored.fingerprint !== c.fingerprint) return { state: /** @type {const} */ ("mismatch") };
-          if (stored.response !== null) return { state: /** @type {const} */ ("replay"), response: responseOf(stored.response) };
+          if (stored.response !== null) return { state: /** @type {const} */ ("replay"), response: responseOf(responseJson(stored.response)) };
           if (stored.lockedUntil !== null && stored.lockedUntil > at) return { state: /** @type {const} */ ("running") };
           // The first request's lease ran out (its process died): the same request takes the key over.
           op.delete(createdKey(stored.createdAt, c.userId, c.key));
@@ -147,5 +160,5 @@ export function kvIdempotency(kv, call, backoff) {
 
 /** `op` with the claim of `entry` checked and completed with the answer `json`. @param {DenoKvAtomicOperation} op @param {DenoKvEntryMaybe} entry @param {string} json */
 function completing(op, entry, json) {
-  return op.check(entry).set(entry.key, { ...storedKey(entry.value), response: json, lockedUntil: null });
+  return op.check(entry).set(entry.key, { ...storedKey(entry.value), response: keptResponse(json), lockedUntil: null });
 }

@@ -219,7 +219,8 @@ export function denoKvStore(kv, options = {}) {
         // What else the operation writes: a completed key's answer, a client's advance, each event's message.
         const queued = enqueue === null ? 0 : appends.reduce((sum, { bytes }) => sum + Math.min(bytes.length, 32 * 1024) + 256, 0);
         refuseOverOneOperation(connection, appends, {
-          bytes: (completion === null ? 0 : completion.response.length + 1_024) + (mutation === null ? 0 : 512) + queued,
+          // The answer is kept as its UTF-8 bytes (deno-kv-idempotency.js).
+          bytes: (completion === null ? 0 : new TextEncoder().encode(completion.response).length + 1_024) + (mutation === null ? 0 : 512) + queued,
           // The key's answer and the client's advance: a set each; each event's message and its pending mark: two.
           mutations: (completion === null ? 0 : 1) + (mutation === null ? 0 : 1),
           perEvent: enqueue === null ? 0 : 2,
@@ -353,19 +354,39 @@ async function append(kv, eventId, userId, bytes, enqueue, deadline) {
       }, deadline);
     }
   }
-  for (let attempt = 1; ; attempt += 1) {
-    refuseLate("publish", deadline);
-    const [counter, filed] = await kvCall("publish", () => kv.getMany([key.sequence(), key.eventId(eventId)]), deadline);
-    if (filed.versionstamp !== null) throw kvStoreError(`publish: the log already has an event with eventId ${eventId}`);
-    const last = lastSequence(counter, "publish");
-    const result = await kvCall("publish", () => {
-      const op = kv.atomic().check(counter, filed);
-      fileEvent(op, filing, last + 1, !staged, enqueue);
-      return op.set(key.sequence(), last + 1).commit();
-    }, deadline);
-    if (result.ok) return;
-    if (attempt >= WRITE_TRIES) throw kvStoreError(`publish: the event sequence kept changing under other writers (${WRITE_TRIES} tries)`);
-    await backoff(attempt);
+  /** Whether a commit of the header threw, so that it may have landed: its parts must then stay. */
+  let perhapsFiled = false;
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      refuseLate("publish", deadline);
+      const [counter, filed] = await kvCall("publish", () => kv.getMany([key.sequence(), key.eventId(eventId)]), deadline);
+      if (filed.versionstamp !== null) throw kvStoreError(`publish: the log already has an event with eventId ${eventId}`);
+      const last = lastSequence(counter, "publish");
+      perhapsFiled = true;
+      const result = await kvCall("publish", () => {
+        const op = kv.atomic().check(counter, filed);
+        fileEvent(op, filing, last + 1, !staged, enqueue);
+        return op.set(key.sequence(), last + 1).commit();
+      }, deadline);
+      perhapsFiled = false;
+      if (result.ok) return;
+      if (attempt >= WRITE_TRIES) throw kvStoreError(`publish: the event sequence kept changing under other writers (${WRITE_TRIES} tries)`);
+      await backoff(attempt);
+    }
+  } catch (error) {
+    // Refused for sure (a duplicate, its time up, the checks failing every try): the parts written
+    // for it would be kept for good under a blob no header names, so they go (as far as KV lets them).
+    if (staged && !perhapsFiled) await dropParts(kv, filing).catch(() => {});
+    throw error;
+  }
+}
+
+/** Deletes the staged parts of an event that was not filed. @param {DenoKv} kv @param {ReturnType<typeof eventFiling>} filing */
+async function dropParts(kv, filing) {
+  for (let i = 0; i < filing.parts.length; i += INLINE_EVENT_PARTS) {
+    const op = kv.atomic();
+    for (let j = i; j < Math.min(i + INLINE_EVENT_PARTS, filing.parts.length); j += 1) op.delete(key.eventPart(/** @type {string} */ (filing.header.blob), j));
+    await op.commit();
   }
 }
 

@@ -265,6 +265,24 @@ Deno.test("denoKvStore: a commit of more events than one getMany reads finds an 
   });
 });
 
+Deno.test("denoKvStore: a large event refused (its eventId already logged) leaves none of its parts behind", async () => {
+  await onKvFile(async (kv) => {
+    const store = denoKvStore(kv);
+    await store.migrate();
+    const userId = crypto.randomUUID();
+    // About 1 MB of JSON: written in parts, ahead of its header.
+    const event = { eventType: "ProviderConnectionFailed", eventId: crypto.randomUUID(), occurredAt: "2026-12-01T12:00:00.000Z", userId, connectionId: crypto.randomUUID(), providerId: crypto.randomUUID(), providerSlug: "bank", reason: "r".repeat(1_000_000) };
+    const parts = async () => (await Array.fromAsync(kv.list({ prefix: ["connect_provider", "event_parts"] }))).length;
+    await store.eventBus.publish(event);
+    const kept = await parts();
+    const again = await store.eventBus.publish({ ...event, reason: "s".repeat(1_000_000) }).then(() => "published", (error) => error.message);
+    const seen = JSON.stringify({ again, parts: await parts(), events: (await store.events({ userId })).map((e) => e.reason.slice(0, 1)) });
+    const expected = JSON.stringify({ again: `deno-kv store: publish: the log already has an event with eventId ${event.eventId}`, parts: kept, events: ["r"] });
+    if (kept < 2) throw new Error(`the event was not written in parts (${kept})`);
+    if (seen !== expected) throw new Error(`${seen}\n  expected ${expected}`);
+  });
+});
+
 Deno.test("denoKvStore: the 4 s a write waits out a locked KV file is timed on the monotonic clock, so a wall clock that stands still (or is set back) does not stretch it", async () => {
   await onKvFile(async (kv) => {
     let locked = false;
