@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 /// user again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CredentialExpiry {
-    /// No expiry: api keys, certificates, file imports.
+    /// No `expires_at`, whatever the credential type (typically api keys, certificates, file imports).
     Never,
     Valid,
     /// Within the threshold of expiring (five minutes by default).

@@ -36,7 +36,7 @@ pub struct ConnectProvider {
 pub enum ConnectProviderError {
     InvalidCredentials,
     InvalidProviderSlug,
-    /// The original let this reach the database and reported a database error.
+    /// The original's entity raised it inside the handler's `try`, answered as a database error.
     InvalidAlias,
     /// The repository's own message, shown after "Database error occurred: ".
     Database(String),
