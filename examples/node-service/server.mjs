@@ -10,6 +10,7 @@
 // the event relay on (event-relay.mjs): the outbox's events to NATS JetStream.
 import {
   ConfigError,
+  admittedWrite,
   createService,
   everyInterval,
   inProcessLimiter,
@@ -61,11 +62,12 @@ try {
   await close();
   process.exit(1);
 }
-// With a relay, each write nudges it, so its events leave at once rather than at the next poll.
+// With a relay, each write that passed the service's gates nudges it, so its events leave at once
+// rather than at the next poll; an outsider's refused requests do not.
 const app = relay
   ? async (/** @type {Request} */ request) => {
       const response = await service(request);
-      if (request.method !== "GET") relay.nudge();
+      if (admittedWrite(response)) relay.nudge();
       return response;
     }
   : service;

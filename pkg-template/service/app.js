@@ -19,6 +19,17 @@ import { messageOf } from "./routes.js";
 import { HttpError, refusal, toResponse } from "./responses.js";
 import openapi from "./openapi.json" with { type: "json" };
 
+/** The answers to writes that passed every gate up to their route (origin, route, token, rate limit). */
+const ADMITTED_WRITES = new WeakSet();
+
+/**
+ * Whether `response` (as the service answered it) is to a write that passed the gates: only then
+ * may a handler have logged events, so only then is there anything for a relay to send. An
+ * outsider's request, refused before its route, costs the relay (and its store) nothing.
+ * @param {Response} response
+ */
+export const admittedWrite = (response) => ADMITTED_WRITES.has(response);
+
 const UNAUTHORIZED = Object.freeze({ status: 401, body: { error: "invalid_token" }, headers: { "www-authenticate": 'Bearer error="invalid_token"' } });
 /** A request with no Bearer credentials (no Authorization header, or another scheme): a bare challenge, no error code (RFC 6750, 3.1). */
 const BEARER_SCHEME = /^bearer(?:\s|$)/i;
@@ -57,8 +68,11 @@ const ROUTES = [
 export function createApp({ allowedOrigins, authenticate, limiter, routes, log }) {
   const cors = corsPolicy(allowedOrigins);
 
-  /** @param {Request} request @param {URL} url @param {Record<string, unknown>} entry @param {string} requestId */
-  async function answer(request, url, entry, requestId) {
+  /**
+   * @param {Request} request @param {URL} url @param {Record<string, unknown>} entry @param {string} requestId
+   * @param {{ admitted: boolean }} gates set once a write has passed them
+   */
+  async function answer(request, url, entry, requestId, gates) {
     if (!cors.admits(request)) return refusal(403, "Origin not allowed");
     if (cors.isPreflight(request)) return { status: 204, headers: cors.preflightHeaders() };
 
@@ -83,6 +97,7 @@ export function createApp({ allowedOrigins, authenticate, limiter, routes, log }
     if (method.write) {
       const decision = await limiter.take(userId);
       if (!decision.allowed) return refusal(429, "Too many requests", { "retry-after": String(decision.retryAfterSeconds) });
+      gates.admitted = true;
     }
     const id = route.pattern.exec(url.pathname)?.[1];
     const note = (/** @type {Record<string, unknown>} */ fields) => Object.assign(entry, fields);
@@ -94,9 +109,10 @@ export function createApp({ allowedOrigins, authenticate, limiter, routes, log }
     const requestId = crypto.randomUUID();
     /** @type {Record<string, unknown>} */
     const entry = { requestId, method: request.method, route: null };
+    const gates = { admitted: false };
     let reply;
     try {
-      reply = await answer(request, new URL(request.url), entry, requestId);
+      reply = await answer(request, new URL(request.url), entry, requestId, gates);
     } catch (error) {
       if (error instanceof HttpError) {
         reply = refusal(error.status, error.message, error.headers);
@@ -107,6 +123,7 @@ export function createApp({ allowedOrigins, authenticate, limiter, routes, log }
     }
     await discardUnread(request);
     const response = toResponse(reply, { "x-request-id": requestId, ...cors.responseHeaders(request) });
+    if (gates.admitted) ADMITTED_WRITES.add(response);
     log.request({ ...entry, status: response.status, durationMs: Date.now() - started });
     return response;
   };

@@ -44,7 +44,17 @@ export declare const WINDOW_MS: number;
 export declare function takeFromLog(log: number[], now: number, limit: number, windowMs?: number): Decision;
 export declare function inProcessLimiter(options: { limit: number; windowMs?: number; now?: () => number }): Limiter;
 
-/** The fetch-style app of a checked configuration over a store and a limiter. */
+/**
+ * Whether the service's `response` answers a write that passed its gates (origin, route, token,
+ * rate limit): only then may a handler have logged events for a relay to send.
+ */
+export declare function admittedWrite(response: Response): boolean;
+
+/**
+ * The fetch-style app of a checked configuration over a store and a limiter. Rejects with a
+ * TypeError a store whose `repository.eventBus` is not its `eventBus` (or that has no `commit`):
+ * each command's change must be written with its events, its key's answer and its sync advance.
+ */
 export declare function createService(parts: {
   config: ServiceConfig;
   store: IdempotentConnectionStore;

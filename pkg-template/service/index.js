@@ -3,6 +3,7 @@
 // dependency: only this subpath needs it). An entry (Node, Deno, a Worker) opens its store and its
 // rate limiter, reads its configuration, calls createService and serves the app.
 export { createService } from "./service.js";
+export { admittedWrite } from "./app.js";
 export { ConfigError, readConfig, readIdempotencyRetentionMs, readJobIntervalMs, readListenAddress } from "./config.js";
 export { SealError, createSealer, keyIdOf } from "./seal.js";
 export { WINDOW_MS, inProcessLimiter, takeFromLog } from "./rate-limit.js";

@@ -16,6 +16,11 @@ import { syncRoutes } from "./sync-routes.js";
  * }} parts
  */
 export async function createService({ config, store, limiter, log }) {
+  // Otherwise the handlers save, then publish apart (workflow.rs), and a command's change would land
+  // without its Idempotency-Key answer or its sync client's advance: a retry would run it again.
+  if (store?.repository?.eventBus !== store?.eventBus || typeof store?.repository?.commit !== "function") {
+    throw new TypeError("createService: store.repository.eventBus must be store.eventBus, and store.repository must have commit: a command's change, its events, its Idempotency-Key answer and its sync advance are written as one");
+  }
   const sealer = await createSealer(config.credentials);
   return createApp({
     allowedOrigins: config.allowedOrigins,

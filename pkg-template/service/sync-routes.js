@@ -135,9 +135,19 @@ export function syncRoutes({ store, sealer, logError, limiter }) {
         continue;
       }
       // A write like any other: a push of 100 counts 100 against the limit, the rest pushed again later.
-      if (ran > 0 && !(await limiter.take(userId)).allowed) {
-        context.note({ rateLimited: true });
-        break;
+      if (ran > 0) {
+        let allowed = false;
+        try {
+          allowed = (await limiter.take(userId)).allowed;
+        } catch (error) {
+          // The limiter failed: stop here with what has run, whose answers the client must have.
+          logError({ requestId: context.requestId, msg: "sync push: the rate limiter failed", error: messageOf(error) });
+          break;
+        }
+        if (!allowed) {
+          context.note({ rateLimited: true });
+          break;
+        }
       }
       ran += 1;
       /** @type {any} */
@@ -161,7 +171,16 @@ export function syncRoutes({ store, sealer, logError, limiter }) {
         break;
       }
       // The domain refused it: consumed, so the client can drop it.
-      if (!(await store.sync.advance(userId, clientId, last, mutation.id))) break;
+      let advanced = false;
+      try {
+        advanced = await store.sync.advance(userId, clientId, last, mutation.id);
+      } catch (error) {
+        // Not consumed: pushed again, it is refused again. The answers before it stand.
+        if (results.length === 0) throw error;
+        logError({ requestId: context.requestId, msg: "sync push: a refusal could not be recorded", mutationId: mutation.id, error: messageOf(error) });
+        break;
+      }
+      if (!advanced) break;
       last = mutation.id;
       const code = result.code === ErrorCode.NOT_OWNED_BY_USER ? ErrorCode.CONNECTION_NOT_FOUND : result.code;
       results.push({ id: mutation.id, ok: false, code, error });

@@ -156,6 +156,36 @@ test("the cron relays what a write left in the outbox, and logs how far behind i
   assert.match(worker.output(), /"msg":"event relay lag","pending":\d+,"oldestOccurredAt":[^,]+,"setAside":0,"oldestAgeMs":/);
 });
 
+test("requests refused before their route runs (a bad path, method, origin or token) relay nothing, so an outsider's POSTs cost D1 no lease writes; an admitted write relays what waits", async () => {
+  const { d1Store } = await import("connect-provider/stores/d1");
+  const { tokenFactory } = await import("./support/tokens.mjs");
+  const store = d1Store(worker.db);
+  // An event waiting in the outbox, logged by something other than a request.
+  const event = { eventType: "ProviderConnectionAttempted", eventId: crypto.randomUUID(), occurredAt: new Date().toISOString(), userId: crypto.randomUUID(), providerId: crypto.randomUUID(), providerSlug: "bank" };
+  await store.eventBus.publish(event);
+  const waiting = (await store.outbox.lag()).pending;
+  assert.ok(waiting >= 1);
+  const statuses = [];
+  for (const [method, path, headers] of [
+    ["POST", "/nope", {}],
+    ["PUT", "/connections", {}],
+    ["POST", "/connections", {}],
+    ["POST", "/connections", { origin: "https://outsider.example" }],
+    ["DELETE", `/providers/${crypto.randomUUID()}`, { authorization: "Bearer not-a-token" }],
+  ]) {
+    const response = await fetch(`${worker.url}${path}`, { method, headers: { "content-type": "application/json", ...headers }, body: method === "DELETE" ? undefined : "{}" });
+    statuses.push(response.status);
+    await response.arrayBuffer();
+  }
+  assert.deepEqual(statuses, [404, 405, 401, 403, 401]);
+  // Time for a relay after the answer (ctx.waitUntil) to have run.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  assert.equal((await store.outbox.lag()).pending, waiting, "no relay ran for them");
+  const admitted = await fetch(`${worker.url}/providers/${crypto.randomUUID()}`, { method: "DELETE", headers: { authorization: `Bearer ${await (await tokenFactory(vars)).valid(crypto.randomUUID())}` } });
+  assert.equal(admitted.status, 404);
+  assert.deepEqual((await consumed(worker.db, [event.eventId])).filter((row) => row.event_id === event.eventId).length, 1, "an admitted write's relay sent it");
+});
+
 test("two isolates of the Worker on one D1, writes racing through both: each relays under the one lease, and every event is consumed once, none delivered twice", async () => {
   const { Miniflare } = await import("miniflare");
   const { bundleServiceWorker, EVENTS_QUEUE, workerModules } = await import("./support/services.mjs");

@@ -237,6 +237,68 @@ describe("the edge modules (connect-provider/service)", () => {
     for (const port of ["-1", "65536", "http", "80.5"]) assert.throws(() => readListenAddress({ PORT: port }), ConfigError);
   });
 
+  test("createService refuses a store whose repository publishes apart from its commit: a command's change would land without its key's answer or its sync advance, and a retry would run it again", async () => {
+    const { createService } = await import("connect-provider/service");
+    const store = (await import("connect-provider/stores/sqlite")).sqliteStore(new Database(":memory:"));
+    await store.migrate();
+    const parts = {
+      config: readConfig({ AUTH_JWT_SECRET: randomBytes(32).toString("base64"), CREDENTIALS_KEY: key() }),
+      limiter: inProcessLimiter({ limit: 10 }),
+      log: { request: () => {}, info: () => {}, error: () => {} },
+    };
+    const message = "createService: store.repository.eventBus must be store.eventBus, and store.repository must have commit: a command's change, its events, its Idempotency-Key answer and its sync advance are written as one";
+    const publishing = { publish: async () => {} };
+    for (const odd of [{ ...store, repository: { ...store.repository, eventBus: publishing } }, { ...store, repository: { ...store.repository, commit: undefined } }]) {
+      await assert.rejects(createService({ ...parts, store: odd }), (error) => error instanceof TypeError && error.message === message);
+    }
+    assert.equal(typeof (await createService({ ...parts, store })), "function", "the shipped store is taken");
+  });
+
+  test("a sync push whose limiter or whose record of a refusal fails midway answers 200 with the mutations that ran, not a 500 that loses their answers", async () => {
+    const { createService } = await import("connect-provider/service");
+    const { SignJWT } = await import("jose");
+    const secret = randomBytes(32).toString("base64");
+    const userId = randomUUID();
+    const token = await new SignJWT({ sub: userId }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("10m").sign(new TextEncoder().encode(secret));
+    const connect = (id, slug) => ({ id, name: "connect", args: { providerId: randomUUID(), providerSlug: slug, credentials: { secret: "sk_live_midway", credentialType: "oauth2" } } });
+    const disconnectNothing = (id) => ({ id, name: "disconnect", args: { connectionId: randomUUID() } });
+    const cases = [
+      // The limiter throws at the second mutation's take.
+      { name: "limiter", limiterFails: true, mutations: [connect(1, "bank-a"), connect(2, "bank-b"), connect(3, "bank-c")], results: [[1, true]] },
+      // The second mutation is refused (no such connection), and recording that fails.
+      { name: "advance", advanceFails: true, mutations: [connect(1, "bank-a"), disconnectNothing(2), connect(3, "bank-c")], results: [[1, true]] },
+    ];
+    for (const { name, limiterFails, advanceFails, mutations, results } of cases) {
+      const store = (await import("connect-provider/stores/sqlite")).sqliteStore(new Database(":memory:"));
+      await store.migrate();
+      let takes = 0;
+      const limiter = { take: async () => {
+        takes += 1;
+        if (limiterFails && takes > 1) throw new Error("limiter unreachable");
+        return { allowed: true, retryAfterSeconds: 0 };
+      } };
+      const failing = advanceFails ? { ...store, sync: { ...store.sync, advance: async () => Promise.reject(new Error("database gone")) } } : store;
+      const errors = [];
+      const app = await createService({
+        config: readConfig({ AUTH_JWT_SECRET: secret, CREDENTIALS_KEY: key() }),
+        store: failing,
+        limiter,
+        log: { request: () => {}, info: () => {}, error: (fields) => errors.push(fields.msg) },
+      });
+      const response = await app(new Request("http://service.test/sync/push", {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ clientId: randomUUID(), mutations }),
+      }));
+      const body = await response.json();
+      assert.equal(response.status, 200, `${name}: ${JSON.stringify(body)}`);
+      assert.deepEqual(body.results.map((r) => [r.id, r.ok]), results, name);
+      assert.equal(body.lastMutationId, 1, name);
+      assert.equal((await store.repository.findByUserId(userId)).length, 1, `${name}: the first connect is stored, nothing after it`);
+      assert.deepEqual(errors, [limiterFails ? "sync push: the rate limiter failed" : "sync push: a refusal could not be recorded"], name);
+    }
+  });
+
   test("openapi.json names each path's 405 and its Allow as the app answers them, and the refresh's checks in the handler's order (404, 412, 400, 403)", async () => {
     const { readFileSync } = await import("node:fs");
     const { createService } = await import("connect-provider/service");

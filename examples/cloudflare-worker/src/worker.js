@@ -9,6 +9,7 @@
 import { d1Store } from "connect-provider/stores/d1";
 import {
   ConfigError,
+  admittedWrite,
   createService,
   internalError,
   jsonLog,
@@ -57,10 +58,10 @@ export default {
     }
     const response = await app(request);
     // A write's events leave the outbox for the queue after the answer, not before it. A request
-    // refused before any handler ran (no valid token, over the rate limit) logged nothing, so it
-    // costs D1 nothing either: an outsider's flood of POSTs is not a flood of lease writes.
-    const mayHaveLogged = request.method !== "GET" && request.method !== "OPTIONS" && response.status !== 401 && response.status !== 429;
-    if (mayHaveLogged) ctx.waitUntil(relayEvents(env, log));
+    // refused before its route ran (a bad origin, path or method, no valid token, over the rate
+    // limit) logged nothing, so it costs D1 nothing either: an outsider's flood of POSTs is not a
+    // flood of lease writes.
+    if (admittedWrite(response)) ctx.waitUntil(relayEvents(env, log));
     return response;
   },
 
