@@ -91,6 +91,19 @@ export function storeConformanceCases(harness) {
       equal(await store.repository.findById(uuid()), null, "findById of another id");
     }),
 
+    "findOwned, where the store has it: the record for its user (whatever the case of the ids), false for another user's, null for none": onFresh(async ({ store }) => {
+      const repository = store.repository;
+      if (typeof repository.findOwned !== "function") return;
+      const record = conformanceRecord();
+      equal(await repository.save(record), true, "saved");
+      deepEqual(await repository.findOwned(record.id, record.userId), await repository.findById(record.id), "its own user's: the record findById reads");
+      deepEqual(await repository.findOwned(record.id, record.userId.toUpperCase()), await repository.findById(record.id), "the user's id in upper case");
+      equal(await repository.findOwned(record.id, uuid()), false, "another user's");
+      equal(await repository.findOwned(uuid(), record.userId), null, "none");
+      const refused = await rejects(repository.findOwned(record.id, /** @type {any} */ ("")), "an empty userId");
+      ok(String(/** @type {Error} */ (refused)?.message).includes("userId"), `the error names userId: ${refused}`);
+    }),
+
     "findByUserId answers every status of that user, and no other user's": onFresh(async ({ store }) => {
       const userId = uuid();
       const mine = STATUSES.map((status) => inStatus(status, { userId }));

@@ -167,6 +167,25 @@ export function recordOfRow(row, instant) {
   }, instant ? { instant } : {});
 }
 
+/**
+ * A found row as one user may see it: `null` when there is none, `false` when it is another user's
+ * (left unread: no more work, and no failure to read it, than for a row that is not there), else
+ * its record, read by `read`.
+ * @template T @param {Record<string, any> | null | undefined} row @param {string} userId @param {(row: Record<string, any>) => T}  read
+ * @returns {T | false | null}
+ */
+export function ownedRow(row, userId, read) {
+  // userId is checked by ownerOf first.
+  if (!row) return null;
+  return String(row.user_id).toLowerCase() === userId.toLowerCase() ? read(row) : false;
+}
+
+/** The user of a findOwned, checked: a non-empty string. @param {unknown} userId @param {string} what */
+export function ownerOf(userId, what) {
+  if (typeof userId !== "string" || userId === "") throw new TypeError(`${what}: userId must be a non-empty string`);
+  return userId;
+}
+
 /** A Uint8Array view of a secret's bytes (an ArrayBuffer or any view), or null when it is not bytes. @param {unknown} value */
 export function bytesOf(value) {
   if (value instanceof ArrayBuffer) return new Uint8Array(value);

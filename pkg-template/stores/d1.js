@@ -6,7 +6,7 @@
 // a statement fails. A write that matches no row does not fail, so a guard statement right after
 // it fails when it changed nothing; that failure, and only that one, answers `false`.
 import { SQLITE_MIGRATIONS } from "./schema.js";
-import { canonicalInstant, checkedRecord, recordOfRow } from "./connection-record.js";
+import { canonicalInstant, checkedRecord, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import {
   CONFLICT_MARKER, appendValues, conditionalWrite, connectionStatements, eventStatements, isDuplicateColumn, statementsOf,
@@ -121,6 +121,10 @@ export function d1Store(db) {
       async findById(connectionId) {
         const row = await db.prepare(CONNECTIONS.findById).bind(connectionId).first();
         return row ? recordOfRow(row) : null;
+      },
+      async findOwned(connectionId, userId) {
+        const owner = ownerOf(userId, "d1 store: findOwned");
+        return ownedRow(await db.prepare(CONNECTIONS.findById).bind(connectionId).first(), owner, (row) => recordOfRow(row));
       },
       findByUserId: (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: (userId) => records(CONNECTIONS.findActiveByUser, userId),

@@ -21,7 +21,7 @@
 // A secret's chunks sit under their record's key, so a user's records and secrets are one ordered
 // range; every chunk carries the versionstamp of the atomic operation that wrote it with its record,
 // which is how a read that straddled a concurrent save is told apart and read again.
-import { checkedRecord, recordOf, storedVersion } from "./connection-record.js";
+import { checkedRecord, ownerOf, recordOf, storedVersion } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { kvIdempotency } from "./deno-kv-idempotency.js";
 import { kvSync } from "./deno-kv-sync.js";
@@ -152,6 +152,26 @@ export function denoKvStore(kv, options = {}) {
     throw kvStoreError(`findById: connection ${id} kept changing while it was read (${READ_TRIES} tries)`);
   }
 
+  /**
+   * findById for one user: `false`, read no further than its owner, when the connection is another
+   * user's; so another user's id costs what a missing one does (one read).
+   * @param {string} connectionId @param {string} userId
+   */
+  async function findOwned(connectionId, userId) {
+    const id = lookupId(connectionId, "findOwned", "connectionId");
+    const user = ownerOf(userId, "deno-kv store: findOwned").toLowerCase();
+    for (let attempt = 1; attempt <= READ_TRIES; attempt += 1) {
+      const owner = await kvCall("findOwned", () => kv.get(key.owner(id)));
+      if (owner.versionstamp === null) return null;
+      if (typeof owner.value !== "string") throw kvStoreError(`findOwned: the owner of connection ${id} is not a user id this store wrote`);
+      if (owner.value.toLowerCase() !== user) return false;
+      const record = await loadRecord(owner.value, id, "findOwned");
+      // The record moved to another user between the two reads: read its owner again.
+      if (record !== null) return record;
+    }
+    throw kvStoreError(`findOwned: connection ${id} kept changing while it was read (${READ_TRIES} tries)`);
+  }
+
   /** Every record of the user, from one ordered range of records and their chunks. @param {string} userId */
   async function findByUserId(userId, what = "findByUserId") {
     const user = lookupId(userId, what, "userId");
@@ -242,6 +262,7 @@ export function denoKvStore(kv, options = {}) {
         return inTurn(() => writeConnection(kv, connection, appends, complete, enqueue, deadline));
       },
       findById,
+      findOwned,
       findByUserId: (userId) => findByUserId(userId),
       async findActiveByUser(userId) {
         return (await findByUserId(userId, "findActiveByUser")).filter((record) => record.status === "active");

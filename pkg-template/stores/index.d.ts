@@ -19,6 +19,13 @@ export interface StoreRepository {
    */
   commit(record: ProviderConnectionRecord, events: ProviderEvent[], options?: CommitOptions): Promise<boolean>;
   findById(connectionId: string): Promise<ProviderConnectionRecord | null>;
+  /**
+   * `findById` for one user: the record when it is `userId`'s, `false` when the connection is
+   * another user's (read no further than its owner: no more work, and no failure to read it, than
+   * for one that is not there), `null` when there is none. The services' repositories find through
+   * it, so another user's connection is not found in time either. Optional for a store of your own.
+   */
+  findOwned?(connectionId: string, userId: string): Promise<ProviderConnectionRecord | false | null>;
   /** Every status, the disconnected ones included. */
   findByUserId(userId: string): Promise<ProviderConnectionRecord[]>;
   findActiveByUser(userId: string): Promise<ProviderConnectionRecord[]>;

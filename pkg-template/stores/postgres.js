@@ -8,7 +8,7 @@
 // would run inside that transaction (and be rolled back with it): on a Client, every call of the
 // store waits its turn in a queue kept per Client.
 import { POSTGRES_MIGRATIONS } from "./schema.js";
-import { checkedRecord, recordOfRow } from "./connection-record.js";
+import { checkedRecord, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { appendValues, conditionalWrite, connectionStatements, eventStatements } from "./sql-statements.js";
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
@@ -117,6 +117,11 @@ export function postgresStore(db) {
       async findById(connectionId) {
         const [row] = (await send(CONNECTIONS.findById, [connectionId])).rows;
         return row ? recordOfRow(row, instant) : null;
+      },
+      async findOwned(connectionId, userId) {
+        const owner = ownerOf(userId, "postgres store: findOwned");
+        const [row] = (await send(CONNECTIONS.findById, [connectionId])).rows;
+        return ownedRow(row, owner, (found) => recordOfRow(found, instant));
       },
       findByUserId: (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: (userId) => records(CONNECTIONS.findActiveByUser, userId),

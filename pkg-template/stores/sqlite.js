@@ -3,7 +3,7 @@
 // promises all the same, like every other store's. A commit's transaction runs from BEGIN to
 // COMMIT without yielding, so no other call on this connection can land inside it.
 import { SQLITE_MIGRATIONS } from "./schema.js";
-import { canonicalInstant, checkedRecord, recordOfRow } from "./connection-record.js";
+import { canonicalInstant, checkedRecord, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { appendValues, conditionalWrite, connectionStatements, eventStatements, isDuplicateColumn } from "./sql-statements.js";
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
@@ -95,6 +95,10 @@ export function sqliteStore(db) {
       async findById(connectionId) {
         const row = statement(CONNECTIONS.findById).get(connectionId);
         return row ? recordOfRow(row) : null;
+      },
+      async findOwned(connectionId, userId) {
+        const owner = ownerOf(userId, "sqlite store: findOwned");
+        return ownedRow(statement(CONNECTIONS.findById).get(connectionId), owner, (row) => recordOfRow(row));
       },
       findByUserId: async (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: async (userId) => records(CONNECTIONS.findActiveByUser, userId),

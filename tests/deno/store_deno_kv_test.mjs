@@ -283,6 +283,36 @@ Deno.test("denoKvStore: a large event refused (its eventId already logged) leave
   });
 });
 
+Deno.test("denoKvStore: findOwned reads another user's connection no further than its owner, as many reads as a missing one", async () => {
+  const { conformanceRecord } = await import("connect-provider/stores/conformance");
+  await onKvFile(async (kv) => {
+    let reads = 0;
+    const counting = kvWith(kv, {
+      get: (...args) => ((reads += 1), kv.get(...args)),
+      getMany: (...args) => ((reads += 1), kv.getMany(...args)),
+      list: (...args) => ((reads += 1), kv.list(...args)),
+    });
+    const store = denoKvStore(counting);
+    await store.migrate();
+    // A secret in several chunks: findById reads the owner, the record and the chunks.
+    const record = conformanceRecord({ credentials: { encryptedData: new Uint8Array(200_000).fill(3), credentialType: "oauth2", expiresAt: null } });
+    if (!(await store.repository.save(record))) throw new Error("not saved");
+    const count = async (find) => {
+      reads = 0;
+      const found = await find();
+      return [found === null ? "null" : found === false ? "false" : "record", reads];
+    };
+    const seen = JSON.stringify({
+      foreign: await count(() => store.repository.findOwned(record.id, crypto.randomUUID())),
+      missing: await count(() => store.repository.findOwned(crypto.randomUUID(), record.userId)),
+      own: (await count(() => store.repository.findOwned(record.id, record.userId)))[0],
+      byId: (await count(() => store.repository.findById(record.id)))[1] > 1,
+    });
+    const expected = JSON.stringify({ foreign: ["false", 1], missing: ["null", 1], own: "record", byId: true });
+    if (seen !== expected) throw new Error(`${seen}\n  expected ${expected}`);
+  });
+});
+
 Deno.test("denoKvStore: the 4 s a write waits out a locked KV file is timed on the monotonic clock, so a wall clock that stands still (or is set back) does not stretch it", async () => {
   await onKvFile(async (kv) => {
     let locked = false;

@@ -299,6 +299,34 @@ describe("the edge modules (connect-provider/service)", () => {
     }
   });
 
+  test("another user's connection is not found without being read: one too damaged to read is 404 to them, as a missing one is (500 only to its owner)", async () => {
+    const { createService } = await import("connect-provider/service");
+    const { conformanceRecord } = await import("connect-provider/stores/conformance");
+    const { SignJWT } = await import("jose");
+    const db = new Database(":memory:");
+    const store = (await import("connect-provider/stores/sqlite")).sqliteStore(db);
+    await store.migrate();
+    const secret = randomBytes(32).toString("base64");
+    const app = await createService({
+      config: readConfig({ AUTH_JWT_SECRET: secret, CREDENTIALS_KEY: key() }),
+      store,
+      limiter: inProcessLimiter({ limit: 10 }),
+      log: { request: () => {}, info: () => {}, error: () => {} },
+    });
+    const record = conformanceRecord();
+    assert.equal(await store.repository.save(record), true);
+    db.prepare("UPDATE provider_connections SET version = 'damaged' WHERE id = ?").run(record.id);
+    const get = async (userId, id) => {
+      const token = await new SignJWT({ sub: userId }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("10m").sign(new TextEncoder().encode(secret));
+      const response = await app(new Request(`http://service.test/providers/${id}`, { headers: { authorization: `Bearer ${token}` } }));
+      return [response.status, (await response.json()).error];
+    };
+    const outsider = randomUUID();
+    assert.deepEqual(await get(outsider, record.id), await get(outsider, randomUUID()), "another user's damaged connection answers as a missing one");
+    assert.deepEqual(await get(outsider, record.id), [404, "Connection not found"]);
+    assert.equal((await get(record.userId, record.id))[0], 500, "its owner learns it is damaged");
+  });
+
   test("openapi.json names each path's 405 and its Allow as the app answers them, and the refresh's checks in the handler's order (404, 412, 400, 403)", async () => {
     const { readFileSync } = await import("node:fs");
     const { createService } = await import("connect-provider/service");
