@@ -366,37 +366,47 @@ export function denoKvStore(kv, options = {}) {
 async function append(kv, eventId, userId, bytes, enqueue, deadline) {
   const filing = eventFiling(eventId, userId, bytes);
   const staged = filing.parts.length > INLINE_EVENT_PARTS;
-  if (staged) {
-    for (let i = 0; i < filing.parts.length; i += INLINE_EVENT_PARTS) {
-      await kvCall("publish", () => {
-        const op = kv.atomic();
-        filing.parts.slice(i, i + INLINE_EVENT_PARTS).forEach((part, j) => op.set(key.eventPart(/** @type {string} */ (filing.header.blob), i + j), part));
-        return op.commit();
-      }, deadline);
-    }
-  }
-  /** Whether a commit of the header threw, so that it may have landed: its parts must then stay. */
+  /** Whether a commit of the header is under way or failed unknown, so that it may have landed: its parts must then stay. */
   let perhapsFiled = false;
   try {
+    if (staged) {
+      for (let i = 0; i < filing.parts.length; i += INLINE_EVENT_PARTS) {
+        await kvCall("publish", () => {
+          const op = kv.atomic();
+          filing.parts.slice(i, i + INLINE_EVENT_PARTS).forEach((part, j) => op.set(key.eventPart(/** @type {string} */ (filing.header.blob), i + j), part));
+          return op.commit();
+        }, deadline);
+      }
+    }
     for (let attempt = 1; ; attempt += 1) {
       refuseLate("publish", deadline);
       const [counter, filed] = await kvCall("publish", () => kv.getMany([key.sequence(), key.eventId(eventId)]), deadline);
       if (filed.versionstamp !== null) throw kvStoreError(`publish: the log already has an event with eventId ${eventId}`);
       const last = lastSequence(counter, "publish");
-      perhapsFiled = true;
       const result = await kvCall("publish", () => {
         const op = kv.atomic().check(counter, filed);
         fileEvent(op, filing, last + 1, !staged, enqueue);
-        return op.set(key.sequence(), last + 1).commit();
+        perhapsFiled = true;
+        return op.set(key.sequence(), last + 1).commit().then(
+          (answer) => {
+            perhapsFiled = false;
+            return answer;
+          },
+          (error) => {
+            // A locked file committed nothing; anything else may have.
+            if (/database is locked|SQLITE_BUSY/i.test(messageOf(error))) perhapsFiled = false;
+            throw error;
+          },
+        );
       }, deadline);
-      perhapsFiled = false;
       if (result.ok) return;
       if (attempt >= WRITE_TRIES) throw kvStoreError(`publish: the event sequence kept changing under other writers (${WRITE_TRIES} tries)`);
       await backoff(attempt);
     }
   } catch (error) {
-    // Refused for sure (a duplicate, its time up, the checks failing every try): the parts written
-    // for it would be kept for good under a blob no header names, so they go (as far as KV lets them).
+    // Refused for sure (a duplicate, its time up, the checks failing every try, a locked file): the
+    // parts written for it would be kept for good under a blob no header names, so they go (as far
+    // as KV lets them).
     if (staged && !perhapsFiled) await dropParts(kv, filing).catch(() => {});
     throw error;
   }

@@ -342,7 +342,8 @@ export function indexedDbStore(options = {}) {
               const request = log.add(row);
               request.onerror = (event) => {
                 event.preventDefault();
-                fail(new TypeError(`indexeddb store: replaceUser: events[${same + i}].eventId is in another user's log`));
+                // The eventId index is unique: a ConstraintError is another user's event under it; anything else (a full disk) is itself.
+                fail(request.error?.name === "ConstraintError" ? new TypeError(`indexeddb store: replaceUser: events[${same + i}].eventId is in another user's log`) : request.error);
               };
             });
           } catch (error) {

@@ -228,6 +228,22 @@ for (const deployment of DEPLOYMENTS) {
       assert.ok(pushes[1] - pushes[0] >= 2_900, `the second push came ${pushes[1] - pushes[0]} ms after the 429, not 3 s`);
       const aliases = (await serviceState(call)).connections.map((c) => c.alias).filter((alias) => alias?.startsWith("Held back")).sort();
       assert.deepEqual(aliases, ["Held back 1", "Held back 2"]);
+      // A wait of 0 is none, and a 503's wait wakes nothing: neither calls the service again by itself.
+      await page.unroute(`${service.url}/sync/push`);
+      for (const [status, retryAfter] of [[429, "0"], [503, "1"]]) {
+        const refused = [];
+        await page.route(`${service.url}/sync/push`, (route) => {
+          refused.push(Date.now());
+          return route.fulfill({ status, contentType: "application/json", headers: { "access-control-allow-origin": origin, "access-control-expose-headers": "retry-after", "retry-after": retryAfter }, body: '{"error":"Not now"}' });
+        });
+        await connect(page, { provider: "vanguard", alias: `Not now ${status}` });
+        await page.waitForFunction(() => /1 change waiting to sync/.test(document.querySelector("#sync-status").textContent), null, { timeout: 30_000 });
+        await new Promise((resolve) => setTimeout(resolve, 2_500));
+        assert.equal(refused.length, 1, `${status} with Retry-After ${retryAfter}: one push, and no more by itself`);
+        await page.unroute(`${service.url}/sync/push`);
+        await syncNow(page);
+        assert.equal((await syncState(page)).status, "All changes synced.");
+      }
     });
 
     test("two profiles of one user converge, and a command the service refuses is rolled back with its reason", { timeout: 180_000 }, async (t) => {

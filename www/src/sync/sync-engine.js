@@ -3,8 +3,8 @@
 // waits in the pending queue; when the network is there (on `online`, on a timer, after a command,
 // on "Sync now") one tab at a time pushes the queue, pulls what changed and rebuilds the page's
 // state from the service's answer plus what is still pending. A 429 or 503 that says when to come
-// back (`Retry-After`) is waited out: a sync asked for meanwhile only shows what waits, and one runs
-// when the wait ends; "Sync now" does not wait.
+// back (`Retry-After`) is waited out: a sync asked for meanwhile only shows what waits; after a 429
+// one runs when the wait ends; "Sync now" does not wait.
 //
 // Two Web Locks, shared by the tabs of this origin: STATE_LOCK around every change of the page's
 // state (a command and its queue entry, a rebuild, a pull's snapshot and queue trim) and every read
@@ -70,11 +70,15 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
   let quietUntil = 0;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let wakeTimer;
-  /** @param {number} ms */
-  function keepQuiet(ms) {
+  /**
+   * @param {number} ms the wait asked for, more than 0
+   * @param {boolean} wake sync when it ends: after a 429 (a backlog goes on at the limit's pace); after a
+   *   503 the page's own timer syncs next, so an outage is not called every few seconds from every tab
+   */
+  function keepQuiet(ms, wake) {
     quietUntil = performance.now() + ms;
     clearTimeout(wakeTimer);
-    wakeTimer = setTimeout(onWake, ms);
+    wakeTimer = wake ? setTimeout(onWake, ms) : undefined;
   }
 
   /**
@@ -269,7 +273,8 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
           if (error instanceof SyncRefused) return onStatus("signed-out", -1);
           if (!(error instanceof SyncUnavailable) && !(error instanceof SyncBadRequest)) throw error;
           console.warn(`sync: ${/** @type {Error} */ (error).message}`);
-          if (error instanceof SyncUnavailable && error.retryAfterMs !== null) keepQuiet(error.retryAfterMs);
+          // A wait of 0 (or a date already past) is none: no wake that would call the service again at once.
+          if (error instanceof SyncUnavailable && error.retryAfterMs !== null && error.retryAfterMs > 0) keepQuiet(error.retryAfterMs, error instanceof SyncBusy);
           // A request the service will not take is no network trouble: the changes stay queued, and
           // the page says so rather than "Offline".
           // The write limit reached (a large backlog meets it): online, with changes waiting.
