@@ -216,10 +216,10 @@ for (const deployment of DEPLOYMENTS) {
         if (pushes.length > 1) return route.continue();
         return route.fulfill({ status: 429, contentType: "application/json", headers: { "access-control-allow-origin": origin, "access-control-expose-headers": "retry-after", "retry-after": "3" }, body: '{"error":"Too many requests"}' });
       });
-      await connect(page, { provider: "robinhood", alias: "Held back 1" });
+      await connect(page, { provider: "coinbase", alias: "Held back 1" });
       await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "1 change waiting to sync.", null, { timeout: 30_000 });
       // A command made while the wait runs asks for a sync, which shows what waits and calls nobody.
-      await connect(page, { provider: "schwab", alias: "Held back 2" });
+      await connect(page, { provider: "plaid", alias: "Held back 2" });
       await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "2 changes waiting to sync.", null, { timeout: 30_000 });
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       assert.equal(pushes.length, 1, "no push while the service's Retry-After runs");
@@ -236,7 +236,7 @@ for (const deployment of DEPLOYMENTS) {
           refused.push(Date.now());
           return route.fulfill({ status, contentType: "application/json", headers: { "access-control-allow-origin": origin, "access-control-expose-headers": "retry-after", "retry-after": retryAfter }, body: '{"error":"Not now"}' });
         });
-        await connect(page, { provider: "vanguard", alias: `Not now ${status}` });
+        await connect(page, { provider: "coinbase", alias: `Not now ${status}` });
         await page.waitForFunction(() => /1 change waiting to sync/.test(document.querySelector("#sync-status").textContent), null, { timeout: 30_000 });
         await new Promise((resolve) => setTimeout(resolve, 2_500));
         assert.equal(refused.length, 1, `${status} with Retry-After ${retryAfter}: one push, and no more by itself`);
