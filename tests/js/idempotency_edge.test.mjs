@@ -107,6 +107,9 @@ test("Idempotency-Key: a 5xx releases the key (the retry runs); so does a handle
       get findById() {
         return routeBroken ? undefined : store.repository.findById;
       },
+      get findOwned() {
+        return routeBroken ? undefined : store.repository.findOwned;
+      },
       async commit(record, events, options) {
         if (failCommits > 0) {
           failCommits -= 1;

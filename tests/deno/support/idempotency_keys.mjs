@@ -3,7 +3,7 @@
 // another instance of the service would) to claim keys, complete them, and read what is kept.
 //   deno run --unstable-kv --allow-read --allow-write idempotency_keys.mjs <kv file> <method> <JSON arguments>
 // <method> is one of store.idempotency's (claim, complete, release, purge), or `records`: every
-// key's entry as the store wrote it.
+// key's entry as the store wrote it, its kept answer (UTF-8 bytes in KV) as the JSON text it holds.
 import { denoKvStore } from "connect-provider/stores/deno-kv";
 
 const [path, method, args] = Deno.args;
@@ -13,7 +13,8 @@ try {
   if (method === "records") {
     answer = [];
     for await (const entry of kv.list({ prefix: ["connect_provider", "idempotency"] })) {
-      answer.push({ userId: entry.key[2], key: entry.key[3], ...entry.value });
+      const { response, ...rest } = entry.value;
+      answer.push({ userId: entry.key[2], key: entry.key[3], ...rest, response: response instanceof Uint8Array ? new TextDecoder().decode(response) : response });
     }
   } else {
     const keys = denoKvStore(kv).idempotency;
