@@ -369,24 +369,43 @@ test("drain() on its own gives the lease up when it ends, and finds what a drain
   assert.deepEqual(await late.drain(), { delivered: 4, failed: 0, setAside: 0, leased: true, retryAt: null }, "the lease is free at once, not after 15 s");
 });
 
-test("stop() ends the loop after the send in progress, not after the whole backlog, and gives the lease up", async () => {
+/**
+ * A loop over 25 connections' events, stopped as soon as its first send is taken (`refuse` throws
+ * for a send the system refuses; each taken one lasts `sendMs`): how many were taken, how long
+ * stop() took, what waits, and whether the lease was given up.
+ * @param {number} batchSize @param {(events: unknown[]) => void} refuse @param {number} sendMs
+ */
+async function stoppedDuringASend(batchSize, refuse, sendMs) {
   const { store, other } = await openStore();
   await writeSome(store, 25);
   const total = (await store.events({ limit: 1000 })).length;
   let sends = 0;
   let started;
   const sending = new Promise((resolve) => (started = resolve));
-  const relay = createRelay(store.outbox, async () => {
+  const relay = createRelay(store.outbox, async (events) => {
+    refuse(events);
     sends += 1;
     started();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }, { batchSize: 2, intervalMs: 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, sendMs));
+  }, { batchSize, intervalMs: 60_000 });
   const running = relay.start();
   await sending;
+  const stopAsked = performance.now();
   await running.stop();
+  return {
+    total,
+    sends,
+    stopMs: performance.now() - stopAsked,
+    pending: (await store.outbox.lag()).pending,
+    leaseFree: await other().outbox.lease("another", Date.now(), 1000),
+  };
+}
+
+test("stop() ends the loop after the send in progress, not after the whole backlog, and gives the lease up", async () => {
+  const { total, sends, pending, leaseFree } = await stoppedDuringASend(2, () => {}, 5);
   assert.ok(sends <= 2, `stopped after ${sends} sends of ${total / 2}`);
-  assert.equal((await store.outbox.lag()).pending, total - 2 * sends, "what was sent is out, the rest waits");
-  assert.equal(await other().outbox.lease("another", Date.now(), 1000), true, "the lease was given up");
+  assert.equal(pending, total - 2 * sends, "what was sent is out, the rest waits");
+  assert.equal(leaseFree, true, "the lease was given up");
 });
 
 /** How many drains a loop over a store whose lease always fails makes in 600 ms, nudged every `nudgeMs` ms if given. */
@@ -412,29 +431,15 @@ test("start(): a store that keeps failing is tried again less and less often, no
 });
 
 test("stop() ends the loop after the send in progress while a failed batch is sent again event by event, not after the whole batch", async () => {
-  const { store, other } = await openStore();
-  await writeSome(store, 25);
-  const total = (await store.events({ limit: 1000 })).length;
-  let alone = 0;
-  let started;
-  const sendingAlone = new Promise((resolve) => (started = resolve));
-  // The system refuses the batch whole, then takes each event alone, 50 ms a send.
-  const relay = createRelay(store.outbox, async (events) => {
+  // The system refuses the batch whole, then takes each event alone, 50 ms a send; stop() comes while
+  // the first of those is under way: that send ends, and no other starts.
+  const { total, sends, stopMs, pending, leaseFree } = await stoppedDuringASend(100, (events) => {
     if (events.length > 1) throw new Error("batch refused");
-    alone += 1;
-    started();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }, { batchSize: 100, intervalMs: 60_000 });
-  const running = relay.start();
-  await sendingAlone;
-  // stop() while the first event's send alone is under way: that send ends, and no other starts.
-  const stopAsked = performance.now();
-  await running.stop();
-  const stopMs = performance.now() - stopAsked;
-  assert.equal(alone, 1, `stopped after ${alone} sends alone of the batch's ${total}`);
+  }, 50);
+  assert.equal(sends, 1, `stopped after ${sends} sends alone of the batch's ${total}`);
   assert.ok(stopMs < 1_000, `stop() took ${Math.round(stopMs)} ms`);
-  assert.equal((await store.outbox.lag()).pending, total - 1, "the one sent is out, the rest waits");
-  assert.equal(await other().outbox.lease("another", Date.now(), 1000), true, "the lease was given up");
+  assert.equal(pending, total - 1, "the one sent is out, the rest waits");
+  assert.equal(leaseFree, true, "the lease was given up");
 });
 
 test("start(): nudges while the store keeps failing do not cut its backoff short", async () => {
