@@ -118,6 +118,7 @@ export function writeCases(harness, onFresh) {
       for (const [field, events] of /** @type {[string, unknown][]} */ ([
         ["events", "not an array"], ["events[1].eventId", [event(record.userId, 0), { ...event(record.userId, 1), eventId: "nope" }]],
         ["events[0].occurredAt", [{ ...event(record.userId, 1), occurredAt: "never" }]], ["eventId", [twice, { ...event(record.userId, 3), eventId: twice.eventId }]],
+        ["events[1]", [event(record.userId, 0), { ...event(record.userId, 1), amount: 10n }]],
       ])) {
         const refused = await rejects(Promise.resolve().then(() => repository.commit(next, /** @type {any} */ (events))), `a commit with bad events (${field}) is refused`);
         ok(String(/** @type {Error} */ (refused)?.message).includes(field), `the error names ${field}: ${refused}`);

@@ -263,6 +263,22 @@ export function storeConformanceCases(harness) {
       deepEqual(await store.events(), [], "nothing logged");
     }),
 
+    "an event is kept as its JSON: what JSON leaves out does not read back, and one JSON cannot write is refused, naming it": onFresh(async ({ store }) => {
+      const userId = uuid();
+      const kept = event(userId, 0);
+      await store.eventBus.publish(/** @type {any} */ ({ ...kept, skipped: undefined, callback: () => "not data" }));
+      /** @type {any} */
+      const cyclic = event(userId, 2);
+      cyclic.self = cyclic;
+      for (const [bad, what] of /** @type {[unknown, string][]} */ ([
+        [{ ...event(userId, 1), amount: 10n }, "a BigInt"], [cyclic, "a cycle"], [{ ...event(userId, 3), toJSON: () => "text" }, "JSON that is not an object"],
+      ])) {
+        const refused = await rejects(Promise.resolve().then(() => store.eventBus.publish(/** @type {any} */ (bad))), `an event with ${what} is refused`);
+        ok(refused instanceof TypeError && /the event .*JSON/.test(refused.message), `a TypeError naming the event: ${refused}`);
+      }
+      deepEqual(await store.events({ userId }), [kept], "the first event alone, without the fields JSON leaves out");
+    }),
+
     "every event of the lifecycle reads back deep-equal to what was published": onFresh(async ({ store }) => {
       const published = [];
       const bus = { publish: async (/** @type {any} */ e) => { published.push(e); await store.eventBus.publish(e); } };

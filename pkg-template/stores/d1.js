@@ -71,9 +71,9 @@ export function d1Store(db) {
     refuseOverRow(what, "the record", values);
     return db.prepare(sql).bind(...values);
   };
-  /** @param {ReturnType<typeof eventColumns>} columns @param {unknown} event @param {string} what @param {string} name */
-  const appendStatement = (columns, event, what, name) => {
-    const values = appendValues(columns, event);
+  /** @param {ReturnType<typeof eventColumns>} columns @param {string} what @param {string} name */
+  const appendStatement = (columns, what, name) => {
+    const values = appendValues(columns);
     refuseOverRow(what, name, values);
     return db.prepare(EVENTS.append).bind(...values);
   };
@@ -81,7 +81,7 @@ export function d1Store(db) {
   const eventBus = {
     /** @param {import("../index.js").ProviderEvent} event */
     async publish(event) {
-      await appendStatement(eventColumns(event), event, "publish", "the event").run();
+      await appendStatement(eventColumns(event), "publish", "the event").run();
     },
   };
 
@@ -94,7 +94,7 @@ export function d1Store(db) {
       async commit(record, events, options) {
         const checked = checkedRecord(record, "d1 store: commit", arrayBuffer);
         const row = writeStatement(checked, "commit");
-        const appends = commitEventColumns(events, "d1 store: commit").map((columns, i) => appendStatement(columns, events[i], "commit", `events[${i}]`));
+        const appends = commitEventColumns(events, "d1 store: commit").map((columns, i) => appendStatement(columns, "commit", `events[${i}]`));
         const completion = checkedCompletion("d1 store: commit", options?.idempotency);
         const mutation = checkedMutation("d1 store: commit", options?.mutation);
         // The answer kept for the request's key, in the same batch as what it answers; its guard

@@ -215,8 +215,8 @@ export function denoKvStore(kv, options = {}) {
   const eventBus = {
     /** @param {import("../index.js").ProviderEvent} event */
     async publish(event) {
-      const { eventId, userId } = eventColumns(event);
-      const bytes = eventBytes(event, "publish");
+      const { eventId, userId, json } = eventColumns(event);
+      const bytes = new TextEncoder().encode(json);
       const deadline = performance.now() + WRITE_WAIT_MS;
       return inTurn(() => append(kv, eventId, userId, bytes, enqueue, deadline));
     },
@@ -231,8 +231,8 @@ export function denoKvStore(kv, options = {}) {
       },
       async commit(record, events, options) {
         const connection = connectionToStore(record, "commit");
-        const appends = commitEventColumns(events, "deno-kv store: commit").map(({ eventId, userId }, i) => ({
-          eventId, userId, bytes: eventBytes(events[i], "commit"),
+        const appends = commitEventColumns(events, "deno-kv store: commit").map(({ eventId, userId, json }) => ({
+          eventId, userId, bytes: new TextEncoder().encode(json),
         }));
         const completion = checkedCompletion("deno-kv store: commit", options?.idempotency);
         const mutation = checkedMutation("deno-kv store: commit", options?.mutation);
@@ -640,17 +640,6 @@ function storedEvent(value, at) {
     Number.isSafeInteger(stored.byteLength) && (stored.data instanceof Uint8Array || (typeof stored.blob === "string" && Number.isSafeInteger(stored.parts)));
   if (!usable) throw kvStoreError(`events: the key ${JSON.stringify(at.map(String))} holds a value this store did not write`);
   return stored;
-}
-
-/** An event's JSON as UTF-8, as the log stores it. @param {unknown} event @param {string} what */
-function eventBytes(event, what) {
-  let json;
-  try {
-    json = JSON.stringify(event);
-  } catch (error) {
-    throw new TypeError(`deno-kv store: ${what}: an event cannot be written as JSON: ${messageOf(error)}`);
-  }
-  return new TextEncoder().encode(json);
 }
 
 /** A lower-case id for a key, short enough for KV's key limit. @param {unknown} value @param {string} what @param {string} field */

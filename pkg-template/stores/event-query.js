@@ -42,8 +42,9 @@ export function unknownAfter() {
 }
 
 /**
- * The columns an event is filed under: its id, type, user and instant. A published value without
- * them is refused, naming the field (`event.eventId`, or `events[2].eventId` for a commit's).
+ * The columns an event is filed under: its id, type, user and instant, and its JSON. A published
+ * value without them is refused, naming the field (`event.eventId`, or `events[2].eventId` for a
+ * commit's).
  * @param {unknown} event
  * @param {string} [where] who is asking
  * @param {string} [name] what the event is called in the errors
@@ -65,7 +66,25 @@ export function eventColumns(event, where = "publish", name = "event") {
     eventType,
     userId: /** @type {string} */ (userId).toLowerCase(),
     occurredAt,
+    json: eventJson(event, where, name),
   };
+}
+
+/**
+ * The event as every store's log keeps it: its JSON, which is what reads back (a field JSON leaves
+ * out, such as a function or `undefined`, is not kept by any store). An event JSON cannot write (a
+ * BigInt, a cycle) or that does not write as an object is refused, naming it.
+ * @param {object} event @param {string} where @param {string} name
+ */
+function eventJson(event, where, name) {
+  let json;
+  try {
+    json = JSON.stringify(event);
+  } catch (error) {
+    throw new TypeError(`${where}: the ${name} cannot be written as JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (typeof json !== "string" || !json.startsWith("{")) throw new TypeError(`${where}: the ${name} does not write as a JSON object`);
+  return json;
 }
 
 /**

@@ -1,7 +1,8 @@
 // The store over IndexedDB, for a page or a worker: one database holding the object stores
-// `connections` and `events`. Records and events are kept by structured clone, so they read back as
-// they were saved (the secret a plain Uint8Array), and every write is one transaction: a failed one
-// (QuotaExceededError, an abort) leaves nothing behind and rejects with its error.
+// `connections` and `events`. Records are kept by structured clone, so they read back as they were
+// saved (the secret a plain Uint8Array); events as their JSON reads back, as in every other store.
+// Every write is one transaction: a failed one (QuotaExceededError, an abort) leaves nothing behind
+// and rejects with its error.
 //
 // The schema is checked, not inferred from the version number: migrate() (or the first call) opens
 // the database at whatever version it has, and if a store or index is missing or has another shape
@@ -240,9 +241,9 @@ export function indexedDbStore(options = {}) {
   const eventBus = {
     /** @param {import("../index.js").ProviderEvent} event */
     async publish(event) {
-      const columns = eventColumns(event);
+      const row = logRow(eventColumns(event));
       await write([EVENTS], ([events]) => {
-        events.add({ ...columns, event });
+        events.add(row);
       });
     },
   };
@@ -259,7 +260,7 @@ export function indexedDbStore(options = {}) {
           throw new TypeError("indexeddb store: commit keeps no idempotency key or sync mutation (options.idempotency, options.mutation)");
         }
         const stored = storedRecord(record, "commit");
-        const rows = commitEventColumns(events, "indexeddb store: commit").map((columns, i) => ({ ...columns, event: events[i] }));
+        const rows = commitEventColumns(events, "indexeddb store: commit").map(logRow);
         return writeConnection(stored, rows);
       },
       async findById(connectionId) {
@@ -306,7 +307,7 @@ export function indexedDbStore(options = {}) {
         ids.add(stored.id);
         return stored;
       });
-      const rows = commitEventColumns(events, "indexeddb store: replaceUser").map((columns, i) => ({ ...columns, event: events[i] }));
+      const rows = commitEventColumns(events, "indexeddb store: replaceUser").map(logRow);
       // The log keys an event by its user's id in lower case (event-query.js).
       const eventUser = userId.toLowerCase();
       rows.forEach((row, i) => {
@@ -482,10 +483,20 @@ function withIndexes(/** @type {IDBObjectStore} */ store, /** @type {Record<stri
   return store;
 }
 
+/**
+ * An event's row in the log: its columns, and the event as its JSON reads back, as every other
+ * store keeps it (a structured clone would keep what JSON drops, and refuse a function).
+ * @param {ReturnType<typeof eventColumns>} columns
+ */
+function logRow({ json, ...columns }) {
+  return { ...columns, event: JSON.parse(json) };
+}
+
 /** The columns of an event kept before the log was; one that is not quite an event keeps what it has. */
 function legacyColumns(/** @type {any} */ event) {
   try {
-    return eventColumns(event);
+    const { json, ...columns } = eventColumns(event);
+    return columns;
   } catch {
     const text = (/** @type {unknown} */ value) => (typeof value === "string" ? value.toLowerCase() : String(value));
     return { eventId: text(event?.eventId), eventType: event?.eventType, userId: text(event?.userId), occurredAt: event?.occurredAt };

@@ -77,7 +77,7 @@ export function postgresStore(db) {
   const eventBus = {
     /** @param {import("../index.js").ProviderEvent} event */
     async publish(event) {
-      await send(EVENTS.append, appendValues(eventColumns(event), event));
+      await send(EVENTS.append, appendValues(eventColumns(event)));
     },
   };
 
@@ -91,7 +91,7 @@ export function postgresStore(db) {
       async commit(record, events, options) {
         const checked = checkedRecord(record, "postgres store: commit", bytea);
         refuseWhatPostgresCannotHold(checked, "commit");
-        const appends = commitEventColumns(events, "postgres store: commit").map((columns, i) => appendValues(columns, events[i]));
+        const appends = commitEventColumns(events, "postgres store: commit").map(appendValues);
         const completion = checkedCompletion("postgres store: commit", options?.idempotency);
         const mutation = checkedMutation("postgres store: commit", options?.mutation);
         const deadline = performance.now() + COMMIT_WAIT_MS;

@@ -67,9 +67,9 @@ export function eventStatements(param, order = "sequence") {
   };
 }
 
-/** An event's values for `append`, from its checked columns. @param {{ eventId: string, eventType: string, userId: string, occurredAt: string }} columns @param {unknown} event */
-export function appendValues({ eventId, eventType, userId, occurredAt }, event) {
-  return [eventId, eventType, userId, occurredAt, JSON.stringify(event)];
+/** An event's values for `append`, from its checked columns. @param {{ eventId: string, eventType: string, userId: string, occurredAt: string, json: string }} columns */
+export function appendValues({ eventId, eventType, userId, occurredAt, json }) {
+  return [eventId, eventType, userId, occurredAt, json];
 }
 
 /** The schema's statements one by one (comments dropped), for clients that run one at a time. */

@@ -63,7 +63,7 @@ export function sqliteStore(db) {
   const eventBus = {
     /** @param {import("../index.js").ProviderEvent} event */
     async publish(event) {
-      statement(EVENTS.append).run(...appendValues(eventColumns(event), event));
+      statement(EVENTS.append).run(...appendValues(eventColumns(event)));
     },
   };
 
@@ -74,7 +74,7 @@ export function sqliteStore(db) {
       },
       async commit(record, events, options) {
         const checked = checkedRecord(record, "sqlite store: commit", blob);
-        const appends = commitEventColumns(events, "sqlite store: commit").map((columns, i) => appendValues(columns, events[i]));
+        const appends = commitEventColumns(events, "sqlite store: commit").map(appendValues);
         const completion = checkedCompletion("sqlite store: commit", options?.idempotency);
         const mutation = checkedMutation("sqlite store: commit", options?.mutation);
         return withWriteLock(db, () => {
