@@ -751,6 +751,65 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.equal(await page.isHidden("#sync-bar"), true, "offline, no kept config to fall back on");
   });
 
+  test("a host that redirects the config to a sign-in elsewhere (single sign-on) signs the kept config out", { timeout: 180_000 }, async (t) => {
+    await signIn(randomUUID());
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    await synced(page);
+    await connect(page, { provider: "schwab", alias: "Before the redirect" });
+    await synced(page);
+    // A cross-origin sign-in page sends no CORS headers: a followed redirect would reject like the network down.
+    await page.route("**/sync-config.json", (route) => route.fulfill({ status: 302, headers: { location: "https://sign-in.invalid/login" } }));
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    assert.equal(await page.isHidden("#sync-bar"), true, "no sync under the kept token");
+    assert.deepEqual(await connections(page), [], "nor the signed-out user's connections");
+    assert.equal(await page.evaluate(() => localStorage.getItem("connect-provider.syncConfig")), null, "the kept config gone");
+  });
+
+  test("a tab left open stops syncing and hides its user's connections when another tab reads another user's sign-in or a sign-out; the same user's does not", { timeout: 180_000 }, async (t) => {
+    await signIn(randomUUID());
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    await synced(page);
+    await connect(page, { provider: "schwab", alias: "First user's" });
+    await synced(page);
+    const calls = [];
+    page.on("request", (request) => request.url().startsWith(service.url) && calls.push(request.url()));
+    const signedOutNotice = "Another user signed in, or this one out, in another tab: reload this page.";
+
+    // The same user, loaded again in another tab (its config read again): nothing changes here.
+    const same = await openApp(context, app.url);
+    await synced(same);
+    await same.close();
+    assert.equal(await page.isHidden("#config-notice"), true, "no notice for the same user");
+    await syncNow(page);
+    assert.ok(calls.length > 0, "this tab still syncs");
+    assert.deepEqual(await connections(page), [["schwab", "First user's", "active"]]);
+
+    // Another user signs in, in another tab.
+    await signIn(randomUUID());
+    const other = await openApp(context, app.url);
+    await synced(other);
+    await page.waitForFunction((text) => document.querySelector("#config-notice").textContent === text, signedOutNotice, { timeout: 10_000 });
+    assert.equal(await page.isHidden("main"), true, "the first user's connections are hidden");
+    calls.length = 0;
+    await page.evaluate(() => window.dispatchEvent(new Event("online")));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.deepEqual(calls, [], "no call to the service under the first user's token");
+
+    // A sign-out (the host answers no config) read in another tab does the same.
+    const { context: second, page: first } = await openProfile(app);
+    t.after(() => second.close());
+    await synced(first);
+    await second.route("**/sync-config.json", (route) => route.fulfill({ status: 404, body: "" }));
+    const signedOut = await openApp(second, app.url);
+    assert.equal(await signedOut.isHidden("#sync-bar"), true, "the new tab syncs as no one");
+    await first.waitForFunction((text) => document.querySelector("#config-notice").textContent === text, signedOutNotice, { timeout: 10_000 });
+    assert.equal(await first.isHidden("main"), true);
+    assert.deepEqual([...page.errors, ...first.errors], []);
+  });
+
   test("a queue that cannot be written (quota exceeded) is said at the form, and nothing is stored or sent", { timeout: 180_000 }, async (t) => {
     const call = await signIn(randomUUID());
     const context = await launchChromium();

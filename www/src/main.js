@@ -18,7 +18,7 @@ import { coalesced } from "./sync/coalesced.js";
 import { localState } from "./sync/local-state.js";
 import { pendingQueue } from "./sync/pending-queue.js";
 import { clientId, readSnapshot } from "./sync/server-snapshot.js";
-import { syncConfig } from "./sync/sync-config.js";
+import { syncConfig, watchSignIn } from "./sync/sync-config.js";
 import { syncEngine } from "./sync/sync-engine.js";
 import { tabSync } from "./sync/tab-sync.js";
 import { uuidV7 } from "./sync/uuid-v7.js";
@@ -29,6 +29,8 @@ import { syncBar } from "./ui/sync-bar.js";
 
 /** Connections whose credentials expire within this many minutes are flagged. */
 const DUE_WITHIN_MINUTES = 30;
+/** What a page whose user another tab signed out says, and answers a command with. */
+const SIGNED_OUT = "Another user signed in, or this one out, in another tab: reload this page.";
 /** The timeline reads the event log this many at a time. */
 const EVENT_PAGE = 10_000;
 
@@ -118,7 +120,10 @@ const engine = config
       onWake: () => void sync(),
     })
   : null;
+/** Set when another tab reads another user's sign-in or a sign-out: this page then acts as no one. */
+let signedOut = false;
 const sync = coalesced(async () => {
+  if (signedOut) return;
   try {
     await engine?.sync();
   } catch (error) {
@@ -133,6 +138,7 @@ const sync = coalesced(async () => {
  * @param {Omit<import("./sync/pending-queue.js").PendingMutation, "id" | "userId">} mutation
  */
 async function run(mutation) {
+  if (signedOut) return { ok: false, error: SIGNED_OUT, code: "SIGNED_OUT" };
   const result = engine ? await engine.run(mutation) : await local.apply(mutation);
   await render();
   tabs.announce();
@@ -225,6 +231,14 @@ activeOnly.addEventListener("change", () => {
 setInterval(() => void render(), 60_000);
 
 if (engine) {
+  // Another tab signed another user in, or this one out: this page neither syncs under the last
+  // token nor shows the last user's connections any longer.
+  watchSignIn(userId, () => {
+    signedOut = true;
+    element("main").hidden = true;
+    element("#sync-bar").hidden = true;
+    topNotice("#config-notice")(SIGNED_OUT);
+  });
   // The page's state is made again from the service's last answer and the queue: a command whose
   // tab closed before it was applied here is applied now.
   await engine.start(async (connectionId) => (await repository.findById(connectionId))?.userId ?? null).catch((error) => {

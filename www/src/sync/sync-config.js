@@ -3,7 +3,7 @@
 // token and the token's user (npm start serves one for a local development user; a real app
 // would get the token from its sign-in). The last one read is kept for the page's offline loads,
 // and for a moment when the host answers 5xx; any other answer is the host's word, and one that
-// is not a config (a 404, a sign-in page) signs the kept one out. Without one, the app keeps its
+// is not a config (a 404, a sign-in page, a redirect to one) signs the kept one out. Without one, the app keeps its
 // connections in this browser alone.
 
 const KEPT = "connect-provider.syncConfig";
@@ -24,17 +24,46 @@ export async function syncConfig() {
   /** @type {Response} */
   let response;
   try {
-    response = await fetch("./sync-config.json", { cache: "no-store" });
+    // A redirect is not followed: a sign-in page elsewhere sends no CORS headers, so following it
+    // would reject as the network down does, and the page would sync on as the last user.
+    response = await fetch("./sync-config.json", { cache: "no-store", redirect: "manual" });
   } catch {
     return kept();
   }
   // A host failing, or asking to be tried later, says nothing of the sign-in: keep the config read last.
   if (response.status >= 500 || response.status === 408 || response.status === 429) return kept();
-  localStorage.removeItem(KEPT);
-  if (!response.ok) return null;
-  const config = checked(await response.json().catch(() => null));
-  if (config) localStorage.setItem(KEPT, JSON.stringify(config));
+  // The kept config is replaced in one write, never removed first: each write tells the other open
+  // tabs (watchSignIn), and a reload of the same user's tab must not read to them as a sign-out.
+  let config = null;
+  try {
+    if (response.ok) config = checked(await response.json().catch(() => null));
+  } finally {
+    if (config) localStorage.setItem(KEPT, JSON.stringify(config));
+    else localStorage.removeItem(KEPT);
+  }
   return config;
+}
+
+/**
+ * Calls `onSignedOut` once when another tab reads a config that is not `userId`'s (another user's
+ * sign-in, or a sign-out): this page then stops acting as `userId`. The same user's config read
+ * again (a reload, a new token) changes nothing.
+ * @param {string} userId @param {() => void} onSignedOut
+ */
+export function watchSignIn(userId, onSignedOut) {
+  const watch = (/** @type {StorageEvent} */ event) => {
+    if (event.storageArea !== localStorage || (event.key !== null && event.key !== KEPT)) return;
+    let now = null;
+    try {
+      now = kept()?.userId ?? null;
+    } catch {
+      // A config that is no config: no one's.
+    }
+    if (now === userId) return;
+    window.removeEventListener("storage", watch);
+    onSignedOut();
+  };
+  window.addEventListener("storage", watch);
 }
 
 /** The config the page read last (offline, or the host failing), if any. */
