@@ -129,6 +129,8 @@ export function createApi(glue) {
       #inner;
       #generation;
       #freed = false;
+      /** How many of this handler's `__start` calls are in wasm (an adapter may call `handle()` again). */
+      #entered = 0;
 
       constructor(...args) {
         this.#args = args;
@@ -156,10 +158,13 @@ export function createApi(glue) {
         }
         const since = generation;
         let started;
+        this.#entered += 1;
         try {
           started = inner.__start(command);
         } catch (trap) {
           return Promise.reject(since !== generation ? lastRecovery : recover(trap));
+        } finally {
+          this.#entered -= 1;
         }
         // The instance was replaced under this call (a nested call trapped).
         if (since !== generation) return Promise.reject(lastRecovery);
@@ -174,6 +179,20 @@ export function createApi(glue) {
       free() {
         if (this.#freed) return;
         this.#freed = true;
+        // Called by an adapter or a getter while this handler's `handle()` is in wasm, the Rust
+        // value is still borrowed: it is let go once that call has returned.
+        if (this.#entered > 0) {
+          queueMicrotask(() => {
+            try {
+              this.#release();
+            } catch (trap) {
+              recover(trap);
+            }
+          });
+        } else this.#release();
+      }
+
+      #release() {
         if (this.#generation === generation) this.#inner.free();
       }
     };
@@ -181,9 +200,7 @@ export function createApi(glue) {
 
   function credentialExpiry(expiresAt, now) {
     try {
-      // `now` is copied into wasm as a string: anything else goes as a clock wasm cannot read, so
-      // that wasm refuses it in its own words, where a string-like object of any length would be copied.
-      return glue.credentialExpiry(expiresAt, now === undefined || typeof now === "string" ? now : "");
+      return glue.credentialExpiry(expiresAt, now);
     } catch (error) {
       if (error instanceof TypeError) throw error;
       throw recover(error);

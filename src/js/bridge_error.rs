@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::application::{InvalidField, RepositoryError, MAX_ENCRYPTED_DATA_BYTES, MAX_TEXT_UNITS};
 use crate::js::raw::Refusal;
-use crate::js::seam::{Tag, MAX_KEYS, MAX_TOTAL_BYTES};
+use crate::js::seam::{Tag, MAX_KEYS, MAX_TOTAL_BYTES, MAX_TOTAL_UNITS};
 
 /// What a result's `error` starts with when the command itself is not one.
 pub const INVALID_COMMAND: &str = "Invalid command";
@@ -130,6 +130,9 @@ impl From<JsValue> for Refused {
             Tag::OtherType => format!("{at}is a {detail}"),
             Tag::TooManyBytes => format!("{at}holds more than {MAX_ENCRYPTED_DATA_BYTES} bytes"),
             Tag::PastTotalBytes => format!("{at}is past {MAX_TOTAL_BYTES} bytes in all"),
+            Tag::PastTotalUnits => {
+                format!("{at}is past {MAX_TOTAL_UNITS} characters and fields in all")
+            }
             Tag::OtherTypedArray => format!("{at}is a typed array that is not a Uint8Array"),
             Tag::TooManyItems => format!("{at}has more than {items} items"),
             Tag::InvalidDate => format!("{at}is an invalid Date"),

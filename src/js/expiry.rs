@@ -1,5 +1,6 @@
 //! The domain's expiry rules, exported so a UI flags credentials exactly as the domain judges them.
 
+use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
 use chrono::{DateTime, Utc};
@@ -10,22 +11,25 @@ use crate::domain::{CredentialExpiry, DEFAULT_EXPIRY_THRESHOLD};
 use crate::js::bridge_error::{BridgeError, Setup};
 use crate::js::ports::JsClock;
 
+/// The longest text read as a timestamp, as a command's `expiresAt` is: a longer one is refused
+/// without being copied into wasm.
+const MAX_TIMESTAMP_UNITS: u32 = 64;
+
 /// `"never"`, `"valid"`, `"expiring_soon"` (within five minutes) or `"expired"`, for an
 /// `expiresAt` as the handler takes it, judged at `now` (the current time when absent).
 #[wasm_bindgen(js_name = credentialExpiry, unchecked_return_type = "CredentialExpiry")]
 pub fn credential_expiry(
     #[wasm_bindgen(js_name = expiresAt, unchecked_param_type = "string | null")]
     expires_at: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "string")] now: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] now: JsValue,
 ) -> Result<String, JsValue> {
-    let expires_at = match expires_at.as_string() {
-        Some(text) => Some(timestamp(&text, "expiresAt")?),
-        None if expires_at.is_null() || expires_at.is_undefined() => None,
-        None => return Err(type_error("expiresAt")),
+    let expires_at = match expires_at.is_null() || expires_at.is_undefined() {
+        true => None,
+        false => Some(timestamp(&expires_at, "expiresAt")?),
     };
-    let now = match now {
-        Some(text) => timestamp(&text, "now")?,
-        None => JsClock.now(),
+    let now = match now.is_undefined() {
+        true => JsClock.now(),
+        false => timestamp(&now, "now")?,
     };
     Ok(
         CredentialExpiry::of(expires_at, now, DEFAULT_EXPIRY_THRESHOLD)
@@ -34,8 +38,14 @@ pub fn credential_expiry(
     )
 }
 
-fn timestamp(text: &str, name: &'static str) -> Result<DateTime<Utc>, JsValue> {
-    parse_rfc3339(text).ok_or_else(|| type_error(name))
+/// A string of at most `MAX_TIMESTAMP_UNITS` that reads as an RFC 3339 instant.
+fn timestamp(value: &JsValue, name: &'static str) -> Result<DateTime<Utc>, JsValue> {
+    value
+        .dyn_ref::<JsString>()
+        .filter(|text| text.length() <= MAX_TIMESTAMP_UNITS)
+        .and_then(|text| text.as_string())
+        .and_then(|text| parse_rfc3339(&text))
+        .ok_or_else(|| type_error(name))
 }
 
 fn type_error(name: &'static str) -> JsValue {

@@ -28,6 +28,8 @@ let limits;
 const tag = {};
 const op = {};
 let bytesLeft = 0;
+/** What is left of the pack's budget of text and structure (`MAX_TOTAL_UNITS`). */
+let unitsLeft = 0;
 /** The keys the module has sent this instance, by their numbers (the pack's `NEW_KEY`, out). */
 let keys = [];
 /** The keys sent to the module this instance, and their numbers (`NEW_KEY`, in): the few
@@ -41,10 +43,10 @@ let addedKeys = [];
  * `memory`: the instance's; `tagNames`, `opNames`, `literalNames`: the names in the order of
  * their numbers, separated by spaces. A literal this file cannot build fails the instance's start.
  */
-export function configure(memory, maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes, tagNames, opNames, literalNames) {
+export function configure(memory, maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes, maxTotalUnits, tagNames, opNames, literalNames) {
   wasmMemory = memory;
   memoryOps = memoryBytes = undefined;
-  limits = { maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes };
+  limits = { maxTextUnits, maxBytes, maxKeys, maxDepth, maxTotalBytes, maxTotalUnits };
   tagNames.split(" ").forEach((name, number) => {
     tag[name] = number;
   });
@@ -341,12 +343,18 @@ export function copyBytes(source, target) {
  */
 export function pack(value, maxItems) {
   bytesLeft = limits.maxTotalBytes;
+  unitsLeft = limits.maxTotalUnits;
   length = 0;
   texts = [];
   chunks = [];
   addedKeys = [];
   try {
     put(value, maxItems, 0);
+    // A getter read after a Uint8Array may have detached or shrunk its buffer: `packed` would then
+    // throw inside wasm, where no error is the caller's.
+    for (let i = 0; i < chunks.length; i += 2) {
+      if (byteLength(chunks[i]) !== chunks[i + 1]) throw new Refusal(tag.UNREADABLE, "a Uint8Array changed while the answer was read");
+    }
   } catch (reason) {
     texts = chunks = undefined;
     for (const key of addedKeys) inKeys.delete(key);
@@ -424,8 +432,15 @@ function within(reason, step) {
   return reason;
 }
 
+/** Takes `units` from the pack's budget of text and structure. */
+function spend(units) {
+  unitsLeft -= units;
+  if (unitsLeft < 0) throw new Refusal(tag.PAST_TOTAL_UNITS);
+}
+
 function putText(value, code = op.TEXT) {
   if (value.length > limits.maxTextUnits) throw new Refusal(tag.TOO_LONG);
+  spend(value.length);
   if (!wellFormed(value)) throw new Refusal(tag.LONE_SURROGATE);
   push2(code, value.length);
   texts.push(value);
@@ -482,6 +497,7 @@ function putObject(value, maxItems, depth) {
   }
   const keys = objectKeys(value);
   if (keys.length > limits.maxKeys) throw new Refusal(tag.TOO_MANY_PROPERTIES);
+  spend(2 + 2 * keys.length);
   push(op.OBJECT);
   for (const key of keys) {
     try {
@@ -497,6 +513,7 @@ function putObject(value, maxItems, depth) {
 function putArray(value, limit, maxItems, depth) {
   const length = value.length;
   if (length > limit) throw new Refusal(tag.TOO_MANY_ITEMS, limit);
+  spend(2 + 2 * length);
   push(op.LIST);
   for (let i = 0; i < length; i++) {
     try {

@@ -22,6 +22,9 @@ named_enum! {
         TooManyProperties = "TOO_MANY_PROPERTIES",
         TooManyBytes = "TOO_MANY_BYTES",
         PastTotalBytes = "PAST_TOTAL_BYTES",
+        /// More text and structure in all than `MAX_TOTAL_UNITS`: an object shared many times
+        /// over is packed once for each reference, so its size in JS says nothing of this.
+        PastTotalUnits = "PAST_TOTAL_UNITS",
         OtherTypedArray = "OTHER_TYPED_ARRAY",
         InvalidDate = "INVALID_DATE",
         /// A symbol or a bigint.
@@ -44,6 +47,9 @@ pub const MAX_KEYS: u32 = 64;
 pub const MAX_DEPTH: u32 = 6;
 /// All the bytes one pack may hold, however many Uint8Arrays they come in.
 pub const MAX_TOTAL_BYTES: u32 = 16 * 1024 * 1024;
+/// All the text (in UTF-16 units) and structure (two a property or item, two an object or
+/// array) one pack may hold: a list of 10,000 records takes about 4 million.
+pub const MAX_TOTAL_UNITS: u32 = 16 * 1024 * 1024;
 
 /// Called once per instance, when the package registers its runtime: `seam.js` starts afresh,
 /// its pack keys forgotten, and so does this side.
@@ -56,6 +62,7 @@ pub fn configure() {
         MAX_KEYS,
         MAX_DEPTH,
         MAX_TOTAL_BYTES,
+        MAX_TOTAL_UNITS,
         Tag::NAMES,
         Op::NAMES,
         Literal::NAMES,

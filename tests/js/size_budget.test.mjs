@@ -21,9 +21,11 @@ import { gzipSync } from "node:zlib";
 // Disconnect a tenth); the safeguards of the review after it (a fresh instance after any trap, the
 // runtime's messages tied to their instance, an async onEventBusError's rejection reported,
 // handle() after free() refused alone, the deadline queues of past timeouts dropped) to 59,594 B
-// and JS glue 9,392 B;
+// and JS glue 9,392 B; the limits of a later review (a pack's budget of text and structure, its
+// bytes measured again, an adapter's error cut to 1,024 units, a handler freed from inside its own
+// call) to 59,766 B and JS glue 9,569 B;
 // docs/performance.md says what each part costs.
-const BUDGET = { wasm: 60_000, glue: 9_530, together: 69_700 };
+const BUDGET = { wasm: 60_000, glue: 9_660, together: 69_700 };
 const pkg = dirname(createRequire(import.meta.url).resolve("connect-provider/package.json"));
 const gzipped = (files) => files.reduce((sum, file) => sum + gzipSync(readFileSync(join(pkg, file)), { level: 9 }).length, 0);
 

@@ -23,6 +23,7 @@ extern "C" {
         max_keys: u32,
         max_depth: u32,
         max_total_bytes: u32,
+        max_total_units: u32,
         tag_names: &str,
         op_names: &str,
         literal_names: &str,
