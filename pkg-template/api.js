@@ -28,6 +28,14 @@ export function createApi(glue) {
   /** The result of the call that is starting, when it needed no waiting (call 0). */
   let immediate;
   let timer;
+  /**
+   * Calls into wasm on the stack now (an adapter or a getter can call in again). A trap under
+   * one of them is recovered from at once, but the instance is replaced only when the outermost
+   * returns: the old instance's frames below still run, and wasm-bindgen's glue would otherwise
+   * hand them the new instance's memory. Until then no call goes into wasm.
+   */
+  let depth = 0;
+  let replacing = false;
 
   function recover(trap) {
     const detail = panicMessage || String(trap?.message ?? trap);
@@ -46,14 +54,33 @@ export function createApi(glue) {
     const calls = [...waiting.values()];
     waiting.clear();
     for (const call of calls) call.reject(error);
-    install();
+    if (depth > 0) replacing = true;
+    else install();
     return error;
+  }
+
+  /** Runs a call into wasm that may run a caller's code, counting it in `depth`. */
+  function inWasm(call) {
+    depth += 1;
+    try {
+      return call();
+    } finally {
+      depth -= 1;
+      if (depth === 0 && replacing) {
+        replacing = false;
+        try {
+          install();
+        } catch {
+          // A fresh instance that cannot start: the next call tries again through recover.
+        }
+      }
+    }
   }
 
   /** Runs a call into wasm, turning a trap into recovery. */
   function guarded(call) {
     try {
-      call();
+      inWasm(call);
     } catch (trap) {
       recover(trap);
     }
@@ -134,13 +161,18 @@ export function createApi(glue) {
 
       constructor(...args) {
         this.#args = args;
-        this.#inner = new Generated(...args);
+        // Made under a nested trap, before the instance is replaced: made on the fresh one.
+        if (replacing) {
+          this.#generation = -1;
+          return;
+        }
+        this.#inner = inWasm(() => new Generated(...args));
         this.#generation = generation;
       }
 
       #current() {
         if (this.#generation !== generation) {
-          this.#inner = new Generated(...this.#args);
+          this.#inner = inWasm(() => new Generated(...this.#args));
           this.#generation = generation;
         }
         return this.#inner;
@@ -149,6 +181,7 @@ export function createApi(glue) {
       /** Resolves with `{ ok: true, value }` or `{ ok: false, error }`; rejects only on a trap, or once freed. */
       handle(command) {
         if (this.#freed) return Promise.reject(new TypeError(`connect-provider: ${this.constructor.name}.handle() called after free()`));
+        if (replacing) return Promise.reject(lastRecovery);
         let inner;
         try {
           inner = this.#current();
@@ -160,7 +193,7 @@ export function createApi(glue) {
         let started;
         this.#entered += 1;
         try {
-          started = inner.__start(command);
+          started = inWasm(() => inner.__start(command));
         } catch (trap) {
           return Promise.reject(since !== generation ? lastRecovery : recover(trap));
         } finally {
@@ -199,6 +232,7 @@ export function createApi(glue) {
   }
 
   function credentialExpiry(expiresAt, now) {
+    if (replacing) throw lastRecovery;
     try {
       return glue.credentialExpiry(expiresAt, now);
     } catch (error) {
@@ -216,6 +250,9 @@ export function createApi(glue) {
   }
   Object.assign(api, constants);
   api.credentialExpiry = credentialExpiry;
-  api.wasmMemoryBytes = () => glue.wasmMemoryBytes();
+  api.wasmMemoryBytes = () => {
+    if (replacing) throw lastRecovery;
+    return glue.wasmMemoryBytes();
+  };
   return api;
 }

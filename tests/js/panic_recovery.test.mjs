@@ -111,3 +111,40 @@ test("credentialExpiry refuses a `now` that is no string by name, copying nothin
   assert.equal(api.wasmMemoryBytes(), before, "nothing was copied");
   assert.equal(api.credentialExpiry("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"), "expired");
 });
+
+test("a trap under a call an adapter makes (handle() with the stack nearly used up) replaces the instance only once the outer call has returned: one restart, whose error every call in flight gets, and the next calls work", async () => {
+  const other = new api.GetProviderConnectionHandler({ findById: () => new Promise((resolve) => setTimeout(() => resolve(storedRecord()), 100)) });
+  const inFlight = other.handle({ connectionId: CONNECTION_ID, userId: USER_ID });
+  const victim = new api.GetProviderConnectionHandler({ findById: async () => null });
+  /** @type {Promise<unknown> | undefined} */
+  let nested;
+  // Down to the stack's end, then a handle() at each frame on the way back up until one is made:
+  // the first that gets past its own start overflows inside the call into wasm.
+  const deep = () => {
+    try {
+      deep();
+    } catch {}
+    if (nested === undefined) {
+      try {
+        nested = victim.handle({ connectionId: CONNECTION_ID, userId: USER_ID });
+      } catch {}
+    }
+  };
+  const outer = new api.GetProviderConnectionHandler({
+    findById() {
+      deep();
+      // A plain value: the old instance goes on to read it, on its own memory.
+      return storedRecord();
+    },
+  });
+  const settled = await Promise.allSettled([outer.handle({ connectionId: CONNECTION_ID, userId: USER_ID }), nested, inFlight]);
+  assert.deepEqual(settled.map(({ status }) => status), ["rejected", "rejected", "rejected"]);
+  const [reason, ...others] = settled.map((outcome) => /** @type {PromiseRejectedResult} */ (outcome).reason);
+  assert.match(reason.message, /^connect-provider: internal error \(Maximum call stack size exceeded\); the module was restarted$/);
+  for (const same of others) assert.equal(same, reason, "one restart, not a second from the old instance reading the new one's memory");
+  const many = Array.from({ length: 50 }, (_, i) => storedRecord({ id: `0190f5b2-3c4d-7e8f-9a0b-${String(i).padStart(12, "0")}`, alias: `a${i}` }));
+  const lister = new api.ListProviderConnectionsHandler({ findByUserId: async () => many, findActiveByUser: async () => many });
+  const listed = await lister.handle({ userId: USER_ID });
+  assert.deepEqual([listed.ok, listed.value.connections.length, listed.value.connections.map((c) => c.alias).sort().at(-1)], [true, 50, "a9"]);
+  assert.equal((await outer.handle({ connectionId: CONNECTION_ID, userId: USER_ID })).ok, true, "a handler made before the restart works on the fresh instance");
+});

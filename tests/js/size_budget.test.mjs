@@ -23,9 +23,10 @@ import { gzipSync } from "node:zlib";
 // handle() after free() refused alone, the deadline queues of past timeouts dropped) to 59,594 B
 // and JS glue 9,392 B; the limits of a later review (a pack's budget of text and structure, its
 // bytes measured again, an adapter's error cut to 1,024 units, a handler freed from inside its own
-// call) to 59,766 B and JS glue 9,569 B;
+// call) to 59,766 B and JS glue 9,569 B, and a trap under a nested call replacing the instance only
+// once the outer call has returned to JS glue 9,661 B;
 // docs/performance.md says what each part costs.
-const BUDGET = { wasm: 60_000, glue: 9_660, together: 69_700 };
+const BUDGET = { wasm: 60_000, glue: 9_760, together: 69_800 };
 const pkg = dirname(createRequire(import.meta.url).resolve("connect-provider/package.json"));
 const gzipped = (files) => files.reduce((sum, file) => sum + gzipSync(readFileSync(join(pkg, file)), { level: 9 }).length, 0);
 
