@@ -810,6 +810,35 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.deepEqual([...page.errors, ...first.errors], []);
   });
 
+  test("a rebuild left unfinished in one tab (a write failed, or the tab closed) is finished by the next command of another, offline", { timeout: 180_000 }, async (t) => {
+    const call = await signIn(randomUUID());
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    await synced(page);
+    await context.setOffline(true);
+    await connect(page, { provider: "schwab", alias: "Made offline" });
+    const other = await openApp(context, app.url);
+    assert.deepEqual(await connections(other), [["schwab", "Made offline", "active"]]);
+    // The first tab makes its state again on its reload, but the log refuses its writes: the
+    // snapshot (no connection) is in place, the queued connect is not.
+    await quotaExceededOn(page, { store: "events", method: "add", where: "init" });
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    assert.deepEqual(await connections(page), [], "the state as the failed rebuild left it");
+    await page.close();
+    await connect(other, { provider: "fidelity", alias: "Second" });
+    assert.equal(await other.textContent("#form-status"), "Connected fidelity.");
+    const both = [["fidelity", "Second", "active"], ["schwab", "Made offline", "active"]];
+    assert.deepEqual((await connections(other)).sort(), both, "the queued connect is in place again");
+    await other.reload();
+    await other.waitForSelector("body[data-ready=true]");
+    assert.deepEqual((await connections(other)).sort(), both);
+    await context.setOffline(false);
+    await syncNow(other);
+    assert.deepEqual((await serviceState(call)).connections.map((c) => c.alias).sort(), ["Made offline", "Second"]);
+    assert.deepEqual(other.errors, []);
+  });
+
   test("a queue that cannot be written (quota exceeded) is said at the form, and nothing is stored or sent", { timeout: 180_000 }, async (t) => {
     const call = await signIn(randomUUID());
     const context = await launchChromium();

@@ -57,6 +57,8 @@ export function commandOf(userId, { name, args }) {
  */
 export function localState({ userId, store, handlers }) {
   const queue = pendingQueue(userId);
+  /** Set while a rebuild is under way, for every tab of the profile to see (localStorage is shared and synchronous). */
+  const unfinishedKey = `connect-provider.rebuilding.${userId}`;
   return {
     /**
      * Runs one command on the page's state. @param {Pick<PendingMutation, "name" | "args">} mutation
@@ -71,10 +73,23 @@ export function localState({ userId, store, handlers }) {
      */
     async rebuild() {
       const snapshot = await readSnapshot(userId);
+      // Between the snapshot's write and the last command's, the page's state lacks commands that
+      // wait: a tab closed meanwhile, or a command whose write failed here, leaves the mark, and the
+      // next command or sync of any tab makes the state again first (`unfinished`).
+      localStorage.setItem(unfinishedKey, String(Date.now()));
       await store.replaceUser(userId, { records: snapshot.connections.map(recordOfView), events: snapshot.events });
       const pending = await queue.all(snapshot.lastMutationId);
-      for (const mutation of pending) await this.apply(mutation);
+      let complete = true;
+      for (const mutation of pending) {
+        const result = await this.apply(mutation);
+        // The domain's refusal is the state's answer; the page's database failing is not.
+        if (!result.ok && result.code === "DATABASE_ERROR") complete = false;
+      }
+      if (complete) localStorage.removeItem(unfinishedKey);
       return { pending, serverEventIds: new Set(snapshot.events.map((event) => event.eventId)) };
     },
+
+    /** Whether the last rebuild of this user's state did not finish (its tab closed, or a write of its failed). */
+    unfinished: () => localStorage.getItem(unfinishedKey) !== null,
   };
 }

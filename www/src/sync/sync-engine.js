@@ -220,6 +220,10 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
      */
     async run(mutation) {
       const result = await navigator.locks.request(STATE_LOCK, async () => {
+        if (local.unfinished()) {
+          await local.rebuild();
+          onChange();
+        }
         const id = await queue.add(mutation);
         let outcome;
         try {
@@ -255,7 +259,11 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
      */
     sync: () =>
       navigator.locks.request(SYNC_LOCK, async () => {
-        if (!navigator.onLine || performance.now() < quietUntil) return report();
+        if (!navigator.onLine || performance.now() < quietUntil) {
+          // Offline, a rebuild another tab left unfinished is finished here, from what this profile holds.
+          if (local.unfinished()) await rebuild();
+          return report();
+        }
         held = "syncing";
         onStatus("syncing", -1);
         /** @type {Rejection[]} */
