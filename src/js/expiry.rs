@@ -9,11 +9,8 @@ use crate::application::Clock;
 use crate::domain::instant::parse_rfc3339;
 use crate::domain::{CredentialExpiry, DEFAULT_EXPIRY_THRESHOLD};
 use crate::js::bridge_error::{BridgeError, Setup};
+use crate::js::decode::MAX_SHORT_TEXT_UNITS;
 use crate::js::ports::JsClock;
-
-/// The longest text read as a timestamp, as a command's `expiresAt` is: a longer one is refused
-/// without being copied into wasm.
-const MAX_TIMESTAMP_UNITS: u32 = 64;
 
 /// `"never"`, `"valid"`, `"expiring_soon"` (within five minutes) or `"expired"`, for an
 /// `expiresAt` as the handler takes it, judged at `now` (the current time when absent).
@@ -23,13 +20,15 @@ pub fn credential_expiry(
     expires_at: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "string")] now: JsValue,
 ) -> Result<String, JsValue> {
-    let expires_at = match expires_at.is_null() || expires_at.is_undefined() {
-        true => None,
-        false => Some(timestamp(&expires_at, "expiresAt")?),
+    let expires_at = if expires_at.is_null() || expires_at.is_undefined() {
+        None
+    } else {
+        Some(timestamp(&expires_at, "expiresAt")?)
     };
-    let now = match now.is_undefined() {
-        true => JsClock.now(),
-        false => timestamp(&now, "now")?,
+    let now = if now.is_undefined() {
+        JsClock.now()
+    } else {
+        timestamp(&now, "now")?
     };
     Ok(
         CredentialExpiry::of(expires_at, now, DEFAULT_EXPIRY_THRESHOLD)
@@ -38,11 +37,12 @@ pub fn credential_expiry(
     )
 }
 
-/// A string of at most `MAX_TIMESTAMP_UNITS` that reads as an RFC 3339 instant.
+/// A string of at most `MAX_SHORT_TEXT_UNITS`, as a command's `expiresAt`, that reads as an RFC
+/// 3339 instant; a longer one is refused without being copied into wasm.
 fn timestamp(value: &JsValue, name: &'static str) -> Result<DateTime<Utc>, JsValue> {
     value
         .dyn_ref::<JsString>()
-        .filter(|text| text.length() <= MAX_TIMESTAMP_UNITS)
+        .filter(|text| text.length() <= MAX_SHORT_TEXT_UNITS)
         .and_then(|text| text.as_string())
         .and_then(|text| parse_rfc3339(&text))
         .ok_or_else(|| type_error(name))

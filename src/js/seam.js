@@ -357,6 +357,7 @@ export function pack(value, maxItems) {
     }
   } catch (reason) {
     texts = chunks = undefined;
+    clearOps();
     for (const key of addedKeys) inKeys.delete(key);
     throw reason instanceof Refusal ? reason : new Refusal(tag.UNREADABLE, describe(reason));
   }
@@ -382,10 +383,16 @@ export function packed(opsTarget, bytesTarget, textTarget) {
   for (let i = 0, at = 0; i < chunks.length; at += chunks[i + 1], i += 2) bytesTarget.set(chunks[i], at);
   const { written } = encoder.encodeInto(text, textTarget);
   text = chunks = undefined;
-  // The ops may hold a secret's bytes as numbers (a store that keeps them as an array).
-  ops.fill(0, 0, length);
-  if (ops.length > 1 << 16) ops = new Float64Array(1024);
+  clearOps();
   return written;
+}
+
+/** The ops zeroed (they may hold a secret's bytes as numbers, from a store that keeps them as an
+ * array), and a buffer grown large given back, whether the pack was handed over or refused. */
+function clearOps() {
+  ops.fill(0, 0, length);
+  length = 0;
+  if (ops.length > 1 << 16) ops = new Float64Array(1024);
 }
 
 const encoder = new TextEncoder();

@@ -48,8 +48,9 @@ pub const MAX_DEPTH: u32 = 6;
 /// All the bytes one pack may hold, however many Uint8Arrays they come in.
 pub const MAX_TOTAL_BYTES: u32 = 16 * 1024 * 1024;
 /// All the text (in UTF-16 units) and structure (two a property or item, two an object or
-/// array) one pack may hold: a list of 10,000 records takes about 4 million.
-pub const MAX_TOTAL_UNITS: u32 = 16 * 1024 * 1024;
+/// array) one pack may hold: a list of 10,000 records takes about 4 million, and about 6.5
+/// million with every field at the longest the checks let through.
+pub const MAX_TOTAL_UNITS: u32 = 8 * 1024 * 1024;
 
 /// Called once per instance, when the package registers its runtime: `seam.js` starts afresh,
 /// its pack keys forgotten, and so does this side.

@@ -778,7 +778,9 @@ describe("one browser profile, and a sync cut short or raced", () => {
     page.on("request", (request) => request.url().startsWith(service.url) && calls.push(request.url()));
     const signedOutNotice = "Another user signed in, or this one out, in another tab: reload this page.";
 
-    // The same user, loaded again in another tab (its config read again): nothing changes here.
+    // The same user, loaded again in another tab, its config read again and changed (another
+    // sync interval), so that the kept config is written and this tab hears of it: nothing changes here.
+    signedIn.syncEveryMs = 600_001;
     const same = await openApp(context, app.url);
     await synced(same);
     await same.close();
@@ -793,6 +795,10 @@ describe("one browser profile, and a sync cut short or raced", () => {
     await synced(other);
     await page.waitForFunction((text) => document.querySelector("#config-notice").textContent === text, signedOutNotice, { timeout: 10_000 });
     assert.equal(await page.isHidden("main"), true, "the first user's connections are hidden");
+    // A change in another tab is told to this one, whose engine reports what waits: the bar stays hidden.
+    await connect(other, { provider: "vanguard", alias: "Second user's" });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(await page.evaluate(() => document.querySelector("#sync-bar").hidden), true, "the sync bar stays hidden");
     calls.length = 0;
     await page.evaluate(() => window.dispatchEvent(new Event("online")));
     await new Promise((resolve) => setTimeout(resolve, 1_500));

@@ -101,6 +101,8 @@ const lister = new ListProviderConnectionsHandler(repository);
 const expiring = new ListExpiringConnectionsHandler(repository);
 const local = localState({ userId, store, handlers: { connect: connecter, refresh: refresher, disconnect: disconnecter } });
 const bar = syncBar({ bar: element("#sync-bar"), status: element("#sync-status"), notice: element("#sync-notice"), button: element("#sync-now") });
+/** Set when another tab reads another user's sign-in or a sign-out: this page then acts as no one. */
+let signedOut = false;
 const engine = config
   ? syncEngine({
       userId,
@@ -108,7 +110,10 @@ const engine = config
       endpoint: config,
       local,
       sealer,
-      onStatus: bar.status,
+      // Signed out by another tab: the bar stays hidden, whatever this page's engine still reports.
+      onStatus: (state, count, synced) => {
+        if (!signedOut) bar.status(state, count, synced);
+      },
       onRejected: (rejections) => {
         bar.rejected(rejections);
         tabs.announceRejected(userId, rejections);
@@ -120,8 +125,6 @@ const engine = config
       onWake: () => void sync(),
     })
   : null;
-/** Set when another tab reads another user's sign-in or a sign-out: this page then acts as no one. */
-let signedOut = false;
 const sync = coalesced(async () => {
   if (signedOut) return;
   try {

@@ -9,8 +9,9 @@ use crate::application::{
 use crate::domain::{MAX_ALIAS_CHARS, MAX_PROVIDER_SLUG_CHARS};
 use crate::js::raw::is_plain_object;
 
-/// The longest credential type name and timestamp worth reading.
-const MAX_SHORT_TEXT_UNITS: u32 = 64;
+/// The longest credential type name and timestamp worth reading (`credentialExpiry` reads its
+/// timestamps within it too).
+pub const MAX_SHORT_TEXT_UNITS: u32 = 64;
 
 /// A ConnectProvider command, and the caller's whole slug when it was too long to copy (the
 /// command holds its first code points).

@@ -7,7 +7,7 @@ mod connect_provider;
 mod field;
 mod lifecycle_commands;
 
-pub use connect_provider::{connect_provider_command, ConnectInput};
+pub use connect_provider::{connect_provider_command, ConnectInput, MAX_SHORT_TEXT_UNITS};
 pub use lifecycle_commands::{
     disconnect_provider_command, get_provider_connection_query, list_expiring_connections_query,
     list_provider_connections_query, refresh_provider_tokens_command,
