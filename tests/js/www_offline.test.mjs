@@ -732,18 +732,34 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.deepEqual(page.errors, []);
   });
 
-  test("a host that answers its sign-in page for the config signs the kept config out: the page syncs as no one, online or offline", { timeout: 180_000 }, async (t) => {
+  /** A new user signed in on a profile of their own, with one connection synced. */
+  async function signedInWithAConnection(t, alias) {
     await signIn(randomUUID());
     const { context, page } = await openProfile(app);
     t.after(() => context.close());
     await synced(page);
-    await connect(page, { provider: "schwab", alias: "Signed in" });
+    await connect(page, { provider: "schwab", alias });
     await synced(page);
-    await page.route("**/sync-config.json", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>Sign in</title>" }));
+    return { context, page };
+  }
+
+  /**
+   * A user signed in and synced, then the host answering the config with `answer`: the reloaded
+   * page syncs as no one, shows none of the user's connections, and keeps no config.
+   */
+  async function signedOutBy(t, answer) {
+    const { context, page } = await signedInWithAConnection(t, "Signed in");
+    await page.route("**/sync-config.json", (route) => route.fulfill(answer));
     await page.reload();
     await page.waitForSelector("body[data-ready=true]");
     assert.equal(await page.isHidden("#sync-bar"), true, "no sync under the kept token");
     assert.deepEqual(await connections(page), [], "nor the signed-out user's connections");
+    assert.equal(await page.evaluate(() => localStorage.getItem("connect-provider.syncConfig")), null, "the kept config gone");
+    return { context, page };
+  }
+
+  test("a host that answers its sign-in page for the config signs the kept config out: the page syncs as no one, online or offline", { timeout: 180_000 }, async (t) => {
+    const { context, page } = await signedOutBy(t, { status: 200, contentType: "text/html", body: "<!doctype html><title>Sign in</title>" });
     await page.unroute("**/sync-config.json");
     await context.setOffline(true);
     await page.reload();
@@ -752,28 +768,12 @@ describe("one browser profile, and a sync cut short or raced", () => {
   });
 
   test("a host that redirects the config to a sign-in elsewhere (single sign-on) signs the kept config out", { timeout: 180_000 }, async (t) => {
-    await signIn(randomUUID());
-    const { context, page } = await openProfile(app);
-    t.after(() => context.close());
-    await synced(page);
-    await connect(page, { provider: "schwab", alias: "Before the redirect" });
-    await synced(page);
     // A cross-origin sign-in page sends no CORS headers: a followed redirect would reject like the network down.
-    await page.route("**/sync-config.json", (route) => route.fulfill({ status: 302, headers: { location: "https://sign-in.invalid/login" } }));
-    await page.reload();
-    await page.waitForSelector("body[data-ready=true]");
-    assert.equal(await page.isHidden("#sync-bar"), true, "no sync under the kept token");
-    assert.deepEqual(await connections(page), [], "nor the signed-out user's connections");
-    assert.equal(await page.evaluate(() => localStorage.getItem("connect-provider.syncConfig")), null, "the kept config gone");
+    await signedOutBy(t, { status: 302, headers: { location: "https://sign-in.invalid/login" } });
   });
 
   test("a tab left open stops syncing and hides its user's connections when another tab reads another user's sign-in or a sign-out; the same user's does not", { timeout: 180_000 }, async (t) => {
-    await signIn(randomUUID());
-    const { context, page } = await openProfile(app);
-    t.after(() => context.close());
-    await synced(page);
-    await connect(page, { provider: "schwab", alias: "First user's" });
-    await synced(page);
+    const { context, page } = await signedInWithAConnection(t, "First user's");
     const calls = [];
     page.on("request", (request) => request.url().startsWith(service.url) && calls.push(request.url()));
     const signedOutNotice = "Another user signed in, or this one out, in another tab: reload this page.";
