@@ -258,7 +258,7 @@ export function writeCases(harness, onFresh) {
       }, 1);
     }),
 
-    "a database that fails at any call: through Connect, Refresh and Disconnect, the change is stored exactly when its Succeeded event is logged": onFresh(async (db) => {
+    "a database that fails at any call: through Connect, Refresh and Disconnect, and a Connect keeping an Idempotency-Key answer or a sync advance, the change is stored exactly when its Succeeded event is logged, and so is what the commit keeps with it": onFresh(async (db) => {
       if (!db.faulty) {
         // A store that passes without its faults tried has not passed this case: leaving it out is said.
         if (harness.faults !== false) throw new Error("conformance: this harness's database has no faulty(): give it one (a second client that fails from a given call on), or set faults: false on the harness to leave the fault case out");
@@ -311,6 +311,49 @@ export function writeCases(harness, onFresh) {
           failure: databaseError,
         },
       };
+      /** A Connect whose commit carries `options(userId)` too, as a service's keyed request or sync push does. */
+      const connectCommitting = (/** @type {(userId: string) => object} */ options) => ({
+        ...commands.Connect,
+        run: (/** @type {ConnectionStore} */ s, /** @type {string} */ userId, /** @type {{ providerId?: string }} */ subject) => {
+          const repository = { ...s.repository, commit: (/** @type {any} */ record, /** @type {any[]} */ events) => s.repository.commit(record, events, options(userId)) };
+          return commands.Connect.run({ ...s, repository }, userId, subject);
+        },
+      });
+      /** @type {Record<string, (userId: string) => Promise<boolean>>} whether what a command's options keep was kept, by command */
+      const keptWith = {};
+      if (harness.idempotency !== false) {
+        // The answer to an Idempotency-Key, kept in the commit: replayed exactly when the change is stored.
+        const keys = /** @type {import("./index.js").IdempotencyStore} */ (/** @type {any} */ (store).idempotency);
+        const tokens = new Map();
+        const KEY = "fault-key";
+        const FP = "f".repeat(64);
+        const response = { status: 201, body: { kept: true } };
+        commands["Connect with an Idempotency-Key"] = {
+          ...connectCommitting((userId) => ({ idempotency: { userId, key: KEY, token: tokens.get(userId), response } })),
+          prepare: async (userId) => {
+            const claim = await keys.claim(userId, KEY, FP, Date.now(), 600_000);
+            equal(claim.state, "claimed", "the key is claimed before the command");
+            tokens.set(userId, /** @type {any} */ (claim).token);
+            return { providerId: uuid() };
+          },
+        };
+        keptWith["Connect with an Idempotency-Key"] = async (userId) => {
+          const again = await keys.claim(userId, KEY, FP, Date.now(), 600_000);
+          if (again.state === "replay") deepEqual(again.response, response, "the kept answer");
+          else equal(again.state, "running", `a key whose answer was not kept is still claimed: ${JSON.stringify(again)}`);
+          return again.state === "replay";
+        };
+      }
+      if (harness.sync !== false) {
+        // A sync client's advance past its mutation, in the commit: moved exactly when the change is stored.
+        const sync = /** @type {import("./index.js").SyncClients} */ (/** @type {any} */ (store).sync);
+        commands["Connect as a sync push's mutation"] = connectCommitting((userId) => ({ mutation: { userId, clientId: "fault-client", from: 0, to: 1 } }));
+        keptWith["Connect as a sync push's mutation"] = async (userId) => {
+          const last = await sync.lastMutation(userId, "fault-client");
+          ok(last === 0 || last === 1, `the client is at 0 or 1: ${last}`);
+          return last === 1;
+        };
+      }
       for (const [name, command] of Object.entries(commands)) {
         for (let failFrom = 1; ; failFrom += 1) {
           if (failFrom > MAX_FAIL_FROM) throw new Error(`${name}: still failing from call ${MAX_FAIL_FROM}: does faulty() count every call?`);
@@ -329,6 +372,7 @@ export function writeCases(harness, onFresh) {
           const log = await store.events({ userId });
           const logged = log.some((e) => e.eventType === command.succeeded && (subject.providerId ? /** @type {any} */ (e).providerId === subject.providerId : /** @type {any} */ (e).connectionId === subject.connectionId));
           equal(changed, logged, `${where}: the table changed (${changed}) exactly when ${command.succeeded} is logged (${logged})`);
+          if (keptWith[name]) equal(await keptWith[name](userId), changed, `${where}: what the commit's options keep was kept exactly when the table changed (${changed})`);
           if (harness.outbox !== false) {
             const queued = (await /** @type {import("./index.js").OutboxConnectionStore} */ (store).outbox.pending(1000)).map((entry) => entry.event).filter((e) => e.userId === userId);
             deepEqual(queued, log, `${where}: the outbox holds exactly the user's logged events`);

@@ -168,12 +168,13 @@ export function storeConformanceCases(harness) {
 
     "100 concurrent connects for one user are all saved, listed and logged in order": onFresh(async ({ store }) => {
       const userId = uuid();
-      const providerId = uuid();
+      // One provider a connect, so that each event names its command.
+      const providerIds = Array.from({ length: 100 }, () => uuid());
       const connect = new harness.api.ConnectProviderHandler(store.repository, store.eventBus);
       const secrets = Array.from({ length: 100 }, (_, n) => secret(64 + n));
       const results = await Promise.all(
         secrets.map((encryptedData, n) =>
-          connect.handle({ userId, providerId, providerSlug: "schwab", alias: `Account ${n}`, credentials: { encryptedData, credentialType: "oauth2" } }),
+          connect.handle({ userId, providerId: providerIds[n], providerSlug: "schwab", alias: `Account ${n}`, credentials: { encryptedData, credentialType: "oauth2" } }),
         ),
       );
       ok(results.every((result) => result.ok), `every connect succeeds: ${JSON.stringify(results.find((result) => !result.ok))}`);
@@ -183,26 +184,27 @@ export function storeConformanceCases(harness) {
       deepEqual(saved.map((record) => record.id).sort(), [...ids].sort(), "every connection saved");
       for (const record of saved) {
         const n = Number(/** @type {string} */ (record.alias).slice("Account ".length));
+        equal(record.id, ids[n], `${record.alias} is the connection its connect answered`);
+        equal(record.providerId, providerIds[n], `the provider of ${record.alias}`);
         deepEqual(record.credentials?.encryptedData, secrets[n], `the secret of ${record.alias}`);
       }
       const list = await new harness.api.ListProviderConnectionsHandler(store.repository).handle({ userId });
       ok(list.ok, "the list succeeds");
       equal(/** @type {any} */ (list).value.totalCount, 100, "listed");
-      const log = await store.events({ userId });
+      const log = /** @type {any[]} */ (await store.events({ userId }));
       equal(log.length, 200, "two events a connect");
-      const attempted = log.filter((e) => e.eventType === "ProviderConnectionAttempted").length;
-      equal(attempted, 100, "one Attempted a connect");
-      equal(log.filter((e) => e.eventType === "ProviderConnectionSucceeded").length, 100, "one Succeeded a connect");
-      for (const id of ids) {
-        const succeeded = log.filter((e) => e.eventType === "ProviderConnectionSucceeded" && /** @type {any} */ (e).connectionId === id);
-        equal(succeeded.length, 1, `one Succeeded event for ${id}`);
-      }
-      // In order: a connect publishes its Attempted before its commit logs its Succeeded, so at every
-      // point of the log the Attempted so far are at least as many as the Succeeded.
-      let open = 0;
-      log.forEach((e, i) => {
-        open += e.eventType === "ProviderConnectionAttempted" ? 1 : -1;
-        ok(open >= 0, `at ${i}, a Succeeded with no Attempted before it to answer`);
+      // Each connect's own two events, its Attempted before its Succeeded (published before its commit
+      // logs the Succeeded), the Succeeded naming the connection the connect answered.
+      providerIds.forEach((providerId, n) => {
+        const own = log.flatMap((e, at) => (e.providerId === providerId ? [{ at, type: e.eventType, connectionId: e.connectionId }] : []));
+        deepEqual(
+          own.map(({ type, connectionId }) => ({ type, connectionId })),
+          [
+            { type: "ProviderConnectionAttempted", connectionId: undefined },
+            { type: "ProviderConnectionSucceeded", connectionId: ids[n] },
+          ],
+          `Account ${n}'s events, in order`,
+        );
       });
     }),
 

@@ -128,6 +128,7 @@ test("Idempotency-Key: a 5xx releases the key (the retry runs); so does a handle
   failCommits = 1;
   const failed = await service.post("/connections", "after-500", body);
   assert.equal(failed.status, 500);
+  assert.deepEqual(await store.repository.findByUserId(USER), [], "the failed commit saved nothing");
   const ran = await service.post("/connections", "after-500", body);
   assert.deepEqual([ran.status, ran.replayed], [201, null], "the retry ran");
   assert.deepEqual(await service.post("/connections", "after-500", body), { status: 201, replayed: "true", json: ran.json });
@@ -140,6 +141,22 @@ test("Idempotency-Key: a 5xx releases the key (the retry runs); so does a handle
   staleCommits = 0;
   const refreshed = await service.post(`/providers/${ran.json.id}/token-refreshes`, "after-409", refreshBody);
   assert.deepEqual([refreshed.status, refreshed.replayed], [201, null], "the retry ran");
+  // What was saved: one connection, at its second version, and each attempt's events, the failed ones' too.
+  const id = ran.json.id;
+  assert.deepEqual(
+    (await store.events({ userId: USER })).map((e) => [e.eventType, e.reason ?? e.connectionId ?? null]),
+    [
+      ["ProviderConnectionAttempted", null],
+      ["ProviderConnectionFailed", "Database error occurred: database went away"],
+      ["ProviderConnectionAttempted", null],
+      ["ProviderConnectionSucceeded", id],
+      ["ProviderTokenRefreshAttempted", id],
+      ["ProviderTokenRefreshFailed", "Connection was changed by another command; try again"],
+      ["ProviderTokenRefreshAttempted", id],
+      ["ProviderTokenRefreshSucceeded", id],
+    ],
+  );
+  assert.deepEqual((await store.repository.findByUserId(USER)).map((r) => [r.id, r.version, r.status]), [[id, 2, "active"]]);
 
   // The route's own refusals (If-Match, a NUL) are answers like the handlers': kept, so the key runs no other body.
   const weak = { "if-match": 'W/"1"' };
@@ -159,6 +176,44 @@ test("Idempotency-Key: a 5xx releases the key (the retry runs); so does a handle
   const claim = await store.idempotency.claim(USER, "after-exception", "any", Date.now(), 1_000);
   assert.equal(claim.state, "claimed", "the key was released");
   assert.deepEqual(service.log.lines.filter((line) => line.level === "error" && String(line.msg).startsWith("idempotency")), []);
+});
+
+test("Idempotency-Key: a commit that landed but whose answer was lost (the connection dropped after COMMIT) is a 500, and the retry with the key replays the kept answer: one connection", async () => {
+  const store = await freshStore();
+  let dropAfterCommit = 0;
+  const dropping = {
+    ...store,
+    repository: {
+      ...store.repository,
+      async commit(record, events, options) {
+        const written = await store.repository.commit(record, events, options);
+        if (dropAfterCommit > 0) {
+          dropAfterCommit -= 1;
+          throw new Error("connection lost after COMMIT");
+        }
+        return written;
+      },
+    },
+  };
+  const service = await serviceOver(dropping);
+  const body = connectBody();
+  dropAfterCommit = 1;
+  const lost = await service.post("/connections", "landed", body);
+  assert.deepEqual([lost.status, lost.json.error], [500, "Internal error"]);
+  const retried = await service.post("/connections", "landed", body);
+  const [saved] = await store.repository.findByUserId(USER);
+  assert.deepEqual(retried, { status: 201, replayed: "true", json: retried.json }, "the kept answer");
+  assert.equal(retried.json.id, saved.id, "the answer names the connection the first request saved");
+  assert.deepEqual((await store.repository.findByUserId(USER)).map((r) => [r.id, r.version]), [[saved.id, 1]], "one connection");
+  assert.deepEqual(
+    (await store.events({ userId: USER })).map((e) => [e.eventType, e.reason ?? e.connectionId ?? null]),
+    [
+      ["ProviderConnectionAttempted", null],
+      ["ProviderConnectionSucceeded", saved.id],
+      ["ProviderConnectionFailed", "Database error occurred: connection lost after COMMIT"],
+    ],
+    "the log: the commit's Succeeded, then the Failed the handler published on the error it saw (the retry ran nothing)",
+  );
 });
 
 test("Idempotency-Key: a retry across a key rotation (the old key in CREDENTIALS_OLD_KEYS) replays; once the old key is dropped it is another request", async () => {

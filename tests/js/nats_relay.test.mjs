@@ -13,6 +13,7 @@ import Database from "better-sqlite3";
 import { connect } from "@nats-io/transport-node";
 import { bearerCalls } from "./support/bearer-calls.mjs";
 import { startNats, streamMessages } from "./support/nats.mjs";
+import { checkRacedHttpPairs } from "./support/raced-http-pairs.mjs";
 import { startPostgres } from "./support/postgres.mjs";
 import { serviceSecrets, startNodeService } from "./support/services.mjs";
 import { tokenFactory } from "./support/tokens.mjs";
@@ -31,17 +32,46 @@ async function caller(service, userId = randomUUID()) {
 
 const credentials = (secret) => ({ credentials: { secret, credentialType: "oauth2", expiresAt: "2099-01-01T00:00:00Z" } });
 
-/** Connect, refresh and disconnect `n` connections through the service; the ids. */
-async function lifecycle({ call }, n) {
+/**
+ * Connect, refresh and disconnect `n` connections through the service; the ids. Each write the
+ * service acknowledged is pushed to `acked` as its answer came.
+ * @param {{ call: Function }} user @param {number} n @param {{ write: "connect" | "refresh" | "disconnect", id: string }[]} [acked]
+ */
+async function lifecycle({ call }, n, acked = []) {
   const ids = [];
   for (let i = 0; i < n; i += 1) {
     const connected = await call("POST", "/connections", { providerId: randomUUID(), providerSlug: `bank-${i}`, ...credentials(`sk_${i}`) });
     assert.equal(connected.status, 201, JSON.stringify(connected.json));
     ids.push(connected.json.id);
+    acked.push({ write: "connect", id: connected.json.id });
   }
-  for (const id of ids) assert.equal((await call("POST", `/providers/${id}/token-refreshes`, credentials("sk_new"))).status, 201);
-  for (const id of ids.slice(0, Math.ceil(n / 2))) assert.equal((await call("DELETE", `/providers/${id}`)).status, 204);
+  for (const id of ids) {
+    assert.equal((await call("POST", `/providers/${id}/token-refreshes`, credentials("sk_new"))).status, 201);
+    acked.push({ write: "refresh", id });
+  }
+  for (const id of ids.slice(0, Math.ceil(n / 2))) {
+    assert.equal((await call("DELETE", `/providers/${id}`)).status, 204);
+    acked.push({ write: "disconnect", id });
+  }
   return ids;
+}
+
+/**
+ * Asserts that every acknowledged write is in the recovered service: its change in the
+ * connection's view, its Succeeded event in the log.
+ * @param {{ call: Function }} user @param {{ write: string, id: string }[]} acked @param {any[]} events
+ */
+async function assertAcknowledgedKept(user, acked, events) {
+  const SUCCEEDED = { connect: "ProviderConnectionSucceeded", refresh: "ProviderTokenRefreshSucceeded", disconnect: "ProviderDisconnectionSucceeded" };
+  for (const { write, id } of acked) {
+    const view = await user.call("GET", `/providers/${id}`);
+    assert.equal(view.status, 200, `the acknowledged ${write} of ${id}: its connection`);
+    const writes = acked.filter((a) => a.id === id).map((a) => a.write);
+    // An unacknowledged write in flight at the kill may have landed too.
+    assert.ok(view.json.version >= writes.length, `${id}: a version for each acknowledged write (${writes}): ${view.json.version}`);
+    if (write === "disconnect") assert.equal(view.json.status, "disconnected", `the acknowledged disconnect of ${id}`);
+    assert.equal(events.filter((e) => e.connectionId === id && e.eventType === SUCCEEDED[write]).length, 1, `the acknowledged ${write} of ${id}: its Succeeded event`);
+  }
 }
 
 /** The user's events as GET /events shows them, all pages. */
@@ -174,6 +204,7 @@ describe("faults", () => {
     let service = await startNodeService({ dir, vars: { ...vars, NATS_URL: nats.url } });
     const alice = await caller(service);
     let caught = 0;
+    let acknowledged = 0;
     try {
       // At least three rounds, and on until a kill has landed between delivery and marking (at most ten).
       let rounds = 0;
@@ -185,7 +216,8 @@ describe("faults", () => {
         const killed = (async () => {
           for await (const _ of seen) await service.kill();
         })();
-        await Promise.allSettled([lifecycle(user, 3)]);
+        const acked = [];
+        await Promise.allSettled([lifecycle(user, 3, acked)]);
         await killed;
         // Delivered but not yet marked: in the stream, and still in the outbox.
         const inStream = new Set((await streamMessages(nats.url, STREAM)).map((m) => m.msgId));
@@ -198,13 +230,16 @@ describe("faults", () => {
         for (let i = 0; i < 300 && outboxRows(service.database) > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
         assert.equal(outboxRows(service.database), 0, "the outbox emptied after the restart");
         const recovered = await alice.at(service);
-        // The round's writes that were acknowledged before the kill are in the log; the rest were not made.
+        // The round's writes that were acknowledged before the kill are kept, with their events.
         const events = await eventsOf(recovered);
+        await assertAcknowledgedKept(recovered, acked, events);
+        acknowledged += acked.length;
         assertDelivered(await streamOf(nats.url, events.length), events);
       }
       const log = logLines(service);
-      console.log(`nats relay: ${caught} of ${rounds} kills left delivered events unmarked; ${service.output().match(/events the stream already had/g)?.length ?? 0} redeliveries the stream dropped`);
+      console.log(`nats relay: ${caught} of ${rounds} kills left delivered events unmarked (${acknowledged} acknowledged writes checked); ${service.output().match(/events the stream already had/g)?.length ?? 0} redeliveries the stream dropped`);
       assert.ok(caught > 0, "some kill landed between delivery and marking");
+      assert.ok(acknowledged > 0, "some write was acknowledged before a kill, and checked");
       assert.ok(service.output().includes('"msg":"events the stream already had"'), "a restart delivered again what the stream had, which it dropped");
       assert.ok(log.length > 0);
     } finally {
@@ -227,13 +262,18 @@ describe("faults", () => {
       const ids = [];
       for (let i = 0; i < 10; i += 1) {
         const connected = await users[i % 2].call("POST", "/connections", { providerId: randomUUID(), providerSlug: "bank", ...credentials("sk_two") });
+        assert.equal(connected.status, 201, JSON.stringify(connected.json));
         ids.push(connected.json.id);
       }
-      await Promise.all(ids.flatMap((id, i) => [
+      const answers = await Promise.all(ids.flatMap((id, i) => [
         users[i % 2].call("POST", `/providers/${id}/token-refreshes`, credentials("sk_race")),
         users[(i + 1) % 2].call("DELETE", `/providers/${id}`),
       ]));
       const events = await eventsOf(users[0]);
+      const views = new Map();
+      for (const id of ids) views.set(id, (await users[1].call("GET", `/providers/${id}`)).json);
+      const { refreshedFirst, lostRaces } = checkRacedHttpPairs({ ids, answers, views, events });
+      console.log(`nats relay: of 10 racing pairs through two processes, ${refreshedFirst} refreshed first, ${lostRaces} requests lost their race (409)`);
       assertDelivered(await streamOf(nats.url, events.length), events);
       const delivering = services.filter((service) => /"msg":"events delivered"/.test(service.output())).length;
       console.log(`nats relay: ${events.length} events, delivered by ${delivering} of the two processes`);

@@ -195,7 +195,7 @@ test("a deliver that never settles counts as failed after deliverTimeoutMs, and 
   assert.equal((await store.outbox.pending(1))[0].attempts, 1);
 });
 
-test("two relays on two connections at once, while commands run: every event delivered, in commit order, one relay at a time", async () => {
+test("two relays on two connections at once, while commands run: every event delivered, in commit order, one relay at a time, and the other takes over when the first stops", async () => {
   const { store, other } = await openStore();
   const second = other();
   const seen = [];
@@ -208,7 +208,20 @@ test("two relays on two connections at once, while commands run: every event del
     seen.push(...events.map((e) => ({ by: name, event: e })));
     inside -= 1;
   };
-  const relays = [createRelay(store.outbox, deliver("a"), { batchSize: 7, intervalMs: 5 }), createRelay(second.outbox, deliver("b"), { batchSize: 7, intervalMs: 5 })];
+  // Each relay's lease answers, counted, so the test knows the two competed.
+  const leases = { a: { granted: 0, refused: 0 }, b: { granted: 0, refused: 0 } };
+  const counted = (outbox, name) => ({
+    ...outbox,
+    lease: async (...args) => {
+      const granted = await outbox.lease(...args);
+      leases[name][granted ? "granted" : "refused"] += 1;
+      return granted;
+    },
+  });
+  const relays = [
+    createRelay(counted(store.outbox, "a"), deliver("a"), { batchSize: 7, intervalMs: 5 }),
+    createRelay(counted(second.outbox, "b"), deliver("b"), { batchSize: 7, intervalMs: 5 }),
+  ];
   const running = relays.map((relay) => relay.start());
   const userId = crypto.randomUUID();
   const stores = [store, second];
@@ -219,15 +232,26 @@ test("two relays on two connections at once, while commands run: every event del
     ids.push(connected.value);
   }
   await Promise.all(ids.map((connectionId, i) => new RefreshProviderTokensHandler(stores[i % 2].repository, stores[i % 2].eventBus).handle({ userId, connectionId, credentials: credentials() })));
+  for (let i = 0; i < 200 && seen.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  // The relay that has been delivering stops (giving its lease up) while the disconnects run.
+  const first = seen[0].by;
+  const later = first === "a" ? "b" : "a";
+  const firstStopped = running[first === "a" ? 0 : 1].stop();
   await Promise.all(ids.map((connectionId, i) => new DisconnectProviderHandler(stores[(i + 1) % 2].repository, stores[(i + 1) % 2].eventBus).handle({ userId, connectionId })));
-  running[1].nudge();
+  await firstStopped;
+  const refusedBefore = leases[later].refused;
+  running[first === "a" ? 1 : 0].nudge();
   const log = await store.events({ limit: 10_000 });
   for (let i = 0; i < 200 && (await store.outbox.lag()).pending > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
   await Promise.all(running.map((r) => r.stop()));
+  assert.equal(log.length, 120, "20 connects, refreshes and disconnects, two events each: 120");
   assert.equal(overlapped, false, "never two deliveries at once");
   assert.deepEqual(seen.map((s) => s.event), log, "each event once, in the log's order");
   assert.deepEqual(await store.outbox.pending(10), []);
-  console.log(`relay: ${seen.filter((s) => s.by === "a").length} events by one relay, ${seen.filter((s) => s.by === "b").length} by the other`);
+  assert.ok(refusedBefore > 0, `the relay that waited was refused the lease while the other held it: ${JSON.stringify(leases)}`);
+  assert.ok(leases[later].granted > 0 && seen.some((s) => s.by === later), `the relay that waited took over: ${JSON.stringify(leases)}`);
+  const firstCount = seen.findIndex((s) => s.by === later);
+  assert.ok(firstCount > 0 && seen.slice(firstCount).every((s) => s.by === later), "one hand-over: the first relay's events, then the other's");
 });
 
 test("a relay paused past its lease takes nothing out when it resumes; the one that took over delivers everything, and a consumer deduplicating by eventId sees each once", async () => {

@@ -1,0 +1,70 @@
+// Racing refresh/disconnect pairs sent over HTTP, checked the way the store conformance suite checks
+// them in process: each pair ended as if its two requests ran one after the other, whatever the
+// answers were. Shared by the tests that race through two Workers and through two Node services.
+import assert from "node:assert/strict";
+
+/**
+ * @typedef {{ status: number, json?: any }} Answer
+ * @param {{
+ *   ids: string[],
+ *   answers: Answer[],
+ *   views: Map<string, any>,
+ *   events: any[],
+ * }} raced `answers` is each connection's refresh then its disconnect, pair after pair (`ids[n]`'s at
+ *   `2n` and `2n + 1`); `views` each connection's view as GET /providers/{id} answers it afterwards;
+ *   `events` the user's log as GET /events answers it
+ * @returns {{ refreshedFirst: number, lostRaces: number }} how many pairs refreshed before the
+ *   disconnect, and how many requests lost their race (409)
+ */
+export function checkRacedHttpPairs({ ids, answers, views, events }) {
+  let refreshedFirst = 0;
+  let lostRaces = 0;
+  ids.forEach((id, n) => {
+    const [refresh, disconnect] = [answers[2 * n], answers[2 * n + 1]];
+    const where = `connection ${n} (${refresh.status}, ${disconnect.status})`;
+    const own = events.flatMap((e, at) => (e.connectionId === id ? [{ at, type: e.eventType, reason: e.reason }] : []));
+    const at = (/** @type {string} */ type) => own.filter((e) => e.type === type);
+    const view = views.get(id);
+    assert.ok(view, `${where}: its view`);
+
+    // The connect, then one attempt of each.
+    assert.equal(at("ProviderConnectionSucceeded").length, 1, `${where}: one connect`);
+    assert.equal(at("ProviderTokenRefreshAttempted").length, 1, `${where}: one refresh attempted`);
+    assert.equal(at("ProviderDisconnectionAttempted").length, 1, `${where}: one disconnect attempted`);
+    const refreshed = at("ProviderTokenRefreshSucceeded");
+    const disconnected = at("ProviderDisconnectionSucceeded");
+
+    // The disconnect: stored (204), or it lost its race (409) and changed nothing.
+    if (disconnect.status === 204) {
+      assert.deepEqual(disconnected.length, 1, `${where}: the disconnect's Succeeded event`);
+      assert.deepEqual([view.status, view.isConnected, view.credentialType, view.credentialsExpireAt], ["disconnected", false, null, null], `${where}: disconnected, without credentials`);
+    } else {
+      assert.deepEqual([disconnect.status, disconnect.json], [409, { error: "Connection was changed by another command; try again" }], `${where}: the disconnect's answer`);
+      assert.equal(disconnected.length, 0, `${where}: a lost disconnect logs no Succeeded event`);
+      assert.equal(view.status, "active", `${where}: still active`);
+      lostRaces += 1;
+    }
+
+    // The refresh: stored before the disconnect (201), refused as it came after (403), or lost its race (409).
+    if (refresh.status === 201) {
+      assert.equal(refreshed.length, 1, `${where}: the refresh's Succeeded event`);
+      if (disconnected.length === 1) assert.ok(refreshed[0].at < disconnected[0].at, `${where}: a stored refresh came before the disconnect`);
+      refreshedFirst += 1;
+    } else if (refresh.status === 403) {
+      assert.deepEqual(refresh.json, { error: "Connection is not active" }, `${where}: the refresh's refusal`);
+      assert.equal(refreshed.length, 0, `${where}: a refused refresh logs no Succeeded event`);
+      assert.equal(disconnected.length, 1, `${where}: refused because the disconnect was stored`);
+      const failed = at("ProviderTokenRefreshFailed");
+      assert.equal(failed.length, 1, `${where}: the refresh's Failed event`);
+      assert.ok(disconnected[0].at < failed[0].at, `${where}: refused after the disconnect`);
+    } else {
+      assert.deepEqual([refresh.status, refresh.json], [409, { error: "Connection was changed by another command; try again" }], `${where}: the refresh's answer`);
+      assert.equal(refreshed.length, 0, `${where}: a lost refresh logs no Succeeded event`);
+      lostRaces += 1;
+    }
+
+    // One version a stored change: the connect's, the refresh's, the disconnect's.
+    assert.equal(view.version, 1 + refreshed.length + disconnected.length, `${where}: one version a Succeeded event`);
+  });
+  return { refreshedFirst, lostRaces };
+}
