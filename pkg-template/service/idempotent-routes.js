@@ -4,7 +4,8 @@
 //   - claims it for the caller, with its fingerprint and a lease (LEASE_MS);
 //   - the same request again replays the kept answer (status, body, Location) with
 //     `Idempotent-Replayed: true` and runs nothing; another request with the key is 422; a retry
-//     while the first still runs is 409 with Retry-After: 1;
+//     while the first still runs is 409 with Retry-After: 1, or the rest of the lease once the
+//     first is past RUNNING_FOR_MS (its request most likely died);
 //   - a command that commits keeps its answer in the same atomic step as its change (the commit's
 //     `idempotency` option), so a retry replays it even if this process dies before answering;
 //   - an answer of the route (2xx and 4xx but 409, the 400s it throws for a field or If-Match
@@ -17,8 +18,14 @@ import { PURGE_ON_CLAIM, purgeExpired } from "./idempotency-expiry.js";
 import { idempotencyKeyOf, requestFingerprinter } from "./idempotency-key.js";
 import { HttpError, refusal } from "./responses.js";
 
-/** How long a claim holds its key: far past a route's run (its handler gives up after 5 s). */
+/** How long a claim holds its key: far past a route's run (its handler gives up on each call after 5 s). */
 export const LEASE_MS = 60_000;
+/**
+ * A claim younger than this is taken as still running: a retry is told to come back in a second.
+ * An older one has most likely lost its request (its process died, or a Worker's client went away):
+ * a retry is told when its lease ends, rather than to spend a write of its limit every second.
+ */
+export const RUNNING_FOR_MS = 15_000;
 export const STILL_RUNNING = "A request with this Idempotency-Key is still running: retry it unchanged";
 export const KEY_REUSED = "This Idempotency-Key was used with another request: make a new key for a new request";
 
@@ -66,7 +73,7 @@ export async function idempotentRoutes(makeRoutes, { store, credentialKeys, rete
     }
     context.note({ idempotency: claim.state });
     if (claim.state === "replay") return { ...claim.response, headers: { ...claim.response.headers, "idempotent-replayed": "true" } };
-    if (claim.state === "running") return refusal(409, STILL_RUNNING, { "retry-after": "1" });
+    if (claim.state === "running") return refusal(409, STILL_RUNNING, { "retry-after": String(retryAfterSeconds(claim.lockedUntil, now)) });
     if (claim.state === "mismatch") return refusal(422, KEY_REUSED);
 
     const { token } = claim;
@@ -120,6 +127,16 @@ export async function idempotentRoutes(makeRoutes, { store, credentialKeys, rete
   return { ...plain, connect: keyed("connect"), refresh: keyed("refresh") };
 }
 
+/**
+ * The seconds a retry of a running request should wait: 1 while its claim is young, then until its
+ * lease ends (at most the lease).
+ * @param {number} lockedUntil @param {number} now
+ */
+export function retryAfterSeconds(lockedUntil, now) {
+  const left = Math.min(LEASE_MS, lockedUntil - now);
+  return LEASE_MS - left < RUNNING_FOR_MS ? 1 : Math.max(1, Math.ceil(left / 1000));
+}
+
 /** What is kept of an answer: its status, body and Location (the answers carry no secret). @param {import("./responses.js").Reply} reply */
 function kept({ status, body, headers }) {
   const location = headers?.location;
@@ -136,7 +153,10 @@ const sameAnswer = (a, b) => JSON.stringify(kept(a)) === JSON.stringify(kept(b))
  */
 async function settle(call, done, logError, requestId) {
   try {
-    if (!(await call())) logError({ requestId, msg: `idempotency: the key was not ${done}: its claim was taken over after its lease ran out` });
+    // A release finds nothing to free when the commit landed after all (a COMMIT whose reply was lost
+    // keeps its answer), as well as when a retry took the claim over.
+    const why = done === "released" ? "its answer was kept by a commit that landed after all, or its claim was taken over after its lease ran out" : "its claim was taken over after its lease ran out";
+    if (!(await call())) logError({ requestId, msg: `idempotency: the key was not ${done}: ${why}` });
   } catch (error) {
     logError({ requestId, msg: `idempotency: the key was not ${done}`, error: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error) });
   }

@@ -36,7 +36,7 @@ export function idempotencyCases(onFresh) {
       equal(first.state, "claimed", "a new key");
       const token = /** @type {{ token: string }} */ (first).token;
       ok(typeof token === "string" && token.length > 0, "a claim's token");
-      deepEqual(await keys.claim(alice, "key-1", FP, T0 + 10, LEASE), { state: "running" }, "the same request while the first runs");
+      deepEqual(await keys.claim(alice, "key-1", FP, T0 + 10, LEASE), { state: "running", lockedUntil: T0 + LEASE }, "the same request while the first runs, with the end of its lease");
       deepEqual(await keys.claim(alice, "key-1", OTHER_FP, T0 + 10, LEASE), { state: "mismatch" }, "another request while the first runs");
       equal(await keys.complete(alice, "key-1", "not-the-token", ANSWER), false, "another token completes nothing");
       equal(await keys.complete(alice, "key-1", token, ANSWER), true, "the claim's token completes it");
@@ -77,14 +77,14 @@ export function idempotencyCases(onFresh) {
       equal((await keys.claim(userId, "freed", OTHER_FP, T0 + 1, LEASE)).state, "claimed", "a released key takes another request");
 
       const died = /** @type {{ token: string }} */ (await keys.claim(userId, "died", FP, T0, 1_000));
-      deepEqual(await keys.claim(userId, "died", FP, T0 + 999, LEASE), { state: "running" }, "within the lease");
+      deepEqual(await keys.claim(userId, "died", FP, T0 + 999, LEASE), { state: "running", lockedUntil: T0 + 1_000 }, "within the lease");
       deepEqual(await keys.claim(userId, "died", OTHER_FP, T0 + 1_000, LEASE), { state: "mismatch" }, "another request after the lease");
       const taken = await keys.claim(userId, "died", FP, T0 + 1_000, LEASE);
       equal(taken.state, "claimed", "the same request once the lease ran out");
       ok(/** @type {any} */ (taken).token !== died.token, "under a new token");
       equal(await keys.complete(userId, "died", died.token, ANSWER), false, "the first token completes nothing");
       equal(await keys.release(userId, "died", died.token), false, "nor releases");
-      deepEqual(await keys.claim(userId, "died", FP, T0 + 2_000, LEASE), { state: "running" }, "the new claim's lease holds");
+      deepEqual(await keys.claim(userId, "died", FP, T0 + 2_000, LEASE), { state: "running", lockedUntil: T0 + 1_000 + LEASE }, "the new claim's lease holds");
       equal(await keys.complete(userId, "died", /** @type {any} */ (taken).token, ANSWER), true, "the new token completes it");
       deepEqual(await keys.claim(userId, "died", FP, T0 + 3_000, LEASE), { state: "replay", response: ANSWER }, "replayed");
     }),
@@ -107,8 +107,8 @@ export function idempotencyCases(onFresh) {
       deepEqual(await keys.claim(userId, "old-4", OTHER_FP, bound + 6, LEASE), { state: "mismatch" }, "old-4 is still kept");
       equal(await keys.purge(bound, 1_000), 2, "the rest before the bound");
       equal(await keys.purge(bound, 1_000), 0, "nothing left before the bound");
-      deepEqual(await keys.claim(userId, "new-0", FP, bound + 7, LEASE), { state: "running" }, "a key after the bound stays");
-      deepEqual(await keys.claim(userId, "taken-over", FP, bound + 7, LEASE), { state: "running" }, "a key taken over after the bound stays");
+      deepEqual(await keys.claim(userId, "new-0", FP, bound + 7, LEASE), { state: "running", lockedUntil: bound + 5 + LEASE }, "a key after the bound stays");
+      deepEqual(await keys.claim(userId, "taken-over", FP, bound + 7, LEASE), { state: "running", lockedUntil: bound + 1 + LEASE }, "a key taken over after the bound stays");
     }),
 
     "idempotency: a commit with a completion keeps the answer with its change; a stale one keeps neither; one whose claim was taken over writes nothing": onFresh(async (db) => {
@@ -120,7 +120,7 @@ export function idempotencyCases(onFresh) {
       const completion = { userId, key: "commit", token: claim.token, response: ANSWER };
       const stale = conformanceRecord({ userId, version: 2 });
       equal(await repository.commit(stale, [event(userId, 1)], { idempotency: completion }), false, "a stale commit");
-      deepEqual(await keys.claim(userId, "commit", FP, T0 + 1, LEASE), { state: "running" }, "a stale commit keeps no answer");
+      deepEqual(await keys.claim(userId, "commit", FP, T0 + 1, LEASE), { state: "running", lockedUntil: T0 + LEASE }, "a stale commit keeps no answer");
       const events = [event(userId, 1)];
       equal(await repository.commit(record, events, { idempotency: completion }), true, "the commit");
       deepEqual(await repository.findById(record.id), record, "its record");
@@ -135,7 +135,7 @@ export function idempotencyCases(onFresh) {
       ok(/claim/i.test(String(/** @type {Error} */ (error).message)), `the refusal says the claim is lost: ${error}`);
       equal(await repository.findById(other.id), null, "its record is not written");
       deepEqual(await db.store.events(), events, "nor its event");
-      deepEqual(await keys.claim(userId, "lost", FP, T0 + 2, LEASE), { state: "running" }, "nor its answer");
+      deepEqual(await keys.claim(userId, "lost", FP, T0 + 2, LEASE), { state: "running", lockedUntil: T0 + 1 + LEASE }, "nor its answer");
       const malformed = await rejects(repository.commit(conformanceRecord({ userId }), [], { idempotency: { userId, key: "lost", token: "", response: ANSWER } }), "a malformed completion rejects");
       ok(/token/.test(String(/** @type {Error} */ (malformed).message)), `naming the token: ${malformed}`);
       equal((await repository.findByUserId(userId)).length, 1, "and writes nothing");

@@ -81,7 +81,7 @@ export function kvIdempotency(kv, call, backoff) {
           const stored = storedKey(entry.value);
           if (stored.fingerprint !== c.fingerprint) return { state: /** @type {const} */ ("mismatch") };
           if (stored.response !== null) return { state: /** @type {const} */ ("replay"), response: responseOf(responseJson(stored.response)) };
-          if (stored.lockedUntil !== null && stored.lockedUntil > at) return { state: /** @type {const} */ ("running") };
+          if (stored.lockedUntil !== null && stored.lockedUntil > at) return { state: /** @type {const} */ ("running"), lockedUntil: stored.lockedUntil };
           // The first request's lease ran out (its process died): the same request takes the key over.
           op.delete(createdKey(stored.createdAt, c.userId, c.key));
         }

@@ -28,7 +28,7 @@ const TEMPLATES = {
   takeOver:
     "UPDATE idempotency_keys SET token = @token, locked_until = @lockedUntil, created_at = @now " +
     "WHERE user_id = @userId AND idempotency_key = @key AND fingerprint = @fingerprint AND response IS NULL AND locked_until <= @now",
-  read: "SELECT fingerprint, response FROM idempotency_keys WHERE user_id = @userId AND idempotency_key = @key",
+  read: "SELECT fingerprint, response, locked_until FROM idempotency_keys WHERE user_id = @userId AND idempotency_key = @key",
   complete:
     "UPDATE idempotency_keys SET response = @response, locked_until = NULL " +
     "WHERE user_id = @userId AND idempotency_key = @key AND token = @token AND response IS NULL",
@@ -81,9 +81,10 @@ export function sqlIdempotency(statements, db) {
         if (row === null) continue;
         if (row.fingerprint !== c.fingerprint) return { state: "mismatch" };
         if (row.response !== null && row.response !== undefined) return { state: "replay", response: responseOf(String(row.response)) };
-        return { state: "running" };
+        return { state: "running", lockedUntil: lockedUntilOf(row.locked_until, c.now) };
       }
-      return { state: "running" };
+      // Released or purged under every try: free a moment ago, so worth trying again at once.
+      return { state: "running", lockedUntil: Date.parse(c.now) };
     },
     async complete(userId, key, token, response) {
       const slots = { ...checkedKey("complete", userId, key), token: checkedToken("complete", token), response: responseText("complete", response) };
@@ -96,4 +97,14 @@ export function sqlIdempotency(statements, db) {
       return run(statements.purge, checkedPurge(before, limit));
     },
   };
+}
+
+/**
+ * A running claim's lease end in milliseconds: PostgreSQL reads a timestamptz as a Date, SQLite and
+ * D1 keep the ISO text. One that cannot be read is taken as ended now (the caller retries at once).
+ * @param {unknown} value @param {string} now the claim's instant, ISO
+ */
+function lockedUntilOf(value, now) {
+  const ms = value instanceof Date ? value.getTime() : Date.parse(String(value));
+  return Number.isFinite(ms) ? ms : Date.parse(now);
 }

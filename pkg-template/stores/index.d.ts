@@ -81,8 +81,8 @@ export interface KeptResponse {
 export type IdempotencyClaim =
   /** The key is the caller's now: run the request, then `complete` or `release` with `token`. */
   | { state: "claimed"; token: string }
-  /** Another request with this key and fingerprint is still running (its lease holds). */
-  | { state: "running" }
+  /** Another request with this key and fingerprint is still running: its lease holds until `lockedUntil` (ms since the epoch). */
+  | { state: "running"; lockedUntil: number }
   /** The request ran: its kept answer. */
   | { state: "replay"; response: KeptResponse }
   /** The key was used with another fingerprint. */

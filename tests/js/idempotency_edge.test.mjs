@@ -16,7 +16,7 @@ import {
   createService,
 } from "connect-provider/service";
 import { canonicalJson, idempotencyKeyOf, MALFORMED_KEY } from "../../node_modules/connect-provider/service/idempotency-key.js";
-import { KEY_REUSED } from "../../node_modules/connect-provider/service/idempotent-routes.js";
+import { KEY_REUSED, LEASE_MS, RUNNING_FOR_MS, retryAfterSeconds } from "../../node_modules/connect-provider/service/idempotent-routes.js";
 
 const HOUR = 3_600_000;
 const key32 = () => randomBytes(32).toString("base64");
@@ -71,6 +71,16 @@ test("Idempotency-Key: the bare form and the draft's sf-string are one key; empt
   for (const value of ["k".repeat(256), `"${"k".repeat(254)}"`, "a b", '"a b"', '""', "a\tb", "caf\u00e9", "one, two"]) {
     assert.throws(() => keyOf(value), (error) => error instanceof HttpError && error.status === 400 && error.message === MALFORMED_KEY, JSON.stringify(value));
   }
+});
+
+test("Idempotency-Key: a running claim's Retry-After is 1 s while it is younger than 15 s, then the seconds left of its lease", () => {
+  const now = 1_000_000_000;
+  const at = (/** @type {number} */ age) => retryAfterSeconds(now - age + LEASE_MS, now);
+  assert.deepEqual([LEASE_MS, RUNNING_FOR_MS], [60_000, 15_000]);
+  assert.deepEqual([at(0), at(1), at(14_999)], [1, 1, 1], "young: 1 s");
+  assert.deepEqual([at(15_000), at(15_001), at(40_000), at(59_001), at(59_999)], [45, 45, 20, 1, 1], "older: the rest of the lease, rounded up");
+  assert.equal(at(60_000), 1, "a lease just over: 1 s (the next claim takes it over)");
+  assert.equal(retryAfterSeconds(now + 10 * LEASE_MS, now), 1, "a lease past this host's clock by more than a lease: taken as new");
 });
 
 test("Idempotency-Key: the fingerprint's canonical JSON is the same for any key order, and refuses nesting over 64 levels", () => {
@@ -213,6 +223,11 @@ test("Idempotency-Key: a commit that landed but whose answer was lost (the conne
       ["ProviderConnectionFailed", "Database error occurred: connection lost after COMMIT"],
     ],
     "the log: the commit's Succeeded, then the Failed the handler published on the error it saw (the retry ran nothing)",
+  );
+  assert.deepEqual(
+    service.log.lines.filter((line) => line.level === "error").map((line) => line.msg),
+    ["handler failed", "idempotency: the key was not released: its answer was kept by a commit that landed after all, or its claim was taken over after its lease ran out"],
+    "the operator's log says why the key stayed",
   );
 });
 

@@ -170,7 +170,7 @@ export function idempotencyAttacks({ service, restart, call, user, credentials, 
     assert.deepEqual((await connectionIds(token)).sort(), [long.json.id, quoted.json.id].sort());
   });
 
-  test("Idempotency-Key: while another instance runs the request it is 409 with Retry-After: 1 and runs nothing; once that claim's lease ran out (its process died) the retry runs, once", async () => {
+  test("Idempotency-Key: while another instance runs the request it is 409 with Retry-After: 1 and runs nothing; once that claim's lease ran out (its process died) the retry runs, once; a claim past 15 s is 409 with Retry-After: the rest of its lease", async () => {
     const { id: userId, token } = await user();
     const db = await service().openDatabase();
     try {
@@ -200,6 +200,16 @@ export function idempotencyAttacks({ service, restart, call, user, credentials, 
       assert.deepEqual(seen(await connect(token, diedKey, diedBody)), { ...seen(takenOver), replayed: "true" });
       assert.equal(await db.idempotency.complete(userId, diedKey, /** @type {any} */ (died).token, { status: 500 }), false, "the dead claim's token completes nothing");
       assert.deepEqual((await connectionIds(token)).sort(), [retried.json.id, takenOver.json.id].sort());
+
+      // A claim 40 s old has most likely lost its request: the retry is told when its lease ends.
+      const stuckBody = connectBody("stuck");
+      const stuckKey = randomUUID();
+      assert.equal((await db.idempotency.claim(userId, stuckKey, await connectPrint(stuckBody), Date.now() - 40_000, LEASE_MS)).state, "claimed");
+      const wait = await connect(token, stuckKey, stuckBody);
+      assert.deepEqual([wait.status, wait.json], [409, { error: STILL_RUNNING }]);
+      const seconds = Number(wait.headers.get("retry-after"));
+      assert.ok(seconds >= 18 && seconds <= 20, `Retry-After: the 20 s left of its lease: ${seconds}`);
+      assert.deepEqual((await connectionIds(token)).sort(), [retried.json.id, takenOver.json.id].sort(), "nothing ran");
     } finally {
       await db.close();
     }
