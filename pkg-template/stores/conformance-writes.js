@@ -354,12 +354,16 @@ export function writeCases(harness, onFresh) {
           return last === 1;
         };
       }
-      for (const [name, command] of Object.entries(commands)) {
+      // Two kinds of fault: a call that fails before it reaches the database, and (unless the harness
+      // says faultsAfter: false) a call that reaches it and whose answer is lost, as a COMMIT that
+      // landed as the connection dropped; every call after fails either way.
+      const modes = harness.faultsAfter === false ? [false] : [false, true];
+      for (const after of modes) for (const [name, command] of Object.entries(commands)) {
         for (let failFrom = 1; ; failFrom += 1) {
           if (failFrom > MAX_FAIL_FROM) throw new Error(`${name}: still failing from call ${MAX_FAIL_FROM}: does faulty() count every call?`);
           const userId = uuid();
           const subject = await command.prepare(userId);
-          const client = await faulty(failFrom);
+          const client = await faulty(failFrom, { after });
           let answer;
           try {
             answer = await command.run(client.store, userId, subject);
@@ -367,15 +371,22 @@ export function writeCases(harness, onFresh) {
             await client.close();
           }
           const reached = client.reached ? client.reached() : !answer.ok;
-          const where = `${name} failing from call ${failFrom}`;
+          const where = `${name} failing ${after ? "after" : "from"} call ${failFrom}`;
           const changed = await command.changed(userId, subject);
           const log = await store.events({ userId });
-          const logged = log.some((e) => e.eventType === command.succeeded && (subject.providerId ? /** @type {any} */ (e).providerId === subject.providerId : /** @type {any} */ (e).connectionId === subject.connectionId));
+          const succeeded = log.filter((e) => e.eventType === command.succeeded && (subject.providerId ? /** @type {any} */ (e).providerId === subject.providerId : /** @type {any} */ (e).connectionId === subject.connectionId));
+          ok(succeeded.length <= 1, `${where}: ${command.succeeded} logged once at most: ${succeeded.length}`);
+          const logged = succeeded.length === 1;
           equal(changed, logged, `${where}: the table changed (${changed}) exactly when ${command.succeeded} is logged (${logged})`);
           if (keptWith[name]) equal(await keptWith[name](userId), changed, `${where}: what the commit's options keep was kept exactly when the table changed (${changed})`);
           if (harness.outbox !== false) {
             const queued = (await /** @type {import("./index.js").OutboxConnectionStore} */ (store).outbox.pending(1000)).map((entry) => entry.event).filter((e) => e.userId === userId);
             deepEqual(queued, log, `${where}: the outbox holds exactly the user's logged events`);
+          }
+          if (db.queued) {
+            // A queue's messages carry no user: every event of the case's database against every message.
+            const all = (await store.events({ limit: 10_000 })).map((e) => e.eventId).sort();
+            deepEqual((await db.queued()).sort(), all, `${where}: the queue holds exactly the logged events`);
           }
           if (answer.ok) ok(changed, `${where}: an ok answer is a stored change: ${JSON.stringify(answer)}`);
           else {
@@ -385,7 +396,7 @@ export function writeCases(harness, onFresh) {
           }
           if (!reached) {
             ok(answer.ok && changed, `${where}: a run the fault did not reach succeeds: ${JSON.stringify(answer)}`);
-            console.log(`conformance: ${name} met a fault at each of its first ${failFrom - 1} calls`);
+            console.log(`conformance: ${name} met a fault ${after ? "after" : "at"} each of its first ${failFrom - 1} calls`);
             break;
           }
         }

@@ -17,15 +17,23 @@ export interface FreshDatabase {
    * its `failFrom`-th call on (every call after too), as a database that goes away would; with
    * `Infinity`, a healthy second client, which the concurrency cases race from. Without it the
    * fault-injection case fails, unless the harness says `faults: false` (then it is left out, with a
-   * console note), and the races use one client.
+   * console note), and the races use one client. With `{ after: true }` the `failFrom`-th call
+   * reaches the database and only its answer is lost (a COMMIT that landed as the connection
+   * dropped); the calls after it fail as before.
    */
-  faulty?(failFrom: number): Promise<FaultyClient>;
+  faulty?(failFrom: number, mode?: { after?: boolean }): Promise<FaultyClient>;
   /**
    * Sets the stored version of a saved record directly, past the store's check (as a migration or
    * another writer might), so that a version near 2**40 can be written and read back. Optional:
    * without it that part of the round-trip case is skipped.
    */
   setVersion?(connectionId: string, version: number): Promise<void>;
+  /**
+   * For a store that hands its events to a queue in the write that logs them (Deno KV's
+   * `{ queue: true }`): the eventIds the queue holds for delivery, none consumed. The fault case then
+   * checks, after each fault, that they are exactly the log's.
+   */
+  queued?(): Promise<string[]>;
 }
 
 export interface FaultyClient {
@@ -54,6 +62,8 @@ export interface ConformanceHarness {
   sync?: boolean;
   /** `false` to leave out the fault-injection case, for a database that `faulty()` cannot reach; otherwise it needs `faulty`. */
   faults?: boolean;
+  /** `false` when `faulty()` has no `{ after: true }` mode: the fault case then fails calls only before they reach the database. */
+  faultsAfter?: boolean;
   /** The package's handlers, which some cases run over the store. */
   api: Pick<typeof Api,
     | "ConnectProviderHandler" | "DisconnectProviderHandler" | "RefreshProviderTokensHandler"

@@ -82,9 +82,10 @@ const harness = {
           if (!success) throw new Error(`migrate_deno_kv.mjs exited with ${code}: ${new TextDecoder().decode(stderr)}`);
         }
       },
-      async faulty(failFrom) {
+      async faulty(failFrom, { after = false } = {}) {
         const own = await Deno.openKv(path);
         const faulty = faultyClient(own, failFrom, {
+          after,
           counts: (method) => KV_CALLS.has(method),
           // What atomic() and its check/set/delete answer: the operation, whose commit() is a call.
           wraps: (value) => value instanceof Deno.AtomicOperation,
@@ -93,6 +94,12 @@ const harness = {
         return { store: denoKvStore(faulty.client, QUEUED), reached: faulty.reached, close: async () => own.close() };
       },
       setVersion: (connectionId, version) => setStoredVersion(kv, connectionId, version),
+      // Each enqueued event's pending mark, written in the atomic() that enqueues it (nothing here consumes them).
+      async queued() {
+        const ids = [];
+        for await (const entry of kv.list({ prefix: [ROOT, "pending_events"] })) ids.push(String(entry.key[2]));
+        return ids;
+      },
       async close() {
         try {
           kv.close();

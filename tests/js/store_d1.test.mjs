@@ -47,7 +47,7 @@ const fromNode = {
         await Promise.all(Array.from({ length: count }, () => d1Store(open[0].db).migrate()));
       },
       // A D1 binding is the Worker's connection to its database: another binding object to it.
-      faulty: async (failFrom) => d1Faulty(await open[0].mf.getD1Database("DB"), failFrom),
+      faulty: async (failFrom, mode) => d1Faulty(await open[0].mf.getD1Database("DB"), failFrom, mode),
       async setVersion(connectionId, version) {
         await open[0].db.prepare("UPDATE provider_connections SET version = ?1 WHERE id = ?2").bind(version, connectionId).run();
       },

@@ -63,12 +63,15 @@ function harness(kind) {
           await Promise.all(Array.from({ length: count }, () => run(process.execPath, [migrateScript, server.url(database)])));
         },
         // A Pool (or a Client) of its own; its queries, and a pooled client's, reject from failFrom on.
-        async faulty(failFrom) {
+        async faulty(failFrom, { after = false } = {}) {
           const db = await connect(database);
           const faulty = faultyClient(db, failFrom, {
             counts: (method) => method === "query" || method === "connect",
             wraps: (value) => value instanceof pg.Client,
             rejects: () => true,
+            // A query that ran and whose answer was lost. (A pool's connect() that succeeded, its client then
+            // lost to the test, would only keep the pool's end() waiting for it.)
+            after: after && ((method) => method === "query"),
           });
           return { store: postgresStore(faulty.client), reached: faulty.reached, close: () => db.end() };
         },

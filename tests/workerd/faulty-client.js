@@ -1,6 +1,8 @@
 // A database client that fails from its failFrom-th call on, every call after too, as one whose
 // database went away: the store conformance suite's faulty() of every harness (Node, Deno, the
-// browser and workerd), so it lives in this folder, which `wrangler dev` gets a copy of.
+// browser and workerd), so it lives in this folder, which `wrangler dev` gets a copy of. With
+// `after`, the failFrom-th call reaches the database and only its answer is lost (a COMMIT that
+// landed as the connection dropped); the calls after it fail as before.
 //
 // The client, and what its calls hand back that `wraps` says is part of it (a statement, a pooled
 // connection, an atomic operation, a transaction…), are Proxies: each call of a method that
@@ -18,9 +20,10 @@ const NEVER_FAILED = new Set(["close", "end", "release", "abort", "dispose", "ad
  *   counts: (method: string) => boolean,
  *   wraps: (value: unknown) => boolean,
  *   rejects?: (method: string) => boolean,
- * }} options
+ *   after?: boolean | ((method: string) => boolean),
+ * }} options `after`: for which methods the failFrom-th call reaches the database first (true: all)
  */
-export function faultyClient(client, failFrom, { counts, wraps, rejects = () => false }) {
+export function faultyClient(client, failFrom, { counts, wraps, rejects = () => false, after = false }) {
   let calls = 0;
   /** @type {WeakMap<object, object>} */
   const targets = new WeakMap();
@@ -42,6 +45,12 @@ export function faultyClient(client, failFrom, { counts, wraps, rejects = () => 
             calls += 1;
             if (calls >= failFrom) {
               const error = Object.assign(new Error(`the database went away (a fault the test injected at call ${calls}, ${key})`), { code: "FAULT_INJECTED" });
+              if (calls === failFrom && (after === true || (typeof after === "function" && after(key)))) {
+                // The call runs; its answer is lost.
+                const ran = value.apply(t, args.map(unwrap));
+                if (ran instanceof Promise) return ran.then(() => Promise.reject(error), () => Promise.reject(error));
+                throw error;
+              }
               if (rejects(key)) return Promise.reject(error);
               throw error;
             }

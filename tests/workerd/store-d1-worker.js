@@ -23,7 +23,7 @@ function harness(env) {
           await Promise.all(Array.from({ length: count }, (_, i) => d1Store(i % 2 ? env.SAME_DB : env.DB).migrate()));
         },
         // The second binding, failing from a given query on.
-        faulty: async (failFrom) => d1Faulty(env.SAME_DB, failFrom),
+        faulty: async (failFrom, mode) => d1Faulty(env.SAME_DB, failFrom, mode),
         async setVersion(connectionId, version) {
           await env.DB.prepare("UPDATE provider_connections SET version = ?1 WHERE id = ?2").bind(version, connectionId).run();
         },

@@ -42,11 +42,11 @@ export function sqliteHarness(client, api) {
         async migrateConcurrently(count) {
           await Promise.all(Array.from({ length: count }, () => run(process.execPath, [migrateScript, client, path])));
         },
-        async faulty(failFrom) {
+        async faulty(failFrom, { after = false } = {}) {
           const db = await openSqlite(client, path);
           open.push(db);
           // Every call reaches the database: prepare compiles there, exec and run/get/all run there.
-          const faulty = faultyClient(db, failFrom, { counts: () => true, wraps: isStatement });
+          const faulty = faultyClient(db, failFrom, { counts: () => true, wraps: isStatement, after });
           return {
             store: sqliteStore(faulty.client),
             reached: faulty.reached,
