@@ -1,6 +1,6 @@
 // The Deno service's events through Deno KV's own queue, as its README runs it: each write's events
 // enqueued with the change and consumed by the service (listenQueue), each once by eventId; then the
-// service killed with SIGKILL right after its writes were answered, and started again on the same KV
+// service killed with SIGKILL right after its writes were answered, or while one is on its way, and started again on the same KV
 // file: every acknowledged write's events are consumed, none lost (a message KV was handing over at
 // the kill comes back through the service's sweep, store.queue.redeliver).
 import assert from "node:assert/strict";
@@ -71,18 +71,57 @@ test("the Deno service consumes each write's events once, by eventId, from KV's 
   }
 });
 
-test("killed with SIGKILL right after its writes were answered, then started again: every acknowledged write's events are consumed", async () => {
+/**
+ * Connects and refreshes one connection after another until the service is killed, which happens
+ * once `killAfter` writes were answered, while the next is on its way. The acknowledged writes.
+ * @returns {Promise<{ write: "connect" | "refresh", id: string }[]>}
+ */
+async function writesUntilKilled(call, service, killAfter) {
+  const acked = [];
+  let killing = null;
+  const answered = (write, id) => {
+    acked.push({ write, id });
+    if (acked.length === killAfter) killing = service.kill();
+  };
+  try {
+    for (;;) {
+      const connected = await call("POST", "/connections", { providerId: randomUUID(), providerSlug: "bank", ...secret("sk_kv") });
+      assert.equal(connected.status, 201, JSON.stringify(connected.json));
+      answered("connect", connected.json.id);
+      const refreshed = await call("POST", `/providers/${connected.json.id}/token-refreshes`, secret("sk_kv_2"));
+      assert.equal(refreshed.status, 201, JSON.stringify(refreshed.json));
+      answered("refresh", connected.json.id);
+    }
+  } catch (error) {
+    if (killing === null) throw error;
+  }
+  await killing;
+  return acked;
+}
+
+test("killed with SIGKILL right after its writes were answered, and in the middle of one, then started again: every acknowledged write is kept and its events are consumed", async () => {
   let service = await startDenoService({ dir: join(home, "killed"), vars });
   const userId = randomUUID();
+  const SUCCEEDED = { connect: "ProviderConnectionSucceeded", refresh: "ProviderTokenRefreshSucceeded" };
   try {
+    const acked = [];
     for (let round = 0; round < 3; round += 1) {
       await writes(await caller(service, userId), 4);
       await service.kill();
       service = await service.restart();
     }
-    const events = (await (await caller(service, userId))("GET", "/events")).json;
-    assert.equal(events.length, 3 * 4 * 4, "every acknowledged write is in the log");
+    // Killed while a write is on its way: after 1, 4 and 7 answered writes.
+    for (const killAfter of [1, 4, 7]) {
+      acked.push(...(await writesUntilKilled(await caller(service, userId), service, killAfter)));
+      service = await service.restart();
+    }
+    const events = (await (await caller(service, userId))("GET", "/events?limit=1000")).json;
+    for (const { write, id } of acked) {
+      assert.equal(events.filter((e) => e.eventType === SUCCEEDED[write] && e.connectionId === id).length, 1, `the acknowledged ${write} of ${id} is in the log`);
+    }
+    assert.ok(events.length >= 3 * 4 * 4 + 2 * acked.length, `every acknowledged write is in the log: ${events.length} events`);
     const counts = await allConsumed(service, events.map((e) => e.eventId));
+    assert.deepEqual([...counts.keys()].sort(), events.map((e) => e.eventId).sort(), "the events consumed are the log's");
     const again = [...counts.values()].filter((n) => n > 1).length;
     const redelivered = service.output().match(/"msg":"events enqueued again","count":(\d+)/g)?.length ?? 0;
     console.log(`deno queue: ${events.length} events consumed; ${again} consumed twice across the kills (at least once); ${redelivered} sweeps enqueued some again`);
