@@ -133,6 +133,8 @@ export async function idempotentRoutes(makeRoutes, { store, credentialKeys, rete
  * @param {number} lockedUntil @param {number} now
  */
 export function retryAfterSeconds(lockedUntil, now) {
+  // A store written to the contract before lockedUntil answers none: as a young claim.
+  if (!Number.isFinite(lockedUntil)) return 1;
   const left = Math.min(LEASE_MS, lockedUntil - now);
   return LEASE_MS - left < RUNNING_FOR_MS ? 1 : Math.max(1, Math.ceil(left / 1000));
 }

@@ -30,8 +30,9 @@ export interface FreshDatabase {
   setVersion?(connectionId: string, version: number): Promise<void>;
   /**
    * For a store that hands its events to a queue in the write that logs them (Deno KV's
-   * `{ queue: true }`): the eventIds the queue holds for delivery, none consumed. The fault case then
-   * checks, after each fault, that they are exactly the log's.
+   * `{ queue: true }`): the eventIds it has marked as handed to the queue (Deno KV's pending marks,
+   * set in the `atomic()` that enqueues), none consumed. The fault case then checks, after each
+   * fault, that they are exactly the log's.
    */
   queued?(): Promise<string[]>;
 }

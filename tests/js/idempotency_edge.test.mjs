@@ -81,6 +81,7 @@ test("Idempotency-Key: a running claim's Retry-After is 1 s while it is younger 
   assert.deepEqual([at(15_000), at(15_001), at(40_000), at(59_001), at(59_999)], [45, 45, 20, 1, 1], "older: the rest of the lease, rounded up");
   assert.equal(at(60_000), 1, "a lease just over: 1 s (the next claim takes it over)");
   assert.equal(retryAfterSeconds(now + 10 * LEASE_MS, now), 1, "a lease past this host's clock by more than a lease: taken as new");
+  assert.equal(retryAfterSeconds(/** @type {any} */ (undefined), now), 1, "a store that answers no lockedUntil: 1 s, not NaN");
 });
 
 test("Idempotency-Key: the fingerprint's canonical JSON is the same for any key order, and refuses nesting over 64 levels", () => {

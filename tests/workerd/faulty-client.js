@@ -48,7 +48,7 @@ export function faultyClient(client, failFrom, { counts, wraps, rejects = () => 
               if (calls === failFrom && (after === true || (typeof after === "function" && after(key)))) {
                 // The call runs; its answer is lost.
                 const ran = value.apply(t, args.map(unwrap));
-                if (ran instanceof Promise) return ran.then(() => Promise.reject(error), () => Promise.reject(error));
+                if (typeof ran?.then === "function") return Promise.resolve(ran).then(() => Promise.reject(error), () => Promise.reject(error));
                 throw error;
               }
               if (rejects(key)) return Promise.reject(error);
