@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
 import { bearerCalls } from "./support/bearer-calls.mjs";
@@ -770,6 +771,36 @@ describe("one browser profile, and a sync cut short or raced", () => {
   test("a host that redirects the config to a sign-in elsewhere (single sign-on) signs the kept config out", { timeout: 180_000 }, async (t) => {
     // A cross-origin sign-in page sends no CORS headers: a followed redirect would reject like the network down.
     await signedOutBy(t, { status: 302, headers: { location: "https://sign-in.invalid/login" } });
+  });
+
+  test("a host that redirects the config within its own origin is followed: the page syncs as the config's user; a redirect to a config on another origin, even one with CORS, signs it out", { timeout: 180_000 }, async (t) => {
+    const { page } = await signedInWithAConnection(t, "Moved config");
+    const config = await page.evaluate(() => localStorage.getItem("connect-provider.syncConfig"));
+    assert.ok(config, "a kept config");
+    // The app's server answers the config under any query too; the route catches only the bare path.
+    // (Chromium follows a routed redirect past the routes, to the network.)
+    await page.route("**/sync-config.json", (route) => route.fulfill({ status: 302, headers: { location: "/sync-config.json?moved=1" } }));
+    await page.reload();
+    await synced(page);
+    assert.deepEqual(await connections(page), [["schwab", "Moved config", "active"]], "the user's connections, synced");
+    assert.equal(await page.evaluate(() => localStorage.getItem("connect-provider.syncConfig")), config, "the config kept");
+
+    // The same config, served with CORS by a server on another origin (another port): not the host's word.
+    const elsewhere = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json", "access-control-allow-origin": "*" });
+      response.end(config);
+    });
+    await new Promise((listening) => elsewhere.listen(0, "127.0.0.1", listening));
+    t.after(() => elsewhere.close());
+    const other = `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (elsewhere.address()).port}/sync-config.json`;
+    assert.deepEqual(await page.evaluate(async (url) => (await fetch(url)).json(), other), JSON.parse(config), "the other origin serves the config to the page");
+    await page.unroute("**/sync-config.json");
+    await page.route("**/sync-config.json", (route) => route.fulfill({ status: 302, headers: { location: other } }));
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    assert.equal(await page.isHidden("#sync-bar"), true, "no sync under a config from another origin");
+    assert.deepEqual(await connections(page), [], "nor the user's connections");
+    assert.equal(await page.evaluate(() => localStorage.getItem("connect-provider.syncConfig")), null, "the kept config gone");
   });
 
   test("a tab left open stops syncing and hides its user's connections when another tab reads another user's sign-in or a sign-out; the same user's does not", { timeout: 180_000 }, async (t) => {

@@ -3,7 +3,8 @@
 // token and the token's user (npm start serves one for a local development user; a real app
 // would get the token from its sign-in). The last one read is kept for the page's offline loads,
 // and for a moment when the host answers 5xx; any other answer is the host's word, and one that
-// is not a config (a 404, a sign-in page, a redirect to one) signs the kept one out. Without one, the app keeps its
+// is not a config (a 404, a sign-in page, a redirect to one) signs the kept one out; a redirect within this origin
+// is followed. Without one, the app keeps its
 // connections in this browser alone.
 
 const KEPT = "connect-provider.syncConfig";
@@ -24,12 +25,13 @@ export async function syncConfig() {
   /** @type {Response} */
   let response;
   try {
-    // A redirect is not followed: a sign-in page elsewhere sends no CORS headers, so following it
-    // would reject as the network down does, and the page would sync on as the last user.
+    // A redirect is not followed blindly: a sign-in page elsewhere sends no CORS headers, so the
+    // followed fetch would reject as the network down does, and the page would sync on as the last user.
     response = await fetch("./sync-config.json", { cache: "no-store", redirect: "manual" });
   } catch {
     return kept();
   }
+  if (response.type === "opaqueredirect") response = await redirected();
   // A host failing, or asking to be tried later, says nothing of the sign-in: keep the config read last.
   if (response.status >= 500 || response.status === 408 || response.status === 429) return kept();
   // The kept config is replaced in one write, never removed first: each write tells the other open
@@ -42,6 +44,22 @@ export async function syncConfig() {
     else localStorage.removeItem(KEPT);
   }
   return config;
+}
+
+/**
+ * The config's answer when the host redirected it: the host is up and has answered, so a followed
+ * fetch that fails, or that ends on another origin, is a sign-in elsewhere (no config); one that
+ * ends on this origin is the config moved, read as the config.
+ * @returns {Promise<Response>}
+ */
+async function redirected() {
+  const signedOut = new Response(null, { status: 401 });
+  try {
+    const response = await fetch("./sync-config.json", { cache: "no-store", redirect: "follow" });
+    return new URL(response.url).origin === location.origin ? response : signedOut;
+  } catch {
+    return signedOut;
+  }
 }
 
 /**
