@@ -254,6 +254,56 @@ describe("the edge modules (connect-provider/service)", () => {
     assert.equal(typeof (await createService({ ...parts, store })), "function", "the shipped store is taken");
   });
 
+  test("a sync push sent again while the first is held at its commit waits its turn in the process: it reads the client only after the first ended, and answers every mutation applied before, running none", async () => {
+    const { createService } = await import("connect-provider/service");
+    const { SignJWT } = await import("jose");
+    const secret = randomBytes(32).toString("base64");
+    const userId = randomUUID();
+    const token = await new SignJWT({ sub: userId }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("10m").sign(new TextEncoder().encode(secret));
+    const store = (await import("connect-provider/stores/sqlite")).sqliteStore(new Database(":memory:"));
+    await store.migrate();
+    let release;
+    const gate = new Promise((resolve) => (release = resolve));
+    let entered;
+    const committing = new Promise((resolve) => (entered = resolve));
+    let commits = 0;
+    let reads = 0;
+    const held = {
+      ...store,
+      repository: {
+        ...store.repository,
+        async commit(record, events, options) {
+          commits += 1;
+          entered();
+          await gate;
+          return store.repository.commit(record, events, options);
+        },
+      },
+      sync: { ...store.sync, lastMutation: async (...args) => ((reads += 1), store.sync.lastMutation(...args)) },
+    };
+    const app = await createService({
+      config: readConfig({ AUTH_JWT_SECRET: secret, CREDENTIALS_KEY: key() }),
+      store: held,
+      limiter: inProcessLimiter({ limit: 100 }),
+      log: { request: () => {}, info: () => {}, error: () => {} },
+    });
+    const connectionId = "0190f5b2-3c4d-7e8f-9a0b-" + randomUUID().slice(-12);
+    const body = JSON.stringify({ clientId: "phone", mutations: [{ id: 1, name: "connect", args: { connectionId, providerId: randomUUID(), providerSlug: "schwab", credentials: { secret: "sk_held", credentialType: "oauth2" } } }] });
+    const push = () => app(new Request("http://service.test/sync/push", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body }));
+    const first = push();
+    await committing;
+    let secondAnswered = false;
+    const second = push().then((response) => ((secondAnswered = true), response));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual([reads, commits, secondAnswered], [1, 1, false], "the second push waits, without reading the client, while the first is held");
+    release();
+    const [one, other] = await Promise.all([first, second]);
+    assert.deepEqual(await one.json(), { lastMutationId: 1, results: [{ id: 1, ok: true, value: connectionId }] });
+    assert.deepEqual(await other.json(), { lastMutationId: 1, results: [{ id: 1, applied: "before" }] }, "the second: applied before");
+    assert.deepEqual([reads, commits], [2, 1], "it read the client once its turn came, and committed nothing");
+    assert.deepEqual((await store.events({ userId })).map((e) => e.eventType), ["ProviderConnectionAttempted", "ProviderConnectionSucceeded"], "one command ran");
+  });
+
   test("a sync push whose limiter or whose record of a refusal fails midway answers 200 with the mutations that ran, not a 500 that loses their answers", async () => {
     const { createService } = await import("connect-provider/service");
     const { SignJWT } = await import("jose");
