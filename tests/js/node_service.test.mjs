@@ -28,6 +28,15 @@ import { serviceContract } from "./support/service-contract.mjs";
 import { EXAMPLES, assertReadmeRun, runReadme, runToEnd, serviceSecrets, startNodeService } from "./support/services.mjs";
 import { freePort } from "./support/wrangler.mjs";
 
+/** A fresh HS256 secret for a service's config, a user, and a token of theirs it signs. */
+async function signedUser() {
+  const { SignJWT } = await import("jose");
+  const secret = randomBytes(32).toString("base64");
+  const userId = randomUUID();
+  const token = await new SignJWT({ sub: userId }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("10m").sign(new TextEncoder().encode(secret));
+  return { secret, userId, token };
+}
+
 const home = mkdtempSync(join(tmpdir(), "connect-provider-node-service-"));
 after(() => rmSync(home, { recursive: true, force: true }));
 const PROVIDER_ID = "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6c";
@@ -256,10 +265,7 @@ describe("the edge modules (connect-provider/service)", () => {
 
   test("a sync push sent again while the first is held at its commit waits its turn in the process: it reads the client only after the first ended, and answers every mutation applied before, running none", async () => {
     const { createService } = await import("connect-provider/service");
-    const { SignJWT } = await import("jose");
-    const secret = randomBytes(32).toString("base64");
-    const userId = randomUUID();
-    const token = await new SignJWT({ sub: userId }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("10m").sign(new TextEncoder().encode(secret));
+    const { secret, userId, token } = await signedUser();
     const store = (await import("connect-provider/stores/sqlite")).sqliteStore(new Database(":memory:"));
     await store.migrate();
     let release;
@@ -306,10 +312,7 @@ describe("the edge modules (connect-provider/service)", () => {
 
   test("a sync push whose limiter or whose record of a refusal fails midway answers 200 with the mutations that ran, not a 500 that loses their answers", async () => {
     const { createService } = await import("connect-provider/service");
-    const { SignJWT } = await import("jose");
-    const secret = randomBytes(32).toString("base64");
-    const userId = randomUUID();
-    const token = await new SignJWT({ sub: userId }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("10m").sign(new TextEncoder().encode(secret));
+    const { secret, userId, token } = await signedUser();
     const connect = (id, slug) => ({ id, name: "connect", args: { providerId: randomUUID(), providerSlug: slug, credentials: { secret: "sk_live_midway", credentialType: "oauth2" } } });
     const disconnectNothing = (id) => ({ id, name: "disconnect", args: { connectionId: randomUUID() } });
     const cases = [
