@@ -53,6 +53,7 @@ const ROUTES = [
   { pattern: /^\/events$/, template: "/events", methods: { GET: { name: "events", write: false } } },
   { pattern: /^\/sync\/push$/, template: "/sync/push", methods: { POST: { name: "push", write: true } } },
   { pattern: /^\/sync\/pull$/, template: "/sync/pull", methods: { GET: { name: "pull", write: false } } },
+  { pattern: /^\/sync\/key$/, template: "/sync/key", methods: { GET: { name: "key", write: false } } },
 ];
 
 /**

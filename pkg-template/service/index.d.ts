@@ -75,6 +75,26 @@ export interface Sealer {
 export declare function createSealer(keys: { key: Uint8Array; oldKeys?: Uint8Array[] }): Promise<Sealer>;
 export declare function keyIdOf(rawKey: Uint8Array): Promise<Uint8Array>;
 
+/** A secret sealed to the service's sync key that does not open: unknown key, another user's, or altered. */
+export declare class SyncSealError extends Error {}
+/** The public key GET /sync/key answers: an offline client seals a queued secret to it. */
+export interface PublishedSyncKey {
+  /** The first 8 bytes of SHA-256("connect-provider sync key id v1" 0x00 | the raw public key), hex. */
+  readonly keyId: string;
+  readonly publicKey: { readonly kty: "EC"; readonly crv: "P-256"; readonly x: string; readonly y: string };
+}
+export interface SyncKey {
+  /** What GET /sync/key answers. */
+  published(): Promise<PublishedSyncKey>;
+  /** The secret sealed to one of the pairs for `userId`; rejects with SyncSealError otherwise. */
+  open(sealed: Uint8Array, userId: string): Promise<string>;
+}
+/**
+ * The P-256 pairs derived from the credentials keys (the current one first), on first use: the same
+ * keys, the same pairs.
+ */
+export declare function createSyncKey(credentialKeys: Uint8Array[]): SyncKey;
+
 export declare function runExpiringJob(
   repository: StoreRepository,
   log: Log,

@@ -7,6 +7,8 @@
 //   associated data = "connect-provider credentials v1" | 0x00 | version | key id | user id (lower case)
 //   key id = the first 8 bytes of SHA-256("connect-provider key id v1" | 0x00 | key)
 
+import { concat, hex } from "./bytes.js";
+
 export const SEALED_VERSION = 1;
 const KEY_ID_BYTES = 8;
 const NONCE_BYTES = 12;
@@ -21,19 +23,6 @@ const KEY_ID_LABEL = encoder.encode("connect-provider key id v1\u0000");
 export class SealError extends Error {
   name = "SealError";
 }
-
-/** @param {Uint8Array[]} parts */
-function concat(...parts) {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-const hex = (/** @type {Uint8Array} */ bytes) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 
 /** The key's id as sealed bytes carry it. @param {Uint8Array} rawKey */
 export async function keyIdOf(rawKey) {

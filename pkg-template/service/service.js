@@ -5,6 +5,7 @@ import { createAuthenticator } from "./authenticate.js";
 import { idempotentRoutes } from "./idempotent-routes.js";
 import { connectionRoutes } from "./routes.js";
 import { createSealer } from "./seal.js";
+import { createSyncKey } from "./sync-key.js";
 import { syncRoutes } from "./sync-routes.js";
 
 /**
@@ -22,6 +23,7 @@ export async function createService({ config, store, limiter, log }) {
     throw new TypeError("createService: store.repository.eventBus must be store.eventBus, and store.repository must have commit: a command's change, its events, its Idempotency-Key answer and its sync advance are written as one");
   }
   const sealer = await createSealer(config.credentials);
+  const syncKey = createSyncKey([config.credentials.key, ...config.credentials.oldKeys]);
   return createApp({
     allowedOrigins: config.allowedOrigins,
     authenticate: await createAuthenticator(config.auth),
@@ -35,7 +37,7 @@ export async function createService({ config, store, limiter, log }) {
         logError: log.error,
       })),
       // An offline client's push and pull; its mutation numbers make a push safe to send again.
-      ...syncRoutes({ store, sealer, logError: log.error, limiter }),
+      ...syncRoutes({ store, sealer, syncKey, logError: log.error, limiter }),
     },
     log,
   });

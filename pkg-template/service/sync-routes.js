@@ -6,6 +6,8 @@
 //     so does the user's write limit: each mutation run is a write (the request pays for its first).
 //   GET /sync/pull?clientId=…[&cursor=<eventId>]: the user's connections, their events after the
 //     cursor, the client's last applied mutation and the next cursor.
+//   GET /sync/key: the public key a client seals a queued secret to (sync-key.js); a push's
+//     `credentials.sealedSecret` is opened here, for the token's user only, and then sealed as any secret.
 import {
   ConnectProviderHandler,
   DisconnectProviderHandler,
@@ -20,13 +22,17 @@ import { handleOnce } from "./handle-once.js";
 import { keyedTurns } from "./keyed-turns.js";
 import { HttpError } from "./responses.js";
 import { refuseNul, messageOf } from "./routes.js";
-import { sealedCredentials } from "./sealed-credentials.js";
+import { MAX_SECRET_BYTES, sealedCredentials } from "./sealed-credentials.js";
+import { SYNC_SEAL_OVERHEAD_BYTES, SyncSealError } from "./sync-key.js";
 
 export const MAX_MUTATIONS = 100;
 const PULL_LIMIT = 1000;
 const CLIENT_ID = /^[\x21-\x7e]{1,100}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAMES = ["connect", "refresh", "disconnect"];
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** The base64 of the longest secret a client may send, sealed to the service. */
+const MAX_SEALED_SECRET_CHARS = Math.ceil((MAX_SECRET_BYTES + SYNC_SEAL_OVERHEAD_BYTES) / 3) * 4;
 
 /** @param {unknown} value */
 function clientIdOf(value) {
@@ -58,11 +64,12 @@ function mutationsOf(mutations) {
  * @param {{
  *   store: import("connect-provider/stores/sqlite").IdempotentConnectionStore,
  *   sealer: { seal(secret: string, userId: string): Promise<Uint8Array> },
+ *   syncKey: ReturnType<typeof import("./sync-key.js").createSyncKey>,
  *   logError: (fields: Record<string, unknown>) => void,
  *   limiter: import("./rate-limit.js").Limiter,
  * }} services
  */
-export function syncRoutes({ store, sealer, logError, limiter }) {
+export function syncRoutes({ store, sealer, syncKey, logError, limiter }) {
   /** A client's pushes, one at a time in this process (keyed by the token's user and the client). */
   const inTurn = keyedTurns();
 
@@ -76,6 +83,29 @@ export function syncRoutes({ store, sealer, logError, limiter }) {
     eventBus: store.repository.eventBus,
     commit: (/** @type {any} */ record, /** @type {any[]} */ events) => store.repository.commit(record, events, { mutation }),
   });
+
+  /**
+   * A mutation's credentials with a secret sealed to this service (`sealedSecret`, base64) opened
+   * for the caller: null (refused as missing credentials) when it does not open for them, or comes
+   * with a plain `secret` too (the request's log line says `sealedSecretRefused`). Credentials without
+   * one are as the client sent them.
+   * @param {import("./routes.js").RouteContext} context @param {unknown} credentials
+   */
+  async function opened(context, credentials) {
+    const refused = () => {
+      context.note({ sealedSecretRefused: true });
+      return null;
+    };
+    if (credentials === null || typeof credentials !== "object" || Array.isArray(credentials) || !("sealedSecret" in credentials)) return credentials;
+    const { sealedSecret, secret, ...rest } = /** @type {Record<string, unknown>} */ (credentials);
+    if (secret !== undefined || typeof sealedSecret !== "string" || sealedSecret.length > MAX_SEALED_SECRET_CHARS || !BASE64.test(sealedSecret)) return refused();
+    try {
+      return { ...rest, secret: await syncKey.open(Uint8Array.from(atob(sealedSecret), (char) => char.charCodeAt(0)), context.userId) };
+    } catch (error) {
+      if (error instanceof SyncSealError) return refused();
+      throw error;
+    }
+  }
 
   /**
    * One mutation through its handler, over the caller's view of the store.
@@ -105,11 +135,12 @@ export function syncRoutes({ store, sealer, logError, limiter }) {
         providerSlug: args.providerSlug,
         ...(args.alias === undefined ? {} : { alias: args.alias }),
         ...(args.connectionId === undefined ? {} : { connectionId: args.connectionId }),
-        credentials: await sealedCredentials(sealer, args.credentials, userId),
+        credentials: await sealedCredentials(sealer, await opened(context, args.credentials), userId),
       };
       handler = new ConnectProviderHandler(repository, store.eventBus, options);
     } else if (name === "refresh") {
-      command = { userId, connectionId: args.connectionId, credentials: await sealedCredentials(sealer, args.credentials, userId), ...expected };
+      const credentials = await sealedCredentials(sealer, await opened(context, args.credentials), userId);
+      command = { userId, connectionId: args.connectionId, credentials, ...expected };
       handler = new RefreshProviderTokensHandler(repository, store.eventBus, options);
     } else {
       handler = new DisconnectProviderHandler(repository, store.eventBus, options);
@@ -190,6 +221,11 @@ export function syncRoutes({ store, sealer, logError, limiter }) {
   }
 
   return {
+    /** GET /sync/key -> 200 { keyId, publicKey }: the key a client seals a queued secret to */
+    async key() {
+      return { status: 200, body: await syncKey.published() };
+    },
+
     /** POST /sync/push -> 200 { lastMutationId, results }, in order, each mutation applied once */
     async push(/** @type {import("./routes.js").RouteContext} */ context) {
       const body = await readJsonObject(context.request);

@@ -393,7 +393,7 @@ describe("the edge modules (connect-provider/service)", () => {
       log: { request: () => {}, info: () => {}, error: () => {} },
     });
     const paths = Object.keys(spec.paths);
-    assert.equal(paths.length, 8);
+    assert.equal(paths.length, 9);
     for (const path of paths) {
       const response = await app(new Request(`http://service.test${path.replace("{id}", randomUUID())}`, { method: "PUT" }));
       const allow = response.headers.get("allow");

@@ -122,8 +122,8 @@ function documentLinks() {
  */
 function assertPassed({ code, output, followed }, name) {
   assert.equal(code, 0, `${name}: Schemathesis failed; its report:\n${output}`);
-  assert.match(output, /Operations:\s+9 selected \/ 9 total/, output);
-  assert.match(output, /Tested: 9\n/, output);
+  assert.match(output, /Operations:\s+10 selected \/ 10 total/, output);
+  assert.match(output, /Tested: 10\n/, output);
   assert.match(output, /✅ Examples\n\s+✅ Coverage\n\s+✅ Fuzzing\n\s+✅ Stateful\n/, output);
   const links = documentLinks();
   assert.equal(links.length, 6);

@@ -164,6 +164,9 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
     ["DELETE", `/providers/${a.ids[0]}`],
     ["POST", `/providers/${a.ids[0]}/token-refreshes`, { credentials: credentials("unauthenticated-refresh") }],
     ["GET", "/events"],
+    ["POST", "/sync/push", { clientId: "unauthenticated", mutations: [{ id: 1, name: "connect", args: connectBody("unauthenticated-push") }] }],
+    ["GET", "/sync/pull?clientId=unauthenticated"],
+    ["GET", "/sync/key"],
   ];
 
   test("every route, with each kind of bad token, answers 401 with WWW-Authenticate: Bearer error=\"invalid_token\" and nothing more; with no Bearer token, 401 with a bare Bearer challenge and missing_token", async () => {
@@ -194,6 +197,7 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
     ["/events", "GET"],
     ["/sync/push", "POST"],
     ["/sync/pull", "GET"],
+    ["/sync/key", "GET"],
     ["/openapi.json", "GET"],
   ];
 
@@ -217,7 +221,7 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
         }
       }
     }
-    assert.equal(probes, 4 * (7 * 7 + 6), "every path, every method it lacks, every caller");
+    assert.equal(probes, 4 * (8 * 7 + 6), "every path, every method it lacks, every caller");
     // A preflight stays a preflight, on any path; OPTIONS from an origin without Access-Control-Request-Method is not one.
     const preflight = await rawCall("OPTIONS", `/providers/${a.ids[0]}`, { origin: ALLOWED_ORIGIN, "access-control-request-method": "DELETE" });
     assert.equal(preflight.status, 204, preflight.text);

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, test } from "node:test";
-import { createSealer, keyIdOf } from "connect-provider/service";
+import { createSealer, createSyncKey, keyIdOf } from "connect-provider/service";
+import { sealToService } from "../../../www/src/crypto/service-sealer.js";
 import { bearerCalls } from "./bearer-calls.mjs";
 import { tokenFactory } from "./tokens.mjs";
 
@@ -235,6 +236,42 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
       { lastMutationId: 7, results: [{ id: 6, ok: false, code: "INVALID_PROVIDER_SLUG", error: "Invalid provider slug" }, { id: 7, ok: false, code: "INVALID_COMMAND", error: "Invalid command: alias contains U+0000" }] },
       "U+0000 is refused at the edge with the code the domain gives such a field, and consumed",
     );
+  });
+
+  test("sync: GET /sync/key answers the public key derived from CREDENTIALS_KEY; a secret sealed to it opens for the token's user only, and is stored sealed under CREDENTIALS_KEY", async () => {
+    const userId = randomUUID();
+    const call = await as(userId);
+    const published = await call("GET", "/sync/key");
+    assert.equal(published.status, 200);
+    assert.deepEqual(published.json, await createSyncKey([key]).published(), "the pair of the credentials key, and only its public part");
+    const clientId = `tablet-${randomUUID()}`;
+    const connectionId = "0190f5b2-3c4d-7e8f-9a0b-" + randomUUID().slice(-12);
+    const sealedFor = async (secret, forUser = userId) => Buffer.from(await sealToService(published.json, secret, forUser)).toString("base64");
+    const credentials = async (secret, forUser) => ({ sealedSecret: await sealedFor(secret, forUser), credentialType: "api_key" });
+    const mutations = [
+      // Sealed for another user (a queue carried to another account): refused as missing credentials, and consumed.
+      { id: 1, name: "connect", args: { connectionId, providerId: PROVIDER_ID, providerSlug: "schwab", credentials: await credentials("sk_sealed_other", randomUUID()) } },
+      // A plain secret beside the sealed one: which one was meant is not guessed.
+      { id: 2, name: "connect", args: { connectionId, providerId: PROVIDER_ID, providerSlug: "schwab", credentials: { ...(await credentials("sk_sealed_both")), secret: "sk_plain_both" } } },
+      { id: 3, name: "connect", args: { connectionId, providerId: PROVIDER_ID, providerSlug: "schwab", credentials: { sealedSecret: "not base64!", credentialType: "api_key" } } },
+      { id: 4, name: "connect", args: { connectionId, providerId: PROVIDER_ID, providerSlug: "schwab", credentials: await credentials("sk_sealed_offline_1") } },
+      { id: 5, name: "refresh", args: { connectionId, credentials: await credentials("sk_sealed_offline_2"), expectedVersion: 1 } },
+    ];
+    const missing = { ok: false, code: "INVALID_CREDENTIALS", error: "Invalid or missing credentials" };
+    const pushed = await call("POST", "/sync/push", { clientId, mutations });
+    assert.deepEqual([pushed.status, pushed.json], [200, { lastMutationId: 5, results: [{ id: 1, ...missing }, { id: 2, ...missing }, { id: 3, ...missing }, { id: 4, ok: true, value: connectionId }, { id: 5, ok: true }] }]);
+    const pulled = await call("GET", `/sync/pull?clientId=${encodeURIComponent(clientId)}`);
+    assert.deepEqual(pulled.json.connections.map(({ id, version, credentialType }) => ({ id, version, credentialType })), [{ id: connectionId, version: 2, credentialType: "api_key" }]);
+    const requestId = pushed.headers.get("x-request-id");
+    let line;
+    for (let waited = 0; !(line = service().output().split("\n").find((text) => text.includes(requestId))) && waited < 3000; waited += 20) await sleep(20);
+    assert.equal(JSON.parse(line.slice(line.indexOf("{"))).sealedSecretRefused, true, "the push's log line says a sealed secret was refused");
+    for (const { sealedSecret } of mutations.map(({ args }) => args.credentials)) assert.ok(!service().output().includes(sealedSecret.slice(0, 40)), "no sealed bytes are logged");
+    assert.doesNotMatch(JSON.stringify([pushed.json, pulled.json, service().output()]), /sk_sealed|sk_plain/, "no secret comes back or is logged");
+    if (readSealed) {
+      const stored = await readSealed(connectionId);
+      assert.equal(await sealer.open(stored, userId), "sk_sealed_offline_2", "stored sealed under CREDENTIALS_KEY, as any secret");
+    }
   });
 
   test("sync: a push sent again while the first still runs waits its turn, finds every mutation applied, and publishes nothing", async () => {
