@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
+import { createSealer } from "connect-provider/service";
 import { bearerCalls } from "./support/bearer-calls.mjs";
 import { launchChromium } from "./support/chromium.mjs";
 import { serviceSecrets, startNodeService, startWorkerUnderWrangler } from "./support/services.mjs";
@@ -72,6 +73,7 @@ function testbed(name) {
     async start({ deploy = startNodeService, env = {}, sync }) {
       const port = await freePort();
       const vars = serviceSecrets({ ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, RATE_LIMIT_WRITES_PER_MINUTE: "10000", ...env });
+      bed.vars = vars;
       bed.service = await deploy({ dir: join(home, "service"), vars });
       bed.tokens = await tokenFactory(vars);
       bed.app = await startApp({ port, sync: await sync(bed.service, bed.tokens) });
@@ -145,6 +147,28 @@ for (const deployment of DEPLOYMENTS) {
       assert.equal(JSON.parse(queued.databases["connect-provider/pending"]).length, 4, "the four commands wait in the queue");
       const queuedText = JSON.stringify(queued);
       assert.ok(!queuedText.includes(PLAINTEXT) && !queuedText.includes(SECOND_SECRET), "no secret in plaintext while its command waits in the queue");
+      // The page read the service's key at its first sync: each queued secret is sealed to it, which
+      // nothing in this profile can open (the service's private key is not in it).
+      const published = (await call("GET", "/sync/key")).json;
+      const sealedQueue = await inAppDatabase(page, async (db) => {
+        const entries = await new Promise((resolve) => {
+          const request = db.transaction("pending").objectStore("pending").getAll();
+          request.onsuccess = () => resolve(request.result);
+        });
+        const hex = (bytes) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+        return entries.filter((entry) => entry.args.credentials).map(({ args }) => [args.credentials.sealedTo, hex(args.credentials.sealed.subarray(0, 9)), args.credentials.sealed.length]);
+      });
+      const overhead = 1 + 8 + 65 + 12 + 16;
+      assert.deepEqual(sealedQueue, [
+        ["service", `01${published.keyId}`, overhead + PLAINTEXT.length],
+        ["service", `01${published.keyId}`, overhead + PLAINTEXT.length],
+        ["service", `01${published.keyId}`, overhead + SECOND_SECRET.length],
+      ]);
+      /** @type {string[]} */
+      const pushes = [];
+      page.on("request", (request) => {
+        if (new URL(request.url()).pathname === "/sync/push") pushes.push(request.postData() ?? "");
+      });
       mkdirSync(output, { recursive: true });
       await page.setViewportSize({ width: 1200, height: 900 });
       await page.screenshot({ path: `${output}/www-offline-${deployment.slug}.png`, fullPage: true });
@@ -174,6 +198,19 @@ for (const deployment of DEPLOYMENTS) {
       const rest = JSON.stringify(await page.evaluate(dumpEverything));
       assert.ok(!rest.includes(PLAINTEXT) && !rest.includes(SECOND_SECRET), "no secret in plaintext in IndexedDB or storage");
       assert.ok(!service.output().includes(PLAINTEXT) && !service.output().includes(SECOND_SECRET), "nor in the service's log");
+      const pushed = pushes.flatMap((body) => JSON.parse(body).mutations).filter((mutation) => mutation.args.credentials);
+      assert.deepEqual(
+        pushed.map(({ args }) => Object.keys(args.credentials).sort()),
+        [0, 1, 2].map(() => ["credentialType", "expiresAt", "sealedSecret"]),
+        "the push carried each secret as it was sealed, and no plaintext",
+      );
+      if (service.database) {
+        const db = new Database(service.database, { readonly: true, timeout: 5_000 });
+        const stored = db.prepare("SELECT encrypted_credentials FROM provider_connections WHERE id = ?").get(ids[made.connections.findIndex(([slug]) => slug === "schwab")]);
+        db.close();
+        const sealer = await createSealer({ key: Uint8Array.from(Buffer.from(bed.vars.CREDENTIALS_KEY, "base64")) });
+        assert.equal(await sealer.open(new Uint8Array(stored.encrypted_credentials), userId), SECOND_SECRET, "the service opened the sealed secret and stored it under its own key");
+      }
     });
 
     test("a push the service refuses whole (a 4xx) keeps every change queued, and the page says the service refused it, not Offline; a 429 says the change waits; Sync now does not wait out its Retry-After, and sends them", { timeout: 180_000 }, async (t) => {
@@ -418,6 +455,8 @@ describe("commands whose secrets take more than one push", () => {
     });
     const { context, page } = await openProfile(app);
     t.after(() => context.close());
+    // Synced once: the secrets are sealed to the service's key, and go as base64 (a third more).
+    await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.");
 
     await context.setOffline(true);
     // Four secrets of 20 KB (80 KB of pushes), one of 62 KB (no push carries it with its command),
@@ -459,7 +498,9 @@ describe("one browser profile, and a sync cut short or raced", () => {
     return bearerCalls(service.url, signedIn.token);
   }
   const synced = (page) => page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.", null, { timeout: 30_000 });
-  const noticeShown = (page) => page.waitForFunction(() => document.querySelector("#sync-notice").textContent !== "", null, { timeout: 30_000 });
+  /** Waits for the sync notice to say something (`text`, when given). */
+  const noticeShown = (page, text = "") =>
+    page.waitForFunction((expected) => { const shown = document.querySelector("#sync-notice").textContent; return shown !== "" && shown.includes(expected); }, text, { timeout: 30_000 });
   /** Holds the Web Lock `name` in the page, as another tab of the app would, until `window.releaseHeld()`. */
   const holdLock = (page, name) =>
     page.evaluate((lock) => new Promise((held) => {
@@ -670,7 +711,7 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.equal((await syncState(phone.page)).status, "Offline: changes will sync when the network is back.");
   });
 
-  test("a secret the page can no longer decrypt is dropped with its reason, shown in every tab, and the commands after it go on", { timeout: 180_000 }, async (t) => {
+  test("a secret the page can no longer decrypt is dropped with its reason, shown in every tab, and the commands after it go on; one sealed to the service and altered is refused by the service", { timeout: 180_000 }, async (t) => {
     const call = await signIn(randomUUID());
     const { context, page } = await openProfile(app);
     t.after(() => context.close());
@@ -679,16 +720,27 @@ describe("one browser profile, and a sync cut short or raced", () => {
     await synced(otherTab);
     await context.setOffline(true);
     await connect(page, { provider: "schwab", alias: "Damaged" });
+    await connect(page, { provider: "vanguard", alias: "Altered" });
     await connect(page, { provider: "fidelity", alias: "After" });
     await editPendingIn(page, (entries) =>
-      entries.filter((entry) => entry.args.alias === "Damaged").map((entry) => ({ ...entry, args: { ...entry.args, credentials: { ...entry.args.credentials, sealed: new Uint8Array([1, 2, 3]) } } })),
+      entries.flatMap((entry) => {
+        const { sealed, sealedTo, ...credentials } = entry.args.credentials;
+        // Sealed with the page's own key (before the page had read the service's), its bytes damaged.
+        if (entry.args.alias === "Damaged") return [{ ...entry, args: { ...entry.args, credentials: { ...credentials, sealed: new Uint8Array([1, 2, 3]) } } }];
+        // Sealed to the service, one byte of its ciphertext altered: only the service can tell.
+        if (entry.args.alias === "Altered") return [{ ...entry, args: { ...entry.args, credentials: { ...credentials, sealedTo, sealed: sealed.map((byte, i) => (i === sealed.length - 1 ? byte ^ 1 : byte)) } } }];
+        return [];
+      }),
     );
     await context.setOffline(false);
     // Either tab may be the one that syncs: both say why.
     const UNDONE = "Connecting schwab was undone: Its secret could not be read back in this browser: enter it again";
-    await Promise.all([noticeShown(page), noticeShown(otherTab)]);
-    assert.equal(await page.textContent("#sync-notice"), UNDONE);
-    assert.equal(await otherTab.textContent("#sync-notice"), UNDONE);
+    const REFUSED = "Connecting vanguard was undone: Invalid or missing credentials";
+    await Promise.all([noticeShown(page, REFUSED), noticeShown(otherTab, REFUSED)]);
+    for (const tab of [page, otherTab]) {
+      const notice = await tab.textContent("#sync-notice");
+      assert.ok(notice.includes(UNDONE) && notice.includes(REFUSED), notice);
+    }
     await synced(page);
     assert.deepEqual((await serviceState(call)).connections.map((c) => c.alias), ["After"]);
     assert.deepEqual(await connections(page), [["fidelity", "After", "active"]]);

@@ -11,6 +11,7 @@ import {
 import { indexedDbStore } from "connect-provider/stores/indexeddb";
 import { sealedCredentials } from "./commands/sealed-credentials.js";
 import { secretSealer } from "./crypto/secret-sealer.js";
+import { keptServiceKey, sealToService } from "./crypto/service-sealer.js";
 import { keepForOffline } from "./offline-shell.js";
 import { providerIdFor } from "./providers.js";
 import { openAppDatabase } from "./storage/database.js";
@@ -149,10 +150,18 @@ async function run(mutation) {
   return result;
 }
 
-/** The form's secret, sealed here, as a queued command keeps it. @param {{ secret: string, credentialType: string, expiresAt: string | null }} entered */
+/**
+ * The form's secret, sealed here, as a queued command keeps it: to the service's key once the page
+ * has read it (nothing in this profile can open it again), else with the page's own key.
+ * @param {{ secret: string, credentialType: string, expiresAt: string | null }} entered
+ */
 async function pendingCredentials(entered) {
-  const sealed = await sealedCredentials(sealer, entered);
-  return sealed && { sealed: sealed.encryptedData, credentialType: sealed.credentialType, expiresAt: sealed.expiresAt };
+  const serviceKey = config ? keptServiceKey(config.service) : null;
+  const sealing = serviceKey ? { seal: (/** @type {string} */ plaintext) => sealToService(serviceKey, plaintext, userId) } : sealer;
+  const sealed = await sealedCredentials(sealing, entered);
+  if (!sealed) return null;
+  const kept = { sealed: sealed.encryptedData, credentialType: sealed.credentialType, expiresAt: sealed.expiresAt };
+  return serviceKey ? { ...kept, sealedTo: /** @type {const} */ ("service") } : kept;
 }
 const form = connectForm(/** @type {HTMLFormElement} */ (document.querySelector("#connect-form")));
 const activeOnly = /** @type {HTMLInputElement} */ (document.querySelector("#active-only"));

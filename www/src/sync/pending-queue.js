@@ -1,8 +1,9 @@
 // @ts-check
 // The commands made in this browser that the service has not answered yet, oldest first, in the
 // app's `pending` store: they survive a reload and a closed tab. Each entry's `id` (the store's key
-// generator, which only grows) is the mutation number the push sends. A secret waits here only as
-// the page's AES-GCM ciphertext (crypto/secret-sealer.js), never in plaintext.
+// generator, which only grows) is the mutation number the push sends. A secret waits here only
+// sealed to the service's key (crypto/service-sealer.js) or, before the page has read that key, as
+// the page's own AES-GCM ciphertext (crypto/secret-sealer.js), never in plaintext.
 //
 // One store serves every user who signs in on this browser profile; each entry carries the user
 // who made it, and a user's queue is theirs alone: another user's commands are never pushed under
@@ -13,7 +14,9 @@ import { committed, openAppDatabase, settle } from "../storage/database.js";
 const PENDING = "pending";
 
 /**
- * @typedef {{ sealed: Uint8Array, credentialType: string, expiresAt: string | null }} PendingCredentials
+ * @typedef {{ sealed: Uint8Array, credentialType: string, expiresAt: string | null, sealedTo?: "service" }} PendingCredentials
+ *   `sealedTo: "service"`: sealed to the service's key (crypto/service-sealer.js), which the page cannot
+ *   open; otherwise the page's own ciphertext (crypto/secret-sealer.js)
  * @typedef {{ connectionId: string, providerId?: string, providerSlug?: string, alias?: string | null, credentials?: PendingCredentials }} PendingArgs
  * @typedef {{ id: number, userId?: string, name: "connect" | "refresh" | "disconnect", args: PendingArgs, label: string }} PendingMutation
  */

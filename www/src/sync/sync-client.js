@@ -78,6 +78,8 @@ export function syncClient({ service, token }) {
     }
   }
   return {
+    /** The key a queued secret is sealed to (crypto/service-sealer.js). @returns {Promise<unknown>} */
+    key: () => call("sync/key"),
     /** @param {string} clientId @param {{ id: number, name: string, args: object }[]} mutations @returns {Promise<PushAnswer>} */
     push: (clientId, mutations) => call("sync/push", { method: "POST", body: JSON.stringify({ clientId, mutations }) }),
     /** @param {string} clientId @param {string | null} cursor @returns {Promise<PullAnswer>} */

@@ -16,6 +16,7 @@
 // snapshot: until then the page's state is rebuilt (after a reload, say) from the old snapshot with
 // the command on top. A command the service refused leaves at once, with its reason, and the page's
 // state is rebuilt without it even when the pull then fails.
+import { SEALED_TO_SERVICE_OVERHEAD, keepServiceKey, serviceKeyOf } from "../crypto/service-sealer.js";
 import { claimUnowned, pendingQueue } from "./pending-queue.js";
 import { readSnapshot, writeSnapshot } from "./server-snapshot.js";
 import { SyncBadRequest, SyncBusy, SyncRefused, SyncUnavailable, syncClient } from "./sync-client.js";
@@ -32,8 +33,15 @@ const jsonBytes = (/** @type {unknown} */ value) => new TextEncoder().encode(JSO
 export const TOO_LARGE = "Too large to sync: the service takes a secret of at most 32 KiB";
 /** The service's longest secret, in UTF-8 bytes (MAX_SECRET_BYTES of connect-provider/service). */
 const SERVICE_SECRET_BYTES = 32 * 1024;
-/** @param {{ args: { credentials?: { secret: string } } }} wired */
-const secretBytes = (wired) => (wired.args.credentials ? new TextEncoder().encode(wired.args.credentials.secret).length : 0);
+/** The length of a mutation's secret, in UTF-8 bytes. @param {PendingMutation} mutation @param {{ args: { credentials?: { secret?: string } } }} wired */
+function secretBytes(mutation, wired) {
+  const credentials = mutation.args.credentials;
+  if (!credentials) return 0;
+  if (credentials.sealedTo === "service") return credentials.sealed.length - SEALED_TO_SERVICE_OVERHEAD;
+  return new TextEncoder().encode(wired.args.credentials?.secret ?? "").length;
+}
+/** Standard base64, as the push takes a sealed secret. @param {Uint8Array} bytes */
+const base64 = (bytes) => btoa(Array.from(bytes, (byte) => String.fromCharCode(byte)).join(""));
 /** What the user reads of a command whose secret this page can no longer decrypt (its key or entry damaged). */
 export const UNREADABLE = "Its secret could not be read back in this browser: enter it again";
 
@@ -82,12 +90,16 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
   }
 
   /**
-   * The mutation as the push route takes it: the secret unsealed here, for the service to seal;
+   * The mutation as the push route takes it: a secret sealed to the service as it is
+   * (`sealedSecret`), one sealed with the page's own key unsealed here, for the service to seal;
    * `null` when the secret cannot be decrypted. @param {PendingMutation} mutation
    */
   async function wireOf({ id, name, args }) {
     const { credentials, ...rest } = args;
     if (!credentials) return { id, name, args: rest };
+    if (credentials.sealedTo === "service") {
+      return { id, name, args: { ...rest, credentials: { sealedSecret: base64(credentials.sealed), credentialType: credentials.credentialType, expiresAt: credentials.expiresAt } } };
+    }
     const secret = await sealer.unseal(credentials.sealed).catch(() => null);
     if (secret === null) return null;
     return { id, name, args: { ...rest, credentials: { secret, credentialType: credentials.credentialType, expiresAt: credentials.expiresAt } } };
@@ -113,7 +125,7 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
         if (wired === null) return wire.length > 0 ? { batch, wire } : { batch, wire, dropped: { mutation, why: UNREADABLE } };
         const more = jsonBytes(wired) + (wire.length > 0 ? 1 : 0);
         // A secret over the service's limit would be answered "Invalid or missing credentials".
-        if (bytes + more > PUSH_BYTES || secretBytes(wired) > SERVICE_SECRET_BYTES) {
+        if (bytes + more > PUSH_BYTES || secretBytes(mutation, wired) > SERVICE_SECRET_BYTES) {
           return wire.length > 0 ? { batch, wire } : { batch, wire, dropped: { mutation, why: TOO_LARGE } };
         }
         bytes += more;
@@ -193,6 +205,24 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
     }
   }
 
+  /** Whether this page has read the service's sealing key (or learnt the service has none). */
+  let keyRead = false;
+  /**
+   * The key the page seals the next queued secrets to (crypto/service-sealer.js), read once a page
+   * load, at its first sync, and kept for the offline loads. Not read: the page seals with its own key.
+   */
+  async function readServiceKey() {
+    if (keyRead) return;
+    try {
+      const key = serviceKeyOf(await client.key());
+      if (key) keepServiceKey(endpoint.service, key);
+      keyRead = true;
+    } catch (error) {
+      // A service without the route (older) will not grow one this page load; anything else, the push says.
+      if (error instanceof SyncBadRequest) keyRead = true;
+    }
+  }
+
   /** The page's state made again from the snapshot and the queue, and shown. */
   async function rebuild() {
     await navigator.locks.request(STATE_LOCK, () => local.rebuild());
@@ -269,6 +299,7 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
         /** @type {Rejection[]} */
         const rejections = [];
         try {
+          await readServiceKey();
           await push(rejections);
           await pull();
           await rebuild();
