@@ -254,12 +254,14 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
       // A plain secret beside the sealed one: which one was meant is not guessed.
       { id: 2, name: "connect", args: { connectionId, providerId: PROVIDER_ID, providerSlug: "schwab", credentials: { ...(await credentials("sk_sealed_both")), secret: "sk_plain_both" } } },
       { id: 3, name: "connect", args: { connectionId, providerId: PROVIDER_ID, providerSlug: "schwab", credentials: { sealedSecret: "not base64!", credentialType: "api_key" } } },
-      { id: 4, name: "connect", args: { connectionId, providerId: PROVIDER_ID, providerSlug: "schwab", credentials: await credentials("sk_sealed_offline_1") } },
-      { id: 5, name: "refresh", args: { connectionId, credentials: await credentials("sk_sealed_offline_2"), expectedVersion: 1 } },
+      // Longer than the longest secret sealed (32 KiB and the seal's 102 bytes, as base64): refused.
+      { id: 4, name: "connect", args: { connectionId, providerId: PROVIDER_ID, providerSlug: "schwab", credentials: { sealedSecret: "A".repeat(43_832), credentialType: "api_key" } } },
+      { id: 5, name: "connect", args: { connectionId, providerId: PROVIDER_ID, providerSlug: "schwab", credentials: await credentials("sk_sealed_offline_1") } },
+      { id: 6, name: "refresh", args: { connectionId, credentials: await credentials("sk_sealed_offline_2"), expectedVersion: 1 } },
     ];
     const missing = { ok: false, code: "INVALID_CREDENTIALS", error: "Invalid or missing credentials" };
     const pushed = await call("POST", "/sync/push", { clientId, mutations });
-    assert.deepEqual([pushed.status, pushed.json], [200, { lastMutationId: 5, results: [{ id: 1, ...missing }, { id: 2, ...missing }, { id: 3, ...missing }, { id: 4, ok: true, value: connectionId }, { id: 5, ok: true }] }]);
+    assert.deepEqual([pushed.status, pushed.json], [200, { lastMutationId: 6, results: [1, 2, 3, 4].map((id) => ({ id, ...missing })).concat([{ id: 5, ok: true, value: connectionId }, { id: 6, ok: true }]) }]);
     const pulled = await call("GET", `/sync/pull?clientId=${encodeURIComponent(clientId)}`);
     assert.deepEqual(pulled.json.connections.map(({ id, version, credentialType }) => ({ id, version, credentialType })), [{ id: connectionId, version: 2, credentialType: "api_key" }]);
     const requestId = pushed.headers.get("x-request-id");

@@ -18,16 +18,8 @@ export const SEALED_TO_SERVICE_OVERHEAD = 1 + 8 + 65 + 12 + 16;
 
 /** @typedef {{ keyId: string, publicKey: { kty: "EC", crv: "P-256", x: string, y: string } }} ServiceKey */
 
-/** @param {Uint8Array[]} parts */
-function concat(...parts) {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
+/** The parts one after another. @param {BufferSource[]} parts */
+const joined = async (...parts) => new Uint8Array(await new Blob(parts).arrayBuffer());
 
 /** The key as GET /sync/key answers it, or null for anything else. @param {unknown} value @returns {ServiceKey | null} */
 export function serviceKeyOf(value) {
@@ -64,12 +56,12 @@ export async function sealToService(serviceKey, plaintext, userId) {
   const senderRaw = new Uint8Array(await crypto.subtle.exportKey("raw", oneOff.publicKey));
   const shared = await crypto.subtle.deriveBits({ name: "ECDH", public: service }, oneOff.privateKey, 256);
   const ikm = await crypto.subtle.importKey("raw", shared, "HKDF", false, ["deriveKey"]);
-  const info = concat(LABEL, senderRaw, serviceRaw);
+  const info = await joined(LABEL, senderRaw, serviceRaw);
   const key = await crypto.subtle.deriveKey({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info }, ikm, { name: "AES-GCM", length: 256 }, false, ["encrypt"]);
   const keyId = Uint8Array.from(serviceKey.keyId.match(/../g) ?? [], (pair) => parseInt(pair, 16));
-  const header = concat(Uint8Array.of(VERSION), keyId, senderRaw);
+  const header = await joined(Uint8Array.of(VERSION), keyId, senderRaw);
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const additionalData = concat(LABEL, header, encoder.encode(userId.toLowerCase()));
+  const additionalData = await joined(LABEL, header, encoder.encode(userId.toLowerCase()));
   const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData }, key, encoder.encode(plaintext)));
-  return concat(header, iv, ciphertext);
+  return joined(header, iv, ciphertext);
 }
