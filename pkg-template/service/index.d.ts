@@ -75,8 +75,12 @@ export interface Sealer {
 export declare function createSealer(keys: { key: Uint8Array; oldKeys?: Uint8Array[] }): Promise<Sealer>;
 export declare function keyIdOf(rawKey: Uint8Array): Promise<Uint8Array>;
 
-/** A secret sealed to the service's sync key that does not open: unknown key, another user's, or altered. */
+/** A secret sealed to the service's sync key that does not open: another user's, altered, or no such seal. */
 export declare class SyncSealError extends Error {}
+/** A secret sealed to a pair this service does not hold (a rotation under way, or a key dropped too soon). */
+export declare class SyncKeyNotHeld extends Error {
+  readonly keyId: string;
+}
 /** The public key GET /sync/key answers: an offline client seals a queued secret to it. */
 export interface PublishedSyncKey {
   /** The first 8 bytes of SHA-256("connect-provider sync key id v1" 0x00 | the raw public key), hex. */
@@ -86,7 +90,7 @@ export interface PublishedSyncKey {
 export interface SyncKey {
   /** What GET /sync/key answers. */
   published(): Promise<PublishedSyncKey>;
-  /** The secret sealed to one of the pairs for `userId`; rejects with SyncSealError otherwise. */
+  /** The secret sealed to one of the pairs for `userId`; rejects with SyncKeyNotHeld for another pair, SyncSealError otherwise. */
   open(sealed: Uint8Array, userId: string): Promise<string>;
 }
 /**

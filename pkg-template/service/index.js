@@ -6,7 +6,7 @@ export { createService } from "./service.js";
 export { admittedWrite } from "./app.js";
 export { ConfigError, readConfig, readIdempotencyRetentionMs, readJobIntervalMs, readListenAddress } from "./config.js";
 export { SealError, createSealer, keyIdOf } from "./seal.js";
-export { SyncSealError, createSyncKey } from "./sync-key.js";
+export { SyncKeyNotHeld, SyncSealError, createSyncKey } from "./sync-key.js";
 export { WINDOW_MS, inProcessLimiter, takeFromLog } from "./rate-limit.js";
 export { everyInterval, runExpiringJob } from "./expiring-job.js";
 export { DEFAULT_RETENTION_HOURS, runKeyExpiry } from "./idempotency-expiry.js";

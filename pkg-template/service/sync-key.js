@@ -64,9 +64,23 @@ async function keyPairOf(credentialsKey) {
   }
 }
 
-/** A secret sealed to the service that does not open: unknown key, another user's, or altered. */
+/** A secret sealed to the service that does not open: another user's, altered, or no such seal. */
 export class SyncSealError extends Error {
   name = "SyncSealError";
+}
+
+/**
+ * A secret sealed to a pair this service does not hold: during a rollout of a new CREDENTIALS_KEY
+ * an instance still on the old settings meets one sealed to the new pair, and the push stops there
+ * to be sent again, rather than lose a secret the client can no longer seal again.
+ */
+export class SyncKeyNotHeld extends Error {
+  name = "SyncKeyNotHeld";
+  /** @param {string} keyId hex */
+  constructor(keyId) {
+    super(`sealed to the sync key ${keyId}, which this service does not hold`);
+    this.keyId = keyId;
+  }
 }
 
 /**
@@ -94,14 +108,15 @@ export function createSyncKey(credentialKeys) {
     /**
      * The secret sealed to one of this service's pairs for `userId`.
      * @param {Uint8Array} sealed @param {string} userId
-     * @returns {Promise<string>} @throws {SyncSealError}
+     * @returns {Promise<string>} @throws {SyncSealError | SyncKeyNotHeld}
      */
     async open(sealed, userId) {
       if (!(sealed instanceof Uint8Array) || sealed.length < SYNC_SEAL_OVERHEAD_BYTES || sealed[0] !== SYNC_SEALED_VERSION) {
         throw new SyncSealError("not a secret sealed to this service");
       }
-      const pair = (await pairs()).byId.get(hex(sealed.subarray(1, 1 + KEY_ID_BYTES)));
-      if (pair === undefined) throw new SyncSealError("sealed to a key this service does not hold");
+      const keyId = hex(sealed.subarray(1, 1 + KEY_ID_BYTES));
+      const pair = (await pairs()).byId.get(keyId);
+      if (pair === undefined) throw new SyncKeyNotHeld(keyId);
       const senderRaw = sealed.subarray(1 + KEY_ID_BYTES, HEADER_BYTES);
       try {
         const sender = await crypto.subtle.importKey("raw", senderRaw, ECDH, false, []);

@@ -23,7 +23,7 @@ import { keyedTurns } from "./keyed-turns.js";
 import { HttpError } from "./responses.js";
 import { refuseNul, messageOf } from "./routes.js";
 import { MAX_SECRET_BYTES, sealedCredentials } from "./sealed-credentials.js";
-import { SYNC_SEAL_OVERHEAD_BYTES, SyncSealError } from "./sync-key.js";
+import { SYNC_SEAL_OVERHEAD_BYTES, SyncKeyNotHeld, SyncSealError } from "./sync-key.js";
 
 export const MAX_MUTATIONS = 100;
 const PULL_LIMIT = 1000;
@@ -87,8 +87,8 @@ export function syncRoutes({ store, sealer, syncKey, logError, limiter }) {
   /**
    * A mutation's credentials with a secret sealed to this service (`sealedSecret`, base64) opened
    * for the caller: null (refused as missing credentials) when it does not open for them, or comes
-   * with a plain `secret` too (the request's log line says `sealedSecretRefused`). Credentials without
-   * one are as the client sent them.
+   * with a plain `secret` too (the request's log line says `sealedSecretRefused`); SyncKeyNotHeld when
+   * it is sealed to a pair this service does not hold. Credentials without one are as the client sent them.
    * @param {import("./routes.js").RouteContext} context @param {unknown} credentials
    */
   async function opened(context, credentials) {
@@ -186,6 +186,16 @@ export function syncRoutes({ store, sealer, syncKey, logError, limiter }) {
       try {
         result = await run(context, mutation, last, clientId);
       } catch (error) {
+        if (error instanceof SyncKeyNotHeld) {
+          // Not consumed: pushed again once this instance holds the key (a rollout ends), or its key is restored.
+          logError({
+            requestId: context.requestId,
+            msg: "sync push: a secret sealed to a sync key this service does not hold (a CREDENTIALS_KEY rollout under way, or a key dropped from CREDENTIALS_OLD_KEYS too soon)",
+            mutationId: mutation.id,
+            keyId: error.keyId,
+          });
+          break;
+        }
         // A field the edge refuses before any handler (U+0000): consumed like the domain's refusals.
         if (!(error instanceof HttpError)) throw error;
         result = { ok: false, code: /** @type {{ code?: string }} */ (error).code ?? ErrorCode.INVALID_COMMAND, error: error.message };

@@ -442,9 +442,12 @@ async function dumpEverything() {
 }
 
 describe("commands whose secrets take more than one push", () => {
-  const bed = testbed("large");
-
-  test("go in as many pushes as the service's 64 KiB body takes; one too large for any push, and one over the service's 32 KiB secret, are dropped with their reason", { timeout: 180_000 }, async (t) => {
+  // Sealed with the page's own key (the service's key not read: a secret goes as its plaintext, and one of
+  // 62 KB fits no push) and sealed to the service's (as base64, a third more: one of 62 KB is over the
+  // service's 32 KiB before it is too large for a push).
+  for (const sealing of ["the page's own key", "the service's key"]) {
+  const bed = testbed(sealing === "the service's key" ? "large-service-key" : "large-page-key");
+  test(`sealed with ${sealing}: go in as many pushes as the service's 64 KiB body takes; one too large for any push, and one over the service's 32 KiB secret, are dropped with their reason`, { timeout: 180_000 }, async (t) => {
     const userId = randomUUID();
     let token;
     const { service, app } = await bed.start({
@@ -453,10 +456,13 @@ describe("commands whose secrets take more than one push", () => {
         return { service: started.url, token, userId, syncEveryMs: 600_000 };
       },
     });
-    const { context, page } = await openProfile(app);
+    const context = await launchChromium();
     t.after(() => context.close());
-    // Synced once: the secrets are sealed to the service's key, and go as base64 (a third more).
+    if (sealing === "the page's own key") await context.route("**/sync/key", (route) => route.abort());
+    const page = await openApp(context, app.url);
+    await page.waitForSelector("body[data-offline-ready=true]");
     await page.waitForFunction(() => document.querySelector("#sync-status").textContent === "All changes synced.");
+    assert.equal(await page.evaluate(() => localStorage.getItem("connect-provider.serviceKey") !== null), sealing === "the service's key");
 
     await context.setOffline(true);
     // Four secrets of 20 KB (80 KB of pushes), one of 62 KB (no push carries it with its command),
@@ -477,6 +483,7 @@ describe("commands whose secrets take more than one push", () => {
     assert.deepEqual(state.connections.map((c) => c.alias).sort(), ["After", "Large 0", "Large 1", "Large 2", "Large 3"]);
     assert.equal((await connections(page)).length, 5, "the dropped command undone in the page");
   });
+  }
 });
 
 describe("one browser profile, and a sync cut short or raced", () => {
@@ -509,6 +516,87 @@ describe("one browser profile, and a sync cut short or raced", () => {
         held();
       }));
     }), name);
+
+  test("a secret queued before the page has read the service's key is sealed with the page's own key and pushed as a secret; one queued after, sealed to the service, goes in the same push as sealedSecret", { timeout: 180_000 }, async (t) => {
+    const userId = randomUUID();
+    const call = await signIn(userId);
+    const context = await launchChromium();
+    t.after(() => context.close());
+    // The key cannot be read at first (an older service, say): the page syncs without it.
+    await context.route("**/sync/key", (route) => route.abort());
+    const page = await openApp(context, app.url);
+    await page.waitForSelector("body[data-offline-ready=true]");
+    await synced(page);
+    await context.setOffline(true);
+    await connect(page, { provider: "schwab", alias: "Before the key", secret: "sk_before_the_key" });
+    // Online again: the key is read, and the push fails (the network drops), so the command waits on.
+    await context.unroute("**/sync/key");
+    await context.route("**/sync/push", (route) => route.abort());
+    await context.setOffline(false);
+    await page.waitForFunction(() => localStorage.getItem("connect-provider.serviceKey") !== null, null, { timeout: 30_000 });
+    await page.waitForFunction(() => /waiting to sync/.test(document.querySelector("#sync-status").textContent), null, { timeout: 30_000 });
+    await context.setOffline(true);
+    await connect(page, { provider: "fidelity", alias: "After the key", secret: "sk_after_the_key" });
+    const queued = await inAppDatabase(page, async (db) => {
+      const entries = await new Promise((resolve) => {
+        const request = db.transaction("pending").objectStore("pending").getAll();
+        request.onsuccess = () => resolve(request.result);
+      });
+      return entries.map(({ args }) => [args.alias, args.credentials.sealedTo ?? "page", args.credentials.sealed[0] === 1 && args.credentials.sealed.length]);
+    });
+    const overhead = 1 + 8 + 65 + 12 + 16;
+    assert.equal(queued.length, 2);
+    assert.deepEqual([queued[0].slice(0, 2), queued[1]], [["Before the key", "page"], ["After the key", "service", overhead + "sk_after_the_key".length]]);
+
+    const pushes = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/sync/push") pushes.push(JSON.parse(request.postData() ?? "{}"));
+    });
+    await context.unroute("**/sync/push");
+    await context.setOffline(false);
+    await synced(page);
+    assert.deepEqual(
+      pushes.map(({ mutations }) => mutations.map(({ args }) => [args.alias, Object.keys(args.credentials).sort()])),
+      [[["Before the key", ["credentialType", "expiresAt", "secret"]], ["After the key", ["credentialType", "expiresAt", "sealedSecret"]]]],
+      "one push: the first secret as the page decrypted it, the second as sealed to the service",
+    );
+    assert.deepEqual(pushes[0].mutations[0].args.credentials.secret, "sk_before_the_key");
+    const listed = (await call("GET", "/providers")).json.connections;
+    assert.deepEqual(listed.map(({ alias, status }) => [alias, status]).sort(), [["After the key", "active"], ["Before the key", "active"]]);
+    const db = new Database(service.database, { readonly: true, timeout: 5_000 });
+    const stored = db.prepare("SELECT alias, encrypted_credentials FROM provider_connections WHERE user_id = ? ORDER BY alias").all(userId);
+    db.close();
+    const sealer = await createSealer({ key: Uint8Array.from(Buffer.from(bed.vars.CREDENTIALS_KEY, "base64")) });
+    assert.deepEqual(
+      await Promise.all(stored.map(async ({ alias, encrypted_credentials }) => [alias, await sealer.open(new Uint8Array(encrypted_credentials), userId)])),
+      [["After the key", "sk_after_the_key"], ["Before the key", "sk_before_the_key"]],
+    );
+  });
+
+  test("a kept service key that no longer imports (its entry damaged) seals with the page's own key: the command is made, and synced", { timeout: 180_000 }, async (t) => {
+    const call = await signIn(randomUUID());
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    await synced(page);
+    await page.evaluate(() => {
+      const kept = JSON.parse(localStorage.getItem("connect-provider.serviceKey"));
+      localStorage.setItem("connect-provider.serviceKey", JSON.stringify({ ...kept, key: { ...kept.key, publicKey: { ...kept.key.publicKey, x: "AA" } } }));
+    });
+    await context.setOffline(true);
+    await connect(page, { provider: "schwab", alias: "Damaged key" });
+    assert.equal(await page.textContent("#form-status"), "Connected schwab.");
+    const sealedTo = await inAppDatabase(page, async (db) => {
+      const entries = await new Promise((resolve) => {
+        const request = db.transaction("pending").objectStore("pending").getAll();
+        request.onsuccess = () => resolve(request.result);
+      });
+      return entries.map(({ args }) => args.credentials.sealedTo ?? "page");
+    });
+    assert.deepEqual(sealedTo, ["page"]);
+    await context.setOffline(false);
+    await synced(page);
+    assert.deepEqual((await call("GET", "/providers")).json.connections.map(({ alias, status }) => [alias, status]), [["Damaged key", "active"]]);
+  });
 
   test("commands queued by one user are pushed under that user's token alone, when they sign in again", { timeout: 180_000 }, async (t) => {
     const alice = randomUUID();

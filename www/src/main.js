@@ -157,11 +157,14 @@ async function run(mutation) {
  */
 async function pendingCredentials(entered) {
   const serviceKey = config ? keptServiceKey(config.service) : null;
-  const sealing = serviceKey ? { seal: (/** @type {string} */ plaintext) => sealToService(serviceKey, plaintext, userId) } : sealer;
-  const sealed = await sealedCredentials(sealing, entered);
-  if (!sealed) return null;
-  const kept = { sealed: sealed.encryptedData, credentialType: sealed.credentialType, expiresAt: sealed.expiresAt };
-  return serviceKey ? { ...kept, sealedTo: /** @type {const} */ ("service") } : kept;
+  if (serviceKey) {
+    const toService = { seal: (/** @type {string} */ plaintext) => sealToService(serviceKey, plaintext, userId) };
+    // A kept key that no longer imports (its entry damaged): sealed with the page's own key, as before any was read.
+    const sealed = await sealedCredentials(toService, entered).catch((error) => void console.warn("the service's key could not seal:", error));
+    if (sealed !== undefined) return sealed && { sealed: sealed.encryptedData, credentialType: sealed.credentialType, expiresAt: sealed.expiresAt, sealedTo: /** @type {const} */ ("service") };
+  }
+  const sealed = await sealedCredentials(sealer, entered);
+  return sealed && { sealed: sealed.encryptedData, credentialType: sealed.credentialType, expiresAt: sealed.expiresAt };
 }
 const form = connectForm(/** @type {HTMLFormElement} */ (document.querySelector("#connect-form")));
 const activeOnly = /** @type {HTMLInputElement} */ (document.querySelector("#active-only"));

@@ -274,6 +274,26 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
       const stored = await readSealed(connectionId);
       assert.equal(await sealer.open(stored, userId), "sk_sealed_offline_2", "stored sealed under CREDENTIALS_KEY, as any secret");
     }
+
+    // The bounds, one push each (two 32 KiB secrets would pass the 64 KiB body): 32 KiB sealed is taken; a byte more, or none, is refused.
+    const refresh = async (id, secret) => (await call("POST", "/sync/push", { clientId, mutations: [{ id, name: "refresh", args: { connectionId, credentials: await credentials(secret) } }] })).json;
+    assert.deepEqual(await refresh(7, "s".repeat(32_768)), { lastMutationId: 7, results: [{ id: 7, ok: true }] });
+    assert.deepEqual(await refresh(8, "s".repeat(32_769)), { lastMutationId: 8, results: [{ id: 8, ...missing }] });
+    assert.deepEqual(await refresh(9, ""), { lastMutationId: 9, results: [{ id: 9, ...missing }] });
+
+    // Sealed to a pair this deployment does not hold (a rollout of a new CREDENTIALS_KEY under way): the
+    // push stops there and consumes nothing, to be sent again; the log names the key.
+    const elsewhere = await createSyncKey([crypto.getRandomValues(new Uint8Array(32))]).published();
+    const notHeld = { id: 10, name: "refresh", args: { connectionId, credentials: { sealedSecret: Buffer.from(await sealToService(elsewhere, "sk_sealed_elsewhere", userId)).toString("base64"), credentialType: "api_key" } } };
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const stopped = await call("POST", "/sync/push", { clientId, mutations: [notHeld, { id: 11, name: "disconnect", args: { connectionId } }] });
+      assert.deepEqual([stopped.status, stopped.json], [200, { lastMutationId: 9, results: [] }], "nothing consumed, however often it is pushed");
+      const stoppedId = stopped.headers.get("x-request-id");
+      let logged;
+      for (let waited = 0; !(logged = service().output().split("\n").find((text) => text.includes(stoppedId) && text.includes(elsewhere.keyId))) && waited < 3000; waited += 20) await sleep(20);
+      assert.ok(logged, "the log names the key it does not hold");
+    }
+    assert.equal((await call("GET", `/providers/${connectionId}`)).json.status, "active", "the disconnect after it did not run");
   });
 
   test("sync: a push sent again while the first still runs waits its turn, finds every mutation applied, and publishes nothing", async () => {

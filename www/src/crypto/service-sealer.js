@@ -12,28 +12,41 @@ const VERSION = 1;
 const KEY_ID = /^[0-9a-f]{16}$/;
 const encoder = new TextEncoder();
 const LABEL = encoder.encode("connect-provider sync seal v1\u0000");
+const KEY_ID_LABEL = encoder.encode("connect-provider sync key id v1\u0000");
 const ECDH = { name: "ECDH", namedCurve: "P-256" };
 /** What a seal adds to the secret: version, key id, one-off public key, nonce, tag. */
 export const SEALED_TO_SERVICE_OVERHEAD = 1 + 8 + 65 + 12 + 16;
 
 /** @typedef {{ keyId: string, publicKey: { kty: "EC", crv: "P-256", x: string, y: string } }} ServiceKey */
 
+const hex = (/** @type {Uint8Array} */ bytes) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 /** The parts one after another. @param {BufferSource[]} parts */
 const joined = async (...parts) => new Uint8Array(await new Blob(parts).arrayBuffer());
 
-/** The key as GET /sync/key answers it, or null for anything else. @param {unknown} value @returns {ServiceKey | null} */
-export function serviceKeyOf(value) {
+/**
+ * The key as GET /sync/key answers it, or null for anything else: a point on P-256 whose id is its
+ * own (a key the service would not know its seals by is never kept).
+ * @param {unknown} value @returns {Promise<ServiceKey | null>}
+ */
+export async function serviceKeyOf(value) {
   const { keyId, publicKey } = /** @type {Record<string, any>} */ (value ?? {});
   if (typeof keyId !== "string" || !KEY_ID.test(keyId) || publicKey?.kty !== "EC" || publicKey.crv !== "P-256") return null;
   if (typeof publicKey.x !== "string" || typeof publicKey.y !== "string") return null;
-  return { keyId, publicKey: { kty: "EC", crv: "P-256", x: publicKey.x, y: publicKey.y } };
+  const key = { keyId, publicKey: /** @type {ServiceKey["publicKey"]} */ ({ kty: "EC", crv: "P-256", x: publicKey.x, y: publicKey.y }) };
+  try {
+    const raw = new Uint8Array(await crypto.subtle.exportKey("raw", await crypto.subtle.importKey("jwk", key.publicKey, ECDH, true, [])));
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await joined(KEY_ID_LABEL, raw)));
+    return hex(digest.subarray(0, 8)) === keyId ? key : null;
+  } catch {
+    return null;
+  }
 }
 
-/** The key kept for `service`, or null. @param {string} service */
+/** The key kept for `service` (checked when it was kept), or null. @param {string} service @returns {ServiceKey | null} */
 export function keptServiceKey(service) {
   try {
     const kept = JSON.parse(localStorage.getItem(KEPT) ?? "null");
-    return kept?.service === service ? serviceKeyOf(kept.key) : null;
+    return kept?.service === service && typeof kept.key?.keyId === "string" ? kept.key : null;
   } catch {
     return null;
   }

@@ -214,7 +214,7 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
   async function readServiceKey() {
     if (keyRead) return;
     try {
-      const key = serviceKeyOf(await client.key());
+      const key = await serviceKeyOf(await client.key());
       if (key) keepServiceKey(endpoint.service, key);
       keyRead = true;
     } catch (error) {
