@@ -12,7 +12,8 @@
 //   associated data = LABEL | version | key id | one-off public key | user id (lower case)
 //   key id = the first 8 bytes of SHA-256(KEY_ID_LABEL | service public key), both keys raw
 //
-// www/src/crypto/service-sealer.js is the sealing side; tests/js/sync_sealing.test.mjs holds the two together.
+// www/src/crypto/service-sealer.js is the sealing side; tests/js/support/sync-sealing-cases.mjs holds the
+// two together, in Node and in Deno.
 
 import { concat, hex } from "./bytes.js";
 

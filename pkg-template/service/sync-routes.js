@@ -1,4 +1,4 @@
-// The sync protocol's two routes, for a client that works offline (docs/sync.md):
+// The sync protocol's three routes, for a client that works offline (docs/sync.md):
 //   POST /sync/push { clientId, mutations: [{ id, name, args }] }: each mutation the client has not
 //     had applied, in order, through the package's handlers for the token's user, exactly once: the
 //     client's last mutation number is advanced in the same commit as the change (a refusal of the
@@ -251,6 +251,7 @@ export function syncRoutes({ store, sealer, syncKey, logError, limiter }) {
       const cursor = params.get("cursor");
       if (cursor !== null && !UUID.test(cursor)) throw new HttpError(400, "cursor must be an event id");
       const { userId } = context;
+      context.note({ clientId });
       // Read before the connections: a push still running may apply a mutation between the two
       // reads, and a client told it was applied must find its change in this answer.
       const lastMutationId = await store.sync.lastMutation(userId, clientId);

@@ -268,6 +268,10 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
     let line;
     for (let waited = 0; !(line = service().output().split("\n").find((text) => text.includes(requestId))) && waited < 3000; waited += 20) await sleep(20);
     assert.equal(JSON.parse(line.slice(line.indexOf("{"))).sealedSecretRefused, true, "the push's log line says a sealed secret was refused");
+    const pullId = pulled.headers.get("x-request-id");
+    let pullLine;
+    for (let waited = 0; !(pullLine = service().output().split("\n").find((text) => text.includes(pullId))) && waited < 3000; waited += 20) await sleep(20);
+    assert.equal(JSON.parse(pullLine.slice(pullLine.indexOf("{"))).clientId, clientId, "a pull's log line names its client, as a push's does");
     for (const { sealedSecret } of mutations.map(({ args }) => args.credentials)) assert.ok(!service().output().includes(sealedSecret.slice(0, 40)), "no sealed bytes are logged");
     assert.doesNotMatch(JSON.stringify([pushed.json, pulled.json, service().output()]), /sk_sealed|sk_plain/, "no secret comes back or is logged");
     if (readSealed) {
