@@ -280,9 +280,10 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
     }
 
     // The bounds, one push each (two 32 KiB secrets would pass the 64 KiB body): 32 KiB sealed is taken; a byte more, or none, is refused.
+    // Each an sk_ secret: the deployments' own tests read every active secret back (wrangler_worker's last test).
     const refresh = async (id, secret) => (await call("POST", "/sync/push", { clientId, mutations: [{ id, name: "refresh", args: { connectionId, credentials: await credentials(secret) } }] })).json;
-    assert.deepEqual(await refresh(7, "s".repeat(32_768)), { lastMutationId: 7, results: [{ id: 7, ok: true }] });
-    assert.deepEqual(await refresh(8, "s".repeat(32_769)), { lastMutationId: 8, results: [{ id: 8, ...missing }] });
+    assert.deepEqual(await refresh(7, `sk_${"s".repeat(32_765)}`), { lastMutationId: 7, results: [{ id: 7, ok: true }] });
+    assert.deepEqual(await refresh(8, `sk_${"s".repeat(32_766)}`), { lastMutationId: 8, results: [{ id: 8, ...missing }] });
     assert.deepEqual(await refresh(9, ""), { lastMutationId: 9, results: [{ id: 9, ...missing }] });
 
     // Sealed to a pair this deployment does not hold (a rollout of a new CREDENTIALS_KEY under way): the
