@@ -82,7 +82,7 @@ export async function createSealer({ key, oldKeys = [] }) {
     seal: (secret, userId) => sealBytes(encoder.encode(secret), userId),
     /** The secret a sealed value holds, for the user it was sealed for (a rotation job, a provider call). @param {Uint8Array} sealed @param {string} userId */
     async open(sealed, userId) {
-      return new TextDecoder("utf-8", { fatal: true }).decode(await openBytes(sealed, userId));
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(await openBytes(sealed, userId));
     },
     /** Whether the current key sealed it. @param {Uint8Array} sealed */
     isCurrent: (sealed) => sealed instanceof Uint8Array && sealed.length >= HEADER_BYTES && hex(sealed.subarray(1, HEADER_BYTES)) === hex(current),

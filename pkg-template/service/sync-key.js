@@ -16,6 +16,7 @@
 // two together, in Node and in Deno.
 
 import { concat, hex } from "./bytes.js";
+import { MAX_SECRET_BYTES } from "./sealed-credentials.js";
 
 export const SYNC_SEALED_VERSION = 1;
 const KEY_ID_BYTES = 8;
@@ -24,6 +25,8 @@ const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = 1 + KEY_ID_BYTES + POINT_BYTES;
 export const SYNC_SEAL_OVERHEAD_BYTES = HEADER_BYTES + NONCE_BYTES + TAG_BYTES;
+/** The longest seal opened: that of the longest secret a client may send. */
+export const MAX_SYNC_SEALED_BYTES = SYNC_SEAL_OVERHEAD_BYTES + MAX_SECRET_BYTES;
 const encoder = new TextEncoder();
 const LABEL = encoder.encode("connect-provider sync seal v1\u0000");
 const KEY_ID_LABEL = encoder.encode("connect-provider sync key id v1\u0000");
@@ -45,22 +48,25 @@ async function keyPairOf(credentialsKey) {
   for (let counter = 0; ; counter += 1) {
     const info = encoder.encode(`${DERIVE_LABEL} ${counter}`);
     const scalar = new Uint8Array(await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info }, ikm, 256));
+    const pkcs8 = concat(PKCS8_PREFIX, scalar);
     let privateKey;
     try {
-      privateKey = await crypto.subtle.importKey("pkcs8", concat(PKCS8_PREFIX, scalar), ECDH, true, ["deriveBits"]);
+      privateKey = await crypto.subtle.importKey("pkcs8", pkcs8, ECDH, true, ["deriveBits"]);
     } catch (error) {
       if (counter < 8) continue;
       throw error;
     } finally {
       scalar.fill(0);
+      pkcs8.fill(0);
     }
     // The public point, from the private key's JWK (WebCrypto has no other way to it); the JWK's `d` is dropped.
     const { x, y } = await crypto.subtle.exportKey("jwk", privateKey);
     const publicJwk = { kty: "EC", crv: "P-256", x, y };
     const publicRaw = new Uint8Array(await crypto.subtle.exportKey("raw", await crypto.subtle.importKey("jwk", publicJwk, ECDH, true, [])));
     const keyId = new Uint8Array(await crypto.subtle.digest("SHA-256", concat(KEY_ID_LABEL, publicRaw))).slice(0, KEY_ID_BYTES);
-    // Kept unextractable from here on: only `deriveBits` with it.
-    const opening = await crypto.subtle.importKey("pkcs8", await crypto.subtle.exportKey("pkcs8", privateKey), ECDH, false, ["deriveBits"]);
+    // Kept unextractable from here on: only `deriveBits` with it. The exported copy is zeroed.
+    const exported = new Uint8Array(await crypto.subtle.exportKey("pkcs8", privateKey));
+    const opening = await crypto.subtle.importKey("pkcs8", exported, ECDH, false, ["deriveBits"]).finally(() => exported.fill(0));
     return { keyId, publicJwk, publicRaw, privateKey: opening };
   }
 }
@@ -115,6 +121,7 @@ export function createSyncKey(credentialKeys) {
       if (!(sealed instanceof Uint8Array) || sealed.length < SYNC_SEAL_OVERHEAD_BYTES || sealed[0] !== SYNC_SEALED_VERSION) {
         throw new SyncSealError("not a secret sealed to this service");
       }
+      if (sealed.length > MAX_SYNC_SEALED_BYTES) throw new SyncSealError("longer than the seal of the longest secret a client may send");
       const keyId = hex(sealed.subarray(1, 1 + KEY_ID_BYTES));
       const pair = (await pairs()).byId.get(keyId);
       if (pair === undefined) throw new SyncKeyNotHeld(keyId);
@@ -130,7 +137,8 @@ export function createSyncKey(credentialKeys) {
         const additionalData = concat(LABEL, sealed.subarray(0, HEADER_BYTES), encoder.encode(userId.toLowerCase()));
         const plain = new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv, additionalData }, key, sealed.subarray(HEADER_BYTES + NONCE_BYTES)));
         try {
-          return new TextDecoder("utf-8", { fatal: true }).decode(plain);
+          // ignoreBOM: a secret that begins with U+FEFF keeps it.
+          return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(plain);
         } finally {
           plain.fill(0);
         }

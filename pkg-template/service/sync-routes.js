@@ -22,8 +22,8 @@ import { handleOnce } from "./handle-once.js";
 import { keyedTurns } from "./keyed-turns.js";
 import { HttpError } from "./responses.js";
 import { refuseNul, messageOf } from "./routes.js";
-import { MAX_SECRET_BYTES, sealedCredentials } from "./sealed-credentials.js";
-import { SYNC_SEAL_OVERHEAD_BYTES, SyncKeyNotHeld, SyncSealError } from "./sync-key.js";
+import { sealedCredentials } from "./sealed-credentials.js";
+import { MAX_SYNC_SEALED_BYTES, SyncKeyNotHeld, SyncSealError } from "./sync-key.js";
 
 export const MAX_MUTATIONS = 100;
 const PULL_LIMIT = 1000;
@@ -31,8 +31,8 @@ const CLIENT_ID = /^[\x21-\x7e]{1,100}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAMES = ["connect", "refresh", "disconnect"];
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-/** The base64 of the longest secret a client may send, sealed to the service. */
-const MAX_SEALED_SECRET_CHARS = Math.ceil((MAX_SECRET_BYTES + SYNC_SEAL_OVERHEAD_BYTES) / 3) * 4;
+/** The base64 of the longest secret a client may send, sealed to the service (43,828 characters): anything longer is not decoded. */
+const MAX_SEALED_SECRET_CHARS = Math.ceil(MAX_SYNC_SEALED_BYTES / 3) * 4;
 
 /** @param {unknown} value */
 function clientIdOf(value) {
@@ -86,8 +86,8 @@ export function syncRoutes({ store, sealer, syncKey, logError, limiter }) {
 
   /**
    * A mutation's credentials with a secret sealed to this service (`sealedSecret`, base64) opened
-   * for the caller: null (refused as missing credentials) when it does not open for them, or comes
-   * with a plain `secret` too (the request's log line says `sealedSecretRefused`); SyncKeyNotHeld when
+   * for the caller: null (refused as missing credentials) when it does not open for them, holds an
+   * empty secret, or comes with a plain `secret` too (the request's log line says `sealedSecretRefused`); SyncKeyNotHeld when
    * it is sealed to a pair this service does not hold. Credentials without one are as the client sent them.
    * @param {import("./routes.js").RouteContext} context @param {unknown} credentials
    */
@@ -100,7 +100,8 @@ export function syncRoutes({ store, sealer, syncKey, logError, limiter }) {
     const { sealedSecret, secret, ...rest } = /** @type {Record<string, unknown>} */ (credentials);
     if (secret !== undefined || typeof sealedSecret !== "string" || sealedSecret.length > MAX_SEALED_SECRET_CHARS || !BASE64.test(sealedSecret)) return refused();
     try {
-      return { ...rest, secret: await syncKey.open(Uint8Array.from(atob(sealedSecret), (char) => char.charCodeAt(0)), context.userId) };
+      const opened = await syncKey.open(Uint8Array.from(atob(sealedSecret), (char) => char.charCodeAt(0)), context.userId);
+      return opened === "" ? refused() : { ...rest, secret: opened };
     } catch (error) {
       if (error instanceof SyncSealError) return refused();
       throw error;

@@ -414,6 +414,7 @@ describe("the edge modules (connect-provider/service)", () => {
     assert.deepEqual(sealed.subarray(1, 9), await keyIdOf(raw));
     assert.equal(sealer.keyId, Buffer.from(await keyIdOf(raw)).toString("hex"));
     assert.equal(await sealer.open(sealed, userId.toUpperCase()), "sk_live_é✓", "the user id in any case");
+    assert.equal(await sealer.open(await sealer.seal("\uFEFFsk_bom", userId), userId), "\uFEFFsk_bom", "a leading U+FEFF is kept");
     const nonces = new Set();
     for (let i = 0; i < 200; i += 1) nonces.add(Buffer.from((await sealer.seal("same", userId)).subarray(9, 21)).toString("hex"));
     assert.equal(nonces.size, 200);

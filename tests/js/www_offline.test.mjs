@@ -573,29 +573,38 @@ describe("one browser profile, and a sync cut short or raced", () => {
     );
   });
 
-  test("a kept service key that no longer imports (its entry damaged) seals with the page's own key: the command is made, and synced", { timeout: 180_000 }, async (t) => {
+  test("a kept service key that is damaged (a point that does not import, or an id not the point's own) seals with the page's own key: the commands are made, and synced", { timeout: 180_000 }, async (t) => {
     const call = await signIn(randomUUID());
     const { context, page } = await openProfile(app);
     t.after(() => context.close());
     await synced(page);
-    await page.evaluate(() => {
-      const kept = JSON.parse(localStorage.getItem("connect-provider.serviceKey"));
-      localStorage.setItem("connect-provider.serviceKey", JSON.stringify({ ...kept, key: { ...kept.key, publicKey: { ...kept.key.publicKey, x: "AA" } } }));
-    });
+    // Offline throughout, so no sync reads the key again over the damage.
     await context.setOffline(true);
-    await connect(page, { provider: "schwab", alias: "Damaged key" });
-    assert.equal(await page.textContent("#form-status"), "Connected schwab.");
+    const damages = [
+      ["Damaged point", { x: "AA" }, {}],
+      // An id that is well formed but not the point's: sealed to it, the secret would wait for a pair the service does not hold, for good.
+      ["Damaged id", {}, { keyId: "0011223344556677" }],
+    ];
+    const original = await page.evaluate(() => localStorage.getItem("connect-provider.serviceKey"));
+    for (const [alias, point, id] of damages) {
+      await page.evaluate(([kept, point, id]) => {
+        const { service, key } = JSON.parse(kept);
+        localStorage.setItem("connect-provider.serviceKey", JSON.stringify({ service, key: { ...key, ...id, publicKey: { ...key.publicKey, ...point } } }));
+      }, [original, point, id]);
+      await connect(page, { provider: "schwab", alias });
+      assert.equal(await page.textContent("#form-status"), "Connected schwab.", alias);
+    }
     const sealedTo = await inAppDatabase(page, async (db) => {
       const entries = await new Promise((resolve) => {
         const request = db.transaction("pending").objectStore("pending").getAll();
         request.onsuccess = () => resolve(request.result);
       });
-      return entries.map(({ args }) => args.credentials.sealedTo ?? "page");
+      return entries.map(({ args }) => [args.alias, args.credentials.sealedTo ?? "page"]);
     });
-    assert.deepEqual(sealedTo, ["page"]);
+    assert.deepEqual(sealedTo, [["Damaged point", "page"], ["Damaged id", "page"]]);
     await context.setOffline(false);
     await synced(page);
-    assert.deepEqual((await call("GET", "/providers")).json.connections.map(({ alias, status }) => [alias, status]), [["Damaged key", "active"]]);
+    assert.deepEqual((await call("GET", "/providers")).json.connections.map(({ alias, status }) => [alias, status]).sort(), [["Damaged id", "active"], ["Damaged point", "active"]]);
   });
 
   test("commands queued by one user are pushed under that user's token alone, when they sign in again", { timeout: 180_000 }, async (t) => {

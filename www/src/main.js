@@ -156,10 +156,10 @@ async function run(mutation) {
  * @param {{ secret: string, credentialType: string, expiresAt: string | null }} entered
  */
 async function pendingCredentials(entered) {
-  const serviceKey = config ? keptServiceKey(config.service) : null;
+  // A kept key that is damaged (its point, or an id not the point's own) is no key: sealed with the page's own key, as before any was read.
+  const serviceKey = config ? await keptServiceKey(config.service) : null;
   if (serviceKey) {
     const toService = { seal: (/** @type {string} */ plaintext) => sealToService(serviceKey, plaintext, userId) };
-    // A kept key that no longer imports (its entry damaged): sealed with the page's own key, as before any was read.
     const sealed = await sealedCredentials(toService, entered).catch((error) => void console.warn("the service's key could not seal:", error));
     if (sealed !== undefined) return sealed && { sealed: sealed.encryptedData, credentialType: sealed.credentialType, expiresAt: sealed.expiresAt, sealedTo: /** @type {const} */ ("service") };
   }

@@ -39,12 +39,27 @@ export const syncSealingCases = {
       expectTrue((await rejection(key.open(altered, USER))) instanceof SyncSealError, `a byte altered at ${at}`);
     }
     expectTrue((await rejection(key.open(sealed.subarray(0, 100), USER))) instanceof SyncSealError, "cut short");
+    // The same one-off point in its hybrid encoding (prefix 6 or 7 with y's parity), which a WebCrypto may
+    // import as the same point: refused, as the point's bytes themselves are bound, not only its value.
+    const hybrid = sealed.slice();
+    hybrid[9] = 0x06 | (hybrid[73] & 1);
+    expectTrue((await rejection(key.open(hybrid, USER))) instanceof SyncSealError, "the one-off point re-encoded as hybrid");
     // The key id: another pair's, which this service does not hold (not the seal's fault: the push stops there).
     const otherPair = sealed.slice();
     otherPair[1] ^= 1;
     const notHeld = await rejection(key.open(otherPair, USER));
     expectTrue(notHeld instanceof SyncKeyNotHeld && notHeld.keyId === hex(otherPair.subarray(1, 9)), `another pair's key id: ${notHeld}`);
     expectTrue(hex(await sealToService(FIXED_PAIR, secret, USER)) !== hex(sealed), "each seal has its own one-off key and nonce");
+  },
+
+  async "a secret opens exactly as it was sealed, a leading U+FEFF kept; the seal of a secret over 32 KiB is not opened"() {
+    const key = createSyncKey([FIXED_KEY]);
+    for (const secret of ["\uFEFFsk_bom", "\uFEFF", "sk_\uFEFF", "s".repeat(32_768), "é".repeat(16_384)]) {
+      expectEqual(await key.open(await sealToService(FIXED_PAIR, secret, USER), USER), secret, `${JSON.stringify(secret.slice(0, 8))}, ${secret.length} units`);
+    }
+    for (const secret of ["s".repeat(32_769), "é".repeat(16_384) + "a"]) {
+      expectTrue((await rejection(key.open(await sealToService(FIXED_PAIR, secret, USER), USER))) instanceof SyncSealError, `${new TextEncoder().encode(secret).length} bytes`);
+    }
   },
 
   async "an old key's pair still opens what was sealed to it; once dropped, the key is not held"() {

@@ -43,7 +43,8 @@ export async function secretSealer(db) {
     /** The plaintext of what `seal` made. @returns {Promise<string>} */
     async unseal(/** @type {Uint8Array} */ sealed) {
       const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: sealed.subarray(0, IV_BYTES) }, key, sealed.subarray(IV_BYTES));
-      return new TextDecoder().decode(plain);
+      // ignoreBOM: a secret that begins with U+FEFF keeps it.
+      return new TextDecoder("utf-8", { ignoreBOM: true }).decode(plain);
     },
   };
 }

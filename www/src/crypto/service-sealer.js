@@ -42,14 +42,20 @@ export async function serviceKeyOf(value) {
   }
 }
 
-/** The key kept for `service` (checked when it was kept), or null. @param {string} service @returns {ServiceKey | null} */
-export function keptServiceKey(service) {
+/**
+ * The key kept for `service`, or null. Checked again as it is used, not only when it was kept: a
+ * damaged entry (an id not its point's own) would seal to a pair the service does not hold, and
+ * that secret would hold the queue up for good.
+ * @param {string} service @returns {Promise<ServiceKey | null>}
+ */
+export async function keptServiceKey(service) {
+  let kept;
   try {
-    const kept = JSON.parse(localStorage.getItem(KEPT) ?? "null");
-    return kept?.service === service && typeof kept.key?.keyId === "string" ? kept.key : null;
+    kept = JSON.parse(localStorage.getItem(KEPT) ?? "null");
   } catch {
     return null;
   }
+  return kept?.service === service ? serviceKeyOf(kept.key) : null;
 }
 
 /** Keeps the service's key for the next seals, and the offline loads. @param {string} service @param {ServiceKey} key */
