@@ -77,6 +77,7 @@ test("npm pack lists only the files a user needs", () => {
     "stores/idempotency-input.js",
     "stores/idempotency-sql.js",
     "stores/index.d.ts",
+    "stores/indexeddb-schema.js",
     "stores/indexeddb.d.ts",
     "stores/indexeddb.js",
     "stores/outbox-input.js",
