@@ -33,8 +33,10 @@ export interface ConnectProviderCommand {
   alias?: string | null;
   /**
    * The new connection's id, made by the caller (a browser connecting offline): a UUID v7, used
-   * as is. Refused as `INVALID_CONNECTION_ID` when it is not v7, `CONNECTION_ID_TAKEN` when
-   * another connection has it. Absent or null: the handler makes one.
+   * as is. Refused as `INVALID_CONNECTION_ID` when it is not v7, and as `CONNECTION_ID_TAKEN`
+   * when another connection has it and the repository's `save` answers `false` for it, as the
+   * package's stores do (a store without versions that overwrites answers nothing, and the id
+   * is the new connection's). Absent or null: the handler makes one.
    */
   connectionId?: string | null;
 }

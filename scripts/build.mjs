@@ -104,7 +104,10 @@ function writeTypes() {
   // The panic hook runs as the module starts (`#[wasm_bindgen(start)]`); no entry exports it.
   const panicHook = "export function install_panic_hook(): void;\n\n";
   if (!bindings.includes(panicHook)) throw new Error("build: expected the install_panic_hook declaration");
-  const declared = bindings.replaceAll(dispose, "").replace(panicHook, "").replace("/* tslint:disable */\n/* eslint-disable */\n", "");
+  // The glue's own restart (`__wbg_reset_state`, run at the next call after api.js's `__scheduleReinit`)
+  // is declared without `export`, which a declaration file exports all the same; no entry does.
+  const internal = /^declare function __wbg_\w+\([^)]*\): \w+;\n\n/gm;
+  const declared = bindings.replaceAll(dispose, "").replace(panicHook, "").replace(internal, "").replace("/* tslint:disable */\n/* eslint-disable */\n", "");
   writeFileSync(index, template.replace(marker, declared));
 }
 

@@ -37,3 +37,32 @@ test("the declarations have no `any`", () => {
   const declarations = readFileSync(createRequire(import.meta.url).resolve("connect-provider/package.json").replace("package.json", "index.d.ts"), "utf8");
   assert.doesNotMatch(declarations, /\bany\b/);
 });
+
+test("each entry declares exactly the values it exports, no more and no fewer", async () => {
+  const ts = createRequire(import.meta.url)("typescript");
+  const entries = ["connect-provider", ...["stores/sqlite", "stores/postgres", "stores/conformance", "stores/d1", "stores/deno-kv", "stores/indexeddb", "relay", "service", "service/dev-token"].map((path) => `connect-provider/${path}`)];
+  const source = entries.map((entry, i) => `import * as entry${i} from "${entry}";\nexport { entry${i} };`).join("\n");
+  const file = here("../types/__entries.ts");
+  const options = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [] };
+  const host = ts.createCompilerHost(options);
+  const readFile = host.readFile;
+  host.fileExists = ((exists) => (name) => name === file || exists(name))(host.fileExists);
+  host.readFile = (name) => (name === file ? source : readFile(name));
+  const program = ts.createProgram([file], options, host);
+  const checker = program.getTypeChecker();
+  const sourceFile = /** @type {import("typescript").SourceFile} */ (program.getSourceFile(file));
+  const imports = sourceFile.statements.filter(ts.isImportDeclaration);
+  const declaredOf = {};
+  const exportedOf = {};
+  for (const [i, entry] of entries.entries()) {
+    const module = checker.getSymbolAtLocation(imports[i].moduleSpecifier);
+    assert.ok(module, `${entry} has no declarations`);
+    const declared = checker.getExportsOfModule(module)
+      .filter((symbol) => (checker.getExportSymbolOfSymbol(symbol).flags & ts.SymbolFlags.Value) !== 0)
+      .map((symbol) => symbol.name)
+      .sort();
+    declaredOf[entry] = declared;
+    exportedOf[entry] = Object.keys(await import(entry)).filter((name) => name !== "default").sort();
+  }
+  assert.deepEqual(declaredOf, exportedOf);
+});
