@@ -38,6 +38,9 @@ let inKeys = new Map();
 const MAX_IN_KEYS = 256;
 /** The keys this pack added to `inKeys`, forgotten again should it be refused. */
 let addedKeys = [];
+/** By depth, the last object's keys all numbered, and their numbers: a list's records share
+ * one, which is then sent by comparing keys, not looking each up (forgotten with `inKeys`). */
+let shapes = [];
 
 /**
  * `memory`: the instance's; `tagNames`, `opNames`, `literalNames`: the names in the order of
@@ -59,6 +62,7 @@ export function configure(memory, maxTextUnits, maxBytes, maxKeys, maxDepth, max
   });
   keys = [];
   inKeys = new Map();
+  shapes = [];
 }
 
 /** The module's memory, and views of all of it (made again when it grows, which empties them). */
@@ -359,6 +363,7 @@ export function pack(value, maxItems) {
     texts = chunks = undefined;
     clearOps();
     for (const key of addedKeys) inKeys.delete(key);
+    if (addedKeys.length > 0) shapes = [];
     throw reason instanceof Refusal ? reason : new Refusal(tag.UNREADABLE, describe(reason));
   }
   text = texts.join("");
@@ -506,15 +511,38 @@ function putObject(value, maxItems, depth) {
   if (keys.length > limits.maxKeys) throw new Refusal(tag.TOO_MANY_PROPERTIES);
   spend(2 + 2 * keys.length);
   push(op.OBJECT);
-  for (const key of keys) {
+  const numbers = numbersOfShape(keys, depth);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     try {
-      putKey(key);
+      if (numbers === undefined) putKey(key);
+      else push2(op.KEY, numbers[i]);
       put(value[key], maxItems, depth + 1);
     } catch (reason) {
       throw within(reason, key);
     }
   }
+  if (numbers === undefined) rememberShape(keys, depth);
   push(op.END);
+}
+
+/** The numbers of `keys` when they are those of the last object kept at this depth. */
+function numbersOfShape(keys, depth) {
+  const shape = shapes[depth];
+  if (shape === undefined || shape.keys.length !== keys.length) return undefined;
+  for (let i = 0; i < keys.length; i++) if (shape.keys[i] !== keys[i]) return undefined;
+  return shape.numbers;
+}
+
+/** Keeps `keys` as this depth's shape once every one of them has a number. */
+function rememberShape(keys, depth) {
+  const numbers = [];
+  for (const key of keys) {
+    const number = inKeys.get(key);
+    if (number === undefined) return;
+    numbers.push(number);
+  }
+  shapes[depth] = { keys, numbers };
 }
 
 function putArray(value, limit, maxItems, depth) {
