@@ -40,7 +40,12 @@ test("the declarations have no `any`", () => {
 
 test("each entry declares exactly the values it exports, no more and no fewer", async () => {
   const ts = createRequire(import.meta.url)("typescript");
-  const entries = ["connect-provider", ...["stores/sqlite", "stores/postgres", "stores/conformance", "stores/d1", "stores/deno-kv", "stores/indexeddb", "relay", "service", "service/dev-token"].map((path) => `connect-provider/${path}`)];
+  // Every subpath of the package's exports that has declarations.
+  const manifest = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("connect-provider/package.json"), "utf8"));
+  const entries = Object.entries(manifest.exports)
+    .filter(([, target]) => typeof target === "object" && target.types !== undefined)
+    .map(([path]) => (path === "." ? "connect-provider" : `connect-provider/${path.slice(2)}`));
+  assert.equal(entries.length, 10, entries.join(", "));
   const source = entries.map((entry, i) => `import * as entry${i} from "${entry}";\nexport { entry${i} };`).join("\n");
   const file = here("../types/__entries.ts");
   const options = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [] };
@@ -58,7 +63,8 @@ test("each entry declares exactly the values it exports, no more and no fewer", 
     const module = checker.getSymbolAtLocation(imports[i].moduleSpecifier);
     assert.ok(module, `${entry} has no declarations`);
     const declared = checker.getExportsOfModule(module)
-      .filter((symbol) => (checker.getExportSymbolOfSymbol(symbol).flags & ts.SymbolFlags.Value) !== 0)
+      // A re-export (`export { x } from`) is an alias: what it names decides whether it is a value.
+      .filter((symbol) => ((symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : checker.getExportSymbolOfSymbol(symbol)).flags & ts.SymbolFlags.Value) !== 0)
       .map((symbol) => symbol.name)
       .sort();
     declaredOf[entry] = declared;
