@@ -24,9 +24,10 @@ import { gzipSync } from "node:zlib";
 // and JS glue 9,392 B; the limits of a later review (a pack's budget of text and structure, its
 // bytes measured again, an adapter's error cut to 1,024 units, a handler freed from inside its own
 // call) to 59,766 B and JS glue 9,569 B, and a trap under a nested call replacing the instance only
-// once the outer call has returned, to 59,783 B and JS glue 9,683 B;
+// once the outer call has returned, to 59,783 B and JS glue 9,683 B; a list's records sent by
+// the key numbers of the shape before them (a List of 20 0.962 of the time) to JS glue 9,867 B;
 // docs/performance.md says what each part costs.
-const BUDGET = { wasm: 60_000, glue: 9_760, together: 69_800 };
+const BUDGET = { wasm: 60_000, glue: 9_960, together: 69_800 };
 const pkg = dirname(createRequire(import.meta.url).resolve("connect-provider/package.json"));
 const gzipped = (files) => files.reduce((sum, file) => sum + gzipSync(readFileSync(join(pkg, file)), { level: 9 }).length, 0);
 
