@@ -35,8 +35,17 @@ function callHook(hook, ...args) {
   }
 }
 
-/** @param {unknown} error */
-const messageOf = (error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
+/** A delivery error in words, whatever was thrown (a value with no string form too). @param {unknown} error */
+function messageOf(error) {
+  try {
+    return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
+  } catch {
+    return "a rejection with no string form";
+  }
+}
+
+/** What the relay calls on a store's outbox. */
+const OUTBOX_METHODS = ["lease", "release", "pending", "delivered", "failed", "lag"];
 
 /** @param {string} name @param {unknown} value @param {number} min @param {number} max */
 function whole(name, value, min, max) {
@@ -58,8 +67,9 @@ function whole(name, value, min, max) {
  * }} [options]
  */
 export function createRelay(outbox, deliver, options = {}) {
-  if (!outbox || typeof outbox.lease !== "function" || typeof outbox.pending !== "function") {
-    throw new TypeError("createRelay: outbox must be a store's outbox (lease, pending, delivered, failed)");
+  if (!outbox || typeof outbox !== "object") throw new TypeError(`createRelay: outbox must be a store's outbox (${OUTBOX_METHODS.join(", ")})`);
+  for (const method of OUTBOX_METHODS) {
+    if (typeof outbox[method] !== "function") throw new TypeError(`createRelay: outbox.${method} must be a function (a store's outbox has it)`);
   }
   if (typeof deliver !== "function") throw new TypeError("createRelay: deliver must be a function of the events");
   const settings = { ...RELAY_DEFAULTS, ...options };
@@ -149,10 +159,11 @@ export function createRelay(outbox, deliver, options = {}) {
    * more of them set aside each round once they have all failed that often, where probing only the
    * next one would hold the line for good.
    * @param {OutboxEntry} entry @param {unknown} error @param {OutboxEntry[]} entries what `pending` read, `entry` among them
-   * @returns {Promise<{ setAside: boolean, held: boolean, passed: number, failed: number }>}
+   * @returns {Promise<{ setAside: boolean, held: boolean, passed: number, failed: number, retryAt: number }>}
    */
   async function failed(entry, error, entries) {
-    const lost = { setAside: false, held: false, passed: 0, failed: 0 };
+    /** A lease lost: the drain ends there, and `retryAt` is not read. */
+    const lost = { setAside: false, held: false, passed: 0, failed: 0, retryAt: 0 };
     const attempts = entry.attempts + 1;
     /** @type {OutboxEntry | undefined} */
     let probe;
@@ -171,13 +182,13 @@ export function createRelay(outbox, deliver, options = {}) {
     // between leaves this event at the head with the probe's event delivered ahead of it (and
     // delivered again after it, once taken out later).
     if (!(await recordFailure(entry, error, retryAt, setAside))) return lost;
-    if (probe === undefined || probed === null) return { setAside, held: true, passed: 0, failed: 1 };
+    if (probe === undefined || probed === null) return { setAside, held: true, passed: 0, failed: 1, retryAt };
     if (!probed.taken) {
       const held = await recordFailure(probe, probed.error, retryAt, false);
-      return { setAside: false, held, passed: 0, failed: 2 };
+      return { setAside: false, held, passed: 0, failed: 2, retryAt };
     }
-    if (!(await takeOut([probe]))) return { setAside: true, held: false, passed: 0, failed: 1 };
-    return { setAside: true, held: true, passed: 1, failed: 1 };
+    if (!(await takeOut([probe]))) return { setAside: true, held: false, passed: 0, failed: 1, retryAt };
+    return { setAside: true, held: true, passed: 1, failed: 1, retryAt };
   }
 
   /** Set by a loop's stop(): the drain in progress ends after its current send. */
@@ -237,7 +248,11 @@ export function createRelay(outbox, deliver, options = {}) {
         result.delivered += outcome.passed;
         if (outcome.setAside) result.setAside += 1;
         if (!outcome.held) return lost();
-        if (!outcome.setAside) return result;
+        if (!outcome.setAside) {
+          // The event that failed heads the line now, until its retry time.
+          result.retryAt = new Date(outcome.retryAt).toISOString();
+          return result;
+        }
       }
     }
     return result;
@@ -274,7 +289,11 @@ export function createRelay(outbox, deliver, options = {}) {
       await outbox.release(holder).catch(() => false);
       if (halting || result.retryAt !== null) return total;
       const [head] = await outbox.pending(1);
-      if (head === undefined || waits(head)) return total;
+      if (head === undefined) return total;
+      if (waits(head)) {
+        total.retryAt = head.nextAttemptAt;
+        return total;
+      }
     }
   }
 

@@ -7,7 +7,8 @@
 import { HttpError } from "./responses.js";
 
 const VISIBLE_ASCII = /^[!-~]{1,255}$/;
-const MAX_HEADER_LENGTH = 255;
+/** A key of 255 characters as an sf-string: its quotes, and a backslash before each character at most. */
+const MAX_HEADER_LENGTH = 2 * 255 + 2;
 /** JSON deeper than this is not fingerprinted (the canonical form is built recursively). */
 const MAX_DEPTH = 64;
 const FINGERPRINT_LABEL = new TextEncoder().encode("connect-provider idempotency fingerprint v1");

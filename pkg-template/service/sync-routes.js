@@ -207,8 +207,9 @@ export function syncRoutes({ store, sealer, syncKey, logError, limiter }) {
         continue;
       }
       const { status, error } = statusOf(result);
-      if (status === 500) {
-        // The database failed, or another push applied this mutation meanwhile: stop here, to be pushed again.
+      if (status === 500 || result.code === ErrorCode.CONFLICT) {
+        // The database failed, another push applied this mutation meanwhile, or other writes kept changing
+        // its connection (CONFLICT, which a retry over HTTP runs again too): stop here, to be pushed again.
         logError({ requestId: context.requestId, msg: "sync mutation failed", mutationId: mutation.id, error: result.error });
         break;
       }

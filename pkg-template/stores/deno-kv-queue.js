@@ -16,6 +16,8 @@ export const QUEUE_MARK = "connectProviderEvent";
 const INLINE_BYTES = 32 * 1024;
 /** How many pending marks one `redeliver()` reads at most. */
 const SWEEP_SCAN = 10_000;
+/** KV's own retry waits when a message names none (denokv's default schedule, 96.1 s in all). */
+const KV_BACKOFF_SCHEDULE = [100, 1000, 5000, 30_000, 60_000];
 
 /**
  * @typedef {import("./deno-kv.js").DenoKv} DenoKv
@@ -87,6 +89,8 @@ const isQueuedEvent = (value) =>
  * @returns {import("./deno-kv.js").DenoKvEventQueue}
  */
 export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
+  /** How long KV may still hand a message over again after its handler threw: its whole schedule. */
+  const retryWindow = (backoffSchedule ?? KV_BACKOFF_SCHEDULE).reduce((sum, wait) => sum + wait, 0);
   /** Messages being handled now (the handler and its consumed mark), so a stop can wait for them. */
   let handling = 0;
   /** @type {(() => void)[]} */
@@ -116,8 +120,20 @@ export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
           return;
         }
         const event = value.data instanceof Uint8Array ? decode(value.data, value.eventId) : await eventAt(value.sequence);
-        // A handler that throws leaves no mark: KV delivers the message again, after its backoff.
-        await handler(event);
+        // A handler that throws leaves no consumed mark: KV delivers the message again, after its
+        // backoff. Its pending mark says so, so that no sweep sends a copy while KV still retries it.
+        try {
+          await handler(event);
+        } catch (error) {
+          const now = Date.now();
+          await kv
+            .atomic()
+            .check({ key: consumed, versionstamp: null })
+            .set(keys.pending(value.eventId), { sequence: value.sequence, enqueuedAt: now, retryingUntil: now + retryWindow })
+            .commit()
+            .catch(() => {});
+          throw error;
+        }
         await kv.atomic().check({ key: consumed, versionstamp: null }).set(consumed, { consumedAt: new Date().toISOString() }).delete(keys.pending(value.eventId)).commit();
       }
     },
@@ -130,7 +146,8 @@ export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
       return handling === 0 ? Promise.resolve() : new Promise((resolve) => whenIdle.push(() => resolve(undefined)));
     },
     /**
-     * Enqueues again up to `limit` events pending for `olderThanMs`. Marks that are not due yet do
+     * Enqueues again up to `limit` events pending for `olderThanMs` (counted, for one whose handler
+     * threw, from the end of KV's retries, which deliver it again meanwhile). Marks that are not due yet do
      * not count against `limit`, and the mark of an event KV gave up on (it is in `undelivered()`)
      * is dropped instead: either would otherwise fill every sweep's first places for good (event
      * ids from UUID v7 list oldest first). At most `SWEEP_SCAN` marks are read a sweep.
@@ -142,20 +159,21 @@ export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
       let again = 0;
       for await (const entry of kv.list({ prefix: keys.pendingAll() }, { limit: SWEEP_SCAN })) {
         if (again === limit) break;
-        const pending = /** @type {{ sequence?: unknown, enqueuedAt?: unknown } | null} */ (entry.value);
+        const pending = /** @type {{ sequence?: unknown, enqueuedAt?: unknown, retryingUntil?: unknown } | null} */ (entry.value);
         const eventId = entry.key[entry.key.length - 1];
         if (typeof eventId !== "string" || typeof pending?.sequence !== "number" || typeof pending.enqueuedAt !== "number") continue;
-        if (pending.enqueuedAt > before) continue;
+        if (Math.max(pending.enqueuedAt, typeof pending.retryingUntil === "number" ? pending.retryingUntil : 0) > before) continue;
         if ((await kv.get(keys.undelivered(eventId))).versionstamp !== null) {
           await kv.atomic().check(entry).delete(entry.key).commit();
           continue;
         }
-        // Enqueued again with a fresh mark, only if nobody consumed or re-marked it meanwhile.
+        // Enqueued again with a fresh mark, only if nobody consumed or re-marked it meanwhile, nor KV
+        // gave up on it since it was read.
         /** @type {QueuedEvent} */
         const message = { [QUEUE_MARK]: 1, eventId, sequence: pending.sequence, data: null };
         const { ok } = await kv
           .atomic()
-          .check(entry, { key: keys.consumed(eventId), versionstamp: null })
+          .check(entry, { key: keys.consumed(eventId), versionstamp: null }, { key: keys.undelivered(eventId), versionstamp: null })
           .enqueue(message, enqueueOptions(keys.undelivered(eventId), backoffSchedule))
           .set(entry.key, { sequence: pending.sequence, enqueuedAt: Date.now() })
           .commit();

@@ -113,6 +113,32 @@ Deno.test("a handler that fails is retried by KV until it succeeds; one that kee
   }
 });
 
+Deno.test("while KV retries a message whose handler threw, no sweep sends a copy of it; once KV gives up, none either", async () => {
+  const { kv, store, close } = await open({ backoffSchedule: [600, 600] });
+  let tries = 0;
+  const listening = store.queue.listen(() => {
+    tries += 1;
+    throw new Error("not now");
+  });
+  try {
+    const event = { eventType: "ProviderConnectionAttempted", eventId: crypto.randomUUID(), occurredAt: new Date().toISOString(), userId: crypto.randomUUID(), providerId: crypto.randomUUID(), providerSlug: "bank" };
+    await store.eventBus.publish(event);
+    await until(() => tries === 1, "the first try");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const mark = (await kv.get(["connect_provider", "pending_events", event.eventId])).value;
+    assertEquals(typeof mark?.retryingUntil, "number", "the failure is on the pending mark");
+    assertEquals(await store.queue.redeliver({ olderThanMs: 0 }), 0, "KV will try it again: no copy");
+    await until(async () => tries === 3 && (await store.queue.undelivered()).length === 1, "KV's two retries, then given up");
+    assertEquals(await store.queue.redeliver({ olderThanMs: 0 }), 0, "given up: no copy either");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assertEquals(tries, 3, "one message, tried three times: nothing sent it again");
+    assertEquals((await store.queue.undelivered()).map((e) => e.eventId), [event.eventId], "kept for an operator");
+  } finally {
+    await close();
+    await listening;
+  }
+});
+
 Deno.test("denoKvStore refuses a queue option it cannot use, by name", async () => {
   const { kv, close } = await open(false);
   try {

@@ -310,6 +310,37 @@ describe("the edge modules (connect-provider/service)", () => {
     assert.deepEqual((await store.events({ userId })).map((e) => e.eventType), ["ProviderConnectionAttempted", "ProviderConnectionSucceeded"], "one command ran");
   });
 
+  test("a sync mutation that lost every race for its connection (CONFLICT) is not consumed: pushed again, it runs", async () => {
+    const { createService } = await import("connect-provider/service");
+    const { secret, userId, token } = await signedUser();
+    const store = (await import("connect-provider/stores/sqlite")).sqliteStore(new Database(":memory:"));
+    await store.migrate();
+    let stale = false;
+    const racing = { ...store, repository: { ...store.repository, commit: async (...args) => (stale ? false : store.repository.commit(...args)) } };
+    const errors = [];
+    const app = await createService({
+      config: readConfig({ AUTH_JWT_SECRET: secret, CREDENTIALS_KEY: key() }),
+      store: racing,
+      limiter: inProcessLimiter({ limit: 100 }),
+      log: { request: () => {}, info: () => {}, error: (fields) => errors.push(fields.msg) },
+    });
+    const connectionId = "0190f5b2-3c4d-7e8f-9a0b-" + randomUUID().slice(-12);
+    const push = async (mutations) => {
+      const response = await app(new Request("http://service.test/sync/push", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ clientId: "tablet", mutations }) }));
+      return [response.status, await response.json()];
+    };
+    const connect = { id: 1, name: "connect", args: { connectionId, providerId: randomUUID(), providerSlug: "schwab", credentials: { secret: "sk_first", credentialType: "oauth2" } } };
+    const refresh = { id: 2, name: "refresh", args: { connectionId, credentials: { secret: "sk_second", credentialType: "oauth2" } } };
+    assert.deepEqual(await push([connect]), [200, { lastMutationId: 1, results: [{ id: 1, ok: true, value: connectionId }] }]);
+    stale = true;
+    assert.deepEqual(await push([refresh]), [200, { lastMutationId: 1, results: [] }], "not consumed: no result, lastMutationId unmoved");
+    assert.deepEqual(errors, ["sync mutation failed"]);
+    assert.equal(await store.sync.lastMutation(userId, "tablet"), 1);
+    stale = false;
+    assert.deepEqual(await push([refresh]), [200, { lastMutationId: 2, results: [{ id: 2, ok: true }] }], "pushed again, it runs");
+    assert.equal((await store.repository.findById(connectionId)).version, 2, "refreshed once");
+  });
+
   test("a sync push whose limiter or whose record of a refusal fails midway answers 200 with the mutations that ran, not a 500 that loses their answers", async () => {
     const { createService } = await import("connect-provider/service");
     const { secret, userId, token } = await signedUser();

@@ -80,7 +80,7 @@ test("a poison event is retried with backoff, then set aside once the system tak
     { now: time.now, maxAttempts: 3, initialBackoffMs: 1000, maxBackoffMs: 4000, onFailure: (f) => failures.push(f) },
   );
   let result = await relay.drain();
-  assert.deepEqual(result, { delivered: 5, failed: 1, setAside: 0, leased: true, retryAt: null }, "the five before it, each alone once the batch failed");
+  assert.deepEqual(result, { delivered: 5, failed: 1, setAside: 0, leased: true, retryAt: new Date(time.now() + 1000).toISOString() }, "the five before it, each alone once the batch failed; the poison one's retry in 1 s");
   assert.deepEqual(delivered, log.slice(0, 5));
   result = await relay.drain();
   assert.deepEqual(result, { delivered: 0, failed: 0, setAside: 0, leased: true, retryAt: new Date(time.now() + 1000).toISOString() }, "waits 1 s");
@@ -157,12 +157,14 @@ test("a run of events the system refuses (two in a row) is worked through: each 
     { now: time.now, maxAttempts: 2, initialBackoffMs: 1000, maxBackoffMs: 4000, onFailure: (f) => failures.push(f) },
   );
   const results = [];
+  const retries = [];
   for (let round = 0; round < 4; round += 1) {
     results.push(await relay.drain());
+    retries.push(failures.at(-1).retryAt);
     time.advance(Date.parse(failures.at(-1).retryAt) - time.now());
   }
-  const result = (delivered, failed, setAside) => ({ delivered, failed, setAside, leased: true, retryAt: null });
-  assert.deepEqual(results, [result(5, 1, 0), result(0, 2, 0), result(0, 2, 0), result(log.length - 7, 2, 2)]);
+  const result = (delivered, failed, setAside, retryAt = null) => ({ delivered, failed, setAside, leased: true, retryAt });
+  assert.deepEqual(results, [result(5, 1, 0, retries[0]), result(0, 2, 0, retries[1]), result(0, 2, 0, retries[2]), result(log.length - 7, 2, 2)]);
   const at = (eventId) => log.findIndex((e) => e.eventId === eventId);
   assert.deepEqual(failures.map((f) => [at(f.eventId), f.attempts, f.setAside]), [
     [5, 1, false],
@@ -188,7 +190,7 @@ test("a deliver that never settles counts as failed after deliverTimeoutMs, and 
     return new Promise(() => {});
   }, { deliverTimeoutMs: 50, onFailure: (f) => failures.push(f) });
   const result = await slow.drain();
-  assert.deepEqual([result.delivered, result.failed], [0, 1]);
+  assert.deepEqual([result.delivered, result.failed, result.retryAt], [0, 1, failures[0].retryAt]);
   assert.equal(failures[0].error, "Error: deliver took over 50 ms");
   assert.ok(signals.length >= 1 && signals.every((signal) => signal.aborted), "each timed-out deliver was told to stop, by its signal");
   assert.equal(signals[0].reason.message, "deliver took over 50 ms");
@@ -277,6 +279,38 @@ test("a relay paused past its lease takes nothing out when it resumes; the one t
   const once = [...new Map(received.map((e) => [e.eventId, e])).values()];
   assert.deepEqual(once, log, "after deduplication by eventId, each event once, in order");
   assert.ok(received.length > log.length, "the paused batch arrived too (at least once)");
+});
+
+test("a deliver that rejects with a value that has no string form: the failure is the event's, counted and reported", async () => {
+  const { store } = await openStore();
+  await writeSome(store, 1);
+  const failures = [];
+  const relay = createRelay(store.outbox, async () => {
+    throw Object.create(null);
+  }, { onFailure: (f) => failures.push(f) });
+  const result = await relay.drain();
+  assert.deepEqual([result.delivered, result.failed, result.retryAt], [0, 1, failures[0]?.retryAt]);
+  assert.deepEqual(failures.map((f) => [f.attempts, f.error, f.setAside]), [[1, "a rejection with no string form", false]]);
+  assert.equal((await store.outbox.pending(1))[0].attempts, 1);
+});
+
+test("start(): an event that failed is sent again at its retry time, not an interval later", async () => {
+  const { store } = await openStore();
+  await writeSome(store, 1);
+  const delivered = [];
+  let refused = 0;
+  const relay = createRelay(store.outbox, async (events) => {
+    if (refused === 0) {
+      refused += 1;
+      throw new Error("not yet");
+    }
+    delivered.push(...events);
+  }, { intervalMs: 60_000, initialBackoffMs: 50 });
+  const running = relay.start();
+  for (let i = 0; i < 150 && delivered.length < 6; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  await running.stop();
+  assert.equal(refused, 1);
+  assert.deepEqual(delivered.map((e) => e.eventId), (await store.events()).map((e) => e.eventId), "every event, within 3 s, with a 60 s interval");
 });
 
 test("start(): a hook that throws does not stop the loop, and a nudge during a drain drains again at once", async () => {
@@ -473,8 +507,12 @@ test("start(): nudges while the store keeps failing do not cut its backoff short
 });
 
 test("createRelay refuses what it cannot run, by name", () => {
-  const { outbox } = { outbox: { lease() {}, pending() {} } };
-  assert.throws(() => createRelay(/** @type {any} */ ({}), async () => {}), /createRelay: outbox must be a store's outbox/);
+  const outbox = { lease() {}, release() {}, pending() {}, delivered() {}, failed() {}, lag() {} };
+  assert.throws(() => createRelay(/** @type {any} */ (null), async () => {}), /^TypeError: createRelay: outbox must be a store's outbox \(lease, release, pending, delivered, failed, lag\)$/);
+  for (const method of Object.keys(outbox)) {
+    const lacking = { ...outbox, [method]: undefined };
+    assert.throws(() => createRelay(/** @type {any} */ (lacking), async () => {}), new RegExp(`^TypeError: createRelay: outbox.${method} must be a function`), method);
+  }
   assert.throws(() => createRelay(/** @type {any} */ (outbox), /** @type {any} */ (null)), /createRelay: deliver must be a function/);
   assert.throws(() => createRelay(/** @type {any} */ (outbox), async () => {}, { batchSize: 0 }), /createRelay: batchSize must be a whole number from 1 to 1000/);
   assert.throws(() => createRelay(/** @type {any} */ (outbox), async () => {}, { maxBackoffMs: 1, initialBackoffMs: 2 }), /maxBackoffMs must be a whole number from 2/);
