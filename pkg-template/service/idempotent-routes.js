@@ -1,5 +1,5 @@
-// POST /connections and POST /providers/:id/token-refreshes made safe to retry with an
-// `Idempotency-Key`, around the routes of routes.js, over the store's idempotency keys (in the
+// POST /connections, POST /providers/:id/token-refreshes and DELETE /providers/:id made safe to
+// retry with an `Idempotency-Key`, around the routes of routes.js, over the store's idempotency keys (in the
 // service's own database). A request with a key:
 //   - claims it for the caller, with its fingerprint and a lease (LEASE_MS);
 //   - the same request again replays the kept answer (status, body, Location) with
@@ -32,11 +32,12 @@ export const KEY_REUSED = "This Idempotency-Key was used with another request: m
 /**
  * What each keyed route answers for a command that committed (routes.js's answers, which the
  * attack suite holds a replay to), kept with the change in the commit.
- * @type {Record<"connect" | "refresh", (record: { id: string }, context: import("./routes.js").RouteContext) => import("./responses.js").Reply>}
+ * @type {Record<"connect" | "refresh" | "disconnect", (record: { id: string }, context: import("./routes.js").RouteContext) => import("./responses.js").Reply>}
  */
 const COMMITTED = {
   connect: (record) => ({ status: 201, body: { id: record.id }, headers: { location: `/providers/${record.id}` } }),
   refresh: (_, context) => ({ status: 201, body: { connectionId: context.id }, headers: { location: `/providers/${context.id}` } }),
+  disconnect: () => ({ status: 204 }),
 };
 
 /**
@@ -56,12 +57,13 @@ export async function idempotentRoutes(makeRoutes, { store, credentialKeys, rete
   const fingerprints = await requestFingerprinter(credentialKeys);
   const plain = makeRoutes(store);
 
-  /** @param {"connect" | "refresh"} name */
+  /** @param {"connect" | "refresh" | "disconnect"} name */
   const keyed = (name) => async (/** @type {import("./routes.js").RouteContext} */ context) => {
     const key = idempotencyKeyOf(context.request);
     if (key === null) return plain[name](context);
     const { userId, request } = context;
-    const { value, bytes } = await readJsonBody(request);
+    // A DELETE has no body: the route reads none, and none is part of its request.
+    const { value, bytes } = name === "disconnect" ? { value: null, bytes: null } : await readJsonBody(request);
     const prints = await fingerprints.of({ route: name, id: context.id, ifMatch: request.headers.get("if-match"), body: value });
     const now = Date.now();
     /** @type {import("connect-provider/stores/sqlite").IdempotencyClaim} */
@@ -124,7 +126,7 @@ export async function idempotentRoutes(makeRoutes, { store, credentialKeys, rete
     return reply;
   };
 
-  return { ...plain, connect: keyed("connect"), refresh: keyed("refresh") };
+  return { ...plain, connect: keyed("connect"), refresh: keyed("refresh"), disconnect: keyed("disconnect") };
 }
 
 /**

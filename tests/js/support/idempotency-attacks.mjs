@@ -1,4 +1,4 @@
-// The retry rules of the two POSTs (Idempotency-Key), in the attack table every deployment runs
+// The retry rules of the writes (Idempotency-Key: the two POSTs and DELETE), in the attack table every deployment runs
 // (registered by service-attacks.mjs's attackSuite): ten identical requests at once, a reused key,
 // another user's key, malformed keys, a retry while the first request runs and after its lease ran
 // out, a replay after a restart on the same database, keys past their retention removed, and
@@ -131,6 +131,33 @@ export function idempotencyAttacks({ service, restart, call, user, credentials, 
     assert.deepEqual(await eventTypes(token), [...CONNECT_EVENTS, "ProviderTokenRefreshAttempted", "ProviderTokenRefreshSucceeded", "ProviderTokenRefreshAttempted", "ProviderTokenRefreshFailed"]);
   });
 
+  test("Idempotency-Key: a DELETE sent with If-Match whose 204 was lost: its retry replays the 204 (not the 412 running it again would be) and runs nothing; the key on another connection or route is 422", async () => {
+    const { token } = await user();
+    const [first, second] = [await connect(token, randomUUID(), connectBody("delete-first")), await connect(token, randomUUID(), connectBody("delete-second"))];
+    assert.deepEqual([first.status, second.status], [201, 201]);
+    const key = randomUUID();
+    const disconnect = (/** @type {string} */ id, headers = {}) => call("DELETE", `/providers/${id}`, { token, headers: keyed(key, headers) });
+    const done = await disconnect(first.json.id, { "if-match": '"1"' });
+    assert.deepEqual([done.status, done.text, done.headers.get("idempotent-replayed")], [204, "", null], done.text);
+    for (let retry = 0; retry < 2; retry += 1) {
+      const again = await disconnect(first.json.id, { "if-match": '"1"' });
+      assert.deepEqual([again.status, again.text, again.headers.get("idempotent-replayed")], [204, "", "true"], again.text);
+    }
+    for (const [what, other] of /** @type {[string, () => ReturnType<typeof call>][]} */ ([
+      ["no If-Match", () => disconnect(first.json.id)],
+      ["another connection", () => disconnect(second.json.id, { "if-match": '"1"' })],
+      ["the refresh route", () => refresh(token, key, first.json.id, { credentials: credentials("delete-key-reused") }, { "if-match": '"1"' })],
+    ])) {
+      const refused = await other();
+      assert.equal(refused.status, 422, `${what}: ${refused.text}`);
+      assert.deepEqual(refused.json, { error: KEY_REUSED }, what);
+    }
+    const shown = (await call("GET", `/providers/${first.json.id}`, { token })).json;
+    assert.deepEqual([shown.status, shown.version], ["disconnected", 2], "disconnected once");
+    assert.deepEqual((await call("GET", `/providers/${second.json.id}`, { token })).json.status, "active");
+    assert.deepEqual(await eventTypes(token), [...CONNECT_EVENTS, ...CONNECT_EVENTS, "ProviderDisconnectionAttempted", "ProviderDisconnectionSucceeded"], "one disconnect ran");
+  });
+
   test("Idempotency-Key: another user's same key and body is that user's own request", async () => {
     const [a, b] = [await user(), await user()];
     const key = randomUUID();
@@ -148,7 +175,7 @@ export function idempotencyAttacks({ service, restart, call, user, credentials, 
   test("Idempotency-Key: a malformed key is 400 naming the header, and nothing runs; 255 characters, bare or quoted, are a key", async () => {
     const { token } = await user();
     const body = connectBody("malformed-key");
-    for (const key of ["k".repeat(256), "two words", "tab\tinside", '""', '"two words"', `"${"k".repeat(254)}"`, "caf\u00e9"]) {
+    for (const key of ["k".repeat(256), "two words", "tab\tinside", '""', '"two words"', `"${"k".repeat(256)}"`, "caf\u00e9"]) {
       const refused = await connect(token, key, body);
       assert.equal(refused.status, 400, `${JSON.stringify(key)}: ${refused.status} ${refused.text}`);
       assert.deepEqual(refused.json, { error: MALFORMED_KEY }, JSON.stringify(key));
@@ -164,9 +191,9 @@ export function idempotencyAttacks({ service, restart, call, user, credentials, 
     assert.deepEqual(await connectionIds(token), [], "no refused request ran");
     const long = await connect(token, "k".repeat(255), body);
     assert.equal(long.status, 201, long.text);
-    const quoted = await connect(token, `"${"q".repeat(253)}"`, body);
+    const quoted = await connect(token, `"${"q".repeat(255)}"`, body);
     assert.equal(quoted.status, 201, quoted.text);
-    assert.deepEqual(seen(await connect(token, "q".repeat(253), body)), { ...seen(quoted), replayed: "true" }, "the bare key of the quoted one");
+    assert.deepEqual(seen(await connect(token, "q".repeat(255), body)), { ...seen(quoted), replayed: "true" }, "the bare key of the quoted one");
     assert.deepEqual((await connectionIds(token)).sort(), [long.json.id, quoted.json.id].sort());
   });
 
