@@ -77,21 +77,19 @@ export function postgresStore(db) {
   const eventBus = {
     /** @param {import("../index.js").ProviderEvent} event */
     async publish(event) {
-      await send(EVENTS.append, appendValues(eventColumns(event)));
+      await send(EVENTS.append, appendValues(postgresEvent(eventColumns(event), "publish", "event")));
     },
   };
 
   return {
     repository: {
       async save(record) {
-        const checked = checkedRecord(record, "postgres store: save", bytea);
-        refuseWhatPostgresCannotHold(checked, "save");
+        const checked = postgresRecord(checkedRecord(record, "postgres store: save", bytea), "save");
         return turn((client) => write(client, checked));
       },
       async commit(record, events, options) {
-        const checked = checkedRecord(record, "postgres store: commit", bytea);
-        refuseWhatPostgresCannotHold(checked, "commit");
-        const appends = commitEventColumns(events, "postgres store: commit").map(appendValues);
+        const checked = postgresRecord(checkedRecord(record, "postgres store: commit", bytea), "commit");
+        const appends = commitEventColumns(events, "postgres store: commit").map((columns, i) => appendValues(postgresEvent(columns, "commit", `events[${i}]`)));
         const completion = checkedCompletion("postgres store: commit", options?.idempotency);
         const mutation = checkedMutation("postgres store: commit", options?.mutation);
         const deadline = performance.now() + COMMIT_WAIT_MS;
@@ -178,8 +176,50 @@ const COLUMN_LIMITS = /** @type {const} */ ([
   ["id", "uuid"], ["userId", "uuid"], ["providerId", "uuid"],
   ["providerSlug", 50], ["status", 20], ["alias", 100], ["credentialType", 20],
 ]);
-/** What PostgreSQL reads as a uuid: 32 hex digits, hyphens between groups, braces around. */
-const UUID_DIGITS = /^[0-9a-f]{32}$/i;
+/** What PostgreSQL reads as a uuid: 32 hex digits, a hyphen after any group of four, braces around (a pair). */
+const POSTGRES_UUID = /^(?:\{[0-9a-f]{4}(?:-?[0-9a-f]{4}){7}\}|[0-9a-f]{4}(?:-?[0-9a-f]{4}){7})$/i;
+
+/**
+ * An instant as PostgreSQL's timestamptz reads it in any session: `toISOString`'s UTC form (text
+ * without an offset would be read in the session's time zone), in the years 1 to 9999 (past them
+ * `toISOString` writes a six-digit year), else refused naming the field.
+ * @param {string | null} value read by `Date.parse` already @param {string} what @param {string} field
+ */
+function postgresInstant(value, what, field) {
+  if (value === null) return null;
+  const at = new Date(Date.parse(value));
+  const year = at.getUTCFullYear();
+  if (year < 1 || year > 9999) throw new RangeError(`postgres store: ${what}: ${field} is outside the years 1 to 9999, which this store keeps`);
+  return at.toISOString();
+}
+
+/**
+ * A checked record as the table takes it: refused whole when it cannot (below), its instants in
+ * `toISOString`'s UTC form.
+ * @param {ReturnType<typeof checkedRecord<Buffer>>} record @param {string} what
+ */
+function postgresRecord(record, what) {
+  refuseWhatPostgresCannotHold(record, what);
+  const credentials = record.credentials;
+  return {
+    ...record,
+    credentials: credentials === null ? null : { ...credentials, expiresAt: postgresInstant(credentials.expiresAt, what, "credentials.expiresAt") },
+    connectedAt: postgresInstant(record.connectedAt, what, "connectedAt"),
+    lastSyncAt: postgresInstant(record.lastSyncAt, what, "lastSyncAt"),
+    createdAt: /** @type {string} */ (postgresInstant(record.createdAt, what, "createdAt")),
+    updatedAt: /** @type {string} */ (postgresInstant(record.updatedAt, what, "updatedAt")),
+  };
+}
+
+/**
+ * An event's columns as the log takes them: its type without U+0000, its instant in UTC (the payload
+ * keeps the event as it came).
+ * @param {ReturnType<typeof eventColumns>} columns @param {string} what @param {string} name
+ */
+function postgresEvent(columns, what, name) {
+  if (columns.eventType.includes("\u0000")) throw new RangeError(`postgres store: ${what}: ${name}.eventType contains U+0000, which PostgreSQL text cannot hold`);
+  return { ...columns, occurredAt: /** @type {string} */ (postgresInstant(columns.occurredAt, what, `${name}.occurredAt`)) };
+}
 
 /**
  * A record whose text the table cannot take (an id that is no uuid, a varchar over its length in
@@ -194,7 +234,7 @@ function refuseWhatPostgresCannotHold(record, what) {
     if (typeof value !== "string") continue;
     if (value.includes("\u0000")) throw new RangeError(`postgres store: ${what}: ${field} contains U+0000, which PostgreSQL text cannot hold`);
     if (limit === "uuid") {
-      if (!UUID_DIGITS.test(value.replace(/^\{|\}$/g, "").replaceAll("-", ""))) throw new RangeError(`postgres store: ${what}: ${field} is not a UUID, which its uuid column needs`);
+      if (!POSTGRES_UUID.test(value)) throw new RangeError(`postgres store: ${what}: ${field} is not a UUID, which its uuid column needs`);
     } else if (value.length > limit && [...value].length > limit) {
       throw new RangeError(`postgres store: ${what}: ${field} is over ${limit} characters, its varchar(${limit}) column's length`);
     }

@@ -331,3 +331,41 @@ test("postgresStore: a record the table cannot take (an id that is no uuid, text
     assert.deepEqual(await store.repository.findById(base.id), { ...wide, id: base.id, userId: base.userId });
   });
 });
+
+test("postgresStore: instants are sent in UTC, so a session in another time zone keeps what JavaScript read (text without an offset included); an instant past the years 1 to 9999, an id PostgreSQL would not read as a uuid, and an event type with U+0000 are refused naming the field, before anything is sent", async () => {
+  await onPool("instants", { options: "-c TimeZone=America/New_York" }, async (pool) => {
+    const store = postgresStore(pool);
+    await store.migrate();
+    assert.equal((await pool.query("SHOW TimeZone")).rows[0].TimeZone, "America/New_York");
+    const base = conformanceRecord();
+    const local = "2026-03-07T10:00:00";
+    const record = { ...base, createdAt: local, updatedAt: "2026-03-07T12:00:00+02:00", credentials: { ...base.credentials, expiresAt: "2027-01-01" } };
+    assert.equal(await store.repository.save(record), true);
+    const found = await store.repository.findById(base.id);
+    assert.deepEqual(
+      [found.createdAt, found.updatedAt, found.credentials.expiresAt],
+      [new Date(local).toISOString(), "2026-03-07T10:00:00.000Z", "2027-01-01T00:00:00.000Z"],
+      "each as JavaScript's Date.parse read it",
+    );
+    const event = { ...loggedEvent(base.userId, "schwab"), occurredAt: local };
+    await store.eventBus.publish(event);
+    assert.equal((await pool.query("SELECT occurred_at FROM provider_connection_events")).rows[0].occurred_at.toISOString(), new Date(local).toISOString());
+    assert.deepEqual((await store.events()).map((e) => e.occurredAt), [local], "the payload keeps the event as it came");
+
+    const other = conformanceRecord();
+    const bad = [
+      [{ ...other, createdAt: "+010000-01-01T00:00:00.000Z" }, [], "createdAt is outside the years 1 to 9999, which this store keeps"],
+      [{ ...other, credentials: { ...other.credentials, expiresAt: "-000001-06-01T00:00:00.000Z" } }, [], "credentials.expiresAt is outside the years 1 to 9999, which this store keeps"],
+      [{ ...other, id: "01-23456789abcdef0123456789abcdef" }, [], "id is not a UUID, which its uuid column needs"],
+      [{ ...other, id: `${other.id.replaceAll("-", "")}}` }, [], "id is not a UUID, which its uuid column needs"],
+      [other, [{ ...loggedEvent(other.userId, "schwab"), occurredAt: "+275760-09-13T00:00:00.000Z" }], "events[0].occurredAt is outside the years 1 to 9999, which this store keeps"],
+      [other, [{ ...loggedEvent(other.userId, "schwab"), eventType: "Provider\u0000Connected" }], "events[0].eventType contains U+0000, which PostgreSQL text cannot hold"],
+    ];
+    for (const [candidate, events, message] of bad) {
+      if (events.length === 0) await assert.rejects(store.repository.save(candidate), { name: "RangeError", message: `postgres store: save: ${message}` }, message);
+      await assert.rejects(store.repository.commit(candidate, events), { name: "RangeError", message: `postgres store: commit: ${message}` }, message);
+    }
+    await assert.rejects(store.eventBus.publish({ ...loggedEvent(other.userId, "schwab"), occurredAt: "0000-12-31T23:59:59.999Z" }), { message: "postgres store: publish: event.occurredAt is outside the years 1 to 9999, which this store keeps" });
+    assert.deepEqual((await pool.query("SELECT (SELECT count(*)::int FROM provider_connections) AS rows, (SELECT count(*)::int FROM provider_connection_events) AS events")).rows[0], { rows: 1, events: 1 }, "nothing of them was written");
+  });
+});
