@@ -66,6 +66,12 @@ fn asks_the_repository_for_what_expires_by_now_plus_the_minutes() {
             ListExpiringConnections::MAX_WITHIN_MINUTES,
             t0() + TimeDelta::days(7),
         ),
+        // More than a week (a Rust caller; JS refuses it) is a week: never an instant past 9999.
+        (
+            ListExpiringConnections::MAX_WITHIN_MINUTES + 1,
+            t0() + TimeDelta::days(7),
+        ),
+        (u32::MAX, t0() + TimeDelta::days(7)),
     ];
     for (within_minutes, instant) in cases {
         let repository = InMemoryRepository::default();

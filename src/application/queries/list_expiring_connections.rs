@@ -40,14 +40,18 @@ impl<R, C> From<QueryContext<R, C>> for ListExpiringConnectionsHandler<R, C> {
 }
 
 impl<R: ProviderConnectionRepository, C: Clock> ListExpiringConnectionsHandler<R, C> {
-    /// Asks for what expires by `now + within_minutes`; a record the repository should not have
+    /// Asks for what expires by `now + within_minutes` (at most `MAX_WITHIN_MINUTES`, so the
+    /// instant stays in the years the domain writes); a record the repository should not have
     /// returned (not active, without an expiry, or expiring later) is left out.
     pub async fn handle(
         &self,
         query: ListExpiringConnections,
     ) -> Result<ExpiringConnections, DatabaseError> {
         let now = self.context.now();
-        let within = TimeDelta::minutes(i64::from(query.within_minutes));
+        let minutes = query
+            .within_minutes
+            .min(ListExpiringConnections::MAX_WITHIN_MINUTES);
+        let within = TimeDelta::minutes(i64::from(minutes));
         let by = now.checked_add_signed(within).unwrap_or(now);
         let mut found = self.context.repository().find_expiring_before(by).await?;
         let expiry = |connection: &crate::domain::ProviderConnection| {
