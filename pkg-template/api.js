@@ -38,7 +38,13 @@ export function createApi(glue) {
   let replacing = false;
 
   function recover(trap) {
-    const detail = panicMessage || String(trap?.message ?? trap);
+    let detail = panicMessage;
+    try {
+      detail ||= String(trap?.message ?? trap);
+    } catch {
+      // What was thrown has no words of its own (a Proxy whose traps throw).
+      detail = "an exception with no message";
+    }
     const error = new Error(`connect-provider: internal error (${detail}); the module was restarted`, { cause: trap });
     // A panic has asked for a fresh instance already.
     if (panicMessage === "") {

@@ -19,6 +19,8 @@ const typedArrayName = Object.getOwnPropertyDescriptor(typedArrayPrototype, Symb
 const typedArrayLength = Object.getOwnPropertyDescriptor(typedArrayPrototype, "length").get;
 const dateTime = Date.prototype.getTime;
 const dateIso = Date.prototype.toISOString;
+const weakSetHas = WeakSet.prototype.has;
+const weakSetAdd = WeakSet.prototype.add;
 
 /**
  * The limits, tags and pack ops, set by the wasm module (src/js/seam.rs) when an instance
@@ -359,14 +361,16 @@ export function pack(value, maxItems) {
     for (let i = 0; i < chunks.length; i += 2) {
       if (byteLength(chunks[i]) !== chunks[i + 1]) throw new Refusal(tag.UNREADABLE, "a Uint8Array changed while the answer was read");
     }
+    text = texts.join("");
   } catch (reason) {
-    texts = chunks = undefined;
+    texts = chunks = text = undefined;
     clearOps();
     for (const key of addedKeys) inKeys.delete(key);
     if (addedKeys.length > 0) shapes = [];
-    throw reason instanceof Refusal ? reason : new Refusal(tag.UNREADABLE, describe(reason));
+    // Whatever a getter threw (a Proxy whose every trap throws too) becomes a Refusal: the module
+    // reads only this file's Refusals.
+    throw isRefusal(reason) ? reason : new Refusal(tag.UNREADABLE, describe(reason));
   }
-  text = texts.join("");
   texts = undefined;
 }
 
@@ -432,12 +436,20 @@ class Refusal {
     this.tag = refusal;
     this.detail = detail;
     this.path = path;
+    weakSetAdd.call(refusals, this);
   }
+}
+const refusals = new WeakSet();
+
+/** Whether `reason` is a `Refusal`, asked without running any of its code (`instanceof` would ask a
+ * Proxy's `getPrototypeOf` trap, which may throw). */
+function isRefusal(reason) {
+  return weakSetHas.call(refusals, reason);
 }
 
 /** A refusal inside `step` (a key or an index) gets the step in front of its path, as it leaves. */
 function within(reason, step) {
-  if (reason instanceof Refusal) {
+  if (isRefusal(reason)) {
     const inner = reason.path === "" || reason.path.startsWith("[") ? reason.path : `.${reason.path}`;
     reason.path = typeof step === "number" ? `[${step}]${inner}` : `${step}${inner}`;
   }
@@ -547,7 +559,9 @@ function rememberShape(keys, depth) {
 
 function putArray(value, limit, maxItems, depth) {
   const length = value.length;
-  if (length > limit) throw new Refusal(tag.TOO_MANY_ITEMS, limit);
+  // A Proxy of an array answers any length: one that is no count of items (negative, NaN, a
+  // fraction) would take the pack past its budget, so it counts as too many.
+  if (typeof length !== "number" || !(length >= 0 && length <= limit && length % 1 === 0)) throw new Refusal(tag.TOO_MANY_ITEMS, limit);
   spend(2 + 2 * length);
   push(op.LIST);
   for (let i = 0; i < length; i++) {

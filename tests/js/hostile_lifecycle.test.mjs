@@ -22,6 +22,18 @@ const throwingGetter = (object, key) =>
       throw new Error("getter says no");
     },
   });
+/** A Proxy whose every trap the bridge could ask (its prototype, any property) throws the Proxy itself. */
+const selfThrowingProxy = () => {
+  const proxy = new Proxy({}, {
+    getPrototypeOf() {
+      throw proxy;
+    },
+    get() {
+      throw proxy;
+    },
+  });
+  return proxy;
+};
 const revokedProxy = () => {
   const { proxy, revoke } = Proxy.revocable({}, {});
   revoke();
@@ -108,6 +120,8 @@ const hostileRecords = [
   ["a Proxy whose get trap throws", () => new Proxy(storedRecord(), { get: () => { throw new Error("trap"); } }), "trap"],
   ["a Proxy whose ownKeys trap throws", () => new Proxy(storedRecord(), { ownKeys: () => { throw new Error("keys"); } }), "invalid stored connection: could not be read (keys)"],
   ["a throwing status getter", () => throwingGetter(storedRecord(), "status"), "invalid stored connection: could not be read (getter says no)"],
+  // What the getter throws has no words, and asking its prototype throws too: still a refusal, never a trap.
+  ["a getter that throws a Proxy whose every trap throws", () => Object.defineProperty(storedRecord(), "id", { enumerable: true, get: () => { throw selfThrowingProxy(); } }), "invalid stored connection: could not be read (unknown error)"],
   ["a cycle", () => { const r = storedRecord(); r.self = r; return r; }, "invalid stored connection: self.self.self.self.credentials.encryptedData is nested too deeply"],
   ["a million keys", () => Object.fromEntries(Array.from({ length: 1_000_000 }, (_, i) => [`k${i}`, i])), "invalid stored connection: has more than 64 properties"],
   ["a megabyte of credential bytes", () => storedRecord({ credentials: { ...storedRecord().credentials, encryptedData: new Uint8Array(1 << 20) } }), "invalid stored connection: credentials.encryptedData holds more than 65536 bytes"],
@@ -209,6 +223,10 @@ test("lists whose answer is not a list of records", async () => {
     [() => ({ length: 1, 0: storedRecord() }), "findByUserId did not return an array"],
     [() => revokedProxy(), "Cannot perform 'get' on a proxy that has been revoked"],
     [() => new Proxy([storedRecord()], { get: (t, k) => (k === "length" ? (() => { throw new Error("length"); })() : t[k]) }), "invalid stored connection: could not be read (length)"],
+    // A Proxy of an array may answer a length that is no count: refused, and the pack's budget kept.
+    ...[-1e12, Number.NaN, 1.5, "1", 2 ** 40].map((length) => [() => new Proxy([], { get: (t, k) => (k === "length" ? length : Reflect.get(t, k)) }), "findByUserId returned more than 10000 connections"]),
+    [() => [storedRecord({ credentials: new Proxy([], { get: (t, k) => (k === "length" ? -1 : Reflect.get(t, k)) }) })], "invalid stored connection: [0].credentials has more than 64 items"],
+    [() => [Object.defineProperty(storedRecord(), "alias", { enumerable: true, get: () => { throw selfThrowingProxy(); } })], "invalid stored connection: could not be read (unknown error)"],
     [() => [storedRecord(), null], "invalid stored connection: [1]: invalid type: unit value, expected struct ProviderConnectionRecord"],
     [() => [storedRecord(), 5], "invalid stored connection: [1]: invalid type: a number, expected struct ProviderConnectionRecord"],
     [() => [, storedRecord()], "invalid stored connection: [0]: invalid type: unit value, expected struct ProviderConnectionRecord"],
