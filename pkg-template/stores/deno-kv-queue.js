@@ -162,11 +162,14 @@ export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
         const pending = /** @type {{ sequence?: unknown, enqueuedAt?: unknown, retryingUntil?: unknown } | null} */ (entry.value);
         const eventId = entry.key[entry.key.length - 1];
         if (typeof eventId !== "string" || typeof pending?.sequence !== "number" || typeof pending.enqueuedAt !== "number") continue;
-        if (Math.max(pending.enqueuedAt, typeof pending.retryingUntil === "number" ? pending.retryingUntil : 0) > before) continue;
+        const retryingUntil = typeof pending.retryingUntil === "number" ? pending.retryingUntil : null;
+        if (retryingUntil === null && pending.enqueuedAt > before) continue;
+        // KV may have given up on one whose handler threw, even before its schedule's end.
         if ((await kv.get(keys.undelivered(eventId))).versionstamp !== null) {
           await kv.atomic().check(entry).delete(entry.key).commit();
           continue;
         }
+        if (retryingUntil !== null && retryingUntil > before) continue;
         // Enqueued again with a fresh mark, only if nobody consumed or re-marked it meanwhile, nor KV
         // gave up on it since it was read.
         /** @type {QueuedEvent} */
