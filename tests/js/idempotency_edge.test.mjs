@@ -52,6 +52,11 @@ async function serviceOver(store, env = { AUTH_JWT_SECRET: SECRET, CREDENTIALS_K
       }));
       return { status: response.status, replayed: response.headers.get("idempotent-replayed"), json: await response.json() };
     },
+    /** A DELETE with `key`: its status, whether replayed, and its body's text. @param {string} path @param {string} key @param {Record<string, string>} [headers] */
+    async delete(path, key, headers = {}) {
+      const response = await app(new Request(`http://service.test${path}`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}`, "idempotency-key": key, ...headers } }));
+      return { status: response.status, replayed: response.headers.get("idempotent-replayed"), text: await response.text() };
+    },
   };
 }
 
@@ -213,8 +218,7 @@ test("Idempotency-Key: a commit that landed but whose answer was lost (the conne
   assert.deepEqual([lost.status, lost.json.error], [500, "Internal error"]);
   const retried = await service.post("/connections", "landed", body);
   const [saved] = await store.repository.findByUserId(USER);
-  assert.deepEqual(retried, { status: 201, replayed: "true", json: retried.json }, "the kept answer");
-  assert.equal(retried.json.id, saved.id, "the answer names the connection the first request saved");
+  assert.deepEqual(retried, { status: 201, replayed: "true", json: { id: saved.id } }, "the kept answer, naming the connection the first request saved");
   assert.deepEqual((await store.repository.findByUserId(USER)).map((r) => [r.id, r.version]), [[saved.id, 1]], "one connection");
   assert.deepEqual(
     (await store.events({ userId: USER })).map((e) => [e.eventType, e.reason ?? e.connectionId ?? null]),
@@ -229,6 +233,45 @@ test("Idempotency-Key: a commit that landed but whose answer was lost (the conne
     service.log.lines.filter((line) => line.level === "error").map((line) => line.msg),
     ["handler failed", "idempotency: the key was not released: its answer was kept by a commit that landed after all, or its claim was taken over after its lease ran out"],
     "the operator's log says why the key stayed",
+  );
+});
+
+test("Idempotency-Key: a DELETE whose commit landed but whose answer was lost is a 500; its retry with the key replays the 204 (If-Match and all): one disconnect", async () => {
+  const store = await freshStore();
+  let dropAfterCommit = 0;
+  const dropping = {
+    ...store,
+    repository: {
+      ...store.repository,
+      async commit(record, events, options) {
+        const written = await store.repository.commit(record, events, options);
+        if (dropAfterCommit > 0) {
+          dropAfterCommit -= 1;
+          throw new Error("connection lost after COMMIT");
+        }
+        return written;
+      },
+    },
+  };
+  const service = await serviceOver(dropping);
+  const created = await service.post("/connections", randomUUID(), connectBody());
+  assert.equal(created.status, 201);
+  const id = created.json.id;
+  dropAfterCommit = 1;
+  const lost = await service.delete(`/providers/${id}`, "landed-delete", { "if-match": '"1"' });
+  assert.deepEqual([lost.status, lost.replayed], [500, null]);
+  const retried = await service.delete(`/providers/${id}`, "landed-delete", { "if-match": '"1"' });
+  assert.deepEqual(retried, { status: 204, replayed: "true", text: "" }, "the kept 204, not the 412 a second run would answer");
+  assert.deepEqual((await store.repository.findByUserId(USER)).filter((r) => r.id === id).map((r) => [r.status, r.version, r.credentials]), [["disconnected", 2, null]]);
+  assert.deepEqual(
+    (await store.events({ userId: USER })).filter((e) => e.connectionId === id || e.eventType.startsWith("ProviderDisconnection")).map((e) => [e.eventType, e.reason ?? null]),
+    [
+      ["ProviderConnectionSucceeded", null],
+      ["ProviderDisconnectionAttempted", null],
+      ["ProviderDisconnectionSucceeded", null],
+      ["ProviderDisconnectionFailed", "Database error occurred: connection lost after COMMIT"],
+    ],
+    "one disconnect committed; the retry ran nothing",
   );
 });
 

@@ -333,6 +333,7 @@ test("start(): a hook that throws does not stop the loop, and a nudge during a d
   await writeSome(store, 1);
   running.nudge(); // during the drain the first nudge started: not lost
   for (let i = 0; i < 100 && delivered.length < 8; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(delivered.length, 8, "the nudge during the drain drained the second write's events, with no nudge after");
   running.nudge();
   for (let i = 0; i < 100 && drains < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
   await running.stop();

@@ -131,14 +131,24 @@ export function idempotencyAttacks({ service, restart, call, user, credentials, 
     assert.deepEqual(await eventTypes(token), [...CONNECT_EVENTS, "ProviderTokenRefreshAttempted", "ProviderTokenRefreshSucceeded", "ProviderTokenRefreshAttempted", "ProviderTokenRefreshFailed"]);
   });
 
-  test("Idempotency-Key: a DELETE sent with If-Match whose 204 was lost: its retry replays the 204 (not the 412 running it again would be) and runs nothing; the key on another connection or route is 422", async () => {
+  test("Idempotency-Key: five identical DELETEs at once disconnect once; one sent with If-Match whose 204 was lost: its retry replays the 204 (not the 412 running it again would be) and runs nothing; the key on another connection or route is 422", async () => {
     const { token } = await user();
     const [first, second] = [await connect(token, randomUUID(), connectBody("delete-first")), await connect(token, randomUUID(), connectBody("delete-second"))];
     assert.deepEqual([first.status, second.status], [201, 201]);
     const key = randomUUID();
     const disconnect = (/** @type {string} */ id, headers = {}) => call("DELETE", `/providers/${id}`, { token, headers: keyed(key, headers) });
-    const done = await disconnect(first.json.id, { "if-match": '"1"' });
-    assert.deepEqual([done.status, done.text, done.headers.get("idempotent-replayed")], [204, "", null], done.text);
+    // Five at once: one runs; each other is its 204 replayed, or 409 while it runs.
+    const answers = await Promise.all(Array.from({ length: 5 }, () => disconnect(first.json.id, { "if-match": '"1"' })));
+    const ran = answers.filter((answer) => answer.status === 204 && answer.headers.get("idempotent-replayed") === null);
+    assert.equal(ran.length, 1, answers.map((answer) => `${answer.status} ${answer.headers.get("idempotent-replayed")}`).join(", "));
+    for (const answer of answers) {
+      if (answer === ran[0]) continue;
+      if (answer.status === 409) {
+        assert.deepEqual([answer.json, answer.headers.get("retry-after")], [{ error: STILL_RUNNING }, "1"]);
+      } else {
+        assert.deepEqual([answer.status, answer.text, answer.headers.get("idempotent-replayed")], [204, "", "true"]);
+      }
+    }
     for (let retry = 0; retry < 2; retry += 1) {
       const again = await disconnect(first.json.id, { "if-match": '"1"' });
       assert.deepEqual([again.status, again.text, again.headers.get("idempotent-replayed")], [204, "", "true"], again.text);
@@ -242,7 +252,7 @@ export function idempotencyAttacks({ service, restart, call, user, credentials, 
     }
   });
 
-  test("Idempotency-Key: after a restart of the service on its database, both POSTs replay their first answers and run nothing", async () => {
+  test("Idempotency-Key: after a restart of the service on its database, both POSTs and a DELETE replay their first answers and run nothing", async () => {
     const { token } = await user();
     const key = randomUUID();
     const body = connectBody("restart");
@@ -253,14 +263,19 @@ export function idempotencyAttacks({ service, restart, call, user, credentials, 
     const refreshed = await refresh(token, refreshKey, created.json.id, refreshBody);
     assert.equal(refreshed.status, 201, refreshed.text);
     // Each answer was kept in the commit of its change, so a crash before the route answered loses neither.
-    assert.deepEqual([await loggedOutcome(created), await loggedOutcome(refreshed)], ["committed", "committed"]);
+    const deleteKey = randomUUID();
+    const disconnect = () => call("DELETE", `/providers/${created.json.id}`, { token, headers: keyed(deleteKey, { "if-match": '"2"' }) });
+    const deleted = await disconnect();
+    assert.equal(deleted.status, 204, deleted.text);
+    assert.deepEqual([await loggedOutcome(created), await loggedOutcome(refreshed), await loggedOutcome(deleted)], ["committed", "committed", "committed"]);
     const before = service().url;
     await restart();
     assert.notEqual(service().url, before, "another process (or isolate) on another port");
     assert.deepEqual(seen(await connect(token, key, body)), { ...seen(created), replayed: "true" });
     assert.deepEqual(seen(await refresh(token, refreshKey, created.json.id, refreshBody)), { ...seen(refreshed), replayed: "true" });
+    assert.deepEqual(seen(await disconnect()), { ...seen(deleted), replayed: "true" });
     assert.deepEqual(await connectionIds(token), [created.json.id]);
-    assert.deepEqual(await eventTypes(token), [...CONNECT_EVENTS, "ProviderTokenRefreshAttempted", "ProviderTokenRefreshSucceeded"]);
+    assert.deepEqual(await eventTypes(token), [...CONNECT_EVENTS, "ProviderTokenRefreshAttempted", "ProviderTokenRefreshSucceeded", "ProviderDisconnectionAttempted", "ProviderDisconnectionSucceeded"]);
   });
 
   test("Idempotency-Key: keys claimed over 24 hours ago are removed after a new key's request; a younger one stays; an expired key is a new key", async () => {
