@@ -11,6 +11,19 @@ import { natsEvents } from "./nats-events.mjs";
  * @param {import("connect-provider/service").Log} log
  * @returns {{ nudge(): void, stop(): Promise<void> } | null} null when NATS_URL is unset
  */
+/**
+ * The server's credentials, if it asks for any: NATS_TOKEN, or NATS_USER with NATS_PASSWORD (kept out
+ * of NATS_URL, which the log may quote).
+ * @param {Record<string, string | undefined>} env
+ */
+export function natsAuth(env) {
+  const [token, user, pass] = [env.NATS_TOKEN, env.NATS_USER, env.NATS_PASSWORD].map((value) => (value === "" ? undefined : value));
+  if (token !== undefined && (user !== undefined || pass !== undefined)) throw new ConfigError(["NATS_TOKEN or NATS_USER with NATS_PASSWORD: not both"]);
+  if (token !== undefined) return { token };
+  if ((user === undefined) !== (pass === undefined)) throw new ConfigError(["NATS_USER and NATS_PASSWORD go together"]);
+  return user === undefined ? {} : { user, pass };
+}
+
 export function startEventRelay(store, env, log) {
   const url = env.NATS_URL?.trim();
   if (!url) return null;
@@ -18,9 +31,17 @@ export function startEventRelay(store, env, log) {
   if (!/^(nats|tls):\/\/[^\s/@]+$/.test(url)) throw new ConfigError(["NATS_URL must be nats://host:port or tls://host:port, without credentials"]);
   const reportText = env.EVENT_RELAY_REPORT_MS?.trim() || "60000";
   const reportMs = Number(reportText);
-  if (!/^\d+$/.test(reportText) || reportMs < 100) throw new ConfigError(["EVENT_RELAY_REPORT_MS must be a whole number of milliseconds, at least 100"]);
+  // Past 2^31 - 1 ms a timer fires at once (Node takes such a delay for 1 ms).
+  if (!/^\d+$/.test(reportText) || reportMs < 100 || reportMs > 2_147_483_647) {
+    throw new ConfigError(["EVENT_RELAY_REPORT_MS must be a whole number of milliseconds from 100 to 2147483647"]);
+  }
+  const auth = natsAuth(env);
 
-  const nats = natsEvents(url, { onDuplicates: (count) => log.info({ msg: "events the stream already had", count }) });
+  const nats = natsEvents(url, {
+    auth,
+    onDuplicates: (count) => log.info({ msg: "events the stream already had", count }),
+    onConnectError: (reason) => log.error({ msg: "NATS connection failed", error: reason }),
+  });
   const relay = createRelay(store.outbox, nats.deliver, {
     onFailure: (failure) => log.error({ msg: failure.setAside ? "event set aside" : "event delivery failed", ...failure }),
   });

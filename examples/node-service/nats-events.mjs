@@ -37,20 +37,28 @@ export function publishInOrder(js, events, signal) {
 }
 
 /**
- * @param {string} url NATS_URL, e.g. nats://127.0.0.1:4222
- * @param {{ onDuplicates?: (count: number) => void }} [hooks] told how many of a batch the stream had already
+ * @param {string} url NATS_URL, e.g. nats://127.0.0.1:4222; tls://… requires TLS (the client would
+ *   otherwise take the scheme for a hint and speak plain text to a server that offers no TLS)
+ * @param {{
+ *   onDuplicates?: (count: number) => void,
+ *   onConnectError?: (message: string) => void,
+ *   auth?: { token: string } | { user: string, pass: string } | {},
+ * }} [hooks] `onDuplicates`: told how many of a batch the stream had already; `onConnectError`: why a
+ *   try to connect failed, each time the reason changes; `auth`: the server's token, or user and password
  */
-export function natsEvents(url, { onDuplicates = () => {} } = {}) {
+export function natsEvents(url, { onDuplicates = () => {}, onConnectError = () => {}, auth = {} } = {}) {
   /** Set by close(): no connection is tried after it, and one that comes up is closed. */
   let closing = false;
   /** The first connection, tried every 500 ms until it is made or close() is called. */
   const connecting = (async () => {
+    let lastReason = "";
     for (;;) {
       if (closing) throw new Error("NATS connection closed");
       try {
         // Each try is bounded (timeout) and fails at once when refused; once made, the client keeps
         // it up by itself (reconnecting), until close().
-        const nc = await connect({ servers: url, timeout: 2_000, maxReconnectAttempts: -1, reconnectTimeWait: 500, name: "connect-provider" });
+        const tls = /^tls:/i.test(url) ? { tls: {} } : {};
+        const nc = await connect({ servers: url, ...tls, ...auth, timeout: 2_000, maxReconnectAttempts: -1, reconnectTimeWait: 500, name: "connect-provider" });
         if (closing) {
           await nc.close().catch(() => {});
           throw new Error("NATS connection closed");
@@ -58,6 +66,13 @@ export function natsEvents(url, { onDuplicates = () => {} } = {}) {
         return nc;
       } catch (error) {
         if (closing) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        if (reason !== lastReason) {
+          lastReason = reason;
+          try {
+            onConnectError(reason);
+          } catch {}
+        }
         // An unreferenced timer: a service that is stopping is not kept up by the next try.
         await new Promise((resolve) => setTimeout(resolve, 500).unref());
       }
@@ -121,14 +136,15 @@ export function natsEvents(url, { onDuplicates = () => {} } = {}) {
       if (duplicates > 0) onDuplicates(duplicates);
     },
     /**
-     * Flushes and closes the connection, or stops trying to make it; a client still reconnecting
-     * stops too (its timers would keep the process up).
+     * Closes the connection, or stops trying to make it; a client still reconnecting stops too (its
+     * timers would keep the process up). Not a drain: nothing is subscribed and every publish was
+     * awaited to its acknowledgement, and a drain waits for a PONG with no limit, minutes on a
+     * connection that stays open while NATS answers nothing.
      */
     async close() {
       closing = true;
       const nc = await Promise.race([connecting.catch(() => null), new Promise((resolve) => setTimeout(resolve, 100, null).unref())]);
       if (!nc) return;
-      if (!down) await nc.drain().catch(() => {});
       if (!nc.isClosed()) await nc.close().catch(() => {});
     },
   };

@@ -39,3 +39,58 @@ test("a publish refused in the middle of a batch leaves only the events before i
     await nats.stop();
   }
 });
+
+test("a server that asks for a token: with NATS_TOKEN the events reach the stream; without it, the log says why each try fails (once a reason), and close() returns at once", async () => {
+  const { natsEvents } = await import("../../examples/node-service/nats-events.mjs");
+  const { natsAuth } = await import("../../examples/node-service/event-relay.mjs");
+  const nats = await startNats(join(dir, "nats-token"), ["--auth", "s3cret-token"]);
+  try {
+    const refused = [];
+    const without = natsEvents(nats.url, { onConnectError: (reason) => refused.push(reason) });
+    for (let i = 0; i < 100 && refused.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    assert.equal(refused.length, 1, `one reason, told once: ${JSON.stringify(refused)}`);
+    assert.match(refused[0], /authorization/i);
+    await assert.rejects(without.deliver([event("no-token")]), { message: "NATS is not connected" });
+    const closing = Date.now();
+    await without.close();
+    assert.ok(Date.now() - closing < 1_000, "close() does not wait on a connection that never came");
+
+    const withToken = natsEvents(nats.url, { auth: natsAuth({ NATS_TOKEN: "s3cret-token" }), onConnectError: (reason) => refused.push(reason) });
+    const sent = [event("one"), event("two")];
+    let delivered = false;
+    for (let i = 0; i < 100 && !delivered; i += 1) {
+      delivered = await withToken.deliver(sent).then(() => true, () => false);
+      if (!delivered) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await withToken.close();
+    assert.equal(delivered, true);
+    assert.equal(refused.length, 1, "no failure with the token");
+    const nc = await connect({ servers: nats.url, token: "s3cret-token" });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const info = await jsm.streams.info(STREAM);
+      assert.equal(info.state.messages, 2);
+    } finally {
+      await nc.close();
+    }
+  } finally {
+    await nats.stop();
+  }
+});
+
+test("NATS credentials and the lag report's interval are read or refused by name", async () => {
+  const { natsAuth, startEventRelay } = await import("../../examples/node-service/event-relay.mjs");
+  assert.deepEqual(natsAuth({}), {});
+  assert.deepEqual(natsAuth({ NATS_TOKEN: "t" }), { token: "t" });
+  assert.deepEqual(natsAuth({ NATS_USER: "u", NATS_PASSWORD: "p" }), { user: "u", pass: "p" });
+  assert.throws(() => natsAuth({ NATS_TOKEN: "t", NATS_USER: "u", NATS_PASSWORD: "p" }), (error) => error.problems?.[0] === "NATS_TOKEN or NATS_USER with NATS_PASSWORD: not both");
+  assert.throws(() => natsAuth({ NATS_USER: "u" }), (error) => error.problems?.[0] === "NATS_USER and NATS_PASSWORD go together");
+  for (const report of ["99", "2147483648", "99999999999", "1e3"]) {
+    assert.throws(
+      () => startEventRelay(/** @type {any} */ ({}), { NATS_URL: "nats://127.0.0.1:1", EVENT_RELAY_REPORT_MS: report }, /** @type {any} */ ({})),
+      (error) => error.problems?.[0] === "EVENT_RELAY_REPORT_MS must be a whole number of milliseconds from 100 to 2147483647",
+      report,
+    );
+  }
+});

@@ -11,15 +11,16 @@ export const NATS_SERVER = ["/usr/sbin/nats-server", "/usr/bin/nats-server"].fin
 
 /**
  * @param {string} storeDir JetStream's storage
+ * @param {string[]} [options] more of nats-server's options (`--auth <token>`)
  * @returns {Promise<{ url: string, output: () => string, stop(): Promise<void>, start(): Promise<void> }>}
  */
-export async function startNats(storeDir) {
+export async function startNats(storeDir, options = []) {
   const port = await freePort();
   let output = "";
   /** @type {import("node:child_process").ChildProcess | null} */
   let child = null;
   async function start() {
-    const started = spawn(NATS_SERVER, ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir], { stdio: ["ignore", "pipe", "pipe"] });
+    const started = spawn(NATS_SERVER, ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir, ...options], { stdio: ["ignore", "pipe", "pipe"] });
     child = started;
     const exited = new Promise((resolve) => started.once("exit", resolve));
     let own = "";
