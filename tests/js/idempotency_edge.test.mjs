@@ -194,26 +194,36 @@ test("Idempotency-Key: a 5xx releases the key (the retry runs); so does a handle
   assert.deepEqual(service.log.lines.filter((line) => line.level === "error" && String(line.msg).startsWith("idempotency")), []);
 });
 
-test("Idempotency-Key: a commit that landed but whose answer was lost (the connection dropped after COMMIT) is a 500, and the retry with the key replays the kept answer: one connection", async () => {
-  const store = await freshStore();
-  let dropAfterCommit = 0;
-  const dropping = {
+/**
+ * `store` whose next commit, once `dropNext()` is called, lands and then throws, as a connection
+ * dropped after its COMMIT would.
+ * @param {any} store
+ */
+function droppingAfterCommit(store) {
+  let drop = false;
+  return {
     ...store,
+    dropNext: () => void (drop = true),
     repository: {
       ...store.repository,
       async commit(record, events, options) {
         const written = await store.repository.commit(record, events, options);
-        if (dropAfterCommit > 0) {
-          dropAfterCommit -= 1;
+        if (drop) {
+          drop = false;
           throw new Error("connection lost after COMMIT");
         }
         return written;
       },
     },
   };
+}
+
+test("Idempotency-Key: a commit that landed but whose answer was lost (the connection dropped after COMMIT) is a 500, and the retry with the key replays the kept answer: one connection", async () => {
+  const store = await freshStore();
+  const dropping = droppingAfterCommit(store);
   const service = await serviceOver(dropping);
   const body = connectBody();
-  dropAfterCommit = 1;
+  dropping.dropNext();
   const lost = await service.post("/connections", "landed", body);
   assert.deepEqual([lost.status, lost.json.error], [500, "Internal error"]);
   const retried = await service.post("/connections", "landed", body);
@@ -238,26 +248,12 @@ test("Idempotency-Key: a commit that landed but whose answer was lost (the conne
 
 test("Idempotency-Key: a DELETE whose commit landed but whose answer was lost is a 500; its retry with the key replays the 204 (If-Match and all): one disconnect", async () => {
   const store = await freshStore();
-  let dropAfterCommit = 0;
-  const dropping = {
-    ...store,
-    repository: {
-      ...store.repository,
-      async commit(record, events, options) {
-        const written = await store.repository.commit(record, events, options);
-        if (dropAfterCommit > 0) {
-          dropAfterCommit -= 1;
-          throw new Error("connection lost after COMMIT");
-        }
-        return written;
-      },
-    },
-  };
+  const dropping = droppingAfterCommit(store);
   const service = await serviceOver(dropping);
   const created = await service.post("/connections", randomUUID(), connectBody());
   assert.equal(created.status, 201);
   const id = created.json.id;
-  dropAfterCommit = 1;
+  dropping.dropNext();
   const lost = await service.delete(`/providers/${id}`, "landed-delete", { "if-match": '"1"' });
   assert.deepEqual([lost.status, lost.replayed], [500, null]);
   const retried = await service.delete(`/providers/${id}`, "landed-delete", { "if-match": '"1"' });
