@@ -236,8 +236,9 @@ test("two isolates of the Worker on one D1, writes racing through both: each rel
     const events = (await call(0, "GET", "/events?limit=1000")).json;
     const views = new Map();
     for (const id of ids) views.set(id, (await call(1, "GET", `/providers/${id}`)).json);
-    const { refreshedFirst, lostRaces } = checkRacedHttpPairs({ ids, answers, views, events });
-    console.log(`worker: of 8 racing pairs through two isolates, ${refreshedFirst} refreshed first, ${lostRaces} requests lost their race (409)`);
+    const { refreshedFirst, lostRaces, overlapped } = checkRacedHttpPairs({ ids, answers, views, events });
+    console.log(`worker: of 8 racing pairs through two isolates, ${overlapped} overlapped (one read before the other was stored), ${refreshedFirst} refreshed first, ${lostRaces} requests lost their race (409)`);
+    assert.ok(overlapped > 0, "the two of some pair overlapped in D1");
     const rows = await consumed(db, events.map((e) => e.eventId));
     assert.deepEqual(rows.map((row) => row.event_id).sort(), events.map((e) => e.eventId).sort(), "every event consumed");
     const outbox = (await db.prepare("SELECT count(*) AS n FROM provider_connection_outbox").all()).results[0].n;

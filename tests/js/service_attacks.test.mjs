@@ -35,11 +35,12 @@ import {
 
 const READ_SEALED = fileURLToPath(new URL("../deno/support/read_sealed.mjs", import.meta.url));
 
-describe("the Node service on SQLite", () => attackSuite({ start: startNodeService }));
+describe("the Node service on SQLite", () => attackSuite({ start: startNodeService, name: "Node on SQLite", overlaps: false }));
 
 describe("the Node service on PostgreSQL", () => {
   let postgres;
   attackSuite({
+    name: "Node on PostgreSQL",
     async start({ dir, vars }) {
       postgres = startPostgres();
       const database = await postgres.createDatabase("attacks");
@@ -59,7 +60,7 @@ describe("the Node service on PostgreSQL", () => {
   after(() => postgres?.stop());
 });
 
-describe("the Deno service on Deno KV", () => attackSuite({ start: startDenoService }));
+describe("the Deno service on Deno KV", () => attackSuite({ start: startDenoService, name: "Deno on KV" }));
 
 describe("the Deno service, as its README runs it (the service contract, the dev-token script, the sealed secrets in KV)", () => {
   const vars = serviceSecrets({ EXPIRING_JOB_INTERVAL_MS: "200" });
@@ -116,9 +117,9 @@ describe("the Deno service, as its README runs it (the service contract, the dev
   });
 });
 
-describe("the Worker in Miniflare, on D1", () => attackSuite({ start: startWorkerInMiniflare }));
+describe("the Worker in Miniflare, on D1", () => attackSuite({ start: startWorkerInMiniflare, name: "the Worker in Miniflare" }));
 
-describe("the Worker under wrangler dev, on a local D1", () => attackSuite({ start: startWorkerUnderWrangler }));
+describe("the Worker under wrangler dev, on a local D1", () => attackSuite({ start: startWorkerUnderWrangler, name: "the Worker under wrangler dev" }));
 
 /** Configurations that would run open or weak, each with the variable its refusal must name. */
 const OPEN_OR_WEAK = [

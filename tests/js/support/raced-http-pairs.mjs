@@ -13,12 +13,17 @@ import assert from "node:assert/strict";
  * }} raced `answers` is each connection's refresh then its disconnect, pair after pair (`ids[n]`'s at
  *   `2n` and `2n + 1`); `views` each connection's view as GET /providers/{id} answers it afterwards;
  *   `events` the user's log as GET /events answers it
- * @returns {{ refreshedFirst: number, lostRaces: number }} how many pairs refreshed before the
- *   disconnect, and how many requests lost their race (409)
+ * @returns {{ refreshedFirst: number, lostRaces: number, overlapped: number }} how many pairs
+ *   refreshed before the disconnect, how many requests lost their race (409), and in how many pairs
+ *   the two overlapped in the database: the later one's Attempted event is logged before the
+ *   earlier one's outcome. A command reads the connection before it logs Attempted, so the later one
+ *   decided on the version the earlier one then replaced: its first write was refused as stale and
+ *   it decided again on what it read next (or answered 409 after `MAX_TRIES`).
  */
 export function checkRacedHttpPairs({ ids, answers, views, events }) {
   let refreshedFirst = 0;
   let lostRaces = 0;
+  let overlapped = 0;
   ids.forEach((id, n) => {
     const [refresh, disconnect] = [answers[2 * n], answers[2 * n + 1]];
     const where = `connection ${n} (${refresh.status}, ${disconnect.status})`;
@@ -65,6 +70,13 @@ export function checkRacedHttpPairs({ ids, answers, views, events }) {
 
     // One version a stored change: the connect's, the refresh's, the disconnect's.
     assert.equal(view.version, 1 + refreshed.length + disconnected.length, `${where}: one version a Succeeded event`);
+
+    // The first stored change of the two, and whether the other had read before it was stored.
+    const stored = [...refreshed, ...disconnected].sort((a, b) => a.at - b.at)[0];
+    if (stored) {
+      const other = stored.type === "ProviderTokenRefreshSucceeded" ? "ProviderDisconnectionAttempted" : "ProviderTokenRefreshAttempted";
+      if (at(other)[0].at < stored.at) overlapped += 1;
+    }
   });
-  return { refreshedFirst, lostRaces };
+  return { refreshedFirst, lostRaces, overlapped };
 }

@@ -132,6 +132,8 @@ async function startProcess(name, command, args, env, { cwd = repo(""), timeoutM
   child.stdout.setEncoding("utf8").on("data", (text) => (output += text));
   child.stderr.setEncoding("utf8").on("data", (text) => (output += text));
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  // Its output read to the end too, once its pipes have closed.
+  const closed = new Promise((resolve) => child.once("close", resolve));
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       // Its own process group (detached): killed whole, or it would outlive the test file.
@@ -161,7 +163,10 @@ async function startProcess(name, command, args, env, { cwd = repo(""), timeoutM
     url,
     output: () => output,
     exited,
-    /** kill -9 to the process group (a launcher and what it runs): it ends where it is, nothing flushed or closed. */
+    /**
+     * kill -9 to the process group (a launcher and what it runs): it ends where it is, nothing
+     * flushed or closed. Resolves once it has exited and all it wrote is in `output`.
+     */
     async kill() {
       try {
         process.kill(-(/** @type {number} */ (child.pid)), "SIGKILL");
@@ -169,6 +174,7 @@ async function startProcess(name, command, args, env, { cwd = repo(""), timeoutM
         // Gone already.
       }
       await exited;
+      await closed;
     },
     /** SIGTERM, as Ctrl-C or a supervisor stops it; SIGKILL to the group if it has not exited in 10 s. */
     stop: () =>
