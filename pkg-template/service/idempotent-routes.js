@@ -41,6 +41,22 @@ const COMMITTED = {
 };
 
 /**
+ * `target` with `property` answered as `value`, and every other property read on `target` itself
+ * (a function bound to it): a class's prototype methods and private fields work as they do on the
+ * object, which a spread copy would lose.
+ * @template {object} T @param {T} target @param {string} property @param {unknown} value @returns {T}
+ */
+function overriding(target, property, value) {
+  return new Proxy(target, {
+    get(object, name) {
+      if (name === property) return value;
+      const found = Reflect.get(object, name, object);
+      return typeof found === "function" ? found.bind(object) : found;
+    },
+  });
+}
+
+/**
  * @template {ReturnType<typeof import("./routes.js").connectionRoutes>} R
  * @param {(store: import("connect-provider/stores/sqlite").IdempotentConnectionStore) => R} makeRoutes the routes over a store
  * @param {{
@@ -64,7 +80,9 @@ export async function idempotentRoutes(makeRoutes, { store, credentialKeys, rete
     const { userId, request } = context;
     // A DELETE has no body: the route reads none, and none is part of its request.
     const { value, bytes } = name === "disconnect" ? { value: null, bytes: null } : await readJsonBody(request);
-    const prints = await fingerprints.of({ route: name, id: context.id, ifMatch: request.headers.get("if-match"), body: value });
+    // If-Match as the route reads it: an empty one is none (wrangler and some proxies drop an empty field).
+    const ifMatch = request.headers.get("if-match")?.trim() || null;
+    const prints = await fingerprints.of({ route: name, id: context.id, ifMatch, body: value });
     const now = Date.now();
     /** @type {import("connect-provider/stores/sqlite").IdempotencyClaim} */
     let claim = { state: "mismatch" };
@@ -81,19 +99,15 @@ export async function idempotentRoutes(makeRoutes, { store, credentialKeys, rete
     const { token } = claim;
     /** @type {import("./responses.js").Reply | null} what a commit kept, once one has */
     let committed = null;
-    const completing = {
-      ...store,
-      repository: {
-        ...store.repository,
-        /** @type {typeof store.repository.commit} */
-        async commit(record, events, options) {
-          const response = COMMITTED[name](record, context);
-          const written = await store.repository.commit(record, events, { ...options, idempotency: { userId, key, token, response } });
-          if (written) committed = response;
-          return written;
-        },
-      },
+    /** @type {typeof store.repository.commit} the store's commit, keeping the answer with the change */
+    const commit = async (record, events, options) => {
+      const response = COMMITTED[name](record, context);
+      const written = await store.repository.commit(record, events, { ...options, idempotency: { userId, key, token, response } });
+      if (written) committed = response;
+      return written;
     };
+    // The store with that commit in its repository; all else reached on the store itself.
+    const completing = overriding(store, "repository", overriding(store.repository, "commit", commit));
     // The route reads the body again: the same bytes, in a request otherwise as it came.
     const headers = new Headers(request.headers);
     headers.delete("content-length");

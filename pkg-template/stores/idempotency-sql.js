@@ -33,9 +33,11 @@ const TEMPLATES = {
     "UPDATE idempotency_keys SET response = @response, locked_until = NULL " +
     "WHERE user_id = @userId AND idempotency_key = @key AND token = @token AND response IS NULL",
   release: "DELETE FROM idempotency_keys WHERE user_id = @userId AND idempotency_key = @key AND token = @token AND response IS NULL",
-  // Oldest first, a bounded batch, through the created_at index.
+  // Oldest first, a bounded batch, through the created_at index. The bound again on the row deleted:
+  // PostgreSQL (read committed) checks only the outer WHERE against a row a takeover changed after
+  // the subquery picked it, and a claim taken over just now must stay.
   purge:
-    "DELETE FROM idempotency_keys WHERE (user_id, idempotency_key) IN " +
+    "DELETE FROM idempotency_keys WHERE created_at < @before AND (user_id, idempotency_key) IN " +
     "(SELECT user_id, idempotency_key FROM idempotency_keys WHERE created_at < @before ORDER BY created_at LIMIT @limit)",
 };
 

@@ -4,6 +4,7 @@
 // rotation, and the periodic purge.
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import Database from "better-sqlite3";
 import { SignJWT } from "jose";
@@ -19,6 +20,8 @@ import { canonicalJson, idempotencyKeyOf, MALFORMED_KEY } from "../../node_modul
 import { KEY_REUSED, LEASE_MS, RUNNING_FOR_MS, retryAfterSeconds } from "../../node_modules/connect-provider/service/idempotent-routes.js";
 
 const HOUR = 3_600_000;
+/** The Idempotency-Key header's pattern in the API's description. */
+const OPENAPI_KEY = new RegExp(JSON.parse(readFileSync(new URL("../../pkg-template/service/openapi.json", import.meta.url), "utf8")).components.parameters.IdempotencyKey.schema.pattern);
 const key32 = () => randomBytes(32).toString("base64");
 
 /** A log that keeps its lines. */
@@ -65,16 +68,18 @@ const USER = randomUUID();
 const TOKEN = await new SignJWT({ sub: USER }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("10m").sign(new TextEncoder().encode(SECRET));
 const connectBody = () => ({ providerId: randomUUID(), providerSlug: "schwab", credentials: { secret: `sk_${randomUUID()}`, credentialType: "oauth2" } });
 
-test("Idempotency-Key: the bare form and the draft's sf-string are one key; empty is none; anything else not 1 to 255 visible ASCII characters is 400", () => {
+test("Idempotency-Key: the bare form and the draft's sf-string are one key; empty is none; anything else not 1 to 255 visible ASCII characters is 400; openapi.json's pattern takes exactly the keys taken", () => {
   const keyOf = (/** @type {string | undefined} */ value) => idempotencyKeyOf(new Request("http://service.test/", { headers: value === undefined ? {} : { "idempotency-key": value } }));
   for (const [value, key] of /** @type {[string | undefined, string | null][]} */ ([
     [undefined, null], ["", null], ["abc", "abc"], ['"abc"', "abc"], ['"a\\"b\\\\c"', 'a"b\\c'], ['"a\\b"', '"a\\b"'], ['"', '"'], ['"abc', '"abc'],
     ["k".repeat(255), "k".repeat(255)], [`"${"k".repeat(255)}"`, "k".repeat(255)], [`"${'\\"'.repeat(255)}"`, '"'.repeat(255)],
   ])) {
     assert.equal(keyOf(value), key, JSON.stringify(value));
+    if (value !== undefined) assert.match(value, OPENAPI_KEY, `openapi.json's pattern takes ${JSON.stringify(value)}`);
   }
   for (const value of ["k".repeat(256), `"${"k".repeat(256)}"`, `"${'\\"'.repeat(256)}"`, "a b", '"a b"', '""', "a\tb", "caf\u00e9", "one, two"]) {
     assert.throws(() => keyOf(value), (error) => error instanceof HttpError && error.status === 400 && error.message === MALFORMED_KEY, JSON.stringify(value));
+    assert.doesNotMatch(value, OPENAPI_KEY, `openapi.json's pattern refuses ${JSON.stringify(value)}`);
   }
 });
 
@@ -269,6 +274,58 @@ test("Idempotency-Key: a DELETE whose commit landed but whose answer was lost is
     ],
     "one disconnect committed; the retry ran nothing",
   );
+});
+
+test("Idempotency-Key: an empty If-Match is none in the fingerprint too: a keyed DELETE sent with one, its 204 lost, retried without it (a proxy dropped the empty field) replays", async () => {
+  const store = await freshStore();
+  const dropping = droppingAfterCommit(store);
+  const service = await serviceOver(dropping);
+  const id = (await service.post("/connections", randomUUID(), connectBody())).json.id;
+  dropping.dropNext();
+  assert.equal((await service.delete(`/providers/${id}`, "empty-if-match", { "if-match": "" })).status, 500, "the answer lost");
+  assert.deepEqual(await service.delete(`/providers/${id}`, "empty-if-match"), { status: 204, replayed: "true", text: "" }, "replayed, not 422");
+  assert.deepEqual(await service.delete(`/providers/${id}`, "empty-if-match", { "if-match": "  " }), { status: 204, replayed: "true", text: "" }, "blank is none as well");
+  assert.deepEqual((await service.delete(`/providers/${id}`, "empty-if-match", { "if-match": "*" })).status, 422, "* is a header, another request");
+});
+
+test("Idempotency-Key: a store whose repository is a class instance (prototype methods, private fields) works with a key as without one", async () => {
+  const inner = await freshStore();
+  class Repository {
+    #inner;
+    constructor(repository) {
+      this.#inner = repository;
+      this.eventBus = repository.eventBus;
+    }
+    save(record) { return this.#inner.save(record); }
+    commit(record, events, options) { return this.#inner.commit(record, events, options); }
+    findById(id) { return this.#inner.findById(id); }
+    findOwned(id, userId) { return this.#inner.findOwned(id, userId); }
+    findByUserId(userId) { return this.#inner.findByUserId(userId); }
+    findActiveByUser(userId) { return this.#inner.findActiveByUser(userId); }
+    findExpiringBefore(instant) { return this.#inner.findExpiringBefore(instant); }
+  }
+  class Store {
+    #inner;
+    constructor(store) {
+      this.#inner = store;
+      this.repository = new Repository(store.repository);
+      this.eventBus = store.eventBus;
+      this.idempotency = store.idempotency;
+      this.sync = store.sync;
+    }
+    events(query) { return this.#inner.events(query); }
+  }
+  const service = await serviceOver(/** @type {any} */ (new Store(inner)));
+  const created = await service.post("/connections", "class-connect", connectBody());
+  assert.equal(created.status, 201, JSON.stringify(created.json));
+  const id = created.json.id;
+  assert.deepEqual(await service.post("/connections", "class-connect", connectBody()).then((r) => r.status), 422, "the key with another body");
+  const refreshed = await service.post(`/providers/${id}/token-refreshes`, "class-refresh", { credentials: { secret: "sk_class", credentialType: "oauth2" } });
+  assert.equal(refreshed.status, 201, JSON.stringify(refreshed.json));
+  assert.deepEqual(await service.delete(`/providers/${id}`, "class-delete"), { status: 204, replayed: null, text: "" });
+  assert.deepEqual(await service.delete(`/providers/${id}`, "class-delete"), { status: 204, replayed: "true", text: "" });
+  assert.deepEqual((await inner.repository.findById(id)).status, "disconnected");
+  assert.deepEqual((await inner.events({ userId: USER })).filter((e) => e.connectionId === id).map((e) => e.eventType), ["ProviderConnectionSucceeded", "ProviderTokenRefreshAttempted", "ProviderTokenRefreshSucceeded", "ProviderDisconnectionAttempted", "ProviderDisconnectionSucceeded"]);
 });
 
 test("Idempotency-Key: a retry across a key rotation (the old key in CREDENTIALS_OLD_KEYS) replays; once the old key is dropped it is another request", async () => {

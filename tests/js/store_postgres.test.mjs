@@ -296,6 +296,42 @@ test("postgresStore: a commit whose Pool lends it a connection only after 4 s gi
   });
 });
 
+test("postgresStore: a purge that picked a stale claim while a retry took its lease over leaves the retry's claim, which then completes (the bound is checked again on the row deleted)", async () => {
+  await onPool("purge_takeover", { max: 4 }, async (pool) => {
+    const store = postgresStore(pool);
+    await store.migrate();
+    const userId = randomUUID();
+    const day = 86_400_000;
+    const now = Date.now();
+    assert.equal((await store.idempotency.claim(userId, "key", "fp", now - 2 * day, 60_000)).state, "claimed", "a claim whose process died two days ago");
+    // The retry takes the lease over (takeOver's statement), in a transaction held open while the purge runs.
+    const retry = await pool.connect();
+    try {
+      await retry.query("BEGIN");
+      const taken = await retry.query(
+        "UPDATE idempotency_keys SET token = 'retry-token', locked_until = $1, created_at = $2 WHERE user_id = $3 AND idempotency_key = 'key' AND locked_until <= $2",
+        [new Date(now + 60_000), new Date(now), userId],
+      );
+      assert.equal(taken.rowCount, 1, "taken over");
+      const purging = store.idempotency.purge(now - day, 10);
+      // The purge's subquery has picked the row and its DELETE waits for the retry's row lock.
+      let waiting = false;
+      for (let tries = 0; !waiting && tries < 250; tries += 1) {
+        const { rows } = await pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM idempotency_keys%'");
+        waiting = rows[0].n === 1;
+        if (!waiting) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.ok(waiting, "the purge waits on the row");
+      await retry.query("COMMIT");
+      assert.equal(await purging, 0, "the purge deletes nothing");
+    } finally {
+      retry.release();
+    }
+    assert.equal(await store.idempotency.complete(userId, "key", "retry-token", { status: 201, body: { id: "x" } }), true, "the retry's claim completes");
+    assert.deepEqual(await store.idempotency.claim(userId, "key", "fp", now + 1, 60_000), { state: "replay", response: { status: 201, body: { id: "x" } } }, "and replays");
+  });
+});
+
 test("postgresStore: a record the table cannot take (an id that is no uuid, text over its varchar length in characters, U+0000) is refused naming the field, by save and commit, before anything is sent; one at every length in characters (not UTF-16 units) is kept", async () => {
   await onPool("limits", {}, async (pool) => {
     const store = postgresStore(pool);
