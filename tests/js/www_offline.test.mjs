@@ -808,6 +808,43 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.equal((await syncState(phone.page)).status, "Offline: changes will sync when the network is back.");
   });
 
+  test("a refused command's change is taken off another tab of the profile even when the tab that synced closes while its pull hangs: the other tab's next command, made offline, makes the state again first", { timeout: 180_000 }, async (t) => {
+    await signIn(randomUUID());
+    const laptop = await openProfile(app);
+    const phone = await openProfile(app);
+    t.after(() => Promise.all([laptop.context.close(), phone.context.close()]));
+    await connect(laptop.page, { provider: "vanguard", alias: "Both" });
+    await synced(laptop.page);
+    await syncNow(phone.page);
+    const pulled = await timeline(phone.page);
+    // The phone's second tab never reaches the sync routes: the first tab is the one that syncs.
+    const otherTab = await openApp(phone.context, app.url);
+    await otherTab.route(`${service.url}/sync/**`, (route) => route.abort("connectionreset"));
+
+    await phone.context.setOffline(true);
+    await replaceCredentials(phone.page, "vanguard", { secret: SECOND_SECRET });
+    const refreshed = await timeline(otherTab);
+    assert.deepEqual(refreshed.slice(0, 2).map(([type]) => type), ["ProviderTokenRefreshSucceeded", "ProviderTokenRefreshAttempted"], "the other tab shows the refresh made offline");
+    await disconnect(laptop.page, "vanguard");
+    await synced(laptop.page);
+    let pullReached;
+    const pullHeld = new Promise((resolve) => (pullReached = resolve));
+    await phone.page.route(`${service.url}/sync/pull?**`, () => pullReached());
+    await phone.context.setOffline(false);
+    await pullHeld;
+    await noticeShown(phone.page);
+    await phone.page.close();
+    assert.equal(await otherTab.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("connect-provider.rebuilding.")).length), 1, "the state is marked to be made again");
+
+    await phone.context.setOffline(true);
+    await connect(otherTab, { provider: "fidelity", alias: "After" });
+    const after = await timeline(otherTab);
+    assert.deepEqual(after.slice(2), pulled, "the refused refresh's events are gone; the pulled ones stay");
+    assert.deepEqual(after.slice(0, 2).map(([type]) => type), ["ProviderConnectionSucceeded", "ProviderConnectionAttempted"], "then the new connect's");
+    assert.equal(await otherTab.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("connect-provider.rebuilding.")).length), 0, "the rebuild finished");
+    assert.deepEqual(otherTab.errors, []);
+  });
+
   test("a secret the page can no longer decrypt is dropped with its reason, shown in every tab, and the commands after it go on; one sealed to the service and altered is refused by the service", { timeout: 180_000 }, async (t) => {
     const call = await signIn(randomUUID());
     const { context, page } = await openProfile(app);

@@ -33,7 +33,9 @@ test("a push answered 200 with anything but its answer is SyncMalformed, naming 
     [JSON.stringify({ lastMutationId: 7, results: {} }), "it needs lastMutationId and results"],
     [JSON.stringify({ lastMutationId: 9, results: [{ id: 4 }, { id: 7 }, { id: 9 }] }), "more results than mutations"],
     [JSON.stringify({ lastMutationId: 7, results: [{ id: 7, ok: true }] }), "result 0 is not mutation 4's"],
-    [JSON.stringify({ lastMutationId: 4, results: [{ id: 4, ok: true }, { id: 7, ok: true }] }), "its lastMutationId is behind the mutations it answered"],
+    [JSON.stringify({ lastMutationId: 4, results: [{ id: 4, ok: true }, { id: 7, ok: true }] }), "its lastMutationId is behind mutation 7, which it answered"],
+    [JSON.stringify({ lastMutationId: 3, results: [{ id: 4, ok: false, code: "NOT_ACTIVE", error: "Connection is not active" }] }), "its lastMutationId is behind mutation 4, which it answered"],
+    [JSON.stringify({ lastMutationId: 3, results: [{ id: 4, applied: "before" }] }), "its lastMutationId is behind mutation 4, which it answered"],
   ];
   for (const [body, why] of cases) {
     nextBody = body;
@@ -66,6 +68,10 @@ test("a pull answered 200 with anything but its answer is SyncMalformed, a page 
     [{ ...page, events: [{ eventType: "ProviderConnectionAttempted" }] }, "an event without its eventId"],
     [{ ...page, events: [], more: true }, "more to come, but no event past the cursor"],
     [{ ...page, cursor: "0190f5b2-0000-7000-8000-000000000001", more: true }, "more to come, but no event past the cursor"],
+    [{ ...page, events: [EVENT, { ...EVENT, eventType: "ProviderConnectionSucceeded" }] }, "an eventId twice"],
+    [{ ...page, cursor: null }, "its cursor is not its last event's id (nor, with no event, the cursor sent)"],
+    [{ ...page, cursor: "0190f5b2-0000-7000-8000-000000000002" }, "its cursor is not its last event's id (nor, with no event, the cursor sent)"],
+    [{ ...page, events: [], cursor: null }, "its cursor is not its last event's id (nor, with no event, the cursor sent)"],
   ];
   for (const [answer, why] of cases) {
     nextBody = JSON.stringify(answer);
@@ -86,4 +92,6 @@ test("the checks alone: what the service answers passes as it is", () => {
   assert.equal(pushAnswer(answer, mutations), answer);
   const page = { connections: [{ id: "a" }], events: [], lastMutationId: 7, cursor: null, more: false };
   assert.equal(pullAnswer(page, null), page);
+  const nothingNew = { ...page, cursor: EVENT.eventId };
+  assert.equal(pullAnswer(nothingNew, EVENT.eventId), nothingNew, "no event after the cursor: the cursor sent, again");
 });

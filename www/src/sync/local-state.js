@@ -91,5 +91,13 @@ export function localState({ userId, store, handlers }) {
 
     /** Whether the last rebuild of this user's state did not finish (its tab closed, or a write of its failed). */
     unfinished: () => localStorage.getItem(unfinishedKey) !== null,
+
+    /**
+     * Marks the state as one to make again (as an unfinished rebuild is), under STATE_LOCK with the
+     * change to the queue or the snapshot that makes it stale: a refused command taken out of the
+     * queue, a pulled page written. The sync's rebuild clears it; if its tab closes first, the next
+     * command or sync of any tab rebuilds.
+     */
+    markUnfinished: () => localStorage.setItem(unfinishedKey, String(Date.now())),
   };
 }

@@ -72,6 +72,8 @@ export function pushAnswer(answer, mutations) {
   if (results.length > mutations.length) throw malformed("more results than mutations");
   results.forEach((result, i) => {
     if (!isObject(result) || result.id !== mutations[i].id) throw malformed(`result ${i} is not mutation ${mutations[i].id}'s`);
+    // A result says the mutation is consumed (applied, before or now, or refused): the client's number is past it.
+    if (result.id > answer.lastMutationId) throw malformed(`its lastMutationId is behind mutation ${result.id}, which it answered`);
   });
   if (results.length === mutations.length && mutations.length > 0 && answer.lastMutationId < mutations[mutations.length - 1].id) {
     throw malformed("its lastMutationId is behind the mutations it answered");
@@ -80,8 +82,9 @@ export function pushAnswer(answer, mutations) {
 }
 
 /**
- * A pull's answer, checked: every field of its shape, each event with its id, and a page that says
- * there is more has moved past `cursor`.
+ * A pull's answer, checked: every field of its shape, each event with its id (once), a page that
+ * says there is more has moved past `cursor`, and the cursor it gives is its last event's id (the
+ * cursor sent, when no event followed it), from which the next pull reads on.
  * @param {unknown} answer @param {string | null} cursor
  * @returns {PullAnswer}
  */
@@ -96,6 +99,8 @@ export function pullAnswer(answer, cursor) {
   if (!answer.connections.every((view) => isObject(view) && typeof view.id === "string")) throw malformed("a connection without its id");
   if (!answer.events.every((event) => isObject(event) && typeof event.eventId === "string")) throw malformed("an event without its eventId");
   if (answer.more && (answer.events.length === 0 || answer.cursor === cursor)) throw malformed("more to come, but no event past the cursor");
+  if (new Set(answer.events.map((event) => event.eventId)).size !== answer.events.length) throw malformed("an eventId twice");
+  if (answer.cursor !== (answer.events.at(-1)?.eventId ?? cursor)) throw malformed("its cursor is not its last event's id (nor, with no event, the cursor sent)");
   return /** @type {PullAnswer} */ (answer);
 }
 

@@ -144,7 +144,11 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
   async function push(rejections) {
     /** @param {PendingMutation} mutation @param {string} message */
     const refused = async (mutation, message) => {
-      await queue.remove(mutation.id);
+      // The page's state still holds its change until the rebuild: marked stale with its removal.
+      await navigator.locks.request(STATE_LOCK, async () => {
+        local.markUnfinished();
+        await queue.remove(mutation.id);
+      });
       rejections.push({ label: mutation.label, message });
       onRejected([...rejections]);
     };
@@ -184,10 +188,12 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
         snapshot = { ...snapshot, events: [], cursor: null };
         continue;
       }
+      // An event the snapshot holds already is not added again (the log's eventIds are one each).
+      const held = new Set(snapshot.events.map((event) => event.eventId));
       snapshot = {
         userId,
         connections: answer.connections,
-        events: [...snapshot.events, ...answer.events],
+        events: [...snapshot.events, ...answer.events.filter((event) => !held.has(event.eventId))],
         cursor: answer.cursor,
         lastMutationId: answer.lastMutationId,
       };
@@ -198,6 +204,7 @@ export function syncEngine({ userId, clientId, endpoint, local, sealer, onStatus
       // of the queue skip them by lastMutationId meanwhile.)
       const kept = snapshot;
       await navigator.locks.request(STATE_LOCK, async () => {
+        local.markUnfinished();
         await writeSnapshot(kept);
         await queue.removeThrough(kept.lastMutationId);
       });
