@@ -22,6 +22,9 @@ export async function createService({ config, store, limiter, log }) {
   if (store?.repository?.eventBus !== store?.eventBus || typeof store?.repository?.commit !== "function") {
     throw new TypeError("createService: store.repository.eventBus must be store.eventBus, and store.repository must have commit: a command's change, its events, its Idempotency-Key answer and its sync advance are written as one");
   }
+  // A push reads the client's number with its kept refusals and advances it (docs/stores.md).
+  const missing = ["lastMutation", "state", "advance"].filter((method) => typeof store.sync?.[method] !== "function");
+  if (missing.length > 0) throw new TypeError(`createService: store.sync must have ${missing.join(", ")}: the sync routes keep each client's last mutation and refusals in the store`);
   const sealer = await createSealer(config.credentials);
   const syncKey = createSyncKey([config.credentials.key, ...config.credentials.oldKeys]);
   return createApp({
@@ -29,7 +32,7 @@ export async function createService({ config, store, limiter, log }) {
     authenticate: await createAuthenticator(config.auth),
     limiter,
     routes: {
-      // The two POSTs take an Idempotency-Key, kept in the store's own database.
+      // The two POSTs and DELETE take an Idempotency-Key, kept in the store's own database.
       ...(await idempotentRoutes((routeStore) => connectionRoutes({ store: routeStore, sealer, logError: log.error }), {
         store,
         credentialKeys: [config.credentials.key, ...config.credentials.oldKeys],

@@ -2,7 +2,8 @@
 //   POST /sync/push { clientId, mutations: [{ id, name, args }] }: each mutation the client has not
 //     had applied, in order, through the package's handlers for the token's user, exactly once: the
 //     client's last mutation number is advanced in the same commit as the change (a refusal of the
-//     domain is consumed too, with its code); a failure of the database stops the push there, and
+//     domain is consumed too, its code and error kept with the number, and told again to a push sent
+//     again); a failure of the database stops the push there, and
 //     so does the user's write limit: each mutation run is a write (the request pays for its first).
 //   GET /sync/pull?clientId=…[&cursor=<eventId>]: the user's connections, their events after the
 //     cursor, the client's last applied mutation and the next cursor.
@@ -157,13 +158,17 @@ export function syncRoutes({ store, sealer, syncKey, logError, limiter }) {
    */
   async function pushInTurn(context, clientId, mutations) {
     const { userId } = context;
-    let last = await store.sync.lastMutation(userId, clientId);
+    const state = await store.sync.state(userId, clientId);
+    let last = state.lastMutationId;
+    // A push sent again after its answer was lost is told its refusals again, as first answered.
+    const refusals = new Map(state.refusals.map(({ id, code, error }) => [id, { code, error }]));
     /** @type {Record<string, unknown>[]} */
     const results = [];
     let ran = 0;
     for (const mutation of mutations) {
       if (mutation.id <= last) {
-        results.push({ id: mutation.id, applied: "before" });
+        const refusal = refusals.get(mutation.id);
+        results.push(refusal === undefined ? { id: mutation.id, applied: "before" } : { id: mutation.id, ok: false, ...refusal });
         continue;
       }
       // A write like any other: a push of 100 counts 100 against the limit, the rest pushed again later.
@@ -213,10 +218,11 @@ export function syncRoutes({ store, sealer, syncKey, logError, limiter }) {
         logError({ requestId: context.requestId, msg: "sync mutation failed", mutationId: mutation.id, error: result.error });
         break;
       }
-      // The domain refused it: consumed, so the client can drop it.
+      // The domain refused it: consumed, so the client can drop it, and kept with the client's number.
+      const code = result.code === ErrorCode.NOT_OWNED_BY_USER ? ErrorCode.CONNECTION_NOT_FOUND : result.code;
       let advanced = false;
       try {
-        advanced = await store.sync.advance(userId, clientId, last, mutation.id);
+        advanced = await store.sync.advance(userId, clientId, last, mutation.id, { code, error });
       } catch (error) {
         // Not consumed: pushed again, it is refused again. The answers before it stand.
         if (results.length === 0) throw error;
@@ -225,7 +231,6 @@ export function syncRoutes({ store, sealer, syncKey, logError, limiter }) {
       }
       if (!advanced) break;
       last = mutation.id;
-      const code = result.code === ErrorCode.NOT_OWNED_BY_USER ? ErrorCode.CONNECTION_NOT_FOUND : result.code;
       results.push({ id: mutation.id, ok: false, code, error });
     }
     context.note({ clientId, pushed: mutations.length, applied: results.length });

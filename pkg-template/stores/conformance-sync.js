@@ -1,7 +1,8 @@
 // The conformance cases of `store.sync` (each sync client's last applied mutation): a client starts
-// at 0 and moves only from the number it holds, one winner among pushes racing on one client, and a
+// at 0 and moves only from the number it holds, one winner among pushes racing on one client, a
 // commit that advances the client with its change in one step (or, when the client moved on, writes
-// nothing). Left out for a store without `sync` (harness.sync false: IndexedDB).
+// nothing), and the refusals a client keeps, written with its advance. Left out for a store without
+// `sync` (harness.sync false: IndexedDB).
 import { deepEqual, equal, ok, rejects } from "./conformance-check.js";
 import { conformanceRecord, event, uuid } from "./conformance-fixtures.js";
 import { withClients } from "./conformance-writes.js";
@@ -72,6 +73,42 @@ export function syncCases(onFresh) {
       equal(await sync.lastMutation(userId, "phone"), 2, "advanced again");
     }),
 
+    "sync: a refused mutation's advance keeps its refusal with the number, the last 100 by id, through the commits that advance the client too": onFresh(async ({ store }) => {
+      const sync = syncOf(store);
+      const userId = uuid();
+      deepEqual(await sync.state(userId, "phone"), { lastMutationId: 0, refusals: [] }, "a new client");
+      const notActive = { code: "NOT_ACTIVE", error: "Connection is not active" };
+      equal(await sync.advance(userId, "phone", 0, 3, notActive), true, "its first mutation, refused");
+      deepEqual(await sync.state(userId, "phone"), { lastMutationId: 3, refusals: [{ id: 3, ...notActive }] }, "kept with the number");
+      equal(await sync.advance(userId, "phone", 0, 4, notActive), false, "not from 0 again");
+      equal(await sync.advance(userId, "phone", 2, 4, notActive), false, "nor from a number it never held");
+      equal(await store.repository.commit(conformanceRecord({ userId }), [], { mutation: { userId, clientId: "phone", from: 3, to: 4 } }), true, "an applied mutation");
+      const odd = { code: "INVALID_ALIAS", error: "Alias exceeds maximum length: \u00e9\u{1F600} \"quoted\" \\ " + "x".repeat(900) };
+      equal(await sync.advance(userId, "phone", 4, 7, odd), true, "another refusal, after it");
+      deepEqual(await sync.state(userId, "phone"), { lastMutationId: 7, refusals: [{ id: 3, ...notActive }, { id: 7, ...odd }] }, "both kept, exactly, in order");
+      equal(await sync.advance(userId, "phone", 7, 8), true, "an advance without a refusal");
+      equal(await sync.lastMutation(userId, "phone"), 8, "moves the number");
+      deepEqual((await sync.state(userId, "phone")).refusals.map((r) => r.id), [3, 7], "and keeps the refusals");
+      for (let id = 9; id < 109; id += 1) equal(await sync.advance(userId, "phone", id - 1, id, { code: "CONFLICT_CODE_9", error: `refusal ${id}` }), true, `refusal ${id}`);
+      const { lastMutationId, refusals } = await sync.state(userId, "phone");
+      equal(lastMutationId, 108, "at 108");
+      deepEqual(refusals, Array.from({ length: 100 }, (_, i) => ({ id: i + 9, code: "CONFLICT_CODE_9", error: `refusal ${i + 9}` })), "the last 100 kept");
+      deepEqual(await sync.state(userId, "laptop"), { lastMutationId: 0, refusals: [] }, "the user's other client keeps none");
+    }),
+
+    "sync: of 20 refused advances of one client from one number at once, exactly one is kept": onFresh(async (db) => {
+      await withClients(db, async (stores) => {
+        const userId = uuid();
+        for (const from of [0, 1]) {
+          const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => syncOf(stores[i % stores.length]).advance(userId, "raced", from, from + 1, { code: "NOT_ACTIVE", error: `advance ${i}` })));
+          equal(outcomes.filter(Boolean).length, 1, `from ${from}: one winner`);
+        }
+        const { lastMutationId, refusals } = await syncOf(db.store).state(userId, "raced");
+        equal(lastMutationId, 2, "two advances in all");
+        deepEqual(refusals.map((r) => r.id), [1, 2], "one refusal kept for each");
+      });
+    }),
+
     "sync: bad arguments are refused naming them, before anything is written": onFresh(async ({ store }) => {
       const sync = /** @type {any} */ (syncOf(store));
       const userId = uuid();
@@ -84,6 +121,13 @@ export function syncCases(onFresh) {
         [() => sync.advance(userId, "phone", 1.5, 2), "from"],
         [() => sync.advance(userId, "phone", 2, 2), "to"],
         [() => sync.advance(userId, "phone", 0, "1"), "to"],
+        [() => sync.state(userId, ""), "clientId"],
+        [() => sync.advance(userId, "phone", 0, 1, "NOT_ACTIVE"), "refusal"],
+        [() => sync.advance(userId, "phone", 0, 1, { code: "not_active", error: "x" }), "refusal.code"],
+        [() => sync.advance(userId, "phone", 0, 1, { code: "A".repeat(65), error: "x" }), "refusal.code"],
+        [() => sync.advance(userId, "phone", 0, 1, { code: "NOT_ACTIVE", error: "" }), "refusal.error"],
+        [() => sync.advance(userId, "phone", 0, 1, { code: "NOT_ACTIVE", error: "x".repeat(1001) }), "refusal.error"],
+        [() => sync.advance(userId, "phone", 0, 1, { code: "NOT_ACTIVE", error: "a\u0000b" }), "refusal.error"],
       ]) {
         const error = await rejects(call(), `a bad ${name}`);
         ok(String(/** @type {Error} */ (error).message).includes(name), `naming ${name}: ${error}`);
@@ -92,6 +136,7 @@ export function syncCases(onFresh) {
       await rejects(store.repository.commit(record, [], { mutation: { userId, clientId: "phone", from: 0, to: 0 } }), "a commit with a bad mutation");
       equal(await store.repository.findById(record.id), null, "writes nothing");
       equal(await sync.lastMutation(userId, "phone"), 0, "nor advances");
+      deepEqual(await sync.state(userId, "phone"), { lastMutationId: 0, refusals: [] }, "nor keeps a refusal");
     }),
   };
 }

@@ -139,7 +139,7 @@ export function d1Store(db) {
     sync: sqlSync(SYNC, {
       run: async ({ sql }, values) => /** @type {{ meta: { changes: number } }} */ (await db.prepare(sql).bind(...values).run()).meta.changes,
       get: async ({ sql }, values) => db.prepare(sql).bind(...values).first(),
-    }),
+    }, "d1 store"),
     outbox: sqlOutbox(OUTBOX, {
       run: async ({ sql }, values) => /** @type {{ meta: { changes: number } }} */ (await db.prepare(sql).bind(...values).run()).meta.changes,
       all: async ({ sql }, values) => /** @type {{ results: Record<string, any>[] }} */ (await db.prepare(sql).bind(...values).all()).results,

@@ -1,9 +1,10 @@
 // `store.sync` on Deno KV: each client's last applied mutation under ["connect_provider",
-// "sync_clients", userId, clientId] as { lastMutationId, updatedAt }, advanced by an atomic
-// operation checked against the entry as it was read (`versionstamp: null` for a client's first),
-// so of pushes advancing one client at once exactly one commits. In a commit, the same check and
-// set join the atomic operation that stores the change.
-import { checkedAdvance, checkedClient, mutationLost } from "./sync-input.js";
+// "sync_clients", userId, clientId] as { lastMutationId, updatedAt, refusals? }, advanced by an
+// atomic operation checked against the entry as it was read (`versionstamp: null` for a client's
+// first), so of pushes advancing one client at once exactly one commits; the refusals it keeps go
+// with it, a refused mutation's added. In a commit, the same check and set join the atomic
+// operation that stores the change.
+import { checkedAdvance, checkedClient, checkedRefusal, keptRefusals, keptWith, mutationLost } from "./sync-input.js";
 
 /** @typedef {import("./deno-kv.js").DenoKv} DenoKv */
 /** @typedef {import("./deno-kv.js").DenoKvEntryMaybe} DenoKvEntryMaybe */
@@ -21,8 +22,19 @@ function lastOf(entry) {
   return last;
 }
 
-/** `op` with the client's entry checked and advanced to `to`. @param {DenoKvAtomicOperation} op @param {DenoKvEntryMaybe} entry @param {number} to */
-const advancing = (op, entry, to) => op.check(entry).set(entry.key, { lastMutationId: to, updatedAt: new Date().toISOString() });
+/** The refusals an entry keeps. @param {DenoKvEntryMaybe} entry */
+const refusalsOf = (entry) => keptRefusals(entry.versionstamp === null ? null : /** @type {{ refusals?: unknown }} */ (entry.value).refusals, "deno-kv store");
+
+/**
+ * `op` with the client's entry checked and advanced to `to`, keeping its refusals and `refusal`
+ * (for `to`) if there is one.
+ * @param {DenoKvAtomicOperation} op @param {DenoKvEntryMaybe} entry @param {number} to
+ * @param {{ code: string, error: string } | null} [refusal]
+ */
+function advancing(op, entry, to, refusal = null) {
+  const refusals = keptWith(refusalsOf(entry), to, refusal);
+  return op.check(entry).set(entry.key, { lastMutationId: to, updatedAt: new Date().toISOString(), ...(refusals.length > 0 ? { refusals } : {}) });
+}
 
 /** @param {DenoKv} kv @param {KvCall} call */
 export function kvSync(kv, call) {
@@ -32,14 +44,20 @@ export function kvSync(kv, call) {
       const client = checkedClient("lastMutation", userId, clientId);
       return lastOf(await call("sync", () => kv.get(keyOf(client.userId, client.clientId))));
     },
-    async advance(userId, clientId, from, to) {
+    async state(userId, clientId) {
+      const client = checkedClient("state", userId, clientId);
+      const entry = await call("sync", () => kv.get(keyOf(client.userId, client.clientId)));
+      return { lastMutationId: lastOf(entry), refusals: refusalsOf(entry) };
+    },
+    async advance(userId, clientId, from, to, refusal) {
       const client = checkedClient("advance", userId, clientId);
       const step = checkedAdvance("advance", from, to);
+      const kept = checkedRefusal("advance", refusal);
       // A failed check means another writer moved the client: read again, and answer from there.
       for (;;) {
         const entry = await call("sync", () => kv.get(keyOf(client.userId, client.clientId)));
         if (lastOf(entry) !== step.from) return false;
-        if ((await call("sync", () => advancing(kv.atomic(), entry, step.to).commit())).ok) return true;
+        if ((await call("sync", () => advancing(kv.atomic(), entry, step.to, kept).commit())).ok) return true;
       }
     },
   };

@@ -62,10 +62,26 @@ export interface SyncClients {
   /** The last mutation applied for the client; 0 for a client never seen. */
   lastMutation(userId: string, clientId: string): Promise<number>;
   /**
+   * The client's last mutation and the refusals it keeps (the last 100, by id), read together:
+   * what a push sent again is answered from.
+   */
+  state(userId: string, clientId: string): Promise<{ lastMutationId: number; refusals: SyncRefusal[] }>;
+  /**
    * Moves the client from `from` to `to` (> from), checked inside the database; `false` when it
    * is no longer at `from`. Of pushes advancing one client from one number at once, one wins.
+   * With `refusal`, mutation `to` was refused: the client keeps it (dropping its oldest past 100)
+   * in the same write. `refusal.code` is 1 to 64 capitals, digits and _, from a capital;
+   * `refusal.error` 1 to 1,000 characters without U+0000.
    */
-  advance(userId: string, clientId: string, from: number, to: number): Promise<boolean>;
+  advance(userId: string, clientId: string, from: number, to: number, refusal?: { code: string; error: string }): Promise<boolean>;
+}
+
+/** A refusal a sync client was answered, kept for a push sent again. */
+export interface SyncRefusal {
+  /** The mutation's number. */
+  id: number;
+  code: string;
+  error: string;
 }
 
 /** An answer kept for an idempotency key, replayed to a retry exactly as it is here. */

@@ -134,7 +134,7 @@ export function postgresStore(db) {
     sync: sqlSync(SYNC, {
       run: async ({ sql }, values) => /** @type {{ rowCount: number }} */ (await send(sql, values)).rowCount,
       get: async ({ sql }, values) => (await send(sql, values)).rows[0] ?? null,
-    }),
+    }, "postgres store"),
     outbox: sqlOutbox(OUTBOX, {
       run: async ({ sql }, values) => /** @type {{ rowCount: number }} */ (await send(sql, values)).rowCount,
       all: async ({ sql }, values) => (await send(sql, values)).rows,

@@ -113,7 +113,7 @@ export function sqliteStore(db) {
     sync: sqlSync(SYNC, {
       run: async ({ sql }, values) => changes(statement(sql).run(...values)),
       get: async ({ sql }, values) => statement(sql).get(...values) ?? null,
-    }),
+    }, "sqlite store"),
     outbox: sqlOutbox(OUTBOX, {
       run: async ({ sql }, values) => changes(statement(sql).run(...values)),
       all: async ({ sql }, values) => statement(sql).all(...values),

@@ -1,6 +1,12 @@
 // What `store.sync` and commit's `mutation` option take, checked the same way by every store before
 // any database sees it: a user id and a client id (1 to 255 and 1 to 100 characters, no U+0000),
-// mutation numbers that are whole numbers from 0, and an advance that goes forward.
+// mutation numbers that are whole numbers from 0, an advance that goes forward, and the refusal an
+// advance may keep; and the kept refusals as a store reads them back.
+
+/** How many refusals a client keeps: a push holds at most 100 mutations, so a push sent again after
+ * its answer was lost finds each of its refusals among the last 100. */
+export const KEPT_REFUSALS = 100;
+const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 /** @param {string} what @param {string} detail */
 const refused = (what, detail) => new RangeError(`sync.${what}: ${detail}`);
@@ -24,6 +30,50 @@ export function checkedAdvance(what, from, to) {
   if (!whole(from)) throw refused(what, "from must be a whole number from 0");
   if (!whole(to) || /** @type {number} */ (to) <= /** @type {number} */ (from)) throw refused(what, "to must be a whole number above from");
   return { from: /** @type {number} */ (from), to: /** @type {number} */ (to) };
+}
+
+/**
+ * The refusal an advance keeps for its mutation: a code (capitals, digits and _, up to 64) and the
+ * error told with it (1 to 1,000 characters without U+0000); null when absent.
+ * @param {string} what @param {unknown} refusal
+ * @returns {{ code: string, error: string } | null}
+ */
+export function checkedRefusal(what, refusal) {
+  if (refusal === undefined || refusal === null) return null;
+  if (typeof refusal !== "object") throw refused(what, "refusal must be an object { code, error }");
+  const { code, error } = /** @type {Record<string, unknown>} */ (refusal);
+  if (typeof code !== "string" || !CODE.test(code)) throw refused(what, "refusal.code must be 1 to 64 capitals, digits and _, from a capital");
+  return { code, error: text(what, error, "refusal.error", 1000) };
+}
+
+/**
+ * The refusals a client keeps once `to`'s is added (absent: as they were): the last KEPT_REFUSALS by
+ * mutation number.
+ * @param {{ id: number, code: string, error: string }[]} kept
+ * @param {number} to @param {{ code: string, error: string } | null} refusal
+ */
+export function keptWith(kept, to, refusal) {
+  return refusal === null ? kept : [...kept, { id: to, ...refusal }].slice(-KEPT_REFUSALS);
+}
+
+/**
+ * The refusals a store holds for a client, as it wrote them (an array of { id, code, error }, by
+ * id); `store` names the store in the error about a value it did not write.
+ * @param {unknown} value the stored array (null or undefined: none)
+ * @param {string} store
+ * @returns {{ id: number, code: string, error: string }[]}
+ */
+export function keptRefusals(value, store) {
+  if (value === null || value === undefined) return [];
+  const foreign = () => new Error(`${store}: sync: a client's refusals hold a value this store did not write`);
+  if (!Array.isArray(value) || value.length > KEPT_REFUSALS) throw foreign();
+  let last = 0;
+  return value.map((entry) => {
+    const { id, code, error } = entry ?? {};
+    if (!Number.isSafeInteger(id) || id <= last || typeof code !== "string" || !CODE.test(code) || typeof error !== "string") throw foreign();
+    last = id;
+    return { id, code, error };
+  });
 }
 
 /**

@@ -37,6 +37,7 @@ test("migrations/ is the package's SQLite schema, as the store's migrate() would
     "0003_idempotency_keys.sql",
     "0004_event_outbox.sql",
     "0005_sync_clients.sql",
+    "0007_sync_refusals.sql",
     "1001_consumed_events.sql",
   ]);
   const shipped = (name) => readFileSync(fileURLToPath(new URL(`../../node_modules/connect-provider/stores/sql/sqlite/${name}`, import.meta.url)), "utf8");
@@ -45,6 +46,7 @@ test("migrations/ is the package's SQLite schema, as the store's migrate() would
   assert.equal(readFileSync(join(EXAMPLES.worker, "migrations/0003_idempotency_keys.sql"), "utf8"), shipped("0003_idempotency_keys.sql"));
   assert.equal(readFileSync(join(EXAMPLES.worker, "migrations/0004_event_outbox.sql"), "utf8"), shipped("0004_event_outbox.sql"));
   assert.equal(readFileSync(join(EXAMPLES.worker, "migrations/0005_sync_clients.sql"), "utf8"), shipped("0005_sync_clients.sql"));
+  assert.equal(readFileSync(join(EXAMPLES.worker, "migrations/0007_sync_refusals.sql"), "utf8"), shipped("0007_sync_refusals.sql"));
 });
 
 serviceContract({

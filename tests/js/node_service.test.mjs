@@ -246,7 +246,7 @@ describe("the edge modules (connect-provider/service)", () => {
     for (const port of ["-1", "65536", "http", "80.5"]) assert.throws(() => readListenAddress({ PORT: port }), ConfigError);
   });
 
-  test("createService refuses a store whose repository publishes apart from its commit: a command's change would land without its key's answer or its sync advance, and a retry would run it again", async () => {
+  test("createService refuses a store whose repository publishes apart from its commit: a command's change would land without its key's answer or its sync advance, and a retry would run it again; and one whose sync lacks a method the sync routes call", async () => {
     const { createService } = await import("connect-provider/service");
     const store = (await import("connect-provider/stores/sqlite")).sqliteStore(new Database(":memory:"));
     await store.migrate();
@@ -260,6 +260,9 @@ describe("the edge modules (connect-provider/service)", () => {
     for (const odd of [{ ...store, repository: { ...store.repository, eventBus: publishing } }, { ...store, repository: { ...store.repository, commit: undefined } }]) {
       await assert.rejects(createService({ ...parts, store: odd }), (error) => error instanceof TypeError && error.message === message);
     }
+    const { state: _, ...before } = store.sync;
+    await assert.rejects(createService({ ...parts, store: { ...store, sync: before } }), (error) => error instanceof TypeError && error.message === "createService: store.sync must have state: the sync routes keep each client's last mutation and refusals in the store");
+    await assert.rejects(createService({ ...parts, store: { ...store, sync: undefined } }), (error) => error instanceof TypeError && error.message === "createService: store.sync must have lastMutation, state, advance: the sync routes keep each client's last mutation and refusals in the store");
     assert.equal(typeof (await createService({ ...parts, store })), "function", "the shipped store is taken");
   });
 
@@ -285,7 +288,7 @@ describe("the edge modules (connect-provider/service)", () => {
           return store.repository.commit(record, events, options);
         },
       },
-      sync: { ...store.sync, lastMutation: async (...args) => ((reads += 1), store.sync.lastMutation(...args)) },
+      sync: { ...store.sync, state: async (...args) => ((reads += 1), store.sync.state(...args)) },
     };
     const app = await createService({
       config: readConfig({ AUTH_JWT_SECRET: secret, CREDENTIALS_KEY: key() }),

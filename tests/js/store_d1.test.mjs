@@ -116,7 +116,7 @@ test("d1Store: migrate() over a database wrangler migrated already (both files a
     await store.migrate();
     await store.migrate();
     const { results } = await db.prepare("SELECT version, name FROM connect_provider_migrations ORDER BY version").all();
-    assert.deepEqual(results.map((row) => [row.version, row.name]), [[1, "0001_provider_connections"], [2, "0002_connection_version"], [3, "0003_idempotency_keys"], [4, "0004_event_outbox"], [5, "0005_sync_clients"]]);
+    assert.deepEqual(results.map((row) => [row.version, row.name]), [[1, "0001_provider_connections"], [2, "0002_connection_version"], [3, "0003_idempotency_keys"], [4, "0004_event_outbox"], [5, "0005_sync_clients"], [7, "0007_sync_refusals"]]);
     const found = await store.repository.findById("0190f5b2-3c4d-7e8f-9a0b-000000000001");
     assert.equal(found?.version, 1);
     assert.equal(await store.repository.save({ ...found, status: "failed", version: 2 }), true);

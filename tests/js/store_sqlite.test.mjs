@@ -68,7 +68,7 @@ test("sqliteStore: a database of the first schema, its rows without a version, i
       const store = sqliteStore(db);
       await store.migrate();
       await store.migrate();
-      assert.deepEqual(db.prepare("SELECT version, name FROM connect_provider_migrations ORDER BY version").all().map((r) => [r.version, r.name]), [[1, "0001_provider_connections"], [2, "0002_connection_version"], [3, "0003_idempotency_keys"], [4, "0004_event_outbox"], [5, "0005_sync_clients"]]);
+      assert.deepEqual(db.prepare("SELECT version, name FROM connect_provider_migrations ORDER BY version").all().map((r) => [r.version, r.name]), [[1, "0001_provider_connections"], [2, "0002_connection_version"], [3, "0003_idempotency_keys"], [4, "0004_event_outbox"], [5, "0005_sync_clients"], [7, "0007_sync_refusals"]]);
       const found = await store.repository.findById(ids[0]);
       assert.equal(found?.version, 1);
       assert.equal(await store.repository.save({ ...found, status: "failed", version: 2 }), true);

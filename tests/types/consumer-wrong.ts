@@ -46,3 +46,5 @@ indexedDbStore().idempotency.claim("u", "k", "f", 0, 1);
 postgresStore({ query: async () => ({ rows: [] }) }).idempotency.complete("u", "k", "t", { status: "201" });
 // ERROR: expectedVersion as a string
 new DisconnectProviderHandler({ save: () => {}, findById: async () => null }, { publish: () => {} }).handle({ userId: "u", connectionId: "c", expectedVersion: "2" });
+// ERROR: a kept refusal names its code, not a number
+postgresStore({ query: async () => ({ rows: [] }) }).sync.advance("u", "phone", 0, 1, { code: 409, error: "Connection is not active" });

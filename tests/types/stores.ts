@@ -68,7 +68,7 @@ for (const { name, run } of storeConformanceCases(harness)) console.log(name, ty
 
 // The outbox and its relay, as a service wires them.
 import { createRelay, type DrainResult } from "connect-provider/relay";
-import type { OutboxEntry } from "connect-provider/stores/sqlite";
+import type { OutboxEntry, SyncRefusal } from "connect-provider/stores/sqlite";
 
 export async function relayOnce(): Promise<DrainResult> {
   const store = sqliteStore(sqlite);
@@ -92,5 +92,7 @@ export async function pushOne(store: IdempotentConnectionStore, userId: string):
   const record = conformanceRecord({ userId });
   const committed: boolean = await store.repository.commit(record, [], { mutation: { userId, clientId: "phone", from: last + 1, to: last + 2 } });
   const again: number = (await denoKvStore(kv, { queue: true }).queue?.redeliver({ olderThanMs: 60_000 })) ?? 0;
-  return moved && committed ? again : -1;
+  const refused: boolean = await store.sync.advance(userId, "phone", last + 2, last + 3, { code: "NOT_ACTIVE", error: "Connection is not active" });
+  const { lastMutationId, refusals }: { lastMutationId: number; refusals: SyncRefusal[] } = await store.sync.state(userId, "phone");
+  return moved && committed && refused ? again + lastMutationId + refusals.length : -1;
 }

@@ -172,7 +172,7 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
     assert.equal((await read()).version, 6);
   });
 
-  test("sync: a push applies each mutation once, in order, with the client's own connection id; a repeated push applies nothing; a refusal is consumed with its code; a pull gives the state and the client's last mutation", async () => {
+  test("sync: a push applies each mutation once, in order, with the client's own connection id; a repeated push applies nothing; a refusal is consumed with its code, and told again to a push sent again; a pull gives the state and the client's last mutation", async () => {
     const userId = randomUUID();
     const call = await as(userId);
     const connectionId = "0190f5b2-3c4d-7e8f-9a0b-" + randomUUID().slice(-12);
@@ -189,6 +189,13 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
     assert.deepEqual(again.json, { lastMutationId: 3, results: mutations.map(({ id }) => ({ id, applied: "before" })) }, "a push sent again applies nothing");
     const refused = await call("POST", "/sync/push", { clientId, mutations: [{ id: 5, name: "refresh", args: { connectionId, credentials: credentials("sk_sync_3") } }] });
     assert.deepEqual(refused.json, { lastMutationId: 5, results: [{ id: 5, ok: false, code: "NOT_ACTIVE", error: "Connection is not active" }] }, "a refusal is consumed, with its code");
+    // Its answer lost, the client pushes its queue again: told the refusal again, and nothing runs.
+    const refusedMutation = { id: 5, name: "refresh", args: { connectionId, credentials: credentials("sk_sync_3") } };
+    const toldAgain = await call("POST", "/sync/push", { clientId, mutations: [...mutations, refusedMutation] });
+    assert.deepEqual(toldAgain.json, {
+      lastMutationId: 5,
+      results: [...mutations.map(({ id }) => ({ id, applied: "before" })), { id: 5, ok: false, code: "NOT_ACTIVE", error: "Connection is not active" }],
+    }, "a refusal pushed again is told again, as first answered");
 
     const pulled = await call("GET", `/sync/pull?clientId=${encodeURIComponent(clientId)}`);
     assert.equal(pulled.status, 200);
