@@ -27,6 +27,9 @@ import { sealedCredentials } from "./sealed-credentials.js";
 import { MAX_SYNC_SEALED_BYTES, SyncKeyNotHeld, SyncSealError } from "./sync-key.js";
 
 export const MAX_MUTATIONS = 100;
+/** The longest refusal message a store keeps for a push sent again (`store.sync.advance`): the
+ * handlers' are under 100 characters; a longer one would be kept cut to this. */
+export const KEPT_ERROR_CHARACTERS = 200;
 const PULL_LIMIT = 1000;
 const CLIENT_ID = /^[\x21-\x7e]{1,100}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -222,7 +225,7 @@ export function syncRoutes({ store, sealer, syncKey, logError, limiter }) {
       const code = result.code === ErrorCode.NOT_OWNED_BY_USER ? ErrorCode.CONNECTION_NOT_FOUND : result.code;
       let advanced = false;
       try {
-        advanced = await store.sync.advance(userId, clientId, last, mutation.id, { code, error });
+        advanced = await store.sync.advance(userId, clientId, last, mutation.id, { code, error: error.slice(0, KEPT_ERROR_CHARACTERS) });
       } catch (error) {
         // Not consumed: pushed again, it is refused again. The answers before it stand.
         if (results.length === 0) throw error;

@@ -2,8 +2,9 @@
 // enqueued in the same atomic() that files it in the log (and stores the change a commit brings),
 // so a message exists exactly when its event does. `store.queue.listen(handler)` consumes them with
 // kv.listenQueue: at least once from KV, each event handed to `handler` once by its eventId (a
-// consumed mark written after the handler resolves), unless the process dies between the two or KV
-// hands over one message twice at once (at least once, then: a handler must allow it).
+// consumed mark written after the handler resolves; two copies handed over at once in one process,
+// a sweep's and KV's, take turns, so the second finds the mark), unless the process dies between the
+// two or two processes are handed copies at once (at least once, then: a handler must allow it).
 // Each message also leaves a pending mark, set with it and cleared with the consumed mark:
 // `redeliver()` enqueues again what is still pending after a while. KV's local backend keeps a
 // message that was being handed over when its process died aside until a later start, so without
@@ -95,6 +96,8 @@ export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
   let handling = 0;
   /** @type {(() => void)[]} */
   const whenIdle = [];
+  /** The copy of each event being handled now, by eventId: another copy waits for it to end. @type {Map<string, Promise<void>>} */
+  const inTurn = new Map();
   return {
     listen(handler, { others } = {}) {
       if (typeof handler !== "function") throw new TypeError("deno-kv store: queue.listen: handler must be a function of the event");
@@ -114,6 +117,21 @@ export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
           if (others) await others(value);
           return;
         }
+        // One copy of an event at a time: checked and taken with no await between, so no other copy
+        // starts in between; a copy that waited then reads the consumed mark the first one left.
+        for (let running = inTurn.get(value.eventId); running !== undefined; running = inTurn.get(value.eventId)) {
+          await running.catch(() => {});
+        }
+        const turn = consumeOne(value);
+        inTurn.set(value.eventId, turn);
+        try {
+          await turn;
+        } finally {
+          if (inTurn.get(value.eventId) === turn) inTurn.delete(value.eventId);
+        }
+      }
+      /** @param {QueuedEvent} value */
+      async function consumeOne(value) {
         const consumed = keys.consumed(value.eventId);
         if ((await kv.get(consumed)).versionstamp !== null) {
           await kv.atomic().delete(keys.pending(value.eventId)).commit();

@@ -11,7 +11,7 @@ import { ownerOf } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { kvIdempotency } from "./deno-kv-idempotency.js";
 import { kvSync } from "./deno-kv-sync.js";
-import { checkedMutation } from "./sync-input.js";
+import { MAX_SYNC_ENTRY_BYTES, checkedMutation } from "./sync-input.js";
 import { checkedCompletion } from "./idempotency-input.js";
 import { enqueueEvent, kvEventQueue, queueKeys, queueOptions } from "./deno-kv-queue.js";
 import { ROOT, key } from "./deno-kv-keys.js";
@@ -167,7 +167,7 @@ export function denoKvStore(kv, options = {}) {
         const queued = enqueue === null ? 0 : appends.reduce((sum, { bytes }) => sum + Math.min(bytes.length, 32 * 1024) + 256, 0);
         refuseOverOneOperation(connection, appends, {
           // The answer is kept as its UTF-8 bytes (deno-kv-idempotency.js).
-          bytes: (completion === null ? 0 : new TextEncoder().encode(completion.response).length + 1_024) + (mutation === null ? 0 : 512) + queued,
+          bytes: (completion === null ? 0 : new TextEncoder().encode(completion.response).length + 1_024) + (mutation === null ? 0 : MAX_SYNC_ENTRY_BYTES) + queued,
           // The key's answer and the client's advance: a set each; each event's message and its pending mark: two.
           mutations: (completion === null ? 0 : 1) + (mutation === null ? 0 : 1),
           perEvent: enqueue === null ? 0 : 2,

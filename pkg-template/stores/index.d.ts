@@ -71,7 +71,7 @@ export interface SyncClients {
    * is no longer at `from`. Of pushes advancing one client from one number at once, one wins.
    * With `refusal`, mutation `to` was refused: the client keeps it (dropping its oldest past 100)
    * in the same write. `refusal.code` is 1 to 64 capitals, digits and _, from a capital;
-   * `refusal.error` 1 to 1,000 characters without U+0000.
+   * `refusal.error` 1 to 200 characters without U+0000.
    */
   advance(userId: string, clientId: string, from: number, to: number, refusal?: { code: string; error: string }): Promise<boolean>;
 }

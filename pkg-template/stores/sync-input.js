@@ -6,6 +6,10 @@
 /** How many refusals a client keeps: a push holds at most 100 mutations, so a push sent again after
  * its answer was lost finds each of its refusals among the last 100. */
 export const KEPT_REFUSALS = 100;
+/** The longest refusal message kept (the services' are under 100): 100 of them, two bytes a character, fit one Deno KV value. */
+export const MAX_REFUSAL_ERROR = 200;
+/** What a client's kept state may take, at most: its number and dates, and 100 refusals of a 64-character code and the longest message. */
+export const MAX_SYNC_ENTRY_BYTES = 512 + KEPT_REFUSALS * (64 + 2 * MAX_REFUSAL_ERROR + 64);
 const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 /** @param {string} what @param {string} detail */
@@ -34,7 +38,7 @@ export function checkedAdvance(what, from, to) {
 
 /**
  * The refusal an advance keeps for its mutation: a code (capitals, digits and _, up to 64) and the
- * error told with it (1 to 1,000 characters without U+0000); null when absent.
+ * error told with it (1 to MAX_REFUSAL_ERROR characters without U+0000); null when absent.
  * @param {string} what @param {unknown} refusal
  * @returns {{ code: string, error: string } | null}
  */
@@ -43,7 +47,7 @@ export function checkedRefusal(what, refusal) {
   if (typeof refusal !== "object") throw refused(what, "refusal must be an object { code, error }");
   const { code, error } = /** @type {Record<string, unknown>} */ (refusal);
   if (typeof code !== "string" || !CODE.test(code)) throw refused(what, "refusal.code must be 1 to 64 capitals, digits and _, from a capital");
-  return { code, error: text(what, error, "refusal.error", 1000) };
+  return { code, error: text(what, error, "refusal.error", MAX_REFUSAL_ERROR) };
 }
 
 /**

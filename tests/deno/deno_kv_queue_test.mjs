@@ -180,6 +180,28 @@ Deno.test("redeliver() enqueues again what is still not consumed (a message KV s
   }
 });
 
+Deno.test("two copies of one event handed over at once (a sweep's and KV's) take turns: a slow handler runs once, and the second copy finds the consumed mark", async () => {
+  const { kv, store, close } = await open();
+  let listening;
+  try {
+    const events = [0, 1, 2].map((n) => ({ eventType: "ProviderConnectionAttempted", eventId: crypto.randomUUID(), occurredAt: new Date(Date.now() + n).toISOString(), userId: crypto.randomUUID(), providerId: crypto.randomUUID(), providerSlug: "bank" }));
+    for (const event of events) await store.eventBus.publish(event);
+    assertEquals(await store.queue.redeliver({ olderThanMs: 0 }), 3, "each enqueued a second time");
+    const started = [];
+    listening = store.queue.listen(async (event) => {
+      started.push(event.eventId);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    const pending = async () => (await Array.fromAsync(kv.list({ prefix: ["connect_provider", "pending_events"] }))).length;
+    await until(async () => started.length >= 3 && (await pending()) === 0, "consumed, and the marks cleared");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assertEquals([...started].sort(), events.map((e) => e.eventId).sort(), "each handed over once");
+  } finally {
+    await close();
+    await listening;
+  }
+});
+
 Deno.test("a message redeliver() sends again is retried on the store's own schedule, not KV's", async () => {
   const { store, close } = await open({ backoffSchedule: [] });
   let tries = 0;

@@ -288,7 +288,7 @@ test("Idempotency-Key: an empty If-Match is none in the fingerprint too: a keyed
   assert.deepEqual((await service.delete(`/providers/${id}`, "empty-if-match", { "if-match": "*" })).status, 422, "* is a header, another request");
 });
 
-test("Idempotency-Key: a store whose repository is a class instance (prototype methods, private fields) works with a key as without one", async () => {
+test("Idempotency-Key: a store whose repository is a class instance (prototype methods, private fields), or a frozen one, works with a key as without one", async () => {
   const inner = await freshStore();
   class Repository {
     #inner;
@@ -325,6 +325,11 @@ test("Idempotency-Key: a store whose repository is a class instance (prototype m
   assert.deepEqual(await service.delete(`/providers/${id}`, "class-delete"), { status: 204, replayed: null, text: "" });
   assert.deepEqual(await service.delete(`/providers/${id}`, "class-delete"), { status: 204, replayed: "true", text: "" });
   assert.deepEqual((await inner.repository.findById(id)).status, "disconnected");
+  // A frozen store, and a frozen repository in it, alike.
+  const frozen = await serviceOver(/** @type {any} */ (Object.freeze({ ...inner, repository: Object.freeze(new Repository(inner.repository)) })));
+  const again = await frozen.post("/connections", "frozen-connect", connectBody());
+  assert.equal(again.status, 201, JSON.stringify(again.json));
+  assert.deepEqual(await frozen.delete(`/providers/${again.json.id}`, "frozen-delete"), { status: 204, replayed: null, text: "" });
   assert.deepEqual((await inner.events({ userId: USER })).filter((e) => e.connectionId === id).map((e) => e.eventType), ["ProviderConnectionSucceeded", "ProviderTokenRefreshAttempted", "ProviderTokenRefreshSucceeded", "ProviderDisconnectionAttempted", "ProviderDisconnectionSucceeded"]);
 });
 

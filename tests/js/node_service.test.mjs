@@ -482,3 +482,11 @@ describe("the edge modules (connect-provider/service)", () => {
     for (const type of [null, "", "text/json", "application/json-patch+json", "application/json; charset=latin1", "application/json; boundary=x", "text/plain"]) assert.equal(isJson(type), false, String(type));
   });
 });
+
+test("a push holds no more mutations than a store keeps refusals, and the service keeps a refusal's message at the length a store takes", async () => {
+  const { MAX_MUTATIONS, KEPT_ERROR_CHARACTERS } = await import("../../node_modules/connect-provider/service/sync-routes.js");
+  const { KEPT_REFUSALS, MAX_REFUSAL_ERROR } = await import("../../node_modules/connect-provider/stores/sync-input.js");
+  // A push sent again after its answer was lost finds each of its refusals among those kept.
+  assert.ok(KEPT_REFUSALS >= MAX_MUTATIONS, `${KEPT_REFUSALS} kept, ${MAX_MUTATIONS} a push`);
+  assert.equal(KEPT_ERROR_CHARACTERS, MAX_REFUSAL_ERROR);
+});

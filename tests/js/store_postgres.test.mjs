@@ -317,7 +317,7 @@ test("postgresStore: a purge that picked a stale claim while a retry took its le
       // The purge's subquery has picked the row and its DELETE waits for the retry's row lock.
       let waiting = false;
       for (let tries = 0; !waiting && tries < 250; tries += 1) {
-        const { rows } = await pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM idempotency_keys%'");
+        const { rows } = await pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM idempotency_keys%'");
         waiting = rows[0].n === 1;
         if (!waiting) await new Promise((resolve) => setTimeout(resolve, 20));
       }

@@ -771,7 +771,8 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.deepEqual(await connections(page), [["schwab", "Kept", "active"]]);
   });
 
-  test("a command the service refuses is shown as refused at once, and taken off the page even when the pull after the push fails", { timeout: 180_000 }, async (t) => {
+  /** A user's laptop and phone, each its own profile: vanguard connected on the laptop, and the phone synced with it. */
+  async function vanguardOnTwoDevices(/** @type {import("node:test").TestContext} */ t) {
     await signIn(randomUUID());
     const laptop = await openProfile(app);
     const phone = await openProfile(app);
@@ -779,7 +780,11 @@ describe("one browser profile, and a sync cut short or raced", () => {
     await connect(laptop.page, { provider: "vanguard", alias: "Both" });
     await synced(laptop.page);
     await syncNow(phone.page);
-    const pulled = await timeline(phone.page);
+    return { laptop, phone, pulled: await timeline(phone.page) };
+  }
+
+  test("a command the service refuses is shown as refused at once, and taken off the page even when the pull after the push fails", { timeout: 180_000 }, async (t) => {
+    const { laptop, phone, pulled } = await vanguardOnTwoDevices(t);
     assert.deepEqual(pulled, [["ProviderConnectionSucceeded", null], ["ProviderConnectionAttempted", null]]);
 
     await phone.context.setOffline(true);
@@ -809,14 +814,7 @@ describe("one browser profile, and a sync cut short or raced", () => {
   });
 
   test("a refused command's change is taken off another tab of the profile even when the tab that synced closes while its pull hangs: the other tab's next command, made offline, makes the state again first", { timeout: 180_000 }, async (t) => {
-    await signIn(randomUUID());
-    const laptop = await openProfile(app);
-    const phone = await openProfile(app);
-    t.after(() => Promise.all([laptop.context.close(), phone.context.close()]));
-    await connect(laptop.page, { provider: "vanguard", alias: "Both" });
-    await synced(laptop.page);
-    await syncNow(phone.page);
-    const pulled = await timeline(phone.page);
+    const { laptop, phone, pulled } = await vanguardOnTwoDevices(t);
     // The phone's second tab never reaches the sync routes: the first tab is the one that syncs.
     const otherTab = await openApp(phone.context, app.url);
     await otherTab.route(`${service.url}/sync/**`, (route) => route.abort("connectionreset"));

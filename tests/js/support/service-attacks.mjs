@@ -484,7 +484,7 @@ export function attackSuite({ start, atRest = async (service) => service.restFil
 
   test(`a refresh and a disconnect sent at once on each of eight connections: each pair ends as if its two ran one after the other (answers, log, view and version agree)${overlaps ? "; the two of some pair overlapped in the database" : ""}`, async () => {
     // Rounds of eight pairs, each by a user of its own (the write limit is 40 a minute), until the
-    // two of some pair overlapped (at most three rounds) where they can.
+    // two of some pair overlapped (at most five rounds) where they can.
     const raced = { pairs: 0, overlapped: 0, refreshedFirst: 0, lostRaces: 0 };
     for (let round = 0; round < (overlaps ? 5 : 1) && raced.overlapped === 0; round += 1) {
       const token = await tokens.valid(randomUUID());

@@ -174,7 +174,8 @@ async function startProcess(name, command, args, env, { cwd = repo(""), timeoutM
         // Gone already.
       }
       await exited;
-      await closed;
+      // A pipe a process outside the group still holds would never close: read what came within 5 s.
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     },
     /** SIGTERM, as Ctrl-C or a supervisor stops it; SIGKILL to the group if it has not exited in 10 s. */
     stop: () =>
