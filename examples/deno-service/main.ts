@@ -71,8 +71,13 @@ const job = everyInterval(
   async () => {
     await runExpiringJob(store.repository, log);
     await runKeyExpiry(store.idempotency, config.idempotencyRetentionMs, log);
-    const again = (await store.queue?.redeliver({ olderThanMs: redeliverMs })) ?? 0;
-    if (again > 0) log.info({ msg: "events enqueued again", count: again });
+    try {
+      const again = (await store.queue?.redeliver({ olderThanMs: redeliverMs })) ?? 0;
+      if (again > 0) log.info({ msg: "events enqueued again", count: again });
+    } catch (error) {
+      // Said, not swallowed by the job's timer: the next run sweeps again.
+      log.error({ msg: "the queue's sweep failed", error: error instanceof Error ? error.message : String(error) });
+    }
   },
   jobIntervalMs,
   (timer) => Deno.unrefTimer(timer),
@@ -83,8 +88,9 @@ let stopping: Promise<void> | undefined;
 const stop = () => {
   stopping ??= (async () => {
     await Promise.all([server.shutdown(), job.stop()]);
-    // A queue handler in flight finishes, with its consumed mark, before KV closes under it.
-    await store.queue?.idle();
+    // No message is taken from now on, and a handler in flight finishes, with its consumed mark,
+    // before KV closes under it.
+    await store.queue?.stop();
     kv.close();
     await consuming;
   })();

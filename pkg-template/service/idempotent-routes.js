@@ -17,6 +17,7 @@ import { readJsonBody } from "./body.js";
 import { PURGE_ON_CLAIM, purgeExpired } from "./idempotency-expiry.js";
 import { idempotencyKeyOf, requestFingerprinter } from "./idempotency-key.js";
 import { HttpError, refusal } from "./responses.js";
+import { overriding } from "./overriding.js";
 
 /** How long a claim holds its key: far past a route's run (its handler gives up on each call after 5 s). */
 export const LEASE_MS = 60_000;
@@ -39,27 +40,6 @@ const COMMITTED = {
   refresh: (_, context) => ({ status: 201, body: { connectionId: context.id }, headers: { location: `/providers/${context.id}` } }),
   disconnect: () => ({ status: 204 }),
 };
-
-/**
- * `target` with `property` answered as `value`, and every other property read on `target` itself
- * (a function bound to it): a class's prototype methods and private fields work as they do on the
- * object, which a spread copy would lose. The Proxy stands on an empty object of the same
- * prototype, not on `target`, so a frozen target (whose own properties a Proxy of it must answer
- * as they are) is no exception.
- * @template {object} T @param {T} target @param {string} property @param {unknown} value @returns {T}
- */
-function overriding(target, property, value) {
-  return /** @type {T} */ (
-    new Proxy(Object.create(Object.getPrototypeOf(target)), {
-      get(_, name) {
-        if (name === property) return value;
-        const found = Reflect.get(target, name, target);
-        return typeof found === "function" ? found.bind(target) : found;
-      },
-      has: (_, name) => name === property || Reflect.has(target, name),
-    })
-  );
-}
 
 /**
  * @template {ReturnType<typeof import("./routes.js").connectionRoutes>} R

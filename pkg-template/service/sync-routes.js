@@ -17,6 +17,7 @@ import {
   RefreshProviderTokensHandler,
 } from "connect-provider";
 import { readJsonObject } from "./body.js";
+import { overriding } from "./overriding.js";
 import { callerRepository } from "./caller-scope.js";
 import { eventShown, statusOf } from "./error-status.js";
 import { handleOnce } from "./handle-once.js";
@@ -82,11 +83,8 @@ export function syncRoutes({ store, sealer, syncKey, logError, limiter }) {
    * `from` to the mutation's id, in the same atomic step.
    * @param {{ userId: string, clientId: string, from: number, to: number }} mutation
    */
-  const advancing = (mutation) => ({
-    ...store.repository,
-    eventBus: store.repository.eventBus,
-    commit: (/** @type {any} */ record, /** @type {any[]} */ events) => store.repository.commit(record, events, { mutation }),
-  });
+  const advancing = (mutation) =>
+    overriding(store.repository, "commit", (/** @type {any} */ record, /** @type {any[]} */ events) => store.repository.commit(record, events, { mutation }));
 
   /**
    * A mutation's credentials with a secret sealed to this service (`sealedSecret`, base64) opened

@@ -1,5 +1,6 @@
 // The conformance cases of `store.outbox` (the transactional outbox a relay drains): every logged
-// event waits there in log order until delivered, one lease holder at a time, a lost lease takes
+// event waits there in log order until delivered, one lease holder at a time (of relays racing for
+// it, one), a lost lease takes
 // nothing out, failures wait for their retry or are set aside and requeued, a stale commit queues
 // nothing, and racing writers leave the outbox holding exactly the log. Left out for a store
 // without `outbox` (harness.outbox false: Deno KV enqueues in its atomic instead; IndexedDB).
@@ -68,6 +69,24 @@ export function outboxCases(onFresh) {
       equal(await outbox.delivered(B, [e.eventId], T0 + 1_600), 1, "B takes it out");
       equal(await outbox.release(B), true, "B gives the lease up");
       equal(await outbox.lease(A, T0 + 1_700, LEASE), true, "and A may take it at once");
+    }),
+
+    "outbox: of 20 relays taking a free lease at once, from several clients of the database, exactly one holds it; its marks of the same events sent at once take each out once": onFresh(async (db) => {
+      await withClients(db, async (stores) => {
+        const userId = uuid();
+        const events = [0, 1, 2, 3].map((n) => event(userId, n));
+        for (const e of events) await db.store.eventBus.publish(e);
+        const holders = Array.from({ length: 20 }, (_, i) => `relay-${i}`);
+        const taken = await Promise.all(holders.map((holder, i) => outboxOf(stores[i % stores.length]).lease(holder, T0, LEASE)));
+        equal(taken.filter(Boolean).length, 1, "one holder");
+        const holder = holders[taken.indexOf(true)];
+        equal(await outboxOf(db.store).lease(holders[(taken.indexOf(true) + 1) % 20], T0 + 10, LEASE), false, "and no other after");
+        const ids = events.map((e) => e.eventId);
+        const marked = await Promise.all(stores.flatMap((client) => [outboxOf(client).delivered(holder, ids, T0 + 20), outboxOf(client).delivered(holder, ids.slice(1, 3), T0 + 20)]));
+        equal(marked.reduce((sum, n) => sum + n, 0), ids.length, "each event taken out once, whoever marked it");
+        deepEqual(await waiting(outboxOf(db.store)), [], "none left");
+        deepEqual(await db.store.events(), events, "the log keeps them");
+      });
     }),
 
     "outbox: a failure waits for its retry; an event set aside leaves the line for an operator, and requeue puts it back in its place": onFresh(async ({ store }) => {

@@ -98,18 +98,30 @@ export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
   const whenIdle = [];
   /** The copy of each event being handled now, by eventId: another copy waits for it to end. @type {Map<string, Promise<void>>} */
   const inTurn = new Map();
-  return {
+  /** Set by stop(): no message is taken from then on. */
+  let stopping = false;
+  /**
+   * A message left untaken: neither handled nor refused (a refusal would spend one of KV's retries),
+   * so it stays KV's, handed over again at the next start, as one in flight at a kill is, or sent again
+   * by a sweep.
+   */
+  const untaken = () => new Promise(() => {});
+  const UNTAKEN = Symbol("untaken");
+  const queue = {
     listen(handler, { others } = {}) {
       if (typeof handler !== "function") throw new TypeError("deno-kv store: queue.listen: handler must be a function of the event");
       if (typeof kv.listenQueue !== "function") throw new TypeError("deno-kv store: queue.listen: this Deno.Kv has no listenQueue");
       return kv.listenQueue(async (value) => {
+        if (stopping && isQueuedEvent(value)) return untaken();
         handling += 1;
+        let outcome;
         try {
-          await consume(value);
+          outcome = await consume(value);
         } finally {
           handling -= 1;
           if (handling === 0) for (const resolve of whenIdle.splice(0)) resolve();
         }
+        if (outcome === UNTAKEN) return untaken();
       });
       /** @param {unknown} value */
       async function consume(value) {
@@ -122,6 +134,7 @@ export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
         for (let running = inTurn.get(value.eventId); running !== undefined; running = inTurn.get(value.eventId)) {
           await running.catch(() => {});
         }
+        if (stopping) return UNTAKEN;
         const turn = consumeOne(value);
         inTurn.set(value.eventId, turn);
         try {
@@ -152,7 +165,14 @@ export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
             .catch(() => {});
           throw error;
         }
-        await kv.atomic().check({ key: consumed, versionstamp: null }).set(consumed, { consumedAt: new Date().toISOString() }).delete(keys.pending(value.eventId)).commit();
+        // A copy KV gave up on meanwhile (one a sweep sent while this one was set aside) is no longer undelivered.
+        await kv
+          .atomic()
+          .check({ key: consumed, versionstamp: null })
+          .set(consumed, { consumedAt: new Date().toISOString() })
+          .delete(keys.pending(value.eventId))
+          .delete(keys.undelivered(value.eventId))
+          .commit();
       }
     },
     /**
@@ -162,6 +182,15 @@ export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
      */
     idle() {
       return handling === 0 ? Promise.resolve() : new Promise((resolve) => whenIdle.push(() => resolve(undefined)));
+    },
+    /**
+     * Takes no message from now on (each is left to KV, as at a kill, without spending a retry), and
+     * resolves once those being handled are done: a service that stops awaits it before it closes KV,
+     * so no handler is cut off before its mark, however long the queue's backlog.
+     */
+    stop() {
+      stopping = true;
+      return queue.idle();
     },
     /**
      * Enqueues again up to `limit` events pending for `olderThanMs` (counted, for one whose handler
@@ -212,4 +241,5 @@ export function kvEventQueue(kv, { keys, eventAt, decode, backoffSchedule }) {
       return events;
     },
   };
+  return /** @type {import("./deno-kv.js").DenoKvEventQueue} */ (queue);
 }

@@ -41,8 +41,9 @@ export interface DenoKvAtomicOperation {
 export interface DenoKvEventQueue {
   /**
    * Consumes the store's messages with `kv.listenQueue`: each event handed to `handler` at least once
-   * (marked consumed by its eventId after `handler` resolves, so a process killed in between, or two copies
-   * handled at once, run it again: deduplicate by eventId; a throw leaves it to KV's retries). Other
+   * (marked consumed by its eventId after `handler` resolves, so a process killed in between, or two
+   * processes handed copies at once, run it again: deduplicate by eventId; copies in one process take
+   * turns; a throw leaves it to KV's retries). Other
    * values on the database's queue go to `others`. Resolves when the listener stops (the KV closes).
    */
   listen(handler: (event: ProviderEvent) => Promise<void> | void, options?: { others?: (value: unknown) => Promise<void> | void }): Promise<void>;
@@ -51,6 +52,12 @@ export interface DenoKvEventQueue {
    * before closing the KV when stopping, so no handler is cut off and run again after a restart.
    */
   idle(): Promise<void>;
+  /**
+   * Takes no message from now on (each is left to KV, handed over again at the next start or sent
+   * again by `redeliver`, without spending a retry), and resolves once those being handled are done:
+   * await it before closing the KV when stopping, however long the backlog.
+   */
+  stop(): Promise<void>;
   /**
    * Enqueues again each event still waiting to be consumed after `olderThanMs` (60 s), up to `limit`
    * (100); answers how many. Run it now and then: KV's local backend keeps a message that was being

@@ -202,6 +202,54 @@ Deno.test("two copies of one event handed over at once (a sweep's and KV's) take
   }
 });
 
+Deno.test("stop() takes no message from then on and waits for the one being handled; what it left stays pending, and is handed over once after the restart", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "connect-provider-kv-queue-" });
+  const path = `${dir}/kv.sqlite`;
+  const event = (n) => ({ eventType: "ProviderConnectionAttempted", eventId: crypto.randomUUID(), occurredAt: new Date(Date.now() + n).toISOString(), userId: crypto.randomUUID(), providerId: crypto.randomUUID(), providerSlug: "bank" });
+  try {
+    let kv = await Deno.openKv(path);
+    let store = denoKvStore(kv, { queue: true });
+    await store.migrate();
+    const first = event(0);
+    const handled = [];
+    let finished = false;
+    let listening = store.queue.listen(async (e) => {
+      handled.push(e.eventId);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      finished = true;
+    });
+    await store.eventBus.publish(first);
+    await until(() => handled.length === 1, "the first handed over");
+    await store.queue.stop();
+    assertEquals(finished, true, "stop() waited for the handler in flight");
+    const later = event(1);
+    await store.eventBus.publish(later);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assertEquals(handled, [first.eventId], "nothing taken after stop()");
+    kv.close();
+    await listening;
+
+    kv = await Deno.openKv(path);
+    store = denoKvStore(kv, { queue: true });
+    const again = [];
+    listening = store.queue.listen((e) => void again.push(e.eventId));
+    try {
+      // KV keeps the untaken message aside, as one in flight at a kill; the service's sweep sends it
+      // again (its pending mark stayed), and the first's mark went with its consumption.
+      assertEquals(await store.queue.redeliver({ olderThanMs: 0 }), 1, "the one left is still pending");
+      await until(() => again.includes(later.eventId), "the one left handed over after the restart");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assertEquals(again, [later.eventId], "the one left, once; the first not again");
+      assertEquals(await store.queue.undelivered(), [], "none given up on");
+    } finally {
+      kv.close();
+      await listening;
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a message redeliver() sends again is retried on the store's own schedule, not KV's", async () => {
   const { store, close } = await open({ backoffSchedule: [] });
   let tries = 0;

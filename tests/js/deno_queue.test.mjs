@@ -69,7 +69,8 @@ test("the Deno service consumes each write's events once, by eventId, from KV's 
     const events = (await call("GET", "/events")).json;
     assert.equal(events.length, 12);
     const counts = await allConsumed(service, events.map((e) => e.eventId));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Long enough for the sweep (every 0.5 s, for what waits over 2 s) to have sent a copy of any it would.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.deepEqual(events.map((e) => consumedIds(service.output()).get(e.eventId)), events.map(() => 1), "each once");
     assert.equal(counts.size, events.length, "nothing else");
     assert.doesNotMatch(service.output(), /sk_kv/, "no secret in the log");

@@ -288,7 +288,7 @@ test("Idempotency-Key: an empty If-Match is none in the fingerprint too: a keyed
   assert.deepEqual((await service.delete(`/providers/${id}`, "empty-if-match", { "if-match": "*" })).status, 422, "* is a header, another request");
 });
 
-test("Idempotency-Key: a store whose repository is a class instance (prototype methods, private fields), or a frozen one, works with a key as without one", async () => {
+test("Idempotency-Key: a store whose repository is a class instance (prototype methods, private fields), or a frozen one, works with a key as without one, and through a sync push", async () => {
   const inner = await freshStore();
   class Repository {
     #inner;
@@ -330,6 +330,10 @@ test("Idempotency-Key: a store whose repository is a class instance (prototype m
   const again = await frozen.post("/connections", "frozen-connect", connectBody());
   assert.equal(again.status, 201, JSON.stringify(again.json));
   assert.deepEqual(await frozen.delete(`/providers/${again.json.id}`, "frozen-delete"), { status: 204, replayed: null, text: "" });
+  // A sync push commits through the same kind of view of the store.
+  const connectionId = "0190f5b2-3c4d-7e8f-9a0b-" + randomUUID().slice(-12);
+  const pushed = await frozen.post("/sync/push", "", { clientId: "frozen", mutations: [{ id: 1, name: "connect", args: { connectionId, ...connectBody() } }] });
+  assert.deepEqual([pushed.status, pushed.json], [200, { lastMutationId: 1, results: [{ id: 1, ok: true, value: connectionId }] }]);
   assert.deepEqual((await inner.events({ userId: USER })).filter((e) => e.connectionId === id).map((e) => e.eventType), ["ProviderConnectionSucceeded", "ProviderTokenRefreshAttempted", "ProviderTokenRefreshSucceeded", "ProviderDisconnectionAttempted", "ProviderDisconnectionSucceeded"]);
 });
 

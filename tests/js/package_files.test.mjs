@@ -42,6 +42,7 @@ test("npm pack lists only the files a user needs", () => {
     "service/index.js",
     "service/keyed-turns.js",
     "service/openapi.json",
+    "service/overriding.js",
     "service/rate-limit.js",
     "service/request-log.js",
     "service/responses.js",
