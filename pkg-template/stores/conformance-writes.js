@@ -258,7 +258,7 @@ export function writeCases(harness, onFresh) {
       }, 1);
     }),
 
-    "a database that fails at any call: through Connect, Refresh and Disconnect, and a Connect keeping an Idempotency-Key answer or a sync advance, the change is stored exactly when its Succeeded event is logged, and so is what the commit keeps with it": onFresh(async (db) => {
+    "a database that fails at any call: through Connect, Refresh and Disconnect, a Connect and a Disconnect keeping an Idempotency-Key answer, and a Connect and a Refresh keeping a sync advance, the change is stored exactly when its Succeeded event is logged, and so is what the commit keeps with it": onFresh(async (db) => {
       if (!db.faulty) {
         // A store that passes without its faults tried has not passed this case: leaving it out is said.
         if (harness.faults !== false) throw new Error("conformance: this harness's database has no faulty(): give it one (a second client that fails from a given call on), or set faults: false on the harness to leave the fault case out");
@@ -311,12 +311,12 @@ export function writeCases(harness, onFresh) {
           failure: databaseError,
         },
       };
-      /** A Connect whose commit carries `options(userId)` too, as a service's keyed request or sync push does. */
-      const connectCommitting = (/** @type {(userId: string) => object} */ options) => ({
-        ...commands.Connect,
-        run: (/** @type {ConnectionStore} */ s, /** @type {string} */ userId, /** @type {{ providerId?: string }} */ subject) => {
+      /** `base` with its commit carrying `options(userId)` too, as a service's keyed request or sync push does. */
+      const committing = (/** @type {typeof commands.Connect} */ base, /** @type {(userId: string) => object} */ options) => ({
+        ...base,
+        run: (/** @type {ConnectionStore} */ s, /** @type {string} */ userId, /** @type {{ connectionId?: string, providerId?: string }} */ subject) => {
           const repository = { ...s.repository, commit: (/** @type {any} */ record, /** @type {any[]} */ events) => s.repository.commit(record, events, options(userId)) };
-          return commands.Connect.run({ ...s, repository }, userId, subject);
+          return base.run({ ...s, repository }, userId, subject);
         },
       });
       /** @type {Record<string, (userId: string) => Promise<boolean>>} whether what a command's options keep was kept, by command */
@@ -328,31 +328,42 @@ export function writeCases(harness, onFresh) {
         const KEY = "fault-key";
         const FP = "f".repeat(64);
         const response = { status: 201, body: { kept: true } };
-        commands["Connect with an Idempotency-Key"] = {
-          ...connectCommitting((userId) => ({ idempotency: { userId, key: KEY, token: tokens.get(userId), response } })),
-          prepare: async (userId) => {
+        /** `base` as a keyed request runs it: the key claimed first, its answer kept in the commit. @param {typeof commands.Connect} base */
+        const keyed = (base) => ({
+          ...committing(base, (userId) => ({ idempotency: { userId, key: KEY, token: tokens.get(userId), response } })),
+          prepare: async (/** @type {string} */ userId) => {
+            const subject = await base.prepare(userId);
             const claim = await keys.claim(userId, KEY, FP, Date.now(), 600_000);
             equal(claim.state, "claimed", "the key is claimed before the command");
             tokens.set(userId, /** @type {any} */ (claim).token);
-            return { providerId: uuid() };
+            return subject;
           },
-        };
-        keptWith["Connect with an Idempotency-Key"] = async (userId) => {
+        });
+        /** @param {string} userId */
+        const answerKept = async (userId) => {
           const again = await keys.claim(userId, KEY, FP, Date.now(), 600_000);
           if (again.state === "replay") deepEqual(again.response, response, "the kept answer");
           else equal(again.state, "running", `a key whose answer was not kept is still claimed: ${JSON.stringify(again)}`);
           return again.state === "replay";
         };
+        for (const name of ["Connect", "Disconnect"]) {
+          commands[`${name} with an Idempotency-Key`] = keyed(commands[name]);
+          keptWith[`${name} with an Idempotency-Key`] = answerKept;
+        }
       }
       if (harness.sync !== false) {
         // A sync client's advance past its mutation, in the commit: moved exactly when the change is stored.
         const sync = /** @type {import("./index.js").SyncClients} */ (/** @type {any} */ (store).sync);
-        commands["Connect as a sync push's mutation"] = connectCommitting((userId) => ({ mutation: { userId, clientId: "fault-client", from: 0, to: 1 } }));
-        keptWith["Connect as a sync push's mutation"] = async (userId) => {
+        /** @param {string} userId */
+        const advanced = async (userId) => {
           const last = await sync.lastMutation(userId, "fault-client");
           ok(last === 0 || last === 1, `the client is at 0 or 1: ${last}`);
           return last === 1;
         };
+        for (const name of ["Connect", "Refresh"]) {
+          commands[`${name} as a sync push's mutation`] = committing(commands[name], (userId) => ({ mutation: { userId, clientId: "fault-client", from: 0, to: 1 } }));
+          keptWith[`${name} as a sync push's mutation`] = advanced;
+        }
       }
       // Two kinds of fault: a call that fails before it reaches the database, and (unless the harness
       // says faultsAfter: false) a call that reaches it and whose answer is lost, as a COMMIT that

@@ -74,8 +74,10 @@ Deno.test("a commit refused as stale enqueues nothing; a redelivered message is 
     assertEquals(await store.repository.commit(record, [stale]), false, "v1 again is stale");
     await until(() => consumed.includes(first.eventId), "the committed event");
     const sequence = (await kv.get(["connect_provider", "event_ids", first.eventId])).value.sequence;
-    await kv.enqueue({ connectProviderEvent: 1, eventId: first.eventId, sequence, data: null });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A pending mark beside the copy: the listener clears it when it drops the copy as consumed.
+    const pending = ["connect_provider", "pending_events", first.eventId];
+    await kv.atomic().set(pending, { sequence, enqueuedAt: Date.now() }).enqueue({ connectProviderEvent: 1, eventId: first.eventId, sequence, data: null }).commit();
+    await until(async () => (await kv.get(pending)).versionstamp === null, "the copy handed over, and dropped");
     assertEquals(consumed, [first.eventId], "the stale commit's event never came, nor the redelivery");
   } finally {
     await close();
@@ -306,9 +308,10 @@ Deno.test("redeliver() passes over marks that are not due yet, so they never tak
     // Ids in the order the marks list in: the first two are swept (and so marked afresh) just before the last is due.
     const ids = ["00000000-0000-7000-8000-000000000001", "00000000-0000-7000-8000-000000000002", "00000000-0000-7000-8000-000000000003"];
     for (const eventId of ids) await store.eventBus.publish({ eventType: "ProviderConnectionAttempted", eventId, occurredAt: new Date().toISOString(), userId, providerId: crypto.randomUUID(), providerSlug: "bank" });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The marks 2 s old; the two swept are marked afresh, and stay not due for 1.5 s, however slow the machine.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     assertEquals(await store.queue.redeliver({ olderThanMs: 0, limit: 2 }), 2, "the first two, marked afresh");
-    assertEquals(await store.queue.redeliver({ olderThanMs: 200, limit: 2 }), 1, "the last, though the two before it are not due");
+    assertEquals(await store.queue.redeliver({ olderThanMs: 1500, limit: 2 }), 1, "the last, though the two before it are not due");
     const marked = (await Array.fromAsync(kv.list({ prefix: ["connect_provider", "pending_events"] }))).map((entry) => entry.key.at(-1));
     assertEquals(marked, ids, "every event still pending (nothing consumed them)");
   } finally {

@@ -264,13 +264,17 @@ test("a relay paused past its lease takes nothing out when it resumes; the one t
   let release;
   const paused = new Promise((resolve) => (release = resolve));
   const time = clock();
+  let delivering;
+  const holding = new Promise((resolve) => (delivering = resolve));
   const slow = createRelay(store.outbox, async (events) => {
+    delivering();
     await paused;
     received.push(...events);
   }, { now: time.now, leaseMs: 1000, deliverTimeoutMs: 300 });
   const fast = createRelay(other().outbox, async (events) => void received.push(...events), { now: time.now, leaseMs: 1000 });
   const slowDrain = slow.drain();
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // The slow one holds the lease once it is delivering.
+  await holding;
   assert.equal((await fast.drain()).leased, false, "the other waits while the lease runs");
   time.advance(1000);
   assert.deepEqual(await fast.drain(), { delivered: log.length, failed: 0, setAside: 0, leased: true, retryAt: null }, "then takes over");
