@@ -251,14 +251,19 @@ test("Idempotency-Key: a commit that landed but whose answer was lost (the conne
   );
 });
 
-test("Idempotency-Key: a DELETE whose commit landed but whose answer was lost is a 500; its retry with the key replays the 204 (If-Match and all): one disconnect", async () => {
+/** A service over a fresh store with one connection made, whose next commit lands and then throws (its answer lost). */
+async function connectedWithNextAnswerLost() {
   const store = await freshStore();
   const dropping = droppingAfterCommit(store);
   const service = await serviceOver(dropping);
   const created = await service.post("/connections", randomUUID(), connectBody());
   assert.equal(created.status, 201);
-  const id = created.json.id;
   dropping.dropNext();
+  return { store, service, id: created.json.id };
+}
+
+test("Idempotency-Key: a DELETE whose commit landed but whose answer was lost is a 500; its retry with the key replays the 204 (If-Match and all): one disconnect", async () => {
+  const { store, service, id } = await connectedWithNextAnswerLost();
   const lost = await service.delete(`/providers/${id}`, "landed-delete", { "if-match": '"1"' });
   assert.deepEqual([lost.status, lost.replayed], [500, null]);
   const retried = await service.delete(`/providers/${id}`, "landed-delete", { "if-match": '"1"' });
@@ -277,11 +282,7 @@ test("Idempotency-Key: a DELETE whose commit landed but whose answer was lost is
 });
 
 test("Idempotency-Key: an empty If-Match is none in the fingerprint too: a keyed DELETE sent with one, its 204 lost, retried without it (a proxy dropped the empty field) replays", async () => {
-  const store = await freshStore();
-  const dropping = droppingAfterCommit(store);
-  const service = await serviceOver(dropping);
-  const id = (await service.post("/connections", randomUUID(), connectBody())).json.id;
-  dropping.dropNext();
+  const { service, id } = await connectedWithNextAnswerLost();
   assert.equal((await service.delete(`/providers/${id}`, "empty-if-match", { "if-match": "" })).status, 500, "the answer lost");
   assert.deepEqual(await service.delete(`/providers/${id}`, "empty-if-match"), { status: 204, replayed: "true", text: "" }, "replayed, not 422");
   assert.deepEqual(await service.delete(`/providers/${id}`, "empty-if-match", { "if-match": "  " }), { status: 204, replayed: "true", text: "" }, "blank is none as well");
