@@ -80,7 +80,8 @@ const job = everyInterval(
     }
   },
   jobIntervalMs,
-  (timer) => Deno.unrefTimer(timer),
+  // Deno's timers are numbers; the service's type says only that it hands back what setTimeout gave.
+  (timer) => Deno.unrefTimer(timer as number),
 );
 
 // KV closes once no request and no job run can still use it.
