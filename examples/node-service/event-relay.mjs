@@ -3,14 +3,7 @@
 // delivery and, every EVENT_RELAY_REPORT_MS (a minute), how far behind it is.
 import { ConfigError } from "connect-provider/service";
 import { createRelay } from "connect-provider/relay";
-import { natsEvents } from "./nats-events.mjs";
 
-/**
- * @param {import("connect-provider/stores/sqlite").OutboxConnectionStore} store
- * @param {Record<string, string | undefined>} env
- * @param {import("connect-provider/service").Log} log
- * @returns {{ nudge(): void, stop(): Promise<void> } | null} null when NATS_URL is unset
- */
 /**
  * The server's credentials, if it asks for any: NATS_TOKEN, or NATS_USER with NATS_PASSWORD (kept out
  * of NATS_URL, which the log may quote).
@@ -24,7 +17,13 @@ export function natsAuth(env) {
   return user === undefined ? {} : { user, pass };
 }
 
-export function startEventRelay(store, env, log) {
+/**
+ * @param {import("connect-provider/stores/sqlite").OutboxConnectionStore} store
+ * @param {Record<string, string | undefined>} env
+ * @param {import("connect-provider/service").Log} log
+ * @returns {Promise<{ nudge(): void, stop(): Promise<void> } | null>} null when NATS_URL is unset
+ */
+export async function startEventRelay(store, env, log) {
   const url = env.NATS_URL?.trim();
   if (!url) return null;
   // No user:password@ in it: NATS's errors, which the log keeps, may quote the URL.
@@ -37,6 +36,8 @@ export function startEventRelay(store, env, log) {
   }
   const auth = natsAuth(env);
 
+  // Loaded only now: a service without NATS_URL runs in a project that never installed the NATS client.
+  const { natsEvents } = await import("./nats-events.mjs");
   const nats = natsEvents(url, {
     auth,
     onDuplicates: (count) => log.info({ msg: "events the stream already had", count }),

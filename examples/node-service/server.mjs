@@ -55,7 +55,7 @@ const limiter = inProcessLimiter({ limit: config.writesPerMinute });
 const service = await createService({ config, store, limiter, log });
 let relay;
 try {
-  relay = startEventRelay(store, process.env, log);
+  relay = await startEventRelay(store, process.env, log);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

@@ -87,8 +87,8 @@ test("NATS credentials and the lag report's interval are read or refused by name
   assert.throws(() => natsAuth({ NATS_TOKEN: "t", NATS_USER: "u", NATS_PASSWORD: "p" }), (error) => error.problems?.[0] === "NATS_TOKEN or NATS_USER with NATS_PASSWORD: not both");
   assert.throws(() => natsAuth({ NATS_USER: "u" }), (error) => error.problems?.[0] === "NATS_USER and NATS_PASSWORD go together");
   for (const report of ["99", "2147483648", "99999999999", "1e3"]) {
-    assert.throws(
-      () => startEventRelay(/** @type {any} */ ({}), { NATS_URL: "nats://127.0.0.1:1", EVENT_RELAY_REPORT_MS: report }, /** @type {any} */ ({})),
+    await assert.rejects(
+      startEventRelay(/** @type {any} */ ({}), { NATS_URL: "nats://127.0.0.1:1", EVENT_RELAY_REPORT_MS: report }, /** @type {any} */ ({})),
       (error) => error.problems?.[0] === "EVENT_RELAY_REPORT_MS must be a whole number of milliseconds from 100 to 2147483647",
       report,
     );

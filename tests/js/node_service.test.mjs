@@ -6,7 +6,7 @@
 // The attacks on it are in service_attacks.test.mjs.
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -214,6 +214,22 @@ describe("dev-token.mjs", () => {
       assert.match(stderr, pattern);
     }
   });
+});
+
+test("copied alone into a project that installed only what its README names (connect-provider, jose, better-sqlite3), it starts and answers without NATS_URL: the NATS client is loaded only for the relay", async () => {
+  const project = join(home, "copied");
+  mkdirSync(join(project, "node_modules"), { recursive: true });
+  for (const file of readdirSync(EXAMPLES.nodeDir).filter((name) => name.endsWith(".mjs"))) cpSync(join(EXAMPLES.nodeDir, file), join(project, file));
+  for (const name of ["connect-provider", "jose", "better-sqlite3"]) symlinkSync(realpathSync(join(EXAMPLES.nodeDir, "../../node_modules", name)), join(project, "node_modules", name), "dir");
+  await assert.rejects(import(join(project, "nats-events.mjs")), /Cannot find package '@nats-io\/jetstream'/, "the project has no NATS client");
+  const { secret, token } = await signedUser();
+  const service = await startNodeService({ dir: project, vars: serviceSecrets({ AUTH_JWT_SECRET: secret }), name: "node-copied", script: join(project, "server.mjs") });
+  try {
+    const response = await fetch(`${service.url}/providers`, { headers: { authorization: `Bearer ${token}` } });
+    assert.deepEqual([response.status, await response.json()], [200, { connections: [], totalCount: 0, activeCount: 0 }]);
+  } finally {
+    assert.deepEqual(await service.stop(), { code: 0, signal: null });
+  }
 });
 
 test("the README's commands run as written: secrets, start, a dev token, connect, list, get, refresh, disconnect, events", async () => {

@@ -215,15 +215,15 @@ export function runToEnd(command, args, vars, { timeoutMs = 30_000 } = {}) {
 
 /**
  * `node examples/node-service/server.mjs`, on SQLite at DATABASE (in `dir`) or on PostgreSQL at `databaseUrl`.
- * @param {{ dir: string, vars: Record<string, string>, databaseUrl?: string, name?: string, earlierOutput?: string }} options
- *   `earlierOutput`: what the deployment logged before a restart
+ * @param {{ dir: string, vars: Record<string, string>, databaseUrl?: string, name?: string, earlierOutput?: string, script?: string }} options
+ *   `earlierOutput`: what the deployment logged before a restart; `script`: a copy of server.mjs to run instead
  * @returns {Promise<RunningService & { database?: string }>}
  */
-export async function startNodeService({ dir, vars, databaseUrl, name = databaseUrl ? "node-postgres" : "node-sqlite", earlierOutput = "" }) {
+export async function startNodeService({ dir, vars, databaseUrl, name = databaseUrl ? "node-postgres" : "node-sqlite", earlierOutput = "", script = EXAMPLES.node }) {
   mkdirSync(dir, { recursive: true });
   const database = join(dir, "service.sqlite");
   const env = childEnv({ HOST: "127.0.0.1", PORT: "0", ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE: database }), ...vars });
-  const running = await startProcess(name, process.execPath, [EXAMPLES.node], env);
+  const running = await startProcess(name, process.execPath, [script], env);
   const output = () => earlierOutput + running.output();
   return {
     name,
@@ -237,7 +237,7 @@ export async function startNodeService({ dir, vars, databaseUrl, name = database
     exited: running.exited,
     async restart() {
       await running.stop();
-      return startNodeService({ dir, vars, databaseUrl, name, earlierOutput: output() });
+      return startNodeService({ dir, vars, databaseUrl, name, earlierOutput: output(), script });
     },
     openDatabase: () => (databaseUrl ? postgresDatabase(databaseUrl) : sqliteDatabase(database)),
   };
