@@ -1,7 +1,8 @@
 // The Node service's events to NATS JetStream: `deliver(events)` for connect-provider/relay. Each
 // event goes to the stream CONNECT_PROVIDER_EVENTS (made if missing), on the subject
 // connect-provider.events.<eventType>, with its eventId as `Nats-Msg-Id` (so the stream drops a
-// redelivery within its duplicate window) and its JSON, exactly as GET /events shows it, as payload.
+// redelivery within its duplicate window) and its JSON as the event log holds it as payload (a Failed
+// event's reason with the database's message, which GET /events leaves out).
 // The connection is made in the background and kept up by the client (close() stops both, so a
 // service with NATS gone still stops at once on SIGTERM): while NATS is down, deliver
 // rejects at once (it never queues a publish for later, which could land after the relay has sent

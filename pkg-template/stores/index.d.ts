@@ -184,7 +184,7 @@ export interface StoreEventBus {
 export interface EventQuery {
   /** Only this user's events. */
   userId?: string | null;
-  /** Only events published after the one with this `eventId` (of this user's, with `userId`). */
+  /** Only events after the one with this `eventId` in that order (of this user's, with `userId`). */
   after?: string | null;
   /** At most this many, from 1 to 10,000; 1,000 when absent. */
   limit?: number | null;
@@ -195,7 +195,7 @@ export interface ConnectionStore {
   eventBus: StoreEventBus;
   /** Creates or upgrades the store's tables, indexes, keyspace or object stores; safe to run again, and from two processes at once. */
   migrate(): Promise<void>;
-  /** The event log in publishing order (the store's own sequence), each event as it was published. */
+  /** The event log in commit order (the store's sequence; PostgreSQL's position, drawn at the commit), each event as it was published. */
   events(query?: EventQuery): Promise<ProviderEvent[]>;
 }
 

@@ -16,7 +16,7 @@ Deno.test("ConnectProviderError is frozen and holds the exact strings", () => {
   expectEqual(Object.isFrozen(ConnectProviderError), true, "frozen");
 });
 
-Deno.test("ErrorCode is frozen and holds the ten codes, each its own name", () => {
+Deno.test("ErrorCode is frozen and holds the twelve codes, each its own name", () => {
   expectEqual(Object.entries(ErrorCode), ERROR_CODES.map((code) => [code, code]), "ErrorCode");
   expectEqual(Object.isFrozen(ErrorCode), true, "frozen");
 });
