@@ -46,6 +46,8 @@ async function deliver(events, { signal }) {
     body: JSON.stringify({ events }),
     signal,
   });
+  // Read to its end (it is not used), so the connection goes back to the pool now, not at a GC.
+  await response.body?.cancel();
   if (!response.ok) throw new Error(`the webhook answered ${response.status}`);
 }
 
@@ -54,8 +56,10 @@ const relay = createRelay(store.outbox, deliver, {
     console.error(JSON.stringify({ msg: setAside ? "event set aside" : "delivery failed", eventId, attempts, retryAt, error })),
 });
 const running = relay.start({
-  onDrain: (result) => {
-    if (result && result.delivered > 0) console.log(JSON.stringify({ msg: "delivered", count: result.delivered }));
+  // A drain that failed (the database locked, missing or full) is said each time, not retried in silence.
+  onDrain: (result, error) => {
+    if (error !== undefined) console.error(JSON.stringify({ msg: "relay failed", error: error instanceof Error ? error.message : String(error) }));
+    else if (result && result.delivered > 0) console.log(JSON.stringify({ msg: "delivered", count: result.delivered }));
   },
 });
 // Only the webhook's origin: its path or query often holds its secret.

@@ -45,6 +45,8 @@ function messageOf(error) {
 }
 
 /** What the relay calls on a store's outbox. */
+/** The most `outbox.pending` reads at once. */
+const PENDING_MAX = 1000;
 const OUTBOX_METHODS = ["lease", "release", "pending", "delivered", "failed", "lag"];
 
 /** @param {string} name @param {unknown} value @param {number} min @param {number} max */
@@ -73,7 +75,7 @@ export function createRelay(outbox, deliver, options = {}) {
   }
   if (typeof deliver !== "function") throw new TypeError("createRelay: deliver must be a function of the events");
   const settings = { ...RELAY_DEFAULTS, ...options };
-  const batchSize = whole("batchSize", settings.batchSize, 1, 1000);
+  const batchSize = whole("batchSize", settings.batchSize, 1, PENDING_MAX);
   const leaseMs = whole("leaseMs", settings.leaseMs, 1000, 600_000);
   // A delivery, then the failure it may record, must end well within the lease renewed before it
   // (so by default a short lease shortens it).
@@ -157,7 +159,8 @@ export function createRelay(outbox, deliver, options = {}) {
    * is the first event behind it that has not failed maxAttempts times itself, and a probe refused
    * counts against the probed event: so a run of events the system refuses is worked through, one
    * more of them set aside each round once they have all failed that often, where probing only the
-   * next one would hold the line for good.
+   * next one would hold the line for good. The probe is looked for past the batch too, as far as
+   * `pending` reads (1,000 events).
    * @param {OutboxEntry} entry @param {unknown} error @param {OutboxEntry[]} entries what `pending` read, `entry` among them
    * @returns {Promise<{ setAside: boolean, held: boolean, passed: number, failed: number, retryAt: number }>}
    */
@@ -169,8 +172,12 @@ export function createRelay(outbox, deliver, options = {}) {
     let probe;
     /** @type {{ taken: true } | { taken: false, error: unknown } | null} */
     let probed = null;
-    if (attempts >= maxAttempts) {
-      probe = entries.slice(entries.indexOf(entry) + 1).find((behind) => behind.attempts < maxAttempts);
+    // Not while stopping: a probe is one more send, which stop() promised not to start.
+    if (attempts >= maxAttempts && !halting) {
+      probe = probeBehind(entry, entries);
+      // Those read may end before any event that could show the system works (a batch of one, or
+      // a run of refused events as long as a batch): look as far as `pending` reads.
+      if (probe === undefined && entries.length === batchSize && batchSize < PENDING_MAX) probe = probeBehind(entry, await outbox.pending(PENDING_MAX));
       if (probe !== undefined) {
         if (!(await renew())) return lost;
         probed = await send([probe]);
@@ -189,6 +196,15 @@ export function createRelay(outbox, deliver, options = {}) {
     }
     if (!(await takeOut([probe]))) return { setAside: true, held: false, passed: 0, failed: 1, retryAt };
     return { setAside: true, held: true, passed: 1, failed: 1, retryAt };
+  }
+
+  /**
+   * The first event behind `entry` in `entries` that has not failed maxAttempts times itself.
+   * @param {OutboxEntry} entry @param {OutboxEntry[]} entries
+   */
+  function probeBehind(entry, entries) {
+    const at = entries.findIndex((behind) => behind.event.eventId === entry.event.eventId);
+    return entries.slice(at + 1).find((behind) => behind.attempts < maxAttempts);
   }
 
   /** Set by a loop's stop(): the drain in progress ends after its current send. */

@@ -120,5 +120,16 @@ test("examples/node/relay-webhook.mjs POSTs a store's events to a webhook in com
   // fetch would refuse it on every try with the whole URL in its error, which would be logged and kept.
   const withUser = run(path, "http://hook:sk_hook_pw@127.0.0.1:1/x");
   assert.deepEqual([withUser.status, withUser.stdout, withUser.stderr], [2, "", `relay-webhook: the webhook must not carry a user or password (put a secret in its path, or a header)\n${usage}\n`]);
+  // A database the relay cannot use: each failed drain is logged, with why.
+  db.exec("DROP TABLE connect_provider_relay_lease");
+  const broken = spawn(process.execPath, [script, path, `http://127.0.0.1:${server.address().port}/events`], { stdio: ["ignore", "pipe", "pipe"] });
+  let brokenOutput = "";
+  broken.stdout.on("data", (text) => (brokenOutput += text));
+  broken.stderr.on("data", (text) => (brokenOutput += text));
+  t.after(() => broken.kill("SIGKILL"));
+  for (let i = 0; i < 100 && !brokenOutput.includes('"msg":"relay failed"'); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.match(brokenOutput, /\{"msg":"relay failed","error":"no such table: connect_provider_relay_lease"\}\n/);
+  broken.kill("SIGTERM");
+  assert.deepEqual(await new Promise((resolve) => broken.once("exit", (code, signal) => resolve([code, signal]))), [0, null]);
   db.close();
 });

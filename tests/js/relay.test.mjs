@@ -180,6 +180,79 @@ test("a run of events the system refuses (two in a row) is worked through: each 
   assert.deepEqual(await store.outbox.pending(10), []);
 });
 
+/**
+ * Drains a relay of `batchSize` over a log whose events at `refused` the system refuses, moving the
+ * clock to each retry, until nothing waits (at most `rounds` drains).
+ */
+async function workedThrough(batchSize, refusedAt, rounds) {
+  const { store } = await openStore();
+  await writeSome(store, 3);
+  const log = await store.events();
+  const refused = new Set(refusedAt.map((i) => log[i].eventId));
+  const time = clock();
+  const delivered = [];
+  const failures = [];
+  const relay = createRelay(
+    store.outbox,
+    async (events) => {
+      if (events.some((e) => refused.has(e.eventId))) throw new Error("schema rejected");
+      delivered.push(...events);
+    },
+    { now: time.now, batchSize, maxAttempts: 2, initialBackoffMs: 1000, maxBackoffMs: 4000, onFailure: (f) => failures.push(f) },
+  );
+  let drains = 0;
+  for (; drains < rounds && (await store.outbox.pending(1)).length > 0; drains += 1) {
+    const { retryAt } = await relay.drain();
+    if (retryAt !== null) time.advance(Date.parse(retryAt) - time.now());
+  }
+  const at = (eventId) => log.findIndex((e) => e.eventId === eventId);
+  return {
+    drains,
+    delivered: delivered.map((e) => at(e.eventId)),
+    failures: failures.map((f) => [at(f.eventId), f.attempts, f.setAside]),
+    setAside: (await store.outbox.setAside(10)).map((entry) => at(entry.event.eventId)),
+    others: log.map((_, i) => i).filter((i) => !refusedAt.includes(i)),
+  };
+}
+
+test("a relay that reads one event at a time still sets a poison event aside: the probe is looked for past what it read", async () => {
+  const run = await workedThrough(1, [0], 10);
+  assert.deepEqual(run.failures, [
+    [0, 1, false],
+    [0, 2, true],
+  ]);
+  assert.deepEqual(run.setAside, [0]);
+  assert.deepEqual(run.delivered, run.others, "the probe (the next event), then every other in commit order, once each");
+  assert.equal(run.drains, 2);
+});
+
+test("a run of refused events longer than a batch is worked through: the probe is looked for past the batch, each event set aside in turn, every other delivered in order", async () => {
+  const run = await workedThrough(3, [0, 1, 2, 3], 20);
+  // Each round the head fails; once it has failed twice, the first event behind it that has not is
+  // probed (and counts a failure when refused), until one past the run is taken and the head set aside.
+  assert.deepEqual(run.failures, [
+    [0, 1, false],
+    [0, 2, false],
+    [1, 1, false],
+    [0, 3, false],
+    [1, 2, false],
+    [0, 4, false],
+    [2, 1, false],
+    [0, 5, false],
+    [2, 2, false],
+    [0, 6, false],
+    [3, 1, false],
+    [0, 7, false],
+    [3, 2, false],
+    [0, 8, true],
+    [1, 3, true],
+    [2, 3, true],
+    [3, 3, true],
+  ]);
+  assert.deepEqual(run.setAside, [0, 1, 2, 3]);
+  assert.deepEqual(run.delivered, run.others);
+});
+
 test("a deliver that never settles counts as failed after deliverTimeoutMs, and the event waits", async () => {
   const { store } = await openStore();
   await writeSome(store, 1);
@@ -469,6 +542,41 @@ test("stop() ends the loop after the send in progress, not after the whole backl
   assert.equal(sends, 1, `stopped after ${sends} sends of ${total / 2}`);
   assert.equal(pending, total - 2 * sends, "what was sent is out, the rest waits");
   assert.equal(leaseFree, true, "the lease was given up");
+});
+
+test("stop() during an event's last allowed failure starts no probe: the failure is counted, nothing is set aside, the rest waits", async () => {
+  const { store } = await openStore();
+  await writeSome(store, 2);
+  const log = await store.events();
+  const time = clock();
+  const settings = { now: time.now, maxAttempts: 2, initialBackoffMs: 1000, intervalMs: 60_000 };
+  // A first failure of the head: it goes alone from then on.
+  const first = await createRelay(store.outbox, async () => {
+    throw new Error("schema rejected");
+  }, settings).drain();
+  assert.deepEqual([first.delivered, first.failed], [0, 1]);
+  time.advance(1000);
+  const sent = [];
+  let started;
+  const sending = new Promise((resolve) => (started = resolve));
+  let refuse;
+  const refusing = new Promise((resolve) => (refuse = resolve));
+  const failures = [];
+  const relay = createRelay(store.outbox, async (events) => {
+    sent.push(events.map((e) => e.eventId));
+    started();
+    await refusing;
+    throw new Error("schema rejected");
+  }, { ...settings, onFailure: (f) => failures.push(f) });
+  const running = relay.start();
+  await sending;
+  const stopped = running.stop();
+  refuse();
+  await stopped;
+  assert.deepEqual(sent, [[log[0].eventId]], "the head alone, and no probe of the event behind it after the stop");
+  assert.deepEqual(failures.map((f) => [f.eventId, f.attempts, f.setAside]), [[log[0].eventId, 2, false]]);
+  assert.deepEqual((await store.outbox.pending(1000)).map((entry) => [entry.event.eventId, entry.attempts]), log.map((e, i) => [e.eventId, i === 0 ? 2 : 0]));
+  assert.deepEqual(await store.outbox.setAside(10), []);
 });
 
 /** How many drains a loop over a store whose lease always fails makes in 600 ms, nudged every `nudgeMs` ms if given. */
