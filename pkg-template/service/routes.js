@@ -67,7 +67,7 @@ export function connectionRoutes({ store, sealer, logError }) {
     /** POST /connections { providerId, providerSlug, alias?, credentials } -> 201 { id } */
     async connect(/** @type {RouteContext} */ context) {
       const body = await readJsonObject(context.request);
-      refuseNul(body);
+      refuseAtEdge(body);
       const command = {
         userId: context.userId,
         providerId: body.providerId,
@@ -140,15 +140,24 @@ export function connectionRoutes({ store, sealer, logError }) {
 }
 
 /**
- * PostgreSQL's text cannot hold U+0000, so no deployment takes it in a stored string: the same 400
- * on every store rather than a database error on one. A slug with it is an invalid slug.
+ * The longest slug the edge hands the handler. Past the domain's 50 a slug is refused either way,
+ * but the handler logs a refused connect as Attempted and Failed with the slug as sent: unbounded,
+ * a user's refused writes would fill the log and every page of GET /events with 64 KiB slugs.
+ */
+export const SLUG_EDGE_MAX = 256;
+
+/**
+ * What the edge refuses in a connect before its handler, with the code and message the domain
+ * gives such a field: U+0000 (PostgreSQL's text cannot hold it, so no deployment takes it: the same
+ * 400 on every store rather than a database error on one), and a slug past SLUG_EDGE_MAX units.
  * @param {Record<string, unknown>} body
  */
-export function refuseNul(body) {
+export function refuseAtEdge(body) {
   const has = (/** @type {unknown} */ value) => typeof value === "string" && value.includes("\u0000");
   // The code the domain gives such a field, for a sync push's answer.
   const refused = (/** @type {string} */ code, /** @type {string} */ message) => Object.assign(new HttpError(400, message), { code });
-  if (has(body.providerSlug)) throw refused(ErrorCode.INVALID_PROVIDER_SLUG, "Invalid provider slug");
+  const slug = body.providerSlug;
+  if (has(slug) || (typeof slug === "string" && slug.length > SLUG_EDGE_MAX)) throw refused(ErrorCode.INVALID_PROVIDER_SLUG, "Invalid provider slug");
   if (has(body.alias)) throw refused(ErrorCode.INVALID_COMMAND, "Invalid command: alias contains U+0000");
 }
 

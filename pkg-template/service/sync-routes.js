@@ -23,7 +23,7 @@ import { eventShown, statusOf } from "./error-status.js";
 import { handleOnce } from "./handle-once.js";
 import { keyedTurns } from "./keyed-turns.js";
 import { HttpError } from "./responses.js";
-import { refuseNul, messageOf } from "./routes.js";
+import { refuseAtEdge, messageOf } from "./routes.js";
 import { sealedCredentials } from "./sealed-credentials.js";
 import { MAX_SYNC_SEALED_BYTES, SyncKeyNotHeld, SyncSealError } from "./sync-key.js";
 
@@ -131,7 +131,7 @@ export function syncRoutes({ store, sealer, syncKey, logError, limiter }) {
     let command;
     // Each command is made (its secret sealed) before its handler, which nothing would free if sealing failed.
     if (name === "connect") {
-      refuseNul(args);
+      refuseAtEdge(args);
       command = {
         userId,
         providerId: args.providerId,

@@ -385,6 +385,23 @@ export function serviceContract({ service, vars, readSealed, expiringRun }) {
     assert.equal((await call("PATCH", `/providers/${randomUUID()}`)).headers.get("allow"), "GET, DELETE");
   });
 
+  test("a slug past the domain's 50 is the handler's refusal, logged with the slug as sent; one past 256 units the edge refuses first, the same 400 (or the same refusal in a push), logging nothing", async () => {
+    const call = await as(randomUUID());
+    const long = "s".repeat(51);
+    const huge = "h".repeat(257);
+    for (const providerSlug of [long, huge]) {
+      const refused = await call("POST", "/connections", connectBody("sk_slug", { providerSlug }));
+      assert.deepEqual([refused.status, refused.json], [400, { error: "Invalid provider slug" }], `${providerSlug.length} units`);
+    }
+    const pushed = await call("POST", "/sync/push", {
+      clientId: "slugs",
+      mutations: [{ id: 1, name: "connect", args: { providerId: PROVIDER_ID, providerSlug: huge, credentials: { secret: "sk_slug_sync", credentialType: "oauth2" } } }],
+    });
+    assert.deepEqual(pushed.json, { lastMutationId: 1, results: [{ id: 1, ok: false, code: "INVALID_PROVIDER_SLUG", error: "Invalid provider slug" }] });
+    const events = (await call("GET", "/events")).json;
+    assert.deepEqual(events.map((event) => [event.eventType, event.providerSlug]), [["ProviderConnectionAttempted", long], ["ProviderConnectionFailed", long]], "only the 51-unit slug's connect was attempted");
+  });
+
   test("every answer is JSON (or empty), never cached or sniffed, with a request id; each request is one log line without body or token", async () => {
     const call = await as(randomUUID());
     const response = await call("POST", "/connections", connectBody("sk_live_logged", { alias: "alias-not-logged" }));
