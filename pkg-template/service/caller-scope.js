@@ -25,8 +25,9 @@ export function callerRepository(repository, userId, onForeign = () => {}) {
       return repository.commit(record, events);
     },
     async findById(connectionId) {
-      // A store that can compare the owner before it reads the record: another user's connection
-      // then costs what a missing one does, and one too damaged to read is not found either.
+      // A store that can compare the owner before it reads the record: another user's connection is
+      // then never decoded (its sealed credentials not even sent to JS), and one too damaged to read
+      // is not found either.
       const record = typeof repository.findOwned === "function" ? await repository.findOwned(connectionId, userId) : await repository.findById(connectionId);
       if (record === false || (record && record.userId !== userId)) {
         onForeign();

@@ -124,7 +124,7 @@ export function d1Store(db) {
       },
       async findOwned(connectionId, userId) {
         const owner = ownerOf(userId, "d1 store: findOwned");
-        return ownedRow(await db.prepare(CONNECTIONS.findById).bind(connectionId).first(), owner, (row) => recordOfRow(row));
+        return ownedRow(await db.prepare(CONNECTIONS.findOwned).bind(owner, connectionId).first(), owner, (row) => recordOfRow(row));
       },
       findByUserId: (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: (userId) => records(CONNECTIONS.findActiveByUser, userId),

@@ -20,7 +20,7 @@ import { checkedMutation, mutationLost } from "./sync-input.js";
 /** @typedef {import("./postgres.js").PgQueryable} PgQueryable */
 /** @typedef {import("../index.js").ProviderConnectionRecord} ProviderConnectionRecord */
 
-const CONNECTIONS = connectionStatements((n) => `$${n}`, { instant: (p) => `${p}::timestamptz` });
+const CONNECTIONS = connectionStatements((n) => `$${n}`, { instant: (p) => `${p}::timestamptz`, text: (c) => `${c}::text` });
 const EVENTS = eventStatements((n) => `$${n}`, "position");
 const IDEMPOTENCY = idempotencyStatements("$n");
 const OUTBOX = outboxStatements("$n");
@@ -118,7 +118,7 @@ export function postgresStore(db) {
       },
       async findOwned(connectionId, userId) {
         const owner = ownerOf(userId, "postgres store: findOwned");
-        const [row] = (await send(CONNECTIONS.findById, [connectionId])).rows;
+        const [row] = (await send(CONNECTIONS.findOwned, [owner, connectionId])).rows;
         return ownedRow(row, owner, (found) => recordOfRow(found, instant));
       },
       findByUserId: (userId) => records(CONNECTIONS.findByUserId, userId),

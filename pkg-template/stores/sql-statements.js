@@ -11,9 +11,15 @@ import { COLUMNS, UPDATED_COLUMNS, rowValues } from "./connection-record.js";
  */
 export const CONFLICT_MARKER = "connect_provider_version_conflict";
 
-/** @param {(n: number) => string} param @param {{ instant?: (p: string) => string }} [cast] */
+/** @param {(n: number) => string} param @param {{ instant?: (p: string) => string, text?: (c: string) => string }} [cast] */
 export function connectionStatements(param, cast = {}) {
   const instant = cast.instant ?? ((p) => p);
+  const text = cast.text ?? ((c) => c);
+  // Another user's row answers its owner, and no sealed credentials: PostgreSQL does not fetch a
+  // TOASTed value the CASE leaves unread, and no store sends the bytes to JS for a row it refuses.
+  const ownedColumns = COLUMNS.map((c) =>
+    c === "encrypted_credentials" ? `CASE WHEN lower(${text("user_id")}) = lower(${param(1)}) THEN encrypted_credentials END AS encrypted_credentials` : c,
+  ).join(", ");
   const columns = COLUMNS.join(", ");
   const from = `SELECT ${columns} FROM provider_connections`;
   const set = UPDATED_COLUMNS.map((c, i) => `${c} = ${param(i + 1)}`).join(", ");
@@ -30,6 +36,8 @@ export function connectionStatements(param, cast = {}) {
     /** Fails (in a D1 batch, rolling it back) when the statement before it changed no row. */
     conflictGuard: `SELECT json_extract('{}', CASE changes() WHEN 0 THEN '${CONFLICT_MARKER}' ELSE '$' END)`,
     findById: `${from} WHERE id = ${param(1)}`,
+    /** Its values: the user, then the id. */
+    findOwned: `SELECT ${ownedColumns} FROM provider_connections WHERE id = ${param(2)}`,
     findByUserId: `${from} WHERE user_id = ${param(1)} ORDER BY created_at DESC, id`,
     findActiveByUser: `${from} WHERE user_id = ${param(1)} AND status = 'active' ORDER BY created_at DESC, id`,
     findExpiringBefore:

@@ -98,7 +98,7 @@ export function sqliteStore(db) {
       },
       async findOwned(connectionId, userId) {
         const owner = ownerOf(userId, "sqlite store: findOwned");
-        return ownedRow(statement(CONNECTIONS.findById).get(connectionId), owner, (row) => recordOfRow(row));
+        return ownedRow(statement(CONNECTIONS.findOwned).get(owner, connectionId), owner, (row) => recordOfRow(row));
       },
       findByUserId: async (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: async (userId) => records(CONNECTIONS.findActiveByUser, userId),
