@@ -2,26 +2,68 @@
 // WITHIN_MINUTES (or already have), soonest first, as one log line. Getting new tokens takes the
 // provider's OAuth endpoint, which these examples have not got: a deployment hands each id to what
 // does that, which opens the sealed secret (seal.js `open`) and calls RefreshProviderTokensHandler.
+// A store with findExpiringPage is read a page at a time, so no number of expiring connections (nor
+// one user's many long secrets) passes a find's limits and fails the job for everyone.
 import { ListExpiringConnectionsHandler } from "connect-provider";
 import { handleOnce } from "./handle-once.js";
+import { overriding } from "./overriding.js";
 
 /** Three times the Node and Deno interval (ten minutes), twice the Worker's cron (15 minutes). */
 export const WITHIN_MINUTES = 30;
+
+/**
+ * Records a page: 200 of them hold at most 12.5 MiB of sealed credentials (64 KiB each), under a
+ * find's 16 MiB.
+ */
+export const EXPIRING_PAGE_SIZE = 200;
 
 /**
  * @param {import("connect-provider/stores/sqlite").StoreRepository} repository the whole store's, not a caller's
  * @param {import("./request-log.js").Log} log
  * @returns {Promise<{ ok: boolean, connectionIds: string[] }>}
  */
-export async function runExpiringJob(repository, log, withinMinutes = WITHIN_MINUTES) {
-  const result = await handleOnce(new ListExpiringConnectionsHandler(repository, { timeoutMs: 10_000 }), { withinMinutes });
-  if (!result.ok) {
-    log.error({ msg: "expiring job failed", withinMinutes, error: result.error });
-    return { ok: false, connectionIds: [] };
+export async function runExpiringJob(repository, log, withinMinutes = WITHIN_MINUTES, pageSize = EXPIRING_PAGE_SIZE) {
+  /** @type {string[]} */
+  const connectionIds = [];
+  /** @type {{ expiresAt: string, id: string } | null} */
+  let after = null;
+  for (;;) {
+    /** @type {{ expiresAt: string, id: string } | null} */
+    let last = null;
+    let read = 0;
+    const paged = typeof repository.findExpiringPage === "function";
+    // The handler asks for everything by its bound; it is given the next page after `after`.
+    const source = paged
+      ? overriding(repository, "findExpiringBefore", async (/** @type {string} */ before) => {
+        const page = await /** @type {NonNullable<typeof repository.findExpiringPage>} */ (repository.findExpiringPage)(before, { after, limit: pageSize });
+        read = page.length;
+        const end = page[page.length - 1];
+        last = end?.credentials?.expiresAt ? { expiresAt: end.credentials.expiresAt, id: end.id } : null;
+        return page;
+      })
+      : repository;
+    const result = await handleOnce(new ListExpiringConnectionsHandler(source, { timeoutMs: 10_000 }), { withinMinutes });
+    if (!result.ok) {
+      log.error({ msg: "expiring job failed", withinMinutes, error: result.error, ...(connectionIds.length > 0 ? { listedBefore: connectionIds.length } : {}) });
+      return { ok: false, connectionIds: [] };
+    }
+    for (const connection of result.value.connections) connectionIds.push(/** @type {{ id: string }} */ (connection).id);
+    if (!paged || read < pageSize) break;
+    // A page that does not move past the one before (a store answering out of order) ends the run.
+    if (last === null || (after !== null && !isPast(last, after))) {
+      log.error({ msg: "expiring job failed", withinMinutes, error: "the store's page did not move past the page before", listedBefore: connectionIds.length });
+      return { ok: false, connectionIds: [] };
+    }
+    after = last;
   }
-  const connectionIds = result.value.connections.map((/** @type {{ id: string }} */ connection) => connection.id);
   log.info({ msg: "expiring connections", withinMinutes, count: connectionIds.length, connectionIds });
   return { ok: true, connectionIds };
+}
+
+/** Whether `next` comes after `before` by expiry, then id. @param {{ expiresAt: string, id: string }} next @param {{ expiresAt: string, id: string }} before */
+function isPast(next, before) {
+  const [a, b] = [Date.parse(next.expiresAt), Date.parse(before.expiresAt)];
+  return a > b || (a === b && next.id > before.id);
 }
 
 /**

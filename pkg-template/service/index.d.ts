@@ -99,10 +99,15 @@ export interface SyncKey {
  */
 export declare function createSyncKey(credentialKeys: Uint8Array[]): SyncKey;
 
+/**
+ * The active connections whose credentials expire within `withinMinutes` (30), or already have, as one
+ * log line; read `pageSize` (200) at a time from a repository with `findExpiringPage`, else at once.
+ */
 export declare function runExpiringJob(
   repository: StoreRepository,
   log: Log,
   withinMinutes?: number,
+  pageSize?: number,
 ): Promise<{ ok: boolean; connectionIds: string[] }>;
 export declare function everyInterval(job: () => Promise<unknown>, intervalMs: number, unref?: (timer: unknown) => void): { stop(): Promise<void> };
 

@@ -135,6 +135,42 @@ export function storeConformanceCases(harness) {
       deepEqual(await store.repository.findExpiringBefore(msFrom(T, -86_400_001)), [], "nothing before the earliest");
     }),
 
+    "findExpiringPage, where the store has it: findExpiringBefore's answer in pages, by expiry then id, each after the last record of the page before": onFresh(async ({ store }) => {
+      const repository = store.repository;
+      if (typeof repository.findExpiringPage !== "function") return;
+      const active = (/** @type {string} */ expiresAt) => inStatus("active", { credentials: { encryptedData: secret(16), credentialType: "oauth2", expiresAt } });
+      // Seven by T: two pairs at one instant each (ordered by id), one written with an offset (T less a
+      // millisecond); and two that are not (later, or not active).
+      const included = [
+        active(msFrom(T, -86_400_000)), active(msFrom(T, -1000)), active(msFrom(T, -1000)), active(msFrom(T, -5)),
+        active(msFrom(T, -5)), active("2026-12-01T12:59:59.999+01:00"), active(T),
+      ];
+      const excluded = [active(msFrom(T, 1)), inStatus("expired", { credentials: { encryptedData: secret(16), credentialType: "oauth2", expiresAt: msFrom(T, -1) } })];
+      for (const record of [...excluded, ...included]) equal(await repository.save(record), true, "saved");
+      const key = (/** @type {any} */ r) => [Date.parse(r.credentials.expiresAt), r.id];
+      const expected = included.map(key).sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map(([, id]) => id);
+      /** @type {string[][]} */
+      const pages = [];
+      /** @type {{ expiresAt: string, id: string } | null} */
+      let after = null;
+      for (let round = 0; round < 5; round += 1) {
+        const page = await repository.findExpiringPage(T, { after, limit: 3 });
+        pages.push(page.map((/** @type {{ id: string }} */ r) => r.id));
+        if (page.length < 3) break;
+        const last = page[page.length - 1];
+        after = { expiresAt: last.credentials.expiresAt, id: last.id };
+      }
+      deepEqual(pages, [expected.slice(0, 3), expected.slice(3, 6), expected.slice(6)], "pages of three, then the one left");
+      deepEqual((await repository.findExpiringPage(T, { limit: 7 })).map((/** @type {{ id: string }} */ r) => r.id), expected, "all in one page");
+      const last = included.find((r) => r.id === expected[6]);
+      deepEqual(await repository.findExpiringPage(T, { after: { expiresAt: T, id: /** @type {any} */ (last).id }, limit: 3 }), [], "nothing after the last");
+      deepEqual(sorted(await repository.findExpiringPage(T, { limit: 1000 })), sorted(await repository.findExpiringBefore(T)), "the records findExpiringBefore answers");
+      for (const [page, name] of [[{ limit: 0 }, "limit"], [{ limit: 1001 }, "limit"], [{ limit: 2.5 }, "limit"], [{ after: { expiresAt: T, id: "" }, limit: 3 }, "after"], [{ after: { expiresAt: "soon", id: uuid() }, limit: 3 }, "after"]]) {
+        const refused = await rejects(repository.findExpiringPage(T, /** @type {any} */ (page)), JSON.stringify(page));
+        ok(String(/** @type {Error} */ (refused)?.message).includes(name), `the error names ${name}: ${refused}`);
+      }
+    }),
+
     "findExpiringBefore compares instants, not their text: an expiry saved without milliseconds or with an offset is found by its time": onFresh(async ({ store }) => {
       const expiring = (/** @type {string} */ expiresAt) => inStatus("active", { credentials: { encryptedData: secret(16), credentialType: "oauth2", expiresAt } });
       // T is 2026-12-01T12:00:00.000Z: the first two are T written otherwise, the last two a millisecond

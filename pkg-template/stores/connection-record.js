@@ -212,3 +212,27 @@ function optionalInstant(value, where, field) {
   if (typeof value !== "string" || Number.isNaN(Date.parse(value))) throw new TypeError(`${where}: ${field} must be an ISO instant string or null`);
   return value;
 }
+
+/** The most records a page of findExpiringPage answers. */
+export const EXPIRING_PAGE_MAX = 1000;
+
+/**
+ * A findExpiringPage's arguments, checked: its bound, and `after` (the last record of the page
+ * before: its credentials' expiry and id) and `limit`. A bad one is a TypeError naming it.
+ * @param {string} store @param {unknown} instant @param {unknown} page
+ * @returns {{ after: { expiresAt: string, id: string } | null, limit: number }}
+ */
+export function checkedExpiringPage(store, instant, page) {
+  const what = `${store} store: findExpiringPage`;
+  if (typeof instant !== "string" || Number.isNaN(Date.parse(instant))) throw new TypeError(`${what}: instant must be an ISO instant string`);
+  const { after = null, limit } = /** @type {{ after?: unknown, limit?: unknown }} */ (page ?? {});
+  if (!Number.isInteger(limit) || /** @type {number} */ (limit) < 1 || /** @type {number} */ (limit) > EXPIRING_PAGE_MAX) {
+    throw new TypeError(`${what}: limit must be a whole number from 1 to ${EXPIRING_PAGE_MAX}`);
+  }
+  if (after === null) return { after: null, limit: /** @type {number} */ (limit) };
+  const { expiresAt, id } = /** @type {{ expiresAt?: unknown, id?: unknown }} */ (after);
+  if (typeof expiresAt !== "string" || Number.isNaN(Date.parse(expiresAt)) || typeof id !== "string" || id === "") {
+    throw new TypeError(`${what}: after must be null or { expiresAt, id } of a record the page before answered`);
+  }
+  return { after: { expiresAt: new Date(Date.parse(expiresAt)).toISOString(), id }, limit: /** @type {number} */ (limit) };
+}

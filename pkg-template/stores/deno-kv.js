@@ -7,7 +7,7 @@
 // (deno-kv-records.js), its conditional write (deno-kv-write.js), the event log (deno-kv-log.js),
 // and the idempotency keys, sync clients and queue (deno-kv-idempotency.js, deno-kv-sync.js,
 // deno-kv-queue.js).
-import { ownerOf } from "./connection-record.js";
+import { checkedExpiringPage, ownerOf } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { kvIdempotency } from "./deno-kv-idempotency.js";
 import { kvSync } from "./deno-kv-sync.js";
@@ -77,6 +77,44 @@ export function denoKvStore(kv, options = {}) {
       if (record !== null) return record;
     }
     throw kvStoreError(`findById: connection ${id} kept changing while it was read (${READ_TRIES} tries)`);
+  }
+
+  /**
+   * The active records whose credentials expire at or before `instant`, by expiry then id (the
+   * expiring index's order): all of them, or a page of at most `limit` index entries after `after`.
+   * @param {unknown} instant @param {string} what
+   * @param {{ expiresAt: string, id: string } | null} after @param {number | null} limit
+   */
+  async function expiringRecords(instant, what, after, limit) {
+    const bound = instantMs(instant);
+    if (bound === null) throw new TypeError(`deno-kv store: ${what}: instant must be an ISO instant string`);
+    /** @type {{ userId: string, id: string }[]} */
+    const expiring = [];
+    // The end is exclusive and instants are whole milliseconds: bound + 1 ends the range at the bound.
+    // A page starts just past the last key read: a key sorts before every key it begins.
+    const range = after === null
+      ? { prefix: key.expiringAll(), end: key.expiringAt(bound + 1) }
+      : { start: [...key.expiring(Date.parse(after.expiresAt), after.id), ""], end: key.expiringAt(bound + 1) };
+    await kvCall(what, async () => {
+      expiring.length = 0;
+      for await (const entry of kv.list(range, limit === null ? { batchSize: 1000 } : { limit, batchSize: limit })) {
+        const id = entry.key[3];
+        if (typeof id !== "string" || typeof entry.value !== "string") throw kvStoreError(`${what}: an expiring key this store did not write`);
+        expiring.push({ userId: entry.value, id });
+      }
+    });
+    /** @type {ProviderConnectionRecord[]} */
+    const records = [];
+    for (let i = 0; i < expiring.length; i += LOAD_CONCURRENCY) {
+      const loaded = await Promise.all(expiring.slice(i, i + LOAD_CONCURRENCY).map(({ userId, id }) => loadRecord(userId, id, what)));
+      // A record saved again since the range was read is answered as it is now.
+      for (const record of loaded) {
+        if (record === null || record.status !== "active") continue;
+        const at = record.credentials ? instantMs(record.credentials.expiresAt) : null;
+        if (at !== null && at <= bound) records.push(record);
+      }
+    }
+    return records;
   }
 
   /**
@@ -194,32 +232,10 @@ export function denoKvStore(kv, options = {}) {
       async findActiveByUser(userId) {
         return (await findByUserId(userId, "findActiveByUser")).filter((record) => record.status === "active");
       },
-      async findExpiringBefore(instant) {
-        const bound = instantMs(instant);
-        if (bound === null) throw new TypeError("deno-kv store: findExpiringBefore: instant must be an ISO instant string");
-        /** @type {{ userId: string, id: string }[]} */
-        const expiring = [];
-        await kvCall("findExpiringBefore", async () => {
-          expiring.length = 0;
-          // The end is exclusive and instants are whole milliseconds: bound + 1 ends the range at the bound.
-          for await (const entry of kv.list({ prefix: key.expiringAll(), end: key.expiringAt(bound + 1) }, { batchSize: 1000 })) {
-            const id = entry.key[3];
-            if (typeof id !== "string" || typeof entry.value !== "string") throw kvStoreError("findExpiringBefore: an expiring key this store did not write");
-            expiring.push({ userId: entry.value, id });
-          }
-        });
-        /** @type {ProviderConnectionRecord[]} */
-        const records = [];
-        for (let i = 0; i < expiring.length; i += LOAD_CONCURRENCY) {
-          const loaded = await Promise.all(expiring.slice(i, i + LOAD_CONCURRENCY).map(({ userId, id }) => loadRecord(userId, id, "findExpiringBefore")));
-          // A record saved again since the range was read is answered as it is now.
-          for (const record of loaded) {
-            if (record === null || record.status !== "active") continue;
-            const at = record.credentials ? instantMs(record.credentials.expiresAt) : null;
-            if (at !== null && at <= bound) records.push(record);
-          }
-        }
-        return records;
+      findExpiringBefore: (instant) => expiringRecords(instant, "findExpiringBefore", null, null),
+      async findExpiringPage(instant, page) {
+        const { after, limit } = checkedExpiringPage("deno-kv", instant, page);
+        return expiringRecords(instant, "findExpiringPage", after, limit);
       },
       eventBus,
     },

@@ -31,6 +31,12 @@ export interface StoreRepository {
   findActiveByUser(userId: string): Promise<ProviderConnectionRecord[]>;
   /** Active records whose credentials expire at or before `instant` (an ISO string), expired ones included. */
   findExpiringBefore(instant: string): Promise<ProviderConnectionRecord[]>;
+  /**
+   * findExpiringBefore's answer a page at a time, by expiry then id: at most `limit` (1 to 1,000), after
+   * `after` (the last record of the page before: its `credentials.expiresAt` and `id`). The services'
+   * periodic job pages through it when the store has it (SQLite, PostgreSQL, D1, Deno KV).
+   */
+  findExpiringPage?(instant: string, page: { after?: { expiresAt: string; id: string } | null; limit: number }): Promise<ProviderConnectionRecord[]>;
   /** The store's own event bus (the very object `ConnectionStore.eventBus` is): handlers given both commit through `commit`. */
   eventBus: StoreEventBus;
 }

@@ -8,7 +8,7 @@
 // would run inside that transaction (and be rolled back with it): on a Client, every call of the
 // store waits its turn in a queue kept per Client.
 import { POSTGRES_MIGRATIONS } from "./schema.js";
-import { checkedRecord, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
+import { checkedExpiringPage, checkedRecord, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { appendValues, conditionalWrite, connectionStatements, eventStatements } from "./sql-statements.js";
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
@@ -124,6 +124,12 @@ export function postgresStore(db) {
       findByUserId: (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: (userId) => records(CONNECTIONS.findActiveByUser, userId),
       findExpiringBefore: (before) => records(CONNECTIONS.findExpiringBefore, before),
+      async findExpiringPage(before, page) {
+        const { after, limit } = checkedExpiringPage("postgres", before, page);
+        return after === null
+          ? records(CONNECTIONS.findExpiringPage, before, limit)
+          : records(CONNECTIONS.findExpiringPageAfter, before, after.expiresAt, after.id, limit);
+      },
       eventBus,
     },
     eventBus,

@@ -22,6 +22,7 @@ export function connectionStatements(param, cast = {}) {
   ).join(", ");
   const columns = COLUMNS.join(", ");
   const from = `SELECT ${columns} FROM provider_connections`;
+  const expiring = `${from} WHERE status = 'active' AND credentials_expires_at IS NOT NULL AND credentials_expires_at <= ${instant(param(1))}`;
   const set = UPDATED_COLUMNS.map((c, i) => `${c} = ${param(i + 1)}`).join(", ");
   const after = UPDATED_COLUMNS.length;
   return {
@@ -40,9 +41,12 @@ export function connectionStatements(param, cast = {}) {
     findOwned: `SELECT ${ownedColumns} FROM provider_connections WHERE id = ${param(2)}`,
     findByUserId: `${from} WHERE user_id = ${param(1)} ORDER BY created_at DESC, id`,
     findActiveByUser: `${from} WHERE user_id = ${param(1)} AND status = 'active' ORDER BY created_at DESC, id`,
-    findExpiringBefore:
-      `${from} WHERE status = 'active' AND credentials_expires_at IS NOT NULL ` +
-      `AND credentials_expires_at <= ${instant(param(1))} ORDER BY credentials_expires_at, id`,
+    findExpiringBefore: `${expiring} ORDER BY credentials_expires_at, id`,
+    // The periodic job's pages, in the same order: the first, then each after the last one read.
+    findExpiringPage: `${expiring} ORDER BY credentials_expires_at, id LIMIT ${param(2)}`,
+    findExpiringPageAfter:
+      `${expiring} AND (credentials_expires_at, id) > (${instant(param(2))}, ${param(3)}) ` +
+      `ORDER BY credentials_expires_at, id LIMIT ${param(4)}`,
   };
 }
 

@@ -3,7 +3,7 @@
 // promises all the same, like every other store's. A commit's transaction runs from BEGIN to
 // COMMIT without yielding, so no other call on this connection can land inside it.
 import { SQLITE_MIGRATIONS } from "./schema.js";
-import { canonicalInstant, checkedRecord, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
+import { canonicalInstant, checkedExpiringPage, checkedRecord, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { appendValues, conditionalWrite, connectionStatements, eventStatements, isDuplicateColumn } from "./sql-statements.js";
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
@@ -103,6 +103,11 @@ export function sqliteStore(db) {
       findByUserId: async (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: async (userId) => records(CONNECTIONS.findActiveByUser, userId),
       findExpiringBefore: async (instant) => records(CONNECTIONS.findExpiringBefore, canonicalInstant(instant)),
+      async findExpiringPage(instant, page) {
+        const { after, limit } = checkedExpiringPage("sqlite", instant, page);
+        const values = after === null ? [canonicalInstant(instant), limit] : [canonicalInstant(instant), after.expiresAt, after.id, limit];
+        return statement(after === null ? CONNECTIONS.findExpiringPage : CONNECTIONS.findExpiringPageAfter).all(...values).map((row) => recordOfRow(row));
+      },
       eventBus,
     },
     eventBus,

@@ -478,6 +478,39 @@ describe("the edge modules (connect-provider/service)", () => {
     await assert.rejects((await createSealer({ key: randomBytes(32) })).open(sealed, userId), /does not hold/);
   });
 
+  test("the expiring job reads a store with findExpiringPage a page at a time: 300 expiring connections with 64 KiB secrets, past a find's 16 MiB, are listed soonest first, where one read fails", async () => {
+    const { runExpiringJob } = await import("connect-provider/service");
+    const { ConnectProviderHandler } = await import("connect-provider");
+    const store = (await import("connect-provider/stores/sqlite")).sqliteStore(new Database(":memory:"));
+    await store.migrate();
+    const connect = new ConnectProviderHandler(store.repository, store.eventBus);
+    const userId = randomUUID();
+    /** @type {[number, string][]} */
+    const expected = [];
+    const base = Date.now() - 60_000;
+    for (let i = 0; i < 300; i += 1) {
+      // Three at each instant (ordered by id), the first hundred already past.
+      const expiresAt = new Date(base + Math.floor(i / 3) * 1000 - 100_000).toISOString();
+      const connected = await connect.handle({ userId, providerId: randomUUID(), providerSlug: "bank", credentials: { encryptedData: new Uint8Array(65_536), credentialType: "oauth2", expiresAt } });
+      assert.ok(connected.ok, JSON.stringify(connected));
+      expected.push([Date.parse(expiresAt), connected.value]);
+    }
+    // One that expires in 2099, not listed.
+    assert.ok((await connect.handle({ userId, providerId: randomUUID(), providerSlug: "bank", credentials: { encryptedData: new Uint8Array(8), credentialType: "oauth2", expiresAt: "2099-01-01T00:00:00Z" } })).ok);
+    const order = expected.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1)).map(([, id]) => id);
+    const lines = [];
+    const log = { request: () => {}, info: (fields) => lines.push(fields), error: (fields) => lines.push(fields) };
+    assert.deepEqual(await runExpiringJob(store.repository, log), { ok: true, connectionIds: order });
+    assert.deepEqual(lines, [{ msg: "expiring connections", withinMinutes: 30, count: 300, connectionIds: order }]);
+    assert.deepEqual((await runExpiringJob(store.repository, log, 30, 7)).connectionIds, order, "pages of seven: the same list");
+    // The same store without findExpiringPage: one read, refused whole by the find's limit.
+    const { findExpiringPage, ...unpaged } = store.repository;
+    assert.equal(typeof findExpiringPage, "function");
+    lines.length = 0;
+    assert.deepEqual(await runExpiringJob(/** @type {any} */ (unpaged), log), { ok: false, connectionIds: [] });
+    assert.deepEqual(lines.map((line) => [line.msg, /^Database error occurred: /.test(line.error)]), [["expiring job failed", true]], JSON.stringify(lines));
+  });
+
   test("the rate limit counts a user's writes in any sliding minute and says when the oldest leaves it", async () => {
     const log = [];
     for (let i = 0; i < 3; i += 1) assert.deepEqual(takeFromLog(log, 1000 + i * 10_000, 3), { allowed: true });
