@@ -78,6 +78,11 @@ export function readAuthConfig(env, problems) {
       problems.push("AUTH_JWT_SECRET repeats a few characters: use a random secret (`openssl rand -base64 32`)");
       return undefined;
     }
+    const placeholder = placeholderIn(bytes);
+    if (placeholder !== null) {
+      problems.push(`AUTH_JWT_SECRET looks like a placeholder (it holds ${placeholder}): use a random secret (\`openssl rand -base64 32\`)`);
+      return undefined;
+    }
     return { kind: "hs256", secret: bytes, issuer, audience };
   }
   let url;
@@ -97,6 +102,26 @@ export function readAuthConfig(env, problems) {
   return { kind: "jwks", url, issuer, audience };
 }
 
+/** Words of the secrets copied from examples and docs (jwt.io's `your-256-bit-secret`, `changeme`, …). */
+const PLACEHOLDER_WORDS = ["secret", "changeme", "change-me", "password", "example", "placeholder", "0123456789"];
+
+/**
+ * What makes `bytes` a placeholder rather than a random value, or null: a word of copied example
+ * secrets (in ASCII, any case), or a run of 16 bytes each one more than the one before
+ * (`abcdefghijklmnop`, 0x00 to 0x0f), which random bytes hold with odds of 256^-15 a place.
+ * @param {Uint8Array} bytes @returns {string | null}
+ */
+function placeholderIn(bytes) {
+  const text = String.fromCharCode(...bytes).toLowerCase();
+  const word = PLACEHOLDER_WORDS.find((candidate) => text.includes(candidate));
+  if (word !== undefined) return JSON.stringify(word);
+  for (let run = 1, i = 1; i < bytes.length; i += 1) {
+    run = bytes[i] === bytes[i - 1] + 1 ? run + 1 : 1;
+    if (run === 16) return "a run of 16 consecutive bytes";
+  }
+  return null;
+}
+
 /**
  * A 32-byte AES key from standard base64 (`openssl rand -base64 32`).
  * @param {string} name @param {string} text @param {string[]} problems
@@ -114,6 +139,11 @@ function aesKey(name, text, problems) {
   }
   if (new Set(bytes).size < 8) {
     problems.push(`${name} is not random (its bytes repeat): make one with \`openssl rand -base64 32\``);
+    return undefined;
+  }
+  const placeholder = placeholderIn(bytes);
+  if (placeholder !== null) {
+    problems.push(`${name} is not random (it holds ${placeholder}): make one with \`openssl rand -base64 32\``);
     return undefined;
   }
   return bytes;
