@@ -140,11 +140,16 @@ test("a message system that is down holds every event: nothing set aside, the wa
   assert.deepEqual(sends.flat(), log);
 });
 
-test("a run of events the system refuses (two in a row) is worked through: each set aside in turn, every other event delivered in order", async () => {
+/**
+ * A relay over a store of three connections' events, whose system refuses the events at `refusedAt`
+ * (indexes in the log), on a clock the test moves; what it delivered and each failure it reported.
+ * @param {number[]} refusedAt @param {{ batchSize?: number }} [settings]
+ */
+async function refusingRelay(refusedAt, settings = {}) {
   const { store } = await openStore();
   await writeSome(store, 3);
   const log = await store.events();
-  const refused = new Set([log[5].eventId, log[6].eventId]);
+  const refused = new Set(refusedAt.map((i) => log[i].eventId));
   const time = clock();
   const delivered = [];
   const failures = [];
@@ -154,8 +159,13 @@ test("a run of events the system refuses (two in a row) is worked through: each 
       if (events.some((e) => refused.has(e.eventId))) throw new Error("schema rejected");
       delivered.push(...events);
     },
-    { now: time.now, maxAttempts: 2, initialBackoffMs: 1000, maxBackoffMs: 4000, onFailure: (f) => failures.push(f) },
+    { now: time.now, maxAttempts: 2, initialBackoffMs: 1000, maxBackoffMs: 4000, onFailure: (f) => failures.push(f), ...settings },
   );
+  return { store, log, refused, time, delivered, failures, relay };
+}
+
+test("a run of events the system refuses (two in a row) is worked through: each set aside in turn, every other event delivered in order", async () => {
+  const { store, log, refused, time, delivered, failures, relay } = await refusingRelay([5, 6]);
   const results = [];
   const retries = [];
   for (let round = 0; round < 4; round += 1) {
@@ -185,21 +195,7 @@ test("a run of events the system refuses (two in a row) is worked through: each 
  * clock to each retry, until nothing waits (at most `rounds` drains).
  */
 async function workedThrough(batchSize, refusedAt, rounds) {
-  const { store } = await openStore();
-  await writeSome(store, 3);
-  const log = await store.events();
-  const refused = new Set(refusedAt.map((i) => log[i].eventId));
-  const time = clock();
-  const delivered = [];
-  const failures = [];
-  const relay = createRelay(
-    store.outbox,
-    async (events) => {
-      if (events.some((e) => refused.has(e.eventId))) throw new Error("schema rejected");
-      delivered.push(...events);
-    },
-    { now: time.now, batchSize, maxAttempts: 2, initialBackoffMs: 1000, maxBackoffMs: 4000, onFailure: (f) => failures.push(f) },
-  );
+  const { store, log, time, delivered, failures, relay } = await refusingRelay(refusedAt, { batchSize });
   let drains = 0;
   for (; drains < rounds && (await store.outbox.pending(1)).length > 0; drains += 1) {
     const { retryAt } = await relay.drain();
