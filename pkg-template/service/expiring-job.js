@@ -23,44 +23,43 @@ export const EXPIRING_PAGE_SIZE = 200;
  * @returns {Promise<{ ok: boolean, connectionIds: string[] }>}
  */
 export async function runExpiringJob(repository, log, withinMinutes = WITHIN_MINUTES, pageSize = EXPIRING_PAGE_SIZE) {
-  /** @type {string[]} */
-  const connectionIds = [];
+  // A Set: a record refreshed to a later expiry while the job runs may be met on two pages.
+  /** @type {Set<string>} */
+  const connectionIds = new Set();
   /** @type {{ expiresAt: string, id: string } | null} */
   let after = null;
+  const failed = (/** @type {string} */ error) => {
+    log.error({ msg: "expiring job failed", withinMinutes, error, ...(connectionIds.size > 0 ? { listedBefore: connectionIds.size } : {}) });
+    return { ok: false, connectionIds: [] };
+  };
   for (;;) {
     /** @type {{ expiresAt: string, id: string } | null} */
-    let last = null;
-    let read = 0;
-    const paged = typeof repository.findExpiringPage === "function";
-    // The handler asks for everything by its bound; it is given the next page after `after`.
-    const source = paged
-      ? overriding(repository, "findExpiringBefore", async (/** @type {string} */ before) => {
-        const page = await /** @type {NonNullable<typeof repository.findExpiringPage>} */ (repository.findExpiringPage)(before, { after, limit: pageSize });
-        read = page.length;
-        const end = page[page.length - 1];
-        last = end?.credentials?.expiresAt ? { expiresAt: end.credentials.expiresAt, id: end.id } : null;
-        return page;
-      })
-      : repository;
+    let next = null;
+    const findPage = repository.findExpiringPage?.bind(repository);
+    // The handler asks for everything up to its bound; it is given the next page after `after`.
+    const source = findPage === undefined
+      ? repository
+      : overriding(repository, "findExpiringBefore", async (/** @type {string} */ before) => {
+        const page = await findPage(before, { after, limit: pageSize });
+        next = page.next;
+        return page.records;
+      });
     const result = await handleOnce(new ListExpiringConnectionsHandler(source, { timeoutMs: 10_000 }), { withinMinutes });
-    if (!result.ok) {
-      log.error({ msg: "expiring job failed", withinMinutes, error: result.error, ...(connectionIds.length > 0 ? { listedBefore: connectionIds.length } : {}) });
-      return { ok: false, connectionIds: [] };
-    }
-    for (const connection of result.value.connections) connectionIds.push(/** @type {{ id: string }} */ (connection).id);
-    if (!paged || read < pageSize) break;
+    if (!result.ok) return failed(result.error);
+    for (const connection of result.value.connections) connectionIds.add(/** @type {{ id: string }} */ (connection).id);
+    if (next === null) break;
     // A page that does not move past the one before (a store answering out of order) ends the run.
-    if (last === null || (after !== null && !isPast(last, after))) {
-      log.error({ msg: "expiring job failed", withinMinutes, error: "the store's page did not move past the page before", listedBefore: connectionIds.length });
-      return { ok: false, connectionIds: [] };
-    }
-    after = last;
+    if (after !== null && !isPast(next, after)) return failed("the store's page did not move past the page before");
+    after = next;
   }
-  log.info({ msg: "expiring connections", withinMinutes, count: connectionIds.length, connectionIds });
-  return { ok: true, connectionIds };
+  log.info({ msg: "expiring connections", withinMinutes, count: connectionIds.size, connectionIds: [...connectionIds] });
+  return { ok: true, connectionIds: [...connectionIds] };
 }
 
-/** Whether `next` comes after `before` by expiry, then id. @param {{ expiresAt: string, id: string }} next @param {{ expiresAt: string, id: string }} before */
+/**
+ * Whether `next` comes after `before` by expiry, then id.
+ * @param {{ expiresAt: string, id: string }} next @param {{ expiresAt: string, id: string }} before
+ */
 function isPast(next, before) {
   const [a, b] = [Date.parse(next.expiresAt), Date.parse(before.expiresAt)];
   return a > b || (a === b && next.id > before.id);

@@ -135,12 +135,12 @@ export function storeConformanceCases(harness) {
       deepEqual(await store.repository.findExpiringBefore(msFrom(T, -86_400_001)), [], "nothing before the earliest");
     }),
 
-    "findExpiringPage, where the store has it: findExpiringBefore's answer in pages, by expiry then id, each after the last record of the page before": onFresh(async ({ store }) => {
+    "findExpiringPage, where the store has it: findExpiringBefore's answer in pages, by expiry then id, each from the next of the page before": onFresh(async ({ store }) => {
       const repository = store.repository;
       if (typeof repository.findExpiringPage !== "function") return;
       const active = (/** @type {string} */ expiresAt) => inStatus("active", { credentials: { encryptedData: secret(16), credentialType: "oauth2", expiresAt } });
-      // Seven by T: two pairs at one instant each (ordered by id), one written with an offset (T less a
-      // millisecond); and two that are not (later, or not active).
+      // Seven by T: two pairs at one instant each (ordered by id, and each split by a page's end), one
+      // written with an offset (T less a millisecond); and two that are not (later, or not active).
       const included = [
         active(msFrom(T, -86_400_000)), active(msFrom(T, -1000)), active(msFrom(T, -1000)), active(msFrom(T, -5)),
         active(msFrom(T, -5)), active("2026-12-01T12:59:59.999+01:00"), active(T),
@@ -149,23 +149,26 @@ export function storeConformanceCases(harness) {
       for (const record of [...excluded, ...included]) equal(await repository.save(record), true, "saved");
       const key = (/** @type {any} */ r) => [Date.parse(r.credentials.expiresAt), r.id];
       const expected = included.map(key).sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map(([, id]) => id);
+      const ids = (/** @type {{ records: { id: string }[] }} */ page) => page.records.map((r) => r.id);
       /** @type {string[][]} */
       const pages = [];
-      /** @type {{ expiresAt: string, id: string } | null} */
+      /** @type {any} */
       let after = null;
-      for (let round = 0; round < 5; round += 1) {
-        const page = await repository.findExpiringPage(T, { after, limit: 3 });
-        pages.push(page.map((/** @type {{ id: string }} */ r) => r.id));
-        if (page.length < 3) break;
-        const last = page[page.length - 1];
-        after = { expiresAt: last.credentials.expiresAt, id: last.id };
+      for (let round = 0; round < 6; round += 1) {
+        const page = await repository.findExpiringPage(T, { after, limit: 2 });
+        pages.push(ids(page));
+        if (page.next === null) break;
+        const last = page.records[page.records.length - 1];
+        deepEqual(page.next, { expiresAt: new Date(Date.parse(last.credentials.expiresAt)).toISOString(), id: last.id }, "next: the last record's expiry and id");
+        after = page.next;
       }
-      deepEqual(pages, [expected.slice(0, 3), expected.slice(3, 6), expected.slice(6)], "pages of three, then the one left");
-      deepEqual((await repository.findExpiringPage(T, { limit: 7 })).map((/** @type {{ id: string }} */ r) => r.id), expected, "all in one page");
-      const last = included.find((r) => r.id === expected[6]);
-      deepEqual(await repository.findExpiringPage(T, { after: { expiresAt: T, id: /** @type {any} */ (last).id }, limit: 3 }), [], "nothing after the last");
-      deepEqual(sorted(await repository.findExpiringPage(T, { limit: 1000 })), sorted(await repository.findExpiringBefore(T)), "the records findExpiringBefore answers");
-      for (const [page, name] of [[{ limit: 0 }, "limit"], [{ limit: 1001 }, "limit"], [{ limit: 2.5 }, "limit"], [{ after: { expiresAt: T, id: "" }, limit: 3 }, "after"], [{ after: { expiresAt: "soon", id: uuid() }, limit: 3 }, "after"]]) {
+      deepEqual(pages, [expected.slice(0, 2), expected.slice(2, 4), expected.slice(4, 6), expected.slice(6)], "pages of two (each pair at one instant split between two), then the one left");
+      const whole = await repository.findExpiringPage(T, { limit: 7 });
+      deepEqual(ids(whole), expected, "all in one page");
+      deepEqual(whole.next, { expiresAt: T, id: expected[6] }, "a full page says where the next starts");
+      deepEqual(await repository.findExpiringPage(T, { after: whole.next, limit: 3 }), { records: [], next: null }, "nothing after the last");
+      deepEqual(sorted((await repository.findExpiringPage(T, { limit: 1000 })).records), sorted(await repository.findExpiringBefore(T)), "the records findExpiringBefore answers");
+      for (const [page, name] of [[{ limit: 0 }, "limit"], [{ limit: 1001 }, "limit"], [{ limit: 2.5 }, "limit"], [{ after: { expiresAt: T, id: "x" }, limit: 3 }, "after"], [{ after: { expiresAt: "soon", id: uuid() }, limit: 3 }, "after"]]) {
         const refused = await rejects(repository.findExpiringPage(T, /** @type {any} */ (page)), JSON.stringify(page));
         ok(String(/** @type {Error} */ (refused)?.message).includes(name), `the error names ${name}: ${refused}`);
       }

@@ -170,14 +170,16 @@ export function recordOfRow(row, instant) {
 /**
  * A found row as one user may see it: `null` when there is none, `false` when it is another user's
  * (left unread: no more work, and no failure to read it, than for a row that is not there), else
- * its record, read by `read`.
+ * its record, read by `read`. The SQL stores' findOwned answers `owned` (the database's comparison,
+ * which also decided whether the row carries its credentials); a row without it is compared here.
  * @template T @param {Record<string, any> | null | undefined} row @param {string} userId @param {(row: Record<string, any>) => T}  read
  * @returns {T | false | null}
  */
 export function ownedRow(row, userId, read) {
   // userId is checked by ownerOf first.
   if (!row) return null;
-  return String(row.user_id).toLowerCase() === userId.toLowerCase() ? read(row) : false;
+  const owned = "owned" in row ? Number(row.owned) === 1 : String(row.user_id).toLowerCase() === userId.toLowerCase();
+  return owned ? read(row) : false;
 }
 
 /** The user of a findOwned, checked: a non-empty string. @param {unknown} userId @param {string} what */
@@ -216,9 +218,11 @@ function optionalInstant(value, where, field) {
 /** The most records a page of findExpiringPage answers. */
 export const EXPIRING_PAGE_MAX = 1000;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * A findExpiringPage's arguments, checked: its bound, and `after` (the last record of the page
- * before: its credentials' expiry and id) and `limit`. A bad one is a TypeError naming it.
+ * A findExpiringPage's arguments, checked: its bound, and `after` (the `next` of the page before)
+ * and `limit`. A bad one is a TypeError naming it.
  * @param {string} store @param {unknown} instant @param {unknown} page
  * @returns {{ after: { expiresAt: string, id: string } | null, limit: number }}
  */
@@ -231,8 +235,20 @@ export function checkedExpiringPage(store, instant, page) {
   }
   if (after === null) return { after: null, limit: /** @type {number} */ (limit) };
   const { expiresAt, id } = /** @type {{ expiresAt?: unknown, id?: unknown }} */ (after);
-  if (typeof expiresAt !== "string" || Number.isNaN(Date.parse(expiresAt)) || typeof id !== "string" || id === "") {
-    throw new TypeError(`${what}: after must be null or { expiresAt, id } of a record the page before answered`);
+  if (typeof expiresAt !== "string" || Number.isNaN(Date.parse(expiresAt)) || typeof id !== "string" || !UUID.test(id)) {
+    throw new TypeError(`${what}: after must be null or the { expiresAt, id } the page before answered as next`);
   }
-  return { after: { expiresAt: new Date(Date.parse(expiresAt)).toISOString(), id }, limit: /** @type {number} */ (limit) };
+  return { after: { expiresAt: new Date(Date.parse(expiresAt)).toISOString(), id: id.toLowerCase() }, limit: /** @type {number} */ (limit) };
+}
+
+/**
+ * A page's answer from the rows a page statement read: their records, and where the next page
+ * starts (the last row's expiry as read back and id), or null when fewer than `limit` were read.
+ * @template R @param {Record<string, any>[]} rows @param {number} limit @param {(row: Record<string, any>) => R} read
+ * @returns {{ records: R[], next: { expiresAt: string, id: string } | null }}
+ */
+export function expiringPage(rows, limit, read) {
+  const last = rows[rows.length - 1];
+  const next = rows.length < limit ? null : { expiresAt: new Date(last.credentials_expires_at).toISOString(), id: String(last.id).toLowerCase() };
+  return { records: rows.map(read), next };
 }

@@ -6,7 +6,7 @@
 // a statement fails. A write that matches no row does not fail, so a guard statement right after
 // it fails when it changed nothing; that failure, and only that one, answers `false`.
 import { SQLITE_MIGRATIONS } from "./schema.js";
-import { canonicalInstant, checkedExpiringPage, checkedRecord, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
+import { canonicalInstant, checkedExpiringPage, checkedRecord, expiringPage, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import {
   CONFLICT_MARKER, appendValues, conditionalWrite, connectionStatements, eventStatements, isDuplicateColumn, statementsOf,
@@ -124,16 +124,16 @@ export function d1Store(db) {
       },
       async findOwned(connectionId, userId) {
         const owner = ownerOf(userId, "d1 store: findOwned");
-        return ownedRow(await db.prepare(CONNECTIONS.findOwned).bind(owner, connectionId).first(), owner, (row) => recordOfRow(row));
+        return ownedRow(await db.prepare(CONNECTIONS.findOwned).bind(owner, owner, connectionId).first(), owner, (row) => recordOfRow(row));
       },
       findByUserId: (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: (userId) => records(CONNECTIONS.findActiveByUser, userId),
       findExpiringBefore: (instant) => records(CONNECTIONS.findExpiringBefore, canonicalInstant(instant)),
       async findExpiringPage(instant, page) {
         const { after, limit } = checkedExpiringPage("d1", instant, page);
-        return after === null
-          ? records(CONNECTIONS.findExpiringPage, canonicalInstant(instant), limit)
-          : records(CONNECTIONS.findExpiringPageAfter, canonicalInstant(instant), after.expiresAt, after.id, limit);
+        const values = after === null ? [canonicalInstant(instant), limit] : [canonicalInstant(instant), after.expiresAt, after.id, limit];
+        const rows = (await db.prepare(after === null ? CONNECTIONS.findExpiringPage : CONNECTIONS.findExpiringPageAfter).bind(...values).all()).results;
+        return expiringPage(rows, limit, (row) => recordOfRow(row));
       },
       eventBus,
     },

@@ -81,14 +81,16 @@ export function denoKvStore(kv, options = {}) {
 
   /**
    * The active records whose credentials expire at or before `instant`, by expiry then id (the
-   * expiring index's order): all of them, or a page of at most `limit` index entries after `after`.
+   * expiring index's order): all of them, or a page of at most `limit` index entries after `after`;
+   * with how many index keys were read and the last of them.
    * @param {unknown} instant @param {string} what
    * @param {{ expiresAt: string, id: string } | null} after @param {number | null} limit
+   * @returns {Promise<{ records: ProviderConnectionRecord[], keys: number, last: { at: number, id: string } | null }>}
    */
   async function expiringRecords(instant, what, after, limit) {
     const bound = instantMs(instant);
     if (bound === null) throw new TypeError(`deno-kv store: ${what}: instant must be an ISO instant string`);
-    /** @type {{ userId: string, id: string }[]} */
+    /** @type {{ userId: string, id: string, at: number }[]} */
     const expiring = [];
     // The end is exclusive and instants are whole milliseconds: bound + 1 ends the range at the bound.
     // A page starts just past the last key read: a key sorts before every key it begins.
@@ -98,9 +100,9 @@ export function denoKvStore(kv, options = {}) {
     await kvCall(what, async () => {
       expiring.length = 0;
       for await (const entry of kv.list(range, limit === null ? { batchSize: 1000 } : { limit, batchSize: limit })) {
-        const id = entry.key[3];
-        if (typeof id !== "string" || typeof entry.value !== "string") throw kvStoreError(`${what}: an expiring key this store did not write`);
-        expiring.push({ userId: entry.value, id });
+        const [at, id] = [entry.key[2], entry.key[3]];
+        if (typeof at !== "number" || typeof id !== "string" || typeof entry.value !== "string") throw kvStoreError(`${what}: an expiring key this store did not write`);
+        expiring.push({ userId: entry.value, id, at });
       }
     });
     /** @type {ProviderConnectionRecord[]} */
@@ -114,7 +116,8 @@ export function denoKvStore(kv, options = {}) {
         if (at !== null && at <= bound) records.push(record);
       }
     }
-    return records;
+    const end = expiring[expiring.length - 1];
+    return { records, keys: expiring.length, last: end === undefined ? null : { at: end.at, id: end.id } };
   }
 
   /**
@@ -232,10 +235,12 @@ export function denoKvStore(kv, options = {}) {
       async findActiveByUser(userId) {
         return (await findByUserId(userId, "findActiveByUser")).filter((record) => record.status === "active");
       },
-      findExpiringBefore: (instant) => expiringRecords(instant, "findExpiringBefore", null, null),
+      findExpiringBefore: async (instant) => (await expiringRecords(instant, "findExpiringBefore", null, null)).records,
       async findExpiringPage(instant, page) {
         const { after, limit } = checkedExpiringPage("deno-kv", instant, page);
-        return expiringRecords(instant, "findExpiringPage", after, limit);
+        const { records, keys, last } = await expiringRecords(instant, "findExpiringPage", after, limit);
+        // The next page starts after the last index key read, whatever its record is now.
+        return { records, next: keys < limit || last === null ? null : { expiresAt: new Date(last.at).toISOString(), id: last.id } };
       },
       eventBus,
     },

@@ -32,11 +32,16 @@ export interface StoreRepository {
   /** Active records whose credentials expire at or before `instant` (an ISO string), expired ones included. */
   findExpiringBefore(instant: string): Promise<ProviderConnectionRecord[]>;
   /**
-   * findExpiringBefore's answer a page at a time, by expiry then id: at most `limit` (1 to 1,000), after
-   * `after` (the last record of the page before: its `credentials.expiresAt` and `id`). The services'
+   * findExpiringBefore's answer a page at a time, by expiry (to the millisecond) then id: the records of at
+   * most `limit` (1 to 1,000) entries after `after` (the page before's `next`), and `next`, where the page
+   * after starts, or null at the end. A page may hold fewer records than `limit` and not be the last (an
+   * entry whose record changed since it was listed is left out); only `next: null` ends. The services'
    * periodic job pages through it when the store has it (SQLite, PostgreSQL, D1, Deno KV).
    */
-  findExpiringPage?(instant: string, page: { after?: { expiresAt: string; id: string } | null; limit: number }): Promise<ProviderConnectionRecord[]>;
+  findExpiringPage?(
+    instant: string,
+    page: { after?: ExpiringCursor | null; limit: number },
+  ): Promise<{ records: ProviderConnectionRecord[]; next: ExpiringCursor | null }>;
   /** The store's own event bus (the very object `ConnectionStore.eventBus` is): handlers given both commit through `commit`. */
   eventBus: StoreEventBus;
 }
@@ -194,6 +199,12 @@ export interface EventQuery {
   after?: string | null;
   /** At most this many, from 1 to 10,000; 1,000 when absent. */
   limit?: number | null;
+}
+
+/** Where a page of findExpiringPage ends: its last entry's expiry and connection id. */
+export interface ExpiringCursor {
+  expiresAt: string;
+  id: string;
 }
 
 export interface ConnectionStore {

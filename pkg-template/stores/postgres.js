@@ -8,7 +8,7 @@
 // would run inside that transaction (and be rolled back with it): on a Client, every call of the
 // store waits its turn in a queue kept per Client.
 import { POSTGRES_MIGRATIONS } from "./schema.js";
-import { checkedExpiringPage, checkedRecord, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
+import { checkedExpiringPage, checkedRecord, expiringPage, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { appendValues, conditionalWrite, connectionStatements, eventStatements } from "./sql-statements.js";
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
@@ -20,7 +20,11 @@ import { checkedMutation, mutationLost } from "./sync-input.js";
 /** @typedef {import("./postgres.js").PgQueryable} PgQueryable */
 /** @typedef {import("../index.js").ProviderConnectionRecord} ProviderConnectionRecord */
 
-const CONNECTIONS = connectionStatements((n) => `$${n}`, { instant: (p) => `${p}::timestamptz`, text: (c) => `${c}::text` });
+const CONNECTIONS = connectionStatements((n) => `$${n}`, {
+  instant: (p) => `${p}::timestamptz`,
+  text: (c) => `${c}::text`,
+  milliseconds: (c) => `date_trunc('milliseconds', ${c})`,
+});
 const EVENTS = eventStatements((n) => `$${n}`, "position");
 const IDEMPOTENCY = idempotencyStatements("$n");
 const OUTBOX = outboxStatements("$n");
@@ -118,7 +122,7 @@ export function postgresStore(db) {
       },
       async findOwned(connectionId, userId) {
         const owner = ownerOf(userId, "postgres store: findOwned");
-        const [row] = (await send(CONNECTIONS.findOwned, [owner, connectionId])).rows;
+        const [row] = (await send(CONNECTIONS.findOwned, [owner, owner, connectionId])).rows;
         return ownedRow(row, owner, (found) => recordOfRow(found, instant));
       },
       findByUserId: (userId) => records(CONNECTIONS.findByUserId, userId),
@@ -126,9 +130,9 @@ export function postgresStore(db) {
       findExpiringBefore: (before) => records(CONNECTIONS.findExpiringBefore, before),
       async findExpiringPage(before, page) {
         const { after, limit } = checkedExpiringPage("postgres", before, page);
-        return after === null
-          ? records(CONNECTIONS.findExpiringPage, before, limit)
-          : records(CONNECTIONS.findExpiringPageAfter, before, after.expiresAt, after.id, limit);
+        const values = after === null ? [before, limit] : [before, after.expiresAt, after.id, limit];
+        const { rows } = await send(after === null ? CONNECTIONS.findExpiringPage : CONNECTIONS.findExpiringPageAfter, values);
+        return expiringPage(rows, limit, (row) => recordOfRow(row, instant));
       },
       eventBus,
     },

@@ -11,15 +11,19 @@ import { COLUMNS, UPDATED_COLUMNS, rowValues } from "./connection-record.js";
  */
 export const CONFLICT_MARKER = "connect_provider_version_conflict";
 
-/** @param {(n: number) => string} param @param {{ instant?: (p: string) => string, text?: (c: string) => string }} [cast] */
+/**
+ * @param {(n: number) => string} param
+ * @param {{ instant?: (p: string) => string, text?: (c: string) => string, milliseconds?: (c: string) => string }} [cast]
+ *   `milliseconds`: an instant column as JS reads it back (PostgreSQL keeps microseconds, a Date holds milliseconds)
+ */
 export function connectionStatements(param, cast = {}) {
   const instant = cast.instant ?? ((p) => p);
   const text = cast.text ?? ((c) => c);
-  // Another user's row answers its owner, and no sealed credentials: PostgreSQL does not fetch a
-  // TOASTed value the CASE leaves unread, and no store sends the bytes to JS for a row it refuses.
-  const ownedColumns = COLUMNS.map((c) =>
-    c === "encrypted_credentials" ? `CASE WHEN lower(${text("user_id")}) = lower(${param(1)}) THEN encrypted_credentials END AS encrypted_credentials` : c,
-  ).join(", ");
+  const expiry = (cast.milliseconds ?? ((c) => c))("credentials_expires_at");
+  // Another user's row answers whether it is the user's, and no sealed credentials: PostgreSQL does
+  // not fetch a TOASTed value the CASE leaves unread, and no store sends the bytes to JS for it.
+  const ownedBy = (/** @type {number} */ n) => `lower(${text("user_id")}) = lower(${param(n)})`;
+  const ownedColumns = COLUMNS.map((c) => (c === "encrypted_credentials" ? `CASE WHEN ${ownedBy(1)} THEN encrypted_credentials END AS encrypted_credentials` : c)).join(", ");
   const columns = COLUMNS.join(", ");
   const from = `SELECT ${columns} FROM provider_connections`;
   const expiring = `${from} WHERE status = 'active' AND credentials_expires_at IS NOT NULL AND credentials_expires_at <= ${instant(param(1))}`;
@@ -37,16 +41,16 @@ export function connectionStatements(param, cast = {}) {
     /** Fails (in a D1 batch, rolling it back) when the statement before it changed no row. */
     conflictGuard: `SELECT json_extract('{}', CASE changes() WHEN 0 THEN '${CONFLICT_MARKER}' ELSE '$' END)`,
     findById: `${from} WHERE id = ${param(1)}`,
-    /** Its values: the user, then the id. */
-    findOwned: `SELECT ${ownedColumns} FROM provider_connections WHERE id = ${param(2)}`,
+    /** Its values: the user twice, then the id. */
+    findOwned: `SELECT ${ownedColumns}, CASE WHEN ${ownedBy(2)} THEN 1 ELSE 0 END AS owned FROM provider_connections WHERE id = ${param(3)}`,
     findByUserId: `${from} WHERE user_id = ${param(1)} ORDER BY created_at DESC, id`,
     findActiveByUser: `${from} WHERE user_id = ${param(1)} AND status = 'active' ORDER BY created_at DESC, id`,
     findExpiringBefore: `${expiring} ORDER BY credentials_expires_at, id`,
-    // The periodic job's pages, in the same order: the first, then each after the last one read.
-    findExpiringPage: `${expiring} ORDER BY credentials_expires_at, id LIMIT ${param(2)}`,
+    // The periodic job's pages, by the expiry as JS reads it back, then id: the first, then each
+    // after the last one read.
+    findExpiringPage: `${expiring} ORDER BY ${expiry}, id LIMIT ${param(2)}`,
     findExpiringPageAfter:
-      `${expiring} AND (credentials_expires_at, id) > (${instant(param(2))}, ${param(3)}) ` +
-      `ORDER BY credentials_expires_at, id LIMIT ${param(4)}`,
+      `${expiring} AND (${expiry}, id) > (${instant(param(2))}, ${param(3)}) ORDER BY ${expiry}, id LIMIT ${param(4)}`,
   };
 }
 

@@ -3,7 +3,7 @@
 // promises all the same, like every other store's. A commit's transaction runs from BEGIN to
 // COMMIT without yielding, so no other call on this connection can land inside it.
 import { SQLITE_MIGRATIONS } from "./schema.js";
-import { canonicalInstant, checkedExpiringPage, checkedRecord, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
+import { canonicalInstant, checkedExpiringPage, checkedRecord, expiringPage, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { appendValues, conditionalWrite, connectionStatements, eventStatements, isDuplicateColumn } from "./sql-statements.js";
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
@@ -98,7 +98,7 @@ export function sqliteStore(db) {
       },
       async findOwned(connectionId, userId) {
         const owner = ownerOf(userId, "sqlite store: findOwned");
-        return ownedRow(statement(CONNECTIONS.findOwned).get(owner, connectionId), owner, (row) => recordOfRow(row));
+        return ownedRow(statement(CONNECTIONS.findOwned).get(owner, owner, connectionId), owner, (row) => recordOfRow(row));
       },
       findByUserId: async (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: async (userId) => records(CONNECTIONS.findActiveByUser, userId),
@@ -106,7 +106,7 @@ export function sqliteStore(db) {
       async findExpiringPage(instant, page) {
         const { after, limit } = checkedExpiringPage("sqlite", instant, page);
         const values = after === null ? [canonicalInstant(instant), limit] : [canonicalInstant(instant), after.expiresAt, after.id, limit];
-        return statement(after === null ? CONNECTIONS.findExpiringPage : CONNECTIONS.findExpiringPageAfter).all(...values).map((row) => recordOfRow(row));
+        return expiringPage(statement(after === null ? CONNECTIONS.findExpiringPage : CONNECTIONS.findExpiringPageAfter).all(...values), limit, (row) => recordOfRow(row));
       },
       eventBus,
     },

@@ -489,8 +489,8 @@ describe("the edge modules (connect-provider/service)", () => {
     const expected = [];
     const base = Date.now() - 60_000;
     for (let i = 0; i < 300; i += 1) {
-      // Three at each instant (ordered by id), the first hundred already past.
-      const expiresAt = new Date(base + Math.floor(i / 3) * 1000 - 100_000).toISOString();
+      // Three at each instant (ordered by id), two thirds already past, the rest within the 30 minutes.
+      const expiresAt = new Date(base + Math.floor(i / 3) * 1000 - 66_000).toISOString();
       const connected = await connect.handle({ userId, providerId: randomUUID(), providerSlug: "bank", credentials: { encryptedData: new Uint8Array(65_536), credentialType: "oauth2", expiresAt } });
       assert.ok(connected.ok, JSON.stringify(connected));
       expected.push([Date.parse(expiresAt), connected.value]);
@@ -509,6 +509,40 @@ describe("the edge modules (connect-provider/service)", () => {
     lines.length = 0;
     assert.deepEqual(await runExpiringJob(/** @type {any} */ (unpaged), log), { ok: false, connectionIds: [] });
     assert.deepEqual(lines.map((line) => [line.msg, /^Database error occurred: /.test(line.error)]), [["expiring job failed", true]], JSON.stringify(lines));
+  });
+
+  test("the expiring job ends as failed when a store's page does not move past the one before, and lists an id met on two pages once", async () => {
+    const { runExpiringJob } = await import("connect-provider/service");
+    const store = (await import("connect-provider/stores/sqlite")).sqliteStore(new Database(":memory:"));
+    await store.migrate();
+    const { ConnectProviderHandler } = await import("connect-provider");
+    const connect = new ConnectProviderHandler(store.repository, store.eventBus);
+    const soon = new Date(Date.now() + 60_000).toISOString();
+    const ids = [];
+    for (let i = 0; i < 3; i += 1) {
+      ids.push((await connect.handle({ userId: randomUUID(), providerId: randomUUID(), providerSlug: "bank", credentials: { encryptedData: new Uint8Array(8), credentialType: "oauth2", expiresAt: soon } })).value);
+    }
+    ids.sort();
+    const lines = [];
+    const log = { request: () => {}, info: (fields) => lines.push(fields), error: (fields) => lines.push(fields) };
+    const all = await store.repository.findExpiringBefore(new Date(Date.now() + 3_600_000).toISOString());
+    // A store whose every page answers the same records and the same next.
+    const stuck = { ...store.repository, findExpiringPage: async () => ({ records: all, next: { expiresAt: soon, id: ids[2] } }) };
+    assert.deepEqual(await runExpiringJob(/** @type {any} */ (stuck), log, 30, 3), { ok: false, connectionIds: [] });
+    assert.deepEqual(lines, [{ msg: "expiring job failed", withinMinutes: 30, error: "the store's page did not move past the page before", listedBefore: 3 }]);
+    // A store whose second page answers again a record the first had (saved again meanwhile).
+    let calls = 0;
+    const repeating = {
+      ...store.repository,
+      findExpiringPage: async () => {
+        calls += 1;
+        return calls === 1 ? { records: all.slice(0, 2), next: { expiresAt: soon, id: ids[1] } } : { records: all.slice(1), next: null };
+      },
+    };
+    lines.length = 0;
+    const listed = await runExpiringJob(/** @type {any} */ (repeating), log, 30, 2);
+    assert.deepEqual([listed.ok, [...listed.connectionIds].sort()], [true, ids]);
+    assert.deepEqual(lines.map((line) => [line.msg, line.count]), [["expiring connections", 3]]);
   });
 
   test("the rate limit counts a user's writes in any sliding minute and says when the oldest leaves it", async () => {

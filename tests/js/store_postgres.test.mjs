@@ -160,6 +160,30 @@ test("postgresStore: the schema is the original's (names, types and lengths), an
 });
 
 /** An event as the handlers publish it, for `userId`, with `providerSlug`. */
+test("postgresStore: findExpiringPage pages rows the original wrote with microseconds as their millisecond: each once, by id within it, none repeated", async () => {
+  await onPool("microseconds", {}, async (pool) => {
+    const store = postgresStore(pool);
+    await store.migrate();
+    const T = "2026-12-01T12:00:00.000Z";
+    const records = [0, 1, 2].map(() => conformanceRecord({ credentials: { encryptedData: new Uint8Array(8), credentialType: "oauth2", expiresAt: "2026-12-01T11:00:00.123Z" } }));
+    for (const record of records) assert.equal(await store.repository.save(record), true);
+    // As a writer with microseconds (Python's datetime) leaves them: three instants within one millisecond.
+    for (const [i, record] of records.entries()) {
+      await pool.query("UPDATE provider_connections SET credentials_expires_at = $1 WHERE id = $2", [`2026-12-01 11:00:00.123${["900", "100", "500"][i]}+00`, record.id]);
+    }
+    const seen = [];
+    let after = null;
+    for (let round = 0; round < 5; round += 1) {
+      const page = await store.repository.findExpiringPage(T, { after, limit: 1 });
+      seen.push(...page.records.map((r) => r.id));
+      if (page.next === null) break;
+      assert.equal(page.next.expiresAt, "2026-12-01T11:00:00.123Z");
+      after = page.next;
+    }
+    assert.deepEqual(seen, records.map((r) => r.id).sort(), "each once, in id order");
+  });
+});
+
 const loggedEvent = (userId, providerSlug) => ({
   eventType: "ProviderConnectionAttempted",
   eventId: randomUUID(),
