@@ -68,8 +68,10 @@ const server = Deno.serve(
 );
 // The expiring connections, then the Idempotency-Keys past their retention.
 const job = everyInterval(
-  async () => {
-    await runExpiringJob(store.repository, log);
+  // A stop (SIGTERM) ends a run between its pages, so KV closes soon after.
+  async (signal) => {
+    await runExpiringJob(store.repository, log, undefined, { signal });
+    if (signal.aborted) return;
     await runKeyExpiry(store.idempotency, config.idempotencyRetentionMs, log);
     try {
       const again = (await store.queue?.redeliver({ olderThanMs: redeliverMs })) ?? 0;

@@ -74,8 +74,10 @@ const app = relay
 const server = createFetchServer(app, { onError: (error) => log.error({ msg: "adapter failed", error: messageOf(error) }) });
 // The expiring connections, then the Idempotency-Keys past their retention.
 const job = everyInterval(
-  async () => {
-    await runExpiringJob(store.repository, log);
+  // A stop (SIGTERM) ends a run between its pages, so the store closes soon after.
+  async (signal) => {
+    await runExpiringJob(store.repository, log, undefined, { signal });
+    if (signal.aborted) return;
     await runKeyExpiry(store.idempotency, config.idempotencyRetentionMs, log);
   },
   jobIntervalMs,

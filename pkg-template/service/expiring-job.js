@@ -20,9 +20,10 @@ export const EXPIRING_PAGE_SIZE = 200;
 /**
  * @param {import("connect-provider/stores/sqlite").StoreRepository} repository the whole store's, not a caller's
  * @param {import("./request-log.js").Log} log
+ * @param {{ pageSize?: number, signal?: AbortSignal }} [options] `signal`: a stop, heeded between pages
  * @returns {Promise<{ ok: boolean, connectionIds: string[] }>}
  */
-export async function runExpiringJob(repository, log, withinMinutes = WITHIN_MINUTES, pageSize = EXPIRING_PAGE_SIZE) {
+export async function runExpiringJob(repository, log, withinMinutes = WITHIN_MINUTES, { pageSize = EXPIRING_PAGE_SIZE, signal } = {}) {
   // A Set: a record refreshed to a later expiry while the job runs may be met on two pages.
   /** @type {Set<string>} */
   const connectionIds = new Set();
@@ -32,7 +33,14 @@ export async function runExpiringJob(repository, log, withinMinutes = WITHIN_MIN
     log.error({ msg: "expiring job failed", withinMinutes, error, ...(connectionIds.size > 0 ? { listedBefore: connectionIds.size } : {}) });
     return { ok: false, connectionIds: [] };
   };
+  /** The first page's bound, kept for the rest: the run lists what expired within the window as it began. */
+  /** @type {string | null} */
+  let bound = null;
   for (;;) {
+    if (signal?.aborted) {
+      log.info({ msg: "expiring job stopped", withinMinutes, listedBefore: connectionIds.size });
+      return { ok: false, connectionIds: [] };
+    }
     /** @type {{ expiresAt: string, id: string } | null} */
     let next = null;
     const findPage = repository.findExpiringPage?.bind(repository);
@@ -40,7 +48,8 @@ export async function runExpiringJob(repository, log, withinMinutes = WITHIN_MIN
     const source = findPage === undefined
       ? repository
       : overriding(repository, "findExpiringBefore", async (/** @type {string} */ before) => {
-        const page = await findPage(before, { after, limit: pageSize });
+        bound ??= before;
+        const page = await findPage(bound, { after, limit: pageSize });
         next = page.next;
         return page.records;
       });
@@ -67,21 +76,24 @@ function isPast(next, before) {
 
 /**
  * Runs `job` every `intervalMs`, never two at once. `unref` keeps the timer from holding the
- * process open (Node's timer.unref, Deno.unrefTimer); `stop` waits for a run in flight.
- * @param {() => Promise<unknown>} job
+ * process open (Node's timer.unref, Deno.unrefTimer); `stop` aborts the signal each run is given
+ * and waits for a run in flight.
+ * @param {(signal: AbortSignal) => Promise<unknown>} job
  * @param {number} intervalMs
  * @param {(timer: any) => void} [unref]
  */
 export function everyInterval(job, intervalMs, unref = () => {}) {
   /** @type {Promise<unknown> | undefined} */
   let running;
+  const stopping = new AbortController();
   const timer = setInterval(() => {
-    running ??= job().catch(() => {}).finally(() => (running = undefined));
+    running ??= job(stopping.signal).catch(() => {}).finally(() => (running = undefined));
   }, intervalMs);
   unref(timer);
   return {
     async stop() {
       clearInterval(timer);
+      stopping.abort();
       await running;
     },
   };

@@ -101,15 +101,17 @@ export declare function createSyncKey(credentialKeys: Uint8Array[]): SyncKey;
 
 /**
  * The active connections whose credentials expire within `withinMinutes` (30), or already have, as one
- * log line; read `pageSize` (200) at a time from a repository with `findExpiringPage`, else at once.
+ * log line; read `pageSize` (200) at a time from a repository with `findExpiringPage`, else at once. An
+ * aborted `signal` ends the run before its next page (not ok, logged as stopped).
  */
 export declare function runExpiringJob(
   repository: StoreRepository,
   log: Log,
   withinMinutes?: number,
-  pageSize?: number,
+  options?: { pageSize?: number; signal?: AbortSignal },
 ): Promise<{ ok: boolean; connectionIds: string[] }>;
-export declare function everyInterval(job: () => Promise<unknown>, intervalMs: number, unref?: (timer: unknown) => void): { stop(): Promise<void> };
+/** Runs `job` every `intervalMs`, never two at once; `stop()` aborts the signal each run is given and waits for the run in flight. */
+export declare function everyInterval(job: (signal: AbortSignal) => Promise<unknown>, intervalMs: number, unref?: (timer: unknown) => void): { stop(): Promise<void> };
 
 export declare const DEFAULT_RETENTION_HOURS: number;
 export declare function runKeyExpiry(keys: IdempotencyStore, retentionMs: number, log: Log): Promise<number>;

@@ -238,7 +238,8 @@ export function checkedExpiringPage(store, instant, page) {
   if (typeof expiresAt !== "string" || Number.isNaN(Date.parse(expiresAt)) || typeof id !== "string" || !UUID.test(id)) {
     throw new TypeError(`${what}: after must be null or the { expiresAt, id } the page before answered as next`);
   }
-  return { after: { expiresAt: new Date(Date.parse(expiresAt)).toISOString(), id: id.toLowerCase() }, limit: /** @type {number} */ (limit) };
+  // The id as the store answered it: a text column orders ids by their bytes, case and all.
+  return { after: { expiresAt: new Date(Date.parse(expiresAt)).toISOString(), id }, limit: /** @type {number} */ (limit) };
 }
 
 /**
@@ -249,6 +250,6 @@ export function checkedExpiringPage(store, instant, page) {
  */
 export function expiringPage(rows, limit, read) {
   const last = rows[rows.length - 1];
-  const next = rows.length < limit ? null : { expiresAt: new Date(last.credentials_expires_at).toISOString(), id: String(last.id).toLowerCase() };
+  const next = rows.length < limit ? null : { expiresAt: new Date(last.credentials_expires_at).toISOString(), id: String(last.id) };
   return { records: rows.map(read), next };
 }

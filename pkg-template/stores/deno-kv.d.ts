@@ -1,7 +1,7 @@
 import type { ProviderEvent } from "../index.js";
 import type { IdempotentConnectionStore } from "./index.js";
 export type {
-  CommitOptions, ConnectionStore, EventQuery, IdempotencyClaim, IdempotencyStore, IdempotentConnectionStore, KeptResponse, SyncClients, SyncRefusal, StoreEventBus, StoreRepository,
+  CommitOptions, ConnectionStore, EventQuery, ExpiringCursor, IdempotencyClaim, IdempotencyStore, IdempotentConnectionStore, KeptResponse, SyncClients, SyncRefusal, StoreEventBus, StoreRepository,
 } from "./index.js";
 
 /** What the store uses of a `Deno.Kv` (from `await Deno.openKv()`). */

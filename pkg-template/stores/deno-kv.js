@@ -92,6 +92,8 @@ export function denoKvStore(kv, options = {}) {
     if (bound === null) throw new TypeError(`deno-kv store: ${what}: instant must be an ISO instant string`);
     /** @type {{ userId: string, id: string, at: number }[]} */
     const expiring = [];
+    // A cursor past the bound (a clock set back between pages) starts past the end: nothing more.
+    if (after !== null && Date.parse(after.expiresAt) > bound) return { records: [], keys: 0, last: null };
     // The end is exclusive and instants are whole milliseconds: bound + 1 ends the range at the bound.
     // A page starts just past the last key read: a key sorts before every key it begins.
     const range = after === null

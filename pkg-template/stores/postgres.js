@@ -8,7 +8,7 @@
 // would run inside that transaction (and be rolled back with it): on a Client, every call of the
 // store waits its turn in a queue kept per Client.
 import { POSTGRES_MIGRATIONS } from "./schema.js";
-import { checkedExpiringPage, checkedRecord, expiringPage, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
+import { canonicalInstant, checkedExpiringPage, checkedRecord, expiringPage, ownedRow, ownerOf, recordOfRow } from "./connection-record.js";
 import { commitEventColumns, eventColumns, eventQuery, unknownAfter } from "./event-query.js";
 import { appendValues, conditionalWrite, connectionStatements, eventStatements } from "./sql-statements.js";
 import { checkedCompletion, claimLost } from "./idempotency-input.js";
@@ -23,7 +23,7 @@ import { checkedMutation, mutationLost } from "./sync-input.js";
 const CONNECTIONS = connectionStatements((n) => `$${n}`, {
   instant: (p) => `${p}::timestamptz`,
   text: (c) => `${c}::text`,
-  milliseconds: (c) => `date_trunc('milliseconds', ${c})`,
+  milliseconds: (c) => `date_trunc('milliseconds', ${c} AT TIME ZONE 'UTC')`,
 });
 const EVENTS = eventStatements((n) => `$${n}`, "position");
 const IDEMPOTENCY = idempotencyStatements("$n");
@@ -127,10 +127,12 @@ export function postgresStore(db) {
       },
       findByUserId: (userId) => records(CONNECTIONS.findByUserId, userId),
       findActiveByUser: (userId) => records(CONNECTIONS.findActiveByUser, userId),
-      findExpiringBefore: (before) => records(CONNECTIONS.findExpiringBefore, before),
+      // The bound as the other stores read it (a date alone is UTC midnight, not the session's zone's).
+      findExpiringBefore: (before) => records(CONNECTIONS.findExpiringBefore, canonicalInstant(before)),
       async findExpiringPage(before, page) {
         const { after, limit } = checkedExpiringPage("postgres", before, page);
-        const values = after === null ? [before, limit] : [before, after.expiresAt, after.id, limit];
+        const bound = canonicalInstant(before);
+        const values = after === null ? [bound, limit] : [bound, after.expiresAt, after.id, limit];
         const { rows } = await send(after === null ? CONNECTIONS.findExpiringPage : CONNECTIONS.findExpiringPageAfter, values);
         return expiringPage(rows, limit, (row) => recordOfRow(row, instant));
       },

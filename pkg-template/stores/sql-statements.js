@@ -14,12 +14,17 @@ export const CONFLICT_MARKER = "connect_provider_version_conflict";
 /**
  * @param {(n: number) => string} param
  * @param {{ instant?: (p: string) => string, text?: (c: string) => string, milliseconds?: (c: string) => string }} [cast]
- *   `milliseconds`: an instant column as JS reads it back (PostgreSQL keeps microseconds, a Date holds milliseconds)
+ *   `milliseconds`: an instant as JS reads it back (PostgreSQL keeps microseconds, a Date holds milliseconds),
+ *   in the form of its index (0008_expiring_pages.sql)
  */
 export function connectionStatements(param, cast = {}) {
   const instant = cast.instant ?? ((p) => p);
   const text = cast.text ?? ((c) => c);
-  const expiry = (cast.milliseconds ?? ((c) => c))("credentials_expires_at");
+  const milliseconds = cast.milliseconds ?? ((c) => c);
+  const expiry = milliseconds("credentials_expires_at");
+  // Where the expiry is read to the millisecond (PostgreSQL), the bound on that too, which lets its
+  // index stop a page at the bound (the first placeholder again: only SQLite's repeat cannot).
+  const pageEnd = cast.milliseconds ? ` AND ${expiry} <= ${milliseconds(instant(param(1)))}` : "";
   // Another user's row answers whether it is the user's, and no sealed credentials: PostgreSQL does
   // not fetch a TOASTed value the CASE leaves unread, and no store sends the bytes to JS for it.
   const ownedBy = (/** @type {number} */ n) => `lower(${text("user_id")}) = lower(${param(n)})`;
@@ -48,9 +53,9 @@ export function connectionStatements(param, cast = {}) {
     findExpiringBefore: `${expiring} ORDER BY credentials_expires_at, id`,
     // The periodic job's pages, by the expiry as JS reads it back, then id: the first, then each
     // after the last one read.
-    findExpiringPage: `${expiring} ORDER BY ${expiry}, id LIMIT ${param(2)}`,
+    findExpiringPage: `${expiring}${pageEnd} ORDER BY ${expiry}, id LIMIT ${param(2)}`,
     findExpiringPageAfter:
-      `${expiring} AND (${expiry}, id) > (${instant(param(2))}, ${param(3)}) ORDER BY ${expiry}, id LIMIT ${param(4)}`,
+      `${expiring}${pageEnd} AND (${expiry}, id) > (${milliseconds(instant(param(2)))}, ${param(3)}) ORDER BY ${expiry}, id LIMIT ${param(4)}`,
   };
 }
 

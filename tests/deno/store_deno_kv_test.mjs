@@ -379,3 +379,15 @@ Deno.test("denoKvStore with its queue: a commit of more events than one atomic o
     if ((await store.events({ userId: justUnder.userId, limit: 1000 })).length !== 190) throw new Error("not every event logged");
   });
 });
+
+Deno.test("denoKvStore has findOwned and findExpiringPage, whose conformance cases run only where a store has them", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const store = denoKvStore(kv);
+    if (typeof store.repository.findOwned !== "function" || typeof store.repository.findExpiringPage !== "function") {
+      throw new Error("denoKvStore lacks findOwned or findExpiringPage");
+    }
+  } finally {
+    kv.close();
+  }
+});

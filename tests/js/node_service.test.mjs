@@ -487,7 +487,7 @@ describe("the edge modules (connect-provider/service)", () => {
     const userId = randomUUID();
     /** @type {[number, string][]} */
     const expected = [];
-    const base = Date.now() - 60_000;
+    const base = Date.now();
     for (let i = 0; i < 300; i += 1) {
       // Three at each instant (ordered by id), two thirds already past, the rest within the 30 minutes.
       const expiresAt = new Date(base + Math.floor(i / 3) * 1000 - 66_000).toISOString();
@@ -502,7 +502,7 @@ describe("the edge modules (connect-provider/service)", () => {
     const log = { request: () => {}, info: (fields) => lines.push(fields), error: (fields) => lines.push(fields) };
     assert.deepEqual(await runExpiringJob(store.repository, log), { ok: true, connectionIds: order });
     assert.deepEqual(lines, [{ msg: "expiring connections", withinMinutes: 30, count: 300, connectionIds: order }]);
-    assert.deepEqual((await runExpiringJob(store.repository, log, 30, 7)).connectionIds, order, "pages of seven: the same list");
+    assert.deepEqual((await runExpiringJob(store.repository, log, 30, { pageSize: 7 })).connectionIds, order, "pages of seven: the same list");
     // The same store without findExpiringPage: one read, refused whole by the find's limit.
     const { findExpiringPage, ...unpaged } = store.repository;
     assert.equal(typeof findExpiringPage, "function");
@@ -528,7 +528,7 @@ describe("the edge modules (connect-provider/service)", () => {
     const all = await store.repository.findExpiringBefore(new Date(Date.now() + 3_600_000).toISOString());
     // A store whose every page answers the same records and the same next.
     const stuck = { ...store.repository, findExpiringPage: async () => ({ records: all, next: { expiresAt: soon, id: ids[2] } }) };
-    assert.deepEqual(await runExpiringJob(/** @type {any} */ (stuck), log, 30, 3), { ok: false, connectionIds: [] });
+    assert.deepEqual(await runExpiringJob(/** @type {any} */ (stuck), log, 30, { pageSize: 3 }), { ok: false, connectionIds: [] });
     assert.deepEqual(lines, [{ msg: "expiring job failed", withinMinutes: 30, error: "the store's page did not move past the page before", listedBefore: 3 }]);
     // A store whose second page answers again a record the first had (saved again meanwhile).
     let calls = 0;
@@ -540,9 +540,41 @@ describe("the edge modules (connect-provider/service)", () => {
       },
     };
     lines.length = 0;
-    const listed = await runExpiringJob(/** @type {any} */ (repeating), log, 30, 2);
+    const listed = await runExpiringJob(/** @type {any} */ (repeating), log, 30, { pageSize: 2 });
     assert.deepEqual([listed.ok, [...listed.connectionIds].sort()], [true, ids]);
     assert.deepEqual(lines.map((line) => [line.msg, line.count]), [["expiring connections", 3]]);
+  });
+
+  test("the expiring job asks every page for the bound of its first, and a stop ends it before its next page", async () => {
+    const { runExpiringJob, everyInterval } = await import("connect-provider/service");
+    const bounds = [];
+    const stopping = new AbortController();
+    const at = (i) => ({ expiresAt: new Date(Date.parse("2026-12-01T12:00:00.000Z") + i).toISOString(), id: randomUUID() });
+    const paged = {
+      findById: async () => null, findByUserId: async () => [], findActiveByUser: async () => [], findExpiringBefore: async () => [], save: async () => true,
+      findExpiringPage: async (before) => {
+        bounds.push(before);
+        if (bounds.length === 3) stopping.abort();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { records: [], next: at(bounds.length) };
+      },
+    };
+    const lines = [];
+    const log = { request: () => {}, info: (fields) => lines.push(fields), error: (fields) => lines.push(fields) };
+    assert.deepEqual(await runExpiringJob(/** @type {any} */ (paged), log, 30, { signal: stopping.signal }), { ok: false, connectionIds: [] });
+    assert.equal(bounds.length, 3, "no page after the stop");
+    assert.deepEqual(new Set(bounds).size, 1, "one bound for every page");
+    assert.deepEqual(lines, [{ msg: "expiring job stopped", withinMinutes: 30, listedBefore: 0 }]);
+    // everyInterval hands each run the signal its stop() aborts, and waits for the run.
+    let seen;
+    const job = everyInterval(async (signal) => {
+      seen = signal;
+      await new Promise((resolve) => signal.addEventListener("abort", resolve));
+    }, 10);
+    while (seen === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(seen.aborted, false);
+    await job.stop();
+    assert.equal(seen.aborted, true);
   });
 
   test("the rate limit counts a user's writes in any sliding minute and says when the oldest leaves it", async () => {

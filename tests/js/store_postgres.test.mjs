@@ -120,7 +120,7 @@ test("postgresStore: migrate() leaves the original service's table and its rows 
     assert.deepEqual(await columns(), [...before, { column_name: "version", data_type: "bigint", character_maximum_length: null }].sort((a, b) => a.column_name.localeCompare(b.column_name)));
     assert.equal((await store.repository.findById("0190f5b2-3c4d-7e8f-9a0b-000000000001"))?.version, 1, "a row of the original reads as version 1");
     const indexes = (await pool.query("SELECT indexname FROM pg_indexes WHERE tablename = 'provider_connections' ORDER BY indexname")).rows.map((r) => r.indexname);
-    assert.deepEqual(indexes, ["idx_provider_connections_active", "idx_provider_connections_expiring", "idx_provider_connections_user_provider", "provider_connections_pkey"]);
+    assert.deepEqual(indexes, ["idx_provider_connections_active", "idx_provider_connections_expiring", "idx_provider_connections_expiring_pages", "idx_provider_connections_user_provider", "provider_connections_pkey"]);
     const view = await new api.GetProviderConnectionHandler(store.repository).handle({
       userId: "0190f5b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b", connectionId: "0190f5b2-3c4d-7e8f-9a0b-000000000001",
     });
@@ -159,7 +159,6 @@ test("postgresStore: the schema is the original's (names, types and lengths), an
   });
 });
 
-/** An event as the handlers publish it, for `userId`, with `providerSlug`. */
 test("postgresStore: findExpiringPage pages rows the original wrote with microseconds as their millisecond: each once, by id within it, none repeated", async () => {
   await onPool("microseconds", {}, async (pool) => {
     const store = postgresStore(pool);
@@ -181,9 +180,28 @@ test("postgresStore: findExpiringPage pages rows the original wrote with microse
       after = page.next;
     }
     assert.deepEqual(seen, records.map((r) => r.id).sort(), "each once, in id order");
+    // A page is read along the index of migration 0008, in its order: no scan of every expiring row, no sort.
+    const { connectionStatements } = await import("../../node_modules/connect-provider/stores/sql-statements.js");
+    const statements = connectionStatements((n) => `$${n}`, {
+      instant: (p) => `${p}::timestamptz`,
+      text: (c) => `${c}::text`,
+      milliseconds: (c) => `date_trunc('milliseconds', ${c} AT TIME ZONE 'UTC')`,
+    });
+    const client = await pool.connect();
+    try {
+      await client.query("SET enable_seqscan = off");
+      await client.query("SET enable_bitmapscan = off");
+      const [{ "QUERY PLAN": plan }] = (await client.query(`EXPLAIN (FORMAT JSON) ${statements.findExpiringPageAfter}`, [T, "2026-12-01T11:00:00.123Z", records[0].id, 200])).rows;
+      const text = JSON.stringify(plan);
+      assert.match(text, /"Index Name":"idx_provider_connections_expiring_pages"/, text);
+      assert.doesNotMatch(text, /"Node Type":"Sort"/, text);
+    } finally {
+      client.release();
+    }
   });
 });
 
+/** An event as the handlers publish it, for `userId`, with `providerSlug`. */
 const loggedEvent = (userId, providerSlug) => ({
   eventType: "ProviderConnectionAttempted",
   eventId: randomUUID(),

@@ -204,3 +204,16 @@ test("sqliteStore: a connection left inside a transaction it could not roll back
     assert.equal(await reopened.repository.findById(second.id), null);
   });
 });
+
+test("the shipped SQL stores have findOwned and findExpiringPage, whose conformance cases run only where a store has them", async () => {
+  const { d1Store } = await import("connect-provider/stores/d1");
+  const { postgresStore } = await import("connect-provider/stores/postgres");
+  const stores = {
+    sqlite: sqliteStore(new (createRequire(import.meta.url)("better-sqlite3"))(":memory:")),
+    d1: d1Store(/** @type {any} */ ({ prepare() {}, batch() {} })),
+    postgres: postgresStore(/** @type {any} */ ({ query() {} })),
+  };
+  for (const [name, store] of Object.entries(stores)) {
+    assert.deepEqual([typeof store.repository.findOwned, typeof store.repository.findExpiringPage], ["function", "function"], name);
+  }
+});
