@@ -96,6 +96,7 @@ test("npm pack lists only the files a user needs", () => {
     "stores/sql/postgres/0005_sync_clients.sql",
     "stores/sql/postgres/0006_event_commit_order.sql",
     "stores/sql/postgres/0007_sync_refusals.sql",
+    "stores/sql/postgres/0008_expiring_pages.sql",
     "stores/sql/sqlite/0001_provider_connections.sql",
     "stores/sql/sqlite/0002_connection_version.sql",
     "stores/sql/sqlite/0003_idempotency_keys.sql",
