@@ -15,10 +15,14 @@ export async function openStore(env, onError, { create = true } = {}) {
   if (env.DATABASE_URL) {
     const { default: pg } = await import("pg");
     const { postgresStore } = await import("connect-provider/stores/postgres");
-    // A statement that hangs holds a pooled connection; bound it. The wait for a connection is kept
-    // well under the handlers' 5 s deadline, so a commit the handler gave up on while it waited for
-    // one (and answered as failed) does not start after it.
-    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 2_000, statement_timeout: 10_000 });
+    // A statement that hangs holds a pooled connection; bound it: PostgreSQL cancels it at 10 s, and
+    // on a connection that went silent (the server's host gone, a half-open TCP connection, which no
+    // answer from the server would end) the client gives each statement up at 12 s (a transaction's
+    // ROLLBACK after it waits its own 12 s), so a call (and a relay's stop() that waits for its
+    // drain) always ends, and the connection is thrown away. The wait for a connection is kept well under the
+    // handlers' 5 s deadline, so a commit the handler gave up on while it waited for one (and
+    // answered as failed) does not start after it.
+    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 2_000, statement_timeout: 10_000, query_timeout: 12_000 });
     pool.on("error", onError);
     const store = postgresStore(pool);
     try {

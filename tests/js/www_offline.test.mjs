@@ -329,8 +329,8 @@ for (const deployment of DEPLOYMENTS) {
       const intruder = bearerCalls(service.url, await tokens.valid(randomUUID()));
       const pulled = await intruder("GET", `/sync/pull?clientId=${encodeURIComponent(clientId)}`);
       assert.deepEqual(pulled.json, { connections: [], events: [], lastMutationId: 0, cursor: null, more: false });
-      const pushed = await intruder("POST", "/sync/push", { clientId, mutations: [{ id: 1_000_000, name: "disconnect", args: { connectionId } }] });
-      assert.deepEqual(pushed.json.results, [{ id: 1_000_000, ok: false, code: "CONNECTION_NOT_FOUND", error: "Connection not found" }]);
+      const pushed = await intruder("POST", "/sync/push", { clientId, mutations: [{ id: Number.MAX_SAFE_INTEGER, name: "disconnect", args: { connectionId } }] });
+      assert.deepEqual(pushed.json.results, [{ id: Number.MAX_SAFE_INTEGER, ok: false, code: "CONNECTION_NOT_FOUND", error: "Connection not found" }]);
       assert.equal((await intruder("GET", `/sync/pull?clientId=x&cursor=${mine.events.at(-1).eventId}`)).status, 400);
 
       assert.deepEqual(await serviceState(call), mine, "nothing of this user's changed");
@@ -678,6 +678,119 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.deepEqual(await connections(page), [["vanguard", "Pushed", "active"]]);
     assert.deepEqual(await timeline(page), asTimeline(pushed.events));
     assert.deepEqual(await pendingShown(page), { connections: [], events: [] });
+  });
+
+  /**
+   * A profile with one connect synced, backed up, then one more synced; the profile's database then
+   * put back as the backup held it (its queue's key generator set again by the keys copied), from a
+   * page of the app's origin that does not open it. Answers the user's calls and the client id.
+   */
+  async function restoredFromBackup(context) {
+    const call = await signIn(randomUUID());
+    const page = await openApp(context, app.url);
+    await page.waitForSelector("body[data-offline-ready=true]");
+    await synced(page);
+    await connect(page, { provider: "schwab", alias: "Before the backup" });
+    await synced(page);
+    await copyIndexedDb(page, "connect-provider", "backup");
+    await connect(page, { provider: "fidelity", alias: "After the backup" });
+    await synced(page);
+    const clientId = await clientIdOf(page);
+    await page.close();
+    const restorer = await context.newPage();
+    await restorer.goto(new URL("sw.js", app.url).href);
+    await copyIndexedDb(restorer, "backup", "connect-provider");
+    await restorer.close();
+    return { call, clientId };
+  }
+  const BACKED_UP = [["fidelity", "After the backup", "active"], ["schwab", "Before the backup", "active"]];
+  const onService = async (call) => (await serviceState(call)).connections.map((c) => [c.providerSlug, c.alias, c.status]).sort();
+
+  test("a profile restored from a backup pushes the commands made after the restore: its mutation numbers follow the clock past those the service took since the backup, and go up by one where the clock stands still", { timeout: 180_000 }, async (t) => {
+    const context = await launchChromium();
+    t.after(() => context.close());
+    const { call, clientId } = await restoredFromBackup(context);
+
+    await context.setOffline(true);
+    const restored = await openApp(context, app.url);
+    assert.deepEqual(await connections(restored), [["schwab", "Before the backup", "active"]], "the backup's state");
+    const frozenAt = await restored.evaluate(() => {
+      const now = Date.now();
+      Date.now = () => now;
+      return now;
+    });
+    await connect(restored, { provider: "vanguard", alias: "After the restore" });
+    await connect(restored, { provider: "robinhood", alias: "In the same millisecond" });
+    const queued = await inAppDatabase(restored, `(db) => new Promise((resolve) => {
+      const keys = db.transaction("pending").objectStore("pending").getAllKeys();
+      keys.onsuccess = () => resolve(keys.result);
+    })`);
+    assert.deepEqual(queued, [frozenAt, frozenAt + 1]);
+    await context.setOffline(false);
+    await synced(restored);
+    await syncNow(restored);
+    const expected = [...BACKED_UP, ["robinhood", "In the same millisecond", "active"], ["vanguard", "After the restore", "active"]].sort();
+    assert.deepEqual(await onService(call), expected, "the commands made after the restore went in");
+    assert.deepEqual([...(await connections(restored))].sort(), expected);
+    assert.deepEqual(await pendingShown(restored), { connections: [], events: [] });
+    assert.equal(await clientIdOf(restored), clientId, "under the profile's client id");
+    assert.equal(await restored.textContent("#sync-notice"), "");
+    assert.deepEqual(restored.errors, []);
+  });
+
+  test("a profile restored from a backup onto a machine whose clock is an hour behind pushes its commands once it has pulled: the numbers given out go on past the pull's", { timeout: 180_000 }, async (t) => {
+    const context = await launchChromium();
+    t.after(() => context.close());
+    const { call } = await restoredFromBackup(context);
+
+    await context.addInitScript(() => {
+      const clock = Date.now;
+      Date.now = () => clock() - 3_600_000;
+    });
+    const restored = await openApp(context, app.url);
+    await synced(restored);
+    await syncNow(restored);
+    await connect(restored, { provider: "vanguard", alias: "After the restore" });
+    await synced(restored);
+    await syncNow(restored);
+    const expected = [...BACKED_UP, ["vanguard", "After the restore", "active"]];
+    assert.deepEqual(await onService(call), expected);
+    assert.deepEqual([...(await connections(restored))].sort(), expected);
+    assert.equal(await restored.textContent("#sync-notice"), "");
+    assert.deepEqual(restored.errors, []);
+  });
+
+  test("a queue the app's earlier version numbered by its key generator is pushed with the commands numbered by the clock after it", { timeout: 180_000 }, async (t) => {
+    const call = await signIn(randomUUID());
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    await synced(page);
+    await context.setOffline(true);
+    await connect(page, { provider: "schwab", alias: "Numbered 1" });
+    // As the earlier version left it: the entry under the key generator's first number, no clock kept.
+    await inAppDatabase(page, `async (db) => {
+      const transaction = db.transaction(["pending", "sync"], "readwrite");
+      const pending = transaction.objectStore("pending");
+      const all = pending.getAll();
+      all.onsuccess = () => {
+        pending.clear();
+        for (const entry of all.result) pending.put({ ...entry, id: 1 });
+        transaction.objectStore("sync").delete("mutationClock");
+      };
+      await new Promise((resolve, reject) => {
+        transaction.oncomplete = resolve;
+        transaction.onerror = () => reject(transaction.error);
+      });
+    }`);
+    await connect(page, { provider: "fidelity", alias: "Numbered by the clock" });
+    await context.setOffline(false);
+    await synced(page);
+    await syncNow(page);
+    const expected = [["fidelity", "Numbered by the clock", "active"], ["schwab", "Numbered 1", "active"]];
+    assert.deepEqual(await onService(call), expected);
+    assert.deepEqual([...(await connections(page))].sort(), expected);
+    assert.deepEqual(await pendingShown(page), { connections: [], events: [] });
+    assert.equal(await page.textContent("#sync-notice"), "");
   });
 
   test("a pull cut short after a page keeps that page: a reload shows its state, and the next pull goes on from its cursor", { timeout: 180_000 }, async (t) => {
@@ -1093,6 +1206,57 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.equal((await syncState(page)).status, "Offline: 1 change waiting to sync.", "offline says so");
   });
 });
+
+/** The page's client id, as its `sync` store keeps it. */
+const clientIdOf = (page) =>
+  inAppDatabase(page, `(db) => new Promise((resolve) => {
+    const get = db.transaction("sync").objectStore("sync").get("clientId");
+    get.onsuccess = () => resolve(get.result);
+  })`);
+
+/**
+ * Makes the IndexedDB database `to` (deleted first) a copy of `from` in the page: its version, its
+ * stores with their keys and indexes, and every record (values the page cannot hand out, such as
+ * its CryptoKeys, copied within the page). A store's key generator is set by the keys copied (past
+ * the largest), which for an emptied queue is less than the source's.
+ */
+const copyIndexedDb = (page, from, to) =>
+  page.evaluate(async ([from, to]) => {
+    const settle = (request) => new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const source = await settle(indexedDB.open(from));
+    const stores = [];
+    const reading = source.transaction([...source.objectStoreNames]); // one transaction: a copy at one instant
+    for (const name of source.objectStoreNames) {
+      const store = reading.objectStore(name);
+      const indexes = [...store.indexNames].map((index) => store.index(index)).map(({ name, keyPath, unique, multiEntry }) => ({ name, keyPath, unique, multiEntry }));
+      const [keys, values] = await Promise.all([settle(store.getAllKeys()), settle(store.getAll())]);
+      stores.push({ name, keyPath: store.keyPath, autoIncrement: store.autoIncrement, indexes, keys, values });
+    }
+    const version = source.version;
+    source.close();
+    await settle(indexedDB.deleteDatabase(to));
+    const opening = indexedDB.open(to, version);
+    opening.onupgradeneeded = () => {
+      for (const { name, keyPath, autoIncrement, indexes } of stores) {
+        const made = opening.result.createObjectStore(name, { keyPath, autoIncrement });
+        for (const index of indexes) made.createIndex(index.name, index.keyPath, { unique: index.unique, multiEntry: index.multiEntry });
+      }
+    };
+    const target = await settle(opening);
+    const transaction = target.transaction([...target.objectStoreNames], "readwrite");
+    for (const { name, keyPath, keys, values } of stores) {
+      const store = transaction.objectStore(name);
+      values.forEach((value, i) => (keyPath === null ? store.put(value, keys[i]) : store.put(value)));
+    }
+    await new Promise((resolve, reject) => {
+      transaction.oncomplete = resolve;
+      transaction.onerror = () => reject(transaction.error);
+    });
+    target.close();
+  }, [from, to]);
 
 /**
  * Rewrites the page's pending queue: `change` (run in the page, so it closes over nothing) gets its

@@ -1,15 +1,17 @@
 // @ts-check
 // The app's own corner of the `connect-provider` database, beside the `connections` and `events` of
 // the package's IndexedDB store (see main.js): `keys` holds the sealing key (crypto/secret-sealer.js),
-// `pending` the commands waiting to be pushed (sync/pending-queue.js) and `sync` what the service
-// last answered (sync/server-snapshot.js). Each side adds what it lacks one version up and leaves
-// the other's stores alone, so a database of the app's earlier versions is used in place.
+// `pending` the commands waiting to be pushed (sync/pending-queue.js), and `sync` what the service
+// last answered with the profile's client id (sync/server-snapshot.js) and the last mutation number
+// given out (sync/pending-queue.js). Each side adds what it lacks one version up and leaves the
+// other's stores alone, so a database of the app's earlier versions is used in place.
 
 export const DATABASE_NAME = "connect-provider";
 /** The app's object stores and how each is keyed. @type {Record<string, IDBObjectStoreParameters>} */
 const APP_STORES = {
   keys: {},
-  // The key generator only grows, even past deleted entries: the client's mutation numbers.
+  // Keyed by the mutation number, which sync/pending-queue.js gives (the key generator gave it in
+  // the app's earlier versions, and stays for their databases).
   pending: { keyPath: "id", autoIncrement: true },
   sync: {},
 };

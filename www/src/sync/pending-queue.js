@@ -1,7 +1,12 @@
 // @ts-check
 // The commands made in this browser that the service has not answered yet, oldest first, in the
-// app's `pending` store: they survive a reload and a closed tab. Each entry's `id` (the store's key
-// generator, which only grows) is the mutation number the push sends. A secret waits here only
+// app's `pending` store: they survive a reload and a closed tab. Each entry's `id` is the mutation
+// number the push sends: the clock's milliseconds, or one past the last number given out when the
+// clock has not moved past it (`mutationClock` in the `sync` store, which each pull's trim moves up
+// to the service's last number too). Numbers that follow the clock go on past any the service took
+// from this profile, even once the profile is restored from a backup that still holds older numbers
+// (a restored key generator would give those out again, and the service would answer them
+// `applied: "before"`, unrun). A secret waits here only
 // sealed to the service's key (crypto/service-sealer.js) or, before the page has read that key, as
 // the page's own AES-GCM ciphertext (crypto/secret-sealer.js), never in plaintext.
 //
@@ -12,6 +17,9 @@
 import { committed, openAppDatabase, settle } from "../storage/database.js";
 
 const PENDING = "pending";
+const SYNC = "sync";
+/** The last mutation number given out, under the `sync` store. */
+const MUTATION_CLOCK = "mutationClock";
 
 /**
  * @typedef {{ sealed: Uint8Array, credentialType: string, expiresAt: string | null, sealedTo?: "service" }} PendingCredentials
@@ -35,19 +43,17 @@ async function withDatabase(body) {
 export function pendingQueue(userId) {
   const isMine = (/** @type {PendingMutation} */ entry) => entry.userId === userId;
 
-  /** Deletes this user's entries among those with keys in `range`. @param {IDBKeyRange} range */
-  const removeIn = (range) =>
-    withDatabase(async (db) => {
-      const transaction = db.transaction(PENDING, "readwrite");
-      const cursors = transaction.objectStore(PENDING).openCursor(range);
-      cursors.onsuccess = () => {
-        const cursor = cursors.result;
-        if (!cursor) return;
-        if (isMine(cursor.value)) cursor.delete();
-        cursor.continue();
-      };
-      await committed(transaction);
-    });
+  /** Deletes this user's entries among those with keys in `range`, in `transaction` (which it sees committed). @param {IDBKeyRange} range @param {IDBTransaction} transaction */
+  const removeIn = async (range, transaction) => {
+    const cursors = transaction.objectStore(PENDING).openCursor(range);
+    cursors.onsuccess = () => {
+      const cursor = cursors.result;
+      if (!cursor) return;
+      if (isMine(cursor.value)) cursor.delete();
+      cursor.continue();
+    };
+    await committed(transaction);
+  };
 
   return {
     /**
@@ -57,10 +63,17 @@ export function pendingQueue(userId) {
      */
     add: (mutation) =>
       withDatabase(async (db) => {
-        const transaction = db.transaction(PENDING, "readwrite");
-        const id = settle(transaction.objectStore(PENDING).add({ ...mutation, userId }));
+        const transaction = db.transaction([PENDING, SYNC], "readwrite");
+        const clock = transaction.objectStore(SYNC);
+        const pending = transaction.objectStore(PENDING);
+        // Past the last entry too: a tab still running an earlier version numbers by the key generator.
+        const last = await settle(pending.openKeyCursor(null, "prev"));
+        const given = Math.max((await settle(clock.get(MUTATION_CLOCK))) ?? 0, /** @type {number} */ (last?.key ?? 0));
+        const id = Math.max(given + 1, Date.now());
+        clock.put(id, MUTATION_CLOCK);
+        pending.add({ ...mutation, userId, id });
         await committed(transaction);
-        return /** @type {number} */ (await id);
+        return id;
       }),
 
     /**
@@ -76,10 +89,22 @@ export function pendingQueue(userId) {
       }),
 
     /** Drops this one command (refused, by this page or the service). @param {number} id */
-    remove: (id) => removeIn(IDBKeyRange.only(id)),
+    remove: (id) => withDatabase((db) => removeIn(IDBKeyRange.only(id), db.transaction(PENDING, "readwrite"))),
 
-    /** Drops every command of this user's up to `id`: the service has applied (or consumed) them. @param {number} id */
-    removeThrough: (id) => (id < 1 ? Promise.resolve() : removeIn(IDBKeyRange.upperBound(id))),
+    /**
+     * Drops every command of this user's up to `id`: the service has applied (or consumed) them. The
+     * numbers given out next are past `id`, even on a clock that is behind the one that gave it (a
+     * profile restored from a backup onto another machine, once it has pulled). @param {number} id
+     */
+    removeThrough: (id) =>
+      id < 1
+        ? Promise.resolve()
+        : withDatabase(async (db) => {
+            const transaction = db.transaction([PENDING, SYNC], "readwrite");
+            const clock = transaction.objectStore(SYNC);
+            if (((await settle(clock.get(MUTATION_CLOCK))) ?? 0) < id) clock.put(id, MUTATION_CLOCK);
+            await removeIn(IDBKeyRange.upperBound(id), transaction);
+          }),
   };
 }
 
