@@ -4,7 +4,9 @@ import { defineConfig } from "vite";
 
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
-  server: { host: "127.0.0.1", port: 5173 },
+  // No CORS: the page is its own origin, and `sync-config.json` holds a token that another local
+  // origin (any localhost port, which Vite's default allows) must not read.
+  server: { host: "127.0.0.1", port: 5173, cors: false },
   preview: { host: "127.0.0.1", port: 4173 },
   // Pre-bundling would move the package's glue away from the .wasm it loads by relative URL.
   optimizeDeps: { exclude: ["connect-provider"] },

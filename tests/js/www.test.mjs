@@ -1,10 +1,11 @@
 // The browser app (npm start's Vite server) in headless Chromium, with real IndexedDB.
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { request } from "node:http";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { launchChromium } from "./support/chromium.mjs";
-import { PLAINTEXT, connect, connections, dumpIndexedDb, inAppDatabase, openApp, quotaExceededOn, replaceCredentials, row, startApp, storedConnections, timeline } from "./support/www-app.mjs";
+import { PLAINTEXT, connect, connections, dumpIndexedDb, inAppDatabase, openApp, openReplaceForm, quotaExceededOn, replaceCredentials, row, startApp, storedConnections, timeline } from "./support/www-app.mjs";
 
 const REPLACED = "second-secret-tr0ub4dor-and-3";
 const output = fileURLToPath(new URL("../../test-output", import.meta.url));
@@ -50,6 +51,108 @@ test("a too-long slug shows the error at the field, records a Failed event and a
   assert.deepEqual(await timeline(page), [["ProviderConnectionFailed", "Invalid provider slug"], ["ProviderConnectionAttempted", null]]);
   assert.deepEqual(await connections(page), []);
 });
+
+test("an expiry half typed is said at its field, in the connect form and the replace form, and nothing runs", async (t) => {
+  const context = await launchChromium();
+  t.after(() => context.close());
+  const page = await openApp(context, app.url);
+  await page.fill("#secret", PLAINTEXT);
+  await page.click("#expires-at");
+  await page.keyboard.type("12"); // the month alone: the input reads as empty, its validity as bad input
+  await page.click("#connect-form button[type=submit]");
+  assert.equal(await page.textContent("#expiresAt-error"), "Enter the whole date and time, or clear it.");
+  assert.equal(await page.getAttribute("#expires-at", "aria-invalid"), "true");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "expires-at");
+  assert.equal(await page.inputValue("#secret"), PLAINTEXT, "the secret is kept for the corrected submit");
+  assert.deepEqual(await connections(page), []);
+  assert.deepEqual(await timeline(page), []);
+
+  await page.fill("#secret", "");
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  await connect(page, { alias: "Kept" });
+  const before = await timeline(page);
+  await openReplaceForm(page, "schwab");
+  const form = row(page, "schwab").locator("form.refresh-form");
+  await form.getByLabel("New secret").fill(REPLACED);
+  await form.getByLabel("Expires").click();
+  await page.keyboard.type("12");
+  await form.getByRole("button", { name: "Save new credentials" }).click();
+  assert.equal(await form.locator("[id^=refresh-expires-error-]").textContent(), "Enter the whole date and time, or clear it.");
+  assert.equal(await form.getByLabel("Expires").getAttribute("aria-invalid"), "true");
+  assert.deepEqual(await timeline(page), before, "no refresh ran");
+  assert.deepEqual(page.errors, []);
+});
+
+test("until the page has started its connect form is disabled, so no submit can put the secret in the URL; a start that fails says so on the page", async (t) => {
+  const context = await launchChromium();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.route("**/*.wasm", (route) => route.abort("connectionreset"));
+  await page.goto(app.url);
+  await page.waitForSelector("#start-notice:not([hidden])", { timeout: 30_000 });
+  assert.match(await page.textContent("#start-notice"), /^This app could not start: .+\. Reload the page to try again\.$/);
+  assert.equal(await page.getAttribute("body", "data-ready"), null);
+  for (const field of ["#provider", "#alias", "#credential-type", "#secret", "#expires-at", "#connect-form button[type=submit]"]) {
+    assert.equal(await page.isDisabled(field), true, `${field} is disabled`);
+  }
+  await page.evaluate(() => document.querySelector("#connect-form").requestSubmit());
+  assert.equal(new URL(page.url()).search, "", "a submit sends no field");
+
+  await page.unroute("**/*.wasm");
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.isHidden("#start-notice"), true);
+  assert.equal(await page.isDisabled("#secret"), false);
+});
+
+test("a host that never answers for sync-config.json holds the start back 10 s at most: the page starts on what it kept (here nothing: this browser alone)", async (t) => {
+  const context = await launchChromium();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  let asked = 0;
+  await page.route("**/sync-config.json", () => {
+    asked += 1; // never answered
+  });
+  await page.goto(app.url);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
+  assert.equal(asked, 1);
+  assert.equal(await page.isHidden("#config-notice"), true);
+  assert.equal(await page.isHidden("#sync-bar"), true, "no sync without a config");
+  page.errors = [];
+  page.on("pageerror", (error) => page.errors.push(error));
+  await connect(page, { alias: "Here alone" });
+  assert.deepEqual(await connections(page), [["schwab", "Here alone", "active"]]);
+  assert.deepEqual(page.errors, []);
+});
+
+test("the app's server sends no CORS headers: another local origin cannot read sync-config.json's token", async () => {
+  const served = await startApp({ sync: { service: "https://service.example", token: "dev-token-for-this-test", userId: "6d3d2e63-4c1f-4b89-9a57-3f6ad5c0f1a2" } });
+  try {
+    for (const origin of ["http://localhost:3000", "http://127.0.0.1:8080"]) {
+      const { status, headers, body } = await getWithOrigin(new URL("sync-config.json", served.url), origin);
+      assert.equal(status, 200);
+      assert.equal(JSON.parse(body).token, "dev-token-for-this-test", "served to the page's own origin");
+      assert.equal(headers["access-control-allow-origin"], undefined, `nothing lets ${origin} read it`);
+    }
+  } finally {
+    await served.close();
+  }
+});
+
+/** GET `url` with an Origin header, as another origin's page would send it. */
+function getWithOrigin(url, origin) {
+  return new Promise((resolve, reject) => {
+    request(url, { headers: { origin } }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode, headers: response.headers, body }));
+    })
+      .on("error", reject)
+      .end();
+  });
+}
 
 test("a too-long alias shows the error at the alias field", async (t) => {
   const context = await launchChromium();

@@ -8,6 +8,8 @@
 // connections in this browser alone.
 
 const KEPT = "connect-provider.syncConfig";
+/** How long the page waits for the host's config before it starts on the one kept (a network that connects and never answers). */
+const CONFIG_WAIT_MS = 10_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Hosts a token may go to over plain HTTP: this machine. */
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -27,7 +29,7 @@ export async function syncConfig() {
   try {
     // A redirect is not followed blindly: a sign-in page elsewhere sends no CORS headers, so the
     // followed fetch would reject as the network down does, and the page would sync on as the last user.
-    response = await fetch("./sync-config.json", { cache: "no-store", redirect: "manual" });
+    response = await fetch("./sync-config.json", { cache: "no-store", redirect: "manual", signal: AbortSignal.timeout(CONFIG_WAIT_MS) });
   } catch {
     return kept();
   }
@@ -55,7 +57,7 @@ export async function syncConfig() {
 async function redirected() {
   const signedOut = new Response(null, { status: 401 });
   try {
-    const response = await fetch("./sync-config.json", { cache: "no-store", redirect: "follow" });
+    const response = await fetch("./sync-config.json", { cache: "no-store", redirect: "follow", signal: AbortSignal.timeout(CONFIG_WAIT_MS) });
     return new URL(response.url).origin === location.origin ? response : signedOut;
   } catch {
     return signedOut;

@@ -2,7 +2,7 @@
 // The connect form: reads what the user typed, and shows a failure next to the field it concerns.
 import { ConnectProviderError } from "connect-provider";
 import { CREDENTIAL_TYPES, KNOWN_PROVIDERS } from "../providers.js";
-import { expiryFromInput, h } from "./format.js";
+import { INCOMPLETE_EXPIRY, expiryFromInput, h } from "./format.js";
 
 const OTHER = "__other";
 
@@ -54,6 +54,8 @@ export function connectForm(form) {
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
         clearErrors();
+        // A date or time half typed reads as no value at all: said, not taken as "no expiry".
+        if (field("expiresAt").validity.badInput) return fieldError("expiresAt", INCOMPLETE_EXPIRY);
         const button = /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
         button.disabled = true;
         const values = this.values();
@@ -68,6 +70,7 @@ export function connectForm(form) {
           button.disabled = false;
         }
       });
+      /** @type {HTMLFieldSetElement} */ (form.querySelector("fieldset")).disabled = false;
     },
 
     /**

@@ -19,6 +19,9 @@ export function expiryFromInput(/** @type {string} */ value) {
   return Number.isNaN(instant.getTime()) ? value : instant.toISOString();
 }
 
+/** What a form says of an expiry whose date or time is half typed (the input then reads as empty). */
+export const INCOMPLETE_EXPIRY = "Enter the whole date and time, or clear it.";
+
 /** How a connection is named in messages: its slug, and its alias when it has one. */
 export const connectionName = (/** @type {{ providerSlug: string, alias: string | null }} */ c) =>
   c.alias ? `${c.providerSlug} (${c.alias})` : c.providerSlug;

@@ -2,7 +2,7 @@
 // The small "Replace credentials" form of one connection: type, a new secret and an optional
 // expiry. The secret leaves the input only to be sealed, and the input is cleared at once.
 import { CREDENTIAL_TYPES } from "../providers.js";
-import { expiryFromInput, h } from "./format.js";
+import { INCOMPLETE_EXPIRY, expiryFromInput, h } from "./format.js";
 
 /** @typedef {{ secret: string, credentialType: string, expiresAt: string | null }} EnteredCredentials */
 
@@ -21,7 +21,8 @@ export function refreshForm(connectionId, on) {
     "aria-describedby": `${id("secret-hint")} ${id("secret-error")}`,
   });
   const secretError = h("p", { class: "field-error", id: id("secret-error") });
-  const expires = h("input", { id: id("expires"), name: "expiresAt", type: "datetime-local" });
+  const expires = h("input", { id: id("expires"), name: "expiresAt", type: "datetime-local", "aria-describedby": id("expires-error") });
+  const expiresError = h("p", { class: "field-error", id: id("expires-error") });
   const submitButton = h("button", { type: "submit" }, "Save new credentials");
   const cancelButton = h("button", { type: "button", class: "secondary" }, "Cancel");
   const outcome = h("div", { class: "form-outcome", id: id("outcome"), role: "status", "aria-live": "polite" });
@@ -38,7 +39,7 @@ export function refreshForm(connectionId, on) {
       h("p", { class: "hint", id: id("secret-hint") }, "Encrypted here like the first one; never stored or shown in plain text."),
       secretError,
     ),
-    h("div", { class: "field" }, h("label", { for: expires.id }, "Expires ", h("span", { class: "optional" }, "(optional)")), expires),
+    h("div", { class: "field" }, h("label", { for: expires.id }, "Expires ", h("span", { class: "optional" }, "(optional)")), expires, expiresError),
     h("div", { class: "form-buttons" }, submitButton, cancelButton),
     outcome,
   );
@@ -46,12 +47,20 @@ export function refreshForm(connectionId, on) {
   function clearMessages() {
     secretError.textContent = "";
     secret.removeAttribute("aria-invalid");
+    expiresError.textContent = "";
+    expires.removeAttribute("aria-invalid");
     outcome.replaceChildren();
   }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearMessages();
+    // A date or time half typed reads as no value at all: said, not taken as "no expiry".
+    if (expires.validity.badInput) {
+      expiresError.textContent = INCOMPLETE_EXPIRY;
+      expires.setAttribute("aria-invalid", "true");
+      return expires.focus();
+    }
     const entered = { credentialType: type.value, secret: secret.value, expiresAt: expiryFromInput(expires.value) };
     secret.value = "";
     submitButton.disabled = true;
