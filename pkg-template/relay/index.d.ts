@@ -2,6 +2,7 @@
 import type { ProviderEvent } from "../index.js";
 import type { EventOutbox } from "../stores/index.js";
 
+/** Each option left out, or given as `undefined`, takes its default (in brackets). */
 export interface RelayOptions {
   /** Events handed to `deliver` at once (1 to 1,000; 100). */
   batchSize?: number;
@@ -87,7 +88,7 @@ export declare const RELAY_DEFAULTS: Readonly<Required<Omit<RelayOptions, "holde
  * send nothing more: the relay counts it as failed and may send the events again.
  */
 export declare function createRelay(
-  outbox: EventOutbox,
-  deliver: (events: ProviderEvent[], context: { signal: AbortSignal }) => Promise<unknown>,
+  outbox: Pick<EventOutbox, "lease" | "release" | "pending" | "delivered" | "failed" | "lag">,
+  deliver: (events: ProviderEvent[], context: { signal: AbortSignal }) => Promise<unknown> | unknown,
   options?: RelayOptions,
 ): Relay;

@@ -59,7 +59,7 @@ function whole(name, value, min, max) {
 
 /**
  * @param {EventOutbox} outbox a store's `outbox`
- * @param {(events: ProviderEvent[], context: { signal: AbortSignal }) => Promise<unknown>} deliver resolves
+ * @param {(events: ProviderEvent[], context: { signal: AbortSignal }) => unknown} deliver resolves
  *   once every event is taken by the message system; rejects (or passes `deliverTimeoutMs`, when its
  *   `signal` aborts and it should send nothing more) when not all are
  * @param {Partial<typeof RELAY_DEFAULTS> & {
@@ -74,13 +74,15 @@ export function createRelay(outbox, deliver, options = {}) {
     if (typeof outbox[method] !== "function") throw new TypeError(`createRelay: outbox.${method} must be a function (a store's outbox has it)`);
   }
   if (typeof deliver !== "function") throw new TypeError("createRelay: deliver must be a function of the events");
-  const settings = { ...RELAY_DEFAULTS, ...options };
+  // An option given as undefined is one not given: its default stands.
+  const given = Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined));
+  const settings = { ...RELAY_DEFAULTS, ...given };
   const batchSize = whole("batchSize", settings.batchSize, 1, PENDING_MAX);
   const leaseMs = whole("leaseMs", settings.leaseMs, 1000, 600_000);
   // A delivery, then the failure it may record, must end well within the lease renewed before it
   // (so by default a short lease shortens it).
   const longestDelivery = Math.floor(leaseMs / 3);
-  const deliverTimeoutMs = whole("deliverTimeoutMs", options.deliverTimeoutMs ?? Math.min(settings.deliverTimeoutMs, longestDelivery), 1, longestDelivery);
+  const deliverTimeoutMs = whole("deliverTimeoutMs", given.deliverTimeoutMs ?? Math.min(settings.deliverTimeoutMs, longestDelivery), 1, longestDelivery);
   const maxAttempts = whole("maxAttempts", settings.maxAttempts, 1, 1000);
   const initialBackoffMs = whole("initialBackoffMs", settings.initialBackoffMs, 1, 3_600_000);
   const maxBackoffMs = whole("maxBackoffMs", settings.maxBackoffMs, initialBackoffMs, 3_600_000);

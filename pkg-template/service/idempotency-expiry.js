@@ -37,7 +37,7 @@ export async function runKeyExpiry(keys, retentionMs, log) {
   const now = Date.now();
   let purged = 0;
   for (let batch = 0; batch < JOB_BATCHES; batch += 1) {
-    const removed = await purgeExpired(keys, { retentionMs, limit: JOB_BATCH, now }, log.error);
+    const removed = await purgeExpired(keys, { retentionMs, limit: JOB_BATCH, now }, (fields) => log.error(fields));
     purged += removed;
     if (removed < JOB_BATCH) break;
   }

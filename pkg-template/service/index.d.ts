@@ -22,12 +22,12 @@ export declare class ConfigError extends Error {
   readonly problems: string[];
 }
 
-export declare function readConfig(env: Record<string, unknown>): ServiceConfig;
-export declare function readIdempotencyRetentionMs(env: Record<string, unknown>): number;
-export declare function readListenAddress(env: Record<string, unknown>): { host: string; port: number };
-export declare function readJobIntervalMs(env: Record<string, unknown>, defaultMs?: number): number;
+export declare function readConfig(env: object): ServiceConfig;
+export declare function readIdempotencyRetentionMs(env: object): number;
+export declare function readListenAddress(env: object): { host: string; port: number };
+export declare function readJobIntervalMs(env: object, defaultMs?: number): number;
 
-/** One JSON line a request; never a body, token or secret. */
+/** One JSON line a request; never a body, token or secret. The service calls each method on the object given (a class's methods keep their `this`). */
 export interface Log {
   request(fields: Record<string, unknown>): void;
   error(fields: Record<string, unknown>): void;
@@ -105,13 +105,16 @@ export declare function createSyncKey(credentialKeys: Uint8Array[]): SyncKey;
  * aborted `signal` ends the run before its next page (not ok, logged as stopped).
  */
 export declare function runExpiringJob(
-  repository: StoreRepository,
+  repository: Pick<StoreRepository, "findExpiringBefore" | "findExpiringPage">,
   log: Log,
   withinMinutes?: number,
   options?: { pageSize?: number; signal?: AbortSignal },
 ): Promise<{ ok: boolean; connectionIds: string[] }>;
-/** Runs `job` every `intervalMs`, never two at once; `stop()` aborts the signal each run is given and waits for the run in flight. */
-export declare function everyInterval(job: (signal: AbortSignal) => Promise<unknown>, intervalMs: number, unref?: (timer: unknown) => void): { stop(): Promise<void> };
+/**
+ * Runs `job` every `intervalMs`, never two at once; `stop()` aborts the signal each run is given and waits for the run in flight.
+ * `unref` gets the runtime's own timer (Node's `Timeout`, Deno's id), whatever its type: `(timer) => timer.unref()` or `Deno.unrefTimer`.
+ */
+export declare function everyInterval(job: (signal: AbortSignal) => Promise<unknown>, intervalMs: number, unref?: (timer: any) => void): { stop(): Promise<void> };
 
 export declare const DEFAULT_RETENTION_HOURS: number;
 export declare function runKeyExpiry(keys: IdempotencyStore, retentionMs: number, log: Log): Promise<number>;

@@ -26,6 +26,8 @@ export async function createService({ config, store, limiter, log }) {
   const missing = ["lastMutation", "state", "advance"].filter((method) => typeof store.sync?.[method] !== "function");
   if (missing.length > 0) throw new TypeError(`createService: store.sync must have ${missing.join(", ")}: the sync routes keep each client's last mutation and refusals in the store`);
   const sealer = await createSealer(config.credentials);
+  // Called on the log, so a class's method keeps its `this`.
+  const logError = (/** @type {Record<string, unknown>} */ fields) => log.error(fields);
   const syncKey = createSyncKey([config.credentials.key, ...config.credentials.oldKeys]);
   return createApp({
     allowedOrigins: config.allowedOrigins,
@@ -33,14 +35,14 @@ export async function createService({ config, store, limiter, log }) {
     limiter,
     routes: {
       // The two POSTs and DELETE take an Idempotency-Key, kept in the store's own database.
-      ...(await idempotentRoutes((routeStore) => connectionRoutes({ store: routeStore, sealer, logError: log.error }), {
+      ...(await idempotentRoutes((routeStore) => connectionRoutes({ store: routeStore, sealer, logError }), {
         store,
         credentialKeys: [config.credentials.key, ...config.credentials.oldKeys],
         retentionMs: config.idempotencyRetentionMs,
-        logError: log.error,
+        logError,
       })),
       // An offline client's push and pull; its mutation numbers make a push safe to send again.
-      ...syncRoutes({ store, sealer, syncKey, logError: log.error, limiter }),
+      ...syncRoutes({ store, sealer, syncKey, logError, limiter }),
     },
     log,
   });

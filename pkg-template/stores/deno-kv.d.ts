@@ -78,4 +78,8 @@ export interface DenoKvConnectionStore extends IdempotentConnectionStore {
  * Deno Deploy). Its keys are under `["connect_provider"]`. With `{ queue: true }`, each logged event
  * is also enqueued in the same atomic operation, for `store.queue.listen`.
  */
+export declare function denoKvStore(
+  kv: DenoKv,
+  options: { queue: true | { backoffSchedule?: number[] } },
+): DenoKvConnectionStore & { queue: DenoKvEventQueue };
 export declare function denoKvStore(kv: DenoKv, options?: { queue?: boolean | { backoffSchedule?: number[] } }): DenoKvConnectionStore;

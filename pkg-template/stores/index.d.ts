@@ -165,19 +165,19 @@ export interface SetAsideEntry {
  */
 export interface EventOutbox {
   /** Takes or renews the one lease until `now + leaseMs` (at most 10 minutes); `false` while another holder's runs. */
-  lease(holder: string, now: number | Date, leaseMs: number): Promise<boolean>;
+  lease(holder: string, now: number | Date | string, leaseMs: number): Promise<boolean>;
   /** Gives the lease up; `true` when `holder` held it. */
   release(holder: string): Promise<boolean>;
   /** The first `limit` (1 to 1,000) events waiting, oldest commit first; none that were set aside. */
   pending(limit: number): Promise<OutboxEntry[]>;
   /** Takes delivered events out; answers how many left (0 when `holder` lost the lease). */
-  delivered(holder: string, eventIds: string[], now: number | Date): Promise<number>;
+  delivered(holder: string, eventIds: string[], now: number | Date | string): Promise<number>;
   /** Counts a failed delivery: when to try again, or set aside for an operator; `false` when `holder` lost the lease. */
   failed(
     holder: string,
     eventId: string,
-    failure: { error: string; nextAttemptAt: number | Date; setAside: boolean },
-    now: number | Date,
+    failure: { error: string; nextAttemptAt: number | Date | string; setAside: boolean },
+    now: number | Date | string,
   ): Promise<boolean>;
   /** The events set aside, oldest commit first. */
   setAside(limit: number): Promise<SetAsideEntry[]>;

@@ -223,6 +223,41 @@ function droppingAfterCommit(store) {
   };
 }
 
+test("a Log that is a class instance (its methods use `this`) is called as one: a failed commit's error line reaches it, from the keyed route and the plain one", async () => {
+  class KeptLog {
+    #lines = [];
+    get lines() {
+      return this.#lines;
+    }
+    request(fields) {
+      this.#lines.push({ level: "request", ...fields });
+    }
+    info(fields) {
+      this.#lines.push({ level: "info", ...fields });
+    }
+    error(fields) {
+      this.#lines.push({ level: "error", ...fields });
+    }
+  }
+  const store = await freshStore();
+  const failing = { ...store, repository: { ...store.repository, commit: async () => Promise.reject(new Error("database went away")) } };
+  const log = new KeptLog();
+  const app = await createService({ config: readConfig({ AUTH_JWT_SECRET: SECRET, CREDENTIALS_KEY: key32() }), store: failing, limiter: inProcessLimiter({ limit: 1_000 }), log });
+  for (const key of [undefined, "class-log"]) {
+    const response = await app(new Request("http://service.test/connections", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...(key ? { "idempotency-key": key } : {}) },
+      body: JSON.stringify(connectBody()),
+    }));
+    assert.equal(response.status, 500);
+  }
+  assert.deepEqual(
+    log.lines.filter((line) => line.level === "error").map(({ msg, error }) => [msg, error]),
+    [["handler failed", "Database error occurred: database went away"], ["handler failed", "Database error occurred: database went away"]],
+  );
+  assert.deepEqual(log.lines.filter((line) => line.level === "request").map((line) => line.status), [500, 500]);
+});
+
 test("Idempotency-Key: a commit that landed but whose answer was lost (the connection dropped after COMMIT) is a 500, and the retry with the key replays the kept answer: one connection", async () => {
   const store = await freshStore();
   const dropping = droppingAfterCommit(store);

@@ -62,6 +62,18 @@ test("drain() hands every logged event to deliver once, in commit order, in batc
   assert.deepEqual(await relay.lag(), { pending: 0, oldestOccurredAt: null, oldestAgeMs: null, setAside: 0 });
 });
 
+test("an option given as undefined takes its default (batches of 100); one given out of range is a RangeError naming it", async () => {
+  const { store } = await openStore();
+  await writeSome(store, 30);
+  const batches = [];
+  const unset = { batchSize: undefined, leaseMs: undefined, deliverTimeoutMs: undefined, maxAttempts: undefined, initialBackoffMs: undefined, maxBackoffMs: undefined, intervalMs: undefined, holder: undefined, now: undefined, onFailure: undefined };
+  const relay = createRelay(store.outbox, (events) => void batches.push(events.length), unset);
+  assert.deepEqual(await relay.drain(), { delivered: 120, failed: 0, setAside: 0, leased: true, retryAt: null });
+  assert.deepEqual(batches, [100, 20]);
+  assert.throws(() => createRelay(store.outbox, () => {}, { batchSize: 0 }), { name: "RangeError", message: "createRelay: batchSize must be a whole number from 1 to 1000" });
+  assert.throws(() => createRelay(store.outbox, () => {}, { leaseMs: null }), { name: "RangeError", message: "createRelay: leaseMs must be a whole number from 1000 to 600000" });
+});
+
 test("a poison event is retried with backoff, then set aside once the system takes the event behind it; the rest go on in order, and requeue sends it", async () => {
   const { store } = await openStore();
   await writeSome(store, 3);

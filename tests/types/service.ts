@@ -20,6 +20,41 @@ import {
 
 declare const db: SqliteDatabase;
 
+/** A Worker's `Env`, as `wrangler types` writes it: an interface, with no index signature. */
+interface WorkerEnv {
+  AUTH_JWT_SECRET: string;
+  CREDENTIALS_KEY: string;
+  RATE_LIMIT_WRITES_PER_MINUTE?: string;
+}
+declare const workerEnv: WorkerEnv;
+export const workerConfig: ServiceConfig = readConfig(workerEnv);
+
+/** A logger written as a class: its methods use `this`. */
+class LineLog {
+  lines: string[] = [];
+  request(fields: Record<string, unknown>): void {
+    this.lines.push(JSON.stringify(fields));
+  }
+  error(fields: Record<string, unknown>): void {
+    this.lines.push(JSON.stringify(fields));
+  }
+  info(fields: Record<string, unknown>): void {
+    this.lines.push(JSON.stringify(fields));
+  }
+}
+declare const unrefTimer: (id: number) => void; // Deno.unrefTimer's shape
+
+export async function startOnAWorkerEnv(): Promise<number> {
+  const store = sqliteStore(db);
+  const app = await createService({ config: workerConfig, store, limiter: inProcessLimiter({ limit: 60 }), log: new LineLog() });
+  // The expiring job over a repository that has only what it reads.
+  const { ok } = await runExpiringJob({ findExpiringBefore: (instant: string) => store.repository.findExpiringBefore(instant) }, new LineLog());
+  const inDeno = everyInterval(async () => ok, 60_000, unrefTimer);
+  const inNode = everyInterval(async () => ok, 60_000, (timer) => timer.unref());
+  await Promise.all([inDeno.stop(), inNode.stop()]);
+  return (await app(new Request("http://service.test/openapi.json"))).status;
+}
+
 export async function start(env: Record<string, string | undefined>): Promise<(request: Request) => Promise<Response>> {
   let config: ServiceConfig;
   try {

@@ -81,7 +81,15 @@ export async function relayOnce(): Promise<DrainResult> {
   const lag: number = (await relay.lag()).pending;
   console.log(lag, (await store.outbox.setAside(5)).map((entry) => entry.lastError));
   const kvStore = denoKvStore(kv, { queue: { backoffSchedule: [100, 1000] } });
-  await kvStore.queue?.listen((event) => console.log(event.eventType));
+  // With a queue asked for, the store has one: no optional chaining needed.
+  await kvStore.queue.listen((event) => console.log(event.eventType));
+  const maybeQueued = denoKvStore(kv, { queue: Math.random() > 0.5 });
+  await maybeQueued.queue?.idle();
+  // Instants as ISO text; options left undefined; a deliver that returns nothing; an outbox with the six methods the relay calls.
+  const leased: boolean = await store.outbox.lease("relay-1", "2026-12-08T10:00:00.000Z", 15_000);
+  const configured = { batchSize: undefined as number | undefined, holder: leased ? "relay-1" : undefined };
+  const { lease, release, pending, delivered, failed, lag: lagOf } = store.outbox;
+  createRelay({ lease, release, pending, delivered, failed, lag: lagOf }, (events) => void console.log(events.length), configured);
   return relay.drain();
 }
 
