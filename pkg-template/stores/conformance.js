@@ -168,7 +168,7 @@ export function storeConformanceCases(harness) {
       deepEqual(whole.next, { expiresAt: T, id: expected[6] }, "a full page says where the next starts");
       deepEqual(await repository.findExpiringPage(T, { after: whole.next, limit: 3 }), { records: [], next: null }, "nothing after the last");
       deepEqual(sorted((await repository.findExpiringPage(T, { limit: 1000 })).records), sorted(await repository.findExpiringBefore(T)), "the records findExpiringBefore answers");
-      for (const [page, name] of [[{ limit: 0 }, "limit"], [{ limit: 1001 }, "limit"], [{ limit: 2.5 }, "limit"], [{ after: { expiresAt: T, id: "x" }, limit: 3 }, "after"], [{ after: { expiresAt: "soon", id: uuid() }, limit: 3 }, "after"]]) {
+      for (const [page, name] of [[{ limit: 0 }, "limit"], [{ limit: 1001 }, "limit"], [{ limit: 2.5 }, "limit"], [{ after: { expiresAt: T, id: "" }, limit: 3 }, "after"], [{ after: { expiresAt: T, id: 7 }, limit: 3 }, "after"], [{ after: { expiresAt: "soon", id: uuid() }, limit: 3 }, "after"]]) {
         const refused = await rejects(repository.findExpiringPage(T, /** @type {any} */ (page)), JSON.stringify(page));
         ok(String(/** @type {Error} */ (refused)?.message).includes(name), `the error names ${name}: ${refused}`);
       }

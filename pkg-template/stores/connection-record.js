@@ -218,7 +218,8 @@ function optionalInstant(value, where, field) {
 /** The most records a page of findExpiringPage answers. */
 export const EXPIRING_PAGE_MAX = 1000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The longest id a cursor names: Deno KV's ids are at most 500 bytes, and a UUID is 36 characters. */
+const MAX_CURSOR_ID = 1000;
 
 /**
  * A findExpiringPage's arguments, checked: its bound, and `after` (the `next` of the page before)
@@ -235,7 +236,8 @@ export function checkedExpiringPage(store, instant, page) {
   }
   if (after === null) return { after: null, limit: /** @type {number} */ (limit) };
   const { expiresAt, id } = /** @type {{ expiresAt?: unknown, id?: unknown }} */ (after);
-  if (typeof expiresAt !== "string" || Number.isNaN(Date.parse(expiresAt)) || typeof id !== "string" || !UUID.test(id)) {
+  // Any id a store holds (a UUID from the handlers; SQLite, D1 and Deno KV keep any text saved to them).
+  if (typeof expiresAt !== "string" || Number.isNaN(Date.parse(expiresAt)) || typeof id !== "string" || id.length === 0 || id.length > MAX_CURSOR_ID || id.includes("\u0000")) {
     throw new TypeError(`${what}: after must be null or the { expiresAt, id } the page before answered as next`);
   }
   // The id as the store answered it: a text column orders ids by their bytes, case and all.

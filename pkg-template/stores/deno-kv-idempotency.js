@@ -14,7 +14,7 @@ import { checkedClaim, checkedKey, checkedPurge, checkedToken, claimLost, newTok
 /** @typedef {import("./deno-kv.js").DenoKvEntryMaybe} DenoKvEntryMaybe */
 /** @typedef {import("./deno-kv.js").DenoKvAtomicOperation} DenoKvAtomicOperation */
 /** @typedef {{ fingerprint: string, token: string, lockedUntil: number | null, response: Uint8Array | string | null, createdAt: number }} StoredKey */
-/** @typedef {<T>(what: string, call: () => Promise<T>) => Promise<T>} KvCall deno-kv.js's way of calling KV */
+/** @typedef {<T>(what: string, call: () => Promise<T>, deadline?: number) => Promise<T>} KvCall deno-kv.js's way of calling KV (a write's `deadline`: see deno-kv-calls.js) */
 
 const ROOT = "connect_provider";
 /** Tries of an operation whose check another writer made fail. */
@@ -148,9 +148,10 @@ export function kvIdempotency(kv, call, backoff) {
    * Read again on each try of the commit, so the check is against the entry as it then stands.
    * @param {{ userId: string, key: string, token: string, response: string }} completion checked
    * @param {string} what
+   * @param {number} deadline the commit's: its read waits no longer than the commit does
    */
-  async function completionStep(completion, what) {
-    const entry = await call(what, () => kv.get(keyOf(completion.userId, completion.key)));
+  async function completionStep(completion, what, deadline) {
+    const entry = await call(what, () => kv.get(keyOf(completion.userId, completion.key)), deadline);
     if (!heldBy(entry, completion.token)) throw claimLost(`deno-kv store: ${what}`);
     return (/** @type {DenoKvAtomicOperation} */ op) => completing(op, entry, completion.response);
   }

@@ -9,7 +9,7 @@ import { checkedAdvance, checkedClient, checkedRefusal, keptRefusals, keptWith, 
 /** @typedef {import("./deno-kv.js").DenoKv} DenoKv */
 /** @typedef {import("./deno-kv.js").DenoKvEntryMaybe} DenoKvEntryMaybe */
 /** @typedef {import("./deno-kv.js").DenoKvAtomicOperation} DenoKvAtomicOperation */
-/** @typedef {<T>(what: string, call: () => Promise<T>) => Promise<T>} KvCall deno-kv.js's way of calling KV */
+/** @typedef {<T>(what: string, call: () => Promise<T>, deadline?: number) => Promise<T>} KvCall deno-kv.js's way of calling KV (a write's `deadline`: see deno-kv-calls.js) */
 
 const ROOT = "connect_provider";
 const keyOf = (/** @type {string} */ userId, /** @type {string} */ clientId) => [ROOT, "sync_clients", userId, clientId];
@@ -65,9 +65,10 @@ export function kvSync(kv, call) {
   /**
    * What adds a commit's advance to its atomic operation, once the client is read at `from`.
    * @param {{ userId: string, clientId: string, from: number, to: number }} mutation checked
+   * @param {number} deadline the commit's: its read waits no longer than the commit does
    */
-  async function advanceStep(mutation) {
-    const entry = await call("commit", () => kv.get(keyOf(mutation.userId, mutation.clientId)));
+  async function advanceStep(mutation, deadline) {
+    const entry = await call("commit", () => kv.get(keyOf(mutation.userId, mutation.clientId)), deadline);
     if (lastOf(entry) !== mutation.from) throw mutationLost("deno-kv store: commit");
     return (/** @type {DenoKvAtomicOperation} */ op) => advancing(op, entry, mutation.to);
   }

@@ -217,9 +217,10 @@ export function denoKvStore(kv, options = {}) {
         });
         // The answer kept for the request's key, and the sync client's advance, go in the same
         // atomic operation as what they answer: each read (again at each try), then added to it.
+        const deadline = performance.now() + WRITE_WAIT_MS;
         const steps = [
-          ...(completion === null ? [] : [() => idempotency.completionStep(completion, "commit")]),
-          ...(mutation === null ? [] : [() => sync.advanceStep(mutation)]),
+          ...(completion === null ? [] : [() => idempotency.completionStep(completion, "commit", deadline)]),
+          ...(mutation === null ? [] : [() => sync.advanceStep(mutation, deadline)]),
         ];
         const complete = steps.length === 0
           ? null
@@ -228,7 +229,6 @@ export function denoKvStore(kv, options = {}) {
             for (const step of steps) adders.push(await step());
             return (/** @type {DenoKvAtomicOperation} */ op) => adders.forEach((add) => add(op));
           };
-        const deadline = performance.now() + WRITE_WAIT_MS;
         return inTurn(() => writeConnection(kv, connection, appends, complete, enqueue, deadline));
       },
       findById,

@@ -242,6 +242,36 @@ Deno.test("denoKvStore: a write whose reads a locked KV file holds up past its 4
   }
 });
 
+Deno.test("denoKvStore: a commit whose key's answer or sync advance meets a locked KV file as it reads them gives up at its 4 s too, and does not commit when the lock goes", async () => {
+  const { conformanceRecord } = await import("connect-provider/stores/conformance");
+  for (const step of ["idempotency", "sync_clients"]) {
+    await onKvFile(async (kv) => {
+      let lockedUntil = 0;
+      // Another process holding the file's lock as the commit reads the step's entry (and nothing else).
+      const locking = kvWith(kv, {
+        get: (key, ...rest) => (key[1] === step && performance.now() < lockedUntil ? Promise.reject(new Error("database is locked")) : kv.get(key, ...rest)),
+      });
+      const store = denoKvStore(locking);
+      await store.migrate();
+      const record = conformanceRecord();
+      const event = { eventType: "ProviderConnectionSucceeded", eventId: crypto.randomUUID(), occurredAt: "2026-12-01T12:00:00.000Z", userId: record.userId, connectionId: record.id, providerId: record.providerId, providerSlug: record.providerSlug };
+      const claimed = await store.idempotency.claim(record.userId, "key-1", "f".repeat(64), Date.now(), 60_000);
+      const options = step === "idempotency"
+        ? { idempotency: { userId: record.userId, key: "key-1", token: claimed.token, response: { status: 201, body: { id: record.id }, headers: {} } } }
+        : { mutation: { userId: record.userId, clientId: "phone", from: 0, to: 1 } };
+      lockedUntil = performance.now() + 6_000;
+      const started = performance.now();
+      const outcome = await store.repository.commit(record, [event], options).then(() => "committed", (error) => error.message);
+      const tookMs = performance.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, lockedUntil - performance.now()) + 1_000));
+      const seen = JSON.stringify({ outcome, saved: await store.repository.findById(record.id), events: (await store.events({ userId: record.userId })).length, last: await store.sync.lastMutation(record.userId, "phone") });
+      const expected = JSON.stringify({ outcome: "deno-kv store: commit: gave up after 4000 ms (a KV file another process holds locked, or other writers)", saved: null, events: 0, last: 0 });
+      if (seen !== expected) throw new Error(`${step} held: ${seen}\n  expected ${expected}`);
+      if (tookMs > 5_000) throw new Error(`${step} held: gave up after ${Math.round(tookMs)} ms`);
+    });
+  }
+});
+
 Deno.test("denoKvStore: a commit of more events than one getMany reads finds an eventId another writer files while it reads, and refuses it rather than file it twice", async () => {
   const { conformanceRecord } = await import("connect-provider/stores/conformance");
   await onKvFile(async (kv) => {

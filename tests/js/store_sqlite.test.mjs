@@ -205,6 +205,27 @@ test("sqliteStore: a connection left inside a transaction it could not roll back
   });
 });
 
+test("sqliteStore: records saved with ids that are not UUIDs (a store of another tool's rows) are paged past by findExpiringPage: the next page takes the cursor it answered", { skip: !clients.includes("better-sqlite3") }, async () => {
+  const Database = createRequire(import.meta.url)("better-sqlite3");
+  const store = sqliteStore(new Database(":memory:"));
+  await store.migrate();
+  const expiresAt = "2026-12-01T12:00:00.000Z";
+  const ids = ["legacy-1", "legacy-2", "Legacy-3 with spaces"];
+  for (const id of ids) await store.repository.save(conformanceRecord({ id, status: "active", credentials: { encryptedData: new Uint8Array([1]), credentialType: "oauth2", expiresAt } }));
+  const read = [];
+  let after = null;
+  do {
+    const page = await store.repository.findExpiringPage("2026-12-02T00:00:00.000Z", { after, limit: 1 });
+    read.push(...page.records.map((record) => record.id));
+    after = page.next;
+  } while (after !== null);
+  assert.deepEqual(read, [...ids].sort());
+  await assert.rejects(store.repository.findExpiringPage("2026-12-02T00:00:00.000Z", { after: { expiresAt, id: "" }, limit: 1 }), {
+    name: "TypeError",
+    message: "sqlite store: findExpiringPage: after must be null or the { expiresAt, id } the page before answered as next",
+  });
+});
+
 test("the shipped SQL stores have findOwned and findExpiringPage, whose conformance cases run only where a store has them", async () => {
   const { d1Store } = await import("connect-provider/stores/d1");
   const { postgresStore } = await import("connect-provider/stores/postgres");
