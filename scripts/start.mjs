@@ -12,8 +12,19 @@ import { syncConfigPlugin } from "../www/sync-config-plugin.js";
 
 const repo = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const HOST = "127.0.0.1";
-const APP_PORT = Number(process.env.APP_PORT ?? 5173);
-const SERVICE_PORT = Number(process.env.SERVICE_PORT ?? 8787);
+/** A port from the environment, or the default; anything else stops the start, naming the variable. @param {string} name @param {number} fallback */
+function portOf(name, fallback) {
+  const text = process.env[name];
+  if (text === undefined || text === "") return fallback;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
+    console.error(`${name} must be a port number from 1 to 65535 (it is ${JSON.stringify(text)})`);
+    process.exit(1);
+  }
+  return port;
+}
+const APP_PORT = portOf("APP_PORT", 5173);
+const SERVICE_PORT = portOf("SERVICE_PORT", 8787);
 /** The longest a development token lives (connect-provider/service/dev-token's limit: a day). */
 const TOKEN_MINUTES = 24 * 60;
 
@@ -61,6 +72,12 @@ const service = await startService(identity, appOrigin);
 // The service must not outlive a start that fails after it (the app's port taken, say): it would
 // hold its port, and the next `npm start` would fail on it.
 process.once("exit", () => service.child.kill("SIGTERM"));
+/** The service stopping on its own, from now on (while the app starts too): the start stops with it. @type {(code: number | null) => void} */
+let onServiceExit = (code) => {
+  console.error(`the service stopped (${code}) while the app was starting`);
+  process.exit(1);
+};
+service.child.once("exit", (code) => onServiceExit(code));
 const token = await mintDevToken(identity, { userId: identity.userId, minutes: TOKEN_MINUTES });
 const vite = await createServer({
   configFile: repo("www/vite.config.js"),
@@ -72,13 +89,13 @@ console.log(`\n  The app:     ${appOrigin}/  (syncs as user ${identity.userId})`
 console.log(`  The service: ${service.url}  (SQLite at target/dev/service.sqlite)`);
 console.log("  Go offline in the browser's devtools, make changes, reload, go online: they arrive on the service.\n");
 
-const onServiceExit = (/** @type {number | null} */ code) => {
+onServiceExit = (code) => {
   console.error(`the service stopped (${code})`);
   void vite.close().then(() => process.exit(1));
 };
 const stop = async () => {
   // Stopped on purpose: the service's exit is awaited, not reported as a failure.
-  service.child.off("exit", onServiceExit);
+  onServiceExit = () => {};
   const exited = new Promise((resolve) => service.child.once("exit", resolve));
   service.child.kill("SIGTERM");
   await Promise.all([vite.close(), exited]);
@@ -86,4 +103,3 @@ const stop = async () => {
 };
 process.once("SIGINT", stop);
 process.once("SIGTERM", stop);
-service.child.once("exit", onServiceExit);

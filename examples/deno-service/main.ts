@@ -43,9 +43,19 @@ try {
 
 const log = jsonLog();
 const kvPath = env.KV_PATH?.trim() || undefined;
+// Readable by the service's user only, from its first byte: the file is made 0600 before KV opens
+// it, and SQLite gives the -wal and -shm it makes then the file's mode. (Opened first, they were
+// made with the umask's, 0644, and held every sealed secret written.) Ones an earlier run left are
+// narrowed too.
+if (kvPath !== undefined) {
+  (await Deno.open(kvPath, { create: true, write: true, mode: 0o600 })).close();
+  for (const file of [kvPath, `${kvPath}-wal`, `${kvPath}-shm`]) {
+    await Deno.chmod(file, 0o600).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+  }
+}
 const kv = await Deno.openKv(kvPath);
-// Readable by the service's user only; SQLite gives the KV file's -wal and -shm the same mode.
-if (kvPath !== undefined) await Deno.chmod(kvPath, 0o600);
 // Each event is also enqueued in the atomic operation that logs it; this service is its consumer.
 const store = denoKvStore(kv, { queue: true });
 await store.migrate();

@@ -71,7 +71,18 @@ const app = relay
       return response;
     }
   : service;
-const server = createFetchServer(app, { onError: (error) => log.error({ msg: "adapter failed", error: messageOf(error) }) });
+/** The answers still being made: the store closes after them, even once their connections were cut (each ends by its handler's deadline). @type {Set<Promise<Response>>} */
+const answering = new Set();
+const answer = async (/** @type {Request} */ request) => {
+  const made = app(request);
+  answering.add(made);
+  try {
+    return await made;
+  } finally {
+    answering.delete(made);
+  }
+};
+const server = createFetchServer(answer, { onError: (error) => log.error({ msg: "adapter failed", error: messageOf(error) }) });
 // The expiring connections, then the Idempotency-Keys past their retention.
 const job = everyInterval(
   // A stop (SIGTERM) ends a run between its pages, so the store closes soon after.
@@ -84,32 +95,50 @@ const job = everyInterval(
   (timer) => timer.unref(),
 );
 
-server.once("error", async (error) => {
+/** Listening failed (the port taken, the host unknown): nothing ran yet, so stop and say why. @param {Error} error */
+async function cannotListen(error) {
   console.error(`connect-provider service cannot listen on ${address.host}:${address.port}: ${messageOf(error)}`);
   await job.stop();
   await relay?.stop();
   await close();
   process.exit(1);
-});
+}
+server.once("error", cannotListen);
+const listening = new Promise((resolve) => server.once("listening", resolve));
 server.listen(address.port, address.host, () => {
+  // From now on a server error (accepting a connection with no file descriptor left, say) is logged,
+  // and the requests in flight go on.
+  server.off("error", cannotListen);
+  server.on("error", (error) => log.error({ msg: "server error", error: messageOf(error) }));
   const { address: host, port } = /** @type {import("node:net").AddressInfo} */ (server.address());
   console.log(`connect-provider service listening on http://${host.includes(":") ? `[${host}]` : host}:${port} (store: ${kind})`);
 });
 
-// The store closes once no request and no job run can still use it.
+// The store closes once no request and no job run can still use it. Each step runs whatever the
+// one before did; one that failed makes the exit code 1.
 let stopping;
 const stop = () => {
   stopping ??= (async () => {
+    // A signal while the host name is still being looked up: stop once it listens (a listen that
+    // fails stops the process itself).
+    await listening;
     const closed = new Promise((resolve) => server.close(resolve));
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
-    await Promise.all([job.stop(), closed]);
-    await relay?.stop();
-    await close();
-  })().catch((error) => {
-    console.error(JSON.stringify({ level: "error", msg: "shutdown failed", error: error instanceof Error ? error.message : String(error) }));
-    process.exitCode = 1;
-  });
+    /** @param {string} what @param {() => Promise<unknown> | undefined} step */
+    const settle = async (what, step) => {
+      try {
+        await step();
+      } catch (error) {
+        console.error(JSON.stringify({ level: "error", msg: `shutdown: ${what} failed`, error: messageOf(error) }));
+        process.exitCode = 1;
+      }
+    };
+    await Promise.all([settle("the periodic job", () => job.stop()), settle("the server", () => closed)]);
+    await Promise.allSettled([...answering]);
+    await settle("the event relay", () => relay?.stop());
+    await settle("the store", close);
+  })();
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

@@ -2,6 +2,7 @@
 // (better-sqlite3; `service.sqlite` beside this file by default). Its tables are made or upgraded
 // on open (migrate() is safe to run again, and from two processes at once).
 import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 /**
  * @param {Record<string, string | undefined>} env
@@ -33,7 +34,7 @@ export async function openStore(env, onError, { create = true } = {}) {
     }
     return { store, kind: "postgresql", close: () => pool.end() };
   }
-  const path = env.DATABASE || new URL("./service.sqlite", import.meta.url).pathname;
+  const path = env.DATABASE || fileURLToPath(new URL("./service.sqlite", import.meta.url));
   if (!create && !existsSync(path)) throw new Error(`no database at ${path}: set DATABASE (or DATABASE_URL) to the service's`);
   // Readable by the service's user only; SQLite gives its -wal and -shm files the same mode.
   if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
@@ -43,6 +44,9 @@ export async function openStore(env, onError, { create = true } = {}) {
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.pragma("busy_timeout = 5000");
+  // Each commit synced to the disk before it is answered: in WAL mode at NORMAL (better-sqlite3's
+  // default), an acknowledged write survives the process killed but not the machine losing power.
+  db.pragma("synchronous = FULL");
   db.pragma("secure_delete = ON"); // a disconnected connection's sealed bytes are overwritten, not left in free pages
   const store = sqliteStore(db);
   await store.migrate();

@@ -160,6 +160,40 @@ test("the cron relays what a write left in the outbox, and logs how far behind i
   assert.match(worker.output(), /"msg":"event relay lag","pending":\d+,"oldestOccurredAt":[^,]+,"setAside":0,"oldestAgeMs":/);
 });
 
+test("the cron removes the consumer's records of events consumed more than 15 days ago, 1,000 a statement, and keeps the rest", async () => {
+  const day = 24 * 3_600_000;
+  const at = (daysAgo) => new Date(Date.now() - daysAgo * day).toISOString();
+  const rows = [["old-1", 40], ["old-2", 15.01], ["kept-1", 14.9], ["kept-2", 0]].map(([name, daysAgo]) => ({ id: `${name}-${crypto.randomUUID()}`, consumedAt: at(daysAgo) }));
+  for (const { id, consumedAt } of rows) {
+    await worker.db.prepare("INSERT INTO consumed_events (event_id, event_type, consumed_at) VALUES (?1, 'ProviderConnectionAttempted', ?2)").bind(id, consumedAt).run();
+  }
+  const scheduledTime = new Date(Math.floor(Date.now() / 900_000) * 900_000);
+  assert.deepEqual(await (await worker.mf.getWorker()).scheduled({ cron: CRON, scheduledTime }), { outcome: "ok", noRetry: false });
+  const left = (await worker.db.prepare("SELECT event_id FROM consumed_events").all()).results.map((row) => row.event_id);
+  assert.deepEqual(rows.map(({ id }) => left.includes(id)), [false, false, true, true]);
+  assert.match(worker.output(), /"msg":"consumed events purged","count":2\b/);
+});
+
+test("a cron step that fails does not keep the relay from running: the event a write left leaves the outbox, and the run fails naming the step", async () => {
+  const dir = join(home, "failing-step");
+  const failing = await startWorkerInMiniflare({ dir, vars, name: "worker-failing-step" });
+  try {
+    // The consumer's table gone (its migration undone by hand, say): the purge step before the relay throws.
+    await failing.db.prepare("DROP TABLE consumed_events").run();
+    const event = { eventType: "ProviderConnectionAttempted", eventId: crypto.randomUUID(), occurredAt: new Date().toISOString(), userId: crypto.randomUUID(), providerId: crypto.randomUUID(), providerSlug: "bank" };
+    const { d1Store } = await import("connect-provider/stores/d1");
+    await d1Store(failing.db).eventBus.publish(event);
+    const scheduledTime = new Date(Math.floor(Date.now() / 900_000) * 900_000);
+    assert.deepEqual(await (await failing.mf.getWorker()).scheduled({ cron: CRON, scheduledTime }), { outcome: "exception", noRetry: false });
+    const { results } = await failing.db.prepare("SELECT count(*) AS n FROM provider_connection_outbox").all();
+    assert.equal(results[0].n, 0, "relayed: the outbox is empty");
+    assert.match(failing.output(), /"msg":"cron: consumed events purge failed","error":"[^"]*no such table: consumed_events/);
+    assert.match(failing.output(), /"msg":"event relay lag","pending":0,/, "the steps after it ran too");
+  } finally {
+    await failing.stop();
+  }
+});
+
 test("requests refused before their route runs (a bad path, method, origin or token) relay nothing, so an outsider's POSTs cost D1 no lease writes; an admitted write relays what waits", async () => {
   const { d1Store } = await import("connect-provider/stores/d1");
   const { tokenFactory } = await import("./support/tokens.mjs");

@@ -5,7 +5,7 @@
 // the kill comes back through the service's sweep, store.queue.redeliver).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -74,6 +74,10 @@ test("the Deno service consumes each write's events once, by eventId, from KV's 
     assert.deepEqual(events.map((e) => consumedIds(service.output()).get(e.eventId)), events.map(() => 1), "each once");
     assert.equal(counts.size, events.length, "nothing else");
     assert.doesNotMatch(service.output(), /sk_kv/, "no secret in the log");
+    // The KV file and the -wal and -shm SQLite made beside it as KV opened it: readable by the service's user alone.
+    const files = service.restFiles().sort();
+    assert.deepEqual(files.map((file) => file.slice(service.kvPath.length)), ["", "-shm", "-wal"]);
+    assert.deepEqual(files.map((file) => (statSync(file).mode & 0o777).toString(8)), ["600", "600", "600"]);
   } finally {
     await service.stop();
   }

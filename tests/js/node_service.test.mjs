@@ -216,17 +216,19 @@ describe("dev-token.mjs", () => {
   });
 });
 
-test("copied alone into a project that installed only what its README names (connect-provider, jose, better-sqlite3), it starts and answers without NATS_URL: the NATS client is loaded only for the relay", async () => {
-  const project = join(home, "copied");
+test("copied alone into a project that installed only what its README names (connect-provider, jose, better-sqlite3), in a directory whose name has a space, it starts and answers without NATS_URL (the NATS client is loaded only for the relay) on its default SQLite file beside server.mjs", async () => {
+  const project = join(home, "copied project");
   mkdirSync(join(project, "node_modules"), { recursive: true });
   for (const file of readdirSync(EXAMPLES.nodeDir).filter((name) => name.endsWith(".mjs"))) cpSync(join(EXAMPLES.nodeDir, file), join(project, file));
   for (const name of ["connect-provider", "jose", "better-sqlite3"]) symlinkSync(realpathSync(join(EXAMPLES.nodeDir, "../../node_modules", name)), join(project, "node_modules", name), "dir");
   await assert.rejects(import(join(project, "nats-events.mjs")), /Cannot find package '@nats-io\/jetstream'/, "the project has no NATS client");
   const { secret, token } = await signedUser();
-  const service = await startNodeService({ dir: project, vars: serviceSecrets({ AUTH_JWT_SECRET: secret }), name: "node-copied", script: join(project, "server.mjs") });
+  // DATABASE empty: the default file.
+  const service = await startNodeService({ dir: project, vars: serviceSecrets({ AUTH_JWT_SECRET: secret, DATABASE: "" }), name: "node-copied", script: join(project, "server.mjs") });
   try {
     const response = await fetch(`${service.url}/providers`, { headers: { authorization: `Bearer ${token}` } });
     assert.deepEqual([response.status, await response.json()], [200, { connections: [], totalCount: 0, activeCount: 0 }]);
+    assert.equal((statSync(join(project, "service.sqlite")).mode & 0o777).toString(8), "600", "the default file, made readable by its owner alone");
   } finally {
     assert.deepEqual(await service.stop(), { code: 0, signal: null });
   }

@@ -71,11 +71,38 @@ export async function consumeEvents(batch, env, log) {
         .run();
       message.ack();
     } catch (error) {
-      // Later each time (2, 4, 8, 16, 32 s), so a D1 hiccup outlasts wrangler.toml's max_retries;
-      // past them the queue moves it to the dead-letter queue, where it waits for an operator.
+      // Later each time (2, 4, 8 … 256 s, then every 5 minutes), so that wrangler.toml's 100 retries
+      // outlast D1 down for about 8 hours; past them the queue moves it to the dead-letter queue,
+      // where it waits for an operator.
       const delaySeconds = Math.min(300, 2 ** Math.max(1, message.attempts ?? 1));
       log.error({ msg: "event not consumed, retried", eventId: event.eventId, attempt: message.attempts ?? 1, delaySeconds, error: error instanceof Error ? error.message : String(error) });
       message.retry({ delaySeconds });
     }
   }
+}
+
+/** How long the consumer remembers an event it acted on: past the queue's longest retention (14 days), no copy can come again. */
+export const CONSUMED_KEPT_MS = 15 * 24 * 3_600_000;
+/** Rows deleted per statement, and statements per run: a backlog is worked off over several cron runs. */
+const PURGE_BATCH = 1_000;
+const PURGE_BATCHES = 20;
+
+/**
+ * Deletes the consumer's records of events consumed more than CONSUMED_KEPT_MS ago, so that
+ * `consumed_events` does not grow for ever; answers how many went. @param {Env} env @param {Log} log
+ */
+export async function purgeConsumed(env, log, now = Date.now()) {
+  const before = new Date(now - CONSUMED_KEPT_MS).toISOString();
+  let purged = 0;
+  for (let batch = 0; batch < PURGE_BATCHES; batch += 1) {
+    const { meta } = await env.DB.prepare(
+      "DELETE FROM consumed_events WHERE event_id IN (SELECT event_id FROM consumed_events WHERE consumed_at < ?1 LIMIT ?2)",
+    )
+      .bind(before, PURGE_BATCH)
+      .run();
+    purged += meta.changes;
+    if (meta.changes < PURGE_BATCH) break;
+  }
+  if (purged > 0) log.info({ msg: "consumed events purged", count: purged });
+  return purged;
 }

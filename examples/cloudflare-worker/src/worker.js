@@ -2,8 +2,9 @@
 // connect-provider/service behind a Bearer JWT, credentials sealed before they are stored, writes
 // rate-limited per user by a Durable Object. Configured by vars and secrets (README). A Worker
 // whose configuration would run open, or with a weak secret or key, answers 500 to every request
-// and never touches D1. The cron trigger (wrangler.toml) lists the connections about to expire,
-// purges the Idempotency-Keys past their retention and relays what the writes left in the outbox.
+// and its fetch handler never touches D1. The cron trigger (wrangler.toml) lists the connections
+// about to expire, purges the Idempotency-Keys past their retention and the consumer's records of
+// events past the queue's retention, and relays what the writes left in the outbox.
 // With the EVENTS queue bound, each write's events go to it (event-queue.js), and the queue handler
 // consumes them.
 import { d1Store } from "connect-provider/stores/d1";
@@ -18,7 +19,7 @@ import {
   runExpiringJob,
   runKeyExpiry,
 } from "connect-provider/service";
-import { consumeEvents, logRelayLag, relayEvents } from "./event-queue.js";
+import { consumeEvents, logRelayLag, purgeConsumed, relayEvents } from "./event-queue.js";
 import { durableObjectLimiter } from "./write-limiter.js";
 
 export { WriteRateLimiter } from "./write-limiter.js";
@@ -70,14 +71,32 @@ export default {
     await consumeEvents(batch, env, log);
   },
 
-  /** @param {ScheduledController} controller @param {Env} env */
+  /**
+   * Each step on its own: one that fails (D1 failing for a moment, a table missing) does not keep
+   * the others from running, the relay above all, which is the only way out of the outbox for what
+   * a write's relay left behind when no write comes after it.
+   * @param {ScheduledController} controller @param {Env} env
+   */
   async scheduled(controller, env) {
     const store = d1Store(env.DB);
-    const { ok } = await runExpiringJob(store.repository, log);
-    await runKeyExpiry(store.idempotency, readIdempotencyRetentionMs(env), log);
+    /** @type {string[]} */
+    const failed = [];
+    /** @param {string} name @param {() => Promise<unknown>} step */
+    const run = async (name, step) => {
+      try {
+        if ((await step()) === false) failed.push(name);
+      } catch (error) {
+        failed.push(name);
+        log.error({ msg: `cron: ${name} failed`, error: error instanceof Error ? error.message : String(error) });
+      }
+    };
+    await run("expiring job", async () => (await runExpiringJob(store.repository, log)).ok);
+    await run("idempotency key expiry", () => runKeyExpiry(store.idempotency, readIdempotencyRetentionMs(env), log));
+    await run("consumed events purge", () => purgeConsumed(env, log));
     // What a write's relay left behind (the queue was down, or the isolate went away first).
-    await relayEvents(env, log);
-    await logRelayLag(env, log);
-    if (!ok) throw new Error("expiring job failed"); // so the cron's history shows the run as failed
+    await run("event relay", () => relayEvents(env, log));
+    await run("event relay lag", () => logRelayLag(env, log));
+    // So the cron's history shows the run as failed.
+    if (failed.length > 0) throw new Error(`cron: ${failed.join(", ")} failed`);
   },
 };
