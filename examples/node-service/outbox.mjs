@@ -5,8 +5,9 @@
 //   node examples/node-service/outbox.mjs lag
 //   node examples/node-service/outbox.mjs set-aside [limit]
 //   node examples/node-service/outbox.mjs requeue <eventId>
-// Prints one JSON document; exits 2 on a usage error or a database it cannot open (a SQLite file
-// that is not there is not made), 1 when there was nothing to requeue.
+// Prints one JSON document; exits 2 on a usage error or a database it cannot open or that is not
+// the service's (nothing is made, migrated or chmod-ed: a SQLite file that is not there is not made),
+// 1 when there was nothing to requeue.
 import { openStore } from "./store.mjs";
 
 const [command, argument] = process.argv.slice(2);

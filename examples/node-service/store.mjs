@@ -1,6 +1,7 @@
 // The service's store: PostgreSQL when DATABASE_URL is set (a pg Pool), else SQLite at DATABASE
 // (better-sqlite3; `service.sqlite` beside this file by default). Its tables are made or upgraded
-// on open (migrate() is safe to run again, and from two processes at once).
+// on open (migrate() is safe to run again, and from two processes at once), except for an
+// operator's tool, which changes neither the schema nor the file's mode.
 import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -8,8 +9,9 @@ import { fileURLToPath } from "node:url";
  * @param {Record<string, string | undefined>} env
  * @param {(error: unknown) => void} onError what to do with an error of an idle pooled connection
  *   (the server restarting, the network): it is reported, and the pool opens another
- * @param {{ create?: boolean }} [options] `create: false` (an operator's tool): a SQLite file that is not
- *   there is an error, not a new empty database
+ * @param {{ create?: boolean }} [options] `create: false` (an operator's tool): the database must be the
+ *   service's already: a SQLite file that is not there, or a database without the service's outbox (the
+ *   wrong DATABASE_URL, say), is an error; nothing is made, migrated or chmod-ed
  * @returns {Promise<{ store: import("connect-provider/stores/sqlite").ConnectionStore, kind: string, close(): Promise<void> }>}
  */
 export async function openStore(env, onError, { create = true } = {}) {
@@ -27,7 +29,8 @@ export async function openStore(env, onError, { create = true } = {}) {
     pool.on("error", onError);
     const store = postgresStore(pool);
     try {
-      await store.migrate();
+      if (create) await store.migrate();
+      else if ((await pool.query("SELECT to_regclass('provider_connection_outbox') IS NOT NULL AS found")).rows[0].found !== true) throw notTheServices("DATABASE_URL's database");
     } catch (error) {
       await pool.end();
       throw error;
@@ -37,8 +40,10 @@ export async function openStore(env, onError, { create = true } = {}) {
   const path = env.DATABASE || fileURLToPath(new URL("./service.sqlite", import.meta.url));
   if (!create && !existsSync(path)) throw new Error(`no database at ${path}: set DATABASE (or DATABASE_URL) to the service's`);
   // Readable by the service's user only; SQLite gives its -wal and -shm files the same mode.
-  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
-  chmodSync(path, 0o600);
+  if (create) {
+    if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+    chmodSync(path, 0o600);
+  }
   const { default: Database } = await import("better-sqlite3");
   const { sqliteStore } = await import("connect-provider/stores/sqlite");
   const db = new Database(path);
@@ -49,6 +54,13 @@ export async function openStore(env, onError, { create = true } = {}) {
   db.pragma("synchronous = FULL");
   db.pragma("secure_delete = ON"); // a disconnected connection's sealed bytes are overwritten, not left in free pages
   const store = sqliteStore(db);
-  await store.migrate();
+  if (create) await store.migrate();
+  else if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'provider_connection_outbox'").get() === undefined) {
+    db.close();
+    throw notTheServices(path);
+  }
   return { store, kind: "sqlite", close: async () => db.close() };
 }
+
+/** @param {string} what */
+const notTheServices = (what) => new Error(`${what} is not the service's database (it has no outbox table): start the service on it once, which makes its tables`);

@@ -1,5 +1,5 @@
-// The Node service example's store on PostgreSQL (examples/node-service/store.mjs) when the
-// connection goes silent: the server's host gone or a TCP connection left half-open, where no answer
+// The Node service example's store on PostgreSQL (examples/node-service/store.mjs): opened by an
+// operator's tool on a database that is not the service's, and, first, when the connection goes silent: the server's host gone or a TCP connection left half-open, where no answer
 // and no error ever comes back. PostgreSQL's own statement_timeout cannot end that; the pool's
 // client-side query_timeout does, so a store call (and a relay's stop(), which waits for its drain)
 // ends. The pool reaches the test's PostgreSQL through a TCP relay that the test can silence.
@@ -9,6 +9,7 @@ import { createConnection, createServer } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { openStore } from "../../examples/node-service/store.mjs";
+import pg from "pg";
 import { startPostgres } from "./support/postgres.mjs";
 
 /**
@@ -56,4 +57,26 @@ test("a store call on a connection gone silent rejects with the client's timeout
   await assert.rejects(store.repository.findById(id), { message: "Query read timeout" });
   await close();
   assert.deepEqual(poolErrors, []);
+});
+
+test("an operator's tool (create: false) on a database that is not the service's is refused by name, and makes no table there", async (t) => {
+  const postgres = startPostgres();
+  t.after(() => postgres.stop());
+  const database = await postgres.createDatabase("not_the_services");
+  await assert.rejects(openStore({ DATABASE_URL: postgres.url(database) }, () => {}, { create: false }), {
+    message: "DATABASE_URL's database is not the service's database (it has no outbox table): start the service on it once, which makes its tables",
+  });
+  const client = new pg.Client(postgres.config(database));
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'");
+    assert.equal(rows[0].n, 0, "no table made");
+  } finally {
+    await client.end();
+  }
+  const opened = await openStore({ DATABASE_URL: postgres.url(database) }, () => {});
+  await opened.close();
+  const tool = await openStore({ DATABASE_URL: postgres.url(database) }, () => {}, { create: false });
+  assert.deepEqual(await tool.store.outbox.lag(), { pending: 0, oldestOccurredAt: null, setAside: 0 }, "once the service has made its tables, the tool reads them");
+  await tool.close();
 });

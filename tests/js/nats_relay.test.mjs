@@ -5,7 +5,7 @@
 // processes relaying from one database at once; NATS down while the service keeps answering.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -368,6 +368,16 @@ test("outbox.mjs shows the lag and the events set aside, and requeues one, on th
   const nowhere = spawnSync(process.execPath, [script, "lag"], { env: { PATH: process.env.PATH, DATABASE: missing }, encoding: "utf8" });
   assert.deepEqual([nowhere.status, nowhere.stdout, nowhere.stderr.trim()], [2, "", `outbox.mjs: no database at ${missing}: set DATABASE (or DATABASE_URL) to the service's`], "no all-clear for a database that is not there");
   assert.equal(existsSync(missing), false, "and none made");
+  // Another tool's SQLite file (mode 0644, no outbox): said, and left as it was, no table made, its mode kept.
+  const other = join(home, "another-tools.sqlite");
+  new Database(other).exec("CREATE TABLE notes (body TEXT)").close();
+  chmodSync(other, 0o644);
+  const stranger = spawnSync(process.execPath, [script, "lag"], { env: { PATH: process.env.PATH, DATABASE: other }, encoding: "utf8" });
+  assert.deepEqual([stranger.status, stranger.stdout, stranger.stderr.trim()], [2, "", `outbox.mjs: ${other} is not the service's database (it has no outbox table): start the service on it once, which makes its tables`]);
+  const untouched = new Database(other, { readonly: true });
+  assert.deepEqual(untouched.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((row) => row.name), ["notes"], "no table made");
+  untouched.close();
+  assert.equal((statSync(other).mode & 0o777).toString(8), "644", "its mode kept");
   const unreachable = spawnSync(process.execPath, [script, "lag"], { env: { PATH: process.env.PATH, DATABASE_URL: "postgresql://127.0.0.1:1/x" }, encoding: "utf8" });
   assert.equal(unreachable.status, 2);
   assert.match(unreachable.stderr, /^outbox\.mjs: .*ECONNREFUSED.*\n$/, "one line, no stack");
