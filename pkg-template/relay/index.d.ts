@@ -26,6 +26,12 @@ export interface RelayOptions {
   maxBackoffMs?: number;
   /** How often start()'s loop drains when nothing nudges it (500 ms). */
   intervalMs?: number;
+  /**
+   * How long one drain goes on taking batches (1 ms to an hour; no bound by default): past it the drain
+   * sends no further batch, gives the lease up (on its own) and leaves the rest to the next drain. For a
+   * drain in a Worker's `waitUntil`, which the platform cuts off after 30 s.
+   */
+  drainForMs?: number;
   /** This relay's name in the lease, 1 to 100 characters (a random UUID). */
   holder?: string;
   /** The clock, in milliseconds since the epoch (Date.now). */
@@ -80,7 +86,7 @@ export interface Relay {
   start(hooks?: { onDrain?: (result: DrainResult | null, error?: unknown) => void | Promise<unknown> }): RunningRelay;
 }
 
-export declare const RELAY_DEFAULTS: Readonly<Required<Omit<RelayOptions, "holder" | "now" | "onFailure">>>;
+export declare const RELAY_DEFAULTS: Readonly<Required<Omit<RelayOptions, "holder" | "now" | "onFailure" | "drainForMs">>>;
 
 /**
  * `deliver` resolves once the message system has taken every event it was given; it may be called

@@ -63,6 +63,7 @@ function whole(name, value, min, max) {
  *   once every event is taken by the message system; rejects (or passes `deliverTimeoutMs`, when its
  *   `signal` aborts and it should send nothing more) when not all are
  * @param {Partial<typeof RELAY_DEFAULTS> & {
+ *   drainForMs?: number,
  *   holder?: string,
  *   now?: () => number,
  *   onFailure?: (failure: DeliveryFailure) => void | Promise<unknown>,
@@ -87,6 +88,8 @@ export function createRelay(outbox, deliver, options = {}) {
   const initialBackoffMs = whole("initialBackoffMs", settings.initialBackoffMs, 1, 3_600_000);
   const maxBackoffMs = whole("maxBackoffMs", settings.maxBackoffMs, initialBackoffMs, 3_600_000);
   const intervalMs = whole("intervalMs", settings.intervalMs, 1, 3_600_000);
+  // A drain's time (a Worker's waitUntil is cut off after 30 s): none by default.
+  const drainForMs = given.drainForMs === undefined ? Infinity : whole("drainForMs", given.drainForMs, 1, 3_600_000);
   const holder = settings.holder ?? crypto.randomUUID();
   if (typeof holder !== "string" || holder.length === 0 || holder.length > 100 || holder.includes("\u0000")) {
     throw new TypeError("createRelay: holder must be a string of 1 to 100 characters");
@@ -218,13 +221,14 @@ export function createRelay(outbox, deliver, options = {}) {
    * reject it (no event is counted as failed for them).
    * @returns {Promise<DrainResult>}
    */
-  async function drainOnce() {
+  async function drainOnce(until = performance.now() + drainForMs) {
     /** @type {DrainResult} */
     const result = { delivered: 0, failed: 0, setAside: 0, leased: false, retryAt: null };
     if (!(await outbox.lease(holder, now(), leaseMs))) return result;
     result.leased = true;
     const lost = () => ({ ...result, leased: false });
-    while (!halting) {
+    // Past its drainForMs a drain takes no further batch; what waits goes with the next drain.
+    while (!halting && performance.now() < until) {
       const entries = await outbox.pending(batchSize);
       if (entries.length === 0) return result;
       const [head] = entries;
@@ -288,11 +292,12 @@ export function createRelay(outbox, deliver, options = {}) {
   async function drainThenRelease() {
     /** @type {DrainResult} */
     const total = { delivered: 0, failed: 0, setAside: 0, leased: false, retryAt: null };
+    const until = performance.now() + drainForMs;
     for (let first = true; ; first = false) {
       /** @type {DrainResult} */
       let result;
       try {
-        result = await drainOnce();
+        result = await drainOnce(until);
       } catch (error) {
         // The store failed: the lease goes too (if the store can still take that), not after 15 s.
         await outbox.release(holder).catch(() => false);
@@ -305,7 +310,7 @@ export function createRelay(outbox, deliver, options = {}) {
       if (first) total.leased = result.leased;
       if (!result.leased) return total;
       await outbox.release(holder).catch(() => false);
-      if (halting || result.retryAt !== null) return total;
+      if (halting || result.retryAt !== null || performance.now() >= until) return total;
       const [head] = await outbox.pending(1);
       if (head === undefined) return total;
       if (waits(head)) {

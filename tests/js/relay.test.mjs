@@ -74,6 +74,25 @@ test("an option given as undefined takes its default (batches of 100); one given
   assert.throws(() => createRelay(store.outbox, () => {}, { leaseMs: null }), { name: "RangeError", message: "createRelay: leaseMs must be a whole number from 1000 to 600000" });
 });
 
+test("drainForMs: a drain takes no batch past it, gives the lease up and leaves the rest, in order, to the next drain", async () => {
+  const { store } = await openStore();
+  await writeSome(store, 25); // 100 events
+  const log = await store.events({ limit: 10_000 });
+  const delivered = [];
+  const slow = (events) => new Promise((resolve) => setTimeout(() => resolve(delivered.push(...events)), 30));
+  const relay = createRelay(store.outbox, slow, { batchSize: 10, drainForMs: 50 });
+  const first = await relay.drain();
+  assert.ok(first.delivered > 0 && first.delivered < 100 && first.delivered % 10 === 0, `a batch or a few, not the whole backlog: ${first.delivered}`);
+  assert.deepEqual({ ...first, delivered: 0 }, { delivered: 0, failed: 0, setAside: 0, leased: true, retryAt: null });
+  assert.equal((await store.outbox.lag()).pending, 100 - first.delivered);
+  assert.equal(await store.outbox.lease("another relay", Date.now(), 15_000), true, "the lease was given up");
+  assert.equal(await store.outbox.release("another relay"), true);
+  const unbounded = createRelay(store.outbox, slow, { batchSize: 10 });
+  assert.equal((await unbounded.drain()).delivered, 100 - first.delivered);
+  assert.deepEqual(delivered, log, "every event once, in commit order, over the two drains");
+  assert.throws(() => createRelay(store.outbox, slow, { drainForMs: 0 }), { name: "RangeError", message: "createRelay: drainForMs must be a whole number from 1 to 3600000" });
+});
+
 test("a poison event is retried with backoff, then set aside once the system takes the event behind it; the rest go on in order, and requeue sends it", async () => {
   const { store } = await openStore();
   await writeSome(store, 3);
