@@ -92,8 +92,8 @@ const job = everyInterval(
     }
   },
   jobIntervalMs,
-  // Deno's timers are numbers; the service's type says only that it hands back what setTimeout gave.
-  (timer) => Deno.unrefTimer(timer as number),
+  Deno.unrefTimer,
+  (error) => log.error({ msg: "periodic job failed", error: error instanceof Error ? error.message : String(error) }),
 );
 
 // KV closes once no request and no job run can still use it.

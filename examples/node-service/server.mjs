@@ -93,6 +93,7 @@ const job = everyInterval(
   },
   jobIntervalMs,
   (timer) => timer.unref(),
+  (error) => log.error({ msg: "periodic job failed", error: messageOf(error) }),
 );
 
 /** Listening failed (the port taken, the host unknown): nothing ran yet, so stop and say why. @param {Error} error */

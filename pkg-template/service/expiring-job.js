@@ -77,17 +77,29 @@ function isPast(next, before) {
 /**
  * Runs `job` every `intervalMs`, never two at once. `unref` keeps the timer from holding the
  * process open (Node's timer.unref, Deno.unrefTimer); `stop` aborts the signal each run is given
- * and waits for a run in flight.
+ * and waits for a run in flight. A run that rejects is handed to `onError` (which may itself throw:
+ * nothing goes unhandled), and the next run comes as planned.
  * @param {(signal: AbortSignal) => Promise<unknown>} job
  * @param {number} intervalMs
  * @param {(timer: any) => void} [unref]
+ * @param {(error: unknown) => void} [onError]
  */
-export function everyInterval(job, intervalMs, unref = () => {}) {
+export function everyInterval(job, intervalMs, unref = () => {}, onError = () => {}) {
   /** @type {Promise<unknown> | undefined} */
   let running;
   const stopping = new AbortController();
+  const reported = (/** @type {unknown} */ error) => {
+    try {
+      onError(error);
+    } catch {
+      // The hook's own failure: the loop goes on.
+    }
+  };
   const timer = setInterval(() => {
-    running ??= job(stopping.signal).catch(() => {}).finally(() => (running = undefined));
+    running ??= Promise.resolve()
+      .then(() => job(stopping.signal))
+      .catch(reported)
+      .finally(() => (running = undefined));
   }, intervalMs);
   unref(timer);
   return {

@@ -113,8 +113,9 @@ export declare function runExpiringJob(
 /**
  * Runs `job` every `intervalMs`, never two at once; `stop()` aborts the signal each run is given and waits for the run in flight.
  * `unref` gets the runtime's own timer (Node's `Timeout`, Deno's id), whatever its type: `(timer) => timer.unref()` or `Deno.unrefTimer`.
+ * A run that rejects (or throws) goes to `onError`, and the next run comes as planned.
  */
-export declare function everyInterval(job: (signal: AbortSignal) => Promise<unknown>, intervalMs: number, unref?: (timer: any) => void): { stop(): Promise<void> };
+export declare function everyInterval(job: (signal: AbortSignal) => Promise<unknown>, intervalMs: number, unref?: (timer: any) => void, onError?: (error: unknown) => void): { stop(): Promise<void> };
 
 export declare const DEFAULT_RETENTION_HOURS: number;
 export declare function runKeyExpiry(keys: IdempotencyStore, retentionMs: number, log: Log): Promise<number>;

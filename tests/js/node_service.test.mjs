@@ -577,6 +577,26 @@ describe("the edge modules (connect-provider/service)", () => {
     assert.equal(seen.aborted, false);
     await job.stop();
     assert.equal(seen.aborted, true);
+    // A run that rejects, or throws before its first await, goes to onError; the runs go on, and a throwing onError stops nothing.
+    const errors = [];
+    let runs = 0;
+    const failing = everyInterval(
+      (signal) => {
+        runs += 1;
+        if (runs === 1) throw new Error("thrown at once");
+        if (runs === 2) return Promise.reject(new Error("rejected"));
+        return new Promise((resolve) => signal.addEventListener("abort", resolve));
+      },
+      10,
+      undefined,
+      (error) => {
+        errors.push(error.message);
+        throw new Error("the hook fails too");
+      },
+    );
+    while (runs < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    await failing.stop();
+    assert.deepEqual(errors, ["thrown at once", "rejected"]);
   });
 
   test("the rate limit counts a user's writes in any sliding minute and says when the oldest leaves it", async () => {

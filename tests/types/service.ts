@@ -49,7 +49,7 @@ export async function startOnAWorkerEnv(): Promise<number> {
   const app = await createService({ config: workerConfig, store, limiter: inProcessLimiter({ limit: 60 }), log: new LineLog() });
   // The expiring job over a repository that has only what it reads.
   const { ok } = await runExpiringJob({ findExpiringBefore: (instant: string) => store.repository.findExpiringBefore(instant) }, new LineLog());
-  const inDeno = everyInterval(async () => ok, 60_000, unrefTimer);
+  const inDeno = everyInterval(async () => ok, 60_000, unrefTimer, (error: unknown) => console.error(error));
   const inNode = everyInterval(async () => ok, 60_000, (timer) => timer.unref());
   await Promise.all([inDeno.stop(), inNode.stop()]);
   return (await app(new Request("http://service.test/openapi.json"))).status;
