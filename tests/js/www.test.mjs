@@ -154,6 +154,28 @@ function getWithOrigin(url, origin) {
   });
 }
 
+test("the offline cache holds the files of the app's last load alone: an earlier version's are removed, the page's own kept", async (t) => {
+  const context = await launchChromium();
+  t.after(() => context.close());
+  const page = await openApp(context, app.url);
+  await page.waitForSelector("body[data-offline-ready=true]");
+  const kept = () => page.evaluate(async () => (await (await caches.open("connect-provider-app-v1")).keys()).map(({ url }) => new URL(url).pathname + new URL(url).search));
+  const before = await kept();
+  await page.evaluate(async () => {
+    const cache = await caches.open("connect-provider-app-v1");
+    await cache.put("/assets/main-0ld0ld.js", new Response("// an earlier build"));
+    await cache.put("/src/main.js?t=1", new Response("// an earlier dev server module"));
+    await cache.put("/?alias=x", new Response("<!doctype html>"));
+  });
+  await page.reload();
+  await page.waitForSelector("body[data-offline-ready=true]");
+  const after = await kept();
+  assert.deepEqual(after.filter((path) => ["/assets/main-0ld0ld.js", "/src/main.js?t=1", "/?alias=x"].includes(path)), [], "the earlier files are gone");
+  assert.deepEqual([...after].sort(), [...before].sort(), "the same files as the load before");
+  assert.ok(after.includes("/") && after.some((path) => path.endsWith(".wasm")), `the page and its wasm: ${after.join(", ")}`);
+  assert.deepEqual(page.errors, []);
+});
+
 test("a too-long alias shows the error at the alias field", async (t) => {
   const context = await launchChromium();
   t.after(() => context.close());
