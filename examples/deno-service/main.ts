@@ -47,7 +47,7 @@ const kvPath = env.KV_PATH?.trim() || undefined;
 // it, and SQLite gives the -wal and -shm it makes then the file's mode. (Opened first, they were
 // made with the umask's, 0644, and held every sealed secret written.) Ones an earlier run left are
 // narrowed too.
-if (kvPath !== undefined) {
+if (kvPath !== undefined && kvPath !== ":memory:" && !/^[a-z]+:\/\//i.test(kvPath)) {
   (await Deno.open(kvPath, { create: true, write: true, mode: 0o600 })).close();
   for (const file of [kvPath, `${kvPath}-wal`, `${kvPath}-shm`]) {
     await Deno.chmod(file, 0o600).catch((error) => {

@@ -46,8 +46,14 @@ export async function openStore(env, onError, { create = true } = {}) {
   }
   const { default: Database } = await import("better-sqlite3");
   const { sqliteStore } = await import("connect-provider/stores/sqlite");
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
+  // The tool's file must be there already (no new empty one, even if it went meanwhile), and is
+  // looked at before anything is set on it: WAL mode, once set, stays with the file.
+  const db = new Database(path, { fileMustExist: !create });
+  if (!create && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'provider_connection_outbox'").get() === undefined) {
+    db.close();
+    throw notTheServices(path);
+  }
+  if (create) db.pragma("journal_mode = WAL");
   db.pragma("busy_timeout = 5000");
   // Each commit synced to the disk before it is answered: in WAL mode at NORMAL (better-sqlite3's
   // default), an acknowledged write survives the process killed but not the machine losing power.
@@ -55,10 +61,6 @@ export async function openStore(env, onError, { create = true } = {}) {
   db.pragma("secure_delete = ON"); // a disconnected connection's sealed bytes are overwritten, not left in free pages
   const store = sqliteStore(db);
   if (create) await store.migrate();
-  else if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'provider_connection_outbox'").get() === undefined) {
-    db.close();
-    throw notTheServices(path);
-  }
   return { store, kind: "sqlite", close: async () => db.close() };
 }
 

@@ -227,8 +227,9 @@ export function createRelay(outbox, deliver, options = {}) {
     if (!(await outbox.lease(holder, now(), leaseMs))) return result;
     result.leased = true;
     const lost = () => ({ ...result, leased: false });
-    // Past its drainForMs a drain takes no further batch; what waits goes with the next drain.
-    while (!halting && performance.now() < until) {
+    // Past its drainForMs a drain takes no further batch (it takes one at least, so a slow lease
+    // cannot keep every drain from moving); what waits goes with the next drain.
+    for (let batches = 0; !halting && (batches === 0 || performance.now() < until); batches += 1) {
       const entries = await outbox.pending(batchSize);
       if (entries.length === 0) return result;
       const [head] = entries;
@@ -253,7 +254,7 @@ export function createRelay(outbox, deliver, options = {}) {
         // Which one? Each alone, in order, up to the first that fails (or a stop: each send can
         // take up to a third of the lease, and a batch holds up to batchSize of them).
         for (const entry of batch) {
-          if (halting) return result;
+          if (halting || performance.now() >= until) return result;
           if (!(await renew())) return lost();
           const alone = await send([entry]);
           if (!alone.taken) {

@@ -30,7 +30,7 @@ after(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-test("migrations/ is the package's SQLite schema, as the store's migrate() would apply it, then the consumer's own table", () => {
+test("migrations/ is the package's SQLite schema, as the store's migrate() would apply it, then the consumer's own table and its index", () => {
   assert.deepEqual(readdirSync(join(EXAMPLES.worker, "migrations")).sort(), [
     "0001_connect_provider.sql",
     "0002_connection_version.sql",
@@ -39,6 +39,7 @@ test("migrations/ is the package's SQLite schema, as the store's migrate() would
     "0005_sync_clients.sql",
     "0007_sync_refusals.sql",
     "1001_consumed_events.sql",
+    "1002_consumed_events_age.sql",
   ]);
   const shipped = (name) => readFileSync(fileURLToPath(new URL(`../../node_modules/connect-provider/stores/sql/sqlite/${name}`, import.meta.url)), "utf8");
   assert.equal(readFileSync(join(EXAMPLES.worker, "migrations/0001_connect_provider.sql"), "utf8"), shipped("0001_provider_connections.sql"));
@@ -172,6 +173,8 @@ test("the cron removes the consumer's records of events consumed more than 15 da
   const left = (await worker.db.prepare("SELECT event_id FROM consumed_events").all()).results.map((row) => row.event_id);
   assert.deepEqual(rows.map(({ id }) => left.includes(id)), [false, false, true, true]);
   assert.match(worker.output(), /"msg":"consumed events purged","count":2\b/);
+  const plan = (await worker.db.prepare("EXPLAIN QUERY PLAN SELECT event_id FROM consumed_events WHERE consumed_at < ?1 LIMIT 1000").bind(at(15)).all()).results.map((row) => row.detail);
+  assert.ok(plan.some((detail) => detail.includes("USING COVERING INDEX consumed_events_consumed_at") || detail.includes("USING INDEX consumed_events_consumed_at")), `the purge finds its rows by the index: ${plan.join("; ")}`);
 });
 
 test("a cron step that fails does not keep the relay from running: the event a write left leaves the outbox, and the run fails naming the step", async () => {

@@ -31,17 +31,18 @@ test("turns of one key run one after the other, in the order they came; another 
 
 test("a turn whose work never ends holds the next one back waitMs at most (10 s by default); a turn that comes while that one runs waits for it", async () => {
   assert.equal(TURN_WAIT_MS, 10_000);
-  const inTurn = keyedTurns(200);
+  const inTurn = keyedTurns(400);
   void inTurn("client", () => new Promise(() => {})); // cancelled: never settles
   const started = performance.now();
   const at = () => Math.round(performance.now() - started);
   const log = [];
   const second = inTurn("client", async () => {
-    log.push(["second starts", at() >= 190]);
+    log.push(["second starts", at() >= 390]);
     await new Promise((resolve) => setTimeout(resolve, 100));
     log.push(["second ends"]);
   });
-  await new Promise((resolve) => setTimeout(resolve, 250)); // the second is running
+  // The second is running (from 400 ms to 500); the third's own wait would end at 850 ms.
+  await new Promise((resolve) => setTimeout(resolve, 450));
   const third = inTurn("client", async () => log.push(["third starts"]));
   await Promise.all([second, third]);
   assert.deepEqual(log, [["second starts", true], ["second ends"], ["third starts"]]);

@@ -378,6 +378,9 @@ test("outbox.mjs shows the lag and the events set aside, and requeues one, on th
   assert.deepEqual(untouched.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((row) => row.name), ["notes"], "no table made");
   untouched.close();
   assert.equal((statSync(other).mode & 0o777).toString(8), "644", "its mode kept");
+  const journal = new Database(other, { readonly: true });
+  assert.equal(journal.pragma("journal_mode", { simple: true }), "delete", "its journal mode kept (WAL, once set, stays with a file)");
+  journal.close();
   const unreachable = spawnSync(process.execPath, [script, "lag"], { env: { PATH: process.env.PATH, DATABASE_URL: "postgresql://127.0.0.1:1/x" }, encoding: "utf8" });
   assert.equal(unreachable.status, 2);
   assert.match(unreachable.stderr, /^outbox\.mjs: .*ECONNREFUSED.*\n$/, "one line, no stack");

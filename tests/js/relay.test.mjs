@@ -90,6 +90,9 @@ test("drainForMs: a drain takes no batch past it, gives the lease up and leaves 
   const unbounded = createRelay(store.outbox, slow, { batchSize: 10 });
   assert.equal((await unbounded.drain()).delivered, 100 - first.delivered);
   assert.deepEqual(delivered, log, "every event once, in commit order, over the two drains");
+  await writeSome(store, 5); // 20 more
+  const tight = createRelay(store.outbox, slow, { batchSize: 10, drainForMs: 1 });
+  assert.equal((await tight.drain()).delivered, 10, "one batch at least, however short the time");
   assert.throws(() => createRelay(store.outbox, slow, { drainForMs: 0 }), { name: "RangeError", message: "createRelay: drainForMs must be a whole number from 1 to 3600000" });
 });
 

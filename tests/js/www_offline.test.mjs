@@ -793,6 +793,26 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.equal(await page.textContent("#sync-notice"), "");
   });
 
+  test("a host whose sync-config.json does not answer within 10 s keeps the config read last: the page starts as the same user, and syncs", { timeout: 180_000 }, async (t) => {
+    const userId = randomUUID();
+    const call = await signIn(userId);
+    const { context, page } = await openProfile(app);
+    t.after(() => context.close());
+    await synced(page);
+    await connect(page, { provider: "schwab", alias: "Kept" });
+    await synced(page);
+    await page.route("**/sync-config.json", () => {}); // never answered
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
+    assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem("connect-provider.syncConfig"))).userId, userId, "the kept config stays");
+    assert.deepEqual(await connections(page), [["schwab", "Kept", "active"]]);
+    await connect(page, { provider: "fidelity", alias: "After the wait" });
+    await syncNow(page);
+    assert.equal((await syncState(page)).status, "All changes synced.");
+    assert.deepEqual((await serviceState(call)).connections.map((c) => c.alias).sort(), ["After the wait", "Kept"]);
+    assert.equal(await page.isHidden("#config-notice"), true);
+  });
+
   test("a pull cut short after a page keeps that page: a reload shows its state, and the next pull goes on from its cursor", { timeout: 180_000 }, async (t) => {
     const call = await signIn(randomUUID());
     const { context, page } = await openProfile(app);

@@ -27,15 +27,21 @@ export function relayOf(env, log) {
   });
 }
 
-/** Drains the outbox to the queue (when the EVENTS binding is there), and says how far behind it is. @param {Env} env @param {Log} log */
+/**
+ * Drains the outbox to the queue (when the EVENTS binding is there). Never rejects: a failure is
+ * logged, and answered `false` (the cron's run fails on it). @param {Env} env @param {Log} log
+ * @returns {Promise<boolean>}
+ */
 export async function relayEvents(env, log) {
-  if (!env.EVENTS) return;
+  if (!env.EVENTS) return true;
   const relay = relayOf(env, log);
   try {
     const result = await relay.drain();
     if (result.delivered > 0) log.info({ msg: "events delivered", count: result.delivered });
+    return true;
   } catch (error) {
     log.error({ msg: "event relay failed", error: error instanceof Error ? error.message : String(error) });
+    return false;
   }
 }
 

@@ -73,8 +73,8 @@ export default {
 
   /**
    * Each step on its own: one that fails (D1 failing for a moment, a table missing) does not keep
-   * the others from running, the relay above all, which is the only way out of the outbox for what
-   * a write's relay left behind when no write comes after it.
+   * the others from running. The relay goes first: it is the only way out of the outbox for what a
+   * write's relay left behind when no write comes after it, and it must not find the run's time spent.
    * @param {ScheduledController} controller @param {Env} env
    */
   async scheduled(controller, env) {
@@ -90,11 +90,12 @@ export default {
         log.error({ msg: `cron: ${name} failed`, error: error instanceof Error ? error.message : String(error) });
       }
     };
+    // First, within the run's time: what a write's relay left behind (the queue was down, or the
+    // isolate went away first).
+    await run("event relay", () => relayEvents(env, log));
     await run("expiring job", async () => (await runExpiringJob(store.repository, log)).ok);
     await run("idempotency key expiry", () => runKeyExpiry(store.idempotency, readIdempotencyRetentionMs(env), log));
     await run("consumed events purge", () => purgeConsumed(env, log));
-    // What a write's relay left behind (the queue was down, or the isolate went away first).
-    await run("event relay", () => relayEvents(env, log));
     await run("event relay lag", () => logRelayLag(env, log));
     // So the cron's history shows the run as failed.
     if (failed.length > 0) throw new Error(`cron: ${failed.join(", ")} failed`);

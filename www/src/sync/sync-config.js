@@ -24,23 +24,30 @@ export class SyncConfigError extends Error {}
  * @throws {SyncConfigError} the host's config (or the kept one) is not one to sync with
  */
 export async function syncConfig() {
+  // One deadline for the fetch, a redirect's fetch and the body: a host that does not answer in
+  // time says nothing of the sign-in, so the page starts on the config it kept.
+  const signal = AbortSignal.timeout(CONFIG_WAIT_MS);
   /** @type {Response} */
   let response;
   try {
     // A redirect is not followed blindly: a sign-in page elsewhere sends no CORS headers, so the
     // followed fetch would reject as the network down does, and the page would sync on as the last user.
-    response = await fetch("./sync-config.json", { cache: "no-store", redirect: "manual", signal: AbortSignal.timeout(CONFIG_WAIT_MS) });
+    response = await fetch("./sync-config.json", { cache: "no-store", redirect: "manual", signal });
   } catch {
     return kept();
   }
-  if (response.type === "opaqueredirect") response = await redirected();
+  if (response.type === "opaqueredirect") response = await redirected(signal);
+  if (signal.aborted) return kept();
   // A host failing, or asking to be tried later, says nothing of the sign-in: keep the config read last.
   if (response.status >= 500 || response.status === 408 || response.status === 429) return kept();
   // The kept config is replaced in one write, never removed first: each write tells the other open
   // tabs (watchSignIn), and a reload of the same user's tab must not read to them as a sign-out.
+  const body = response.ok ? await response.json().catch(() => null) : null;
+  // The body cut off by the deadline: not an answer either way.
+  if (signal.aborted) return kept();
   let config = null;
   try {
-    if (response.ok) config = checked(await response.json().catch(() => null));
+    if (response.ok) config = checked(body);
   } finally {
     if (config) localStorage.setItem(KEPT, JSON.stringify(config));
     else localStorage.removeItem(KEPT);
@@ -54,10 +61,10 @@ export async function syncConfig() {
  * ends on this origin is the config moved, read as the config.
  * @returns {Promise<Response>}
  */
-async function redirected() {
+async function redirected(/** @type {AbortSignal} */ signal) {
   const signedOut = new Response(null, { status: 401 });
   try {
-    const response = await fetch("./sync-config.json", { cache: "no-store", redirect: "follow", signal: AbortSignal.timeout(CONFIG_WAIT_MS) });
+    const response = await fetch("./sync-config.json", { cache: "no-store", redirect: "follow", signal });
     return new URL(response.url).origin === location.origin ? response : signedOut;
   } catch {
     return signedOut;
