@@ -807,8 +807,7 @@ describe("one browser profile, and a sync cut short or raced", () => {
     assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem("connect-provider.syncConfig"))).userId, userId, "the kept config stays");
     assert.deepEqual(await connections(page), [["schwab", "Kept", "active"]]);
     await connect(page, { provider: "fidelity", alias: "After the wait" });
-    await syncNow(page);
-    assert.equal((await syncState(page)).status, "All changes synced.");
+    await synced(page);
     assert.deepEqual((await serviceState(call)).connections.map((c) => c.alias).sort(), ["After the wait", "Kept"]);
     assert.equal(await page.isHidden("#config-notice"), true);
   });
