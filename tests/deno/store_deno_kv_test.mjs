@@ -215,60 +215,51 @@ Deno.test("denoKvStore: a write kept out by a locked KV file gives up before a 5
   });
 });
 
-Deno.test("denoKvStore: a write whose reads a locked KV file holds up past its 4 s gives up, and does not commit when the lock goes: neither when its record's read waits, nor its log's", async () => {
+/** What a commit that gives up at its 4 s answers, having written nothing. */
+const GAVE_UP = { outcome: "deno-kv store: commit: gave up after 4000 ms (a KV file another process holds locked, or other writers)", saved: null, events: 0, last: 0 };
+
+/**
+ * Commits a record and its event through a store on `kv` whose reads that `held(method, key)` picks
+ * meet another process's lock on the file for 6 s, then checks, once the lock is gone and a write still
+ * waiting would have landed, that the commit gave up within 5 s and wrote nothing (`name` says which case).
+ * `optionsFor(store, record)` gives the commit's options.
+ */
+async function commitGivesUpOnALock(kv, name, held, optionsFor = async () => ({})) {
   const { conformanceRecord } = await import("connect-provider/stores/conformance");
+  let lockedUntil = 0;
+  const reading = (method) => (key, ...rest) =>
+    performance.now() < lockedUntil && held(method, key) ? Promise.reject(new Error("database is locked")) : kv[method](key, ...rest);
+  const store = denoKvStore(kvWith(kv, { get: reading("get"), getMany: reading("getMany") }));
+  await store.migrate();
+  const record = conformanceRecord();
+  const event = { eventType: "ProviderConnectionSucceeded", eventId: crypto.randomUUID(), occurredAt: "2026-12-01T12:00:00.000Z", userId: record.userId, connectionId: record.id, providerId: record.providerId, providerSlug: record.providerSlug };
+  const options = await optionsFor(store, record);
+  lockedUntil = performance.now() + 6_000;
+  const started = performance.now();
+  const outcome = await store.repository.commit(record, [event], options).then(() => "committed", (error) => error.message);
+  const tookMs = performance.now() - started;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, lockedUntil - performance.now()) + 1_000));
+  const seen = JSON.stringify({ outcome, saved: await store.repository.findById(record.id), events: (await store.events({ userId: record.userId })).length, last: await store.sync.lastMutation(record.userId, "phone") });
+  if (seen !== JSON.stringify(GAVE_UP)) throw new Error(`${name}: ${seen}\n  expected ${JSON.stringify(GAVE_UP)}`);
+  if (tookMs > 5_000) throw new Error(`${name}: gave up after ${Math.round(tookMs)} ms`);
+}
+
+Deno.test("denoKvStore: a write whose reads a locked KV file holds up past its 4 s gives up, and does not commit when the lock goes: neither when its record's read waits, nor its log's", async () => {
   for (const held of ["get", "getMany"]) {
-    await onKvFile(async (kv) => {
-      let lockedUntil = 0;
-      // Another process holding the file's lock, as a read meets it: "database is locked" until then.
-      const locking = kvWith(kv, {
-        [held]: (...args) => (performance.now() < lockedUntil ? Promise.reject(new Error("database is locked")) : kv[held](...args)),
-      });
-      const store = denoKvStore(locking);
-      await store.migrate();
-      const record = conformanceRecord();
-      const event = { eventType: "ProviderConnectionSucceeded", eventId: crypto.randomUUID(), occurredAt: "2026-12-01T12:00:00.000Z", userId: record.userId, connectionId: record.id, providerId: record.providerId, providerSlug: record.providerSlug };
-      lockedUntil = performance.now() + 6_000;
-      const started = performance.now();
-      const outcome = await store.repository.commit(record, [event]).then(() => "committed", (error) => error.message);
-      const tookMs = performance.now() - started;
-      // Past the lock: a write still waiting would land now.
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, lockedUntil - performance.now()) + 1_000));
-      const seen = JSON.stringify({ outcome, saved: await store.repository.findById(record.id), events: (await store.events({ userId: record.userId })).length });
-      const expected = JSON.stringify({ outcome: "deno-kv store: commit: gave up after 4000 ms (a KV file another process holds locked, or other writers)", saved: null, events: 0 });
-      if (seen !== expected) throw new Error(`${held} held: ${seen}\n  expected ${expected}`);
-      if (tookMs > 5_000) throw new Error(`${held} held: gave up after ${Math.round(tookMs)} ms`);
-    });
+    await onKvFile((kv) => commitGivesUpOnALock(kv, `${held} held`, (method) => method === held));
   }
 });
 
 Deno.test("denoKvStore: a commit whose key's answer or sync advance meets a locked KV file as it reads them gives up at its 4 s too, and does not commit when the lock goes", async () => {
-  const { conformanceRecord } = await import("connect-provider/stores/conformance");
   for (const step of ["idempotency", "sync_clients"]) {
-    await onKvFile(async (kv) => {
-      let lockedUntil = 0;
-      // Another process holding the file's lock as the commit reads the step's entry (and nothing else).
-      const locking = kvWith(kv, {
-        get: (key, ...rest) => (key[1] === step && performance.now() < lockedUntil ? Promise.reject(new Error("database is locked")) : kv.get(key, ...rest)),
-      });
-      const store = denoKvStore(locking);
-      await store.migrate();
-      const record = conformanceRecord();
-      const event = { eventType: "ProviderConnectionSucceeded", eventId: crypto.randomUUID(), occurredAt: "2026-12-01T12:00:00.000Z", userId: record.userId, connectionId: record.id, providerId: record.providerId, providerSlug: record.providerSlug };
-      const claimed = await store.idempotency.claim(record.userId, "key-1", "f".repeat(64), Date.now(), 60_000);
-      const options = step === "idempotency"
-        ? { idempotency: { userId: record.userId, key: "key-1", token: claimed.token, response: { status: 201, body: { id: record.id }, headers: {} } } }
-        : { mutation: { userId: record.userId, clientId: "phone", from: 0, to: 1 } };
-      lockedUntil = performance.now() + 6_000;
-      const started = performance.now();
-      const outcome = await store.repository.commit(record, [event], options).then(() => "committed", (error) => error.message);
-      const tookMs = performance.now() - started;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, lockedUntil - performance.now()) + 1_000));
-      const seen = JSON.stringify({ outcome, saved: await store.repository.findById(record.id), events: (await store.events({ userId: record.userId })).length, last: await store.sync.lastMutation(record.userId, "phone") });
-      const expected = JSON.stringify({ outcome: "deno-kv store: commit: gave up after 4000 ms (a KV file another process holds locked, or other writers)", saved: null, events: 0, last: 0 });
-      if (seen !== expected) throw new Error(`${step} held: ${seen}\n  expected ${expected}`);
-      if (tookMs > 5_000) throw new Error(`${step} held: gave up after ${Math.round(tookMs)} ms`);
-    });
+    // The lock met as the commit reads the step's entry, and nothing else.
+    await onKvFile((kv) =>
+      commitGivesUpOnALock(kv, `${step} held`, (method, key) => method === "get" && key[1] === step, async (store, record) => {
+        if (step === "sync_clients") return { mutation: { userId: record.userId, clientId: "phone", from: 0, to: 1 } };
+        const { token } = await store.idempotency.claim(record.userId, "key-1", "f".repeat(64), Date.now(), 60_000);
+        return { idempotency: { userId: record.userId, key: "key-1", token, response: { status: 201, body: { id: record.id }, headers: {} } } };
+      }),
+    );
   }
 });
 
